@@ -1,0 +1,61 @@
+# CourseWorx — the two commands: `make run` and `make test`.  See README.md.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# pytest-xdist workers: 'auto' = one per core.
+PYTEST_WORKERS ?= auto
+
+# Development defaults (override in the environment).
+DEV_ENV := DEBUG=$${DEBUG:-true}
+
+.PHONY: run test lint check worker beat migrate seed venv clean e2e
+
+$(PY):
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found: install Python 3.11 (or run make PYTHON=python3)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(PY) requirements/base.txt requirements/dev.txt
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements/dev.txt
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+migrate: $(STAMP)
+	$(DEV_ENV) $(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(DEV_ENV) $(PY) manage.py seed_demo
+
+run: $(STAMP)
+	@$(DEV_ENV) $(PY) manage.py migrate --noinput
+	@$(DEV_ENV) $(PY) manage.py seed_demo --if-empty
+	@$(DEV_ENV) $(PY) manage.py demo_logins
+	$(DEV_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: $(STAMP)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+e2e: $(STAMP)
+	$(BIN)/pytest -m e2e -p no:xdist $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# Production-like checks: lint, no missing migrations, and `check --deploy` with DEBUG off.
+check: lint
+	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
+	DEBUG=false SECRET_KEY=$$(python3 -c 'import secrets;print(secrets.token_urlsafe(50))') \
+	  ALLOWED_HOSTS=courseworx.example.com $(PY) manage.py check --deploy --fail-level WARNING
+
+worker: $(STAMP)
+	@test -n "$$CELERY_BROKER_URL" || { echo "Set CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/0) to run a worker."; exit 1; }
+	$(DEV_ENV) $(BIN)/celery -A courseworx worker --beat --loglevel=info --scheduler django_celery_beat.schedulers:DatabaseScheduler
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

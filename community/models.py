@@ -1,0 +1,1 @@
+"""Models of the community app (see README.md)."""

@@ -1,0 +1,88 @@
+"""Site-wide pages: home, health check and the friendly error pages."""
+
+import logging
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpResponseServerError, JsonResponse
+from django.shortcuts import render
+from django.template import loader
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+logger = logging.getLogger(__name__)
+
+
+def home(request):
+    return render(request, "home.html")
+
+
+def _check_database() -> dict:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        return {"status": "ok", "vendor": connection.vendor}
+    except Exception as exc:  # noqa: BLE001 - a health check reports any failure
+        logger.warning("healthz: database check failed: %s", exc)
+        return {"status": "error", "error": exc.__class__.__name__}
+
+
+def _check_redis(url: str) -> dict:
+    try:
+        import redis
+
+        client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
+        client.ping()
+        return {"status": "ok"}
+    except Exception as exc:  # noqa: BLE001
+        logger.warning("healthz: redis check failed: %s", exc)
+        return {"status": "error", "error": exc.__class__.__name__}
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """Liveness/readiness: 200 when every configured dependency answers, 503 otherwise."""
+    checks = {"database": _check_database()}
+    redis_urls = {
+        u for u in (settings.REDIS_URL, settings.CELERY_BROKER_URL) if u.startswith(("redis://", "rediss://"))
+    }
+    for i, url in enumerate(sorted(redis_urls)):
+        checks["redis" if i == 0 else f"redis_{i}"] = _check_redis(url)
+    healthy = all(c["status"] == "ok" for c in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503)
+
+
+def _wants_json(request) -> bool:
+    return request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", "")
+
+
+def error_400(request, exception=None):
+    if _wants_json(request):
+        return JsonResponse({"error": {"code": "bad_request", "message": "Bad request.", "fields": {}}}, status=400)
+    return render(request, "400.html", status=400)
+
+
+def error_403(request, exception=None):
+    if _wants_json(request):
+        return JsonResponse(
+            {"error": {"code": "permission_denied", "message": "You do not have permission.", "fields": {}}},
+            status=403,
+        )
+    return render(request, "403.html", {"reason": str(exception) if exception else ""}, status=403)
+
+
+def error_404(request, exception=None):
+    if _wants_json(request):
+        return JsonResponse({"error": {"code": "not_found", "message": "Not found.", "fields": {}}}, status=404)
+    return render(request, "404.html", status=404)
+
+
+def error_500(request):
+    if _wants_json(request):
+        return JsonResponse(
+            {"error": {"code": "server_error", "message": "An unexpected error occurred.", "fields": {}}}, status=500
+        )
+    # Rendered without a request context: nothing here may touch the database.
+    return HttpResponseServerError(loader.get_template("500.html").render({}))

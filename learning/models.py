@@ -1,0 +1,1 @@
+"""Models of the learning app (see README.md)."""
