@@ -1,1 +1,406 @@
-"""Models of the courses app (see README.md)."""
+"""What is taught: catalog, authoring structure, quizzes, translations, certificates, approval.
+
+Course.status changes only through courses.services (see the transition table there).
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinLengthValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from courseworx.core.models import TimeStampedModel, UUIDModel
+
+from .validators import validate_thumbnail
+
+
+class Category(TimeStampedModel):
+    """A catalog category; categories nest (parent) to any depth."""
+
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=120, unique=True)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    description = models.TextField(blank=True)
+    icon = models.CharField(max_length=50, blank=True, help_text="A Bootstrap Icons name, e.g. 'code-slash'.")
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name_plural = "categories"
+        constraints = [models.CheckConstraint(condition=~Q(parent=models.F("id")), name="category_not_own_parent")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Tag(TimeStampedModel):
+    name = models.CharField(max_length=50, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CourseQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Course.Status.PUBLISHED)
+
+    def editable_by(self, user):
+        """Courses a user may author: their own and those they co-author (staff: all)."""
+        if user.is_superuser:
+            return self
+        return self.filter(Q(instructor=user) | Q(collaborators__user=user)).distinct()
+
+
+class Course(UUIDModel):
+    class Level(models.TextChoices):
+        BEGINNER = "beginner", "Beginner"
+        INTERMEDIATE = "intermediate", "Intermediate"
+        ADVANCED = "advanced", "Advanced"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+        PUBLISHED = "published", "Published"
+        ARCHIVED = "archived", "Archived"
+
+    instructor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="courses_taught")
+    title = models.CharField(max_length=200, validators=[MinLengthValidator(3)])
+    slug = models.SlugField(max_length=220, unique=True)
+    short_description = models.CharField(max_length=500, blank=True)
+    description = models.TextField()
+    thumbnail = models.ImageField(upload_to="courses/thumbnails/%Y/%m/", blank=True, validators=[validate_thumbnail])
+    price = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0.00"))
+    currency = models.CharField(max_length=3, default="USD")
+    duration_minutes = models.PositiveIntegerField(null=True, blank=True, help_text="Total length in minutes.")
+    level = models.CharField(max_length=20, choices=Level.choices, default=Level.BEGINNER, db_index=True)
+    language = models.CharField(max_length=10, choices=settings.LANGUAGES, default="en", db_index=True)
+    category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="courses")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="courses")
+    is_featured = models.BooleanField(default=False)
+    max_students = models.PositiveIntegerField(null=True, blank=True, help_text="Seat limit; empty for unlimited.")
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    requirements = models.TextField(blank=True, help_text="One requirement per line.")
+    learning_outcomes = models.TextField(blank=True, help_text="One outcome per line.")
+    curriculum_summary = models.TextField(blank=True)
+    prerequisites = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="required_for", help_text="Courses to complete first."
+    )
+    certificate_template = models.ForeignKey(
+        "CertificateTemplate", null=True, blank=True, on_delete=models.SET_NULL, related_name="courses"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False)
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Denormalised counters, maintained in SQL (F expressions) by the apps that own the events.
+    rating = models.DecimalField(
+        max_digits=3, decimal_places=2, default=Decimal("0.00"), editable=False,
+        validators=[MinValueValidator(0), MaxValueValidator(5)],
+    )  # fmt: skip
+    rating_count = models.PositiveIntegerField(default=0, editable=False)
+    enrollment_count = models.PositiveIntegerField(default=0, editable=False)
+    completion_count = models.PositiveIntegerField(default=0, editable=False)
+
+    objects = CourseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(price__gte=0), name="course_price_not_negative"),
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True)
+                | Q(end_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
+                name="course_end_not_before_start",
+            ),
+            models.CheckConstraint(condition=Q(rating__gte=0) & Q(rating__lte=5), name="course_rating_0_5"),
+            models.CheckConstraint(
+                condition=Q(max_students__isnull=True) | Q(max_students__gte=1), name="course_max_students_positive"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-created_at"], name="course_status_created_idx"),
+            models.Index(fields=["status", "is_featured"], name="course_status_featured_idx"),
+            models.Index(fields=["status", "-enrollment_count"], name="course_status_popular_idx"),
+            models.Index(fields=["status", "-rating"], name="course_status_rating_idx"),
+            models.Index(fields=["status", "price"], name="course_status_price_idx"),
+        ]
+        permissions = [
+            ("review_course", "Can approve courses or request changes"),
+            ("submit_course", "Can submit a course for review"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("courses:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_free(self) -> bool:
+        return self.price == 0
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    def requirement_list(self) -> list[str]:
+        return [line.strip(" -*\t") for line in self.requirements.splitlines() if line.strip(" -*\t")]
+
+    def outcome_list(self) -> list[str]:
+        return [line.strip(" -*\t") for line in self.learning_outcomes.splitlines() if line.strip(" -*\t")]
+
+
+class InstructorCollaborator(TimeStampedModel):
+    """A co-author: may edit the course in the admin like its owner (but not delete it)."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="collaborators")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="co_authored")
+    role = models.CharField(max_length=50, default="Co-instructor")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["course", "user"], name="collaborator_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.course}"
+
+
+class CourseSection(UUIDModel):
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="sections")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    order = models.PositiveIntegerField(default=0)
+    is_published = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["course", "order"]
+        constraints = [
+            # Deferred so that re-ordering several rows in one transaction never trips the constraint
+            # half-way (PostgreSQL; SQLite checks it immediately, see settings.SILENCED_SYSTEM_CHECKS).
+            models.UniqueConstraint(
+                fields=["course", "order"], name="section_order_unique", deferrable=models.Deferrable.DEFERRED
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CourseContent(UUIDModel):
+    """A lesson: one piece of content of one type, ordered within its section."""
+
+    class Kind(models.TextChoices):
+        DOCUMENT = "document", "Document"
+        IMAGE = "image", "Image"
+        VIDEO = "video", "Video"
+        ARTICLE = "article", "Article"
+        QUIZ = "quiz", "Quiz"
+        CERTIFICATE = "certificate", "Certificate"
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="contents")
+    section = models.ForeignKey(CourseSection, on_delete=models.CASCADE, related_name="contents")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    kind = models.CharField("type", max_length=20, choices=Kind.choices, db_index=True)
+    order = models.PositiveIntegerField(default=0)
+    is_published = models.BooleanField(default=True)
+    is_required = models.BooleanField(default=True, help_text="Counts towards course completion.")
+    is_preview = models.BooleanField(default=False, help_text="Free preview: visible without enrolling.")
+    points = models.PositiveIntegerField(default=0)
+    duration_seconds = models.PositiveIntegerField(null=True, blank=True)
+    # document / image / video (uploaded)
+    file = models.FileField(upload_to="courses/content/%Y/%m/", blank=True)
+    file_size = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
+    file_type = models.CharField(max_length=100, blank=True, editable=False)
+    alt_text = models.CharField(max_length=300, blank=True, help_text="Describe the image for screen readers.")
+    # video from an allow-listed host (settings.VIDEO_EMBED_HOSTS)
+    video_url = models.URLField(blank=True)
+    captions = models.FileField(upload_to="courses/captions/%Y/%m/", blank=True, help_text="WebVTT captions.")
+    # article
+    article_body = models.TextField(blank=True, help_text="Markdown.")
+    article_html = models.TextField(blank=True, editable=False)
+    # quiz settings
+    pass_mark = models.PositiveSmallIntegerField(
+        default=70, validators=[MaxValueValidator(100)], help_text="Percentage needed to pass."
+    )
+    max_attempts = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Empty for unlimited.")
+    time_limit_minutes = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Empty for no limit.")
+    shuffle_questions = models.BooleanField(default=False)
+    manual_grading = models.BooleanField(
+        default=False, help_text="Text answers are graded by the instructor instead of by exact match."
+    )
+    metadata = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["section__order", "order"]
+        verbose_name = "lesson"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["section", "order"], name="content_order_unique", deferrable=models.Deferrable.DEFERRED
+            ),
+            models.CheckConstraint(condition=Q(pass_mark__lte=100), name="content_pass_mark_max_100"),
+        ]
+        indexes = [models.Index(fields=["course", "is_published", "is_required"], name="content_course_req_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class QuizQuestion(UUIDModel):
+    class Type(models.TextChoices):
+        SINGLE_CHOICE = "single_choice", "Single choice"
+        MULTIPLE_CHOICE = "multiple_choice", "Multiple choice"
+        TRUE_FALSE = "true_false", "True / false"
+        TEXT = "text", "Text answer"
+
+    content = models.ForeignKey(CourseContent, on_delete=models.CASCADE, related_name="questions")
+    question = models.TextField()
+    question_type = models.CharField(max_length=20, choices=Type.choices, default=Type.SINGLE_CHOICE)
+    options = models.JSONField(default=list, blank=True, help_text="Answer options (choice questions).")
+    correct_answers = models.JSONField(
+        default=list, blank=True, help_text="Correct option(s), or accepted text answers."
+    )
+    points = models.PositiveSmallIntegerField(default=1, validators=[MinValueValidator(1)])
+    explanation = models.TextField(blank=True)
+    order = models.PositiveIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["content", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content", "order"], name="question_order_unique", deferrable=models.Deferrable.DEFERRED
+            ),
+            models.CheckConstraint(condition=Q(points__gte=1), name="question_points_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.question[:80]
+
+
+class CourseLanguage(TimeStampedModel):
+    """A language a course is offered in (besides its own `language`)."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="languages")
+    language = models.CharField(max_length=10, choices=settings.LANGUAGES)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["course", "language"], name="course_language_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.course} ({self.language})"
+
+
+class Translation(TimeStampedModel):
+    """A translated text of one field of a course, section or lesson, shown by the visitor's language."""
+
+    class Target(models.TextChoices):
+        COURSE = "course", "Course"
+        SECTION = "section", "Section"
+        CONTENT = "content", "Lesson"
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(max_length=10, choices=settings.LANGUAGES)
+    target = models.CharField(max_length=10, choices=Target.choices)
+    target_id = models.UUIDField()
+    field = models.CharField(max_length=50)
+    text = models.TextField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["language", "target", "target_id", "field"], name="translation_unique")
+        ]
+        indexes = [models.Index(fields=["course", "language"], name="translation_course_lang_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.target}:{self.field} [{self.language}]"
+
+
+class CertificateTemplate(UUIDModel):
+    """HTML/CSS layout rendered to PDF (WeasyPrint) with placeholders such as {{ student_name }}."""
+
+    PLACEHOLDERS = ("student_name", "course_title", "instructor_name", "completed_on", "verification_code",
+                    "verification_url", "grade")  # fmt: skip
+
+    name = models.CharField(max_length=200)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="certificate_templates"
+    )
+    html = models.TextField(help_text="HTML body; placeholders: {{ student_name }}, {{ course_title }}, ...")
+    css = models.TextField(blank=True)
+    orientation = models.CharField(
+        max_length=10, choices=[("landscape", "Landscape"), ("portrait", "Portrait")], default="landscape"
+    )
+    background_image = models.ImageField(
+        upload_to="certificates/backgrounds/", blank=True, validators=[validate_thumbnail]
+    )
+    signature_image = models.ImageField(
+        upload_to="certificates/signatures/", blank=True, validators=[validate_thumbnail]
+    )
+    signature_name = models.CharField(max_length=200, blank=True)
+    signature_title = models.CharField(max_length=200, blank=True)
+    is_default = models.BooleanField(default=False, help_text="Used by courses without their own template.")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CourseApprovalRequest(TimeStampedModel):
+    """One submission for review and its decision (who, when, note)."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPROVED = "approved", "Approved"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="approval_requests")
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submission_note = models.TextField(blank=True)
+    decision = models.CharField(max_length=20, choices=Decision.choices, default=Decision.PENDING, db_index=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            # At most one open request per course.
+            models.UniqueConstraint(
+                fields=["course"], condition=Q(decision="pending"), name="approval_one_pending_per_course"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course} — {self.get_decision_display()}"
+
+
+class CourseVersion(TimeStampedModel):
+    """An immutable snapshot of the whole course structure, taken at each approval."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    snapshot = models.JSONField()
+    approval = models.OneToOneField(
+        CourseApprovalRequest, null=True, blank=True, on_delete=models.SET_NULL, related_name="version"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["course", "-number"]
+        constraints = [models.UniqueConstraint(fields=["course", "number"], name="course_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.course} v{self.number}"

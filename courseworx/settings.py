@@ -153,6 +153,24 @@ AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 
 AVATAR_MAX_BYTES = env.int("AVATAR_MAX_BYTES", default=2 * 1024 * 1024)
 
+# --- Course content --------------------------------------------------------------------------
+_MB = 1024 * 1024
+COURSE_UPLOAD_LIMITS = {
+    "image": {
+        "extensions": {"jpg", "jpeg", "png", "gif", "webp"},
+        "max_bytes": env.int("UPLOAD_MAX_IMAGE_MB", 5) * _MB,
+    },
+    "document": {
+        "extensions": {"pdf", "docx", "doc", "pptx", "ppt", "xlsx", "xls", "odt", "txt", "csv", "md"},
+        "max_bytes": env.int("UPLOAD_MAX_DOCUMENT_MB", 50) * _MB,
+    },
+    "video": {"extensions": {"mp4", "m4v", "webm", "ogg"}, "max_bytes": env.int("UPLOAD_MAX_VIDEO_MB", 500) * _MB},
+}
+# Embedded videos are only accepted from these hosts (https).
+VIDEO_EMBED_HOSTS = env.list(
+    "VIDEO_EMBED_HOSTS", default=["youtube.com", "youtu.be", "youtube-nocookie.com", "vimeo.com", "player.vimeo.com"]
+)
+
 # --- Internationalisation --------------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("fr", "Français"), ("es", "Español"), ("ar", "العربية"), ("de", "Deutsch")]
@@ -202,6 +220,8 @@ X_FRAME_OPTIONS = "DENY"
 SILENCED_SYSTEM_CHECKS = [
     # HSTS preload is a deliberate, per-deployment decision.
     "security.W021",
+    # Ordering constraints are DEFERRABLE on PostgreSQL (production); SQLite checks them at once.
+    "models.W038",
 ]
 
 # --- REST framework --------------------------------------------------------------------------
