@@ -12,12 +12,20 @@ admin.site.index_title = "Manage the platform"
 
 api_v1 = [
     path("", include("accounts.api.urls")),
+    path("", include("learning.api.urls")),
+    path("", include("community.api.urls")),
+    path("", include("billing.api.urls")),
+    path("", include("reports.api.urls")),
 ]
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
+    path("", include("learning.urls")),
+    path("", include("community.urls")),
+    path("billing/", include("billing.urls")),
+    path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
