@@ -6,6 +6,7 @@ Course.status changes only through courses.services (see the transition table th
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinLengthValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -13,7 +14,7 @@ from django.urls import reverse
 
 from courseworx.core.models import TimeStampedModel, UUIDModel
 
-from .validators import validate_thumbnail
+from .validators import validate_content_file, validate_thumbnail, validate_video_url
 
 
 class Category(TimeStampedModel):
@@ -139,6 +140,25 @@ class Course(UUIDModel):
     def __str__(self) -> str:
         return self.title
 
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = ValidationError(
+                "The end date cannot be before the start date.", code="end_before_start"
+            )
+        if self.price is not None and self.price < 0:
+            errors["price"] = ValidationError("The price cannot be negative.", code="negative_price")
+        if errors:
+            raise ValidationError(errors)
+
+    def validate_prerequisites(self, prerequisites) -> None:
+        """Many-to-many values are not visible to clean(): forms and services call this."""
+        if self.pk and any(getattr(c, "pk", c) == self.pk for c in prerequisites):
+            raise ValidationError(
+                {"prerequisites": ValidationError("A course cannot be its own prerequisite.", code="self_prerequisite")}
+            )
+
     def get_absolute_url(self) -> str:
         return reverse("courses:detail", kwargs={"slug": self.slug})
 
@@ -248,8 +268,75 @@ class CourseContent(UUIDModel):
         ]
         indexes = [models.Index(fields=["course", "is_published", "is_required"], name="content_course_req_idx")]
 
+    # Kinds that take an uploaded file (checked against settings.COURSE_UPLOAD_LIMITS[kind]).
+    FILE_KINDS = (Kind.DOCUMENT, Kind.IMAGE, Kind.VIDEO)
+
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_quiz(self) -> bool:
+        return self.kind == self.Kind.QUIZ
+
+    def clean(self) -> None:
+        super().clean()
+        errors: dict[str, list[ValidationError]] = {}
+
+        def add(field: str, message: str, code: str) -> None:
+            errors.setdefault(field, []).append(ValidationError(message, code=code))
+
+        if self.section_id and self.course_id and self.section.course_id != self.course_id:
+            add("section", "This section belongs to another course.", "section_other_course")
+        kind = self.kind
+        has_file = bool(self.file)
+        if has_file and kind not in self.FILE_KINDS:
+            add("file", "This type of lesson does not take a file.", "file_not_allowed")
+        elif has_file and not getattr(self.file, "_committed", True):
+            # A new upload: check its type (extension and leading bytes) and size.
+            try:
+                self.file_type = validate_content_file(self.file, kind)
+                self.file_size = self.file.size
+            except ValidationError as exc:
+                errors.setdefault("file", []).extend(exc.error_list)
+        if kind in (self.Kind.DOCUMENT, self.Kind.IMAGE) and not has_file:
+            add("file", f"Upload the {self.get_kind_display().lower()} file.", "file_required")
+        if kind == self.Kind.VIDEO:
+            if not has_file and not self.video_url:
+                add("video_url", "Upload a video file or give a video link.", "video_required")
+            if self.video_url:
+                try:
+                    validate_video_url(self.video_url)
+                except ValidationError as exc:
+                    errors.setdefault("video_url", []).extend(exc.error_list)
+        elif self.video_url:
+            add("video_url", "Only video lessons take a video link.", "video_url_not_allowed")
+        if self.captions and kind != self.Kind.VIDEO:
+            add("captions", "Only video lessons take captions.", "captions_not_allowed")
+        elif self.captions and not self.captions.name.lower().endswith(".vtt"):
+            add("captions", "Captions must be a WebVTT (.vtt) file.", "invalid_file_type")
+        if kind == self.Kind.ARTICLE and not (self.article_body or "").strip():
+            add("article_body", "Write the article's text.", "article_required")
+        elif kind != self.Kind.ARTICLE and self.article_body:
+            add("article_body", "Only articles have a text body.", "article_not_allowed")
+        if kind != self.Kind.QUIZ:
+            for field in ("max_attempts", "time_limit_minutes"):
+                if getattr(self, field) is not None:
+                    add(field, "Only quizzes have this setting.", "quiz_setting")
+            for field in ("shuffle_questions", "manual_grading"):
+                if getattr(self, field):
+                    add(field, "Only quizzes have this setting.", "quiz_setting")
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        # The stored HTML is always derived from the Markdown, sanitised (never trusted as written).
+        from .content import render_markdown
+
+        self.article_html = render_markdown(self.article_body) if self.kind == self.Kind.ARTICLE else ""
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = set(update_fields) | {"article_html"}
+        super().save(*args, **kwargs)
 
 
 class QuizQuestion(UUIDModel):
@@ -280,8 +367,58 @@ class QuizQuestion(UUIDModel):
             models.CheckConstraint(condition=Q(points__gte=1), name="question_points_positive"),
         ]
 
+    TRUE_FALSE_OPTIONS = ["True", "False"]
+    CHOICE_TYPES = (Type.SINGLE_CHOICE, Type.MULTIPLE_CHOICE, Type.TRUE_FALSE)
+
     def __str__(self) -> str:
         return self.question[:80]
+
+    def clean(self) -> None:
+        super().clean()
+        if self.question_type == self.Type.TRUE_FALSE and not self.options:
+            self.options = list(self.TRUE_FALSE_OPTIONS)
+        errors: dict[str, ValidationError] = {}
+        if self.content_id and self.content.kind != CourseContent.Kind.QUIZ:
+            errors["content"] = ValidationError("Questions belong to quiz lessons only.", code="not_a_quiz")
+        options, answers = self.options, self.correct_answers
+        if not _is_list_of_text(options):
+            errors["options"] = ValidationError("Options must be a list of texts.", code="invalid")
+        if not _is_list_of_text(answers):
+            errors["correct_answers"] = ValidationError("Correct answers must be a list of texts.", code="invalid")
+        if errors:
+            raise ValidationError(errors)
+
+        if self.question_type in self.CHOICE_TYPES:
+            if self.question_type == self.Type.TRUE_FALSE and options != self.TRUE_FALSE_OPTIONS:
+                errors["options"] = ValidationError('A true/false question has the options "True" and "False".')
+            elif len(options) < 2:
+                errors["options"] = ValidationError("Give at least two options.", code="too_few_options")
+            elif len({o.strip() for o in options}) != len(options):
+                errors["options"] = ValidationError("Options must be different from each other.", code="duplicate")
+            unknown = [a for a in answers if a not in options]
+            if unknown:
+                errors["correct_answers"] = ValidationError(
+                    "Correct answers must be among the options (not: %(unknown)s).",
+                    code="unknown_answer",
+                    params={"unknown": ", ".join(unknown)},
+                )
+            elif not answers:
+                errors["correct_answers"] = ValidationError("Mark at least one correct answer.", code="no_answer")
+            elif self.question_type != self.Type.MULTIPLE_CHOICE and len(answers) != 1:
+                errors["correct_answers"] = ValidationError(
+                    "This type of question has exactly one correct answer.", code="one_answer"
+                )
+        else:  # text
+            if options:
+                errors["options"] = ValidationError("Text questions have no options.", code="options_not_allowed")
+            if not any(a.strip() for a in answers):
+                errors["correct_answers"] = ValidationError("Give at least one accepted answer.", code="no_answer")
+        if errors:
+            raise ValidationError(errors)
+
+
+def _is_list_of_text(value) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)
 
 
 class CourseLanguage(TimeStampedModel):
