@@ -52,10 +52,16 @@ class CourseQuerySet(models.QuerySet):
         return self.filter(status=Course.Status.PUBLISHED)
 
     def editable_by(self, user):
-        """Courses a user may author: their own and those they co-author (staff: all)."""
+        """Courses a user authors: their own and those they co-author (superusers: all).
+
+        A subquery rather than a join + distinct(): the result stays deletable and countable cheaply.
+        """
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
         if user.is_superuser:
             return self
-        return self.filter(Q(instructor=user) | Q(collaborators__user=user)).distinct()
+        co_authored = InstructorCollaborator.objects.filter(user=user).values("course_id")
+        return self.filter(Q(instructor=user) | Q(pk__in=co_authored))
 
 
 class Course(UUIDModel):
@@ -508,6 +514,8 @@ class CourseApprovalRequest(TimeStampedModel):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     review_note = models.TextField(blank=True)
+    # Set once the instructor has been told of the decision (keeps the notify task idempotent).
+    notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]

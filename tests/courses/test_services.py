@@ -1,0 +1,439 @@
+"""The course review workflow, versions and authoring services."""
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from community.models import Notification
+from courses import services
+from courses.models import Course, CourseApprovalRequest, CourseContent, CourseVersion, QuizQuestion
+from courseworx.core.models import AuditLog
+from tests.courses.factories import (
+    CollaboratorFactory,
+    ContentFactory,
+    CourseFactory,
+    QuestionFactory,
+    QuizContentFactory,
+    SectionFactory,
+)
+from tests.factories import AdminFactory, InstructorFactory, ReviewerFactory, StudentFactory
+
+pytestmark = pytest.mark.django_db
+
+S = Course.Status
+
+
+@pytest.fixture
+def reviewer():
+    return ReviewerFactory()
+
+
+@pytest.fixture
+def course():
+    """A draft course with one section and one article lesson."""
+    course = CourseFactory(title="Intro to Django")
+    ContentFactory(course=course, title="Welcome")
+    return course
+
+
+def make_in_review(course):
+    services.course_submit(course=course, user=course.instructor)
+    return course
+
+
+def statuses(course):
+    course.refresh_from_db()
+    return course.status
+
+
+# --- transitions ------------------------------------------------------------------------------
+
+
+def test_submit_moves_draft_to_in_review_and_records_request_and_audit(course):
+    request = services.course_submit(course=course, user=course.instructor, note="Ready")
+
+    assert course.status == S.IN_REVIEW and statuses(course) == S.IN_REVIEW
+    assert request.decision == CourseApprovalRequest.Decision.PENDING
+    assert request.submitted_by == course.instructor and request.submission_note == "Ready"
+    audit = AuditLog.objects.get(action="course.submit")
+    assert audit.actor == course.instructor and audit.target_id == str(course.pk)
+    assert audit.changes == {"status": ["draft", "in_review"]}
+
+
+def test_co_author_can_submit(course):
+    co_author = CollaboratorFactory(course=course).user
+    services.course_submit(course=course, user=co_author)
+    assert statuses(course) == S.IN_REVIEW
+
+
+@pytest.mark.parametrize("who", ["other_instructor", "student", "reviewer"])
+def test_only_authors_submit(course, who):
+    user = {"other_instructor": InstructorFactory, "student": StudentFactory, "reviewer": ReviewerFactory}[who]()
+    with pytest.raises(PermissionDenied):
+        services.course_submit(course=course, user=user)
+    assert statuses(course) == S.DRAFT
+    assert not CourseApprovalRequest.objects.exists()
+
+
+def test_submit_without_lessons_is_refused():
+    course = CourseFactory()
+    SectionFactory(course=course)
+    with pytest.raises(ValidationError, match="Add at least one lesson"):
+        services.course_submit(course=course, user=course.instructor)
+    assert statuses(course) == S.DRAFT
+    assert not CourseApprovalRequest.objects.exists()
+
+
+def test_submit_with_an_empty_quiz_is_refused(course):
+    QuizContentFactory(course=course, title="Final quiz")
+    with pytest.raises(ValidationError, match="Final quiz"):
+        services.course_submit(course=course, user=course.instructor)
+    assert statuses(course) == S.DRAFT
+
+
+def test_approve_publishes_and_creates_version_1(course, reviewer):
+    make_in_review(course)
+    version = services.course_approve(course=course, reviewer=reviewer, note="Nice")
+
+    course.refresh_from_db()
+    assert course.status == S.PUBLISHED and course.published_at is not None
+    assert version.number == 1 and version.created_by == reviewer
+    request = version.approval
+    assert request.decision == CourseApprovalRequest.Decision.APPROVED
+    assert request.reviewer == reviewer and request.decided_at is not None and request.review_note == "Nice"
+    snap = version.snapshot
+    assert snap["course"]["title"] == "Intro to Django"
+    assert [lesson["title"] for lesson in snap["sections"][0]["lessons"]] == ["Welcome"]
+    assert AuditLog.objects.filter(action="course.approve", actor=reviewer, target_id=str(course.pk)).exists()
+
+
+def test_request_changes_then_resubmit(course, reviewer):
+    make_in_review(course)
+    request = services.course_request_changes(course=course, reviewer=reviewer, note="Add exercises")
+    assert statuses(course) == S.CHANGES_REQUESTED
+    assert request.decision == CourseApprovalRequest.Decision.CHANGES_REQUESTED
+    assert request.review_note == "Add exercises"
+    assert AuditLog.objects.filter(action="course.request_changes", reason="Add exercises").exists()
+
+    second = services.course_submit(course=course, user=course.instructor)
+    assert statuses(course) == S.IN_REVIEW and second.pk != request.pk
+    assert course.approval_requests.count() == 2
+
+
+@pytest.mark.parametrize("note", ["", "   "])
+def test_request_changes_needs_a_note(course, reviewer, note):
+    make_in_review(course)
+    with pytest.raises(ValidationError) as exc:
+        services.course_request_changes(course=course, reviewer=reviewer, note=note)
+    assert "note" in exc.value.message_dict
+    assert statuses(course) == S.IN_REVIEW
+    assert course.approval_requests.get().decision == CourseApprovalRequest.Decision.PENDING
+
+
+def test_archive_published_course(course, reviewer):
+    make_in_review(course)
+    services.course_approve(course=course, reviewer=reviewer)
+    services.course_archive(course=course, user=course.instructor)
+    assert statuses(course) == S.ARCHIVED
+    assert AuditLog.objects.filter(action="course.archive").exists()
+
+
+ILLEGAL = [
+    # (starting status, action)
+    (S.DRAFT, "approve"),
+    (S.DRAFT, "request_changes"),
+    (S.DRAFT, "archive"),
+    (S.IN_REVIEW, "submit"),
+    (S.IN_REVIEW, "archive"),
+    (S.CHANGES_REQUESTED, "approve"),
+    (S.CHANGES_REQUESTED, "request_changes"),
+    (S.CHANGES_REQUESTED, "archive"),
+    (S.PUBLISHED, "submit"),
+    (S.PUBLISHED, "approve"),
+    (S.PUBLISHED, "request_changes"),
+    (S.ARCHIVED, "submit"),
+    (S.ARCHIVED, "approve"),
+    (S.ARCHIVED, "request_changes"),
+    (S.ARCHIVED, "archive"),
+]
+
+
+@pytest.mark.parametrize(("status", "action"), ILLEGAL)
+def test_illegal_transitions_are_refused_and_change_nothing(course, reviewer, status, action):
+    Course.objects.filter(pk=course.pk).update(status=status)
+    course.refresh_from_db()
+    call = {
+        "submit": lambda: services.course_submit(course=course, user=course.instructor),
+        "approve": lambda: services.course_approve(course=course, reviewer=reviewer),
+        "request_changes": lambda: services.course_request_changes(course=course, reviewer=reviewer, note="x"),
+        "archive": lambda: services.course_archive(course=course, user=course.instructor),
+    }[action]
+    with pytest.raises(ValidationError) as exc:
+        call()
+    assert exc.value.code == "invalid_transition"
+    assert f"This course is {course.get_status_display().lower()} and cannot be" in exc.value.messages[0]
+    assert statuses(course) == status
+    assert not CourseVersion.objects.exists()
+    assert not AuditLog.objects.exists()
+
+
+def test_reviewer_cannot_decide_on_own_course(reviewer):
+    course = CourseFactory(instructor=reviewer)
+    ContentFactory(course=course)
+    make_in_review(course)
+    with pytest.raises(PermissionDenied, match="you author"):
+        services.course_approve(course=course, reviewer=reviewer)
+    with pytest.raises(PermissionDenied):
+        services.course_request_changes(course=course, reviewer=reviewer, note="x")
+    assert statuses(course) == S.IN_REVIEW
+
+
+def test_co_author_reviewer_cannot_decide(course, reviewer):
+    CollaboratorFactory(course=course, user=reviewer)
+    make_in_review(course)
+    with pytest.raises(PermissionDenied):
+        services.course_approve(course=course, reviewer=reviewer)
+
+
+@pytest.mark.parametrize("factory", [InstructorFactory, StudentFactory])
+def test_non_reviewers_cannot_decide(course, factory):
+    make_in_review(course)
+    with pytest.raises(PermissionDenied):
+        services.course_approve(course=course, reviewer=factory())
+    assert statuses(course) == S.IN_REVIEW
+
+
+def test_superuser_can_decide(course):
+    make_in_review(course)
+    services.course_approve(course=course, reviewer=AdminFactory())
+    assert statuses(course) == S.PUBLISHED
+
+
+# --- notifications ----------------------------------------------------------------------------
+
+
+def test_decision_notifies_instructor_on_commit(course, reviewer, django_capture_on_commit_callbacks):
+    make_in_review(course)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.course_approve(course=course, reviewer=reviewer, note="Well done")
+    assert len(callbacks) == 1
+    assert not Notification.objects.exists()  # nothing before the commit
+
+    with django_capture_on_commit_callbacks(execute=True):
+        callbacks[0]()
+    notification = Notification.objects.get()
+    assert notification.user == course.instructor
+    assert notification.category == "course_review"
+    assert "approved" in notification.title and notification.body == "Well done"
+    assert notification.url == f"/admin/courses/course/{course.pk}/change/"
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == [course.instructor.email]
+    assert "approved" in mail.outbox[0].subject
+    assert CourseApprovalRequest.objects.get().notified_at is not None
+
+
+def test_changes_requested_notification_and_task_is_idempotent(course, reviewer, django_capture_on_commit_callbacks):
+    from courses.tasks import course_review_notify
+
+    make_in_review(course)
+    with django_capture_on_commit_callbacks(execute=True):
+        request = services.course_request_changes(course=course, reviewer=reviewer, note="Fix lesson 2")
+    assert Notification.objects.get().body == "Fix lesson 2"
+    assert len(mail.outbox) == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert course_review_notify.delay(str(request.pk)).get() is False
+    assert Notification.objects.count() == 1 and len(mail.outbox) == 1
+
+
+def test_submission_does_not_notify(course, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        make_in_review(course)
+    assert callbacks == [] and not Notification.objects.exists()
+
+
+# --- versions, diff, restore ------------------------------------------------------------------
+
+
+def approve(course, reviewer):
+    services.course_submit(course=course, user=course.instructor)
+    return services.course_approve(course=course, reviewer=reviewer)
+
+
+def test_versions_1_then_2_and_diff(course, reviewer):
+    instructor = course.instructor
+    v1 = approve(course, reviewer)
+    assert v1.number == 1
+
+    # Revise: restoring v1 reopens the published course as a draft.
+    services.course_version_restore(version=v1, user=instructor)
+    assert statuses(course) == S.DRAFT
+    services.course_update(course=course, user=instructor, data={"title": "Django in depth"})
+    section = course.sections.get()
+    added = services.content_create(section=section, user=instructor, title="Models", kind="article",
+                                    article_body="Fields")  # fmt: skip
+    v2 = approve(course, reviewer)
+
+    assert v2.number == 2
+    assert v2.snapshot["course"]["title"] == "Django in depth"
+    assert len(v2.snapshot["sections"][0]["lessons"]) == 2
+    v1.refresh_from_db()
+    assert v1.snapshot["course"]["title"] == "Intro to Django"  # untouched
+
+    diff = services.course_version_diff(old=v1.snapshot, new=v2.snapshot)
+    assert {"kind": "lesson", "change": "added", "id": str(added.pk), "title": "Models"} in diff
+    course_change = next(d for d in diff if d["kind"] == "course")
+    assert course_change["fields"]["title"] == {"old": "Intro to Django", "new": "Django in depth"}
+    assert len(diff) == 2
+
+
+def test_diff_reports_removed_and_changed_questions():
+    quiz = QuizContentFactory()
+    q1 = QuestionFactory(content=quiz, question="2+2?", options=["3", "4"], correct_answers=["4"])
+    q2 = QuestionFactory(content=quiz)
+    q2_id = str(q2.pk)
+    old = services.course_snapshot(course=quiz.course)
+    QuizQuestion.objects.filter(pk=q1.pk).update(question="2+3?")
+    q2.delete()
+    new = services.course_snapshot(course=quiz.course)
+
+    diff = services.course_version_diff(old=old, new=new)
+    changed = next(d for d in diff if d["change"] == "changed")
+    assert changed["kind"] == "question" and changed["fields"] == {"question": {"old": "2+2?", "new": "2+3?"}}
+    assert {"kind": "question", "change": "removed", "id": q2_id, "title": q2.question} in diff
+
+
+def test_diff_against_nothing_lists_everything_as_added(course):
+    diff = services.course_version_diff(old={}, new=services.course_snapshot(course=course))
+    assert [(d["kind"], d["change"]) for d in diff] == [("section", "added"), ("lesson", "added")]
+
+
+def test_restore_brings_back_old_structure_and_leaves_versions_untouched(reviewer):
+    course = CourseFactory(title="Original")
+    s1 = SectionFactory(course=course, title="Basics", order=0)
+    s2 = SectionFactory(course=course, title="More", order=1)
+    lesson = ContentFactory(section=s1, title="Lesson A", order=0, article_body="**A**")
+    moved = ContentFactory(section=s1, title="Lesson B", order=1)
+    quiz = QuizContentFactory(section=s2, title="Quiz", order=0)
+    question = QuestionFactory(content=quiz, question="Capital of France?", order=0)
+    v1 = approve(course, reviewer)
+    snapshot_before = v1.snapshot
+
+    # Change everything: back to draft, then edit, delete, add, move and re-order.
+    services.course_version_restore(version=v1, user=course.instructor)
+    instructor = course.instructor
+    services.course_update(course=course, user=instructor, data={"title": "Changed", "price": "10.00"})
+    services.content_update(content=lesson, user=instructor, data={"title": "Renamed", "article_body": "new"})
+    services.content_update(content=moved, user=instructor, data={"section": s2, "order": 5})
+    services.question_update(question=question, user=instructor, data={"question": "Capital of Spain?",
+                             "options": ["Madrid", "Paris"], "correct_answers": ["Madrid"]})  # fmt: skip
+    services.section_reorder(course=course, user=instructor, section_ids=[s2.pk, s1.pk])
+    extra = services.section_create(course=course, user=instructor, title="Extra")
+    services.content_create(section=extra, user=instructor, title="New", kind="article", article_body="x")
+    quiz_id = quiz.pk
+    quiz.delete()
+
+    restored = services.course_version_restore(version=v1, user=instructor)
+
+    assert restored.status == S.DRAFT
+    course.refresh_from_db()
+    assert course.title == "Original" and str(course.price) == "0.00"
+    assert services.course_snapshot(course=course)["sections"] == snapshot_before["sections"]
+    lesson.refresh_from_db()
+    assert lesson.title == "Lesson A" and "<strong>A</strong>" in lesson.article_html  # same row, same id
+    assert not course.sections.filter(title="Extra").exists()
+    assert CourseContent.objects.get(pk=quiz_id).questions.get().question == "Capital of France?"
+    v1.refresh_from_db()
+    assert v1.snapshot == snapshot_before
+    assert CourseVersion.objects.count() == 1
+    assert AuditLog.objects.filter(action="course.version_restore").count() == 2
+
+
+def test_restore_refused_in_review_and_for_strangers(course, reviewer):
+    v1 = approve(course, reviewer)
+    with pytest.raises(PermissionDenied):
+        services.course_version_restore(version=v1, user=InstructorFactory())
+    services.course_version_restore(version=v1, user=course.instructor)
+    services.course_submit(course=course, user=course.instructor)
+    with pytest.raises(ValidationError, match="in review"):
+        services.course_version_restore(version=v1, user=course.instructor)
+    assert statuses(course) == S.IN_REVIEW
+
+
+# --- authoring --------------------------------------------------------------------------------
+
+
+def test_reorder_sections_swaps_orders(course):
+    first = course.sections.get()
+    second = SectionFactory(course=course)
+    services.section_reorder(course=course, user=course.instructor, section_ids=[second.pk, first.pk])
+    assert list(course.sections.order_by("order").values_list("pk", "order")) == [(second.pk, 0), (first.pk, 1)]
+    with pytest.raises(ValidationError, match="exactly once"):
+        services.section_reorder(course=course, user=course.instructor, section_ids=[second.pk])
+    with pytest.raises(ValidationError, match="already exists"):
+        services.section_update(section=first, user=course.instructor, data={"order": 0})
+
+
+def test_course_create_makes_unique_slugs(instructor):
+    a = services.course_create(instructor=instructor, title="Python Basics", description="d")
+    b = services.course_create(instructor=instructor, title="Python basics", description="d")
+    assert (a.slug, b.slug) == ("python-basics", "python-basics-2")
+    assert a.status == S.DRAFT and a.instructor == instructor
+
+
+def test_course_create_validates(instructor):
+    with pytest.raises(ValidationError) as exc:
+        services.course_create(
+            instructor=instructor, title="X", description="d", start_date="2026-02-01", end_date="2026-01-01"
+        )
+    assert {"title", "end_date"} <= set(exc.value.message_dict)
+    with pytest.raises(ValidationError) as exc:
+        services.course_create(instructor=instructor, title="Course", description="d", status="published")
+    assert "status" in exc.value.message_dict
+    assert not Course.objects.exists()
+
+
+def test_students_cannot_create_courses(student):
+    with pytest.raises(PermissionDenied):
+        services.course_create(instructor=student, title="Course", description="d")
+
+
+def test_course_update_permissions_and_prerequisites(course):
+    with pytest.raises(PermissionDenied):
+        services.course_update(course=course, user=InstructorFactory(), data={"title": "Hijack"})
+    with pytest.raises(ValidationError, match="own prerequisite"):
+        services.course_update(course=course, user=course.instructor, data={"prerequisites": [course]})
+    with pytest.raises(ValidationError) as exc:
+        services.course_update(course=course, user=course.instructor, data={"instructor": InstructorFactory()})
+    assert "instructor" in exc.value.message_dict
+    co_author = CollaboratorFactory(course=course).user
+    services.course_update(course=course, user=co_author, data={"title": "Co-edited"})
+    assert Course.objects.get(pk=course.pk).title == "Co-edited"
+
+
+def test_course_in_review_is_frozen_for_authors(course):
+    make_in_review(course)
+    with pytest.raises(PermissionDenied):
+        services.course_update(course=course, user=course.instructor, data={"title": "Sneaky"})
+    with pytest.raises(PermissionDenied):
+        services.section_create(course=course, user=course.instructor, title="Sneaky")
+
+
+def test_structure_services_validate(course):
+    user = course.instructor
+    first = course.sections.get()
+    section = services.section_create(course=course, user=user, title="Second")
+    assert section.order == first.order + 1
+    with pytest.raises(ValidationError) as exc:
+        services.content_create(section=section, user=user, title="Empty article", kind="article")
+    assert "article_body" in exc.value.message_dict
+    quiz = services.content_create(section=section, user=user, title="Quiz", kind="quiz")
+    tf = services.question_create(content=quiz, user=user, question="Sky is blue?", question_type="true_false",
+                                  correct_answers=["True"])  # fmt: skip
+    assert tf.options == ["True", "False"] and tf.order == 0
+    with pytest.raises(ValidationError) as exc:
+        services.question_create(content=quiz, user=user, question="?", options=["a", "b"], correct_answers=["c"])
+    assert "correct_answers" in exc.value.message_dict
+    with pytest.raises(PermissionDenied):
+        services.question_create(content=quiz, user=StudentFactory(), question="?", options=["a", "b"],
+                                 correct_answers=["a"])  # fmt: skip
