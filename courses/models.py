@@ -549,3 +549,12 @@ class CourseVersion(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.course} v{self.number}"
+
+
+class CourseReviewQueue(Course):
+    """The admin's review queue: courses in review, oldest submission first (courses.admin)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "course awaiting review"
+        verbose_name_plural = "review queue"
