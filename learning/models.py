@@ -1,1 +1,391 @@
-"""Models of the learning app (see README.md)."""
+"""What students do: enrolment, progress, quiz attempts, assignments, attendance, notes,
+certificates, course statistics, saved courses and learning streaks.
+
+State changes go through learning.services (see README.md); models hold data and invariants.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from courseworx.core.models import TimeStampedModel, UUIDModel
+
+
+class EnrollmentQuerySet(models.QuerySet):
+    def active(self):
+        """Enrolments that give access to the lessons (enrolled or completed)."""
+        return self.filter(status__in=Enrollment.ACCESS_STATUSES)
+
+    def holding_seat(self):
+        """Enrolments that occupy a seat of a course with `max_students`."""
+        return self.exclude(status=Enrollment.Status.DROPPED)
+
+
+class Enrollment(UUIDModel):
+    class Status(models.TextChoices):
+        ENROLLED = "enrolled", "Enrolled"
+        COMPLETED = "completed", "Completed"
+        DROPPED = "dropped", "Dropped"
+        SUSPENDED = "suspended", "Suspended"
+
+    class Source(models.TextChoices):
+        FREE = "free", "Free enrolment"
+        PURCHASE = "purchase", "Purchase"
+        SUBSCRIPTION = "subscription", "Subscription"
+        BUNDLE = "bundle", "Bundle"
+        EMPLOYER = "employer", "Employer"
+        STAFF = "staff", "Added by staff"
+
+    ACCESS_STATUSES = (Status.ENROLLED, Status.COMPLETED)
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments")
+    course = models.ForeignKey("courses.Course", on_delete=models.PROTECT, related_name="enrollments")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ENROLLED, editable=False)
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.FREE, editable=False)
+    payment_reference = models.CharField(
+        max_length=64, blank=True, editable=False, help_text="The billing payment that paid for this enrolment."
+    )
+    enrolled_at = models.DateTimeField(editable=False)
+    completed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    dropped_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Progress, maintained incrementally by learning.services (required lessons only).
+    required_total = models.PositiveIntegerField(default=0, editable=False)
+    completed_required = models.PositiveIntegerField(default=0, editable=False)
+    progress_percent = models.DecimalField(
+        max_digits=5, decimal_places=2, default=Decimal("0.00"), editable=False,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )  # fmt: skip
+    grade = models.DecimalField(
+        max_digits=5, decimal_places=2, null=True, blank=True, help_text="Final grade (0–100), set by staff."
+    )
+    notes = models.TextField(blank=True, help_text="Staff notes about this enrolment.")
+    last_content = models.ForeignKey(
+        "courses.CourseContent", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    last_accessed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = EnrollmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-enrolled_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "course"], name="enrollment_user_course_unique"),
+            models.CheckConstraint(
+                condition=Q(progress_percent__gte=0) & Q(progress_percent__lte=100), name="enrollment_progress_0_100"
+            ),
+            models.CheckConstraint(
+                condition=Q(grade__isnull=True) | (Q(grade__gte=0) & Q(grade__lte=100)), name="enrollment_grade_0_100"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="completed") | Q(completed_at__isnull=False),
+                name="enrollment_completed_has_date",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["course", "status"], name="enrollment_course_status_idx"),
+            models.Index(fields=["user", "status", "-last_accessed_at"], name="enrollment_user_recent_idx"),
+        ]
+        permissions = [("manage_enrollment", "Can suspend, reinstate and grade enrolments")]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.course}"
+
+    @property
+    def has_access(self) -> bool:
+        return self.status in self.ACCESS_STATUSES
+
+    @property
+    def is_completed(self) -> bool:
+        return self.status == self.Status.COMPLETED
+
+
+class LessonCompletion(TimeStampedModel):
+    """A student's progress on one lesson: time spent, whether and when it was completed, quiz score."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_completions")
+    content = models.ForeignKey("courses.CourseContent", on_delete=models.CASCADE, related_name="completions")
+    course = models.ForeignKey("courses.Course", on_delete=models.CASCADE, related_name="+")
+    completed = models.BooleanField(default=False)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    time_spent_seconds = models.PositiveIntegerField(default=0)
+    score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True, help_text="Best quiz %.")
+    attempts = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "content"], name="completion_user_content_unique"),
+            models.CheckConstraint(
+                condition=Q(completed=False) | Q(completed_at__isnull=False), name="completion_completed_has_date"
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "course", "completed"], name="completion_user_course_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} / {self.content_id}: {'done' if self.completed else 'in progress'}"
+
+
+class UserNote(UUIDModel):
+    """A student's own note on one lesson (private unless they choose to share it)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notes")
+    course = models.ForeignKey("courses.Course", on_delete=models.CASCADE, related_name="+")
+    content = models.ForeignKey("courses.CourseContent", on_delete=models.CASCADE, related_name="notes")
+    body = models.TextField(max_length=20_000)
+    is_private = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        constraints = [models.UniqueConstraint(fields=["user", "content"], name="note_user_content_unique")]
+        indexes = [models.Index(fields=["user", "course", "-updated_at"], name="note_user_course_idx")]
+
+    def __str__(self) -> str:
+        return f"Note by {self.user_id} on {self.content_id}"
+
+
+class QuizAttempt(UUIDModel):
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in_progress", "In progress"
+        SUBMITTED = "submitted", "Graded"
+        PENDING_REVIEW = "pending_review", "Awaiting the instructor"
+        EXPIRED = "expired", "Time ran out"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_attempts")
+    content = models.ForeignKey("courses.CourseContent", on_delete=models.CASCADE, related_name="attempts")
+    course = models.ForeignKey("courses.Course", on_delete=models.CASCADE, related_name="+")
+    number = models.PositiveIntegerField(help_text="1 for the first attempt of this quiz by this user.")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.IN_PROGRESS)
+    started_at = models.DateTimeField()
+    deadline_at = models.DateTimeField(null=True, blank=True, help_text="Started + time limit; empty: no limit.")
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    question_order = models.JSONField(default=list, help_text="Question ids in the order shown to the student.")
+    answers = models.JSONField(default=dict, blank=True, help_text="{question id: answer(s)} as submitted.")
+    results = models.JSONField(default=dict, blank=True, help_text="{question id: {correct, points, ...}}.")
+    score = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    max_score = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    passed = models.BooleanField(default=False)
+    needs_manual_grading = models.BooleanField(default=False)
+    graded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    graded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            # Also stops two concurrent "start" requests from both taking the last allowed attempt.
+            models.UniqueConstraint(fields=["user", "content", "number"], name="attempt_user_content_number_unique")
+        ]
+        indexes = [
+            models.Index(fields=["user", "content", "-started_at"], name="attempt_user_content_idx"),
+            models.Index(fields=["course", "status"], name="attempt_course_status_idx"),
+        ]
+        permissions = [("grade_quizattempt", "Can grade quiz text answers")]
+
+    def __str__(self) -> str:
+        return f"Attempt {self.number} by {self.user_id} on {self.content_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("learning:quiz_attempt", kwargs={"attempt_id": self.pk})
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.IN_PROGRESS
+
+
+class Assignment(UUIDModel):
+    course = models.ForeignKey("courses.Course", on_delete=models.CASCADE, related_name="assignments")
+    instructor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(max_length=200)
+    description = models.TextField()
+    due_at = models.DateTimeField(null=True, blank=True, help_text="Deadline; empty for none.")
+    points = models.PositiveIntegerField(default=100, validators=[MinValueValidator(1)])
+    is_published = models.BooleanField(default=False)
+    allow_late = models.BooleanField("late submissions allowed", default=False)
+
+    class Meta:
+        ordering = ["due_at", "title"]
+        constraints = [models.CheckConstraint(condition=Q(points__gte=1), name="assignment_points_positive")]
+        indexes = [models.Index(fields=["course", "is_published", "due_at"], name="assignment_course_due_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("learning:assignment", kwargs={"assignment_id": self.pk})
+
+
+class AssignmentSubmission(UUIDModel):
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", "Awaiting grading"
+        GRADED = "graded", "Graded"
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="submissions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="submissions")
+    course = models.ForeignKey("courses.Course", on_delete=models.CASCADE, related_name="+")
+    text = models.TextField(blank=True, max_length=50_000)
+    file = models.FileField(upload_to="learning/submissions/%Y/%m/", blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SUBMITTED)
+    submitted_at = models.DateTimeField()
+    revision = models.PositiveIntegerField(default=1)
+    is_late = models.BooleanField(default=False)
+    score = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    feedback = models.TextField(blank=True)
+    graded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    graded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "user"], name="submission_assignment_user_unique"),
+            models.CheckConstraint(condition=Q(score__isnull=True) | Q(score__gte=0), name="submission_score_positive"),
+        ]
+        indexes = [
+            models.Index(fields=["course", "status", "submitted_at"], name="submission_course_queue_idx"),
+            models.Index(fields=["user", "-submitted_at"], name="submission_user_idx"),
+        ]
+        permissions = [("grade_assignmentsubmission", "Can grade assignment submissions")]
+
+    def __str__(self) -> str:
+        return f"{self.assignment} — {self.user_id}"
+
+
+class Attendance(TimeStampedModel):
+    class Status(models.TextChoices):
+        PRESENT = "present", "Present"
+        ABSENT = "absent", "Absent"
+        LATE = "late", "Late"
+        EXCUSED = "excused", "Excused"
+
+    course = models.ForeignKey("courses.Course", on_delete=models.CASCADE, related_name="attendance")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attendance")
+    date = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PRESENT)
+    sign_in_at = models.TimeField(null=True, blank=True)
+    sign_out_at = models.TimeField(null=True, blank=True)
+    duration_minutes = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    note = models.CharField(max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-date", "user"]
+        verbose_name_plural = "attendance"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "course", "date"], name="attendance_user_course_date_unique"),
+            models.CheckConstraint(
+                condition=Q(sign_in_at__isnull=True)
+                | Q(sign_out_at__isnull=True)
+                | Q(sign_out_at__gte=models.F("sign_in_at")),
+                name="attendance_out_after_in",
+            ),
+        ]
+        indexes = [models.Index(fields=["course", "date"], name="attendance_course_date_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.date}: {self.status}"
+
+
+class IssuedCertificate(UUIDModel):
+    class Status(models.TextChoices):
+        VALID = "valid", "Valid"
+        REVOKED = "revoked", "Revoked"
+
+    enrollment = models.OneToOneField(Enrollment, on_delete=models.PROTECT, related_name="certificate")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="certificates")
+    course = models.ForeignKey("courses.Course", on_delete=models.PROTECT, related_name="issued_certificates")
+    template = models.ForeignKey(
+        "courses.CertificateTemplate", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    code = models.CharField("verification code", max_length=32, unique=True)
+    # Snapshots: the certificate states what was true when it was issued.
+    holder_name = models.CharField(max_length=120)
+    course_title = models.CharField(max_length=200)
+    issued_at = models.DateTimeField()
+    pdf = models.FileField(upload_to="certificates/issued/%Y/%m/", blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.VALID)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_reason = models.TextField(blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-issued_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="valid") | (Q(revoked_at__isnull=False) & ~Q(revoked_reason="")),
+                name="certificate_revoked_has_reason",
+            )
+        ]
+        indexes = [models.Index(fields=["user", "-issued_at"], name="certificate_user_idx")]
+        permissions = [("revoke_issuedcertificate", "Can revoke issued certificates")]
+
+    def __str__(self) -> str:
+        return f"{self.course_title} — {self.holder_name} ({self.code})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("learning:certificate_verify", kwargs={"code": self.code})
+
+    @property
+    def is_valid(self) -> bool:
+        return self.status == self.Status.VALID
+
+
+class CourseStats(TimeStampedModel):
+    """Per-course figures, refreshed by a periodic task and after enrolment events (SQL aggregates)."""
+
+    course = models.OneToOneField("courses.Course", on_delete=models.CASCADE, primary_key=True, related_name="stats")
+    total_enrollments = models.PositiveIntegerField(default=0)
+    active_enrollments = models.PositiveIntegerField(default=0)
+    completed_enrollments = models.PositiveIntegerField(default=0)
+    average_progress = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("0.00"))
+    average_score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    completion_rate = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("0.00"))
+    revenue = models.DecimalField(
+        max_digits=12, decimal_places=2, default=Decimal("0.00"), help_text="Filled by billing (placeholder)."
+    )
+    refreshed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "course statistics"
+        verbose_name_plural = "course statistics"
+
+    def __str__(self) -> str:
+        return f"Statistics of {self.course_id}"
+
+
+class SavedCourse(TimeStampedModel):
+    """The wishlist: courses a user saved for later."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_courses")
+    course = models.ForeignKey("courses.Course", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["user", "course"], name="saved_course_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} saved {self.course_id}"
+
+
+class LearningStreak(TimeStampedModel):
+    """Consecutive days with learning activity (a lesson opened or completed)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="learning_streak"
+    )
+    current_days = models.PositiveIntegerField(default=0)
+    longest_days = models.PositiveIntegerField(default=0)
+    last_activity_date = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.current_days} day(s)"

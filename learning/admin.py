@@ -1,0 +1,282 @@
+"""Learning in the admin.  Instructors see only the rows of courses they teach; actions call services."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.template.response import TemplateResponse
+
+from courses.models import Course
+
+from . import permissions, services
+from .models import (
+    Assignment,
+    AssignmentSubmission,
+    Attendance,
+    CourseStats,
+    Enrollment,
+    IssuedCertificate,
+    LearningStreak,
+    LessonCompletion,
+    QuizAttempt,
+    SavedCourse,
+    UserNote,
+)
+
+
+class TaughtCoursesMixin:
+    """Limit rows (and course choices) to the courses the user teaches; superusers see everything."""
+
+    course_lookup = "course"
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        course_ids = permissions.taught_courses(request.user).values("pk")
+        return qs.filter(**{f"{self.course_lookup}__in": course_ids})
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "course" and not request.user.is_superuser:
+            kwargs["queryset"] = Course.objects.editable_by(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Enrollment)
+class EnrollmentAdmin(TaughtCoursesMixin, admin.ModelAdmin):
+    list_display = ("user", "course", "status", "progress_percent", "grade", "source", "enrolled_at", "completed_at")
+    list_filter = ("status", "source")
+    search_fields = ("user__email", "user__last_name", "course__title")
+    list_select_related = ("user", "course")
+    raw_id_fields = ("user", "course")
+    readonly_fields = ("status", "source", "payment_reference", "enrolled_at", "completed_at", "dropped_at",
+                       "required_total", "completed_required", "progress_percent", "last_content",
+                       "last_accessed_at", "grade")  # fmt: skip
+    fields = ("user", "course", *readonly_fields, "notes")
+    actions = ("suspend", "reinstate")
+    date_hierarchy = "enrolled_at"
+
+    def has_add_permission(self, request):
+        return False  # enrolments are created through learning.services.enrollment_create
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def _transition(self, request, queryset, status: str):
+        done = 0
+        for enrollment in queryset:
+            try:
+                services.enrollment_set_status(
+                    enrollment=enrollment, actor=request.user, status=status, reason="Changed in the admin"
+                )
+                done += 1
+            except (ValidationError, PermissionDenied) as exc:
+                self.message_user(request, f"{enrollment}: {'; '.join(getattr(exc, 'messages', [str(exc)]))}",
+                                  messages.ERROR)  # fmt: skip
+        if done:
+            self.message_user(request, f"{done} enrolment(s) updated.", messages.SUCCESS)
+
+    @admin.action(description="Suspend the selected enrolments", permissions=["change"])
+    def suspend(self, request, queryset):
+        self._transition(request, queryset, Enrollment.Status.SUSPENDED)
+
+    @admin.action(description="Reinstate the selected (suspended) enrolments", permissions=["change"])
+    def reinstate(self, request, queryset):
+        self._transition(request, queryset, Enrollment.Status.ENROLLED)
+
+
+@admin.register(LessonCompletion)
+class LessonCompletionAdmin(TaughtCoursesMixin, admin.ModelAdmin):
+    list_display = ("user", "content", "course", "completed", "completed_at", "time_spent_seconds", "score", "attempts")
+    list_filter = ("completed",)
+    search_fields = ("user__email", "content__title", "course__title")
+    list_select_related = ("user", "content", "course")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(QuizAttempt)
+class QuizAttemptAdmin(TaughtCoursesMixin, admin.ModelAdmin):
+    list_display = ("user", "content", "number", "status", "percent", "passed", "started_at", "submitted_at")
+    list_filter = ("status", "passed", "needs_manual_grading")
+    search_fields = ("user__email", "content__title")
+    list_select_related = ("user", "content")
+    readonly_fields = [f.name for f in QuizAttempt._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # text answers are graded on the grading page (learning:grading)
+
+
+class AssignmentAdminForm(forms.ModelForm):
+    class Meta:
+        model = Assignment
+        fields = ("course", "title", "description", "due_at", "points", "is_published", "allow_late")
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(TaughtCoursesMixin, admin.ModelAdmin):
+    form = AssignmentAdminForm
+    list_display = ("title", "course", "due_at", "points", "is_published", "allow_late")
+    list_filter = ("is_published", "allow_late")
+    search_fields = ("title", "course__title")
+    list_select_related = ("course",)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.instructor = request.user
+        super().save_model(request, obj, form, change)
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or permissions.is_course_staff(request.user, obj.course))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or permissions.is_course_staff(request.user, obj.course))
+
+
+class SubmissionGradeForm(forms.ModelForm):
+    """Grading in the admin goes through the service: validation runs in clean(), not in save_model."""
+
+    class Meta:
+        model = AssignmentSubmission
+        fields = ("score", "feedback")
+
+    def clean(self):
+        cleaned = super().clean()
+        score = cleaned.get("score")
+        if score is None:
+            raise ValidationError({"score": "Enter a score."})
+        if score > self.instance.assignment.points:
+            raise ValidationError({"score": f"At most {self.instance.assignment.points} points."})
+        return cleaned
+
+
+@admin.register(AssignmentSubmission)
+class AssignmentSubmissionAdmin(TaughtCoursesMixin, admin.ModelAdmin):
+    form = SubmissionGradeForm
+    list_display = ("assignment", "user", "status", "submitted_at", "is_late", "score", "graded_at")
+    list_filter = ("status", "is_late")
+    search_fields = ("user__email", "assignment__title")
+    list_select_related = ("assignment", "user")
+    readonly_fields = ("assignment", "user", "text", "file", "submitted_at", "revision", "is_late", "status",
+                       "graded_by", "graded_at")  # fmt: skip
+    fields = (*readonly_fields, "score", "feedback")
+
+    def has_add_permission(self, request):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        services.submission_grade(
+            submission=obj, grader=request.user, score=form.cleaned_data["score"],
+            feedback=form.cleaned_data.get("feedback") or "",
+        )  # fmt: skip
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(TaughtCoursesMixin, admin.ModelAdmin):
+    list_display = ("user", "course", "date", "status", "sign_in_at", "sign_out_at", "duration_minutes")
+    list_filter = ("status", "date")
+    search_fields = ("user__email", "course__title")
+    list_select_related = ("user", "course")
+    raw_id_fields = ("user",)
+    readonly_fields = ("duration_minutes", "recorded_by")
+
+    def save_model(self, request, obj, form, change):
+        record = services.attendance_record(
+            course=obj.course, user=obj.user, date=obj.date, status=obj.status, recorded_by=request.user,
+            sign_in_at=obj.sign_in_at, sign_out_at=obj.sign_out_at, note=obj.note,
+        )  # fmt: skip
+        obj.pk = record.pk
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+@admin.register(IssuedCertificate)
+class IssuedCertificateAdmin(admin.ModelAdmin):
+    list_display = ("code", "holder_name", "course_title", "issued_at", "status", "revoked_at")
+    list_filter = ("status",)
+    search_fields = ("code", "holder_name", "user__email", "course_title")
+    list_select_related = ("user",)
+    readonly_fields = [f.name for f in IssuedCertificate._meta.fields]
+    actions = ("revoke",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_revoke_permission(self, request):
+        return permissions.can_revoke_certificate(request.user)
+
+    @admin.action(description="Revoke the selected certificates…", permissions=["revoke"])
+    def revoke(self, request, queryset):
+        form = RevokeForm(request.POST if "confirm" in request.POST else None)
+        if form.is_valid():
+            done = 0
+            for certificate in queryset:
+                try:
+                    services.certificate_revoke(
+                        certificate=certificate, actor=request.user, reason=form.cleaned_data["reason"]
+                    )
+                    done += 1
+                except services.ConflictError as exc:
+                    self.message_user(request, f"{certificate.code}: {exc.message}", messages.WARNING)
+            self.message_user(request, f"{done} certificate(s) revoked.", messages.SUCCESS)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Revoke certificates",
+            "queryset": queryset,
+            "form": form,
+            "opts": self.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "learning/admin/revoke_certificates.html", context)
+
+
+@admin.register(CourseStats)
+class CourseStatsAdmin(TaughtCoursesMixin, admin.ModelAdmin):
+    list_display = ("course", "total_enrollments", "active_enrollments", "completed_enrollments",
+                    "average_progress", "average_score", "completion_rate", "refreshed_at")  # fmt: skip
+    list_select_related = ("course",)
+    readonly_fields = [f.name for f in CourseStats._meta.fields]
+    actions = ("refresh",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Refresh the selected statistics now", permissions=["view"])
+    def refresh(self, request, queryset):
+        n = services.course_stats_refresh(course_ids=list(queryset.values_list("course_id", flat=True)))
+        self.message_user(request, f"{n} course(s) refreshed.", messages.SUCCESS)
+
+
+@admin.register(UserNote)
+class UserNoteAdmin(admin.ModelAdmin):
+    """Notes are private: superusers may see that they exist (support), not read them in lists."""
+
+    list_display = ("user", "content", "is_private", "updated_at")
+    list_select_related = ("user", "content")
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+admin.site.register(SavedCourse, list_display=("user", "course", "created_at"), list_select_related=("user", "course"))
+admin.site.register(LearningStreak, list_display=("user", "current_days", "longest_days", "last_activity_date"))

@@ -1,0 +1,103 @@
+"""Who may see and do what in learning: plain predicates shared by pages, API and admin.
+
+"Course staff" are the course's instructor, its co-authors and superusers.  A student only ever
+sees their own notes, attempts, submissions and certificates; everything else is a 404.
+"""
+
+from django.db.models import Q, QuerySet
+
+from courses.models import Course, CourseContent, InstructorCollaborator
+
+from .models import Assignment, AssignmentSubmission, Enrollment, IssuedCertificate, QuizAttempt, UserNote
+
+
+def _authenticated(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def is_course_staff(user, course: Course) -> bool:
+    """The course's instructor or a co-author, or a superuser."""
+    if not _authenticated(user):
+        return False
+    if user.is_superuser or course.instructor_id == user.pk:
+        return True
+    cache = getattr(user, "_cw_course_staff", None)
+    if cache is None:
+        cache = user._cw_course_staff = {}
+    if course.pk not in cache:
+        cache[course.pk] = InstructorCollaborator.objects.filter(course_id=course.pk, user_id=user.pk).exists()
+    return cache[course.pk]
+
+
+def taught_courses(user) -> QuerySet[Course]:
+    """Courses whose enrolments, submissions, attendance and grading the user manages."""
+    if not _authenticated(user):
+        return Course.objects.none()
+    return Course.objects.editable_by(user)
+
+
+def taught_course_filter(user, prefix: str = "course") -> Q:
+    """A Q filter limiting rows (with a `course` foreign key) to the courses the user teaches."""
+    if user.is_superuser:
+        return Q()
+    return Q(**{f"{prefix}__instructor": user}) | Q(**{f"{prefix}__collaborators__user": user})
+
+
+def can_enrol(user) -> bool:
+    return _authenticated(user)
+
+
+def can_open_lesson(user, content: CourseContent, enrollment: Enrollment | None) -> bool:
+    """Enrolled students (enrolled or completed), course staff, and anyone signed in for a preview."""
+    if not _authenticated(user):
+        return False
+    if enrollment is not None and enrollment.user_id == user.pk and enrollment.has_access:
+        return content.is_published
+    if is_course_staff(user, content.course):
+        return True
+    return content.is_preview and content.is_published and content.course.is_published
+
+
+def can_view_note(user, note: UserNote) -> bool:
+    return _authenticated(user) and note.user_id == user.pk
+
+
+def can_view_attempt(user, attempt: QuizAttempt) -> bool:
+    if not _authenticated(user):
+        return False
+    return attempt.user_id == user.pk or is_course_staff(user, attempt.course)
+
+
+def can_grade_course(user, course: Course) -> bool:
+    return is_course_staff(user, course)
+
+
+def can_view_submission(user, submission: AssignmentSubmission) -> bool:
+    if not _authenticated(user):
+        return False
+    return submission.user_id == user.pk or is_course_staff(user, submission.course)
+
+
+def can_view_assignment(user, assignment: Assignment, enrollment: Enrollment | None) -> bool:
+    if not _authenticated(user):
+        return False
+    if is_course_staff(user, assignment.course):
+        return True
+    return assignment.is_published and enrollment is not None and enrollment.has_access
+
+
+def can_view_certificate(user, certificate: IssuedCertificate) -> bool:
+    """The holder and superusers (the public verify page shows only the summary)."""
+    return _authenticated(user) and (certificate.user_id == user.pk or user.is_superuser)
+
+
+def can_revoke_certificate(user) -> bool:
+    return _authenticated(user) and (user.is_superuser or user.has_perm("learning.revoke_issuedcertificate"))
+
+
+def can_record_attendance(user, course: Course) -> bool:
+    return is_course_staff(user, course)
+
+
+def can_manage_enrollment(user, course: Course) -> bool:
+    return _authenticated(user) and (user.is_superuser or user.has_perm("learning.manage_enrollment"))

@@ -1,0 +1,468 @@
+"""Learning read paths used by pages, API and dashboards: every list is a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
+
+from courses.models import Course, CourseContent, CourseSection
+
+from . import permissions
+from .models import (
+    Assignment,
+    AssignmentSubmission,
+    Attendance,
+    Enrollment,
+    IssuedCertificate,
+    LearningStreak,
+    LessonCompletion,
+    QuizAttempt,
+    SavedCourse,
+    UserNote,
+)
+
+# --- Enrolments --------------------------------------------------------------------------------
+
+
+def enrollment_list(*, user) -> QuerySet[Enrollment]:
+    return (
+        Enrollment.objects.filter(user=user)
+        .select_related("course", "course__instructor", "last_content")
+        .order_by("-last_accessed_at", "-enrolled_at")
+    )
+
+
+def enrollment_for(*, user, course) -> Enrollment | None:
+    if not user.is_authenticated:
+        return None
+    return Enrollment.objects.filter(user=user, course=course).first()
+
+
+def enrollment_get(*, user, enrollment_id) -> Enrollment:
+    enrollment = enrollment_list(user=user).filter(pk=enrollment_id).first()
+    if enrollment is None:
+        raise Http404("No such enrolment.")
+    return enrollment
+
+
+def course_for_learning(*, slug: str) -> Course:
+    course = Course.objects.select_related("instructor").filter(slug=slug).first()
+    if course is None:
+        raise Http404("No such course.")
+    return course
+
+
+# --- The lesson player ---------------------------------------------------------------------------
+
+
+@dataclass
+class SyllabusLesson:
+    content: CourseContent
+    completed: bool
+    locked_reason: str | None
+
+
+@dataclass
+class SyllabusSection:
+    section: CourseSection
+    lessons: list[SyllabusLesson] = field(default_factory=list)
+
+
+@dataclass
+class Player:
+    course: Course
+    content: CourseContent
+    enrollment: Enrollment | None
+    is_staff: bool
+    sections: list[SyllabusSection]
+    previous: CourseContent | None
+    next: CourseContent | None
+    completed_ids: set
+    locked_reason: str | None
+    note: UserNote | None
+    completion: LessonCompletion | None
+
+    @property
+    def is_completed(self) -> bool:
+        return self.content.pk in self.completed_ids
+
+
+def lesson_locked_reason(
+    content: CourseContent, *, course: Course, enrollment: Enrollment | None, is_staff: bool, today: dt.date
+) -> str | None:
+    """Why a lesson cannot be opened yet (None when it can)."""
+    if is_staff:
+        return None
+    if enrollment is None or not enrollment.has_access:
+        return None if (content.is_preview and course.is_published) else "Enrol to unlock this lesson."
+    if course.start_date and course.start_date > today:
+        return f"The course opens on {course.start_date:%d %B %Y}."
+    available_from = (content.metadata or {}).get("available_from")
+    if available_from:
+        try:
+            when = dt.date.fromisoformat(str(available_from))
+        except ValueError:
+            when = None
+        if when and when > today:
+            return f"Available from {when:%d %B %Y}."
+    return None
+
+
+def published_lessons(course_id) -> QuerySet[CourseContent]:
+    return (
+        CourseContent.objects.filter(course_id=course_id, is_published=True, section__is_published=True)
+        .select_related("section")
+        .order_by("section__order", "order")
+    )
+
+
+def lesson_player(*, user, slug: str, content_id) -> Player:
+    """Everything the player page shows, in a fixed number of queries whatever the course's size."""
+    course = course_for_learning(slug=slug)
+    is_staff = permissions.is_course_staff(user, course)
+    enrollment = enrollment_for(user=user, course=course)
+    lessons = list(published_lessons(course.pk))
+    if is_staff:  # course staff also see unpublished lessons they open directly
+        current = next((c for c in lessons if c.pk == content_id), None) or (
+            CourseContent.objects.select_related("section").filter(course=course, pk=content_id).first()
+        )
+    else:
+        current = next((c for c in lessons if c.pk == content_id), None)
+    if current is None:
+        raise Http404("No such lesson.")
+    current.course = course
+    completions = {}
+    if enrollment is not None:
+        completions = {c.content_id: c for c in LessonCompletion.objects.filter(user=user, course_id=course.pk)}
+    completed_ids = {pk for pk, c in completions.items() if c.completed}
+    today = timezone.localdate()
+    sections: list[SyllabusSection] = []
+    for lesson in lessons:
+        if not sections or sections[-1].section.pk != lesson.section_id:
+            sections.append(SyllabusSection(section=lesson.section))
+        sections[-1].lessons.append(
+            SyllabusLesson(
+                content=lesson,
+                completed=lesson.pk in completed_ids,
+                locked_reason=lesson_locked_reason(
+                    lesson, course=course, enrollment=enrollment, is_staff=is_staff, today=today
+                ),
+            )
+        )
+    index = next((i for i, c in enumerate(lessons) if c.pk == current.pk), None)
+    previous = lessons[index - 1] if index else None
+    following = lessons[index + 1] if index is not None and index + 1 < len(lessons) else None
+    note = UserNote.objects.filter(user=user, content=current).first() if user.is_authenticated else None
+    return Player(
+        course=course,
+        content=current,
+        enrollment=enrollment,
+        is_staff=is_staff,
+        sections=sections,
+        previous=previous,
+        next=following,
+        completed_ids=completed_ids,
+        locked_reason=lesson_locked_reason(
+            current, course=course, enrollment=enrollment, is_staff=is_staff, today=today
+        ),
+        note=note,
+        completion=completions.get(current.pk),
+    )
+
+
+def lesson_get(*, slug: str, content_id) -> CourseContent:
+    content = (
+        CourseContent.objects.select_related("course", "course__instructor", "section")
+        .filter(course__slug=slug, pk=content_id)
+        .first()
+    )
+    if content is None:
+        raise Http404("No such lesson.")
+    return content
+
+
+def first_open_lesson(*, course: Course, enrollment: Enrollment | None) -> CourseContent | None:
+    """Continue where the student left off, else the first lesson not yet completed, else the first."""
+    if enrollment is not None and enrollment.last_content_id:
+        last = published_lessons(course.pk).filter(pk=enrollment.last_content_id).first()
+        if last is not None:
+            return last
+    lessons = published_lessons(course.pk)
+    if enrollment is not None:
+        done = LessonCompletion.objects.filter(user_id=enrollment.user_id, course_id=course.pk, completed=True)
+        pending = lessons.exclude(pk__in=done.values("content_id")).first()
+        if pending is not None:
+            return pending
+    return lessons.first()
+
+
+# --- Notes -------------------------------------------------------------------------------------
+
+
+def note_list(*, user, course=None) -> QuerySet[UserNote]:
+    qs = UserNote.objects.filter(user=user).select_related("content", "content__section", "course")
+    if course is not None:
+        qs = qs.filter(course=course)
+    return qs.order_by("content__section__order", "content__order")
+
+
+def note_get(*, user, note_id) -> UserNote:
+    note = UserNote.objects.filter(user=user, pk=note_id).select_related("content", "course").first()
+    if note is None:
+        raise Http404("No such note.")
+    return note
+
+
+# --- Quizzes -----------------------------------------------------------------------------------
+
+
+def quiz_attempt_list(*, user, content=None, course=None) -> QuerySet[QuizAttempt]:
+    qs = QuizAttempt.objects.filter(user=user).select_related("content", "course")
+    if content is not None:
+        qs = qs.filter(content=content)
+    if course is not None:
+        qs = qs.filter(course=course)
+    return qs.order_by("-started_at")
+
+
+def quiz_attempt_get(*, user, attempt_id) -> QuizAttempt:
+    """The student's own attempt, or one of a course they teach; anything else is a 404."""
+    attempt = (
+        QuizAttempt.objects.select_related("content", "course", "course__instructor", "user")
+        .filter(pk=attempt_id)
+        .first()
+    )
+    if attempt is None or not permissions.can_view_attempt(user, attempt):
+        raise Http404("No such attempt.")
+    return attempt
+
+
+def quiz_questions_for(attempt: QuizAttempt) -> list:
+    """The attempt's questions in its stored (possibly shuffled) order.  One query."""
+    questions = {str(q.pk): q for q in attempt.content.questions.filter(pk__in=attempt.question_order)}
+    return [questions[qid] for qid in attempt.question_order if qid in questions]
+
+
+def pending_quiz_attempts(*, user, course=None) -> QuerySet[QuizAttempt]:
+    qs = QuizAttempt.objects.filter(status=QuizAttempt.Status.PENDING_REVIEW).filter(
+        course__in=permissions.taught_courses(user).values("pk")
+    )
+    if course is not None:
+        qs = qs.filter(course=course)
+    return qs.select_related("user", "content", "course").order_by("submitted_at")
+
+
+# --- Assignments -------------------------------------------------------------------------------
+
+
+def assignment_list_for_student(*, user, course=None) -> QuerySet[Assignment]:
+    active = Enrollment.objects.filter(user=user).active().values("course_id")
+    qs = Assignment.objects.filter(is_published=True, course_id__in=active).select_related("course")
+    if course is not None:
+        qs = qs.filter(course=course)
+    mine = AssignmentSubmission.objects.filter(assignment=OuterRef("pk"), user=user)
+    return qs.annotate(
+        my_status=Subquery(mine.values("status")[:1]),
+        my_score=Subquery(mine.values("score")[:1]),
+    ).order_by(Coalesce("due_at", timezone.now() + dt.timedelta(days=36500)), "title")
+
+
+def assignment_get(*, user, assignment_id) -> tuple[Assignment, Enrollment | None]:
+    assignment = Assignment.objects.select_related("course", "course__instructor").filter(pk=assignment_id).first()
+    if assignment is None:
+        raise Http404("No such assignment.")
+    enrollment = enrollment_for(user=user, course=assignment.course)
+    if not permissions.can_view_assignment(user, assignment, enrollment):
+        raise Http404("No such assignment.")
+    return assignment, enrollment
+
+
+def submission_list_for_student(*, user) -> QuerySet[AssignmentSubmission]:
+    return AssignmentSubmission.objects.filter(user=user).select_related("assignment", "course")
+
+
+def submission_get(*, user, submission_id) -> AssignmentSubmission:
+    submission = (
+        AssignmentSubmission.objects.select_related("assignment", "course", "course__instructor", "user")
+        .filter(pk=submission_id)
+        .first()
+    )
+    if submission is None or not permissions.can_view_submission(user, submission):
+        raise Http404("No such submission.")
+    return submission
+
+
+def grading_queue(*, user, course=None, status: str | None = AssignmentSubmission.Status.SUBMITTED):
+    qs = AssignmentSubmission.objects.filter(course__in=permissions.taught_courses(user).values("pk"))
+    if status:
+        qs = qs.filter(status=status)
+    if course is not None:
+        qs = qs.filter(course=course)
+    return qs.select_related("assignment", "course", "user").order_by("submitted_at")
+
+
+def upcoming_assignments(*, user, limit: int = 5) -> list[Assignment]:
+    now = timezone.now()
+    submitted = AssignmentSubmission.objects.filter(assignment=OuterRef("pk"), user=user)
+    return list(
+        Assignment.objects.filter(
+            is_published=True,
+            due_at__gte=now,
+            course_id__in=Enrollment.objects.filter(user=user, status=Enrollment.Status.ENROLLED).values("course_id"),
+        )
+        .annotate(submitted=Exists(submitted))
+        .select_related("course")
+        .order_by("due_at")[:limit]
+    )
+
+
+# --- Attendance --------------------------------------------------------------------------------
+
+
+def attendance_for_student(*, user, course=None) -> QuerySet[Attendance]:
+    qs = Attendance.objects.filter(user=user).select_related("course")
+    if course is not None:
+        qs = qs.filter(course=course)
+    return qs.order_by("-date")
+
+
+def attendance_for_course(*, user, course=None, date=None) -> QuerySet[Attendance]:
+    qs = Attendance.objects.filter(course__in=permissions.taught_courses(user).values("pk"))
+    if course is not None:
+        qs = qs.filter(course=course)
+    if date is not None:
+        qs = qs.filter(date=date)
+    return qs.select_related("user", "course").order_by("-date", "user__last_name")
+
+
+def attendance_sheet(*, course: Course, date: dt.date) -> list[tuple]:
+    """(enrolment, attendance or None) for every enrolled student of a course on a date: 2 queries."""
+    enrollments = list(
+        Enrollment.objects.filter(course=course).holding_seat().select_related("user").order_by("user__last_name")
+    )
+    records = {a.user_id: a for a in Attendance.objects.filter(course=course, date=date)}
+    return [(e, records.get(e.user_id)) for e in enrollments]
+
+
+# --- Certificates ------------------------------------------------------------------------------
+
+
+def certificate_list(*, user) -> QuerySet[IssuedCertificate]:
+    return IssuedCertificate.objects.filter(user=user).select_related("course").order_by("-issued_at")
+
+
+def certificate_get(*, user, certificate_id) -> IssuedCertificate:
+    certificate = IssuedCertificate.objects.select_related("course", "user").filter(pk=certificate_id).first()
+    if certificate is None or not permissions.can_view_certificate(user, certificate):
+        raise Http404("No such certificate.")
+    return certificate
+
+
+def certificate_by_code(*, code: str) -> IssuedCertificate:
+    certificate = IssuedCertificate.objects.select_related("course").filter(code=code).first()
+    if certificate is None:
+        raise Http404("No certificate has this code.")
+    return certificate
+
+
+# --- Dashboards --------------------------------------------------------------------------------
+
+
+@dataclass
+class StudentDashboard:
+    enrollments: list[Enrollment]
+    upcoming: list[Assignment]
+    certificates: list[IssuedCertificate]
+    saved: list[SavedCourse]
+    streak_days: int
+    longest_streak: int
+    continue_enrollment: Enrollment | None
+
+
+def student_dashboard(*, user) -> StudentDashboard:
+    enrollments = list(
+        enrollment_list(user=user)
+        .exclude(status=Enrollment.Status.DROPPED)
+        .order_by("status", "-last_accessed_at", "-enrolled_at")
+    )
+    streak = LearningStreak.objects.filter(user=user).first()
+    today = timezone.localdate()
+    current = 0
+    if streak and streak.last_activity_date and streak.last_activity_date >= today - dt.timedelta(days=1):
+        current = streak.current_days
+    in_progress = [e for e in enrollments if e.status == Enrollment.Status.ENROLLED and e.last_accessed_at]
+    continue_enrollment = max(in_progress, key=lambda e: e.last_accessed_at) if in_progress else None
+    return StudentDashboard(
+        enrollments=enrollments,
+        upcoming=upcoming_assignments(user=user),
+        certificates=list(certificate_list(user=user)[:6]),
+        saved=list(SavedCourse.objects.filter(user=user).select_related("course", "course__instructor")[:6]),
+        streak_days=current,
+        longest_streak=streak.longest_days if streak else 0,
+        continue_enrollment=continue_enrollment,
+    )
+
+
+def instructor_courses(*, user) -> QuerySet[Course]:
+    """The user's courses with live figures (subqueries, so the counts never multiply)."""
+    pending = (
+        AssignmentSubmission.objects.filter(course=OuterRef("pk"), status=AssignmentSubmission.Status.SUBMITTED)
+        .order_by()
+        .values("course")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    pending_quiz = (
+        QuizAttempt.objects.filter(course=OuterRef("pk"), status=QuizAttempt.Status.PENDING_REVIEW)
+        .order_by()
+        .values("course")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    enrolled = (
+        Enrollment.objects.filter(course=OuterRef("pk")).holding_seat().order_by().values("course")
+        .annotate(n=Count("pk")).values("n")
+    )  # fmt: skip
+    completed = (
+        Enrollment.objects.filter(course=OuterRef("pk"), status=Enrollment.Status.COMPLETED)
+        .order_by()
+        .values("course")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        permissions.taught_courses(user)
+        .annotate(
+            pending_grading=Coalesce(Subquery(pending), 0) + Coalesce(Subquery(pending_quiz), 0),
+            enrolled_now=Coalesce(Subquery(enrolled), 0),
+            completed_now=Coalesce(Subquery(completed), 0),
+        )
+        .select_related("stats")
+        .order_by("title")
+    )
+
+
+def students_of_course(*, course: Course) -> QuerySet[Enrollment]:
+    return Enrollment.objects.filter(course=course).select_related("user").order_by("user__last_name")
+
+
+def time_spent_by_student(*, course: Course) -> dict:
+    """{user id: seconds spent on the course's lessons}: one grouped query."""
+    rows = (
+        LessonCompletion.objects.filter(course=course)
+        .values("user_id")
+        .order_by()
+        .annotate(t=Sum("time_spent_seconds"))
+    )
+    return {r["user_id"]: r["t"] for r in rows}
+
+
+def saved_course_ids(*, user) -> set:
+    if not user.is_authenticated:
+        return set()
+    return set(SavedCourse.objects.filter(user=user).values_list("course_id", flat=True))

@@ -1,0 +1,68 @@
+"""Learning's Celery tasks: take ids, call services, safe to run twice, bounded retries."""
+
+import logging
+
+from celery import shared_task
+from celery.schedules import crontab
+from django.core.files.base import ContentFile
+from django.db import transaction
+
+from . import services
+from .models import IssuedCertificate
+
+logger = logging.getLogger(__name__)
+
+# Merge into settings.CELERY_BEAT_SCHEDULE (django-celery-beat stores it at start-up).
+BEAT_SCHEDULE = {
+    "learning-course-stats-refresh": {
+        "task": "learning.course_stats_refresh_all",
+        "schedule": crontab(minute="*/30"),
+    },
+}
+
+
+@shared_task(
+    name="learning.certificate_issue",
+    bind=True,
+    acks_late=True,
+    autoretry_for=(Exception,),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=5,
+)
+def certificate_issue_task(self, enrollment_id: str) -> str | None:
+    """Issue the certificate of a completed enrolment and render its PDF (idempotent)."""
+    certificate = services.certificate_issue(enrollment_id=enrollment_id)
+    if certificate is None:
+        return None
+    if not certificate.pdf:
+        _render_pdf(certificate.pk)
+    return str(certificate.pk)
+
+
+def _render_pdf(certificate_id) -> None:
+    from .certificates import certificate_render_pdf
+
+    with transaction.atomic():
+        # The row lock makes a second, concurrent run wait and then find the PDF already there.
+        certificate = (
+            IssuedCertificate.objects.select_for_update(of=("self",))
+            .select_related("enrollment", "course", "course__instructor", "course__certificate_template", "template")
+            .get(pk=certificate_id)
+        )
+        if certificate.pdf:
+            return
+        pdf = certificate_render_pdf(certificate, services.certificate_verification_url(certificate))
+        certificate.pdf.save(f"certificate-{certificate.code}.pdf", ContentFile(pdf), save=False)
+        certificate.save(update_fields=["pdf", "updated_at"])
+
+
+@shared_task(name="learning.course_stats_refresh", acks_late=True, autoretry_for=(Exception,), max_retries=3,
+             retry_backoff=True)  # fmt: skip
+def course_stats_refresh_task(course_id: str) -> int:
+    return services.course_stats_refresh(course_ids=[course_id])
+
+
+@shared_task(name="learning.course_stats_refresh_all", acks_late=True)
+def course_stats_refresh_all_task() -> int:
+    return services.course_stats_refresh()

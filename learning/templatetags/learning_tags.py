@@ -1,0 +1,49 @@
+from django import template
+
+from learning.embeds import embed_url as _embed_url
+
+register = template.Library()
+
+KIND_ICONS = {
+    "video": "play-circle",
+    "article": "file-text",
+    "document": "file-earmark-arrow-down",
+    "image": "image",
+    "quiz": "patch-question",
+    "certificate": "award",
+}
+
+
+@register.filter
+def embed_url(url: str) -> str:
+    return _embed_url(url) or ""
+
+
+@register.filter
+def kind_icon(kind: str) -> str:
+    return KIND_ICONS.get(kind, "journal")
+
+
+@register.filter
+def minutes(seconds) -> str:
+    seconds = int(seconds or 0)
+    if seconds < 60:
+        return f"{seconds} s"
+    hours, mins = divmod(seconds // 60, 60)
+    return f"{hours} h {mins} min" if hours else f"{mins} min"
+
+
+@register.filter
+def get_item(mapping, key):
+    try:
+        return mapping.get(key) if hasattr(mapping, "get") else mapping[key]
+    except (KeyError, IndexError, TypeError):
+        return None
+
+
+@register.filter
+def percent_int(value) -> int:
+    try:
+        return int(float(value or 0))
+    except (TypeError, ValueError):
+        return 0

@@ -1,0 +1,50 @@
+"""Factories for learning tests (rows written directly; use the services when a test is about them)."""
+
+import factory
+from django.utils import timezone
+
+from learning.models import Assignment, AssignmentSubmission, Enrollment, UserNote
+from tests.courses.factories import ContentFactory, PublishedCourseFactory
+from tests.factories import UserFactory
+
+
+class EnrollmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Enrollment
+
+    user = factory.SubFactory(UserFactory)
+    course = factory.SubFactory(PublishedCourseFactory)
+    enrolled_at = factory.LazyFunction(timezone.now)
+
+
+class AssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Assignment
+
+    course = factory.SubFactory(PublishedCourseFactory)
+    instructor = factory.SelfAttribute("course.instructor")
+    title = factory.Sequence(lambda n: f"Assignment {n}")
+    description = "Write an essay."
+    points = 20
+    is_published = True
+
+
+class SubmissionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AssignmentSubmission
+
+    assignment = factory.SubFactory(AssignmentFactory)
+    course = factory.SelfAttribute("assignment.course")
+    user = factory.SubFactory(UserFactory)
+    text = "My answer."
+    submitted_at = factory.LazyFunction(timezone.now)
+
+
+class NoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = UserNote
+
+    user = factory.SubFactory(UserFactory)
+    content = factory.SubFactory(ContentFactory)
+    course = factory.SelfAttribute("content.course")
+    body = "A private thought."

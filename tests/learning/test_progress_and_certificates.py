@@ -1,0 +1,153 @@
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from pypdf import PdfReader
+
+from courses.models import CertificateTemplate, Course
+from learning import services
+from learning.models import Enrollment, IssuedCertificate, LearningStreak, LessonCompletion
+from learning.tasks import certificate_issue_task
+from tests.courses.factories import ContentFactory, QuizContentFactory
+from tests.factories import StudentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def complete_all(student, lessons, capture):
+    with capture(execute=True):
+        for lesson in lessons:
+            if lesson.is_required:
+                services.lesson_mark_complete(user=student, content=lesson)
+
+
+def test_progress_counts_required_lessons_only_and_once(enrollment, student, lessons):
+    services.lesson_mark_complete(user=student, content=lessons[0])
+    services.lesson_mark_complete(user=student, content=lessons[0])  # again: nothing changes
+    services.lesson_mark_complete(user=student, content=lessons[3])  # optional lesson
+    enrollment.refresh_from_db()
+    assert enrollment.completed_required == 1
+    assert enrollment.progress_percent == Decimal("33.33")
+    assert enrollment.status == Enrollment.Status.ENROLLED
+    assert LessonCompletion.objects.filter(user=student, completed=True).count() == 2
+
+
+def test_quiz_lessons_cannot_be_marked_complete_by_hand(enrollment, student, course):
+    quiz = QuizContentFactory(section=course.sections.first(), order=9)
+    with pytest.raises(ValidationError, match="Pass the quiz"):
+        services.lesson_mark_complete(user=student, content=quiz)
+
+
+def test_not_enrolled_cannot_complete(lessons):
+    with pytest.raises(PermissionDenied):
+        services.lesson_mark_complete(user=StudentFactory(), content=lessons[0])
+
+
+def test_last_required_lesson_completes_the_course_and_issues_one_certificate(
+    enrollment, student, lessons, course, django_capture_on_commit_callbacks
+):
+    complete_all(student, lessons, django_capture_on_commit_callbacks)
+    enrollment.refresh_from_db()
+    assert enrollment.status == Enrollment.Status.COMPLETED
+    assert enrollment.progress_percent == Decimal("100.00")
+    assert enrollment.completed_at is not None
+    course.refresh_from_db()
+    assert course.completion_count == 1
+    certificate = IssuedCertificate.objects.get(enrollment=enrollment)
+    assert certificate.pdf
+    assert len(certificate.code) >= 10
+
+    # The task runs again (a retry, a duplicate delivery): still exactly one certificate, same PDF.
+    certificate_issue_task.delay(str(enrollment.pk))
+    certificate_issue_task.apply(args=[str(enrollment.pk)])
+    assert IssuedCertificate.objects.filter(enrollment=enrollment).count() == 1
+    assert IssuedCertificate.objects.get(enrollment=enrollment).pdf.name == certificate.pdf.name
+    # Completing a lesson again does not complete the course twice.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.lesson_mark_complete(user=student, content=lessons[0])
+    course.refresh_from_db()
+    assert course.completion_count == 1
+
+
+def test_certificate_pdf_contains_holder_and_course(enrollment, student, lessons, django_capture_on_commit_callbacks):
+    complete_all(student, lessons, django_capture_on_commit_callbacks)
+    certificate = IssuedCertificate.objects.get(enrollment=enrollment)
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(certificate.pdf.read())).pages)
+    assert "Stella Student" in text
+    assert "Python Basics" in text
+    assert certificate.code in text
+
+
+def test_course_template_is_used_and_autoescaped(
+    enrollment, student, lessons, course, django_capture_on_commit_callbacks
+):
+    template = CertificateTemplate.objects.create(
+        name="Plain",
+        html="<h1>Awarded to {{ student_name }}</h1><p>for {{ course_title }} · {{ verification_code }}</p>",
+    )
+    Course.objects.filter(pk=course.pk).update(certificate_template=template)
+    student.first_name = "<b>Stella"
+    student.save()
+    complete_all(student, lessons, django_capture_on_commit_callbacks)
+    certificate = IssuedCertificate.objects.get(enrollment=enrollment)
+    from learning.certificates import certificate_html
+
+    html = certificate_html(certificate, "https://example.test/v")
+    assert "Awarded to &lt;b&gt;Stella Student" in html
+    text = PdfReader(io.BytesIO(certificate.pdf.read())).pages[0].extract_text()
+    assert "Awarded to <b>Stella Student" in text
+
+
+def test_certificate_not_issued_for_unfinished_enrolment(enrollment):
+    assert certificate_issue_task.apply(args=[str(enrollment.pk)]).get() is None
+    assert not IssuedCertificate.objects.exists()
+
+
+def test_revoke_needs_a_reason_and_is_audited(
+    enrollment, student, lessons, admin_user, django_capture_on_commit_callbacks
+):
+    from courseworx.core.models import AuditLog
+
+    complete_all(student, lessons, django_capture_on_commit_callbacks)
+    certificate = IssuedCertificate.objects.get()
+    with pytest.raises(PermissionDenied):
+        services.certificate_revoke(certificate=certificate, actor=student, reason="x")
+    with pytest.raises(ValidationError):
+        services.certificate_revoke(certificate=certificate, actor=admin_user, reason=" ")
+    services.certificate_revoke(certificate=certificate, actor=admin_user, reason="Plagiarism")
+    certificate.refresh_from_db()
+    assert certificate.status == "revoked" and certificate.revoked_reason == "Plagiarism"
+    assert AuditLog.objects.filter(action="learning.certificate_revoked", target_id=str(certificate.pk)).exists()
+    with pytest.raises(services.ConflictError):
+        services.certificate_revoke(certificate=certificate, actor=admin_user, reason="again")
+
+
+def test_time_spent_is_bounded_per_heartbeat(enrollment, student, lessons):
+    services.lesson_time_record(user=student, content=lessons[0], seconds=30)
+    completion = services.lesson_time_record(user=student, content=lessons[0], seconds=100000)
+    assert completion.time_spent_seconds == 30 + services.MAX_HEARTBEAT_SECONDS
+
+
+def test_learning_streak_counts_consecutive_days(student):
+    import datetime as dt
+
+    day = dt.date(2026, 3, 1)
+    services.learning_streak_record(user_id=student.pk, on=day)
+    services.learning_streak_record(user_id=student.pk, on=day)
+    services.learning_streak_record(user_id=student.pk, on=day + dt.timedelta(days=1))
+    services.learning_streak_record(user_id=student.pk, on=day + dt.timedelta(days=2))
+    streak = LearningStreak.objects.get(user=student)
+    assert (streak.current_days, streak.longest_days) == (3, 3)
+    services.learning_streak_record(user_id=student.pk, on=day + dt.timedelta(days=5))
+    streak.refresh_from_db()
+    assert (streak.current_days, streak.longest_days) == (1, 3)
+
+
+def test_new_required_lesson_lowers_progress_denominator(enrollment, student, lessons, course):
+    services.lesson_mark_complete(user=student, content=lessons[0])
+    ContentFactory(section=course.sections.first(), order=7)
+    services.lesson_mark_complete(user=student, content=lessons[1])
+    enrollment.refresh_from_db()
+    assert (enrollment.completed_required, enrollment.required_total) == (2, 4)
+    assert enrollment.progress_percent == Decimal("50.00")
