@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from accounts.models import User
 
@@ -458,6 +458,10 @@ class QuestionInline(admin.StackedInline):
 
 
 class LessonForm(forms.ModelForm):
+    video_url = forms.URLField(
+        required=False, assume_scheme="https", help_text="A YouTube or Vimeo link (https), instead of a file."
+    )
+
     class Meta:
         model = CourseContent
         fields = "__all__"  # noqa: DJ007 (the admin's fieldsets choose what is shown)
@@ -723,25 +727,15 @@ class CourseVersionAdmin(ReadOnlyAdmin):
 
     @admin.display(description="Structure")
     def structure(self, obj) -> str:
-        sections = obj.snapshot.get("sections", [])
-        return format_html(
-            "<ol>{}</ol>",
-            format_html(
-                "".join(
-                    format_html(
-                        "<li>{}<ol>{}</ol></li>",
-                        s["title"],
-                        format_html(
-                            "".join(
-                                format_html("<li>{} <small>({})</small></li>", lesson["title"], lesson["kind"])
-                                for lesson in s.get("lessons", [])
-                            )
-                        ),
-                    )
-                    for s in sections
-                )
-            ),
+        def lessons(section) -> str:
+            return format_html_join(
+                "", "<li>{} <small>({})</small></li>", ((lsn["title"], lsn["kind"]) for lsn in section["lessons"])
+            )
+
+        items = format_html_join(
+            "", "<li>{}<ol>{}</ol></li>", ((s["title"], lessons(s)) for s in obj.snapshot.get("sections", []))
         )
+        return format_html("<ol>{}</ol>", items)
 
     def get_urls(self):
         return [
