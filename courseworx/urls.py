@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from courses import views as course_views
 from courseworx.core import views as core_views
 
 admin.site.site_header = "CourseWorx administration"
@@ -12,6 +13,7 @@ admin.site.index_title = "Manage the platform"
 
 api_v1 = [
     path("", include("accounts.api.urls")),
+    path("", include("courses.api.urls")),
     path("", include("learning.api.urls")),
     path("", include("community.api.urls")),
     path("", include("billing.api.urls")),
@@ -19,9 +21,10 @@ api_v1 = [
 ]
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", course_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
+    path("courses/", include("courses.urls")),
     path("", include("learning.urls")),
     path("", include("community.urls")),
     path("billing/", include("billing.urls")),

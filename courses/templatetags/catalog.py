@@ -1,0 +1,139 @@
+"""Template helpers for course cards and course pages: `{% load catalog %}`."""
+
+import hashlib
+from decimal import Decimal
+
+from django import template
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹"}
+KIND_ICONS = {
+    "video": "play-circle",
+    "article": "file-earmark-text",
+    "document": "file-earmark-pdf",
+    "image": "image",
+    "quiz": "patch-question",
+    "certificate": "award",
+}
+LEVEL_ICONS = {"beginner": "bar-chart", "intermediate": "bar-chart-line", "advanced": "bar-chart-fill"}
+THUMB_PALETTES = 8
+
+
+@register.filter
+def money(amount, currency: str = "USD") -> str:
+    """49.5, "USD" -> "$49.50"; other currencies -> "49.50 CHF"."""
+    if amount is None:
+        return ""
+    amount = Decimal(amount).quantize(Decimal("0.01"))
+    symbol = CURRENCY_SYMBOLS.get((currency or "").upper())
+    return f"{symbol}{amount:,}" if symbol else f"{amount:,} {currency}"
+
+
+@register.filter
+def course_price(course) -> str:
+    """'Free' or the formatted price of a course."""
+    return "Free" if not course.price else money(course.price, course.currency)
+
+
+@register.filter
+def duration(seconds) -> str:
+    """Seconds -> '1 h 25 min', '12 min', '45 s'."""
+    if not seconds:
+        return ""
+    seconds = int(seconds)
+    hours, rest = divmod(seconds, 3600)
+    minutes = round(rest / 60)
+    if hours and minutes:
+        return f"{hours} h {minutes} min"
+    if hours:
+        return f"{hours} h"
+    if minutes:
+        return f"{minutes} min"
+    return f"{seconds} s"
+
+
+@register.filter
+def course_duration(course) -> str:
+    """The course's stated length, else the sum of its lesson durations."""
+    if course.duration_minutes:
+        return duration(course.duration_minutes * 60)
+    return duration(getattr(course, "lesson_seconds", 0))
+
+
+@register.filter
+def kind_icon(kind: str) -> str:
+    return KIND_ICONS.get(kind, "file-earmark")
+
+
+@register.filter
+def level_icon(level: str) -> str:
+    return LEVEL_ICONS.get(level, "bar-chart")
+
+
+@register.filter
+def thumb_palette(course) -> int:
+    """A stable palette number (0-7) for a course's placeholder thumbnail."""
+    return int(hashlib.md5(str(course.slug).encode(), usedforsecurity=False).hexdigest(), 16) % THUMB_PALETTES
+
+
+@register.filter
+def title_initials(title: str) -> str:
+    words = [w for w in str(title).replace("-", " ").split() if w[:1].isalnum()]
+    return "".join(w[0] for w in words[:2]).upper() or "C"
+
+
+@register.simple_tag
+def stars(rating, count=None, size: str = ""):
+    """Five star icons for a 0-5 rating, with the number and a screen-reader label."""
+    value = float(rating or 0)
+    icons = []
+    for i in range(1, 6):
+        if value >= i - 0.25:
+            icons.append("star-fill")
+        elif value >= i - 0.75:
+            icons.append("star-half")
+        else:
+            icons.append("star")
+    stars_html = format_html_join("", '<i class="bi bi-{}" aria-hidden="true"></i>', ((name,) for name in icons))
+    if count is not None and not count:
+        return format_html(
+            '<span class="rating rating-none {}"><span class="text-body-secondary small">No ratings yet</span></span>',
+            size,
+        )
+    count_html = format_html(' <span class="rating-count">({})</span>', f"{int(count):,}") if count else ""
+    return format_html(
+        '<span class="rating {}"><span class="visually-hidden">Rated {} out of 5</span>'
+        '<span class="rating-value" aria-hidden="true">{}</span> <span class="rating-stars">{}</span>{}</span>',
+        size,
+        f"{value:.1f}",
+        f"{value:.1f}",
+        stars_html,
+        count_html,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def query_replace(context, **changes) -> str:
+    """The current query string with some parameters replaced (None/'' removes them).
+
+    `{% query_replace page=3 %}` keeps every filter and changes the page.
+    """
+    query = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value in (None, ""):
+            query.pop(key, None)
+        else:
+            query[key] = value
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def markdown(text: str) -> str:
+    """Markdown -> sanitised HTML (courses.content), safe to insert."""
+    from courses.content import render_markdown
+
+    return mark_safe(render_markdown(text))  # noqa: S308 - sanitised by nh3 in render_markdown
