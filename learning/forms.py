@@ -40,10 +40,19 @@ class GradeForm(forms.Form):
 
 
 class AttendanceRowForm(forms.Form):
-    status = forms.ChoiceField(choices=[("", "— not recorded —"), *Attendance.Status.choices], required=False)
-    sign_in_at = forms.TimeField(required=False, widget=forms.TimeInput(attrs={"type": "time"}))
-    sign_out_at = forms.TimeField(required=False, widget=forms.TimeInput(attrs={"type": "time"}))
-    note = forms.CharField(required=False, max_length=300)
+    status = forms.ChoiceField(
+        choices=[("", "— not recorded —"), *Attendance.Status.choices], required=False,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )  # fmt: skip
+    sign_in_at = forms.TimeField(
+        required=False, widget=forms.TimeInput(attrs={"type": "time", "class": "form-control form-control-sm"})
+    )
+    sign_out_at = forms.TimeField(
+        required=False, widget=forms.TimeInput(attrs={"type": "time", "class": "form-control form-control-sm"})
+    )
+    note = forms.CharField(
+        required=False, max_length=300, widget=forms.TextInput(attrs={"class": "form-control form-control-sm"})
+    )
 
     def clean(self):
         cleaned = super().clean()

@@ -1,5 +1,36 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "learning"
 
-urlpatterns: list = []
+urlpatterns = [
+    # Students
+    path("my/learning/", views.dashboard, name="dashboard"),
+    path("learn/<slug:slug>/", views.course_home, name="course_home"),
+    path("learn/<slug:slug>/enrol/", views.enrol, name="enrol"),
+    path("learn/<slug:slug>/drop/", views.drop, name="drop"),
+    path("learn/<slug:slug>/save/", views.saved_toggle, name="saved_toggle"),
+    path("learn/<slug:slug>/notes/", views.course_notes, name="course_notes"),
+    path("learn/<slug:slug>/assignments/", views.course_assignments, name="course_assignments"),
+    path("learn/<slug:slug>/attendance/", views.my_attendance, name="my_attendance"),
+    path("learn/<slug:slug>/<uuid:content_id>/", views.lesson, name="lesson"),
+    path("learn/<slug:slug>/<uuid:content_id>/complete/", views.lesson_complete, name="lesson_complete"),
+    path("learn/<slug:slug>/<uuid:content_id>/heartbeat/", views.lesson_heartbeat, name="lesson_heartbeat"),
+    path("learn/<slug:slug>/<uuid:content_id>/note/", views.lesson_note, name="lesson_note"),
+    path("learn/<slug:slug>/<uuid:content_id>/quiz/start/", views.quiz_start, name="quiz_start"),
+    path("quiz/attempts/<uuid:attempt_id>/", views.quiz_attempt, name="quiz_attempt"),
+    path("quiz/attempts/<uuid:attempt_id>/result/", views.quiz_result, name="quiz_result"),
+    path("assignments/<uuid:assignment_id>/", views.assignment, name="assignment"),
+    path("submissions/<uuid:submission_id>/file/", views.submission_file, name="submission_file"),
+    path("certificates/<uuid:certificate_id>/", views.certificate_detail, name="certificate_detail"),
+    path("certificates/<uuid:certificate_id>/download/", views.certificate_download, name="certificate_download"),
+    path("certificates/verify/<str:code>/", views.certificate_verify, name="certificate_verify"),
+    # Instructors
+    path("teach/", views.instructor_dashboard, name="instructor_dashboard"),
+    path("teach/grading/", views.grading, name="grading"),
+    path("teach/submissions/<uuid:submission_id>/grade/", views.submission_grade, name="submission_grade"),
+    path("teach/quiz-attempts/<uuid:attempt_id>/grade/", views.quiz_attempt_grade, name="quiz_attempt_grade"),
+    path("teach/<slug:slug>/students/", views.course_students, name="course_students"),
+    path("teach/<slug:slug>/attendance/", views.attendance_sheet, name="attendance_sheet"),
+]

@@ -47,3 +47,8 @@ def percent_int(value) -> int:
         return int(float(value or 0))
     except (TypeError, ValueError):
         return 0
+
+
+@register.filter
+def basename(name: str) -> str:
+    return str(name or "").rsplit("/", 1)[-1]

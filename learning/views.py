@@ -1,0 +1,524 @@
+"""Learning pages: enrolment, the lesson player, quizzes, assignments, attendance, certificates and
+dashboards.  Views parse input, call services/selectors and render; htmx requests get partials."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from courses.models import Course, CourseContent
+
+from . import permissions, selectors, services
+from .forms import AttendanceRowForm, GradeForm, NoteForm, SubmissionForm
+from .models import AssignmentSubmission, Attendance, Enrollment, QuizAttempt
+
+
+def _error_text(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return getattr(exc, "message", None) or str(exc) or "This is not allowed."
+
+
+def _course_page(course: Course) -> str:
+    try:
+        return course.get_absolute_url()
+    except NoReverseMatch:  # the catalog's pages may not be installed
+        return reverse("learning:dashboard")
+
+
+# --- Enrolment ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def enrol(request, slug: str):
+    course = selectors.course_for_learning(slug=slug)
+    try:
+        services.enrollment_create(user=request.user, course=course, source="free")
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+        return redirect(_course_page(course))
+    messages.success(request, f"You are enrolled in “{course.title}”. Enjoy the course!")
+    return redirect("learning:course_home", slug=course.slug)
+
+
+@login_required
+@require_POST
+def drop(request, slug: str):
+    course = selectors.course_for_learning(slug=slug)
+    enrollment = selectors.enrollment_for(user=request.user, course=course)
+    if enrollment is None:
+        raise Http404("You are not enrolled in this course.")
+    try:
+        services.enrollment_drop(enrollment=enrollment, user=request.user)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.info(request, f"You left “{course.title}”. Your progress is kept if you enrol again.")
+    return redirect("learning:dashboard")
+
+
+@login_required
+@require_POST
+def saved_toggle(request, slug: str):
+    course = selectors.course_for_learning(slug=slug)
+    if course.pk in selectors.saved_course_ids(user=request.user):
+        services.saved_course_remove(user=request.user, course=course)
+        saved = False
+    else:
+        services.saved_course_add(user=request.user, course=course)
+        saved = True
+    if request.htmx:
+        return render(request, "learning/partials/saved_button.html", {"course": course, "saved": saved})
+    messages.success(request, "Saved to your wishlist." if saved else "Removed from your wishlist.")
+    return redirect(request.POST.get("next") or "learning:dashboard")
+
+
+@login_required
+def course_home(request, slug: str):
+    """Continue where the student left off (or open the first lesson)."""
+    course = selectors.course_for_learning(slug=slug)
+    enrollment = selectors.enrollment_for(user=request.user, course=course)
+    if not (enrollment and enrollment.has_access) and not permissions.is_course_staff(request.user, course):
+        messages.info(request, "Enrol in this course to start learning.")
+        return redirect(_course_page(course))
+    lesson = selectors.first_open_lesson(course=course, enrollment=enrollment)
+    if lesson is None:
+        messages.info(request, "This course has no lessons yet.")
+        return redirect("learning:dashboard")
+    return redirect("learning:lesson", slug=course.slug, content_id=lesson.pk)
+
+
+# --- The lesson player ---------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def lesson(request, slug: str, content_id):
+    player = selectors.lesson_player(user=request.user, slug=slug, content_id=content_id)
+    enrollment = player.enrollment
+    if not permissions.can_open_lesson(request.user, player.content, enrollment):
+        messages.info(request, "Enrol in this course to open its lessons.")
+        return redirect(_course_page(player.course))
+    context = {"player": player, "note_form": _note_form(player.note)}
+    if player.locked_reason is None and enrollment is not None and enrollment.has_access:
+        services.enrollment_touch(enrollment=enrollment, content=player.content)
+    if player.content.kind == CourseContent.Kind.QUIZ and player.locked_reason is None:
+        context.update(_quiz_intro(request.user, player.content))
+    return render(request, "learning/lesson.html", context)
+
+
+def _note_form(note) -> NoteForm:
+    return NoteForm(initial={"body": note.body if note else "", "is_private": note.is_private if note else True})
+
+
+def _quiz_intro(user, content: CourseContent) -> dict:
+    attempts = list(selectors.quiz_attempt_list(user=user, content=content))
+    open_attempt = next((a for a in attempts if a.is_open), None)
+    return {
+        "attempts": attempts,
+        "open_attempt": open_attempt,
+        "attempts_left": services.quiz_attempts_left(content=content, used=len(attempts)),
+        "question_count": content.questions.filter(is_active=True).count(),
+        "best_percent": max((a.percent for a in attempts if a.percent is not None), default=None),
+    }
+
+
+@login_required
+@require_POST
+def lesson_complete(request, slug: str, content_id):
+    content = selectors.lesson_get(slug=slug, content_id=content_id)
+    try:
+        services.lesson_mark_complete(user=request.user, content=content)
+    except (ValidationError, PermissionDenied) as exc:
+        if request.htmx:
+            return HttpResponse(_error_text(exc), status=400)
+        messages.error(request, _error_text(exc))
+        return redirect("learning:lesson", slug=slug, content_id=content_id)
+    enrollment = selectors.enrollment_for(user=request.user, course=content.course)
+    if request.htmx:
+        return render(
+            request, "learning/partials/completion_result.html", {"content": content, "enrollment": enrollment}
+        )
+    messages.success(request, "Lesson completed.")
+    return redirect("learning:lesson", slug=slug, content_id=content_id)
+
+
+@login_required
+@require_POST
+def lesson_heartbeat(request, slug: str, content_id):
+    content = selectors.lesson_get(slug=slug, content_id=content_id)
+    try:
+        seconds = int(request.POST.get("seconds", 0))
+    except (TypeError, ValueError):
+        seconds = 0
+    try:
+        services.lesson_time_record(user=request.user, content=content, seconds=seconds)
+    except PermissionDenied:
+        return HttpResponse(status=204)  # staff previewing: nothing to record
+    return HttpResponse(status=204)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def lesson_note(request, slug: str, content_id):
+    content = selectors.lesson_get(slug=slug, content_id=content_id)
+    note = selectors.note_list(user=request.user).filter(content=content).first()
+    saved = False
+    if request.method == "POST":
+        form = NoteForm(request.POST)
+        if form.is_valid():
+            try:
+                note = services.note_save(
+                    user=request.user, content=content, body=form.cleaned_data["body"],
+                    is_private=form.cleaned_data["is_private"],
+                )  # fmt: skip
+                saved = True
+                form = _note_form(note)
+            except (ValidationError, PermissionDenied) as exc:
+                form.add_error(None, _error_text(exc))
+        if not request.htmx and saved:
+            messages.success(request, "Note saved.")
+            return redirect("learning:lesson", slug=slug, content_id=content_id)
+    else:
+        form = _note_form(note)
+    context = {"content": content, "course": content.course, "note": note, "note_form": form, "saved": saved}
+    return render(request, "learning/partials/note_panel.html", context)
+
+
+@login_required
+def course_notes(request, slug: str):
+    course = selectors.course_for_learning(slug=slug)
+    notes = selectors.note_list(user=request.user, course=course)
+    return render(request, "learning/notes.html", {"course": course, "notes": notes})
+
+
+# --- Quizzes -----------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def quiz_start(request, slug: str, content_id):
+    content = selectors.lesson_get(slug=slug, content_id=content_id)
+    try:
+        attempt = services.quiz_attempt_start(user=request.user, content=content)
+    except (ValidationError, PermissionDenied, services.ConflictError) as exc:
+        messages.error(request, _error_text(exc))
+        return redirect("learning:lesson", slug=slug, content_id=content_id)
+    return redirect("learning:quiz_attempt", attempt_id=attempt.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def quiz_attempt(request, attempt_id):
+    attempt = selectors.quiz_attempt_get(user=request.user, attempt_id=attempt_id)
+    if attempt.user_id != request.user.pk:
+        return redirect("learning:quiz_result", attempt_id=attempt.pk)
+    if not attempt.is_open:
+        return redirect("learning:quiz_result", attempt_id=attempt.pk)
+    questions = selectors.quiz_questions_for(attempt)
+    if request.method == "POST":
+        answers = {}
+        for question in questions:
+            key = f"q_{question.pk}"
+            if question.question_type == "multiple_choice":
+                answers[str(question.pk)] = request.POST.getlist(key)
+            else:
+                answers[str(question.pk)] = request.POST.get(key, "")
+        try:
+            services.quiz_attempt_submit(attempt=attempt, user=request.user, answers=answers)
+        except services.ConflictError as exc:
+            messages.warning(request, exc.message)
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+            if attempt.status == QuizAttempt.Status.EXPIRED:
+                return redirect("learning:quiz_result", attempt_id=attempt.pk)
+            return redirect("learning:lesson", slug=attempt.course.slug, content_id=attempt.content_id)
+        return redirect("learning:quiz_result", attempt_id=attempt.pk)
+    seconds_left = None
+    if attempt.deadline_at:
+        seconds_left = max(0, int((attempt.deadline_at - timezone.now()).total_seconds()))
+    return render(request, "learning/quiz_attempt.html",
+                  {"attempt": attempt, "questions": questions, "seconds_left": seconds_left})  # fmt: skip
+
+
+@login_required
+def quiz_result(request, attempt_id):
+    attempt = selectors.quiz_attempt_get(user=request.user, attempt_id=attempt_id)
+    if attempt.is_open:
+        return redirect("learning:quiz_attempt", attempt_id=attempt.pk)
+    rows = [(qid, attempt.results[qid]) for qid in attempt.question_order if qid in attempt.results]
+    return render(request, "learning/quiz_result.html", {"attempt": attempt, "rows": rows})
+
+
+# --- Assignments -------------------------------------------------------------------------------
+
+
+@login_required
+def course_assignments(request, slug: str):
+    course = selectors.course_for_learning(slug=slug)
+    enrollment = selectors.enrollment_for(user=request.user, course=course)
+    if not (enrollment and enrollment.has_access):
+        raise Http404("Enrol in this course to see its assignments.")
+    assignments = selectors.assignment_list_for_student(user=request.user, course=course)
+    return render(
+        request, "learning/assignments.html", {"course": course, "assignments": assignments, "now": timezone.now()}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assignment(request, assignment_id):
+    assignment, enrollment = selectors.assignment_get(user=request.user, assignment_id=assignment_id)
+    submission = AssignmentSubmission.objects.filter(assignment=assignment, user=request.user).first()
+    form = SubmissionForm(initial={"text": submission.text if submission else ""})
+    if request.method == "POST":
+        form = SubmissionForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.assignment_submit(
+                    user=request.user, assignment=assignment, text=form.cleaned_data["text"],
+                    file=form.cleaned_data.get("file"),
+                )  # fmt: skip
+            except ValidationError as exc:
+                if hasattr(exc, "error_dict"):
+                    for field, errors in exc.message_dict.items():
+                        form.add_error(field if field in form.fields else None, errors)
+                else:
+                    form.add_error(None, exc.messages)
+            except PermissionDenied as exc:
+                form.add_error(None, _error_text(exc))
+            else:
+                messages.success(request, "Your work was submitted.")
+                return redirect("learning:assignment", assignment_id=assignment.pk)
+    now = timezone.now()
+    closed = assignment.due_at is not None and now > assignment.due_at
+    can_submit = bool(
+        enrollment and enrollment.has_access
+        and not (submission and submission.status == AssignmentSubmission.Status.GRADED)
+        and not (closed and (submission or not assignment.allow_late))
+    )  # fmt: skip
+    return render(request, "learning/assignment.html", {
+        "assignment": assignment, "submission": submission, "form": form, "can_submit": can_submit,
+        "closed": closed, "is_staff": permissions.is_course_staff(request.user, assignment.course),
+    })  # fmt: skip
+
+
+@login_required
+def submission_file(request, submission_id):
+    submission = selectors.submission_get(user=request.user, submission_id=submission_id)
+    if not submission.file:
+        raise Http404("No file.")
+    return FileResponse(
+        submission.file.open("rb"), as_attachment=True, filename=submission.file.name.rsplit("/", 1)[-1]
+    )
+
+
+# --- Instructors: grading and attendance --------------------------------------------------------
+
+
+def _require_teacher(request):
+    if not permissions.taught_courses(request.user).exists():
+        raise PermissionDenied("This page is for instructors.")
+
+
+@login_required
+def grading(request):
+    _require_teacher(request)
+    courses = list(permissions.taught_courses(request.user).order_by("title"))
+    course = None
+    if request.GET.get("course"):
+        course = next((c for c in courses if str(c.pk) == request.GET["course"]), None)
+    status = request.GET.get("status", AssignmentSubmission.Status.SUBMITTED)
+    if status not in AssignmentSubmission.Status.values and status != "all":
+        status = AssignmentSubmission.Status.SUBMITTED
+    submissions = selectors.grading_queue(user=request.user, course=course, status=None if status == "all" else status)
+    quiz_attempts = selectors.pending_quiz_attempts(user=request.user, course=course)
+    return render(request, "learning/grading.html", {
+        "courses": courses, "course": course, "status": status,
+        "submissions": submissions[:200], "quiz_attempts": quiz_attempts[:200],
+    })  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def submission_grade(request, submission_id):
+    submission = selectors.submission_get(user=request.user, submission_id=submission_id)
+    if not permissions.can_grade_course(request.user, submission.course):
+        raise Http404("No such submission.")
+    points = submission.assignment.points
+    form = GradeForm(initial={"score": submission.score, "feedback": submission.feedback}, points=points)
+    if request.method == "POST":
+        form = GradeForm(request.POST, points=points)
+        if form.is_valid():
+            try:
+                services.submission_grade(
+                    submission=submission, grader=request.user, score=form.cleaned_data["score"],
+                    feedback=form.cleaned_data["feedback"],
+                )  # fmt: skip
+            except ValidationError as exc:
+                form.add_error("score" if hasattr(exc, "error_dict") else None, exc.messages)
+            else:
+                messages.success(request, f"Graded {submission.user.get_full_name()}'s submission.")
+                return redirect(f"{reverse('learning:grading')}?course={submission.course_id}")
+    return render(request, "learning/submission_grade.html", {"submission": submission, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def quiz_attempt_grade(request, attempt_id):
+    attempt = selectors.quiz_attempt_get(user=request.user, attempt_id=attempt_id)
+    if not permissions.can_grade_course(request.user, attempt.course):
+        raise Http404("No such attempt.")
+    errors = {}
+    if request.method == "POST":
+        points = {qid: request.POST.get(f"points_{qid}", "") for qid in attempt.results}
+        try:
+            services.quiz_attempt_grade(attempt=attempt, grader=request.user, points=points)
+        except ValidationError as exc:
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+        except services.ConflictError as exc:
+            messages.warning(request, exc.message)
+            return redirect("learning:grading")
+        else:
+            messages.success(request, "Quiz graded.")
+            return redirect("learning:grading")
+    rows = [(qid, attempt.results[qid], errors.get(qid)) for qid in attempt.question_order if qid in attempt.results]
+    return render(request, "learning/quiz_attempt_grade.html", {"attempt": attempt, "rows": rows, "errors": errors})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def attendance_sheet(request, slug: str):
+    course = selectors.course_for_learning(slug=slug)
+    if not permissions.can_record_attendance(request.user, course):
+        raise Http404("No such course.")
+    try:
+        date = dt.date.fromisoformat(request.GET.get("date") or request.POST.get("date") or "")
+    except ValueError:
+        date = timezone.localdate()
+    sheet = selectors.attendance_sheet(course=course, date=date)
+    rows = []
+    has_errors = False
+    for enrollment, record in sheet:
+        prefix = f"u{enrollment.user_id.hex}"
+        initial = {}
+        if record:
+            initial = {"status": record.status, "sign_in_at": record.sign_in_at, "sign_out_at": record.sign_out_at,
+                       "note": record.note}  # fmt: skip
+        form = AttendanceRowForm(request.POST if request.method == "POST" else None, prefix=prefix, initial=initial)
+        rows.append((enrollment, record, form))
+    if request.method == "POST":
+        saved = 0
+        for enrollment, _record, form in rows:
+            if not form.is_valid():
+                has_errors = True
+                continue
+            data = form.cleaned_data
+            if not data["status"]:
+                continue
+            try:
+                services.attendance_record(
+                    course=course, user=enrollment.user, date=date, status=data["status"], recorded_by=request.user,
+                    sign_in_at=data["sign_in_at"], sign_out_at=data["sign_out_at"], note=data["note"],
+                )  # fmt: skip
+                saved += 1
+            except ValidationError as exc:
+                form.add_error(None, exc.messages)
+                has_errors = True
+        if not has_errors:
+            messages.success(request, f"Attendance saved for {saved} student(s) on {date:%d %B %Y}.")
+            return redirect(f"{reverse('learning:attendance_sheet', kwargs={'slug': course.slug})}?date={date}")
+        messages.error(request, "Some rows could not be saved; see the messages below.")
+    return render(request, "learning/attendance_sheet.html", {
+        "course": course, "date": date, "rows": rows, "statuses": Attendance.Status.choices,
+        "previous_day": date - dt.timedelta(days=1), "next_day": date + dt.timedelta(days=1),
+    })  # fmt: skip
+
+
+@login_required
+def my_attendance(request, slug: str):
+    course = selectors.course_for_learning(slug=slug)
+    records = list(selectors.attendance_for_student(user=request.user, course=course))
+    summary = {status: 0 for status, _ in Attendance.Status.choices}
+    for record in records:
+        summary[record.status] += 1
+    return render(request, "learning/my_attendance.html", {
+        "course": course, "records": records, "summary": summary,
+        "total_minutes": sum(r.duration_minutes or 0 for r in records),
+    })  # fmt: skip
+
+
+# --- Certificates ------------------------------------------------------------------------------
+
+
+@login_required
+def certificate_detail(request, certificate_id):
+    certificate = selectors.certificate_get(user=request.user, certificate_id=certificate_id)
+    return render(request, "learning/certificate_detail.html", {
+        "certificate": certificate, "verification_url": services.certificate_verification_url(certificate),
+    })  # fmt: skip
+
+
+@login_required
+def certificate_download(request, certificate_id):
+    certificate = selectors.certificate_get(user=request.user, certificate_id=certificate_id)
+    if not certificate.pdf:
+        messages.info(request, "Your certificate is being prepared; try again in a minute.")
+        return redirect("learning:certificate_detail", certificate_id=certificate.pk)
+    filename = f"certificate-{certificate.course.slug}-{certificate.code}.pdf"
+    return FileResponse(certificate.pdf.open("rb"), as_attachment=True, filename=filename,
+                        content_type="application/pdf")  # fmt: skip
+
+
+@require_GET
+def certificate_verify(request, code: str):
+    """Public: anyone holding the code (printed on the PDF) can check the certificate."""
+    try:
+        certificate = selectors.certificate_by_code(code=code)
+    except Http404:
+        return render(request, "learning/certificate_verify.html", {"certificate": None, "code": code}, status=404)
+    return render(request, "learning/certificate_verify.html", {"certificate": certificate, "code": code})
+
+
+# --- Dashboards --------------------------------------------------------------------------------
+
+
+@login_required
+def dashboard(request):
+    data = selectors.student_dashboard(user=request.user)
+    return render(request, "learning/dashboard.html", {"data": data})
+
+
+@login_required
+def instructor_dashboard(request):
+    courses = list(selectors.instructor_courses(user=request.user))
+    if not courses and request.user.role != "instructor" and not request.user.is_superuser:
+        raise PermissionDenied("This page is for instructors.")
+    totals = {
+        "students": sum(c.enrolled_now for c in courses),
+        "completed": sum(c.completed_now for c in courses),
+        "pending": sum(c.pending_grading for c in courses),
+    }
+    return render(request, "learning/instructor_dashboard.html", {"courses": courses, "totals": totals})
+
+
+@login_required
+def course_students(request, slug: str):
+    course = selectors.course_for_learning(slug=slug)
+    if not permissions.is_course_staff(request.user, course):
+        raise Http404("No such course.")
+    enrollments = selectors.students_of_course(course=course)
+    return render(request, "learning/course_students.html", {
+        "course": course, "enrollments": enrollments,
+        "time_spent": selectors.time_spent_by_student(course=course),
+        "statuses": Enrollment.Status.choices,
+    })  # fmt: skip

@@ -1,0 +1,175 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from courses.models import CourseContent
+from learning import services
+from learning.models import LessonCompletion, UserNote
+from tests.courses.factories import ContentFactory, QuestionFactory, QuizContentFactory, SectionFactory
+from tests.factories import StudentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def lesson_url(lesson):
+    return reverse("learning:lesson", kwargs={"slug": lesson.course.slug, "content_id": lesson.pk})
+
+
+def test_player_shows_syllabus_and_marks_complete_with_htmx(client, enrollment, student, lessons):
+    client.force_login(student)
+    response = client.get(lesson_url(lessons[0]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    for lesson in lessons:
+        assert lesson.title in html
+    assert "Mark as complete" in html
+    assert reverse("learning:lesson_heartbeat", args=[lessons[0].course.slug, lessons[0].pk]) in html
+
+    url = reverse("learning:lesson_complete", args=[lessons[0].course.slug, lessons[0].pk])
+    response = client.post(url, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert "Completed" in response.content.decode()
+    assert 'hx-swap-oob="true"' in response.content.decode()
+    assert LessonCompletion.objects.get(user=student, content=lessons[0]).completed
+
+
+def test_player_renders_every_content_type(client, enrollment, student, course):
+    section = SectionFactory(course=course, order=5)
+    video_embed = ContentFactory(
+        section=section, order=1, kind="video", article_body="", video_url="https://www.youtube.com/watch?v=dQw4w9WgXcQ"
+    )
+    video_file = ContentFactory(
+        section=section,
+        order=2,
+        kind="video",
+        article_body="",
+        file=SimpleUploadedFile("clip.mp4", b"\x00\x00\x00\x18ftypmp42"),
+    )
+    document = ContentFactory(
+        section=section,
+        order=3,
+        kind="document",
+        article_body="",
+        file=SimpleUploadedFile("notes.pdf", b"%PDF-1.4 test"),
+        file_type="application/pdf",
+    )
+    image = ContentFactory(
+        section=section,
+        order=4,
+        kind="image",
+        article_body="",
+        alt_text="A diagram",
+        file=SimpleUploadedFile("d.png", b"\x89PNG\r\n"),
+    )
+    article = ContentFactory(section=section, order=5, article_body="# Heading\n\nSome *text*.")
+    quiz = QuizContentFactory(section=section, order=6, pass_mark=50)
+    QuestionFactory(content=quiz)
+    client.force_login(student)
+    expectations = {
+        video_embed: "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ",
+        video_file: "<video controls",
+        document: "Download",
+        image: 'alt="A diagram"',
+        article: "<h1>Heading</h1>",
+        quiz: "Start the quiz",
+    }
+    for lesson, expected in expectations.items():
+        response = client.get(lesson_url(lesson))
+        assert response.status_code == 200, lesson.kind
+        assert expected in response.content.decode(), lesson.kind
+
+
+def test_player_refuses_students_who_are_not_enrolled(client, lessons):
+    client.force_login(StudentFactory())
+    response = client.get(lesson_url(lessons[0]))
+    assert response.status_code == 302
+
+
+def test_instructor_can_preview_lessons(client, instructor, lessons):
+    client.force_login(instructor)
+    response = client.get(lesson_url(lessons[0]))
+    assert response.status_code == 200
+    assert "Instructor preview" in response.content.decode()
+
+
+def test_notes_are_saved_with_htmx_and_private(client, enrollment, student, lessons):
+    client.force_login(student)
+    url = reverse("learning:lesson_note", args=[lessons[0].course.slug, lessons[0].pk])
+    response = client.post(url, {"body": "Remember loops", "is_private": "on"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and "Saved" in response.content.decode()
+    note = UserNote.objects.get(user=student)
+    assert note.body == "Remember loops" and note.is_private
+    response = client.get(reverse("learning:course_notes", args=[lessons[0].course.slug]))
+    assert "Remember loops" in response.content.decode()
+
+    intruder = StudentFactory()
+    services.enrollment_create(user=intruder, course=lessons[0].course)
+    client.force_login(intruder)
+    assert (
+        "Remember loops"
+        not in client.get(reverse("learning:course_notes", args=[lessons[0].course.slug])).content.decode()
+    )
+    assert "Remember loops" not in client.get(lesson_url(lessons[0])).content.decode()
+
+
+def test_enrol_and_drop_pages(client, course, student):
+    client.force_login(student)
+    response = client.post(reverse("learning:enrol", args=[course.slug]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("learning:course_home", args=[course.slug])
+    response = client.get(response["Location"])
+    assert response.status_code == 302 and "/learn/" in response["Location"]
+    response = client.post(reverse("learning:drop", args=[course.slug]), follow=True)
+    assert "You left" in response.content.decode()
+
+
+def test_dashboard_lists_courses_and_empty_states(client, enrollment, student):
+    client.force_login(student)
+    html = client.get(reverse("learning:dashboard")).content.decode()
+    assert "Python Basics" in html
+    assert "Complete a course to earn your first certificate." in html
+
+
+def test_certificate_verify_page_is_public(
+    client, enrollment, student, lessons, admin_user, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        for lesson in lessons[:3]:
+            services.lesson_mark_complete(user=student, content=lesson)
+    certificate = enrollment.certificate
+    html = client.get(reverse("learning:certificate_verify", args=[certificate.code])).content.decode()
+    assert "This certificate is valid" in html and "Stella Student" in html and "Python Basics" in html
+    services.certificate_revoke(certificate=certificate, actor=admin_user, reason="Issued by mistake")
+    html = client.get(reverse("learning:certificate_verify", args=[certificate.code])).content.decode()
+    assert "revoked" in html and "Issued by mistake" in html
+    assert client.get(reverse("learning:certificate_verify", args=["nope"])).status_code == 404
+
+
+def test_certificate_download_only_for_the_holder(
+    client, enrollment, student, lessons, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        for lesson in lessons[:3]:
+            services.lesson_mark_complete(user=student, content=lesson)
+    certificate = enrollment.certificate
+    url = reverse("learning:certificate_download", args=[certificate.pk])
+    client.force_login(student)
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    client.force_login(StudentFactory())
+    assert client.get(url).status_code == 404
+    assert client.get(reverse("learning:certificate_detail", args=[certificate.pk])).status_code == 404
+
+
+def test_lessons_are_locked_before_the_course_starts(client, student, course, lessons):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    services.enrollment_create(user=student, course=course)
+    type(course).objects.filter(pk=course.pk).update(start_date=timezone.localdate() + dt.timedelta(days=3))
+    client.force_login(student)
+    html = client.get(lesson_url(lessons[0])).content.decode()
+    assert "The course opens on" in html
+    assert "Mark as complete" not in html
+    assert CourseContent.objects.filter(course=course).count() == 4
