@@ -5,7 +5,13 @@ from django.urls import reverse
 
 from courses import services
 from courses.models import Course, CourseApprovalRequest, CourseContent, CourseSection, CourseVersion
-from tests.courses.factories import CollaboratorFactory, ContentFactory, CourseFactory, QuizContentFactory
+from tests.courses.factories import (
+    CollaboratorFactory,
+    ContentFactory,
+    CourseFactory,
+    QuestionFactory,
+    QuizContentFactory,
+)
 from tests.factories import InstructorFactory, ReviewerFactory
 
 pytestmark = pytest.mark.django_db
@@ -389,3 +395,25 @@ def test_quiz_questions_inline_with_validation(client, course_a):
     assert response.status_code == 302
     question = quiz.questions.get()
     assert question.options == ["Paris", "Lyon"] and question.correct_answers == ["Paris"]
+
+
+# --- smoke --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("who", ["instructor", "reviewer", "admin"])
+def test_course_admin_pages_render(client, course_a, reviewer, admin_user, who):
+    quiz = QuizContentFactory(course=course_a)
+    QuestionFactory(content=quiz)
+    if who == "reviewer":
+        services.course_submit(course=course_a, user=course_a.instructor)
+    user = {"instructor": course_a.instructor, "reviewer": reviewer, "admin": admin_user}[who]
+    client.force_login(user)
+    names = ["course", "coursecontent", "courseapprovalrequest", "courseversion", "category", "tag"]
+    for name in names:
+        response = client.get(reverse(f"admin:courses_{name}_changelist"))
+        assert response.status_code in (200, 403), name
+    assert client.get(reverse("admin:courses_coursecontent_change", args=[quiz.pk])).status_code == 200
+    assert client.get(change_url(course_a)).status_code == 200
+    if who != "reviewer":
+        assert client.get(reverse("admin:courses_course_add")).status_code == 200
+        assert client.get(reverse("admin:courses_coursecontent_add")).status_code == 200
