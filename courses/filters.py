@@ -9,7 +9,7 @@ import django_filters
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from .models import Category, Course, CourseLanguage
+from .models import Course, CourseLanguage
 from .selectors import category_descendant_ids, course_search
 
 SORT_CHOICES = [
@@ -63,10 +63,8 @@ class CourseFilter(django_filters.FilterSet):
         return course_search(queryset, value)
 
     def filter_category(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        category = Category.objects.filter(slug=value).values_list("id", flat=True).first()
-        if category is None:
-            return queryset.none()
-        return queryset.filter(category_id__in=category_descendant_ids(category))
+        ids = category_descendant_ids(value)
+        return queryset.filter(category_id__in=ids) if ids else queryset.none()
 
     def filter_price(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(price=0) if value == "free" else queryset.filter(price__gt=0)

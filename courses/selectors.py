@@ -61,12 +61,17 @@ def course_card_queryset() -> QuerySet:
     )
 
 
-def category_descendant_ids(category_id) -> list:
-    """The category and all its subcategories, at any depth (one query over the small table)."""
+def category_descendant_ids(slug: str) -> list:
+    """Ids of the category `slug` and all its subcategories, at any depth (one query, small table)."""
     children = defaultdict(list)
-    for pk, parent_id in Category.objects.values_list("id", "parent_id"):
+    root = None
+    for pk, parent_id, category_slug in Category.objects.values_list("id", "parent_id", "slug"):
         children[parent_id].append(pk)
-    found, stack = [], [category_id]
+        if category_slug == slug:
+            root = pk
+    if root is None:
+        return []
+    found, stack = [], [root]
     while stack:
         pk = stack.pop()
         if pk in found:

@@ -1,0 +1,64 @@
+"""`manage.py seed_demo` builds the demo catalog once, through the workflow services."""
+
+import pytest
+from django.core.management import call_command
+
+from courses.models import (
+    Category,
+    CertificateTemplate,
+    Course,
+    CourseApprovalRequest,
+    CourseContent,
+    CourseVersion,
+    QuizQuestion,
+    Translation,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def _counts() -> dict:
+    models = (Course, Category, CourseContent, QuizQuestion, CourseVersion, CourseApprovalRequest, Translation)
+    return {m.__name__: m.objects.count() for m in models}
+
+
+def test_seed_demo_twice_builds_the_catalog_once(media, capsys):
+    call_command("seed_demo")
+    first = _counts()
+    call_command("seed_demo")
+    assert _counts() == first
+
+    assert Course.objects.count() >= 30
+    assert Category.objects.count() >= 8 and Category.objects.filter(parent__isnull=False).exists()
+    statuses = set(Course.objects.values_list("status", flat=True))
+    assert statuses == set(Course.Status.values)
+    assert Course.objects.published().count() >= 20
+    assert set(CourseContent.objects.values_list("kind", flat=True)) == set(CourseContent.Kind.values)
+    assert set(QuizQuestion.objects.values_list("question_type", flat=True)) == set(QuizQuestion.Type.values)
+    # Published through the workflow: each published course has an approval and a version.
+    for course in Course.objects.published():
+        assert course.versions.exists(), course.slug
+        assert course.thumbnail
+    assert CertificateTemplate.objects.filter(is_default=True).count() == 1
+    assert Course.objects.values("instructor").distinct().count() >= 2
+    assert Course.objects.filter(price=0).exists() and Course.objects.filter(price__gt=0).exists()
+
+
+def test_demo_files_are_valid(media):
+    from PIL import Image
+
+    call_command("seed_demo")
+    document = CourseContent.objects.filter(kind=CourseContent.Kind.DOCUMENT).first()
+    with document.file.open("rb") as fh:
+        assert fh.read(5) == b"%PDF-"
+    image = CourseContent.objects.filter(kind=CourseContent.Kind.IMAGE).first()
+    with image.file.open("rb") as fh, Image.open(fh) as img:
+        assert img.format == "PNG"
+    assert image.alt_text
+    video = CourseContent.objects.filter(kind=CourseContent.Kind.VIDEO).first()
+    assert video.video_url.startswith("https://www.youtube.com/watch?v=")
