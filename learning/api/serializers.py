@@ -1,0 +1,295 @@
+"""One input and one output serializer per endpoint; correct answers are never in a question's output."""
+
+from rest_framework import serializers
+
+from learning.models import (
+    Assignment,
+    AssignmentSubmission,
+    Attendance,
+    Enrollment,
+    IssuedCertificate,
+    LessonCompletion,
+    QuizAttempt,
+    SavedCourse,
+    UserNote,
+)
+
+
+class CourseRefSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    slug = serializers.SlugField()
+    title = serializers.CharField()
+
+
+# --- Enrolments --------------------------------------------------------------------------------
+
+
+class EnrollmentOutputSerializer(serializers.ModelSerializer):
+    course = CourseRefSerializer()
+    last_content_id = serializers.UUIDField(allow_null=True)
+
+    class Meta:
+        model = Enrollment
+        fields = (
+            "id",
+            "course",
+            "status",
+            "source",
+            "enrolled_at",
+            "completed_at",
+            "dropped_at",
+            "required_total",
+            "completed_required",
+            "progress_percent",
+            "grade",
+            "last_content_id",
+            "last_accessed_at",
+        )
+        read_only_fields = fields
+
+
+class EnrollmentCreateInputSerializer(serializers.Serializer):
+    course = serializers.CharField(help_text="The course's id or slug.")
+
+
+class CompletionOutputSerializer(serializers.ModelSerializer):
+    content_id = serializers.UUIDField()
+    course_id = serializers.UUIDField()
+
+    class Meta:
+        model = LessonCompletion
+        fields = ("content_id", "course_id", "completed", "completed_at", "time_spent_seconds", "score", "attempts")
+        read_only_fields = fields
+
+
+class ProgressOutputSerializer(serializers.Serializer):
+    enrollment = EnrollmentOutputSerializer()
+    completions = CompletionOutputSerializer(many=True)
+
+
+# --- Quizzes -----------------------------------------------------------------------------------
+
+
+class QuestionOutputSerializer(serializers.Serializer):
+    """A question as the student sees it while answering: no correct answers, no explanation."""
+
+    id = serializers.UUIDField()
+    question = serializers.CharField()
+    question_type = serializers.CharField()
+    options = serializers.ListField(child=serializers.CharField())
+    points = serializers.IntegerField()
+
+
+class QuizAttemptOutputSerializer(serializers.ModelSerializer):
+    content_id = serializers.UUIDField()
+    course_id = serializers.UUIDField()
+    questions = serializers.SerializerMethodField()
+    results = serializers.SerializerMethodField()
+
+    class Meta:
+        model = QuizAttempt
+        fields = (
+            "id",
+            "content_id",
+            "course_id",
+            "number",
+            "status",
+            "started_at",
+            "deadline_at",
+            "submitted_at",
+            "score",
+            "max_score",
+            "percent",
+            "passed",
+            "needs_manual_grading",
+            "questions",
+            "results",
+        )
+        read_only_fields = fields
+
+    def get_questions(self, obj) -> list[dict]:
+        questions = self.context.get("questions")
+        if not obj.is_open or questions is None:
+            return []
+        return QuestionOutputSerializer(questions, many=True).data
+
+    def get_results(self, obj) -> dict:
+        # Feedback (correct answers, explanations) only once the attempt is closed.
+        return {} if obj.is_open else obj.results
+
+
+class QuizAttemptSubmitInputSerializer(serializers.Serializer):
+    answers = serializers.DictField(
+        child=serializers.JSONField(), help_text="{question id: option text | [option texts] | text answer}"
+    )
+
+
+class QuizGradeInputSerializer(serializers.Serializer):
+    points = serializers.DictField(child=serializers.DecimalField(max_digits=7, decimal_places=2, min_value=0))
+
+
+# --- Assignments -------------------------------------------------------------------------------
+
+
+class AssignmentOutputSerializer(serializers.ModelSerializer):
+    course = CourseRefSerializer()
+
+    class Meta:
+        model = Assignment
+        fields = ("id", "course", "title", "description", "due_at", "points", "allow_late")
+        read_only_fields = fields
+
+
+class SubmissionOutputSerializer(serializers.ModelSerializer):
+    assignment_id = serializers.UUIDField()
+    course_id = serializers.UUIDField()
+    user_id = serializers.UUIDField()
+    has_file = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AssignmentSubmission
+        fields = (
+            "id",
+            "assignment_id",
+            "course_id",
+            "user_id",
+            "text",
+            "has_file",
+            "status",
+            "submitted_at",
+            "revision",
+            "is_late",
+            "score",
+            "feedback",
+            "graded_at",
+        )
+        read_only_fields = fields
+
+    def get_has_file(self, obj) -> bool:
+        return bool(obj.file)
+
+
+class SubmissionInputSerializer(serializers.Serializer):
+    text = serializers.CharField(required=False, allow_blank=True, max_length=50_000)
+    file = serializers.FileField(required=False)
+
+
+class GradeInputSerializer(serializers.Serializer):
+    score = serializers.DecimalField(max_digits=7, decimal_places=2, min_value=0)
+    feedback = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+# --- Notes -------------------------------------------------------------------------------------
+
+
+class NoteOutputSerializer(serializers.ModelSerializer):
+    content_id = serializers.UUIDField()
+    course_id = serializers.UUIDField()
+
+    class Meta:
+        model = UserNote
+        fields = ("id", "content_id", "course_id", "body", "is_private", "created_at", "updated_at")
+        read_only_fields = fields
+
+
+class NoteInputSerializer(serializers.Serializer):
+    content = serializers.UUIDField()
+    body = serializers.CharField(max_length=20_000)
+    is_private = serializers.BooleanField(default=True)
+
+
+class NoteUpdateInputSerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=20_000, required=False)
+    is_private = serializers.BooleanField(required=False)
+
+
+# --- Attendance --------------------------------------------------------------------------------
+
+
+class AttendanceOutputSerializer(serializers.ModelSerializer):
+    course_id = serializers.UUIDField()
+    user_id = serializers.UUIDField()
+
+    class Meta:
+        model = Attendance
+        fields = (
+            "id",
+            "course_id",
+            "user_id",
+            "date",
+            "status",
+            "sign_in_at",
+            "sign_out_at",
+            "duration_minutes",
+            "note",
+        )
+        read_only_fields = fields
+
+
+class AttendanceInputSerializer(serializers.Serializer):
+    course = serializers.UUIDField()
+    user = serializers.UUIDField()
+    date = serializers.DateField()
+    status = serializers.ChoiceField(choices=Attendance.Status.choices)
+    sign_in_at = serializers.TimeField(required=False, allow_null=True)
+    sign_out_at = serializers.TimeField(required=False, allow_null=True)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
+
+
+# --- Certificates ------------------------------------------------------------------------------
+
+
+class CertificateOutputSerializer(serializers.ModelSerializer):
+    course = CourseRefSerializer()
+    download_url = serializers.SerializerMethodField()
+    verification_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = IssuedCertificate
+        fields = (
+            "id",
+            "course",
+            "code",
+            "holder_name",
+            "course_title",
+            "issued_at",
+            "status",
+            "revoked_at",
+            "revoked_reason",
+            "download_url",
+            "verification_url",
+        )
+        read_only_fields = fields
+
+    def get_download_url(self, obj) -> str | None:
+        from django.urls import reverse
+
+        return reverse("learning:certificate_download", args=[obj.pk]) if obj.pdf else None
+
+    def get_verification_url(self, obj) -> str:
+        from learning.services import certificate_verification_url
+
+        return certificate_verification_url(obj)
+
+
+class CertificateVerifyOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = IssuedCertificate
+        fields = ("code", "holder_name", "course_title", "issued_at", "status", "revoked_at", "revoked_reason")
+        read_only_fields = fields
+
+
+# --- Saved courses -----------------------------------------------------------------------------
+
+
+class SavedCourseOutputSerializer(serializers.ModelSerializer):
+    course = CourseRefSerializer()
+
+    class Meta:
+        model = SavedCourse
+        fields = ("course", "created_at")
+        read_only_fields = fields
+
+
+class SavedCourseInputSerializer(serializers.Serializer):
+    course = serializers.UUIDField()

@@ -1,0 +1,416 @@
+"""Learning API: thin views (parse, call a service or selector, serialise).
+
+Objects a user may not see are 404s; service refusals are 400 (ValidationError), 403 or 409 (ConflictError).
+"""
+
+from django.db.models import Q
+from django.http import FileResponse, Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, permissions, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from courses.models import Course, CourseContent
+from courseworx.core.api.exceptions import Conflict
+from learning import permissions as perms
+from learning import selectors, services
+from learning.models import Enrollment, LessonCompletion, SavedCourse
+
+from . import serializers as s
+
+COURSE_PARAM = OpenApiParameter("course", str, description="Limit to one course (id).")
+
+
+def _conflict(exc: services.ConflictError) -> Conflict:
+    return Conflict(detail=exc.message, code=exc.code)
+
+
+def _course_by_id_or_slug(value: str) -> Course:
+    import uuid
+
+    try:
+        lookup = Q(pk=uuid.UUID(str(value)))
+    except ValueError:
+        lookup = Q(slug=value)
+    course = Course.objects.filter(lookup).first()
+    if course is None:
+        raise Http404("No such course.")
+    return course
+
+
+def _lesson(content_id) -> CourseContent:
+    content = CourseContent.objects.select_related("course").filter(pk=content_id).first()
+    if content is None:
+        raise Http404("No such lesson.")
+    return content
+
+
+# --- Enrolments --------------------------------------------------------------------------------
+
+
+class EnrollmentListCreateView(generics.ListAPIView):
+    """My enrolments; POST enrols in a free course (paid courses are bought through billing)."""
+
+    serializer_class = s.EnrollmentOutputSerializer
+
+    def get_queryset(self):
+        return selectors.enrollment_list(user=self.request.user)
+
+    @extend_schema(request=s.EnrollmentCreateInputSerializer, responses={201: s.EnrollmentOutputSerializer})
+    def post(self, request):
+        data = s.EnrollmentCreateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        course = _course_by_id_or_slug(data.validated_data["course"])
+        enrollment = services.enrollment_create(user=request.user, course=course, source="free")
+        return Response(s.EnrollmentOutputSerializer(enrollment).data, status=status.HTTP_201_CREATED)
+
+
+class EnrollmentDetailView(APIView):
+    @extend_schema(responses=s.EnrollmentOutputSerializer)
+    def get(self, request, enrollment_id):
+        enrollment = selectors.enrollment_get(user=request.user, enrollment_id=enrollment_id)
+        return Response(s.EnrollmentOutputSerializer(enrollment).data)
+
+
+class EnrollmentDropView(APIView):
+    @extend_schema(request=None, responses=s.EnrollmentOutputSerializer)
+    def post(self, request, enrollment_id):
+        enrollment = selectors.enrollment_get(user=request.user, enrollment_id=enrollment_id)
+        enrollment = services.enrollment_drop(enrollment=enrollment, user=request.user)
+        return Response(s.EnrollmentOutputSerializer(enrollment).data)
+
+
+class EnrollmentProgressView(APIView):
+    @extend_schema(responses=s.ProgressOutputSerializer)
+    def get(self, request, enrollment_id):
+        enrollment = selectors.enrollment_get(user=request.user, enrollment_id=enrollment_id)
+        completions = LessonCompletion.objects.filter(user=request.user, course_id=enrollment.course_id)
+        return Response(s.ProgressOutputSerializer({"enrollment": enrollment, "completions": completions}).data)
+
+
+class CompletionListView(generics.ListAPIView):
+    serializer_class = s.CompletionOutputSerializer
+
+    @extend_schema(parameters=[COURSE_PARAM])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        qs = LessonCompletion.objects.filter(user=self.request.user).order_by("-updated_at")
+        if self.request.query_params.get("course"):
+            qs = qs.filter(course_id=self.request.query_params["course"])
+        return qs
+
+
+class LessonCompleteView(APIView):
+    @extend_schema(request=None, responses=s.CompletionOutputSerializer)
+    def post(self, request, content_id):
+        completion = services.lesson_mark_complete(user=request.user, content=_lesson(content_id))
+        return Response(s.CompletionOutputSerializer(completion).data)
+
+
+# --- Quizzes -----------------------------------------------------------------------------------
+
+
+class QuizAttemptListView(generics.ListAPIView):
+    serializer_class = s.QuizAttemptOutputSerializer
+
+    def get_queryset(self):
+        qs = selectors.quiz_attempt_list(user=self.request.user)
+        if self.request.query_params.get("content"):
+            qs = qs.filter(content_id=self.request.query_params["content"])
+        return qs
+
+
+class QuizAttemptStartView(APIView):
+    @extend_schema(request=None, responses={201: s.QuizAttemptOutputSerializer})
+    def post(self, request, content_id):
+        try:
+            attempt = services.quiz_attempt_start(user=request.user, content=_lesson(content_id))
+        except services.ConflictError as exc:
+            raise _conflict(exc) from exc
+        data = s.QuizAttemptOutputSerializer(attempt, context={"questions": selectors.quiz_questions_for(attempt)})
+        return Response(data.data, status=status.HTTP_201_CREATED)
+
+
+class QuizAttemptDetailView(APIView):
+    @extend_schema(responses=s.QuizAttemptOutputSerializer)
+    def get(self, request, attempt_id):
+        attempt = selectors.quiz_attempt_get(user=request.user, attempt_id=attempt_id)
+        questions = selectors.quiz_questions_for(attempt) if attempt.is_open else None
+        return Response(s.QuizAttemptOutputSerializer(attempt, context={"questions": questions}).data)
+
+
+class QuizAttemptSubmitView(APIView):
+    @extend_schema(request=s.QuizAttemptSubmitInputSerializer, responses=s.QuizAttemptOutputSerializer)
+    def post(self, request, attempt_id):
+        attempt = selectors.quiz_attempt_get(user=request.user, attempt_id=attempt_id)
+        if attempt.user_id != request.user.pk:
+            raise Http404("No such attempt.")
+        data = s.QuizAttemptSubmitInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            attempt = services.quiz_attempt_submit(
+                attempt=attempt, user=request.user, answers=data.validated_data["answers"]
+            )
+        except services.ConflictError as exc:
+            raise _conflict(exc) from exc
+        return Response(s.QuizAttemptOutputSerializer(attempt).data)
+
+
+# --- Assignments -------------------------------------------------------------------------------
+
+
+class AssignmentListView(generics.ListAPIView):
+    """Published assignments of the courses I am enrolled in."""
+
+    serializer_class = s.AssignmentOutputSerializer
+
+    def get_queryset(self):
+        qs = selectors.assignment_list_for_student(user=self.request.user)
+        if self.request.query_params.get("course"):
+            qs = qs.filter(course_id=self.request.query_params["course"])
+        return qs
+
+
+class AssignmentDetailView(APIView):
+    @extend_schema(responses=s.AssignmentOutputSerializer)
+    def get(self, request, assignment_id):
+        assignment, _ = selectors.assignment_get(user=request.user, assignment_id=assignment_id)
+        return Response(s.AssignmentOutputSerializer(assignment).data)
+
+
+class AssignmentSubmitView(APIView):
+    @extend_schema(
+        request={"multipart/form-data": s.SubmissionInputSerializer}, responses={201: s.SubmissionOutputSerializer}
+    )
+    def post(self, request, assignment_id):
+        assignment, _ = selectors.assignment_get(user=request.user, assignment_id=assignment_id)
+        data = s.SubmissionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        submission = services.assignment_submit(
+            user=request.user,
+            assignment=assignment,
+            text=data.validated_data.get("text", ""),
+            file=data.validated_data.get("file"),
+        )
+        return Response(s.SubmissionOutputSerializer(submission).data, status=status.HTTP_201_CREATED)
+
+
+class SubmissionListView(generics.ListAPIView):
+    serializer_class = s.SubmissionOutputSerializer
+
+    def get_queryset(self):
+        return selectors.submission_list_for_student(user=self.request.user)
+
+
+class SubmissionDetailView(APIView):
+    @extend_schema(responses=s.SubmissionOutputSerializer)
+    def get(self, request, submission_id):
+        submission = selectors.submission_get(user=request.user, submission_id=submission_id)
+        return Response(s.SubmissionOutputSerializer(submission).data)
+
+
+# --- Grading (instructors) ---------------------------------------------------------------------
+
+
+class GradingSubmissionListView(generics.ListAPIView):
+    """Submissions of the courses I teach (default: awaiting grading; ?status=graded|all)."""
+
+    serializer_class = s.SubmissionOutputSerializer
+
+    def get_queryset(self):
+        params = self.request.query_params
+        wanted = params.get("status", "submitted")
+        qs = selectors.grading_queue(user=self.request.user, status=None if wanted == "all" else wanted)
+        if params.get("course"):
+            qs = qs.filter(course_id=params["course"])
+        return qs
+
+
+class GradingSubmissionGradeView(APIView):
+    @extend_schema(request=s.GradeInputSerializer, responses=s.SubmissionOutputSerializer)
+    def post(self, request, submission_id):
+        submission = selectors.submission_get(user=request.user, submission_id=submission_id)
+        if not perms.can_grade_course(request.user, submission.course):
+            raise Http404("No such submission.")
+        data = s.GradeInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        submission = services.submission_grade(submission=submission, grader=request.user, **data.validated_data)
+        return Response(s.SubmissionOutputSerializer(submission).data)
+
+
+class GradingQuizAttemptGradeView(APIView):
+    @extend_schema(request=s.QuizGradeInputSerializer, responses=s.QuizAttemptOutputSerializer)
+    def post(self, request, attempt_id):
+        attempt = selectors.quiz_attempt_get(user=request.user, attempt_id=attempt_id)
+        if not perms.can_grade_course(request.user, attempt.course):
+            raise Http404("No such attempt.")
+        data = s.QuizGradeInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            attempt = services.quiz_attempt_grade(
+                attempt=attempt, grader=request.user, points=data.validated_data["points"]
+            )
+        except services.ConflictError as exc:
+            raise _conflict(exc) from exc
+        return Response(s.QuizAttemptOutputSerializer(attempt).data)
+
+
+# --- Notes -------------------------------------------------------------------------------------
+
+
+class NoteListCreateView(generics.ListAPIView):
+    serializer_class = s.NoteOutputSerializer
+
+    def get_queryset(self):
+        qs = selectors.note_list(user=self.request.user)
+        if self.request.query_params.get("course"):
+            qs = qs.filter(course_id=self.request.query_params["course"])
+        return qs
+
+    @extend_schema(request=s.NoteInputSerializer, responses={201: s.NoteOutputSerializer})
+    def post(self, request):
+        data = s.NoteInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        note = services.note_save(
+            user=request.user,
+            content=_lesson(data.validated_data["content"]),
+            body=data.validated_data["body"],
+            is_private=data.validated_data["is_private"],
+        )
+        return Response(s.NoteOutputSerializer(note).data, status=status.HTTP_201_CREATED)
+
+
+class NoteDetailView(APIView):
+    @extend_schema(responses=s.NoteOutputSerializer)
+    def get(self, request, note_id):
+        return Response(s.NoteOutputSerializer(selectors.note_get(user=request.user, note_id=note_id)).data)
+
+    @extend_schema(request=s.NoteUpdateInputSerializer, responses=s.NoteOutputSerializer)
+    def patch(self, request, note_id):
+        note = selectors.note_get(user=request.user, note_id=note_id)
+        data = s.NoteUpdateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        note = services.note_save(
+            user=request.user,
+            content=note.content,
+            body=data.validated_data.get("body", note.body),
+            is_private=data.validated_data.get("is_private", note.is_private),
+        )
+        return Response(s.NoteOutputSerializer(note).data)
+
+    def delete(self, request, note_id):
+        services.note_delete(note=selectors.note_get(user=request.user, note_id=note_id), user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- Attendance --------------------------------------------------------------------------------
+
+
+class AttendanceListCreateView(generics.ListAPIView):
+    """My attendance; with ?course= for a course I teach: that course's records.  POST: record (instructors)."""
+
+    serializer_class = s.AttendanceOutputSerializer
+
+    def get_queryset(self):
+        user = self.request.user
+        course_id = self.request.query_params.get("course")
+        if course_id:
+            course = Course.objects.filter(pk=course_id).first()
+            if course is not None and perms.is_course_staff(user, course):
+                return selectors.attendance_for_course(user=user, course=course)
+            return selectors.attendance_for_student(user=user).filter(course_id=course_id)
+        return selectors.attendance_for_student(user=user)
+
+    @extend_schema(request=s.AttendanceInputSerializer, responses={201: s.AttendanceOutputSerializer})
+    def post(self, request):
+        data = s.AttendanceInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        course = Course.objects.filter(pk=v["course"]).first()
+        if course is None or not perms.can_record_attendance(request.user, course):
+            raise Http404("No such course.")
+        student = Enrollment.objects.filter(course=course, user_id=v["user"]).select_related("user").first()
+        if student is None:
+            raise Http404("No such student in this course.")
+        record = services.attendance_record(
+            course=course,
+            user=student.user,
+            date=v["date"],
+            status=v["status"],
+            recorded_by=request.user,
+            sign_in_at=v.get("sign_in_at"),
+            sign_out_at=v.get("sign_out_at"),
+            note=v.get("note", ""),
+        )
+        return Response(s.AttendanceOutputSerializer(record).data, status=status.HTTP_201_CREATED)
+
+
+# --- Certificates ------------------------------------------------------------------------------
+
+
+class CertificateListView(generics.ListAPIView):
+    serializer_class = s.CertificateOutputSerializer
+
+    def get_queryset(self):
+        return selectors.certificate_list(user=self.request.user)
+
+
+class CertificateDetailView(APIView):
+    @extend_schema(responses=s.CertificateOutputSerializer)
+    def get(self, request, certificate_id):
+        certificate = selectors.certificate_get(user=request.user, certificate_id=certificate_id)
+        return Response(s.CertificateOutputSerializer(certificate).data)
+
+
+class CertificateDownloadView(APIView):
+    @extend_schema(responses={(200, "application/pdf"): bytes})
+    def get(self, request, certificate_id):
+        certificate = selectors.certificate_get(user=request.user, certificate_id=certificate_id)
+        if not certificate.pdf:
+            raise Http404("The PDF is not ready yet.")
+        return FileResponse(
+            certificate.pdf.open("rb"),
+            as_attachment=True,
+            filename=f"certificate-{certificate.code}.pdf",
+            content_type="application/pdf",
+        )
+
+
+class CertificateVerifyView(APIView):
+    """Public: check a certificate by its verification code."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(responses=s.CertificateVerifyOutputSerializer)
+    def get(self, request, code):
+        return Response(s.CertificateVerifyOutputSerializer(selectors.certificate_by_code(code=code)).data)
+
+
+# --- Saved courses -----------------------------------------------------------------------------
+
+
+class SavedCourseListCreateView(generics.ListAPIView):
+    serializer_class = s.SavedCourseOutputSerializer
+
+    def get_queryset(self):
+        return SavedCourse.objects.filter(user=self.request.user).select_related("course")
+
+    @extend_schema(request=s.SavedCourseInputSerializer, responses={201: s.SavedCourseOutputSerializer})
+    def post(self, request):
+        data = s.SavedCourseInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        course = Course.objects.published().filter(pk=data.validated_data["course"]).first()
+        if course is None:
+            raise Http404("No such course.")
+        saved = services.saved_course_add(user=request.user, course=course)
+        return Response(s.SavedCourseOutputSerializer(saved).data, status=status.HTTP_201_CREATED)
+
+
+class SavedCourseDeleteView(APIView):
+    def delete(self, request, course_id):
+        course = Course.objects.filter(pk=course_id).first()
+        if course is not None:
+            services.saved_course_remove(user=request.user, course=course)
+        return Response(status=status.HTTP_204_NO_CONTENT)
