@@ -155,7 +155,9 @@ def course_list_published(*, filters: Mapping | None = None, with_tags: bool = T
     filterset = CourseFilter(filters or {}, queryset=queryset)
     if not filterset.is_valid():
         # Drop the bad values (e.g. an unknown level) instead of failing the whole page.
-        cleaned = {k: v for k, v in (filters or {}).items() if k not in filterset.errors}
+        cleaned = filters.copy()  # a QueryDict keeps every value of a repeated parameter (level=a&level=b)
+        for key in filterset.errors:
+            cleaned.pop(key, None)
         filterset = CourseFilter(cleaned, queryset=queryset)
     return filterset.qs
 
