@@ -25,7 +25,7 @@ FALLBACK_HTML = """
   <h1>{{ student_name }}</h1>
   <p class="lead">has successfully completed the course</p>
   <h2>{{ course_title }}</h2>
-  <p class="meta">Completed on {{ completed_on }}{% if grade %} · Grade {{ grade }}{% endif %}</p>
+  <p class="meta">Completed on {{ completed_on }} · Grade {{ grade }}</p>
   <div class="sign">
     <div><span class="line"></span>{{ instructor_name }}<br><small>Instructor</small></div>
     <div class="verify">Verify at {{ verification_url }}<br>Code <strong>{{ verification_code }}</strong></div>
@@ -65,7 +65,7 @@ def certificate_context(certificate: IssuedCertificate, verification_url: str) -
         "completed_on": formats.date_format(certificate.issued_at, "DATE_FORMAT"),
         "verification_code": certificate.code,
         "verification_url": verification_url,
-        "grade": f"{enrollment.grade:.0f}%" if enrollment.grade is not None else "",
+        "grade": f"{enrollment.grade:.0f}%" if enrollment.grade is not None else "Pass",
     }
 
 

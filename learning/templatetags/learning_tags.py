@@ -52,3 +52,15 @@ def percent_int(value) -> int:
 @register.filter
 def basename(name: str) -> str:
     return str(name or "").rsplit("/", 1)[-1]
+
+
+@register.simple_tag(takes_context=True)
+def enrollment_for(context, course):
+    """{% enrollment_for course as enrollment %}: the signed-in user's enrolment (one query) or None."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    from learning.selectors import enrollment_for as select
+
+    return select(user=user, course=course)

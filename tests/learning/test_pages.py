@@ -173,3 +173,12 @@ def test_lessons_are_locked_before_the_course_starts(client, student, course, le
     assert "The course opens on" in html
     assert "Mark as complete" not in html
     assert CourseContent.objects.filter(course=course).count() == 4
+
+
+def test_course_page_enrol_button_follows_enrolment(client, course, student):
+    client.force_login(student)
+    html = client.get(course.get_absolute_url()).content.decode()
+    assert reverse("learning:enrol", args=[course.slug]) in html
+    services.enrollment_create(user=student, course=course)
+    html = client.get(course.get_absolute_url()).content.decode()
+    assert "Continue learning" in html and reverse("learning:course_home", args=[course.slug]) in html
