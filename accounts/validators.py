@@ -27,8 +27,12 @@ def validate_image_file(file, *, max_bytes: int) -> None:
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise ValidationError("Upload a valid image (JPEG, PNG, GIF or WebP).", code="invalid_image") from exc
     if fmt not in ALLOWED_IMAGE_FORMATS:
+        # Not code="invalid_image": a ModelForm would replace this message with forms.ImageField's
+        # generic "Upload a valid image..." message for that code.
         raise ValidationError(
-            "Images must be JPEG, PNG, GIF or WebP (this one is %(fmt)s).", code="invalid_image", params={"fmt": fmt}
+            "Images must be JPEG, PNG, GIF or WebP (this one is %(fmt)s).",
+            code="unsupported_image_format",
+            params={"fmt": fmt},
         )
 
 

@@ -1,3 +1,5 @@
+import copy
+
 from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -13,7 +15,8 @@ from .forms import EmailAuthenticationForm, ProfileForm, SignUpForm
 def signup(request):
     if request.user.is_authenticated:
         return redirect("home")
-    form = SignUpForm(request.POST or None)
+    # Bind on every POST (even an empty one) so missing fields are reported, not silently ignored.
+    form = SignUpForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
         login(request, user, backend="accounts.backends.EmailBackend")
@@ -60,11 +63,15 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile(request):
-    form = ProfileForm(request.POST or None, request.FILES or None, instance=request.user)
     if request.method == "POST":
+        # Bind a copy: an invalid form must not leave unsaved values (a refused avatar, a rejected
+        # name) on request.user, which the page header and navbar render.
+        form = ProfileForm(request.POST, request.FILES, instance=copy.copy(request.user))
         if form.is_valid():
             form.save()
             messages.success(request, "Your profile has been saved.")
             return redirect("accounts:profile")
         messages.error(request, "Please correct the errors below.")
+    else:
+        form = ProfileForm(instance=request.user)
     return render(request, "accounts/profile.html", {"form": form})
