@@ -1,0 +1,137 @@
+"""Fixtures shared by every test.
+
+Log users in with `client.force_login(user)`: django-axes' backend needs the request, so
+`client.login()` raises AxesBackendRequestParameterRequired.  Going through the login page (POST to
+/accounts/login/) exercises axes for real.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from celery.result import _set_task_join_will_block
+from django.core.cache import cache
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from accounts import roles
+from tests.factories import (
+    DEFAULT_PASSWORD,
+    AdminFactory,
+    InstructorFactory,
+    StaffFactory,
+    StudentFactory,
+)
+from tests.utils import skip_or_fail
+
+PLAYWRIGHT_OUTPUT = "test-results"
+REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
+
+
+def pytest_configure(config):
+    # pytest-playwright empties its --output folder from a session fixture, which under pytest-xdist
+    # runs once per worker and can delete another worker's screenshots.  Empty it once, here, in the
+    # controller (or the only process) instead; `delete_output_dir` below replaces the fixture.
+    if not hasattr(config, "workerinput"):
+        output = Path(config.getoption("--output", default=PLAYWRIGHT_OUTPUT) or PLAYWRIGHT_OUTPUT)
+        shutil.rmtree(output, ignore_errors=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def delete_output_dir():
+    """Overrides pytest-playwright's per-worker clean-up (see pytest_configure)."""
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    # Argon2 is deliberately slow; tests hash many passwords.  Production keeps Argon2.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    # DRF throttles count requests in the cache: start every test from zero.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _reset_celery_join_guard():
+    # Celery's "never call result.get() within a task" guard is one process-wide flag that every eager
+    # task sets and then restores.  Eager tasks in parallel threads (the PostgreSQL concurrency tests)
+    # can restore it in the wrong order and leave it set, breaking any later EagerResult.get().
+    _set_task_join_will_block(False)
+
+
+@pytest.fixture
+def password() -> str:
+    return DEFAULT_PASSWORD
+
+
+@pytest.fixture
+def student(db):
+    return StudentFactory(first_name="Stella", last_name="Student")
+
+
+@pytest.fixture
+def instructor(db):
+    return InstructorFactory(first_name="Ivan", last_name="Instructor")
+
+
+@pytest.fixture
+def admin_user(db):
+    """Replaces pytest-django's admin_user (and so admin_client) with a real CourseWorx admin."""
+    return AdminFactory(email="admin@example.com", first_name="Ada", last_name="Admin")
+
+
+@pytest.fixture
+def make_staff(db):
+    """make_staff(roles.SUPPORT) -> a staff member (role admin, not superuser) in that group."""
+
+    def make(*group_names: str, **kwargs):
+        return StaffFactory(groups=list(group_names), **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def moderator(make_staff):
+    return make_staff(roles.MODERATORS)
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def student_client(client, student):
+    client.force_login(student)
+    return client
+
+
+@pytest.fixture
+def token_client(student) -> APIClient:
+    """An APIClient authenticated as `student` with `Authorization: Token ...`."""
+    api = APIClient()
+    token, _ = Token.objects.get_or_create(user=student)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return api
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """The Redis URL for tests (REDIS_TEST_URL, default database 15); skips (fails in CI) without Redis."""
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=2, socket_timeout=2).ping()
+    except redis.RedisError as exc:
+        skip_or_fail(
+            f"Redis not reachable at {REDIS_TEST_URL} ({exc.__class__.__name__}): start it with "
+            '`redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no` '
+            "or set REDIS_TEST_URL"
+        )
+    return REDIS_TEST_URL
