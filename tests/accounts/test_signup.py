@@ -1,0 +1,120 @@
+"""Sign-up: validation errors create nobody; a valid sign-up creates a logged-in student."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from accounts.models import User
+from tests.factories import DEFAULT_PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+SIGNUP_URL = reverse("accounts:signup")
+
+
+def signup_data(**overrides) -> dict:
+    data = {
+        "first_name": "Jane",
+        "last_name": "Doe",
+        "email": "jane.doe@example.com",
+        "password1": DEFAULT_PASSWORD,
+        "password2": DEFAULT_PASSWORD,
+    }
+    data.update(overrides)
+    return data
+
+
+def post_invalid(client, data) -> dict:
+    """POST the form, check nothing was created and the page re-rendered; return the field errors."""
+    before = User.objects.count()
+    response = client.post(SIGNUP_URL, data)
+    assert response.status_code == 200, "an invalid sign-up re-renders the form"
+    assert User.objects.count() == before
+    assert "_auth_user_id" not in client.session
+    errors = response.context["form"].errors
+    # Every error message is shown on the page next to its field.
+    html = response.content.decode()
+    for messages in errors.values():
+        for message in messages:
+            assert message.replace("'", "&#x27;") in html or message in html
+    return errors
+
+
+def test_signup_page_renders(client):
+    response = client.get(SIGNUP_URL)
+    assert response.status_code == 200
+    for field in ("first_name", "last_name", "email", "password1", "password2"):
+        assert f'name="{field}"' in response.content.decode()
+    assert 'name="role"' not in response.content.decode()
+
+
+def test_duplicate_email_differing_only_in_case_is_refused(client):
+    UserFactory(email="taken@example.com")
+    errors = post_invalid(client, signup_data(email="TAKEN@Example.COM"))
+    assert errors["email"] == ["An account with this email address already exists. Try logging in."]
+    assert User.objects.filter(email__iexact="taken@example.com").count() == 1
+
+
+@pytest.mark.parametrize("field", ["first_name", "last_name"])
+def test_names_shorter_than_two_characters_are_refused(client, field):
+    errors = post_invalid(client, signup_data(**{field: "J"}))
+    assert errors[field] == ["Must be at least 2 characters."]
+
+
+@pytest.mark.parametrize(
+    ("password", "expected"),
+    [
+        ("password", ["This password is too common."]),
+        ("48213957", ["This password is entirely numeric."]),
+        ("Ab1!x", ["This password is too short. It must contain at least 8 characters."]),
+        ("bartholomew1", ["The password is too similar to the first name."]),
+    ],
+    ids=["common", "numeric", "short", "similar-to-name"],
+)
+def test_weak_passwords_are_refused(client, password, expected):
+    errors = post_invalid(client, signup_data(first_name="Bartholomew", password1=password, password2=password))
+    for message in expected:
+        assert message in errors["password2"]
+
+
+def test_mismatched_passwords_are_refused(client):
+    errors = post_invalid(client, signup_data(password2=DEFAULT_PASSWORD + "x"))
+    assert errors["password2"] == ["The two password fields didn’t match."]
+
+
+def test_missing_fields_are_refused(client):
+    errors = post_invalid(client, {})
+    for field in ("first_name", "last_name", "email", "password1", "password2"):
+        assert errors[field] == ["This field is required."]
+
+
+def test_invalid_email_is_refused(client):
+    errors = post_invalid(client, signup_data(email="not-an-email"))
+    assert errors["email"] == ["Enter a valid email address."]
+
+
+def test_successful_signup_creates_a_student_and_logs_in(client):
+    response = client.post(SIGNUP_URL, signup_data(email="  Jane.DOE@Example.com ", role="admin", is_staff="on"))
+
+    assert response.status_code == 302
+    assert response.url == reverse("home")
+    user = get_user_model().objects.get()
+    assert user.email == "jane.doe@example.com", "emails are stored lower-cased and stripped"
+    assert user.role == User.Role.STUDENT, "posting role=admin must not escalate"
+    assert not user.is_staff
+    assert not user.is_superuser
+    assert user.check_password(DEFAULT_PASSWORD)
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+    home = client.get(response.url)
+    html = home.content.decode()
+    assert "Welcome to CourseWorx, Jane! Your account is ready." in html
+    assert "<span>Jane</span>" in html, "the navbar shows the first name"
+    assert home.context["user"] == user
+
+
+def test_logged_in_user_is_redirected_away_from_signup(client):
+    client.force_login(UserFactory())
+    response = client.get(SIGNUP_URL)
+    assert response.status_code == 302
+    assert response.url == reverse("home")
