@@ -8,6 +8,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # pytest-xdist workers: 'auto' = one per core.
 PYTEST_WORKERS ?= auto
+# Every queue a worker started by `make worker` consumes (see CELERY_TASK_ROUTES in settings).
+CELERY_QUEUES ?= default,certificates,notifications,reports
 
 # Development defaults (override in the environment).
 DEV_ENV := DEBUG=$${DEBUG:-true}
@@ -55,7 +57,8 @@ check: lint
 
 worker: $(STAMP)
 	@test -n "$$CELERY_BROKER_URL" || { echo "Set CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/0) to run a worker."; exit 1; }
-	$(DEV_ENV) $(BIN)/celery -A courseworx worker --beat --loglevel=info --scheduler django_celery_beat.schedulers:DatabaseScheduler
+	$(DEV_ENV) $(BIN)/celery -A courseworx worker --beat --loglevel=info -Q $(CELERY_QUEUES) \
+	  --scheduler django_celery_beat.schedulers:DatabaseScheduler
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

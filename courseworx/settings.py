@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -284,6 +285,20 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240
 CELERY_RESULT_EXPIRES = timedelta(days=1)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Periodic jobs, declared here by task name (django-celery-beat syncs them into its tables at start-up).
+CELERY_BEAT_SCHEDULE = {
+    "learning-course-stats-refresh": {
+        "task": "learning.course_stats_refresh_all",
+        "schedule": crontab(minute="*/30"),
+    },
+}
+# Heavy or slow work gets its own queue so workers can be scaled per queue (see README).
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {
+    "learning.certificate_*": {"queue": "certificates"},
+    "community.notification_*": {"queue": "notifications"},
+    "reports.*": {"queue": "reports"},
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # --- Logging ---------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from community.services import notification_create
 from courses.counters import course_counters_adjust
 from courses.models import Course, CourseContent, QuizQuestion
 from courses.validators import validate_content_file
+from courseworx.core.exceptions import ConflictError as CoreConflictError
 from courseworx.core.services import audit_log_create
 
 from . import permissions
@@ -56,13 +57,8 @@ MAX_HEARTBEAT_SECONDS = 120
 CERTIFICATE_CODE_BYTES = 8  # secrets.token_urlsafe(8) -> 11 characters, 64 bits of randomness
 
 
-class ConflictError(Exception):
+class ConflictError(CoreConflictError):
     """The request conflicts with the current state (e.g. a quiz attempt submitted twice).  API: 409."""
-
-    def __init__(self, message: str, code: str = "conflict"):
-        super().__init__(message)
-        self.message = message
-        self.code = code
 
 
 def _on_commit(task, *args) -> None:
