@@ -1,1 +1,310 @@
-"""Models of the reports app (see README.md)."""
+"""Numbers: activity and content analytics, pipeline runs, report exports and subscriptions, mobile
+logs, accessibility issues, voice transcripts and personal-data requests (see README.md).
+
+The six reports themselves are queries (reports/reports/*.py), not tables.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from courseworx.core.models import TimeStampedModel, UUIDModel
+
+USER = settings.AUTH_USER_MODEL
+
+
+class ActivityLog(models.Model):
+    """One event of a user (append-only, one INSERT per event).
+
+    Deliberately without `updated_at` (rows never change) and without single-column FK indexes: the
+    three composite indexes serve every query (reports filter by event/user/course and a date range),
+    and fewer indexes keep the INSERT cheap.
+    """
+
+    class Event(models.TextChoices):
+        LOGIN = "login", "Log-in"
+        LESSON_VIEW = "lesson_view", "Lesson viewed"
+        LESSON_COMPLETE = "lesson_complete", "Lesson completed"
+        QUIZ_SUBMIT = "quiz_submit", "Quiz submitted"
+        PURCHASE = "purchase", "Purchase"
+
+    id = models.BigAutoField(primary_key=True)
+    user = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False)
+    event = models.CharField(max_length=20, choices=Event.choices)
+    course = models.ForeignKey(
+        "courses.Course", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
+    content = models.ForeignKey(
+        "courses.CourseContent", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(db_index=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["event", "created_at"], name="activity_event_created_idx"),
+            models.Index(fields=["user", "created_at"], name="activity_user_created_idx"),
+            models.Index(fields=["course", "created_at"], name="activity_course_created_idx"),
+            models.Index(fields=["content", "event"], name="activity_content_event_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.user_id} {self.event}"
+
+
+class ContentAnalytics(TimeStampedModel):
+    """Per-lesson figures, refreshed by the content-analytics pipeline (reports.pipelines)."""
+
+    content = models.OneToOneField(
+        "courses.CourseContent", on_delete=models.CASCADE, primary_key=True, related_name="analytics"
+    )
+    course = models.ForeignKey("courses.Course", on_delete=models.CASCADE, related_name="+")
+    views = models.PositiveIntegerField(default=0, help_text="Lesson-view events.")
+    unique_viewers = models.PositiveIntegerField(default=0)
+    learners = models.PositiveIntegerField(default=0, help_text="Students with a progress record on the lesson.")
+    completions = models.PositiveIntegerField(default=0)
+    average_time_seconds = models.PositiveIntegerField(default=0, help_text="Average time per learner.")
+    completion_rate = models.DecimalField(max_digits=5, decimal_places=2, default=0, help_text="completions / learners")
+    drop_offs = models.PositiveIntegerField(
+        default=0, help_text="Learners whose last lesson this is, inactive and not finished with the course."
+    )
+    drop_off_rate = models.DecimalField(max_digits=5, decimal_places=2, default=0, help_text="drop_offs / learners")
+    refreshed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "content analytics"
+        verbose_name_plural = "content analytics"
+        indexes = [models.Index(fields=["course"], name="content_analytics_course_idx")]
+
+    def __str__(self) -> str:
+        return f"Analytics of {self.content_id}"
+
+
+class DataPipelineRun(TimeStampedModel):
+    """One run of a data pipeline (content analytics, accessibility scan, clean-ups)."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    name = models.CharField(max_length=100)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    rows = models.PositiveIntegerField(default=0, help_text="Rows written.")
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["name", "-started_at"], name="pipeline_name_started_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.started_at:%Y-%m-%d %H:%M} ({self.status})"
+
+    @property
+    def duration(self):
+        return (self.finished_at - self.started_at) if self.finished_at else None
+
+
+class ReportExport(UUIDModel):
+    """A CSV or PDF export of a report, built by a Celery job (large ranges) with its progress."""
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        PDF = "pdf", "PDF"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Ready"
+        FAILED = "failed", "Failed"
+
+    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="report_exports")
+    report = models.CharField(max_length=40)
+    format = models.CharField(max_length=3, choices=Format.choices)
+    params = models.JSONField(default=dict, blank=True, help_text="The report's filters (query string values).")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Per cent done.")
+    row_count = models.PositiveIntegerField(default=0)
+    file = models.FileField(upload_to="reports/exports/%Y/%m/", blank=True)
+    error = models.TextField(blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="report_export_user_idx")]
+        constraints = [models.CheckConstraint(condition=Q(progress__lte=100), name="report_export_progress_max_100")]
+
+    def __str__(self) -> str:
+        return f"{self.report} {self.format} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class ReportSubscription(TimeStampedModel):
+    """A staff member receives a report by e-mail every week or month."""
+
+    class Frequency(models.TextChoices):
+        WEEKLY = "weekly", "Weekly (Mondays)"
+        MONTHLY = "monthly", "Monthly (1st of the month)"
+
+    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="report_subscriptions")
+    report = models.CharField(max_length=40)
+    frequency = models.CharField(max_length=10, choices=Frequency.choices, default=Frequency.WEEKLY)
+    format = models.CharField(max_length=3, choices=ReportExport.Format.choices, default=ReportExport.Format.PDF)
+    filters = models.JSONField(default=dict, blank=True, help_text="Course/instructor filters (dates roll).")
+    is_active = models.BooleanField(default=True)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["report", "frequency"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "report", "frequency"], name="report_subscription_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.report} {self.frequency}"
+
+
+class MobileAppLog(models.Model):
+    """A client event sent by the mobile app (ingested in batches through the API)."""
+
+    class Level(models.TextChoices):
+        DEBUG = "debug", "Debug"
+        INFO = "info", "Info"
+        WARNING = "warning", "Warning"
+        ERROR = "error", "Error"
+        CRASH = "crash", "Crash"
+
+    class Platform(models.TextChoices):
+        IOS = "ios", "iOS"
+        ANDROID = "android", "Android"
+        OTHER = "other", "Other"
+
+    id = models.BigAutoField(primary_key=True)
+    user = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False)
+    device_id = models.CharField(max_length=64)
+    platform = models.CharField(max_length=10, choices=Platform.choices)
+    app_version = models.CharField(max_length=20)
+    event = models.CharField(max_length=64)
+    level = models.CharField(max_length=10, choices=Level.choices, default=Level.INFO)
+    message = models.CharField(max_length=1000, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    occurred_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-occurred_at"]
+        indexes = [
+            models.Index(fields=["user", "occurred_at"], name="mobile_log_user_idx"),
+            models.Index(fields=["level", "occurred_at"], name="mobile_log_level_idx"),
+            models.Index(fields=["created_at"], name="mobile_log_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.platform} {self.app_version} {self.event} ({self.level})"
+
+
+class AccessibilityReport(UUIDModel):
+    """An accessibility problem of a lesson: found by an automatic check or reported by a user."""
+
+    class Source(models.TextChoices):
+        AUTOMATIC = "automatic", "Automatic check"
+        MANUAL = "manual", "Reported by a user"
+
+    class Issue(models.TextChoices):
+        VIDEO_NO_CAPTIONS = "video_no_captions", "Video without captions or transcript"
+        IMAGE_NO_ALT = "image_no_alt", "Image without alternative text"
+        DOCUMENT_NO_DESCRIPTION = "document_no_description", "Document without a description"
+        ARTICLE_IMAGE_NO_ALT = "article_image_no_alt", "Article image without alternative text"
+        OTHER = "other", "Other problem"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        RESOLVED = "resolved", "Resolved"
+        DISMISSED = "dismissed", "Dismissed"
+
+    content = models.ForeignKey("courses.CourseContent", on_delete=models.CASCADE, related_name="accessibility_reports")
+    course = models.ForeignKey("courses.Course", on_delete=models.CASCADE, related_name="+")
+    source = models.CharField(max_length=10, choices=Source.choices)
+    issue = models.CharField(max_length=30, choices=Issue.choices)
+    description = models.TextField(blank=True, max_length=2000)
+    reported_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            # One open automatic finding per lesson and check: re-running the scan creates nothing twice.
+            models.UniqueConstraint(
+                fields=["content", "issue"],
+                condition=Q(source="automatic", status="open"),
+                name="accessibility_auto_open_unique",
+            )
+        ]
+        indexes = [models.Index(fields=["course", "status"], name="accessibility_course_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_issue_display()} — {self.content_id}"
+
+
+class VoiceTranscript(TimeStampedModel):
+    """The text of a video (or audio) lesson, shown under the player and searchable."""
+
+    content = models.ForeignKey("courses.CourseContent", on_delete=models.CASCADE, related_name="transcripts")
+    language = models.CharField(max_length=10, choices=settings.LANGUAGES, default="en")
+    text = models.TextField(max_length=200_000)
+    is_published = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["content", "language"]
+        constraints = [models.UniqueConstraint(fields=["content", "language"], name="transcript_content_lang_unique")]
+
+    def __str__(self) -> str:
+        return f"Transcript of {self.content_id} [{self.language}]"
+
+
+class DataExportRequest(UUIDModel):
+    """A user's request for a copy of their data (a ZIP) or for the deletion of their account."""
+
+    class Kind(models.TextChoices):
+        EXPORT = "export", "Export my data"
+        DELETION = "deletion", "Delete my account"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        RUNNING = "running", "In progress"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+        EXPIRED = "expired", "Expired"
+
+    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="data_requests")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    file = models.FileField(upload_to="reports/data-exports/", blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    token = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="data_request_user_idx")]
+        constraints = [
+            # One request of each kind in progress at a time.
+            models.UniqueConstraint(
+                fields=["user", "kind"],
+                condition=Q(status__in=["pending", "running"]),
+                name="data_request_one_in_progress",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.user_id} ({self.status})"
