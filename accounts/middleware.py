@@ -5,6 +5,34 @@ from django.urls import reverse
 ALLOWED_PREFIXES = ("/static/", "/media/", "/healthz")
 
 
+def _password_change_required_response() -> JsonResponse:
+    return JsonResponse(
+        {
+            "error": {
+                "code": "password_change_required",
+                "message": "You must change your password before using the API.",
+                "fields": {},
+            }
+        },
+        status=403,
+    )
+
+
+def _token_user_must_change_password(request) -> bool:
+    """True when the request carries `Authorization: Token <key>` of a user flagged for a password change.
+
+    Token authentication happens inside DRF, after this middleware, so without this check a flagged user
+    could keep using (or fetch) an API token and bypass the forced change.  One indexed query, and only
+    for API requests that send a token.
+    """
+    keyword, _, key = request.headers.get("Authorization", "").partition(" ")
+    if keyword != "Token" or not key.strip():
+        return False
+    from rest_framework.authtoken.models import Token
+
+    return Token.objects.filter(key=key.strip(), user__requires_password_change=True).exists()
+
+
 class RequirePasswordChangeMiddleware:
     """A user flagged `requires_password_change` can only change their password or log out."""
 
@@ -13,20 +41,17 @@ class RequirePasswordChangeMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
+        path = request.path
         if user is not None and user.is_authenticated and getattr(user, "requires_password_change", False):
             allowed = (reverse("accounts:password_change"), reverse("accounts:logout"))
-            path = request.path
             if not (path in allowed or path.startswith(ALLOWED_PREFIXES)):
                 if path.startswith("/api/"):
-                    return JsonResponse(
-                        {
-                            "error": {
-                                "code": "password_change_required",
-                                "message": "You must change your password before using the API.",
-                                "fields": {},
-                            }
-                        },
-                        status=403,
-                    )
+                    return _password_change_required_response()
                 return redirect(f"{allowed[0]}?next={path}")
+        elif (
+            path.startswith("/api/")
+            and path != reverse("api:auth-token")  # revoking a token stays possible
+            and _token_user_must_change_password(request)
+        ):
+            return _password_change_required_response()
         return self.get_response(request)

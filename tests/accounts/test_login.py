@@ -7,6 +7,7 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.core import mail
 from django.urls import reverse
+from rest_framework.authtoken.models import Token
 
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 
@@ -180,6 +181,33 @@ def test_requires_password_change_api_session_call_gets_json_403(client):
             "fields": {},
         }
     }
+
+
+def test_requires_password_change_also_blocks_api_token_access(api_client):
+    user = UserFactory(requires_password_change=True)
+    token = Token.objects.create(user=user)
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    response = api_client.get(reverse("api:me"))
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "password_change_required"
+
+    # The token may still be revoked, and works again once the password has been changed.
+    user.requires_password_change = False
+    user.save(update_fields=["requires_password_change"])
+    assert api_client.get(reverse("api:me")).status_code == 200
+    assert api_client.delete(reverse("api:auth-token")).status_code == 204
+
+
+def test_revoking_a_token_is_allowed_while_a_password_change_is_required(api_client):
+    token = Token.objects.create(user=UserFactory(requires_password_change=True))
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert api_client.delete(reverse("api:auth-token")).status_code == 204
+    assert not Token.objects.filter(pk=token.pk).exists()
+
+
+def test_token_api_of_other_users_is_unaffected(token_client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(4):
+        assert token_client.get(reverse("api:me")).status_code == 200
 
 
 def test_requires_password_change_still_allows_logout_and_healthz(client):
