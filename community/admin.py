@@ -1,8 +1,46 @@
-from django.contrib import admin
+"""Community in the Django admin.
 
-from .models import Notification, NotificationPreference
+* Moderation queue (Moderators): one row per flagged target with the content shown in context;
+  hide / restore / dismiss / mute author go through an intermediate page asking for the required
+  resolution note, then through `community.services` (which log who, what, when and why, and tell
+  the flaggers the outcome).  Nothing is ever deleted.
+* Support tickets (Support), internal docs (staff), surveys (staff and instructors, instructors only
+  for their own courses).
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.text import Truncator
+
+from . import permissions, selectors, services
+from .models import (
+    ContentFlag,
+    DiscussionThread,
+    FlaggedItem,
+    ModerationAction,
+    Notification,
+    NotificationPreference,
+    Review,
+    ThreadReply,
+    UserMute,
+)
 
 
+def _error_text(exc) -> str:
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return str(exc) or "You may not do this."
+
+
+# =================================================================================================
+# Notifications
+# =================================================================================================
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
     list_display = ("created_at", "user", "category", "title", "read_at", "email_channel", "emailed_at")
@@ -19,3 +57,289 @@ class NotificationPreferenceAdmin(admin.ModelAdmin):
     search_fields = ("user__email",)
     list_select_related = ("user",)
     raw_id_fields = ("user",)
+
+
+# =================================================================================================
+# Moderation
+# =================================================================================================
+class ModerationForm(forms.Form):
+    ACTIONS = [
+        ("hide", "Hide the content (soft delete) and uphold the flags"),
+        ("restore", "Restore hidden content (flags dismissed)"),
+        ("dismiss", "Dismiss the flags (content hidden by flags becomes visible)"),
+        ("mute", "Mute the author from posting"),
+    ]
+    action = forms.ChoiceField(choices=ACTIONS, widget=forms.RadioSelect)
+    note = forms.CharField(
+        label="Resolution note",
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
+        help_text="Required. Kept in the moderation log and sent to the people who reported it.",
+    )
+    days = forms.IntegerField(label="Mute for (days)", min_value=1, max_value=365, initial=7, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "mute" and not data.get("days"):
+            self.add_error("days", "How many days?")
+        return data
+
+
+class QueueStatusFilter(admin.SimpleListFilter):
+    """Open items by default: the queue is what still needs a decision."""
+
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [("open", "Open"), ("resolved", "Resolved"), ("all", "All")]
+
+    def choices(self, changelist):
+        value = self.value() or "open"
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": value == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        value = self.value() or "open"
+        return queryset if value == "all" else queryset.filter(status=value)
+
+
+class ModeratorOnly:
+    def has_module_permission(self, request):
+        return permissions.can_moderate(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return permissions.can_moderate(request.user)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(FlaggedItem)
+class ModerationQueueAdmin(ModeratorOnly, admin.ModelAdmin):
+    list_display = ("content_preview", "kind", "course", "author", "open_flag_count", "reasons", "visibility",
+                    "last_flagged_at", "status")  # fmt: skip
+    list_display_links = ("content_preview",)
+    list_filter = (QueueStatusFilter, "content_type")
+    search_fields = ("author__email", "course__title")
+    ordering = ("-open_flag_count", "-last_flagged_at")
+    actions = ["hide_selected", "restore_selected", "dismiss_selected", "mute_selected"]
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        return selectors.flagged_item_queue()
+
+    def get_changelist_instance(self, request):
+        cl = super().get_changelist_instance(request)
+        # The reasons of the open flags of the visible rows, in one query.
+        ids = [obj.pk for obj in cl.result_list]
+        reasons: dict = {}
+        for item_id, reason in (
+            ContentFlag.objects.filter(item_id__in=ids, status=ContentFlag.Status.OPEN)
+            .values_list("item_id", "reason")
+            .distinct()
+        ):
+            reasons.setdefault(item_id, []).append(dict(ContentFlag.Reason.choices).get(reason, reason))
+        for obj in cl.result_list:
+            obj._reasons = sorted(reasons.get(obj.pk, []))
+        return cl
+
+    @admin.display(description="content")
+    def content_preview(self, obj):
+        target = obj.target
+        if target is None:
+            return "(deleted)"
+        if isinstance(target, DiscussionThread):
+            text = f"{target.title}: {Truncator(target.body).chars(90)}"
+        elif isinstance(target, ThreadReply):
+            text = f"Re: {target.thread.title}: {Truncator(target.body).chars(80)}"
+        elif isinstance(target, Review):
+            text = f"{target.rating}★ {Truncator(target.body).chars(90)}"
+        else:
+            text = f"Lesson: {target.title}"
+        return text
+
+    @admin.display(description="type", ordering="content_type")
+    def kind(self, obj):
+        return (
+            obj.content_type.model.replace("discussionthread", "thread")
+            .replace("threadreply", "reply")
+            .replace("coursecontent", "lesson")
+        )
+
+    @admin.display(description="open reasons")
+    def reasons(self, obj):
+        return ", ".join(getattr(obj, "_reasons", [])) or "—"
+
+    @admin.display(description="visible")
+    def visibility(self, obj):
+        target = obj.target
+        hidden = getattr(target, "is_hidden", False)
+        if hidden:
+            return format_html('<span style="color:#b02a37">Hidden ({})</span>', target.get_hidden_reason_display())
+        return "Visible"
+
+    # --- the review page (the change view) -------------------------------------------------------
+    def get_urls(self):
+        return [
+            path("<uuid:item_id>/review/", self.admin_site.admin_view(self.review_view), name="community_moderate"),
+            path("bulk/", self.admin_site.admin_view(self.bulk_view), name="community_moderate_bulk"),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return HttpResponseRedirect(reverse("admin:community_moderate", args=[object_id]))
+
+    def review_view(self, request, item_id):
+        if not permissions.can_moderate(request.user):
+            raise PermissionDenied
+        item = get_object_or_404(FlaggedItem.objects.select_related("content_type", "course", "author"), pk=item_id)
+        form = ModerationForm(request.POST or None, initial={"action": "hide" if item.status == "open" else None})
+        if request.method == "POST" and form.is_valid():
+            try:
+                self._apply(request, item, **form.cleaned_data)
+            except (ValidationError, PermissionDenied) as exc:
+                form.add_error(None, _error_text(exc))
+            else:
+                messages.success(request, "Done: the action is logged and the reporters are told the outcome.")
+                return HttpResponseRedirect(reverse("admin:community_flaggeditem_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            **selectors.moderation_context(item=item),
+            "opts": self.model._meta,
+            "title": "Review flagged content",
+            "form": form,
+            "queue_url": reverse("admin:community_flaggeditem_changelist"),
+        }
+        return TemplateResponse(request, "admin/community/flaggeditem/review.html", context)
+
+    @staticmethod
+    def _apply(request, item, *, action: str, note: str, days=None):
+        if action == "hide":
+            services.moderation_hide(moderator=request.user, item=item, note=note)
+        elif action == "restore":
+            services.moderation_restore(moderator=request.user, item=item, note=note)
+        elif action == "dismiss":
+            services.moderation_dismiss(moderator=request.user, item=item, note=note)
+        elif action == "mute":
+            services.moderation_mute(moderator=request.user, item=item, note=note, days=days or 7)
+
+    # --- bulk actions: an intermediate page asking for the note ---------------------------------
+    def _bulk(self, request, queryset, action: str):
+        ids = ",".join(str(pk) for pk in queryset.values_list("pk", flat=True))
+        return HttpResponseRedirect(f"{reverse('admin:community_moderate_bulk')}?action={action}&ids={ids}")
+
+    @admin.action(description="Hide the selected content…")
+    def hide_selected(self, request, queryset):
+        return self._bulk(request, queryset, "hide")
+
+    @admin.action(description="Restore the selected content…")
+    def restore_selected(self, request, queryset):
+        return self._bulk(request, queryset, "restore")
+
+    @admin.action(description="Dismiss the flags of the selected content…")
+    def dismiss_selected(self, request, queryset):
+        return self._bulk(request, queryset, "dismiss")
+
+    @admin.action(description="Mute the authors of the selected content…")
+    def mute_selected(self, request, queryset):
+        return self._bulk(request, queryset, "mute")
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        if not permissions.can_moderate(request.user):
+            return {}
+        return actions
+
+    def bulk_view(self, request):
+        if not permissions.can_moderate(request.user):
+            raise PermissionDenied
+        action = request.GET.get("action", "")
+        if action not in dict(ModerationForm.ACTIONS):
+            return HttpResponseRedirect(reverse("admin:community_flaggeditem_changelist"))
+        ids = [i for i in request.GET.get("ids", "").split(",") if i][:200]
+        items = list(selectors.flagged_item_queue().filter(pk__in=ids))
+        form = ModerationForm(request.POST or None, initial={"action": action})
+        if request.method == "POST" and form.is_valid():
+            done, errors = 0, []
+            for item in items:
+                try:
+                    self._apply(request, item, **{**form.cleaned_data, "action": action})
+                    done += 1
+                except (ValidationError, PermissionDenied) as exc:
+                    errors.append(f"{self.content_preview(item)}: {_error_text(exc)}")
+            if done:
+                messages.success(request, f"{done} item{'s' if done != 1 else ''} done and logged.")
+            for error in errors:
+                messages.error(request, error)
+            return HttpResponseRedirect(reverse("admin:community_flaggeditem_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": dict(ModerationForm.ACTIONS)[action],
+            "items": [(item, self.content_preview(item)) for item in items],
+            "form": form,
+            "action": action,
+            "queue_url": reverse("admin:community_flaggeditem_changelist"),
+        }
+        return TemplateResponse(request, "admin/community/flaggeditem/bulk.html", context)
+
+
+@admin.register(ModerationAction)
+class ModerationActionAdmin(ModeratorOnly, admin.ModelAdmin):
+    """The moderation log: who did what, when and why (read-only)."""
+
+    list_display = ("created_at", "moderator", "action", "content_type", "object_id", "target_user", "note_short")
+    list_filter = ("action", "content_type")
+    search_fields = ("note", "moderator__email", "target_user__email", "object_id")
+    list_select_related = ("moderator", "target_user", "content_type")
+    date_hierarchy = "created_at"
+
+    @admin.display(description="why")
+    def note_short(self, obj):
+        return Truncator(obj.note).chars(80)
+
+
+@admin.register(UserMute)
+class UserMuteAdmin(ModeratorOnly, admin.ModelAdmin):
+    list_display = ("user", "until", "muted_by", "reason")
+    search_fields = ("user__email", "reason")
+    list_select_related = ("user", "muted_by")
+
+
+class ModeratedContentAdmin(ModeratorOnly, admin.ModelAdmin):
+    """Read-only browsing of threads, replies and reviews for moderators (decisions: the queue)."""
+
+    list_filter = ("is_hidden", "hidden_reason")
+    readonly_fields = ("is_hidden", "hidden_reason", "hidden_at", "open_flag_count")
+
+
+@admin.register(DiscussionThread)
+class DiscussionThreadAdmin(ModeratedContentAdmin):
+    list_display = ("title", "course", "author", "reply_count", "is_pinned", "is_locked", "is_hidden", "created_at")
+    list_select_related = ("course", "author")
+    search_fields = ("title", "body", "author__email")
+
+
+@admin.register(ThreadReply)
+class ThreadReplyAdmin(ModeratedContentAdmin):
+    list_display = ("__str__", "thread", "author", "is_hidden", "created_at")
+    list_select_related = ("thread", "author")
+    search_fields = ("body", "author__email")
+
+
+@admin.register(Review)
+class ReviewAdmin(ModeratedContentAdmin):
+    list_display = ("course", "author", "rating", "is_hidden", "created_at")
+    list_select_related = ("course", "author")
+    search_fields = ("body", "author__email", "course__title")

@@ -1,6 +1,7 @@
 """Community read paths used by pages, the API and the admin (joins and filters in one place)."""
 
 from django.db.models import QuerySet
+from django.urls import reverse
 
 from .models import Notification
 
@@ -12,3 +13,120 @@ def notification_list(*, user, unread: bool = False, category: str = "") -> Quer
     if category:
         qs = qs.filter(category=category)
     return qs.order_by("-created_at")
+
+
+# --- reviews -------------------------------------------------------------------------------------
+def review_list(*, course, include_hidden: bool = False) -> QuerySet:
+    from .models import Review
+
+    qs = Review.objects.filter(course=course).select_related("author", "replied_by")
+    if not include_hidden:
+        qs = qs.filter(is_hidden=False)
+    return qs.order_by("-created_at")
+
+
+def review_distribution(*, course) -> list[dict]:
+    """[{stars: 5, count: n, percent: p}, ...] for the visible reviews (one query)."""
+    from django.db.models import Count
+
+    from .models import Review
+
+    counts = dict(
+        Review.objects.filter(course=course, is_hidden=False)
+        .order_by()
+        .values_list("rating")
+        .annotate(n=Count("pk"))
+        .values_list("rating", "n")
+    )
+    total = sum(counts.values())
+    return [
+        {"stars": s, "count": counts.get(s, 0), "percent": round(100 * counts.get(s, 0) / total) if total else 0}
+        for s in range(5, 0, -1)
+    ]
+
+
+# --- discussions ---------------------------------------------------------------------------------
+def thread_list(*, course, user, lesson=None, query: str = "", include_hidden: bool = False) -> QuerySet:
+    from .models import DiscussionThread, ThreadSubscription
+
+    qs = DiscussionThread.objects.filter(course=course).select_related("author", "lesson")
+    if not include_hidden:
+        qs = qs.filter(is_hidden=False)
+    if lesson is not None:
+        qs = qs.filter(lesson=lesson)
+    if query:
+        from django.db.models import Q
+
+        qs = qs.filter(Q(title__icontains=query) | Q(body__icontains=query))
+    from django.db.models import Exists, OuterRef
+
+    qs = qs.annotate(is_subscribed=Exists(ThreadSubscription.objects.filter(thread=OuterRef("pk"), user_id=user.pk)))
+    return qs.order_by("-is_pinned", "-last_activity_at")
+
+
+def reply_list(*, thread, include_hidden: bool = False) -> QuerySet:
+    from .models import ThreadReply
+
+    qs = ThreadReply.objects.filter(thread=thread).select_related("author")
+    if not include_hidden:
+        qs = qs.filter(is_hidden=False)
+    return qs.order_by("created_at")
+
+
+# --- moderation ----------------------------------------------------------------------------------
+def flagged_item_queue() -> QuerySet:
+    """Flagged targets with their content, course and author: a constant number of queries."""
+    from django.contrib.contenttypes.prefetch import GenericPrefetch
+
+    from courses.models import CourseContent
+
+    from .models import DiscussionThread, FlaggedItem, Review, ThreadReply
+
+    return FlaggedItem.objects.select_related("content_type", "course", "author").prefetch_related(
+        GenericPrefetch(
+            "target",
+            [
+                DiscussionThread.objects.select_related("lesson"),
+                ThreadReply.objects.select_related("thread"),
+                Review.objects.all(),
+                CourseContent.objects.all(),
+            ],
+        )
+    )
+
+
+def moderation_context(*, item) -> dict:
+    """What a moderator needs to judge: the content in its context, its flags, past actions."""
+    from courses.models import CourseContent
+
+    from .models import ContentFlag, DiscussionThread, ModerationAction, Review, ThreadReply
+
+    target = item.target
+    context: dict = {"item": item, "target": target, "kind": item.content_type.model, "thread": None, "around": []}
+    if isinstance(target, DiscussionThread):
+        context["kind"] = "thread"
+        context["thread"] = target
+        context["url"] = reverse("community:thread", kwargs={"thread_id": target.pk})
+    elif isinstance(target, ThreadReply):
+        context["kind"] = "reply"
+        context["thread"] = target.thread
+        # The replies just before and after it: the conversation it belongs to.
+        siblings = ThreadReply.objects.filter(thread_id=target.thread_id).select_related("author")
+        before = list(siblings.filter(created_at__lt=target.created_at).order_by("-created_at")[:2])[::-1]
+        after = list(siblings.filter(created_at__gt=target.created_at).order_by("created_at")[:1])
+        context["around"] = [*before, target, *after]
+        context["url"] = reverse("community:thread", kwargs={"thread_id": target.thread_id}) + f"#reply-{target.pk}"
+    elif isinstance(target, Review):
+        context["kind"] = "review"
+        context["url"] = reverse("community:course_reviews", kwargs={"slug": item.course.slug}) if item.course else ""
+    elif isinstance(target, CourseContent):
+        context["kind"] = "lesson"
+        context["url"] = f"/admin/courses/coursecontent/{target.pk}/change/"
+    context["flags"] = list(ContentFlag.objects.filter(item=item).select_related("flagger", "resolved_by"))
+    context["actions"] = list(
+        ModerationAction.objects.filter(content_type=item.content_type, object_id=item.object_id).select_related(
+            "moderator", "target_user"
+        )
+    )
+    context["mutes"] = list(item.author.community_mutes.order_by("-until")[:5]) if item.author_id else []
+    return context

@@ -12,13 +12,33 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
-from .models import Notification, NotificationPreference, UserMute
+from courseworx.core.services import audit_log_create
+
+from .models import (
+    ContentFlag,
+    DiscussionThread,
+    FlaggedItem,
+    ModeratedContent,
+    ModerationAction,
+    Notification,
+    NotificationPreference,
+    Review,
+    ThreadReply,
+    ThreadSubscription,
+    UserMute,
+)
+from .text import plain_text
 
 logger = logging.getLogger(__name__)
 
@@ -184,3 +204,507 @@ def user_mute_create(*, user, until, reason: str, by) -> UserMute:
 
 def mute_until(days: int):
     return timezone.now() + timedelta(days=days)
+
+
+# =================================================================================================
+# Reviews
+# =================================================================================================
+def _check_review(*, user, course) -> None:
+    from . import permissions
+
+    if not permissions.can_review_course(user, course):
+        raise PermissionDenied("Only students enrolled in this course can review it.")
+    _check_can_post(user=user)
+
+
+def _rating_refresh(course_id) -> None:
+    from courses.ratings import course_rating_refresh
+
+    course_rating_refresh(course_id=course_id)
+
+
+@transaction.atomic
+def review_save(*, user, course, rating: int, body: str = "") -> Review:
+    """Create the user's review of a course, or change it (one per enrolment)."""
+    from . import permissions
+
+    _check_review(user=user, course=course)
+    enrollment = permissions.active_enrollment(user, course)
+    review = Review.objects.select_for_update().filter(course=course, author=user).first()
+    if review is None:
+        review = Review(course=course, author=user, enrollment_id=enrollment.pk)
+    review.rating = rating
+    review.body = body.strip()
+    review.full_clean()
+    try:
+        with transaction.atomic():
+            review.save()
+    except IntegrityError as exc:  # a double submit created it meanwhile
+        raise ValidationError("You have already reviewed this course.", code="duplicate") from exc
+    _rating_refresh(course.pk)
+    return review
+
+
+@transaction.atomic
+def review_reply(*, user, review: Review, reply: str) -> Review:
+    from . import permissions
+
+    if not permissions.can_reply_to_review(user, review):
+        raise PermissionDenied("Only the course's instructors can reply to its reviews.")
+    _check_can_post(user=user)
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    review.reply = reply.strip()
+    review.replied_by = user if review.reply else None
+    review.replied_at = timezone.now() if review.reply else None
+    review.full_clean()
+    review.save(update_fields=["reply", "replied_by", "replied_at", "updated_at"])
+    if review.reply:
+        notification_create(
+            user=review.author,
+            category=Notification.Category.DISCUSSION,
+            title=f"The instructor replied to your review of {review.course.title}",
+            body=plain_text(review.reply),
+            url=reverse("community:course_reviews", kwargs={"slug": review.course.slug}),
+        )
+    return review
+
+
+# =================================================================================================
+# Discussions
+# =================================================================================================
+def _check_thread_post(*, user, course) -> None:
+    from . import permissions
+
+    if not permissions.can_post_in_course(user, course):
+        raise Http404("No such course discussion.")
+    _check_can_post(user=user)
+
+
+@transaction.atomic
+def thread_create(*, user, course, title: str, body: str, lesson=None) -> DiscussionThread:
+    _check_thread_post(user=user, course=course)
+    if lesson is not None and lesson.course_id != course.pk:
+        raise ValidationError({"lesson": "This lesson belongs to another course."})
+    now = timezone.now()
+    thread = DiscussionThread(
+        course=course, lesson=lesson, author=user, title=title.strip(), body=body.strip(), last_activity_at=now
+    )
+    thread.full_clean()
+    thread.save()
+    ThreadSubscription.objects.get_or_create(thread=thread, user=user)
+    if course.instructor_id != user.pk:
+        notification_create(
+            user=course.instructor,
+            category=Notification.Category.DISCUSSION,
+            title=f"New question in {course.title}: {thread.title}",
+            body=plain_text(thread.body),
+            url=reverse("community:thread", kwargs={"thread_id": thread.pk}),
+        )
+    return thread
+
+
+def _check_reply(*, user, thread) -> None:
+    from . import permissions
+
+    if not permissions.can_read_discussions(user, thread.course):
+        raise Http404("No such thread.")
+    if thread.is_hidden and not permissions.can_see_hidden(user, thread.course):
+        raise Http404("No such thread.")
+    if not permissions.can_reply_to_thread(user, thread):
+        raise ValidationError("This thread is locked: no new replies.", code="locked")
+
+
+@transaction.atomic
+def reply_create(*, user, thread: DiscussionThread, body: str) -> ThreadReply:
+    # Lock the thread first: an instructor locking it and a reply cannot cross.
+    thread = DiscussionThread.objects.select_for_update().select_related("course").get(pk=thread.pk)
+    _check_reply(user=user, thread=thread)
+    _check_can_post(user=user)
+    reply = ThreadReply(thread=thread, author=user, body=body.strip())
+    reply.full_clean()
+    reply.save()
+    DiscussionThread.objects.filter(pk=thread.pk).update(
+        reply_count=F("reply_count") + 1, last_activity_at=reply.created_at
+    )
+    ThreadSubscription.objects.get_or_create(thread=thread, user=user)
+    from .tasks import thread_reply_notify
+
+    _on_commit(thread_reply_notify, str(reply.pk))
+    return reply
+
+
+def reply_notify_subscribers(*, reply_id) -> int:
+    """One notification per subscriber (not the author).  Called by the task; idempotent per user."""
+    reply = ThreadReply.objects.select_related("thread__course", "author").filter(pk=reply_id).first()
+    if reply is None or reply.is_hidden:
+        return 0
+    thread = reply.thread
+    url = reverse("community:thread", kwargs={"thread_id": thread.pk}) + f"#reply-{reply.pk}"
+    already = set(Notification.objects.filter(url=url).values_list("user_id", flat=True))
+    count = 0
+    subscribers = ThreadSubscription.objects.filter(thread=thread).exclude(user_id=reply.author_id)
+    for sub in subscribers.select_related("user"):
+        if sub.user_id in already or not sub.user.is_active:
+            continue
+        notification_create(
+            user=sub.user,
+            category=Notification.Category.DISCUSSION,
+            title=f"{reply.author.get_full_name()} replied in “{thread.title}”",
+            body=plain_text(reply.body),
+            url=url,
+        )
+        count += 1
+    return count
+
+
+def _check_manage_thread(*, user, thread) -> None:
+    from . import permissions
+
+    if not permissions.can_read_discussions(user, thread.course):
+        raise Http404("No such thread.")
+    if not permissions.can_manage_thread(user, thread):
+        raise PermissionDenied("Only the course's instructors and moderators can do this.")
+
+
+@transaction.atomic
+def thread_set_flags(*, user, thread: DiscussionThread, pinned: bool | None = None, locked: bool | None = None):
+    """Pin/unpin, lock/unlock (the course's instructors and moderators)."""
+    _check_manage_thread(user=user, thread=thread)
+    thread = DiscussionThread.objects.select_for_update().get(pk=thread.pk)
+    changes = {}
+    if pinned is not None and thread.is_pinned != pinned:
+        changes["is_pinned"] = [thread.is_pinned, pinned]
+        thread.is_pinned = pinned
+    if locked is not None and thread.is_locked != locked:
+        changes["is_locked"] = [thread.is_locked, locked]
+        thread.is_locked = locked
+    if changes:
+        thread.save(update_fields=[*changes, "updated_at"])
+        audit_log_create(actor=user, action="community.thread_update", target=thread, changes=changes)
+    return thread
+
+
+@transaction.atomic
+def thread_accept_answer(*, user, thread: DiscussionThread, reply: ThreadReply | None) -> DiscussionThread:
+    """Mark a reply as the accepted answer (or clear it): the thread's author or its instructors."""
+    from . import permissions
+
+    if not permissions.can_read_discussions(user, thread.course):
+        raise Http404("No such thread.")
+    if not permissions.can_accept_answer(user, thread):
+        raise PermissionDenied("Only the person who asked or the instructors can accept an answer.")
+    if reply is not None and (reply.thread_id != thread.pk or reply.is_hidden):
+        raise ValidationError("Choose a visible reply of this thread.", code="invalid")
+    thread = DiscussionThread.objects.select_for_update().get(pk=thread.pk)
+    thread.accepted_reply = reply
+    thread.save(update_fields=["accepted_reply", "updated_at"])
+    if reply is not None and reply.author_id != user.pk:
+        notification_create(
+            user=reply.author,
+            category=Notification.Category.DISCUSSION,
+            title=f"Your reply was accepted as the answer in “{thread.title}”",
+            url=reverse("community:thread", kwargs={"thread_id": thread.pk}) + f"#reply-{reply.pk}",
+        )
+    return thread
+
+
+def thread_subscribe(*, user, thread: DiscussionThread, subscribed: bool) -> bool:
+    from . import permissions
+
+    if not permissions.can_read_discussions(user, thread.course):
+        raise Http404("No such thread.")
+    if subscribed:
+        ThreadSubscription.objects.get_or_create(thread=thread, user=user)
+    else:
+        ThreadSubscription.objects.filter(thread=thread, user=user).delete()
+    return subscribed
+
+
+# =================================================================================================
+# Flags and moderation
+# =================================================================================================
+FLAG_KINDS = ("thread", "reply", "review", "lesson")
+
+
+def flag_target_model(kind: str):
+    from courses.models import CourseContent
+
+    return {"thread": DiscussionThread, "reply": ThreadReply, "review": Review, "lesson": CourseContent}[kind]
+
+
+def flag_target_get(*, kind: str, object_id):
+    """The flaggable object (with what the permission checks need), or Http404."""
+    if kind not in FLAG_KINDS:
+        raise Http404("Unknown content.")
+    model = flag_target_model(kind)
+    related = {"thread": ["course"], "reply": ["thread__course"], "review": ["course"], "lesson": ["course"]}[kind]
+    try:
+        return model.objects.select_related(*related).get(pk=object_id)
+    except (model.DoesNotExist, ValidationError, ValueError) as exc:
+        raise Http404("No such content.") from exc
+
+
+def flag_target_course(target):
+    if isinstance(target, ThreadReply):
+        return target.thread.course
+    return target.course
+
+
+def flag_target_author_id(target):
+    from courses.models import CourseContent
+
+    if isinstance(target, CourseContent):
+        return target.course.instructor_id
+    return target.author_id
+
+
+def can_see_flag_target(user, target) -> bool:
+    from courses.models import CourseContent
+    from courses.permissions import can_view_course
+
+    from . import permissions
+
+    course = flag_target_course(target)
+    if isinstance(target, Review):
+        return can_view_course(user, course) and (not target.is_hidden or permissions.can_see_hidden(user, course))
+    if isinstance(target, CourseContent):
+        return can_view_course(user, course) and (
+            permissions.is_course_member(user, course) or (target.is_preview and target.is_published)
+        )
+    if target.is_hidden and not permissions.can_see_hidden(user, course):
+        return False
+    return permissions.can_read_discussions(user, course)
+
+
+def _check_flag(*, user, target) -> None:
+    if not (user and user.is_authenticated and user.is_active):
+        raise PermissionDenied("Sign in to report content.")
+    if not can_see_flag_target(user, target):
+        raise Http404("No such content.")
+    if flag_target_author_id(target) == user.pk:
+        raise ValidationError("You cannot report your own content.", code="own_content")
+
+
+def _hide_target(target, *, reason: str, now) -> bool:
+    """Soft delete (conditional UPDATE; True when it was visible).  Lessons are not hidden here."""
+    model = type(target)
+    if not issubclass(model, ModeratedContent):
+        return False
+    changed = model.objects.filter(pk=target.pk, is_hidden=False).update(
+        is_hidden=True, hidden_reason=reason, hidden_at=now
+    )
+    if changed:
+        _visibility_changed(target, hidden=True)
+    return bool(changed)
+
+
+def _restore_target(target) -> bool:
+    model = type(target)
+    if not issubclass(model, ModeratedContent):
+        return False
+    changed = model.objects.filter(pk=target.pk, is_hidden=True).update(
+        is_hidden=False, hidden_reason="", hidden_at=None
+    )
+    if changed:
+        _visibility_changed(target, hidden=False)
+    return bool(changed)
+
+
+def _thread_reply_count_refresh(thread_id) -> None:
+    """Recount a thread's visible replies in one UPDATE (a subquery): never drifts, never negative."""
+    visible = (
+        ThreadReply.objects.filter(thread_id=OuterRef("pk"), is_hidden=False)
+        .order_by()
+        .values("thread_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    DiscussionThread.objects.filter(pk=thread_id).update(
+        reply_count=Coalesce(Subquery(visible, output_field=IntegerField()), Value(0))
+    )
+
+
+def _visibility_changed(target, *, hidden: bool) -> None:
+    """Keep what depends on visibility right: the course rating, a thread's visible reply count."""
+    if isinstance(target, Review):
+        _rating_refresh(target.course_id)
+    elif isinstance(target, ThreadReply):
+        _thread_reply_count_refresh(target.thread_id)
+        if hidden:
+            DiscussionThread.objects.filter(pk=target.thread_id, accepted_reply_id=target.pk).update(
+                accepted_reply=None
+            )
+
+
+@transaction.atomic
+def flag_create(*, user, target, reason: str, details: str = "") -> ContentFlag:
+    """Report content.  With COMMUNITY_FLAG_HIDE_THRESHOLD open flags it is hidden until reviewed."""
+    _check_flag(user=user, target=target)
+    now = timezone.now()
+    content_type = ContentType.objects.get_for_model(type(target))
+    course = flag_target_course(target)
+    item, _ = FlaggedItem.objects.get_or_create(
+        content_type=content_type,
+        object_id=str(target.pk),
+        defaults={"course": course, "author_id": flag_target_author_id(target)},
+    )
+    if ContentFlag.objects.filter(item=item, flagger=user, status=ContentFlag.Status.OPEN).exists():
+        raise ValidationError("You have already reported this; a moderator will look at it.", code="duplicate")
+    flag = ContentFlag(item=item, flagger=user, reason=reason, details=details.strip())
+    flag.full_clean()
+    try:
+        with transaction.atomic():
+            flag.save()
+    except IntegrityError as exc:
+        raise ValidationError("You have already reported this; a moderator will look at it.", code="duplicate") from exc
+    # Counters in SQL: concurrent flags never lose an increment.
+    FlaggedItem.objects.filter(pk=item.pk).update(
+        open_flag_count=F("open_flag_count") + 1, status=FlaggedItem.Status.OPEN, last_flagged_at=now, resolved_at=None
+    )
+    model = type(target)
+    if issubclass(model, ModeratedContent):
+        model.objects.filter(pk=target.pk).update(open_flag_count=F("open_flag_count") + 1)
+        threshold = int(_setting("COMMUNITY_FLAG_HIDE_THRESHOLD", 3))
+        hidden = model.objects.filter(pk=target.pk, is_hidden=False, open_flag_count__gte=threshold).update(
+            is_hidden=True, hidden_reason=ModeratedContent.HiddenReason.FLAGS, hidden_at=now
+        )
+        if hidden:
+            _visibility_changed(target, hidden=True)
+            ModerationAction.objects.create(
+                moderator=None,
+                action=ModerationAction.Action.AUTO_HIDE,
+                item=item,
+                content_type=content_type,
+                object_id=str(target.pk),
+                target_user_id=flag_target_author_id(target),
+                note=f"Hidden automatically after {threshold} open flags; waiting for a moderator.",
+            )
+    return flag
+
+
+MODERATION_OUTCOMES = {
+    ModerationAction.Action.HIDE: "was hidden by a moderator",
+    ModerationAction.Action.RESTORE: "was reviewed and stays visible",
+    ModerationAction.Action.DISMISS: "was reviewed and stays visible",
+}
+
+
+def _check_moderate(*, moderator, note: str) -> None:
+    from . import permissions
+
+    if not permissions.can_moderate(moderator):
+        raise PermissionDenied("Only moderators may do this.")
+    if not (note or "").strip():
+        raise ValidationError({"note": "A resolution note is required."}, code="required")
+
+
+def _lock_item(item: FlaggedItem) -> FlaggedItem:
+    return FlaggedItem.objects.select_for_update().select_related("content_type").get(pk=item.pk)
+
+
+def _resolve_item(*, item: FlaggedItem, moderator, action: str, note: str, flag_status: str) -> list[ContentFlag]:
+    now = timezone.now()
+    open_flags = list(ContentFlag.objects.filter(item=item, status=ContentFlag.Status.OPEN).select_related("flagger"))
+    ContentFlag.objects.filter(pk__in=[f.pk for f in open_flags]).update(
+        status=flag_status, resolved_by=moderator, resolved_at=now, resolution_note=note
+    )
+    FlaggedItem.objects.filter(pk=item.pk).update(
+        status=FlaggedItem.Status.RESOLVED, open_flag_count=0, resolved_at=now
+    )
+    model = item.content_type.model_class()
+    if model is not None and issubclass(model, ModeratedContent):
+        model.objects.filter(pk=item.object_id).update(open_flag_count=0)
+    outcome = MODERATION_OUTCOMES.get(action, "was reviewed")
+    for flagger in {f.flagger for f in open_flags}:
+        notification_create(
+            user=flagger,
+            category=Notification.Category.MODERATION,
+            title=f"Your report was reviewed: the content {outcome}",
+            body=note,
+        )
+    return open_flags
+
+
+def _log(*, moderator, action: str, item: FlaggedItem, note: str, target_user_id=None, details=None):
+    ModerationAction.objects.create(
+        moderator=moderator,
+        action=action,
+        item=item,
+        content_type=item.content_type,
+        object_id=item.object_id,
+        target_user_id=target_user_id or item.author_id,
+        note=note,
+        details=details or {},
+    )
+    audit_log_create(actor=moderator, action=f"community.moderation_{action}", target=item, reason=note,
+                     changes=details or {})  # fmt: skip
+
+
+@transaction.atomic
+def moderation_hide(*, moderator, item: FlaggedItem, note: str) -> FlaggedItem:
+    """Hide the content (soft delete), uphold its open flags, tell the flaggers."""
+    _check_moderate(moderator=moderator, note=note)
+    item = _lock_item(item)
+    target = item.target
+    if target is None or not isinstance(target, ModeratedContent):
+        raise ValidationError("This content cannot be hidden here (lessons are unpublished by their authors).")
+    _hide_target(target, reason=ModeratedContent.HiddenReason.MODERATOR, now=timezone.now())
+    type(target).objects.filter(pk=target.pk).update(hidden_reason=ModeratedContent.HiddenReason.MODERATOR)
+    flags = _resolve_item(item=item, moderator=moderator, action="hide", note=note,
+                          flag_status=ContentFlag.Status.UPHELD)  # fmt: skip
+    _log(moderator=moderator, action=ModerationAction.Action.HIDE, item=item, note=note,
+         details={"flags": len(flags)})  # fmt: skip
+    return item
+
+
+@transaction.atomic
+def moderation_restore(*, moderator, item: FlaggedItem, note: str) -> FlaggedItem:
+    """Make hidden content visible again; open flags are dismissed."""
+    _check_moderate(moderator=moderator, note=note)
+    item = _lock_item(item)
+    target = item.target
+    if target is None or not isinstance(target, ModeratedContent):
+        raise ValidationError("Only hidden threads, replies and reviews can be restored.")
+    _restore_target(target)
+    flags = _resolve_item(item=item, moderator=moderator, action="restore", note=note,
+                          flag_status=ContentFlag.Status.DISMISSED)  # fmt: skip
+    _log(moderator=moderator, action=ModerationAction.Action.RESTORE, item=item, note=note,
+         details={"flags": len(flags)})  # fmt: skip
+    return item
+
+
+@transaction.atomic
+def moderation_dismiss(*, moderator, item: FlaggedItem, note: str) -> FlaggedItem:
+    """The flags were wrong: dismiss them; content hidden automatically by flags becomes visible."""
+    _check_moderate(moderator=moderator, note=note)
+    item = _lock_item(item)
+    target = item.target
+    restored = False
+    if isinstance(target, ModeratedContent) and target.hidden_reason == ModeratedContent.HiddenReason.FLAGS:
+        restored = _restore_target(target)
+    flags = _resolve_item(item=item, moderator=moderator, action="dismiss", note=note,
+                          flag_status=ContentFlag.Status.DISMISSED)  # fmt: skip
+    _log(moderator=moderator, action=ModerationAction.Action.DISMISS, item=item, note=note,
+         details={"flags": len(flags), "restored": restored})  # fmt: skip
+    return item
+
+
+@transaction.atomic
+def moderation_mute(*, moderator, item: FlaggedItem, note: str, days: int) -> UserMute:
+    """Mute the content's author from posting for `days` days (flags stay open)."""
+    _check_moderate(moderator=moderator, note=note)
+    item = _lock_item(item)
+    if item.author_id is None:
+        raise ValidationError("This content has no author to mute.")
+    if not 1 <= int(days) <= 365:
+        raise ValidationError({"days": "Mute for 1 to 365 days."})
+    mute = user_mute_create(user=item.author, until=mute_until(int(days)), reason=note, by=moderator)
+    _log(moderator=moderator, action=ModerationAction.Action.MUTE, item=item, note=note,
+         details={"days": int(days), "until": mute.until.isoformat()})  # fmt: skip
+    notification_create(
+        user=item.author,
+        category=Notification.Category.MODERATION,
+        title=f"You cannot post until {timezone.localtime(mute.until):%d %b %Y}",
+        body=f"A moderator muted you: {note}",
+    )
+    return mute

@@ -154,3 +154,17 @@ def notification_send_daily_digests() -> int:
             logger.exception("Could not enqueue the digest of %s", user_id)
         count += 1
     return count
+
+
+@shared_task(
+    name="community.thread_reply_notify",
+    acks_late=True,
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=3,
+)
+def thread_reply_notify(reply_id: str) -> int:
+    """Tell a thread's subscribers about a new reply (idempotent per subscriber)."""
+    from .services import reply_notify_subscribers
+
+    return reply_notify_subscribers(reply_id=reply_id)

@@ -6,6 +6,8 @@ content; event handlers (onclick=...) and `javascript:` URLs never survive; link
 rel="nofollow noopener noreferrer".
 """
 
+from html import unescape
+
 import markdown
 import nh3
 
@@ -41,6 +43,6 @@ def render_user_markdown(text: str) -> str:
 
 def plain_text(text: str, limit: int = 200) -> str:
     """Text for notifications and e-mails: tags stripped, shortened."""
-    cleaned = nh3.clean(render_user_markdown(text), tags=set()).strip()
+    cleaned = unescape(nh3.clean(render_user_markdown(text), tags=set())).strip()
     cleaned = " ".join(cleaned.split())
     return cleaned if len(cleaned) <= limit else cleaned[: limit - 1].rstrip() + "…"

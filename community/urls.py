@@ -15,3 +15,22 @@ urlpatterns = [
     path("notifications/preferences/", views.notification_preferences, name="notification_preferences"),
     path("notifications/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]
+
+urlpatterns += [
+    # reviews
+    path("reviews/<slug:slug>/", views.course_reviews, name="course_reviews"),
+    path("reviews/<slug:slug>/write/", views.review_save, name="review_save"),
+    path("reviews/reply/<uuid:review_id>/", views.review_reply, name="review_reply"),
+    # discussions
+    path("discussions/<slug:slug>/", views.course_discussions, name="course_discussions"),
+    path("discussions/<slug:slug>/new/", views.thread_new, name="thread_new"),
+    path("discussions/thread/<uuid:thread_id>/", views.thread_detail, name="thread"),
+    path("discussions/thread/<uuid:thread_id>/accept/", views.thread_accept, name="thread_accept"),
+    path(
+        "discussions/thread/<uuid:thread_id>/<str:action>/",
+        views.thread_action,
+        name="thread_action",
+    ),
+    # flags
+    path("report/<str:kind>/<uuid:object_id>/", views.flag_content, name="flag"),
+]

@@ -8,15 +8,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import selectors, services
-from .forms import NotificationPreferencesForm
-from .models import Notification
+from . import permissions, selectors, services
+from .forms import FlagForm, NotificationPreferencesForm, ReplyForm, ReviewForm, ReviewReplyForm, ThreadForm
+from .models import DiscussionThread, Notification, Review, ThreadReply
 
 PAGE_SIZE = 20
 
@@ -114,4 +114,247 @@ def _redirect_back(request, fallback: str):
     return redirect(fallback)
 
 
-__all__ = ["reverse"]
+# =================================================================================================
+# Access helpers: what a user may not see is a 404
+# =================================================================================================
+def _access_course(request, slug: str):
+    from courses.models import Course
+    from courses.permissions import can_view_course
+
+    course = get_object_or_404(Course.objects.select_related("instructor"), slug=slug)
+    if not can_view_course(request.user, course):
+        raise Http404("No such course.")
+    return course
+
+
+def _access_discussions(request, slug: str):
+    course = _access_course(request, slug)
+    if not permissions.can_read_discussions(request.user, course):
+        raise Http404("No such course discussion.")
+    return course
+
+
+def _access_thread(request, thread_id):
+    thread = get_object_or_404(
+        DiscussionThread.objects.select_related("course__instructor", "author", "lesson", "accepted_reply__author"),
+        pk=thread_id,
+    )
+    if not permissions.can_read_discussions(request.user, thread.course):
+        raise Http404("No such thread.")
+    if thread.is_hidden and not permissions.can_see_hidden(request.user, thread.course):
+        raise Http404("No such thread.")
+    return thread
+
+
+# =================================================================================================
+# Reviews
+# =================================================================================================
+def course_reviews(request, slug: str):
+    course = _access_course(request, slug)
+    teacher = permissions.is_course_teacher(request.user, course)
+    page = _page(request, selectors.review_list(course=course, include_hidden=permissions.can_see_hidden(
+        request.user, course)), size=10)  # fmt: skip
+    own = None
+    can_review = permissions.can_review_course(request.user, course)
+    if can_review:
+        own = Review.objects.filter(course=course, author=request.user).first()
+    form = ReviewForm(initial={"rating": own.rating, "body": own.body} if own else None)
+    context = {
+        "course": course,
+        "page": page,
+        "distribution": selectors.review_distribution(course=course),
+        "can_review": can_review,
+        "own": own,
+        "form": form,
+        "is_teacher": teacher,
+    }
+    return render(request, "community/reviews/list.html", context)
+
+
+@login_required
+@require_POST
+def review_save(request, slug: str):
+    course = _access_course(request, slug)
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.review_save(user=request.user, course=course, **form.cleaned_data)
+            messages.success(request, "Thank you: your review is saved.")
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, _error_text(exc))
+    else:
+        messages.error(request, "Choose a rating from 1 to 5 stars.")
+    return redirect("community:course_reviews", slug=course.slug)
+
+
+@login_required
+@require_POST
+def review_reply(request, review_id):
+    review = get_object_or_404(Review.objects.select_related("course", "author"), pk=review_id)
+    if not permissions.can_reply_to_review(request.user, review):
+        raise Http404("No such review.")
+    form = ReviewReplyForm(request.POST)
+    if form.is_valid():
+        try:
+            services.review_reply(user=request.user, review=review, reply=form.cleaned_data["reply"])
+            messages.success(request, "Your reply is published.")
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, _error_text(exc))
+    return redirect(reverse("community:course_reviews", kwargs={"slug": review.course.slug}) + f"#review-{review.pk}")
+
+
+# =================================================================================================
+# Discussions
+# =================================================================================================
+@login_required
+@require_GET
+def course_discussions(request, slug: str):
+    course = _access_discussions(request, slug)
+    lesson = None
+    if request.GET.get("lesson"):
+        lesson = course.contents.filter(pk=_uuid_or_none(request.GET["lesson"])).first()
+    query = request.GET.get("q", "").strip()[:100]
+    threads = selectors.thread_list(
+        course=course,
+        user=request.user,
+        lesson=lesson,
+        query=query,
+        include_hidden=permissions.can_see_hidden(request.user, course),
+    )
+    context = {
+        "course": course,
+        "lesson": lesson,
+        "query": query,
+        "page": _page(request, threads),
+        "is_teacher": permissions.is_course_teacher(request.user, course),
+    }
+    return render(request, "community/discussions/list.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def thread_new(request, slug: str):
+    course = _access_discussions(request, slug)
+    initial = {}
+    if request.GET.get("lesson"):
+        initial["lesson"] = course.contents.filter(pk=_uuid_or_none(request.GET["lesson"])).first()
+    form = ThreadForm(request.POST or None, course=course, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            thread = services.thread_create(user=request.user, course=course, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error(None, _error_text(exc))
+        else:
+            messages.success(request, "Your discussion is started. You will be notified of replies.")
+            return redirect("community:thread", thread_id=thread.pk)
+    return render(request, "community/discussions/new.html", {"course": course, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def thread_detail(request, thread_id):
+    thread = _access_thread(request, thread_id)
+    course = thread.course
+    form = ReplyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            reply = services.reply_create(user=request.user, thread=thread, body=form.cleaned_data["body"])
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error(None, _error_text(exc))
+        else:
+            messages.success(request, "Your reply is posted.")
+            replies = selectors.reply_list(thread=thread)
+            last_page = max(1, -(-replies.count() // PAGE_SIZE))
+            url = reverse("community:thread", kwargs={"thread_id": thread.pk})
+            return redirect(f"{url}?page={last_page}#reply-{reply.pk}")
+    see_hidden = permissions.can_see_hidden(request.user, course)
+    context = {
+        "thread": thread,
+        "course": course,
+        "page": _page(request, selectors.reply_list(thread=thread, include_hidden=see_hidden)),
+        "form": form,
+        "can_manage": permissions.can_manage_thread(request.user, thread),
+        "can_accept": permissions.can_accept_answer(request.user, thread),
+        "can_reply": permissions.can_reply_to_thread(request.user, thread),
+        "is_subscribed": thread.subscriptions.filter(user=request.user).exists(),
+    }
+    return render(request, "community/discussions/thread.html", context)
+
+
+THREAD_ACTIONS = {
+    "pin": {"pinned": True},
+    "unpin": {"pinned": False},
+    "lock": {"locked": True},
+    "unlock": {"locked": False},
+}
+
+
+@login_required
+@require_POST
+def thread_action(request, thread_id, action: str):
+    thread = _access_thread(request, thread_id)
+    try:
+        if action in THREAD_ACTIONS:
+            services.thread_set_flags(user=request.user, thread=thread, **THREAD_ACTIONS[action])
+            messages.success(request, f"Thread {action}ned." if action.endswith("pin") else f"Thread {action}ed.")
+        elif action in ("subscribe", "unsubscribe"):
+            services.thread_subscribe(user=request.user, thread=thread, subscribed=action == "subscribe")
+            messages.success(
+                request,
+                "You will be notified of replies." if action == "subscribe" else "You will no longer be notified.",
+            )
+        else:
+            raise Http404("Unknown action.")
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _error_text(exc))
+    return redirect("community:thread", thread_id=thread.pk)
+
+
+@login_required
+@require_POST
+def thread_accept(request, thread_id):
+    thread = _access_thread(request, thread_id)
+    reply = None
+    if request.POST.get("reply"):
+        reply = get_object_or_404(ThreadReply, pk=_uuid_or_none(request.POST["reply"]), thread=thread)
+    try:
+        services.thread_accept_answer(user=request.user, thread=thread, reply=reply)
+        messages.success(request, "Answer accepted." if reply else "Accepted answer cleared.")
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _error_text(exc))
+    return _redirect_back(request, reverse("community:thread", kwargs={"thread_id": thread.pk}))
+
+
+# =================================================================================================
+# Flags
+# =================================================================================================
+@login_required
+@require_http_methods(["GET", "POST"])
+def flag_content(request, kind: str, object_id):
+    target = services.flag_target_get(kind=kind, object_id=object_id)
+    if not services.can_see_flag_target(request.user, target):
+        raise Http404("No such content.")
+    form = FlagForm(request.POST or None)
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not (next_url.startswith("/") and not next_url.startswith("//")):
+        next_url = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.flag_create(user=request.user, target=target, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error(None, _error_text(exc))
+        else:
+            messages.success(request, "Thank you. A moderator will review this content.")
+            return redirect(next_url or "/")
+    context = {"form": form, "kind": kind, "target": target, "next": next_url,
+               "course": services.flag_target_course(target)}  # fmt: skip
+    return render(request, "community/flag.html", context)
+
+
+def _uuid_or_none(value):
+    import uuid
+
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
