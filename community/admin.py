@@ -27,7 +27,9 @@ from .models import (
     Notification,
     NotificationPreference,
     Review,
+    SupportTicket,
     ThreadReply,
+    TicketMessage,
     UserMute,
 )
 
@@ -343,3 +345,131 @@ class ReviewAdmin(ModeratedContentAdmin):
     list_display = ("course", "author", "rating", "is_hidden", "created_at")
     list_select_related = ("course", "author")
     search_fields = ("body", "author__email", "course__title")
+
+
+# =================================================================================================
+# Support tickets
+# =================================================================================================
+class TicketMessageInline(admin.StackedInline):
+    model = TicketMessage
+    fields = ("author", "created_at", "is_staff_reply", "body")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")
+
+
+class TicketAdminForm(forms.ModelForm):
+    """Staff work a ticket here: every change goes through the ticket services (validated in clean)."""
+
+    new_status = forms.ChoiceField(required=False, label="Change status to")
+    reply = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+                            help_text="Sent to the requester (they are notified).")  # fmt: skip
+    assignee = forms.ModelChoiceField(queryset=None, required=False)
+
+    class Meta:
+        model = SupportTicket
+        fields = ["assignee"]
+
+    def __init__(self, *args, **kwargs):
+        self.request = kwargs.pop("request", None)
+        super().__init__(*args, **kwargs)
+        from .views import _support_staff
+
+        self.fields["assignee"].queryset = _support_staff()
+        current = self.instance.status if self.instance.pk else SupportTicket.Status.OPEN
+        allowed = services.TICKET_TRANSITIONS.get(current, set())
+        self.fields["new_status"].choices = [("", "(unchanged)")] + [
+            (value, label) for value, label in SupportTicket.Status.choices if value in allowed
+        ]
+
+    def clean(self):
+        data = super().clean()
+        user = self.request.user if self.request else None
+        status = data.get("new_status")
+        try:
+            if data.get("reply"):
+                services._check_ticket_reply(user=user, ticket=self.instance)
+            if status:
+                services._check_ticket_status(user=user, ticket=self.instance, status=status)
+        except (ValidationError, PermissionDenied) as exc:
+            raise ValidationError(_error_text(exc)) from exc
+        return data
+
+
+@admin.register(SupportTicket)
+class SupportTicketAdmin(admin.ModelAdmin):
+    form = TicketAdminForm
+    list_display = ("number", "subject", "requester", "category", "priority", "status", "assignee",
+                    "first_response_at", "last_activity_at", "satisfaction")  # fmt: skip
+    list_display_links = ("number", "subject")
+    list_filter = ("status", "priority", "category", ("assignee", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("=number", "subject", "requester__email", "messages__body")
+    list_select_related = ("requester", "assignee")
+    readonly_fields = ("number", "requester", "subject", "category", "priority", "course", "lesson", "status",
+                       "first_response_at", "resolved_at", "closed_at", "satisfaction",
+                       "satisfaction_comment")  # fmt: skip
+    fieldsets = [
+        (None, {"fields": ["number", "subject", "requester", "category", "priority", "course", "lesson"]}),
+        (
+            "Timeline",
+            {
+                "fields": [
+                    "status",
+                    "first_response_at",
+                    "resolved_at",
+                    "closed_at",
+                    "satisfaction",
+                    "satisfaction_comment",
+                ]
+            },
+        ),  # fmt: skip
+        ("Work the ticket", {"fields": ["assignee", "new_status", "reply"]}),
+    ]
+    inlines = [TicketMessageInline]
+    show_full_result_count = False
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+
+        class RequestForm(form):
+            def __new__(cls, *args, **kw):
+                kw["request"] = request
+                return form(*args, **kw)
+
+        return RequestForm
+
+    def has_module_permission(self, request):
+        return permissions.can_handle_tickets(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return permissions.can_handle_tickets(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return permissions.can_handle_tickets(request.user)
+
+    def has_add_permission(self, request):
+        return False  # users open tickets on the site
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        ticket = SupportTicket.objects.get(pk=obj.pk)
+        if data.get("assignee") != ticket.assignee:
+            services.ticket_assign(user=request.user, ticket=ticket, assignee=data.get("assignee"))
+        if data.get("reply"):
+            services.ticket_reply(user=request.user, ticket=ticket, body=data["reply"])
+        if data.get("new_status"):
+            ticket.refresh_from_db()
+            if data["new_status"] != ticket.status:
+                services.ticket_set_status(user=request.user, ticket=ticket, status=data["new_status"])

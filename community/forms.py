@@ -72,3 +72,68 @@ class FlagForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["reason"].choices = ContentFlag.Reason.choices
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+ATTACHMENT_HELP = "Optional. Images, PDF, text, CSV, Word or Excel; up to 5 files of 10 MB."
+
+
+class TicketForm(forms.Form):
+    subject = forms.CharField(max_length=200)
+    category = forms.ChoiceField(choices=())
+    priority = forms.ChoiceField(choices=(), initial="normal")
+    course = forms.ModelChoiceField(queryset=None, required=False, empty_label="(none)",
+                                    help_text="If your question is about a course you take.")  # fmt: skip
+    body = forms.CharField(
+        label="Describe the problem",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=20_000,
+        help_text="What did you do, what did you expect, what happened? Markdown is allowed.",
+    )
+    attachments = MultipleFileField(help_text=ATTACHMENT_HELP)
+
+    def __init__(self, *args, user, **kwargs):
+        from . import permissions
+        from .models import SupportTicket
+
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = SupportTicket.Category.choices
+        self.fields["priority"].choices = SupportTicket.Priority.choices
+        self.fields["course"].queryset = permissions.member_courses(user).order_by("title")
+
+    def clean_attachments(self):
+        from .services import ticket_attachment_check
+
+        files = self.cleaned_data.get("attachments") or []
+        for file in files:
+            ticket_attachment_check(file)
+        return files
+
+
+class TicketReplyForm(forms.Form):
+    body = forms.CharField(label="Your message", widget=forms.Textarea(attrs={"rows": 4}), max_length=20_000)
+    attachments = MultipleFileField(help_text=ATTACHMENT_HELP)
+
+    clean_attachments = TicketForm.clean_attachments
+
+
+class TicketRateForm(forms.Form):
+    rating = forms.TypedChoiceField(choices=RATING_CHOICES, coerce=int, widget=forms.RadioSelect,
+                                    label="How satisfied are you with the help you got?")  # fmt: skip
+    comment = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))

@@ -79,6 +79,15 @@ def member_course_filter(user, prefix: str = "course") -> Q:
     )
 
 
+def member_courses(user):
+    """Courses the user takes (active enrolment), teaches or co-authors."""
+    if not _active(user):
+        return Course.objects.none()
+    enrolled = Enrollment.objects.filter(user_id=user.pk, status__in=Enrollment.ACCESS_STATUSES).values("course_id")
+    co_authored = InstructorCollaborator.objects.filter(user_id=user.pk).values("course_id")
+    return Course.objects.filter(Q(pk__in=enrolled) | Q(instructor_id=user.pk) | Q(pk__in=co_authored))
+
+
 # --- discussions ---------------------------------------------------------------------------------
 def can_read_discussions(user, course: Course) -> bool:
     return is_course_member(user, course)

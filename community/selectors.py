@@ -130,3 +130,22 @@ def moderation_context(*, item) -> dict:
     )
     context["mutes"] = list(item.author.community_mutes.order_by("-until")[:5]) if item.author_id else []
     return context
+
+
+# --- tickets -------------------------------------------------------------------------------------
+def ticket_list(*, user, queue: bool = False, status: str = "", mine: bool = False) -> QuerySet:
+    """The user's own tickets, or (queue=True, Support) every ticket."""
+    from .models import SupportTicket
+
+    qs = SupportTicket.objects.select_related("requester", "assignee", "course")
+    if not queue:
+        qs = qs.filter(requester=user)
+    if status:
+        qs = qs.filter(status=status)
+    if mine:
+        qs = qs.filter(assignee=user)
+    return qs.order_by("-last_activity_at")
+
+
+def ticket_messages(*, ticket) -> QuerySet:
+    return ticket.messages.select_related("author").prefetch_related("attachments").order_by("created_at")

@@ -34,3 +34,14 @@ urlpatterns += [
     # flags
     path("report/<str:kind>/<uuid:object_id>/", views.flag_content, name="flag"),
 ]
+
+urlpatterns += [
+    # support
+    path("support/", views.tickets, name="tickets"),
+    path("support/new/", views.ticket_new, name="ticket_new"),
+    path("support/<int:number>/", views.ticket_detail, name="ticket"),
+    path("support/<int:number>/status/", views.ticket_status, name="ticket_status"),
+    path("support/<int:number>/assign/", views.ticket_assign, name="ticket_assign"),
+    path("support/<int:number>/rate/", views.ticket_rate, name="ticket_rate"),
+    path("support/files/<uuid:attachment_id>/", views.ticket_attachment, name="ticket_attachment"),
+]

@@ -15,8 +15,18 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import permissions, selectors, services
-from .forms import FlagForm, NotificationPreferencesForm, ReplyForm, ReviewForm, ReviewReplyForm, ThreadForm
-from .models import DiscussionThread, Notification, Review, ThreadReply
+from .forms import (
+    FlagForm,
+    NotificationPreferencesForm,
+    ReplyForm,
+    ReviewForm,
+    ReviewReplyForm,
+    ThreadForm,
+    TicketForm,
+    TicketRateForm,
+    TicketReplyForm,
+)
+from .models import DiscussionThread, Notification, Review, SupportTicket, ThreadReply, TicketAttachment
 
 PAGE_SIZE = 20
 
@@ -358,3 +368,150 @@ def _uuid_or_none(value):
         return uuid.UUID(str(value))
     except ValueError:
         return None
+
+
+# =================================================================================================
+# Support tickets
+# =================================================================================================
+def _access_ticket(request, number: int) -> SupportTicket:
+    ticket = get_object_or_404(
+        SupportTicket.objects.select_related("requester", "assignee", "course", "lesson"), number=number
+    )
+    if not permissions.can_view_ticket(request.user, ticket):
+        raise Http404("No such ticket.")
+    return ticket
+
+
+@login_required
+@require_GET
+def tickets(request):
+    is_support = permissions.can_handle_tickets(request.user)
+    queue = is_support and request.GET.get("view") in ("queue", "mine")
+    status = request.GET.get("status", "")
+    if status not in SupportTicket.Status.values:
+        status = ""
+    qs = selectors.ticket_list(user=request.user, queue=queue, status=status, mine=request.GET.get("view") == "mine")
+    context = {"page": _page(request, qs), "is_support": is_support, "view": request.GET.get("view", ""),
+               "status": status, "statuses": SupportTicket.Status.choices}  # fmt: skip
+    return render(request, "community/tickets/list.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ticket_new(request):
+    form = TicketForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ticket = services.ticket_create(user=request.user, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error(None, _error_text(exc))
+        else:
+            messages.success(request, f"Ticket #{ticket.number} is open. We usually answer within a working day.")
+            return redirect("community:ticket", number=ticket.number)
+    return render(request, "community/tickets/new.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ticket_detail(request, number: int):
+    ticket = _access_ticket(request, number)
+    form = TicketReplyForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.ticket_reply(user=request.user, ticket=ticket, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error(None, _error_text(exc))
+        else:
+            messages.success(request, "Your message is sent.")
+            return redirect("community:ticket", number=ticket.number)
+    is_support = permissions.can_handle_tickets(request.user)
+    context = {
+        "ticket": ticket,
+        "messages_list": selectors.ticket_messages(ticket=ticket),
+        "form": form,
+        "rate_form": TicketRateForm() if permissions.can_rate_ticket(request.user, ticket) else None,
+        "is_support": is_support,
+        "next_statuses": [
+            (s, SupportTicket.Status(s).label)
+            for s in SupportTicket.Status.values
+            if s in services.TICKET_TRANSITIONS[ticket.status]
+        ],  # fmt: skip
+        "support_staff": _support_staff() if is_support else [],
+    }
+    return render(request, "community/tickets/detail.html", context)
+
+
+def _support_staff():
+    from django.contrib.auth.models import Permission
+    from django.db.models import Q
+
+    from accounts.models import User
+
+    perm = Permission.objects.filter(codename="handle_ticket", content_type__app_label="community")
+    return (
+        User.objects.filter(
+            Q(is_superuser=True) | Q(groups__permissions__in=perm) | Q(user_permissions__in=perm), is_active=True
+        )
+        .distinct()
+        .order_by("first_name")
+    )
+
+
+@login_required
+@require_POST
+def ticket_status(request, number: int):
+    ticket = _access_ticket(request, number)
+    try:
+        services.ticket_set_status(user=request.user, ticket=ticket, status=request.POST.get("status", ""),
+                                   note=request.POST.get("note", ""))  # fmt: skip
+        messages.success(request, "The ticket's status is updated.")
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _error_text(exc))
+    return redirect("community:ticket", number=ticket.number)
+
+
+@login_required
+@require_POST
+def ticket_assign(request, number: int):
+    ticket = _access_ticket(request, number)
+    if not permissions.can_handle_tickets(request.user):
+        raise Http404("No such page.")
+    assignee = None
+    if request.POST.get("assignee"):
+        assignee = _support_staff().filter(pk=_uuid_or_none(request.POST["assignee"])).first()
+    try:
+        services.ticket_assign(user=request.user, ticket=ticket, assignee=assignee)
+        messages.success(request, "Assignment saved.")
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _error_text(exc))
+    return redirect("community:ticket", number=ticket.number)
+
+
+@login_required
+@require_POST
+def ticket_rate(request, number: int):
+    ticket = _access_ticket(request, number)
+    form = TicketRateForm(request.POST)
+    if form.is_valid():
+        try:
+            services.ticket_rate(user=request.user, ticket=ticket, **form.cleaned_data)
+            messages.success(request, "Thank you for your feedback.")
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, _error_text(exc))
+    else:
+        messages.error(request, "Choose a rating from 1 to 5.")
+    return redirect("community:ticket", number=ticket.number)
+
+
+@login_required
+@require_GET
+def ticket_attachment(request, attachment_id):
+    """Attachments are served only to who may see the ticket (never a public media URL)."""
+    from django.http import FileResponse
+
+    attachment = get_object_or_404(TicketAttachment.objects.select_related("message__ticket"), pk=attachment_id)
+    if not permissions.can_view_ticket(request.user, attachment.message.ticket):
+        raise Http404("No such file.")
+    response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
