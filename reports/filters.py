@@ -1,0 +1,139 @@
+"""The report filters, shared by every report page, CSV/PDF export, export job, subscription and the API.
+
+The FilterSet filters the *courses* a report covers (already limited to the caller's scope by
+reports.permissions.report_courses): `course` and `instructor` narrow them.  The date range, the period
+(day/week) and the sort are read from the validated form into `ReportParams` (they do not filter
+courses: each report applies the range to the dates its figures are about).
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+from courses.models import Course, InstructorCollaborator
+
+from . import conf
+from .permissions import has_full_scope, report_courses
+
+PERIOD_CHOICES = [("day", "Per day"), ("week", "Per week")]
+
+
+def _date_widget():
+    return forms.DateInput(attrs={"type": "date"})
+
+
+class ReportFilter(django_filters.FilterSet):
+    date_from = django_filters.DateFilter(method="filter_noop", label="From", widget=_date_widget())
+    date_to = django_filters.DateFilter(method="filter_noop", label="To", widget=_date_widget())
+    course = django_filters.ModelChoiceFilter(
+        queryset=Course.objects.none(), method="filter_course", label="Course", empty_label="All courses"
+    )
+    instructor = django_filters.ModelChoiceFilter(
+        queryset=User.objects.none(), method="filter_instructor", label="Instructor", empty_label="All instructors"
+    )
+    period = django_filters.ChoiceFilter(
+        choices=PERIOD_CHOICES, method="filter_noop", label="Group by", empty_label=None
+    )
+    sort = django_filters.CharFilter(method="filter_noop", label="Sort", max_length=40)
+
+    class Meta:
+        model = Course
+        fields: list[str] = []
+
+    def __init__(self, data=None, *args, user=None, report: str = "", **kwargs):
+        courses = report_courses(user, report)
+        super().__init__(data, *args, queryset=courses, **kwargs)
+        self.user, self.report = user, report
+        self.filters["course"].queryset = courses.order_by("title").only("id", "title")
+        owners = courses.values("instructor_id")
+        co_authors = InstructorCollaborator.objects.filter(course__in=courses.values("pk")).values("user_id")
+        self.filters["instructor"].queryset = (
+            User.objects.filter(Q(pk__in=owners) | Q(pk__in=co_authors))
+            .order_by("last_name", "first_name")
+            .only("id", "first_name", "last_name", "email")
+        )
+
+    def filter_noop(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return queryset
+
+    def filter_course(self, queryset: QuerySet, name: str, value: Course) -> QuerySet:
+        return queryset.filter(pk=value.pk)
+
+    def filter_instructor(self, queryset: QuerySet, name: str, value: User) -> QuerySet:
+        co_authored = InstructorCollaborator.objects.filter(user=value).values("course_id")
+        return queryset.filter(Q(instructor=value) | Q(pk__in=co_authored))
+
+    def clean_range(self) -> tuple[dt.date, dt.date]:
+        data = self.form.cleaned_data if self.form.is_valid() else {}
+        today = timezone.localdate()
+        date_to = data.get("date_to") or today
+        date_from = data.get("date_from") or (date_to - dt.timedelta(days=conf.default_range_days() - 1))
+        if date_from > date_to:
+            date_from, date_to = date_to, date_from
+        return date_from, date_to
+
+
+@dataclass
+class ReportParams:
+    """What a report query needs: the range (dates, inclusive), the courses (None = every course, no
+    filter at all) and presentation choices."""
+
+    report: str
+    date_from: dt.date
+    date_to: dt.date
+    courses: QuerySet | None
+    period: str = "day"
+    sort: str = ""
+    filters: dict = field(default_factory=dict)
+
+    @property
+    def start(self) -> dt.datetime:
+        return timezone.make_aware(dt.datetime.combine(self.date_from, dt.time.min))
+
+    @property
+    def end(self) -> dt.datetime:
+        """Exclusive end: midnight after `date_to`."""
+        return timezone.make_aware(dt.datetime.combine(self.date_to + dt.timedelta(days=1), dt.time.min))
+
+    def course_ids(self) -> QuerySet | None:
+        return None if self.courses is None else self.courses.values("pk")
+
+    def query_string(self) -> dict:
+        """The filters as query-string values (stored by export jobs and subscriptions)."""
+        values = {"date_from": self.date_from.isoformat(), "date_to": self.date_to.isoformat()}
+        values.update({k: v for k, v in self.filters.items() if v not in (None, "")})
+        if self.period != "day":
+            values["period"] = self.period
+        if self.sort:
+            values["sort"] = self.sort
+        return values
+
+
+def report_params(*, user, report: str, data) -> tuple[ReportParams, ReportFilter]:
+    """Validate the query string for `report` as seen by `user` (invalid values are ignored and shown)."""
+    filterset = ReportFilter(data or None, user=user, report=report)
+    valid = filterset.is_valid()
+    cleaned = filterset.form.cleaned_data if valid else {}
+    date_from, date_to = filterset.clean_range()
+    narrowed = bool(cleaned.get("course") or cleaned.get("instructor"))
+    courses = filterset.qs if valid else filterset.queryset
+    if has_full_scope(user, report) and not narrowed:
+        courses = None  # every course: no course condition at all (cheaper, and keeps course-less events)
+    params = ReportParams(
+        report=report,
+        date_from=date_from,
+        date_to=date_to,
+        courses=courses,
+        period=cleaned.get("period") or "day",
+        sort=(cleaned.get("sort") or "").strip(),
+        filters={
+            "course": str(cleaned["course"].pk) if cleaned.get("course") else "",
+            "instructor": str(cleaned["instructor"].pk) if cleaned.get("instructor") else "",
+        },
+    )
+    return params, filterset

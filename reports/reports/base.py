@@ -1,0 +1,161 @@
+"""What every report is: columns, a row query (SQL aggregation through the ORM), a summary, charts.
+
+A report's `rows(params)` returns a *values queryset*: one dict per row, computed by the database with
+annotations (Count/Sum/Avg with filters, or one Subquery per source so one-to-many joins never
+multiply rows).  Pages paginate it, the CSV streams it with `.iterator()`, the PDF prints a slice,
+the API serialises a page: the figures are the same everywhere because the query is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import F, FloatField, QuerySet, Value
+from django.db.models.functions import Cast, Coalesce, Concat, NullIf
+
+from ..filters import ReportParams
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    kind: str = "int"  # text | int | decimal | percent | days | hours | money | date
+    sortable: bool = True
+    help: str = ""
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind not in ("text", "date")
+
+
+@dataclass
+class Chart:
+    """A chart, drawn by Chart.js on the page and by pygal (SVG) in PDFs."""
+
+    id: str
+    title: str
+    type: str  # bar | line | radar | doughnut
+    labels: list[str]
+    datasets: list[dict]  # {"label": str, "data": [numbers]}
+    stacked: bool = False
+    horizontal: bool = False
+    unit: str = ""
+
+    def as_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "type": self.type,
+            "labels": [str(label) for label in self.labels],
+            "datasets": [{"label": d["label"], "data": [_plain(v) for v in d["data"]]} for d in self.datasets],
+            "stacked": self.stacked,
+            "horizontal": self.horizontal,
+            "unit": self.unit,
+        }
+
+
+@dataclass
+class Kpi:
+    label: str
+    value: Any
+    kind: str = "int"
+    hint: str = ""
+
+    @property
+    def display(self) -> str:
+        return format_value(self.value, self.kind, empty="—")
+
+
+def _plain(value):
+    if value is None:
+        return 0
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, dt.timedelta):
+        return round(value.total_seconds() / 86400, 1)
+    return value
+
+
+def _round(value, places: str = "0.1") -> Decimal:
+    return Decimal(str(value)).quantize(Decimal(places), rounding=ROUND_HALF_UP)
+
+
+def format_value(value, kind: str, empty: str = "") -> str:
+    """The one formatting of a cell, used by the table, the CSV and the PDF (so they match)."""
+    if value is None:
+        return empty
+    if kind == "text":
+        return str(value)
+    if kind == "date":
+        return value.isoformat() if hasattr(value, "isoformat") else str(value)
+    if kind == "int":
+        return str(int(value))
+    if kind == "days":
+        if isinstance(value, dt.timedelta):
+            value = value.total_seconds() / 86400
+        return str(_round(value))
+    if kind == "hours":
+        return str(_round(Decimal(str(value)) / 3600))
+    if kind == "money":
+        return str(_round(value, "0.01"))
+    if kind in ("percent", "decimal"):
+        return str(_round(value))
+    return str(value)
+
+
+def percent(part: str, whole: str):
+    """SQL: 100 * part / whole, NULL when whole is 0 (never a division by zero)."""
+    return Cast(F(part), FloatField()) * Value(100.0) / NullIf(Cast(F(whole), FloatField()), Value(0.0))
+
+
+def full_name(prefix: str = ""):
+    return Concat(F(f"{prefix}first_name"), Value(" "), F(f"{prefix}last_name"))
+
+
+def zero(expression):
+    return Coalesce(expression, 0)
+
+
+class Report:
+    slug: str = ""
+    title: str = ""
+    description: str = ""
+    icon: str = "bar-chart"
+    columns: list[Column] = []
+    default_sort: str = ""
+    tiebreak: str = "id"  # a unique column of the rows, so that pages never overlap
+    row_label: str = "rows"
+    link_column: str = ""  # a text column shown as the row's title
+
+    # -- to implement ------------------------------------------------------------------------
+    def base_rows(self, p: ReportParams) -> QuerySet:
+        raise NotImplementedError
+
+    def summary(self, p: ReportParams) -> list[Kpi]:
+        return []
+
+    def charts(self, p: ReportParams) -> list[Chart]:
+        return []
+
+    # -- shared ------------------------------------------------------------------------------
+    def sort_key(self, p: ReportParams) -> str:
+        wanted = p.sort or self.default_sort
+        keys = {c.key for c in self.columns if c.sortable}
+        return wanted if wanted.lstrip("-") in keys else self.default_sort
+
+    def rows(self, p: ReportParams) -> QuerySet:
+        """The rows, ordered (NULLs last whatever the direction) with a unique tie-break."""
+        key = self.sort_key(p)
+        name = key.lstrip("-")
+        order = F(name).desc(nulls_last=True) if key.startswith("-") else F(name).asc(nulls_last=True)
+        return self.base_rows(p).order_by(order, self.tiebreak)
+
+    def cells(self, row: dict) -> list[str]:
+        return [format_value(row.get(c.key), c.kind) for c in self.columns]
+
+    def header(self) -> list[str]:
+        return [c.label for c in self.columns]

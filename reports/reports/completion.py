@@ -1,0 +1,142 @@
+"""Course completion & certification summary, per course.
+
+Cohort: the enrolments *made* in the date range (enrolled_at), of every status.
+- enrolments: those enrolments; dropped: those now dropped; completed: those now completed;
+- completion rate = completed / enrolments (dropped enrolments count: they did not complete);
+- certificates: valid certificates of those enrolments (one per enrolment at most);
+- days to complete: average of completed_at - enrolled_at over the completed ones.
+One source (enrolments, with their one-to-one certificate): one grouped join, no multiplication.
+"""
+
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
+from django.db.models.functions import TruncWeek
+
+from courses.models import Course
+from learning.models import Enrollment
+
+from .base import Chart, Column, Kpi, Report, full_name, percent
+
+
+def _cohort(p) -> Q:
+    return Q(enrollments__enrolled_at__gte=p.start, enrollments__enrolled_at__lt=p.end)
+
+
+class CompletionReport(Report):
+    slug = "completion"
+    title = "Course completion & certification"
+    description = (
+        "Enrolments made in the period, how many were completed or dropped, certificates and time to complete."
+    )
+    icon = "award"
+    row_label = "courses"
+    link_column = "title"
+    default_sort = "-enrolments"
+    columns = [
+        Column("title", "Course", "text"),
+        Column("instructor_name", "Instructor", "text"),
+        Column("enrolments", "Enrolments"),
+        Column("dropped", "Dropped"),
+        Column("completed", "Completed"),
+        Column("completion_rate", "Completion rate (%)", "percent", help="completed / enrolments"),
+        Column("certificates", "Certificates"),
+        Column("avg_days", "Avg. days to complete", "days"),
+    ]
+
+    def courses(self, p):
+        qs = Course.objects.all()
+        if p.courses is not None:
+            qs = qs.filter(pk__in=p.course_ids())
+        return qs
+
+    def base_rows(self, p):
+        cohort = _cohort(p)
+        return (
+            self.courses(p)
+            .annotate(
+                enrolments=Count("enrollments", filter=cohort),
+                dropped=Count("enrollments", filter=cohort & Q(enrollments__status=Enrollment.Status.DROPPED)),
+                completed=Count("enrollments", filter=cohort & Q(enrollments__status=Enrollment.Status.COMPLETED)),
+                certificates=Count(
+                    "enrollments__certificate", filter=cohort & Q(enrollments__certificate__status="valid")
+                ),
+                avg_days=Avg(
+                    ExpressionWrapper(
+                        F("enrollments__completed_at") - F("enrollments__enrolled_at"), output_field=DurationField()
+                    ),
+                    filter=cohort & Q(enrollments__status=Enrollment.Status.COMPLETED),
+                ),
+            )
+            .filter(enrolments__gt=0)
+            .annotate(completion_rate=percent("completed", "enrolments"), instructor_name=full_name("instructor__"))
+            .values(
+                "id",
+                "slug",
+                "title",
+                "instructor_name",
+                "enrolments",
+                "dropped",
+                "completed",
+                "completion_rate",
+                "certificates",
+                "avg_days",
+            )
+        )
+
+    def _enrolments(self, p):
+        qs = Enrollment.objects.filter(enrolled_at__gte=p.start, enrolled_at__lt=p.end)
+        if p.courses is not None:
+            qs = qs.filter(course__in=p.course_ids())
+        return qs
+
+    def summary(self, p):
+        completed = Q(status=Enrollment.Status.COMPLETED)
+        totals = self._enrolments(p).aggregate(
+            enrolments=Count("id"),
+            completed=Count("id", filter=completed),
+            dropped=Count("id", filter=Q(status=Enrollment.Status.DROPPED)),
+            certificates=Count("certificate", filter=Q(certificate__status="valid")),
+            avg_days=Avg(
+                ExpressionWrapper(F("completed_at") - F("enrolled_at"), output_field=DurationField()), filter=completed
+            ),
+        )
+        rate = (100 * totals["completed"] / totals["enrolments"]) if totals["enrolments"] else None
+        return [
+            Kpi("Enrolments", totals["enrolments"]),
+            Kpi("Completion rate", rate, "percent", "% of the period's enrolments now completed"),
+            Kpi("Dropped", totals["dropped"]),
+            Kpi("Certificates issued", totals["certificates"]),
+            Kpi("Avg. days to complete", totals["avg_days"], "days"),
+        ]
+
+    def charts(self, p):
+        top = list(self.rows(p)[:10])
+        weekly = list(
+            self._enrolments(p)
+            .annotate(week=TruncWeek("enrolled_at"))
+            .values("week")
+            .annotate(n=Count("id"), done=Count("id", filter=Q(status=Enrollment.Status.COMPLETED)))
+            .order_by("week")
+        )
+        return [
+            Chart(
+                "completion-by-course",
+                "Enrolments and completions (top 10 courses)",
+                "bar",
+                [r["title"][:40] for r in top],
+                [
+                    {"label": "Enrolments", "data": [r["enrolments"] for r in top]},
+                    {"label": "Completed", "data": [r["completed"] for r in top]},
+                    {"label": "Certificates", "data": [r["certificates"] for r in top]},
+                ],
+            ),
+            Chart(
+                "completion-weekly",
+                "Enrolments per week (and how many are completed)",
+                "line",
+                [w["week"].date().isoformat() if hasattr(w["week"], "date") else str(w["week"]) for w in weekly],
+                [
+                    {"label": "Enrolments", "data": [w["n"] for w in weekly]},
+                    {"label": "Completed", "data": [w["done"] for w in weekly]},
+                ],
+            ),
+        ]

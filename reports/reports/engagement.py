@@ -1,0 +1,174 @@
+"""Active student engagement, per course.
+
+- students: enrolments that give access now (enrolled or completed), whatever their date;
+- active students: distinct students with a learning event on the course in the period (lesson viewed,
+  lesson completed, quiz submitted: reports.ActivityLog);
+- active rate = active students / students;
+- time spent: total time recorded on the course's lesson records last updated in the period (each
+  record's running total, learning.LessonCompletion.time_spent_seconds), in hours;
+- progress distribution of the students: not started (0 %), under half (0-50 %), over half (50-100 %),
+  finished (100 %); average progress.
+Three sources, each aggregated on its own: enrolments (one grouped join), activity and time (one
+correlated Subquery each), so no source multiplies another's rows.
+"""
+
+from django.db.models import Avg, Count, IntegerField, OuterRef, Q, Subquery, Sum
+
+from courses.models import Course
+from learning.models import Enrollment, LessonCompletion
+
+from ..models import ActivityLog
+from .base import Chart, Column, Kpi, Report, full_name, percent, zero
+
+LEARNING_EVENTS = (
+    ActivityLog.Event.LESSON_VIEW,
+    ActivityLog.Event.LESSON_COMPLETE,
+    ActivityLog.Event.QUIZ_SUBMIT,
+)
+ACCESS = Q(enrollments__status__in=Enrollment.ACCESS_STATUSES)
+
+
+def _active_students(p):
+    return (
+        ActivityLog.objects.filter(
+            course=OuterRef("pk"), created_at__gte=p.start, created_at__lt=p.end, event__in=LEARNING_EVENTS
+        )
+        .values("course")
+        .annotate(n=Count("user", distinct=True))
+        .values("n")
+    )
+
+
+def _time_spent(p):
+    return (
+        LessonCompletion.objects.filter(course=OuterRef("pk"), updated_at__gte=p.start, updated_at__lt=p.end)
+        .values("course")
+        .annotate(s=Sum("time_spent_seconds"))
+        .values("s")
+    )
+
+
+class EngagementReport(Report):
+    slug = "engagement"
+    title = "Active student engagement"
+    description = "Per course: students active in the period, time spent and how far the students have got."
+    icon = "activity"
+    row_label = "courses"
+    link_column = "title"
+    default_sort = "-active_students"
+    columns = [
+        Column("title", "Course", "text"),
+        Column("instructor_name", "Instructor", "text"),
+        Column("students", "Students"),
+        Column("active_students", "Active students"),
+        Column("active_rate", "Active (%)", "percent", help="active students / students"),
+        Column("time_spent", "Time spent (h)", "hours"),
+        Column("avg_progress", "Avg. progress (%)", "percent"),
+        Column("not_started", "Not started"),
+        Column("under_half", "Under 50 %"),
+        Column("over_half", "50–99 %"),
+        Column("finished", "Finished"),
+    ]
+
+    def base_rows(self, p):
+        qs = Course.objects.all()
+        if p.courses is not None:
+            qs = qs.filter(pk__in=p.course_ids())
+        progress = "enrollments__progress_percent"
+        return (
+            qs.annotate(
+                students=Count("enrollments", filter=ACCESS),
+                avg_progress=Avg(progress, filter=ACCESS),
+                not_started=Count("enrollments", filter=ACCESS & Q(**{progress: 0})),
+                under_half=Count("enrollments", filter=ACCESS & Q(**{f"{progress}__gt": 0, f"{progress}__lt": 50})),
+                over_half=Count("enrollments", filter=ACCESS & Q(**{f"{progress}__gte": 50, f"{progress}__lt": 100})),
+                finished=Count("enrollments", filter=ACCESS & Q(**{f"{progress}__gte": 100})),
+                active_students=zero(Subquery(_active_students(p), output_field=IntegerField())),
+                time_spent=zero(Subquery(_time_spent(p), output_field=IntegerField())),
+            )
+            .filter(Q(students__gt=0) | Q(active_students__gt=0))
+            .annotate(active_rate=percent("active_students", "students"), instructor_name=full_name("instructor__"))
+            .values(
+                "id",
+                "slug",
+                "title",
+                "instructor_name",
+                "students",
+                "active_students",
+                "active_rate",
+                "time_spent",
+                "avg_progress",
+                "not_started",
+                "under_half",
+                "over_half",
+                "finished",
+            )
+        )
+
+    def summary(self, p):
+        enrolments = Enrollment.objects.filter(status__in=Enrollment.ACCESS_STATUSES)
+        activity = ActivityLog.objects.filter(created_at__gte=p.start, created_at__lt=p.end, event__in=LEARNING_EVENTS)
+        lessons = LessonCompletion.objects.filter(updated_at__gte=p.start, updated_at__lt=p.end)
+        if p.courses is not None:
+            enrolments = enrolments.filter(course__in=p.course_ids())
+            activity = activity.filter(course__in=p.course_ids())
+            lessons = lessons.filter(course__in=p.course_ids())
+        e = enrolments.aggregate(students=Count("id"), avg=Avg("progress_percent"))
+        active = activity.aggregate(n=Count("user", distinct=True))["n"]
+        seconds = lessons.aggregate(s=Sum("time_spent_seconds"))["s"] or 0
+        return [
+            Kpi("Students", e["students"], hint="enrolments with access"),
+            Kpi("Active students", active, hint="distinct students with learning activity in the period"),
+            Kpi("Time spent (h)", seconds, "hours"),
+            Kpi("Average progress", e["avg"], "percent"),
+        ]
+
+    def charts(self, p):
+        rows = list(self.rows(p)[:10])
+        enrolments = Enrollment.objects.filter(status__in=Enrollment.ACCESS_STATUSES)
+        if p.courses is not None:
+            enrolments = enrolments.filter(course__in=p.course_ids())
+        buckets = enrolments.aggregate(
+            a=Count("id", filter=Q(progress_percent=0)),
+            b=Count("id", filter=Q(progress_percent__gt=0, progress_percent__lt=50)),
+            c=Count("id", filter=Q(progress_percent__gte=50, progress_percent__lt=100)),
+            d=Count("id", filter=Q(progress_percent__gte=100)),
+        )
+        return [
+            Chart(
+                "engagement-active",
+                "Active students (top 10 courses)",
+                "bar",
+                [r["title"][:40] for r in rows],
+                [
+                    {"label": "Students", "data": [r["students"] for r in rows]},
+                    {"label": "Active in the period", "data": [r["active_students"] for r in rows]},
+                ],
+            ),
+            Chart(
+                "engagement-progress",
+                "Progress distribution (top 10 courses)",
+                "bar",
+                [r["title"][:40] for r in rows],
+                [
+                    {"label": "Not started", "data": [r["not_started"] for r in rows]},
+                    {"label": "Under 50 %", "data": [r["under_half"] for r in rows]},
+                    {"label": "50–99 %", "data": [r["over_half"] for r in rows]},
+                    {"label": "Finished", "data": [r["finished"] for r in rows]},
+                ],
+                stacked=True,
+                horizontal=True,
+            ),
+            Chart(
+                "engagement-buckets",
+                "All students by progress",
+                "doughnut",
+                ["Not started", "Under 50 %", "50–99 %", "Finished"],
+                [
+                    {
+                        "label": "Students",
+                        "data": [buckets["a"] or 0, buckets["b"] or 0, buckets["c"] or 0, buckets["d"] or 0],
+                    }
+                ],
+            ),
+        ]
