@@ -137,3 +137,7 @@ class TicketRateForm(forms.Form):
     rating = forms.TypedChoiceField(choices=RATING_CHOICES, coerce=int, widget=forms.RadioSelect,
                                     label="How satisfied are you with the help you got?")  # fmt: skip
     comment = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(label="Message", max_length=10_000, widget=forms.Textarea(attrs={"rows": 3}))

@@ -149,3 +149,62 @@ def ticket_list(*, user, queue: bool = False, status: str = "", mine: bool = Fal
 
 def ticket_messages(*, ticket) -> QuerySet:
     return ticket.messages.select_related("author").prefetch_related("attachments").order_by("created_at")
+
+
+# --- messages ------------------------------------------------------------------------------------
+def conversation_list(*, user) -> QuerySet:
+    """The user's conversations, newest first, each with `unread` (messages from the other person
+    after the user last read it): one query."""
+    from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
+    from django.db.models.functions import Coalesce
+
+    from .models import Conversation, Message
+
+    def unread(side: str):
+        read = f"conversation__{side}_read_at"
+        return Subquery(
+            Message.objects.filter(conversation=OuterRef("pk"))
+            .exclude(sender_id=user.pk)
+            .filter(Q(**{f"{read}__isnull": True}) | Q(created_at__gt=F(read)))
+            .order_by()
+            .values("conversation")
+            .annotate(n=Count("pk"))
+            .values("n"),
+            output_field=IntegerField(),
+        )
+
+    return (
+        Conversation.objects.filter(Q(student=user) | Q(instructor=user))
+        .select_related("student", "instructor", "course")
+        .annotate(
+            unread=Coalesce(
+                Case(When(student_id=user.pk, then=unread("student")), default=unread("instructor")), Value(0)
+            )
+        )
+        .order_by(F("last_message_at").desc(nulls_last=True))
+    )
+
+
+def message_contacts(*, user, limit: int = 200) -> QuerySet:
+    """People the user may start a conversation with."""
+    from django.db.models import Q
+
+    from accounts.models import User
+    from courses.models import InstructorCollaborator
+    from learning.models import Enrollment
+
+    active = Enrollment.ACCESS_STATUSES
+    my_courses = Enrollment.objects.filter(user_id=user.pk, status__in=active).values("course_id")
+    co_authors = InstructorCollaborator.objects.filter(course_id__in=my_courses).values("user_id")
+    taught = Q(course__instructor_id=user.pk) | Q(
+        course_id__in=InstructorCollaborator.objects.filter(user_id=user.pk).values("course_id")
+    )
+    students = Enrollment.objects.filter(taught, status__in=active).values("user_id")
+    return (
+        User.objects.filter(
+            Q(courses_taught__in=my_courses) | Q(pk__in=co_authors) | Q(pk__in=students), is_active=True
+        )
+        .exclude(pk=user.pk)
+        .distinct()
+        .order_by("first_name", "last_name")[:limit]
+    )

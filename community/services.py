@@ -27,8 +27,10 @@ from courseworx.core.services import audit_log_create
 
 from .models import (
     ContentFlag,
+    Conversation,
     DiscussionThread,
     FlaggedItem,
+    Message,
     ModeratedContent,
     ModerationAction,
     Notification,
@@ -927,3 +929,58 @@ def ticket_rate(*, user, ticket: SupportTicket, rating: int, comment: str = "") 
     ticket.satisfaction_comment = comment.strip()[:2000]
     ticket.save(update_fields=["satisfaction", "satisfaction_comment", "updated_at"])
     return ticket
+
+
+# =================================================================================================
+# Messages
+# =================================================================================================
+def _conversation_roles(user, other):
+    """(student, instructor) when `user` and `other` may talk, else PermissionDenied."""
+    from . import permissions
+
+    if permissions.teaches_student(other, user):
+        return user, other
+    if permissions.teaches_student(user, other):
+        return other, user
+    raise PermissionDenied("You can message the instructors of courses you take (and they, their students).")
+
+
+@transaction.atomic
+def conversation_start(*, user, other, course=None) -> Conversation:
+    student, instructor = _conversation_roles(user, other)
+    conversation, _ = Conversation.objects.get_or_create(
+        student=student, instructor=instructor, defaults={"course": course}
+    )
+    return conversation
+
+
+@transaction.atomic
+def message_send(*, user, conversation: Conversation, body: str) -> Message:
+    from . import permissions
+
+    if not permissions.is_conversation_participant(user, conversation):
+        raise Http404("No such conversation.")
+    # The relationship must still hold (a student who dropped every course of the instructor cannot write).
+    if not permissions.teaches_student(conversation.instructor, conversation.student):
+        raise PermissionDenied("This conversation is closed: the student no longer takes this instructor's courses.")
+    _check_can_post(user=user)
+    message = Message(conversation=conversation, sender=user, body=body.strip())
+    message.full_clean()
+    message.save()
+    mine = "student_read_at" if user.pk == conversation.student_id else "instructor_read_at"
+    Conversation.objects.filter(pk=conversation.pk).update(last_message_at=message.created_at,
+                                                           **{mine: message.created_at})  # fmt: skip
+    other = conversation.instructor if user.pk == conversation.student_id else conversation.student
+    notification_create(
+        user=other,
+        category=Notification.Category.MESSAGE,
+        title=f"New message from {user.get_full_name()}",
+        body=plain_text(body),
+        url=reverse("community:conversation", kwargs={"conversation_id": conversation.pk}),
+    )
+    return message
+
+
+def conversation_mark_read(*, user, conversation: Conversation) -> None:
+    field = "student_read_at" if user.pk == conversation.student_id else "instructor_read_at"
+    Conversation.objects.filter(pk=conversation.pk).update(**{field: timezone.now()})

@@ -45,3 +45,10 @@ urlpatterns += [
     path("support/<int:number>/rate/", views.ticket_rate, name="ticket_rate"),
     path("support/files/<uuid:attachment_id>/", views.ticket_attachment, name="ticket_attachment"),
 ]
+
+urlpatterns += [
+    # messages
+    path("messages/", views.inbox, name="inbox"),
+    path("messages/start/", views.conversation_start, name="conversation_start"),
+    path("messages/<uuid:conversation_id>/", views.conversation_detail, name="conversation"),
+]

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from . import permissions, selectors, services
 from .forms import (
     FlagForm,
+    MessageForm,
     NotificationPreferencesForm,
     ReplyForm,
     ReviewForm,
@@ -26,7 +27,7 @@ from .forms import (
     TicketRateForm,
     TicketReplyForm,
 )
-from .models import DiscussionThread, Notification, Review, SupportTicket, ThreadReply, TicketAttachment
+from .models import Conversation, DiscussionThread, Notification, Review, SupportTicket, ThreadReply, TicketAttachment
 
 PAGE_SIZE = 20
 
@@ -515,3 +516,61 @@ def ticket_attachment(request, attachment_id):
     response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# =================================================================================================
+# Messages
+# =================================================================================================
+@login_required
+@require_GET
+def inbox(request):
+    conversations = list(selectors.conversation_list(user=request.user)[:100])
+    for c in conversations:
+        c.other_person = c.other(request.user)
+    context = {
+        "conversations": conversations,
+        "contacts": selectors.message_contacts(user=request.user),
+        "unread_total": sum(c.unread for c in conversations),
+    }
+    return render(request, "community/messages/inbox.html", context)
+
+
+@login_required
+@require_POST
+def conversation_start(request):
+    from accounts.models import User
+
+    other = get_object_or_404(User, pk=_uuid_or_none(request.POST.get("user")), is_active=True)
+    try:
+        conversation = services.conversation_start(user=request.user, other=other)
+    except PermissionDenied as exc:
+        messages.error(request, _error_text(exc))
+        return redirect("community:inbox")
+    return redirect("community:conversation", conversation_id=conversation.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def conversation_detail(request, conversation_id):
+    conversation = get_object_or_404(
+        Conversation.objects.select_related("student", "instructor", "course"), pk=conversation_id
+    )
+    if not permissions.is_conversation_participant(request.user, conversation):
+        raise Http404("No such conversation.")
+    form = MessageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.message_send(user=request.user, conversation=conversation, body=form.cleaned_data["body"])
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error(None, _error_text(exc))
+        else:
+            if request.htmx:
+                form = MessageForm()
+            else:
+                return redirect("community:conversation", conversation_id=conversation.pk)
+    services.conversation_mark_read(user=request.user, conversation=conversation)
+    recent = list(conversation.messages.select_related("sender").order_by("-created_at")[:50])[::-1]
+    context = {"conversation": conversation, "messages_list": recent, "form": form,
+               "other": conversation.other(request.user)}  # fmt: skip
+    template = "community/messages/_thread.html" if request.htmx else "community/messages/conversation.html"
+    return render(request, template, context)
