@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from . import permissions, selectors, services
@@ -23,11 +24,14 @@ from .models import (
     ContentFlag,
     DiscussionThread,
     FlaggedItem,
+    InternalDoc,
     ModerationAction,
     Notification,
     NotificationPreference,
     Review,
     SupportTicket,
+    Survey,
+    SurveyQuestion,
     ThreadReply,
     TicketMessage,
     UserMute,
@@ -473,3 +477,149 @@ class SupportTicketAdmin(admin.ModelAdmin):
             ticket.refresh_from_db()
             if data["new_status"] != ticket.status:
                 services.ticket_set_status(user=request.user, ticket=ticket, status=data["new_status"])
+
+
+# =================================================================================================
+# Surveys (staff and instructors; instructors only for their own courses)
+# =================================================================================================
+class SurveyQuestionInline(admin.TabularInline):
+    model = SurveyQuestion
+    fields = ("order", "text", "kind", "options", "required")
+    extra = 1
+    ordering = ("order",)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "options":
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 1, "cols": 30})
+            kwargs["help_text"] = 'Single choice only, e.g. ["Too easy", "Just right", "Too hard"]'
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def _may(self, request, obj):
+        return obj is None or permissions.can_edit_survey(request.user, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self._may(request, obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may(request, obj) and super().has_delete_permission(request, obj)
+
+
+class SurveyAdminForm(forms.ModelForm):
+    class Meta:
+        model = Survey
+        fields = ["title", "description", "audience", "course", "is_published", "closes_at"]
+
+    def __init__(self, *args, **kwargs):
+        self.request = kwargs.pop("request", None)
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        if self.request is not None and "audience" in data:
+            try:
+                services.survey_validate_audience(user=self.request.user, course=data.get("course"),
+                                                  audience=data["audience"])  # fmt: skip
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    self.add_error(field if field in self.fields else None, errors)
+        return data
+
+
+@admin.register(Survey)
+class SurveyAdmin(admin.ModelAdmin):
+    form = SurveyAdminForm
+    list_display = ("title", "audience", "course", "is_published", "response_count", "results_link", "created_at")
+    list_filter = ("is_published", "audience")
+    search_fields = ("title", "course__title")
+    list_select_related = ("course",)
+    inlines = [SurveyQuestionInline]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+
+        class RequestForm(form):
+            def __new__(cls, *args, **kw):
+                kw["request"] = request
+                return form(*args, **kw)
+
+        return RequestForm
+
+    def get_queryset(self, request):
+        return permissions.surveys_editable_by(request.user).select_related("course")
+
+    def has_module_permission(self, request):
+        return permissions.can_build_surveys(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        if obj is not None:
+            return permissions.can_edit_survey(request.user, obj)
+        return permissions.can_build_surveys(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_view_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return permissions.can_build_surveys(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "course" and not permissions.can_send_to_everyone(request.user):
+            from courses.models import Course
+
+            kwargs["queryset"] = Course.objects.editable_by(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description="results")
+    def results_link(self, obj):
+        return format_html('<a href="{}">Results</a>', reverse("community:survey_results", args=[obj.pk]))
+
+
+# =================================================================================================
+# Internal docs (staff-only knowledge base)
+# =================================================================================================
+@admin.register(InternalDoc)
+class InternalDocAdmin(admin.ModelAdmin):
+    list_display = ("title", "category", "updated_by", "updated_at")
+    list_filter = ("category",)
+    search_fields = ("title", "body", "category")
+    list_select_related = ("updated_by",)
+    prepopulated_fields = {"slug": ("title",)}
+    readonly_fields = ("rendered", "updated_by", "updated_at")
+    fields = ("title", "slug", "category", "body", "rendered", "updated_by", "updated_at")
+
+    def has_module_permission(self, request):
+        return permissions.can_read_internal_docs(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return permissions.can_read_internal_docs(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return permissions.can_read_internal_docs(request.user) and (
+            request.user.is_superuser or request.user.has_perm("community.change_internaldoc")
+        )
+
+    def has_add_permission(self, request):
+        return permissions.can_read_internal_docs(request.user) and (
+            request.user.is_superuser or request.user.has_perm("community.add_internaldoc")
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    @admin.display(description="preview")
+    def rendered(self, obj):
+        return format_html('<div class="cw-doc">{}</div>', mark_safe(obj.body_html))  # noqa: S308 - sanitised by nh3
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)

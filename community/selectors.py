@@ -208,3 +208,75 @@ def message_contacts(*, user, limit: int = 200) -> QuerySet:
         .distinct()
         .order_by("first_name", "last_name")[:limit]
     )
+
+
+# --- surveys -------------------------------------------------------------------------------------
+def survey_list_for(*, user) -> QuerySet:
+    """Published surveys the user may answer (everyone, or courses they take), with `answered`."""
+    from django.db.models import Exists, OuterRef, Q
+
+    from learning.models import Enrollment
+
+    from .models import Survey, SurveyResponse
+
+    my_courses = Enrollment.objects.filter(user_id=user.pk, status__in=Enrollment.ACCESS_STATUSES).values("course_id")
+    return (
+        Survey.objects.filter(is_published=True)
+        .filter(Q(audience=Survey.Audience.ALL) | Q(course_id__in=my_courses))
+        .select_related("course")
+        .annotate(answered=Exists(SurveyResponse.objects.filter(survey=OuterRef("pk"), user_id=user.pk)))
+        .order_by("answered", "-created_at")
+    )
+
+
+def survey_results(*, survey) -> list[dict]:
+    """Per question: rating average and distribution, choice counts, recent text answers (3 queries)."""
+    from django.db.models import Count
+
+    from .models import SurveyAnswer
+
+    questions = list(survey.questions.order_by("order"))
+    counts: dict = {}
+    for qid, rating, choice, n in (
+        SurveyAnswer.objects.filter(question__survey=survey)
+        .exclude(text__gt="")
+        .order_by()
+        .values_list("question_id", "rating", "choice")
+        .annotate(n=Count("pk"))
+        .values_list("question_id", "rating", "choice", "n")
+    ):
+        counts.setdefault(qid, []).append((rating, choice, n))
+    texts: dict = {}
+    for qid, text, created in (
+        SurveyAnswer.objects.filter(question__survey=survey, text__gt="")
+        .order_by("-created_at")
+        .values_list("question_id", "text", "created_at")[:500]
+    ):
+        texts.setdefault(qid, []).append({"text": text, "created_at": created})
+    results = []
+    for q in questions:
+        rows = counts.get(q.pk, [])
+        entry: dict = {"question": q, "answers": sum(n for _, _, n in rows)}
+        if q.kind == "rating":
+            dist = {r: n for r, _, n in rows if r}
+            total = sum(dist.values())
+            entry["average"] = round(sum(r * n for r, n in dist.items()) / total, 2) if total else None
+            entry["answers"] = total
+            entry["distribution"] = [
+                {"value": v, "count": dist.get(v, 0), "percent": round(100 * dist.get(v, 0) / total) if total else 0}
+                for v in range(5, 0, -1)
+            ]
+        elif q.kind == "single_choice":
+            by_choice = {c: n for _, c, n in rows if c}
+            total = sum(by_choice.values())
+            entry["answers"] = total
+            entry["choices"] = [
+                {"label": o, "count": by_choice.get(o, 0),
+                 "percent": round(100 * by_choice.get(o, 0) / total) if total else 0}
+                for o in q.options
+            ]  # fmt: skip
+        else:
+            entry["texts"] = texts.get(q.pk, [])[:50]
+            entry["answers"] = len(texts.get(q.pk, []))
+        results.append(entry)
+    return results

@@ -37,6 +37,10 @@ from .models import (
     NotificationPreference,
     Review,
     SupportTicket,
+    Survey,
+    SurveyAnswer,
+    SurveyQuestion,
+    SurveyResponse,
     ThreadReply,
     ThreadSubscription,
     TicketAttachment,
@@ -984,3 +988,87 @@ def message_send(*, user, conversation: Conversation, body: str) -> Message:
 def conversation_mark_read(*, user, conversation: Conversation) -> None:
     field = "student_read_at" if user.pk == conversation.student_id else "instructor_read_at"
     Conversation.objects.filter(pk=conversation.pk).update(**{field: timezone.now()})
+
+
+# =================================================================================================
+# Surveys
+# =================================================================================================
+def _check_survey_answer(*, user, survey: Survey) -> None:
+    from . import permissions
+
+    if not permissions.can_answer_survey(user, survey):
+        raise Http404("No such survey.")
+    if survey.closes_at and survey.closes_at <= timezone.now():
+        raise ValidationError("This survey is closed.", code="closed")
+    if SurveyResponse.objects.filter(survey=survey, user=user).exists():
+        raise ValidationError("You have already answered this survey. Thank you!", code="duplicate")
+
+
+def _survey_answer_row(question: SurveyQuestion, value) -> SurveyAnswer | None:
+    value = "" if value is None else value
+    if isinstance(value, str):
+        value = value.strip()
+    if value in ("", []):
+        if question.required:
+            raise ValidationError({str(question.pk): "Please answer this question."})
+        return None
+    answer = SurveyAnswer(question=question)
+    if question.kind == SurveyQuestion.Kind.RATING:
+        try:
+            rating = int(value)
+        except (TypeError, ValueError):
+            rating = 0
+        if not 1 <= rating <= 5:
+            raise ValidationError({str(question.pk): "Choose 1 to 5."})
+        answer.rating = rating
+    elif question.kind == SurveyQuestion.Kind.SINGLE_CHOICE:
+        if value not in question.options:
+            raise ValidationError({str(question.pk): "Choose one of the options."})
+        answer.choice = value
+    else:
+        answer.text = str(value)[:5000]
+    return answer
+
+
+@transaction.atomic
+def survey_answer(*, user, survey: Survey, answers: dict) -> SurveyResponse:
+    """Answer a survey once.  `answers`: {question id (str): value}."""
+    _check_survey_answer(user=user, survey=survey)
+    rows = []
+    errors: dict = {}
+    for question in survey.questions.order_by("order"):
+        try:
+            row = _survey_answer_row(question, answers.get(str(question.pk)))
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+            continue
+        if row is not None:
+            rows.append(row)
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            response = SurveyResponse.objects.create(survey=survey, user=user)
+    except IntegrityError as exc:
+        raise ValidationError("You have already answered this survey. Thank you!", code="duplicate") from exc
+    for row in rows:
+        row.response = response
+    SurveyAnswer.objects.bulk_create(rows)
+    Survey.objects.filter(pk=survey.pk).update(response_count=F("response_count") + 1)
+    return response
+
+
+def survey_validate_audience(*, user, course, audience: str) -> None:
+    """Check step for the survey builder (admin form clean, API)."""
+    from . import permissions
+
+    if audience == Survey.Audience.ALL:
+        if course is not None:
+            raise ValidationError({"course": "A survey for everyone is not tied to a course."})
+        if not permissions.can_send_to_everyone(user):
+            raise ValidationError({"audience": "Only staff can send a survey to everyone."})
+    else:
+        if course is None:
+            raise ValidationError({"course": "Choose the course whose learners answer it."})
+        if not (permissions.can_send_to_everyone(user) or permissions.is_course_teacher(user, course)):
+            raise ValidationError({"course": "You can attach surveys only to courses you teach."})

@@ -52,3 +52,10 @@ urlpatterns += [
     path("messages/start/", views.conversation_start, name="conversation_start"),
     path("messages/<uuid:conversation_id>/", views.conversation_detail, name="conversation"),
 ]
+
+urlpatterns += [
+    # surveys
+    path("surveys/", views.surveys, name="surveys"),
+    path("surveys/<uuid:survey_id>/", views.survey_answer, name="survey"),
+    path("surveys/<uuid:survey_id>/results/", views.survey_results, name="survey_results"),
+]

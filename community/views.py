@@ -574,3 +574,63 @@ def conversation_detail(request, conversation_id):
                "other": conversation.other(request.user)}  # fmt: skip
     template = "community/messages/_thread.html" if request.htmx else "community/messages/conversation.html"
     return render(request, template, context)
+
+
+# =================================================================================================
+# Surveys
+# =================================================================================================
+@login_required
+@require_GET
+def surveys(request):
+    from .models import Survey
+
+    editable = []
+    if permissions.can_build_surveys(request.user):
+        editable = list(
+            permissions.surveys_editable_by(request.user).select_related("course").order_by("-created_at")[:50]
+        )
+    context = {"surveys": selectors.survey_list_for(user=request.user), "editable": editable,
+               "audience": Survey.Audience}  # fmt: skip
+    return render(request, "community/surveys/list.html", context)
+
+
+def _access_survey(request, survey_id):
+    from .models import Survey
+
+    survey = get_object_or_404(Survey.objects.select_related("course"), pk=survey_id)
+    return survey
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def survey_answer(request, survey_id):
+    survey = _access_survey(request, survey_id)
+    if not permissions.can_answer_survey(request.user, survey):
+        raise Http404("No such survey.")
+    questions = list(survey.questions.order_by("order"))
+    errors: dict = {}
+    values = {}
+    answered = survey.responses.filter(user=request.user).exists()
+    if request.method == "POST" and not answered:
+        values = {str(q.pk): request.POST.get(str(q.pk), "") for q in questions}
+        try:
+            services.survey_answer(user=request.user, survey=survey, answers=values)
+        except ValidationError as exc:
+            errors = getattr(exc, "message_dict", {"__all__": exc.messages})
+        else:
+            messages.success(request, "Thank you for your answers!")
+            return redirect("community:surveys")
+    rows = [{"q": q, "value": values.get(str(q.pk), ""), "error": " ".join(errors.get(str(q.pk), []))}
+            for q in questions]  # fmt: skip
+    context = {"survey": survey, "rows": rows, "answered": answered, "form_errors": errors.get("__all__", [])}
+    return render(request, "community/surveys/answer.html", context)
+
+
+@login_required
+@require_GET
+def survey_results(request, survey_id):
+    survey = _access_survey(request, survey_id)
+    if not permissions.can_view_survey_results(request.user, survey):
+        raise Http404("No such survey.")
+    context = {"survey": survey, "results": selectors.survey_results(survey=survey)}
+    return render(request, "community/surveys/results.html", context)
