@@ -5,9 +5,11 @@ enqueued on commit."""
 from __future__ import annotations
 
 import logging
+import tempfile
 import uuid
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -78,3 +80,88 @@ def activity_log_many(rows: list[dict]) -> int:
     ]
     ActivityLog.objects.bulk_create(objs, batch_size=1000)
     return len(objs)
+
+
+# -- report exports ---------------------------------------------------------------------------
+def _on_commit(task, *args) -> None:
+    transaction.on_commit(lambda: task.delay(*args))
+
+
+def report_export_create(*, user, report: str, format: str, params: dict):
+    """Queue a CSV/PDF export of `report` with `params` (query-string values) for `user`."""
+    from .models import ReportExport
+    from .permissions import can_view_report
+    from .tasks import report_export_task
+
+    if not can_view_report(user, report):
+        raise PermissionDenied("You cannot export this report.")
+    if format not in ReportExport.Format.values:
+        raise ValidationError({"format": "Choose CSV or PDF."})
+    export = ReportExport.objects.create(user=user, report=report, format=format, params=params)
+    _on_commit(report_export_task, str(export.pk))
+    return export
+
+
+def report_export_run(*, export_id) -> None:
+    """Build the file of an export (idempotent: a finished export is left alone)."""
+    from django.core.files.base import ContentFile, File
+
+    from .exports import csv_lines, export_filename, render_pdf
+    from .filters import report_params
+    from .models import ReportExport
+    from .permissions import can_view_report
+    from .reports import get_report
+
+    export = ReportExport.objects.select_related("user").get(pk=export_id)
+    if export.is_finished:
+        return
+    report = get_report(export.report)
+
+    def set_progress(pct: int, **fields) -> None:
+        ReportExport.objects.filter(pk=export.pk).update(progress=min(100, pct), updated_at=timezone.now(), **fields)
+
+    if report is None or not can_view_report(export.user, export.report):
+        set_progress(0, status=ReportExport.Status.FAILED, error="This report is not available to you.")
+        return
+    set_progress(1, status=ReportExport.Status.RUNNING)
+    params, _ = report_params(user=export.user, report=export.report, data=export.params)
+    try:
+        if export.format == ReportExport.Format.CSV:
+            rows = report.rows(params).count()
+            with tempfile.TemporaryFile(mode="w+b") as tmp:
+                for line in csv_lines(report, params, on_chunk=lambda n: set_progress(int(95 * n / max(rows, 1)))):
+                    tmp.write(line.encode("utf-8"))
+                tmp.seek(0)
+                export.file.save(export_filename(report, params, "csv"), File(tmp), save=False)
+        else:
+            pdf, rows = render_pdf(report, params, user=export.user, progress=set_progress)
+            export.file.save(export_filename(report, params, "pdf"), ContentFile(pdf), save=False)
+    except Exception as exc:
+        logger.exception("Report export %s failed", export.pk)
+        set_progress(0, status=ReportExport.Status.FAILED, error=str(exc)[:500], finished_at=timezone.now())
+        return
+    ReportExport.objects.filter(pk=export.pk).update(
+        file=export.file.name,
+        row_count=rows,
+        status=ReportExport.Status.DONE,
+        progress=100,
+        finished_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+
+
+# -- subscriptions ----------------------------------------------------------------------------
+def report_subscription_save(*, user, report: str, frequency: str, format: str, filters: dict):
+    """Subscribe `user` to `report` (one subscription per report and frequency; saving again updates it)."""
+    from .models import ReportSubscription
+    from .permissions import can_view_report
+
+    if not can_view_report(user, report):
+        raise PermissionDenied("You cannot subscribe to this report.")
+    subscription, _ = ReportSubscription.objects.update_or_create(
+        user=user,
+        report=report,
+        frequency=frequency,
+        defaults={"format": format, "filters": {k: v for k, v in filters.items() if v}, "is_active": True},
+    )
+    return subscription

@@ -1,5 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "reports"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("exports/", views.export_list, name="export_list"),
+    path("exports/<uuid:export_id>/", views.export_detail, name="export_detail"),
+    path("exports/<uuid:export_id>/download/", views.export_download, name="export_download"),
+    path("subscriptions/<int:subscription_id>/delete/", views.unsubscribe, name="unsubscribe"),
+    path("<slug:slug>/", views.report_detail, name="report"),
+    path("<slug:slug>/export.csv", views.report_csv, name="report_csv"),
+    path("<slug:slug>/export/", views.report_export_start, name="report_export"),
+    path("<slug:slug>/subscribe/", views.subscribe, name="subscribe"),
+]

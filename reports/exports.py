@@ -1,0 +1,104 @@
+"""CSV and PDF output of a report.
+
+- CSV streams: a generator over `rows().iterator(chunk_size=...)` feeding a StreamingHttpResponse (or a
+  file, in the export job); rows are never all in memory.
+- PDF: WeasyPrint renders `reports/pdf/report.html` with the charts inlined as pygal SVG.  Called by the
+  export task (reports.tasks.report_export_task) and by the subscription mailer, never in a request.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterator
+
+from django.http import StreamingHttpResponse
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from . import conf
+from .charts import chart_svg
+from .filters import ReportParams
+from .reports import Report
+
+CSV_CHUNK_ROWS = 2000
+
+
+class _Echo:
+    """A file-like object whose write() returns the line, for csv.writer in a generator."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(report: Report, params: ReportParams, *, on_chunk: Callable[[int], None] | None = None) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow(report.header())  # BOM: spreadsheets open UTF-8 correctly
+    for n, row in enumerate(report.rows(params).iterator(chunk_size=CSV_CHUNK_ROWS), start=1):
+        yield writer.writerow(report.cells(row))
+        if on_chunk and n % CSV_CHUNK_ROWS == 0:
+            on_chunk(n)
+
+
+def export_filename(report: Report, params: ReportParams, ext: str) -> str:
+    return f"{report.slug}_{params.date_from:%Y%m%d}-{params.date_to:%Y%m%d}.{ext}"
+
+
+def csv_response(report: Report, params: ReportParams) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(csv_lines(report, params), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{export_filename(report, params, "csv")}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def describe_filters(params: ReportParams) -> list[tuple[str, str]]:
+    """Human-readable filters for titles of PDFs and e-mails (two small look-ups at most)."""
+    from accounts.models import User
+    from courses.models import Course
+
+    out = [("Period", f"{params.date_from:%d %b %Y} – {params.date_to:%d %b %Y}")]
+    if params.filters.get("course"):
+        title = Course.objects.filter(pk=params.filters["course"]).values_list("title", flat=True).first()
+        out.append(("Course", title or "?"))
+    if params.filters.get("instructor"):
+        user = User.objects.filter(pk=params.filters["instructor"]).first()
+        out.append(("Instructor", user.get_full_name() if user else "?"))
+    if params.report == "activity" and params.period == "week":
+        out.append(("Grouped", "per week"))
+    return out
+
+
+def render_pdf(
+    report: Report, params: ReportParams, *, user=None, progress: Callable[[int], None] | None = None
+) -> tuple[bytes, int]:
+    """The report as a PDF (title, filters, KPIs, charts as SVG, the first rows); returns (pdf, rows)."""
+    from weasyprint import HTML
+
+    step = progress or (lambda _p: None)
+    rows_qs = report.rows(params)
+    total = rows_qs.count()
+    limit = conf.pdf_max_rows()
+    rows = [report.cells(row) for row in rows_qs[:limit].iterator(chunk_size=CSV_CHUNK_ROWS)]
+    step(30)
+    kpis = report.summary(params)
+    charts = [chart_svg(c.as_dict()) for c in report.charts(params)]
+    step(60)
+    html = render_to_string(
+        "reports/pdf/report.html",
+        {
+            "report": report,
+            "params": params,
+            "filters": describe_filters(params),
+            "kpis": kpis,
+            "charts": charts,
+            "columns": report.columns,
+            "rows": rows,
+            "total": total,
+            "truncated": total > limit,
+            "limit": limit,
+            "generated_at": timezone.now(),
+            "generated_for": user,
+        },
+    )
+    pdf = HTML(string=html).write_pdf()
+    step(95)
+    return pdf, total

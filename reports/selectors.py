@@ -1,0 +1,96 @@
+"""Read paths of the reports pages and API: one function builds what a report page shows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.core.paginator import Page, Paginator
+from django.http import QueryDict
+
+from . import conf
+from .filters import ReportFilter, ReportParams
+from .models import ReportExport, ReportSubscription
+from .reports import REPORTS, Chart, Kpi, Report
+
+
+@dataclass
+class SortHeader:
+    key: str
+    label: str
+    numeric: bool
+    help: str
+    url: str = ""
+    state: str = ""  # "ascending" | "descending" | ""
+
+
+@dataclass
+class ReportPage:
+    report: Report
+    params: ReportParams
+    filterset: ReportFilter
+    kpis: list[Kpi]
+    charts: list[dict]
+    page: Page
+    rows: list[tuple[dict, list[str]]]
+    headers: list[SortHeader] = field(default_factory=list)
+    query: str = ""
+
+
+def _headers(report: Report, params: ReportParams, query: QueryDict) -> list[SortHeader]:
+    current = report.sort_key(params)
+    out = []
+    for col in report.columns:
+        q = query.copy()
+        q.pop("page", None)
+        state = ""
+        if current.lstrip("-") == col.key:
+            state = "descending" if current.startswith("-") else "ascending"
+        # First click on a number sorts high-to-low; a second click reverses.
+        if state == "descending":
+            q["sort"] = col.key
+        elif state == "ascending":
+            q["sort"] = f"-{col.key}"
+        else:
+            q["sort"] = f"-{col.key}" if col.numeric else col.key
+        out.append(
+            SortHeader(col.key, col.label, col.numeric, col.help, f"?{q.urlencode()}" if col.sortable else "", state)
+        )
+    return out
+
+
+def report_page(*, report: Report, params: ReportParams, filterset: ReportFilter, query: QueryDict) -> ReportPage:
+    """Everything a report page shows, in a constant number of queries (KPIs, charts, count, one page)."""
+    paginator = Paginator(report.rows(params), conf.page_size())
+    page = paginator.get_page(query.get("page"))
+    rows = [(row, report.cells(row)) for row in page.object_list]
+    q = query.copy()
+    q.pop("page", None)
+    return ReportPage(
+        report=report,
+        params=params,
+        filterset=filterset,
+        kpis=report.summary(params),
+        charts=[c.as_dict() for c in report.charts(params)],
+        page=page,
+        rows=rows,
+        headers=_headers(report, params, query),
+        query=q.urlencode(),
+    )
+
+
+def report_cards(user) -> list[Report]:
+    from .permissions import visible_report_slugs
+
+    return [REPORTS[slug] for slug in visible_report_slugs(user) if slug in REPORTS]
+
+
+def subscription_list(*, user, report: str | None = None):
+    qs = ReportSubscription.objects.filter(user=user)
+    return qs.filter(report=report) if report else qs
+
+
+def export_list(*, user, limit: int = 10):
+    return ReportExport.objects.filter(user=user).order_by("-created_at")[:limit]
+
+
+__all__ = ["Chart", "ReportPage", "export_list", "report_cards", "report_page", "subscription_list"]

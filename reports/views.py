@@ -1,0 +1,171 @@
+"""Report pages: the reports home, each report (filters, charts, sortable table), CSV/PDF exports with
+a progress page, and e-mail subscriptions.  Thin: permissions, selectors and services do the work."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from . import conf, selectors, services
+from .filters import report_params
+from .forms import SubscriptionForm
+from .models import ReportExport, ReportSubscription
+from .permissions import can_download_export, can_see_accessibility_overview, can_use_reports, can_view_report
+from .reports import REPORTS, Report
+
+
+def _report_or_403(request, slug: str) -> Report:
+    report = REPORTS.get(slug)
+    if report is None:
+        raise Http404("No such report.")
+    if not can_view_report(request.user, slug):
+        raise PermissionDenied("This report is not part of your duties.")
+    return report
+
+
+@login_required
+def home(request):
+    if not can_use_reports(request.user):
+        raise PermissionDenied("Reports are for staff and instructors.")
+    cards = []
+    for report in selectors.report_cards(request.user):
+        params, _ = report_params(user=request.user, report=report.slug, data=None)
+        cards.append({"report": report, "kpis": report.summary(params)[:3]})
+    return render(
+        request,
+        "reports/home.html",
+        {
+            "cards": cards,
+            "range_days": conf.default_range_days(),
+            "exports": selectors.export_list(user=request.user, limit=5),
+            "subscriptions": selectors.subscription_list(user=request.user),
+            "reports": REPORTS,
+            "can_accessibility": can_see_accessibility_overview(request.user),
+        },
+    )
+
+
+@login_required
+def report_detail(request, slug: str):
+    report = _report_or_403(request, slug)
+    params, filterset = report_params(user=request.user, report=slug, data=request.GET)
+    page = selectors.report_page(report=report, params=params, filterset=filterset, query=request.GET)
+    subscriptions = list(selectors.subscription_list(user=request.user, report=slug))
+    return render(
+        request,
+        "reports/report.html",
+        {
+            "rp": page,
+            "report": report,
+            "csv_sync": page.page.paginator.count <= conf.sync_export_max_rows(),
+            "subscriptions": subscriptions,
+            "subscription_form": SubscriptionForm(),
+            "reports": REPORTS,
+        },
+    )
+
+
+@login_required
+def report_csv(request, slug: str):
+    """Stream the CSV (small ranges); a large range is sent to a background export instead."""
+    from .exports import csv_response
+
+    report = _report_or_403(request, slug)
+    params, _ = report_params(user=request.user, report=slug, data=request.GET)
+    if report.rows(params).count() > conf.sync_export_max_rows():
+        export = services.report_export_create(
+            user=request.user, report=slug, format="csv", params=params.query_string()
+        )
+        messages.info(request, "This export is large: it is being prepared in the background.")
+        return redirect("reports:export_detail", export_id=export.pk)
+    return csv_response(report, params)
+
+
+@login_required
+@require_POST
+def report_export_start(request, slug: str):
+    _report_or_403(request, slug)
+    params, _ = report_params(user=request.user, report=slug, data=request.POST)
+    try:
+        export = services.report_export_create(
+            user=request.user, report=slug, format=request.POST.get("format", "pdf"), params=params.query_string()
+        )
+    except ValidationError:
+        messages.error(request, "Choose CSV or PDF.")
+        return redirect(reverse("reports:report", args=[slug]))
+    return redirect("reports:export_detail", export_id=export.pk)
+
+
+def _own_export(request, export_id) -> ReportExport:
+    export = get_object_or_404(ReportExport, pk=export_id)
+    if not can_download_export(request.user, export):
+        raise Http404("No such export.")
+    return export
+
+
+@login_required
+def export_detail(request, export_id):
+    export = _own_export(request, export_id)
+    template = "reports/partials/export_status.html" if request.htmx else "reports/export_detail.html"
+    return render(request, template, {"export": export, "report": REPORTS.get(export.report)})
+
+
+@login_required
+def export_download(request, export_id):
+    export = _own_export(request, export_id)
+    if export.status != ReportExport.Status.DONE or not export.file:
+        raise Http404("The file is not ready.")
+    content_type = "text/csv" if export.format == "csv" else "application/pdf"
+    return FileResponse(
+        export.file.open("rb"),
+        as_attachment=True,
+        filename=export.file.name.rsplit("/", 1)[-1],
+        content_type=content_type,
+    )
+
+
+@login_required
+def export_list(request):
+    if not can_use_reports(request.user):
+        raise PermissionDenied
+    return render(
+        request,
+        "reports/export_list.html",
+        {"exports": selectors.export_list(user=request.user, limit=50), "reports": REPORTS},
+    )
+
+
+@login_required
+@require_POST
+def subscribe(request, slug: str):
+    _report_or_403(request, slug)
+    form = SubscriptionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose how often and in which format.")
+        return redirect("reports:report", slug=slug)
+    params, _ = report_params(user=request.user, report=slug, data=request.POST)
+    services.report_subscription_save(
+        user=request.user,
+        report=slug,
+        frequency=form.cleaned_data["frequency"],
+        format=form.cleaned_data["format"],
+        filters=params.filters | ({"period": params.period} if params.period != "day" else {}),
+    )
+    messages.success(request, f"You will receive this report {form.cleaned_data['frequency']} by e-mail.")
+    return redirect("reports:report", slug=slug)
+
+
+@login_required
+@require_POST
+def unsubscribe(request, subscription_id: int):
+    subscription = get_object_or_404(ReportSubscription, pk=subscription_id, user=request.user)
+    slug = subscription.report
+    subscription.delete()
+    messages.success(request, "Subscription removed.")
+    target = request.POST.get("next", "")
+    if target == "home":
+        return redirect("reports:home")
+    return redirect("reports:report", slug=slug)

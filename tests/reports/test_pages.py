@@ -1,0 +1,183 @@
+"""Report pages, CSV streaming, PDF export jobs, query counts and denials."""
+
+import csv
+import io
+
+import pytest
+from django.db import connection
+from django.http import StreamingHttpResponse
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from reports.models import ReportExport
+from reports.reports import REPORTS
+
+from .conftest import MARCH
+
+pytestmark = pytest.mark.django_db
+
+SLUGS = list(REPORTS)
+
+
+def test_home_lists_the_reports_of_the_role(client, world, admin_user, make_staff):
+    from accounts import roles
+
+    client.force_login(admin_user)
+    page = client.get(reverse("reports:home")).content.decode()
+    for report in REPORTS.values():
+        assert report.title.replace("&", "&amp;") in page
+    client.force_login(make_staff(roles.FINANCE))
+    page = client.get(reverse("reports:home")).content.decode()
+    assert "Top performing students" not in page
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_report_page_renders_for_admin_and_instructor(client, world, admin_user, slug):
+    for user in (admin_user, world.ivan):
+        client.force_login(user)
+        response = client.get(reverse("reports:report", args=[slug]), MARCH)
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert 'id="report-charts"' in html and "chart.umd.min.js" in html and "reports/charts.js" in html
+
+
+def test_instructor_page_hides_other_instructors_figures(client, world):
+    client.force_login(world.ivan)
+    html = client.get(reverse("reports:report", args=["completion"]), MARCH).content.decode()
+    assert "Alpha" in html and "Beta" in html and "Gamma" not in html
+    # Asking for Irene's course by id changes nothing.
+    html = client.get(reverse("reports:report", args=["completion"]), {**MARCH, "course": world.gamma.pk}).content
+    assert b"Gamma" not in html and b"Some filters were ignored" in html
+
+
+@pytest.mark.parametrize("url_name", ["reports:home", "reports:report"])
+def test_students_are_refused(client, student, url_name):
+    client.force_login(student)
+    args = ["completion"] if url_name == "reports:report" else []
+    assert client.get(reverse(url_name, args=args)).status_code == 403
+
+
+def test_anonymous_is_sent_to_login(client):
+    response = client.get(reverse("reports:report", args=["completion"]))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_duty_is_enforced(client, world, make_staff):
+    from accounts import roles
+
+    client.force_login(make_staff(roles.FINANCE))
+    assert client.get(reverse("reports:report", args=["completion"])).status_code == 403
+    client.force_login(world.ivan)
+    assert client.get(reverse("reports:report", args=["support"])).status_code in (403, 404)
+
+
+def test_sorting_and_pagination(client, world, admin_user, settings):
+    settings.REPORTS_PAGE_SIZE = 2
+    client.force_login(admin_user)
+    url = reverse("reports:report", args=["completion"])
+    response = client.get(url, {**MARCH, "sort": "title"})
+    titles = [row["title"] for row, _ in response.context["rp"].rows]
+    assert titles == ["Alpha", "Beta"]
+    response = client.get(url, {**MARCH, "sort": "title", "page": 2})
+    assert [row["title"] for row, _ in response.context["rp"].rows] == ["Gamma"]
+    response = client.get(url, {**MARCH, "sort": "-completion_rate"})
+    assert [row["title"] for row, _ in response.context["rp"].rows] == ["Gamma", "Beta"]
+    # An unknown sort key falls back to the default.
+    response = client.get(url, {**MARCH, "sort": "password"})
+    assert response.status_code == 200
+
+
+def test_csv_streams_and_matches_the_table(client, world, admin_user):
+    client.force_login(admin_user)
+    for slug in SLUGS:
+        page = client.get(reverse("reports:report", args=[slug]), {**MARCH, "sort": "-" + REPORTS[slug].columns[1].key})
+        table = [cells for _, cells in page.context["rp"].rows]
+        response = client.get(
+            reverse("reports:report_csv", args=[slug]), {**MARCH, "sort": "-" + REPORTS[slug].columns[1].key}
+        )
+        assert isinstance(response, StreamingHttpResponse)
+        assert response["Content-Type"].startswith("text/csv")
+        body = b"".join(response.streaming_content).decode("utf-8").lstrip("\ufeff")
+        lines = list(csv.reader(io.StringIO(body)))
+        assert lines[0] == REPORTS[slug].header()
+        assert lines[1:] == table, slug
+
+
+def test_instructor_csv_is_scoped(client, world):
+    client.force_login(world.ivan)
+    response = client.get(reverse("reports:report_csv", args=["completion"]), MARCH)
+    body = b"".join(response.streaming_content).decode()
+    assert "Alpha" in body and "Gamma" not in body
+
+
+def test_large_csv_becomes_a_background_job(client, world, admin_user, settings, django_capture_on_commit_callbacks):
+    settings.REPORTS_SYNC_EXPORT_MAX_ROWS = 1
+    client.force_login(admin_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(reverse("reports:report_csv", args=["completion"]), MARCH)
+    export = ReportExport.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("reports:export_detail", args=[export.pk])
+    assert export.status == "done" and export.progress == 100 and export.row_count == 3
+    download = client.get(reverse("reports:export_download", args=[export.pk]))
+    body = b"".join(download.streaming_content).decode("utf-8-sig")
+    assert body.splitlines()[0].startswith("Course,Instructor,Enrolments")
+
+
+def test_pdf_export_job_contains_title_and_chart(client, world, admin_user, django_capture_on_commit_callbacks):
+    from pypdf import PdfReader
+
+    client.force_login(admin_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("reports:report_export", args=["completion"]), {**MARCH, "format": "pdf"})
+    export = ReportExport.objects.get()
+    assert response["Location"] == reverse("reports:export_detail", args=[export.pk])
+    page = client.get(response["Location"]).content.decode()
+    assert "Your file is ready" in page and "every 2s" not in page
+    download = client.get(reverse("reports:export_download", args=[export.pk]))
+    pdf = b"".join(download.streaming_content)
+    assert pdf.startswith(b"%PDF")
+    reader = PdfReader(io.BytesIO(pdf))
+    text = "\n".join(p.extract_text() for p in reader.pages)
+    assert "Course completion & certification" in text
+    # The charts are drawn as SVG (vector paths) with their titles as text.
+    assert "Enrolments and completions (top 10 courses)" in text
+    assert "Alpha" in text and "Gamma" in text
+
+
+def test_export_progress_page_polls_while_running(client, world, admin_user):
+    export = ReportExport.objects.create(
+        user=admin_user, report="completion", format="pdf", status="running", progress=40
+    )
+    client.force_login(admin_user)
+    page = client.get(reverse("reports:export_detail", args=[export.pk])).content.decode()
+    assert 'hx-trigger="every 2s"' in page and "40%" in page
+    partial = client.get(reverse("reports:export_detail", args=[export.pk]), HTTP_HX_REQUEST="true").content.decode()
+    assert partial.lstrip().startswith('<div id="export-status"')
+
+
+def test_exports_belong_to_their_owner(client, world, admin_user):
+    export = ReportExport.objects.create(user=admin_user, report="completion", format="csv", status="done")
+    client.force_login(world.ivan)
+    assert client.get(reverse("reports:export_detail", args=[export.pk])).status_code == 404
+    assert client.get(reverse("reports:export_download", args=[export.pk])).status_code == 404
+
+
+def _count_queries(client, url, params):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url, params).status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_query_count_does_not_grow_with_rows(client, world, admin_user, slug):
+    from tests.learning.factories import EnrollmentFactory
+
+    from .conftest import at
+
+    client.force_login(admin_user)
+    url = reverse("reports:report", args=[slug])
+    before = _count_queries(client, url, MARCH)
+    for course in (world.alpha, world.beta, world.gamma):
+        for _ in range(4):
+            EnrollmentFactory(course=course, enrolled_at=at(3, 15))
+    assert _count_queries(client, url, MARCH) == before
