@@ -1,0 +1,306 @@
+"""Input and output serializers, one pair per endpoint.  Money is serialised as strings (DRF's
+DecimalField), never floats."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from rest_framework import serializers
+
+from billing.models import (
+    ContentLicensing,
+    CourseBundle,
+    EmployerRequest,
+    Payment,
+    Payout,
+    Plan,
+    RefundRequest,
+    SeatAssignment,
+    Subscription,
+)
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class _CourseRefOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    slug = serializers.SlugField()
+    title = serializers.CharField()
+
+
+class PlanOutputSerializer(serializers.ModelSerializer):
+    courses = _CourseRefOutputSerializer(many=True)
+
+    class Meta:
+        model = Plan
+        fields = (
+            "id",
+            "slug",
+            "name",
+            "description",
+            "interval",
+            "price",
+            "currency",
+            "trial_days",
+            "scope",
+            "courses",
+        )
+        read_only_fields = fields
+
+
+class BundleOutputSerializer(serializers.ModelSerializer):
+    courses = _CourseRefOutputSerializer(many=True)
+    list_total = serializers.DecimalField(**MONEY)
+
+    class Meta:
+        model = CourseBundle
+        fields = ("id", "slug", "name", "description", "price", "currency", "list_total", "courses")
+        read_only_fields = fields
+
+
+class CheckoutQuoteInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["course", "bundle", "plan"])
+    product = serializers.SlugField(help_text="The course, bundle or plan slug.")
+    coupon_code = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    use_credit = serializers.BooleanField(required=False, default=False)
+
+
+class CheckoutQuoteOutputSerializer(serializers.Serializer):
+    description = serializers.CharField()
+    currency = serializers.CharField()
+    subtotal = serializers.DecimalField(**MONEY)
+    discount = serializers.DecimalField(**MONEY)
+    taxable = serializers.DecimalField(**MONEY)
+    tax_rate = serializers.DecimalField(max_digits=5, decimal_places=2)
+    tax = serializers.DecimalField(**MONEY)
+    credit = serializers.DecimalField(**MONEY)
+    total = serializers.DecimalField(**MONEY)
+    coupon = serializers.CharField(source="coupon.code", allow_null=True, default=None)
+    coupon_error = serializers.CharField(allow_blank=True)
+    credit_available = serializers.DecimalField(**MONEY)
+
+
+class CheckoutInputSerializer(CheckoutQuoteInputSerializer):
+    idempotency_key = serializers.CharField(max_length=64, help_text="One per checkout attempt (e.g. a UUID).")
+    subscription = serializers.UUIDField(
+        required=False, allow_null=True, default=None, help_text="Restart this ended subscription (plans only)."
+    )
+
+
+class PaymentOutputSerializer(serializers.ModelSerializer):
+    course = _CourseRefOutputSerializer(allow_null=True)
+    coupon = serializers.CharField(source="coupon.code", allow_null=True, default=None)
+    receipt_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Payment
+        fields = (
+            "id",
+            "kind",
+            "description",
+            "status",
+            "currency",
+            "subtotal",
+            "discount",
+            "credit_applied",
+            "tax_rate",
+            "tax",
+            "amount",
+            "amount_refunded",
+            "coupon",
+            "course",
+            "bundle",
+            "plan",
+            "subscription",
+            "provider",
+            "provider_reference",
+            "receipt_number",
+            "receipt_url",
+            "created_at",
+            "succeeded_at",
+            "failed_at",
+            "failure_reason",
+            "refunded_at",
+        )
+        read_only_fields = fields
+
+    def get_receipt_url(self, obj) -> str | None:
+        from django.urls import reverse
+
+        return reverse("billing:receipt", args=[obj.pk]) if obj.receipt_pdf else None
+
+
+class FinancePaymentOutputSerializer(PaymentOutputSerializer):
+    user = serializers.EmailField(source="user.email")
+
+    class Meta(PaymentOutputSerializer.Meta):
+        fields = ("user", *PaymentOutputSerializer.Meta.fields, "idempotency_key")
+        read_only_fields = fields
+
+
+class CheckoutOutputSerializer(serializers.Serializer):
+    payment = PaymentOutputSerializer()
+    redirect_url = serializers.CharField()
+
+
+class RefundRequestInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+    amount = serializers.DecimalField(
+        max_digits=10, decimal_places=2, required=False, allow_null=True, min_value=Decimal("0.01")
+    )
+
+
+class RefundEligibilityOutputSerializer(serializers.Serializer):
+    allowed = serializers.BooleanField()
+    reasons = serializers.ListField(child=serializers.CharField())
+    max_amount = serializers.DecimalField(**MONEY)
+
+
+class RefundRequestOutputSerializer(serializers.ModelSerializer):
+    payment = serializers.UUIDField(source="payment_id")
+
+    class Meta:
+        model = RefundRequest
+        fields = (
+            "id",
+            "payment",
+            "reason",
+            "amount_requested",
+            "status",
+            "amount_refunded",
+            "decided_at",
+            "decision_note",
+            "created_at",
+        )
+        read_only_fields = fields
+
+
+class FinanceRefundRequestOutputSerializer(RefundRequestOutputSerializer):
+    user = serializers.EmailField(source="user.email")
+    payment_amount = serializers.DecimalField(source="payment.amount", **MONEY)
+    provider_reference = serializers.CharField()
+
+    class Meta(RefundRequestOutputSerializer.Meta):
+        fields = ("user", "payment_amount", "provider_reference", *RefundRequestOutputSerializer.Meta.fields)
+        read_only_fields = fields
+
+
+class RefundDecisionInputSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=2000)
+    amount = serializers.DecimalField(
+        max_digits=10, decimal_places=2, required=False, allow_null=True, min_value=Decimal("0.00")
+    )
+    drop_enrolment = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+
+class SubscriptionOutputSerializer(serializers.ModelSerializer):
+    plan = serializers.SlugField(source="plan.slug")
+    plan_name = serializers.CharField(source="plan.name")
+
+    class Meta:
+        model = Subscription
+        fields = (
+            "id",
+            "plan",
+            "plan_name",
+            "status",
+            "current_period_start",
+            "current_period_end",
+            "cancel_at_period_end",
+            "canceled_at",
+            "grace_until",
+            "ended_at",
+        )
+        read_only_fields = fields
+
+
+class CreditOutputSerializer(serializers.Serializer):
+    balance = serializers.DecimalField(**MONEY)
+    currency = serializers.CharField()
+    referral_code = serializers.CharField()
+
+
+class EarningsSummaryOutputSerializer(serializers.Serializer):
+    sales = serializers.DecimalField(**MONEY)
+    refunds = serializers.DecimalField(**MONEY)
+    gross = serializers.DecimalField(**MONEY)
+    earned = serializers.DecimalField(**MONEY)
+    paid_out = serializers.DecimalField(**MONEY)
+    balance = serializers.DecimalField(**MONEY)
+
+
+class EarningsCourseOutputSerializer(serializers.Serializer):
+    course_id = serializers.UUIDField()
+    course__title = serializers.CharField()
+    sales_count = serializers.IntegerField()
+    gross = serializers.DecimalField(**MONEY)
+    refunds = serializers.DecimalField(**MONEY)
+    earned = serializers.DecimalField(**MONEY)
+
+
+class EarningsOutputSerializer(serializers.Serializer):
+    summary = EarningsSummaryOutputSerializer()
+    by_course = EarningsCourseOutputSerializer(many=True)
+
+
+class PayoutBalanceOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    email = serializers.EmailField()
+    name = serializers.CharField(source="get_full_name")
+    sales = serializers.DecimalField(**MONEY)
+    earned = serializers.DecimalField(**MONEY)
+    paid_out = serializers.DecimalField(**MONEY)
+    balance = serializers.DecimalField(**MONEY)
+
+
+class PayoutInputSerializer(serializers.Serializer):
+    instructor = serializers.UUIDField()
+    amount = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal("0.01"))
+    reference = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class PayoutOutputSerializer(serializers.ModelSerializer):
+    instructor = serializers.UUIDField(source="instructor_id")
+
+    class Meta:
+        model = Payout
+        fields = ("id", "instructor", "amount", "currency", "status", "reference", "note", "paid_at")
+        read_only_fields = fields
+
+
+class LicenceOutputSerializer(serializers.ModelSerializer):
+    course = _CourseRefOutputSerializer()
+    partner = serializers.CharField(source="partner.name")
+    seats_used = serializers.IntegerField()
+
+    class Meta:
+        model = ContentLicensing
+        fields = ("id", "course", "partner", "seats", "seats_used", "starts_on", "ends_on")
+        read_only_fields = fields
+
+
+class SeatAssignInputSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+
+
+class SeatOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SeatAssignment
+        fields = ("id", "email", "status", "enrolled_at", "created_at")
+        read_only_fields = fields
+
+
+class EmployerRequestInputSerializer(serializers.Serializer):
+    partner = serializers.UUIDField()
+    kind = serializers.ChoiceField(choices=EmployerRequest.Kind.choices)
+    course = serializers.UUIDField(required=False, allow_null=True, default=None)
+    seats = serializers.IntegerField(required=False, allow_null=True, min_value=1, default=None)
+    message = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+
+
+class EmployerRequestOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EmployerRequest
+        fields = ("id", "partner", "kind", "course", "seats", "message", "status", "staff_note", "created_at")
+        read_only_fields = fields

@@ -1,0 +1,94 @@
+"""Billing's bridge to learning's enrolment services (the only place billing changes enrolments).
+
+learning exposes `enrollment_create` (grant), `enrollment_drop` (the student leaves) and
+`enrollment_set_status` (staff suspend/reinstate, which requires an actor allowed to manage
+enrolments).  Subscription expiry and renewal are done by the system, not by a person, so until
+learning offers system-initiated `enrollment_suspend`/`enrollment_restore` services, billing calls
+`enrollment_set_status` with `BILLING_SYSTEM` as the actor (audited with no person and the reason).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+
+from learning import services as learning_services
+from learning.models import Enrollment
+
+logger = logging.getLogger(__name__)
+
+
+class _BillingSystemActor:
+    """Stands for "the billing system" where learning's services expect a staff actor."""
+
+    pk = None
+    id = None
+    is_authenticated = True
+    is_active = True
+    is_superuser = True
+    is_staff = True
+
+    def has_perm(self, perm: str, obj=None) -> bool:
+        return perm == "learning.manage_enrollment"
+
+    def __str__(self) -> str:
+        return "billing (system)"
+
+
+BILLING_SYSTEM = _BillingSystemActor()
+
+
+def enrol(*, user, course, source: str, payment=None) -> Enrollment:
+    """Grant access through learning; a subscription-suspended enrolment is restored first."""
+    existing = Enrollment.objects.filter(user=user, course=course).first()
+    if existing is not None and existing.status == Enrollment.Status.SUSPENDED and existing.source == "subscription":
+        learning_services.enrollment_set_status(
+            enrollment=existing, actor=BILLING_SYSTEM, status=Enrollment.Status.ENROLLED, reason="Paid access restored"
+        )
+    return learning_services.enrollment_create(user=user, course=course, source=source, payment=payment)
+
+
+def suspend_subscription_enrolments(*, user, keep_course_ids, reason: str) -> int:
+    """Suspend the user's ongoing enrolments that came from a subscription, except in `keep_course_ids`
+    (courses still paid for another way).  Completed courses stay completed."""
+    qs = Enrollment.objects.filter(user=user, source="subscription", status=Enrollment.Status.ENROLLED).exclude(
+        course_id__in=keep_course_ids
+    )
+    count = 0
+    for enrollment in qs:
+        learning_services.enrollment_set_status(
+            enrollment=enrollment, actor=BILLING_SYSTEM, status=Enrollment.Status.SUSPENDED, reason=reason
+        )
+        count += 1
+    return count
+
+
+def restore_subscription_enrolments(*, user, course_filter: Q, reason: str) -> int:
+    """Reinstate the user's subscription enrolments (suspended by expiry) for courses matching the filter."""
+    qs = Enrollment.objects.filter(user=user, source="subscription", status=Enrollment.Status.SUSPENDED).filter(
+        course_filter
+    )
+    count = 0
+    for enrollment in qs:
+        learning_services.enrollment_set_status(
+            enrollment=enrollment, actor=BILLING_SYSTEM, status=Enrollment.Status.ENROLLED, reason=reason
+        )
+        count += 1
+    return count
+
+
+def drop_for_refund(*, user, course_ids, payment_id) -> list[str]:
+    """Drop the enrolments a refunded payment paid for (only those it paid for).  Returns what happened."""
+    done: list[str] = []
+    for enrollment in Enrollment.objects.filter(user=user, course_id__in=course_ids).select_related("course"):
+        if enrollment.payment_reference and enrollment.payment_reference != str(payment_id):
+            done.append(f"kept {enrollment.course.title} (paid by another purchase)")
+            continue
+        try:
+            learning_services.enrollment_drop(enrollment=enrollment, user=enrollment.user)
+            done.append(f"dropped {enrollment.course.title}")
+        except ValidationError as exc:
+            done.append(f"left {enrollment.course.title} as is ({exc.messages[0]})")
+    return done

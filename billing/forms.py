@@ -1,0 +1,69 @@
+"""Forms of the billing pages and admin."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from django import forms
+
+from .models import EmployerRequest
+
+
+class CheckoutForm(forms.Form):
+    coupon_code = forms.CharField(
+        label="Coupon code",
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "placeholder": "e.g. WELCOME10", "class": "text-uppercase"}
+        ),
+    )
+    use_credit = forms.BooleanField(label="Use my credit", required=False)
+    idempotency_key = forms.CharField(max_length=64, widget=forms.HiddenInput, initial=lambda: uuid.uuid4().hex)
+
+
+class RefundRequestForm(forms.Form):
+    reason = forms.CharField(
+        label="Why do you want a refund?", max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    amount = forms.DecimalField(
+        label="Amount (leave empty for a full refund)",
+        required=False,
+        max_digits=10,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+    )
+
+
+class RefundDecisionForm(forms.Form):
+    DECISIONS = (("approve", "Approve and refund"), ("reject", "Reject"))
+    decision = forms.ChoiceField(choices=DECISIONS, widget=forms.RadioSelect)
+    amount = forms.DecimalField(
+        required=False,
+        max_digits=10,
+        decimal_places=2,
+        min_value=Decimal("0.00"),
+        help_text="Approvals only. Empty: the amount asked for (or everything left).",
+    )
+    drop_enrolment = forms.BooleanField(
+        required=False, initial=True, help_text="Approvals only: remove the access the payment bought."
+    )
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), help_text="Required; the buyer sees it.")
+
+
+class PayoutForm(forms.Form):
+    instructor = forms.UUIDField(widget=forms.HiddenInput)
+    amount = forms.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal("0.01"))
+    reference = forms.CharField(max_length=100, required=False, label="Transfer reference")
+    note = forms.CharField(max_length=200, required=False)
+
+
+class EmployerRequestForm(forms.ModelForm):
+    class Meta:
+        model = EmployerRequest
+        fields = ["kind", "course", "seats", "message"]
+
+
+class SeatAssignForm(forms.Form):
+    email = forms.EmailField(label="Employee e-mail")

@@ -1,0 +1,196 @@
+"""Billing read paths used by pages, API and admin (joins and aggregates in one place)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, TruncMonth
+from django.shortcuts import get_object_or_404
+
+from courses.models import Course
+
+from . import permissions
+from .models import (
+    ContentLicensing,
+    CourseBundle,
+    CreditEntry,
+    EarningEntry,
+    Payment,
+    Payout,
+    Plan,
+    RefundRequest,
+    SeatAssignment,
+    Subscription,
+)
+
+MONEY_OUTPUT = DecimalField(max_digits=12, decimal_places=2)
+ZERO = Value(Decimal("0.00"), output_field=MONEY_OUTPUT)
+
+
+def plan_list_active() -> QuerySet[Plan]:
+    return Plan.objects.filter(is_active=True).annotate(course_count=Count("courses")).order_by("order", "price")
+
+
+def bundle_list_active() -> QuerySet[CourseBundle]:
+    return (
+        CourseBundle.objects.filter(is_active=True)
+        .annotate(list_total=Coalesce(Sum("courses__price"), ZERO), course_count=Count("courses"))
+        .annotate(savings=F("list_total") - F("price"))
+        .prefetch_related(Prefetch("courses", queryset=Course.objects.only("pk", "title", "slug", "price", "currency")))
+    )
+
+
+def payment_list(*, user) -> QuerySet[Payment]:
+    """The user's own payments (the "My purchases" list and the API), newest first."""
+    pending_refund = RefundRequest.objects.filter(payment=OuterRef("pk"), status=RefundRequest.Status.PENDING)
+    return (
+        Payment.objects.filter(user=user)
+        .select_related("course", "bundle", "plan", "coupon")
+        .annotate(has_pending_refund=Exists(pending_refund))
+        .order_by("-created_at")
+    )
+
+
+def payment_list_all() -> QuerySet[Payment]:
+    """Every payment (Finance)."""
+    return Payment.objects.select_related("user", "course", "bundle", "plan", "coupon").order_by("-created_at")
+
+
+def payment_get(*, user, payment_id) -> Payment:
+    """A payment the user may see; anything else is a 404 (its existence is not revealed)."""
+    payment = get_object_or_404(
+        Payment.objects.select_related("user", "course", "bundle", "plan", "coupon", "subscription"), pk=payment_id
+    )
+    if not permissions.can_view_payment(user, payment):
+        from django.http import Http404
+
+        raise Http404("No such payment.")
+    return payment
+
+
+def subscription_list(*, user) -> QuerySet[Subscription]:
+    return Subscription.objects.filter(user=user).select_related("plan").order_by("-created_at")
+
+
+def refund_request_list(*, user) -> QuerySet[RefundRequest]:
+    return RefundRequest.objects.filter(user=user).select_related("payment").order_by("-created_at")
+
+
+def refund_request_list_all() -> QuerySet[RefundRequest]:
+    return RefundRequest.objects.select_related("payment", "user", "decided_by").order_by("-created_at")
+
+
+def credit_entries(*, user) -> QuerySet[CreditEntry]:
+    return CreditEntry.objects.filter(account__user=user).order_by("-created_at")
+
+
+# --- Revenue (SQL aggregates; no Python loops over rows) -------------------------------------------
+
+
+def _sum(field: str, **filters) -> Coalesce:
+    return Coalesce(Sum(field, filter=Q(**filters) if filters else None), ZERO, output_field=MONEY_OUTPUT)
+
+
+def earnings_summary(*, instructor) -> dict:
+    entries = EarningEntry.objects.filter(instructor=instructor)
+    totals = entries.aggregate(
+        sales=_sum("amount", kind=EarningEntry.Kind.SALE),
+        refunds=_sum("amount", kind=EarningEntry.Kind.REFUND),
+        gross=_sum("gross"),
+        earned=_sum("amount"),
+    )
+    totals["paid_out"] = Payout.objects.filter(instructor=instructor).aggregate(t=_sum("amount"))["t"]
+    totals["balance"] = totals["earned"] - totals["paid_out"]
+    return totals
+
+
+def earnings_by_course(*, instructor) -> QuerySet:
+    return (
+        EarningEntry.objects.filter(instructor=instructor)
+        .values("course_id", "course__title", "course__slug", "currency")
+        .annotate(
+            sales_count=Count("pk", filter=Q(kind=EarningEntry.Kind.SALE)),
+            gross=_sum("gross"),
+            refunds=_sum("amount", kind=EarningEntry.Kind.REFUND),
+            earned=_sum("amount"),
+        )
+        .order_by("-earned", "course__title")
+    )
+
+
+def earnings_by_month(*, instructor) -> QuerySet:
+    return (
+        EarningEntry.objects.filter(instructor=instructor)
+        .annotate(month=TruncMonth("created_at"))
+        .values("month")
+        .annotate(
+            earned=_sum("amount"),
+            sales=_sum("amount", kind=EarningEntry.Kind.SALE),
+            refunds=_sum("amount", kind=EarningEntry.Kind.REFUND),
+        )
+        .order_by("-month")
+    )
+
+
+def earnings_recent(*, instructor, limit: int = 20) -> QuerySet[EarningEntry]:
+    return (
+        EarningEntry.objects.filter(instructor=instructor)
+        .select_related("course", "payment")
+        .order_by("-created_at")[:limit]
+    )
+
+
+def payout_balances() -> QuerySet:
+    """Every instructor with earnings: earned, paid out and balance (one query; each source is
+    aggregated separately in a subquery so the two one-to-many tables do not multiply)."""
+    earned = (
+        EarningEntry.objects.filter(instructor=OuterRef("pk"))
+        .values("instructor")
+        .annotate(t=Sum("amount"))
+        .values("t")
+    )
+    sales = (
+        EarningEntry.objects.filter(instructor=OuterRef("pk"), kind=EarningEntry.Kind.SALE)
+        .values("instructor")
+        .annotate(t=Sum("amount"))
+        .values("t")
+    )
+    paid = Payout.objects.filter(instructor=OuterRef("pk")).values("instructor").annotate(t=Sum("amount")).values("t")
+    return (
+        get_user_model()
+        .objects.filter(Exists(EarningEntry.objects.filter(instructor=OuterRef("pk"))))
+        .annotate(
+            earned=Coalesce(Subquery(earned, output_field=MONEY_OUTPUT), ZERO),
+            sales=Coalesce(Subquery(sales, output_field=MONEY_OUTPUT), ZERO),
+            paid_out=Coalesce(Subquery(paid, output_field=MONEY_OUTPUT), ZERO),
+        )
+        .annotate(balance=F("earned") - F("paid_out"))
+        .order_by("-balance", "last_name")
+    )
+
+
+def payout_list() -> QuerySet[Payout]:
+    return Payout.objects.select_related("instructor", "created_by").order_by("-created_at")
+
+
+def licence_list(*, partner=None) -> QuerySet[ContentLicensing]:
+    qs = ContentLicensing.objects.filter(kind=ContentLicensing.Kind.EMPLOYER).select_related("course", "partner")
+    if partner is not None:
+        qs = qs.filter(partner=partner)
+    return qs.annotate(
+        seats_used=Count("seat_assignments", filter=~Q(seat_assignments__status=SeatAssignment.Status.REVOKED))
+    )
