@@ -90,6 +90,9 @@ class ReportParams:
     period: str = "day"
     sort: str = ""
     filters: dict = field(default_factory=dict)
+    # Set when the viewer sees the report only for themselves (an instructor): money reports also
+    # keep to the viewer's own earnings on co-authored courses.
+    own_user_id: object = None
 
     @property
     def start(self) -> dt.datetime:
@@ -124,7 +127,9 @@ def report_params(*, user, report: str, data) -> tuple[ReportParams, ReportFilte
     courses = filterset.qs if valid else filterset.queryset
     if has_full_scope(user, report) and not narrowed:
         courses = None  # every course: no course condition at all (cheaper, and keeps course-less events)
+    full = has_full_scope(user, report)
     params = ReportParams(
+        own_user_id=None if full else getattr(user, "pk", None),
         report=report,
         date_from=date_from,
         date_to=date_to,

@@ -5,6 +5,8 @@ from .attendance import AttendanceReport
 from .base import Chart, Column, Kpi, Report, format_value
 from .completion import CompletionReport
 from .engagement import EngagementReport
+from .revenue import RevenueReport
+from .support import SupportReport
 from .top_students import TopStudentsReport
 
 REPORTS: dict[str, Report] = {
@@ -15,6 +17,8 @@ REPORTS: dict[str, Report] = {
         TopStudentsReport(),
         ActivityReport(),
         AttendanceReport(),
+        SupportReport(),
+        RevenueReport(),
     )
 }
 

@@ -98,8 +98,9 @@ def format_value(value, kind: str, empty: str = "") -> str:
         if isinstance(value, dt.timedelta):
             value = value.total_seconds() / 86400
         return str(_round(value))
-    if kind == "hours":
-        return str(_round(Decimal(str(value)) / 3600))
+    if kind == "hours":  # seconds, or a duration
+        seconds = value.total_seconds() if isinstance(value, dt.timedelta) else value
+        return str(_round(Decimal(str(seconds)) / 3600))
     if kind == "money":
         return str(_round(value, "0.01"))
     if kind in ("percent", "decimal"):

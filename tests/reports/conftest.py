@@ -151,3 +151,94 @@ def world(db):
         ivan=ivan, irene=irene, alpha=alpha, beta=beta, gamma=gamma, s1=s1, s2=s2, s3=s3, s4=s4, a1=a1, b1=b1,
         quiz=quiz,
     )  # fmt: skip
+
+
+def _ticket(n, requester, category, status, created, first=None, resolved=None, satisfaction=None, course=None):
+    from community.models import SupportTicket
+
+    ticket = SupportTicket.objects.create(
+        number=9000 + n,
+        requester=requester,
+        subject=f"Ticket {n}",
+        category=category,
+        status=status,
+        course=course,
+        first_response_at=first,
+        resolved_at=resolved,
+        closed_at=resolved if status == "closed" else None,
+        last_activity_at=created,
+        satisfaction=satisfaction,
+    )
+    SupportTicket.objects.filter(pk=ticket.pk).update(created_at=created)
+    return ticket
+
+
+def _payment(n, user, course, amount, currency="USD", status="succeeded"):
+    from billing.models import Payment
+
+    return Payment.objects.create(
+        user=user,
+        kind="course",
+        course=course,
+        description=f"Payment {n}",
+        status=status,
+        currency=currency,
+        subtotal=Decimal(amount),
+        amount=Decimal(amount),
+        idempotency_key=f"reports-test-{n}",
+    )
+
+
+def _earning(payment, course, kind, gross, share, when, refund=None):
+    from billing.models import EarningEntry
+
+    entry = EarningEntry.objects.create(
+        instructor=course.instructor,
+        course=course,
+        payment=payment,
+        refund_request=refund,
+        kind=kind,
+        gross=Decimal(gross),
+        share_percent=Decimal(share),
+        amount=Decimal(gross) * Decimal(share) / 100,
+        currency=payment.currency,
+    )
+    EarningEntry.objects.filter(pk=entry.pk).update(created_at=when)
+    return entry
+
+
+@pytest.fixture
+def money_world(world):
+    """Support tickets and billing rows on top of `world` (see test_money_reports.py for the sums)."""
+    from billing.models import ContentLicensing, EmployerPartner, RefundRequest
+
+    w = world
+    _ticket(1, w.s1, "technical", "resolved", at(3, 2, 10), at(3, 2, 12), at(3, 3, 10), 5, course=w.alpha)
+    _ticket(2, w.s2, "technical", "open", at(3, 5, 10), at(3, 5, 14))
+    _ticket(3, w.s3, "billing", "closed", at(3, 10, 8), at(3, 10, 9), at(3, 11, 8), 3)
+    _ticket(4, w.s4, "billing", "pending", at(2, 25, 8))
+
+    p0 = _payment(0, w.s4, w.alpha, "80.00")
+    p1 = _payment(1, w.s1, w.alpha, "100.00", status="refunded")
+    p2 = _payment(2, w.s1, w.beta, "50.00")
+    p3 = _payment(3, w.s3, w.gamma, "200.00")
+    p4 = _payment(4, w.s2, w.gamma, "90.00", currency="EUR")
+    _earning(p0, w.alpha, "sale", "80.00", 70, at(2, 20))
+    _earning(p1, w.alpha, "sale", "100.00", 70, at(3, 3))
+    _earning(p2, w.beta, "sale", "50.00", 70, at(3, 4))
+    refund = RefundRequest.objects.create(
+        payment=p1, user=w.s1, reason="Not for me", status="refunded", amount_refunded=Decimal("100.00")
+    )
+    _earning(p1, w.alpha, "refund", "-100.00", 70, at(3, 10), refund=refund)
+    _earning(p3, w.gamma, "sale", "200.00", 70, at(3, 15))
+    _earning(p4, w.gamma, "sale", "90.00", 70, at(3, 16))
+    partner = EmployerPartner.objects.create(name="Acme")
+    ContentLicensing.objects.create(
+        course=w.alpha, kind="employer", partner=partner, seats=10, starts_on=dt.date(2026, 3, 1),
+        ends_on=dt.date(2026, 6, 30), fee=Decimal("1000.00"),
+    )  # fmt: skip
+    ContentLicensing.objects.create(
+        course=w.gamma, kind="employer", partner=partner, seats=5, starts_on=dt.date(2025, 1, 1),
+        ends_on=dt.date(2025, 12, 31), fee=Decimal("500.00"),
+    )  # fmt: skip
+    return w

@@ -33,9 +33,14 @@ def test_home_lists_the_reports_of_the_role(client, world, admin_user, make_staf
 
 @pytest.mark.parametrize("slug", SLUGS)
 def test_report_page_renders_for_admin_and_instructor(client, world, admin_user, slug):
+    from reports.permissions import can_view_report
+
     for user in (admin_user, world.ivan):
         client.force_login(user)
         response = client.get(reverse("reports:report", args=[slug]), MARCH)
+        if not can_view_report(user, slug):
+            assert response.status_code == 403
+            continue
         assert response.status_code == 200
         html = response.content.decode()
         assert 'id="report-charts"' in html and "chart.umd.min.js" in html and "reports/charts.js" in html

@@ -1,0 +1,156 @@
+"""Course licensing & revenue, per instructor (and currency).
+
+From billing's instructor earnings ledger (billing.EarningEntry: one row per sold course of a payment,
+a negative row per refund), booked in the period (created_at), for the courses in scope:
+- sales: sale rows; gross sales: their part of the payments' net revenue (before tax and credit);
+- refunds: refund rows; refunded: the net revenue given back;
+- net revenue = gross sales - refunded;
+- instructor share: the instructor's part (their revenue-share percentage; refunds subtract);
+- platform share = net revenue - instructor share;
+- licences: employer licences of the instructor's courses whose term overlaps the period, and their fees
+  (billing.ContentLicensing, a separate source: a correlated Subquery, so no row is multiplied).
+Amounts in different currencies are never added: one row per instructor and currency.
+An instructor sees only their own earnings (not a co-authored course's owner's).
+"""
+
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, F, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, TruncWeek
+
+from billing.models import ContentLicensing, EarningEntry
+
+from .base import Chart, Column, Kpi, Report, full_name
+
+MONEY = DecimalField(max_digits=14, decimal_places=2)
+ZERO = Decimal("0.00")
+SALE, REFUND = EarningEntry.Kind.SALE, EarningEntry.Kind.REFUND
+
+
+def _money(expr):
+    return Coalesce(expr, ZERO, output_field=MONEY)
+
+
+class RevenueReport(Report):
+    slug = "revenue"
+    title = "Course licensing & revenue"
+    description = "Per instructor: sales, refunds, employer licences, revenue share and net revenue in the period."
+    icon = "cash-coin"
+    row_label = "instructors"
+    link_column = "instructor_name"
+    default_sort = "-net_revenue"
+    tiebreak = "instructor_id"
+    columns = [
+        Column("instructor_name", "Instructor", "text"),
+        Column("currency", "Currency", "text"),
+        Column("sales", "Sales"),
+        Column("gross_sales", "Gross sales", "money"),
+        Column("refunds", "Refunds"),
+        Column("refunded", "Refunded", "money"),
+        Column("net_revenue", "Net revenue", "money", help="gross sales − refunded"),
+        Column("instructor_share", "Instructor share", "money"),
+        Column("platform_share", "Platform share", "money", help="net revenue − instructor share"),
+        Column("licences", "Employer licences"),
+        Column("licence_fees", "Licence fees", "money"),
+    ]
+
+    def entries(self, p):
+        qs = EarningEntry.objects.filter(created_at__gte=p.start, created_at__lt=p.end)
+        if p.courses is not None:
+            qs = qs.filter(course__in=p.course_ids())
+        if p.own_user_id is not None:
+            qs = qs.filter(instructor_id=p.own_user_id)
+        return qs
+
+    def licences(self, p):
+        qs = ContentLicensing.objects.filter(
+            kind=ContentLicensing.Kind.EMPLOYER, starts_on__lte=p.date_to, ends_on__gte=p.date_from
+        )
+        if p.courses is not None:
+            qs = qs.filter(course__in=p.course_ids())
+        return qs
+
+    def base_rows(self, p):
+        licences = self.licences(p).filter(course__instructor=OuterRef("instructor_id"), currency=OuterRef("currency"))
+        count = licences.values("currency").annotate(n=Count("id")).values("n")
+        fees = licences.values("currency").annotate(s=Sum("fee")).values("s")
+        return (
+            self.entries(p)
+            .values("instructor_id", "currency")
+            .annotate(
+                instructor_name=full_name("instructor__"),
+                sales=Count("id", filter=Q(kind=SALE)),
+                gross_sales=_money(Sum("gross", filter=Q(kind=SALE))),
+                refunds=Count("id", filter=Q(kind=REFUND)),
+                refunded=_money(-Sum("gross", filter=Q(kind=REFUND))),
+                net_revenue=_money(Sum("gross")),
+                instructor_share=_money(Sum("amount")),
+            )
+            .annotate(
+                platform_share=F("net_revenue") - F("instructor_share"),
+                licences=Coalesce(Subquery(count, output_field=IntegerField()), 0),
+                licence_fees=_money(Subquery(fees, output_field=MONEY)),
+            )
+            .values("instructor_id", "instructor_name", "currency", "sales", "gross_sales", "refunds", "refunded",
+                    "net_revenue", "instructor_share", "platform_share", "licences", "licence_fees")
+        )  # fmt: skip
+
+    def summary(self, p):
+        # Totals per currency; the KPI cards show the main currency (the one with most revenue).
+        per_currency = list(
+            self.entries(p)
+            .values("currency")
+            .annotate(
+                sales=Count("id", filter=Q(kind=SALE)),
+                refunds=Count("id", filter=Q(kind=REFUND)),
+                net=_money(Sum("gross")),
+                share=_money(Sum("amount")),
+            )
+            .order_by("-net", "currency")
+        )
+        main = (
+            per_currency[0] if per_currency else {"currency": "", "sales": 0, "refunds": 0, "net": ZERO, "share": ZERO}
+        )
+        cur = main["currency"]
+        licences = self.licences(p).aggregate(n=Count("id"))["n"]
+        return [
+            Kpi("Sales", main["sales"], hint=cur),
+            Kpi("Refunds", main["refunds"], hint=cur),
+            Kpi(f"Net revenue {cur}".strip(), main["net"], "money"),
+            Kpi(f"Instructor share {cur}".strip(), main["share"], "money"),
+            Kpi("Employer licences", licences, hint="active in the period"),
+        ]
+
+    def charts(self, p):
+        rows = list(self.rows(p)[:10])
+        weekly = list(
+            self.entries(p)
+            .annotate(week=TruncWeek("created_at"))
+            .values("week")
+            .annotate(net=_money(Sum("gross")), refunded=_money(-Sum("gross", filter=Q(kind=REFUND))))
+            .order_by("week")
+        )
+        return [
+            Chart(
+                "revenue-instructors",
+                "Net revenue by instructor (top 10)",
+                "bar",
+                [f"{r['instructor_name']} ({r['currency']})" for r in rows],
+                [
+                    {"label": "Instructor share", "data": [r["instructor_share"] for r in rows]},
+                    {"label": "Platform share", "data": [r["platform_share"] for r in rows]},
+                ],
+                stacked=True,
+                horizontal=True,
+            ),
+            Chart(
+                "revenue-weekly",
+                "Net revenue and refunds per week (all currencies)",
+                "line",
+                [w["week"].date().isoformat() for w in weekly],
+                [
+                    {"label": "Net revenue", "data": [w["net"] for w in weekly]},
+                    {"label": "Refunded", "data": [w["refunded"] for w in weekly]},
+                ],
+            ),
+        ]
