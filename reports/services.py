@@ -165,3 +165,86 @@ def report_subscription_save(*, user, report: str, frequency: str, format: str, 
         defaults={"format": format, "filters": {k: v for k, v in filters.items() if v}, "is_active": True},
     )
     return subscription
+
+
+# -- personal data ----------------------------------------------------------------------------
+def data_request_create(*, user, kind: str):
+    """Ask for a copy of one's data or for the deletion of one's account (one of each kind at a time)."""
+    from .models import DataExportRequest
+    from .tasks import data_deletion_task, data_export_task
+
+    if kind not in DataExportRequest.Kind.values:
+        raise ValidationError({"kind": "Unknown request."})
+    try:
+        with transaction.atomic():
+            request = DataExportRequest.objects.create(user=user, kind=kind)
+    except IntegrityError as exc:
+        raise ValidationError("A request of this kind is already in progress.", code="in_progress") from exc
+    task = data_export_task if kind == DataExportRequest.Kind.EXPORT else data_deletion_task
+    _on_commit(task, str(request.pk))
+    return request
+
+
+def data_export_run(*, request_id) -> None:
+    from datetime import timedelta
+
+    from django.core.files.base import ContentFile
+
+    from . import conf
+    from .models import DataExportRequest
+    from .privacy import build_export_zip
+
+    request = DataExportRequest.objects.select_related("user").get(pk=request_id)
+    if request.status not in (DataExportRequest.Status.PENDING, DataExportRequest.Status.RUNNING):
+        return
+    DataExportRequest.objects.filter(pk=request.pk).update(status=DataExportRequest.Status.RUNNING)
+    data = build_export_zip(request.user)
+    request.file.save(f"courseworx-data-{request.pk.hex[:12]}.zip", ContentFile(data), save=False)
+    now = timezone.now()
+    DataExportRequest.objects.filter(pk=request.pk).update(
+        file=request.file.name,
+        status=DataExportRequest.Status.DONE,
+        finished_at=now,
+        expires_at=now + timedelta(hours=conf.data_export_link_hours()),
+        updated_at=now,
+    )
+
+
+def data_deletion_run(*, request_id) -> None:
+    from courseworx.core.services import audit_log_create
+
+    from .models import DataExportRequest
+    from .privacy import anonymise_user
+
+    request = DataExportRequest.objects.select_related("user").get(pk=request_id)
+    if request.status not in (DataExportRequest.Status.PENDING, DataExportRequest.Status.RUNNING):
+        return
+    with transaction.atomic():
+        anonymise_user(request.user)
+        DataExportRequest.objects.filter(pk=request.pk).update(
+            status=DataExportRequest.Status.DONE, finished_at=timezone.now(), updated_at=timezone.now()
+        )
+        audit_log_create(actor=None, action="accounts.user_anonymised", target=request.user, reason="Deletion request")
+
+
+def data_download_signature(request) -> str:
+    from django.core.signing import TimestampSigner
+
+    return TimestampSigner(salt="reports.data-export").sign(str(request.token)).split(":", 1)[1]
+
+
+def data_download_check(request, signature: str) -> bool:
+    """The link is valid for its owner until `expires_at` (and the signature's own age limit)."""
+    from django.core.signing import BadSignature, TimestampSigner
+
+    from . import conf
+
+    if request.expires_at is None or request.expires_at < timezone.now():
+        return False
+    try:
+        TimestampSigner(salt="reports.data-export").unsign(
+            f"{request.token}:{signature}", max_age=conf.data_export_link_hours() * 3600
+        )
+    except BadSignature:
+        return False
+    return True

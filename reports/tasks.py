@@ -6,16 +6,83 @@ Task names start with "reports." so settings.CELERY_TASK_ROUTES sends them to th
 import logging
 
 from celery import shared_task
+from celery.schedules import crontab
 
 from . import services
 
 logger = logging.getLogger(__name__)
 
 # Merge into settings.CELERY_BEAT_SCHEDULE (django-celery-beat stores it at start-up).
-BEAT_SCHEDULE = {}
+BEAT_SCHEDULE = {
+    "reports-content-analytics": {"task": "reports.content_analytics_refresh", "schedule": crontab(minute=15)},
+    "reports-accessibility-scan": {"task": "reports.accessibility_scan", "schedule": crontab(hour=3, minute=30)},
+    "reports-subscriptions": {"task": "reports.subscriptions_send", "schedule": crontab(hour=6, minute=0)},
+    "reports-cleanup": {"task": "reports.cleanup", "schedule": crontab(hour=4, minute=0)},
+}
 
 
 @shared_task(name="reports.report_export", acks_late=True, max_retries=0)
 def report_export_task(export_id: str) -> None:
     """Build a report export's CSV/PDF file, updating its progress (a failure is recorded on the row)."""
     services.report_export_run(export_id=export_id)
+
+
+@shared_task(
+    name="reports.content_analytics_refresh",
+    acks_late=True,
+    max_retries=2,
+    autoretry_for=(Exception,),
+    retry_backoff=True,
+)
+def content_analytics_refresh_task() -> int:
+    from .pipelines import content_analytics_refresh
+
+    return content_analytics_refresh().rows
+
+
+@shared_task(name="reports.cleanup", acks_late=True, max_retries=2, autoretry_for=(Exception,), retry_backoff=True)
+def cleanup_task() -> int:
+    from .pipelines import cleanup
+
+    return cleanup().rows
+
+
+@shared_task(name="reports.data_export", acks_late=True, max_retries=3, autoretry_for=(Exception,), retry_backoff=True)
+def data_export_task(request_id: str) -> None:
+    services.data_export_run(request_id=request_id)
+
+
+@shared_task(
+    name="reports.data_deletion", acks_late=True, max_retries=3, autoretry_for=(Exception,), retry_backoff=True
+)
+def data_deletion_task(request_id: str) -> None:
+    services.data_deletion_run(request_id=request_id)
+
+
+@shared_task(
+    name="reports.accessibility_scan", acks_late=True, max_retries=2, autoretry_for=(Exception,), retry_backoff=True
+)
+def accessibility_scan_task() -> int:
+    from .accessibility import accessibility_scan
+
+    return accessibility_scan().rows
+
+
+@shared_task(name="reports.subscriptions_send", acks_late=True, max_retries=0)
+def subscriptions_send_task() -> int:
+    """Periodic: queue one e-mail task per due subscription."""
+    from .subscriptions import due_subscriptions
+
+    ids = list(due_subscriptions().values_list("pk", flat=True))
+    for pk in ids:
+        subscription_send_task.delay(pk)
+    return len(ids)
+
+
+@shared_task(
+    name="reports.subscription_send", acks_late=True, max_retries=3, autoretry_for=(Exception,), retry_backoff=True
+)
+def subscription_send_task(subscription_id: int) -> bool:
+    from .subscriptions import subscription_send
+
+    return subscription_send(subscription_id=subscription_id)

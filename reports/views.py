@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from . import conf, selectors, services
 from .filters import report_params
 from .forms import SubscriptionForm
-from .models import ReportExport, ReportSubscription
+from .models import DataPipelineRun, ReportExport, ReportSubscription
 from .permissions import can_download_export, can_see_accessibility_overview, can_use_reports, can_view_report
 from .reports import REPORTS, Report
 
@@ -169,3 +169,107 @@ def unsubscribe(request, subscription_id: int):
     if target == "home":
         return redirect("reports:home")
     return redirect("reports:report", slug=slug)
+
+
+# -- personal data ------------------------------------------------------------------------------
+@login_required
+def my_data(request):
+    from django.contrib.auth import logout
+
+    from .models import DataExportRequest
+
+    if request.method == "POST":
+        kind = request.POST.get("kind")
+        confirmed = request.POST.get("confirm", "").strip().upper() == "DELETE" and request.user.check_password(
+            request.POST.get("password", "")
+        )
+        if kind == DataExportRequest.Kind.DELETION and not confirmed:
+            messages.error(request, "Type DELETE and your password to confirm the deletion of your account.")
+            return redirect("reports:my_data")
+        try:
+            services.data_request_create(user=request.user, kind=kind)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("reports:my_data")
+        if kind == DataExportRequest.Kind.DELETION:
+            logout(request)
+            messages.success(request, "Your account is being deleted. Your personal data will be removed.")
+            return redirect("home")
+        messages.success(request, "We are preparing your data. The download link appears here when it is ready.")
+        return redirect("reports:my_data")
+    requests_ = list(DataExportRequest.objects.filter(user=request.user)[:10])
+    links = {r.pk: services.data_download_signature(r) for r in requests_ if r.status == "done" and r.file}
+    return render(
+        request,
+        "reports/my_data.html",
+        {"data_requests": [(r, links.get(r.pk)) for r in requests_], "link_hours": conf.data_export_link_hours()},
+    )
+
+
+@login_required
+def my_data_download(request, request_id, signature: str):
+    from .models import DataExportRequest
+
+    data_request = get_object_or_404(DataExportRequest, pk=request_id, user=request.user, kind="export")
+    if not data_request.file or not services.data_download_check(data_request, signature):
+        raise Http404("This link has expired.")
+    return FileResponse(
+        data_request.file.open("rb"), as_attachment=True, filename="courseworx-data.zip", content_type="application/zip"
+    )
+
+
+# -- accessibility ----------------------------------------------------------------------------
+@login_required
+def accessibility(request):
+    from django.core.paginator import Paginator
+    from django.db.models import Count, Q
+
+    from .models import AccessibilityReport
+    from .permissions import report_courses
+
+    if not can_see_accessibility_overview(request.user):
+        raise PermissionDenied("Accessibility reports are for reviewers, support and instructors.")
+    courses = report_courses(request.user, "accessibility")
+    status = request.GET.get("status", "open")
+    if status not in AccessibilityReport.Status.values:
+        status = "open"
+    per_course = (
+        AccessibilityReport.objects.filter(course__in=courses.values("pk"), status="open")
+        .values("course_id", "course__title")
+        .annotate(open_issues=Count("id"), manual=Count("id", filter=Q(source="manual")))
+        .order_by("-open_issues", "course__title")[:50]
+    )
+    issues = (
+        AccessibilityReport.objects.filter(course__in=courses.values("pk"), status=status)
+        .select_related("content", "course", "reported_by")
+        .order_by("course__title", "content__title", "issue")
+    )
+    course_id = request.GET.get("course")
+    if course_id:
+        issues = issues.filter(course_id=course_id)
+    page = Paginator(issues, 25).get_page(request.GET.get("page"))
+    last_scan = DataPipelineRun.objects.filter(name="accessibility_scan").first()
+    return render(
+        request,
+        "reports/accessibility.html",
+        {"per_course": per_course, "page": page, "status": status, "last_scan": last_scan, "course_id": course_id},
+    )
+
+
+@login_required
+def accessibility_report(request, content_id):
+    from courses.models import CourseContent
+
+    from .accessibility import accessibility_report_create
+
+    content = get_object_or_404(CourseContent.objects.select_related("course"), pk=content_id, is_published=True)
+    error = ""
+    if request.method == "POST":
+        try:
+            accessibility_report_create(user=request.user, content=content, description=request.POST.get("description"))
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, "Thank you: the course team will look at it.")
+            return redirect(content.course.get_absolute_url())
+    return render(request, "reports/accessibility_report.html", {"content": content, "error": error})
