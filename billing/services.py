@@ -80,8 +80,8 @@ def _on_commit(task, *args) -> None:
     transaction.on_commit(send)
 
 
-def _notify(user, title: str, body: str = "", url: str = "") -> None:
-    notification_create(user=user, category="billing", title=title, body=body, url=url)
+def _notify(user, title: str, body: str = "", url: str = "", *, email: bool = True) -> None:
+    notification_create(user=user, category="billing", title=title, body=body, url=url, email=email)
 
 
 def add_interval(start: dt.datetime, interval: str) -> dt.datetime:
@@ -514,6 +514,7 @@ def _payment_succeed(payment: Payment, *, reference: str = "") -> bool:
         f"Payment received: {payment.description}",
         f"Thank you! Your receipt {payment.receipt_number} is in My purchases.",
         reverse("billing:purchases"),
+        email=False,  # the receipt e-mail (with the PDF) is the e-mail
     )
     from .tasks import receipt_issue_task
 

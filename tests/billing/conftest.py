@@ -1,5 +1,3 @@
-import json
-import time
 import uuid
 from decimal import Decimal
 
@@ -7,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from billing import services
-from billing.providers.sandbox import SIGNATURE_HEADER, build_event, sign
+from billing.providers.sandbox import SIGNATURE_HEADER, build_event
 from tests.courses.factories import ContentFactory, PublishedCourseFactory, SectionFactory
 from tests.factories import FinanceFactory, InstructorFactory, StudentFactory
 
@@ -61,9 +59,3 @@ def post_webhook(client, delivery):
 
 def pay(client, payment, event_type="payment.succeeded", **kwargs):
     return post_webhook(client, build_event(payment, event_type, **kwargs))
-
-
-def raw_delivery(body: dict, *, timestamp=None, secret="test-webhook-secret"):
-    raw = json.dumps(body).encode()
-    ts = int(time.time()) if timestamp is None else timestamp
-    return raw, sign(raw, ts, secret)

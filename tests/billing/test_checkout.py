@@ -32,7 +32,11 @@ def test_amounts_are_decimal_end_to_end(client, buyer, paid_course):
     quote = services.checkout_quote(user=buyer, product=paid_course, coupon_code="ten")
     _assert_all_decimal(quote.subtotal, quote.discount, quote.taxable, quote.tax, quote.credit, quote.total)
     assert (quote.subtotal, quote.discount, quote.tax, quote.total) == (
-        Decimal("49.00"), Decimal("4.90"), Decimal("8.82"), Decimal("52.92"))
+        Decimal("49.00"),
+        Decimal("4.90"),
+        Decimal("8.82"),
+        Decimal("52.92"),
+    )
 
     payment = start_checkout(buyer, paid_course, coupon_code="TEN")
     _assert_all_decimal(payment.subtotal, payment.discount, payment.tax, payment.amount, payment.credit_applied)
@@ -44,9 +48,11 @@ def test_amounts_are_decimal_end_to_end(client, buyer, paid_course):
     for field in ("subtotal", "discount", "tax", "amount", "amount_refunded", "credit_applied"):
         assert isinstance(body[field], str), field
     assert body["amount"] == "52.92"
-    quote_api = client.post(reverse("api:billing-checkout-quote"),
-                            {"kind": "course", "product": paid_course.slug, "coupon_code": "TEN"},
-                            content_type="application/json").json()
+    quote_api = client.post(
+        reverse("api:billing-checkout-quote"),
+        {"kind": "course", "product": paid_course.slug, "coupon_code": "TEN"},
+        content_type="application/json",
+    ).json()
     assert quote_api["total"] == "52.92" and isinstance(quote_api["tax"], str)
 
 
@@ -64,7 +70,10 @@ def test_fixed_coupon_and_credit(buyer, paid_course, settings):
     account = CreditAccount.objects.create(user=buyer, balance=Decimal("10.00"))
     payment = start_checkout(buyer, paid_course, coupon_code="FIVE", use_credit=True)
     assert (payment.discount, payment.credit_applied, payment.amount) == (
-        Decimal("5.00"), Decimal("10.00"), Decimal("34.00"))
+        Decimal("5.00"),
+        Decimal("10.00"),
+        Decimal("34.00"),
+    )
     account.refresh_from_db()
     assert account.balance == Decimal("0.00")
     assert account.entries.get().amount == Decimal("-10.00")
@@ -134,7 +143,8 @@ def test_coupon_per_user_limit(client, buyer, paid_course):
 
 def test_unknown_coupon(buyer, paid_course):
     assert services.checkout_quote(user=buyer, product=paid_course, coupon_code="NOPE").coupon_error == (
-        "This coupon code does not exist.")
+        "This coupon code does not exist."
+    )
 
 
 def test_full_discount_succeeds_without_the_provider(buyer, paid_course):
@@ -203,8 +213,10 @@ def test_checkout_page_and_htmx_breakdown(client, buyer, paid_course):
 def test_checkout_form_shows_coupon_error_on_submit(client, buyer, paid_course):
     CouponFactory(code="GONE", is_active=False)
     client.force_login(buyer)
-    response = client.post(reverse("billing:checkout", args=["course", paid_course.slug]),
-                           {"idempotency_key": uuid.uuid4().hex, "coupon_code": "GONE"})
+    response = client.post(
+        reverse("billing:checkout", args=["course", paid_course.slug]),
+        {"idempotency_key": uuid.uuid4().hex, "coupon_code": "GONE"},
+    )
     assert response.status_code == 200
     assert "no longer active" in response.content.decode()
     assert not Payment.objects.exists()

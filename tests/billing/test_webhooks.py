@@ -63,8 +63,12 @@ def test_bad_signature_or_stale_timestamp_is_refused_and_changes_nothing(client,
     elif tamper == "wrong_secret":
         header = sign(delivery.body, int(time.time()), secret="not-the-secret")
 
-    response = client.post(reverse("billing:webhook", kwargs={"provider": "sandbox"}), data=delivery.body,
-                           content_type="application/json", headers={SIGNATURE_HEADER: header})
+    response = client.post(
+        reverse("billing:webhook", kwargs={"provider": "sandbox"}),
+        data=delivery.body,
+        content_type="application/json",
+        headers={SIGNATURE_HEADER: header},
+    )
 
     assert response.status_code == 400
     body = response.json()
@@ -82,8 +86,12 @@ def test_tampered_body_is_refused(client, buyer, paid_course):
     delivery = build_event(payment, "payment.succeeded")
     body = delivery.body.replace(b'"amount":"58.80"', b'"amount":"0.01"')
     assert body != delivery.body
-    response = client.post(reverse("billing:webhook", kwargs={"provider": "sandbox"}), data=body,
-                           content_type="application/json", headers={SIGNATURE_HEADER: delivery.headers[SIGNATURE_HEADER]})
+    response = client.post(
+        reverse("billing:webhook", kwargs={"provider": "sandbox"}),
+        data=body,
+        content_type="application/json",
+        headers={SIGNATURE_HEADER: delivery.headers[SIGNATURE_HEADER]},
+    )
     assert response.status_code == 400
 
 
@@ -125,8 +133,9 @@ def test_sandbox_end_to_end_through_the_pages(client, buyer, paid_course):
     page = client.get(reverse("billing:checkout", args=["course", paid_course.slug]))
     assert page.status_code == 200
     key = page.context["form"]["idempotency_key"].value()
-    response = client.post(reverse("billing:checkout", args=["course", paid_course.slug]),
-                           {"idempotency_key": key, "coupon_code": ""})
+    response = client.post(
+        reverse("billing:checkout", args=["course", paid_course.slug]), {"idempotency_key": key, "coupon_code": ""}
+    )
     payment = Payment.objects.get(user=buyer)
     assert response.status_code == 302 and response["Location"] == reverse("billing:sandbox_pay", args=[payment.pk])
     sandbox = client.get(response["Location"])

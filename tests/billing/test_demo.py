@@ -1,0 +1,18 @@
+import pytest
+from django.core.management import call_command
+
+from billing.models import Coupon, CourseBundle, Payment, Plan, RefundRequest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_has_every_payment_status_and_is_idempotent(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    call_command("seed_demo", verbosity=0)
+    statuses = set(Payment.objects.values_list("status", flat=True))
+    assert statuses == {"pending", "succeeded", "failed", "refunded", "partially_refunded"}
+    assert Plan.objects.count() == 3 and CourseBundle.objects.count() == 1 and Coupon.objects.count() == 4
+    assert RefundRequest.objects.filter(status="pending").count() == 1
+    counts = (Payment.objects.count(), RefundRequest.objects.count())
+    call_command("seed_demo", verbosity=0)
+    assert (Payment.objects.count(), RefundRequest.objects.count()) == counts
