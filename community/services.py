@@ -9,6 +9,8 @@ sending never raises into the request that caused it.
 from __future__ import annotations
 
 import logging
+import threading
+from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
@@ -53,6 +55,23 @@ logger = logging.getLogger(__name__)
 
 UNSUBSCRIBE_SALT = "community.unsubscribe"
 
+_bulk = threading.local()
+
+
+@contextmanager
+def bulk_loading():
+    """For data loading (seed_demo, imports): no posting rate limit and no e-mail while inside.
+    Notifications are still stored.  Never used by request handling."""
+    _bulk.on = True
+    try:
+        yield
+    finally:
+        _bulk.on = False
+
+
+def _bulk_loading() -> bool:
+    return getattr(_bulk, "on", False)
+
 
 def _setting(name: str, default):
     return getattr(settings, name, default)
@@ -89,7 +108,7 @@ def notification_create(
     `email=False` keeps it in-app only.  Never raises because of e-mail.
     """
     channel = ""
-    if email and getattr(user, "email", ""):
+    if email and getattr(user, "email", "") and not _bulk_loading():
         preference = notification_channel_get(user=user, category=category)
         if preference != NotificationPreference.Channel.OFF:
             channel = preference
@@ -184,7 +203,7 @@ def _check_can_post(*, user) -> None:
         )
     limit = int(_setting("COMMUNITY_POST_RATE_LIMIT", 6))
     window = int(_setting("COMMUNITY_POST_RATE_WINDOW", 60))
-    if limit <= 0:
+    if limit <= 0 or _bulk_loading():
         return
     bucket = int(timezone.now().timestamp() // window)
     key = f"community:posts:{user.pk}:{bucket}"
@@ -336,9 +355,12 @@ def reply_create(*, user, thread: DiscussionThread, body: str) -> ThreadReply:
         reply_count=F("reply_count") + 1, last_activity_at=reply.created_at
     )
     ThreadSubscription.objects.get_or_create(thread=thread, user=user)
-    from .tasks import thread_reply_notify
+    if _bulk_loading():
+        reply_notify_subscribers(reply_id=reply.pk)
+    else:
+        from .tasks import thread_reply_notify
 
-    _on_commit(thread_reply_notify, str(reply.pk))
+        _on_commit(thread_reply_notify, str(reply.pk))
     return reply
 
 
