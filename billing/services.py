@@ -1522,7 +1522,9 @@ def employer_request_set_status(
 @transaction.atomic
 def seat_assign(*, licence: ContentLicensing, email: str, actor) -> SeatAssignment:
     """Give a seat to an employee's e-mail: enrol them if they have an account, else invite them."""
-    licence = ContentLicensing.objects.select_for_update().select_related("course", "partner").get(pk=licence.pk)
+    licence = (
+        ContentLicensing.objects.select_for_update(of=("self",)).select_related("course", "partner").get(pk=licence.pk)
+    )
     if licence.kind != ContentLicensing.Kind.EMPLOYER:
         raise ValidationError("Seats belong to employer licences.", code="not_employer")
     if not (permissions.can_handle_employer_requests(actor) or permissions.can_manage_partner(actor, licence.partner)):
