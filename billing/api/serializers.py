@@ -193,7 +193,7 @@ class RefundDecisionInputSerializer(serializers.Serializer):
     drop_enrolment = serializers.BooleanField(required=False, allow_null=True, default=None)
 
 
-class SubscriptionOutputSerializer(serializers.ModelSerializer):
+class BillingSubscriptionOutputSerializer(serializers.ModelSerializer):
     plan = serializers.SlugField(source="plan.slug")
     plan_name = serializers.CharField(source="plan.name")
 
