@@ -38,6 +38,29 @@ def pytest_configure(config):
         shutil.rmtree(output, ignore_errors=True)
 
 
+def pytest_collection_modifyitems(items):
+    """Every transactional test restores the migrated baseline data (serialized rollback).
+
+    A transactional test (transaction=True, transactional_db, live_server) ends by emptying every table.
+    Django then re-creates content types and permissions, but not the rows data migrations made (the staff
+    groups and their permissions).  Worse, those re-created rows get new ids, so a later test that *does*
+    ask for serialized_rollback fails with an IntegrityError when it restores the snapshot.  Turning
+    serialized rollback on for all of them keeps every transactional test independent of the order.
+    An explicit django_db(..., serialized_rollback=False) is respected, but then every later transactional
+    test in that process fails to restore the snapshot: don't opt out.
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is not None and marker.args:
+            continue  # positional django_db arguments: leave as written
+        kwargs = dict(marker.kwargs) if marker is not None else {}
+        fixtures = getattr(item, "fixturenames", ())
+        transactional = kwargs.get("transaction") or "transactional_db" in fixtures or "live_server" in fixtures
+        if transactional and "serialized_rollback" not in kwargs:
+            kwargs.update(transaction=True, serialized_rollback=True)
+            item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def delete_output_dir():
     """Overrides pytest-playwright's per-worker clean-up (see pytest_configure)."""

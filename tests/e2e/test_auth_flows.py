@@ -9,8 +9,8 @@ from playwright.sync_api import expect
 from accounts import demo
 from accounts.models import User
 
-# transaction: the live server thread must see the rows; serialized_rollback restores the data the
-# migrations created (staff groups) after the flush that ends a transactional test.
+# transaction: the live server thread must see the rows.  serialized_rollback (the default for
+# transactional tests, see tests/conftest.py) restores the migrated data such as the staff groups.
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
