@@ -113,6 +113,19 @@ class QueueStatusFilter(admin.SimpleListFilter):
         return queryset if value == "all" else queryset.filter(status=value)
 
 
+class QueueKindFilter(admin.SimpleListFilter):
+    title = "type"
+    parameter_name = "kind"
+    MODELS = {"thread": "discussionthread", "reply": "threadreply", "review": "review", "lesson": "coursecontent"}
+
+    def lookups(self, request, model_admin):
+        return [(k, k.capitalize()) for k in self.MODELS]
+
+    def queryset(self, request, queryset):
+        model = self.MODELS.get(self.value() or "")
+        return queryset.filter(content_type__model=model) if model else queryset
+
+
 class ModeratorOnly:
     def has_module_permission(self, request):
         return permissions.can_moderate(request.user)
@@ -135,7 +148,7 @@ class ModerationQueueAdmin(ModeratorOnly, admin.ModelAdmin):
     list_display = ("content_preview", "kind", "course", "author", "open_flag_count", "reasons", "visibility",
                     "last_flagged_at", "status")  # fmt: skip
     list_display_links = ("content_preview",)
-    list_filter = (QueueStatusFilter, "content_type")
+    list_filter = (QueueStatusFilter, QueueKindFilter)
     search_fields = ("author__email", "course__title")
     ordering = ("-open_flag_count", "-last_flagged_at")
     actions = ["hide_selected", "restore_selected", "dismiss_selected", "mute_selected"]

@@ -432,14 +432,22 @@ def ticket_detail(request, number: int):
         "form": form,
         "rate_form": TicketRateForm() if permissions.can_rate_ticket(request.user, ticket) else None,
         "is_support": is_support,
-        "next_statuses": [
-            (s, SupportTicket.Status(s).label)
-            for s in SupportTicket.Status.values
-            if s in services.TICKET_TRANSITIONS[ticket.status]
-        ],  # fmt: skip
+        "next_statuses": _status_choices(request.user, ticket),
         "support_staff": _support_staff() if is_support else [],
     }
     return render(request, "community/tickets/detail.html", context)
+
+
+def _status_choices(user, ticket) -> list[tuple[str, str]]:
+    """The status changes this user may make now (the service checks again)."""
+    choices = []
+    for value in SupportTicket.Status.values:
+        try:
+            services._check_ticket_status(user=user, ticket=ticket, status=value)
+        except (ValidationError, PermissionDenied, Http404):
+            continue
+        choices.append((value, SupportTicket.Status(value).label))
+    return choices
 
 
 def _support_staff():
