@@ -5,7 +5,9 @@ fresh machine.  With DEBUG off there are no defaults for secrets: a missing SECR
 ALLOWED_HOSTS stops start-up with a clear message.  Every variable is listed in README.md.
 """
 
+import hashlib
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -267,6 +269,25 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
+# --- Billing (read through billing/conf.py) -------------------------------------------------
+BILLING_CURRENCY = env.str("BILLING_CURRENCY", default="USD")
+BILLING_TAX_RATE_PERCENT = Decimal(env.str("BILLING_TAX_RATE_PERCENT", default="0.00"))
+BILLING_REFUND_WINDOW_DAYS = env.int("BILLING_REFUND_WINDOW_DAYS", default=14)
+BILLING_REFUND_MAX_PROGRESS_PERCENT = Decimal(env.str("BILLING_REFUND_MAX_PROGRESS_PERCENT", default="30"))
+BILLING_REFUND_RESTORES_COUPON = env.bool("BILLING_REFUND_RESTORES_COUPON", default=True)
+BILLING_REFUND_REVERSES_REFERRAL_CREDIT = env.bool("BILLING_REFUND_REVERSES_REFERRAL_CREDIT", default=True)
+BILLING_SUBSCRIPTION_GRACE_DAYS = env.int("BILLING_SUBSCRIPTION_GRACE_DAYS", default=7)
+BILLING_PENDING_PAYMENT_TTL_HOURS = env.int("BILLING_PENDING_PAYMENT_TTL_HOURS", default=24)
+BILLING_DEFAULT_PROVIDER = env.str("BILLING_DEFAULT_PROVIDER", default="sandbox")
+# Signs the sandbox provider's webhooks; unset, it is derived from SECRET_KEY (never a fixed value).
+BILLING_SANDBOX_WEBHOOK_SECRET = (
+    env.str("BILLING_SANDBOX_WEBHOOK_SECRET", default="")
+    or hashlib.sha256(f"courseworx-sandbox-webhook:{SECRET_KEY}".encode()).hexdigest()
+)
+BILLING_WEBHOOK_TOLERANCE_SECONDS = env.int("BILLING_WEBHOOK_TOLERANCE_SECONDS", default=300)
+BILLING_REFERRAL_CREDIT_AMOUNT = Decimal(env.str("BILLING_REFERRAL_CREDIT_AMOUNT", default="10.00"))
+BILLING_DEFAULT_REVENUE_SHARE_PERCENT = Decimal(env.str("BILLING_DEFAULT_REVENUE_SHARE_PERCENT", default="70.00"))
+
 # --- Celery ----------------------------------------------------------------------------------
 # https://docs.celeryq.dev/en/stable/userguide/configuration.html
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
@@ -287,9 +308,12 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Periodic jobs, declared here by task name (django-celery-beat syncs them into its tables at start-up).
 CELERY_BEAT_SCHEDULE = {
-    "learning-course-stats-refresh": {
-        "task": "learning.course_stats_refresh_all",
-        "schedule": crontab(minute="*/30"),
+    "learning-course-stats-refresh": {"task": "learning.course_stats_refresh_all", "schedule": crontab(minute="*/30")},
+    "billing-subscriptions-renew": {"task": "billing.subscriptions_renew_due", "schedule": crontab(minute=15)},
+    "billing-subscriptions-expire": {"task": "billing.subscriptions_expire_due", "schedule": crontab(minute=45)},
+    "billing-payments-expire-pending": {
+        "task": "billing.payments_expire_pending",
+        "schedule": crontab(minute=30, hour="*/6"),
     },
 }
 # Heavy or slow work gets its own queue so workers can be scaled per queue (see README).
@@ -298,6 +322,7 @@ CELERY_TASK_ROUTES = {
     "learning.certificate_*": {"queue": "certificates"},
     "community.notification_*": {"queue": "notifications"},
     "reports.*": {"queue": "reports"},
+    "billing.receipt_*": {"queue": "certificates"},
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
