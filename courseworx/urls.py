@@ -23,6 +23,7 @@ api_v1 = [
 urlpatterns = [
     path("", course_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("favicon.ico", core_views.favicon),
     path("accounts/", include("accounts.urls")),
     path("courses/", include("courses.urls")),
     path("", include("learning.urls")),
