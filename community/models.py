@@ -241,6 +241,15 @@ class ThreadSubscription(TimeStampedModel):
 # =================================================================================================
 # Flags and moderation
 # =================================================================================================
+class FlagTargetKind(models.TextChoices):
+    """What can be flagged (API input; not stored: FlaggedItem keeps the ContentType)."""
+
+    THREAD = "thread", "Discussion thread"
+    REPLY = "reply", "Thread reply"
+    REVIEW = "review", "Course review"
+    LESSON = "lesson", "Lesson"
+
+
 class FlaggedItem(UUIDModel):
     """One row per flagged target (a thread, reply, review or lesson): the moderation queue.
 

@@ -8,6 +8,7 @@ from community.models import (
     Conversation,
     DiscussionThread,
     FlaggedItem,
+    FlagTargetKind,
     Message,
     Notification,
     NotificationPreference,
@@ -141,7 +142,7 @@ class SubscriptionOutputSerializer(serializers.Serializer):
 
 # --- flags and moderation ------------------------------------------------------------------------
 class FlagInputSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=["thread", "reply", "review", "lesson"])
+    kind = serializers.ChoiceField(choices=FlagTargetKind.choices)
     object_id = serializers.UUIDField()
     reason = serializers.ChoiceField(choices=ContentFlag.Reason.choices)
     details = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
