@@ -267,7 +267,20 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choices that are not on a model; model choices are named by courseworx.core.apps at start-up.
+    "ENUM_NAME_OVERRIDES": {
+        "CheckoutProductKindEnum": ["course", "bundle", "plan"],
+        "FlagTargetKindEnum": "community.models.FlagTargetKind",
+    },
 }
+
+# --- Community ------------------------------------------------------------------------------
+COMMUNITY_FLAG_HIDE_THRESHOLD = env.int("COMMUNITY_FLAG_HIDE_THRESHOLD", default=3)
+COMMUNITY_POST_RATE_LIMIT = env.int("COMMUNITY_POST_RATE_LIMIT", default=6)
+COMMUNITY_POST_RATE_WINDOW = env.int("COMMUNITY_POST_RATE_WINDOW", default=60)
+COMMUNITY_TICKET_ATTACHMENT_MAX_MB = env.int("COMMUNITY_TICKET_ATTACHMENT_MAX_MB", default=10)
+COMMUNITY_TICKET_ATTACHMENTS_MAX = env.int("COMMUNITY_TICKET_ATTACHMENTS_MAX", default=5)
+COMMUNITY_DIGEST_HOUR = env.int("COMMUNITY_DIGEST_HOUR", default=7)
 
 # --- Billing (read through billing/conf.py) -------------------------------------------------
 BILLING_CURRENCY = env.str("BILLING_CURRENCY", default="USD")
@@ -309,6 +322,10 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Periodic jobs, declared here by task name (django-celery-beat syncs them into its tables at start-up).
 CELERY_BEAT_SCHEDULE = {
     "learning-course-stats-refresh": {"task": "learning.course_stats_refresh_all", "schedule": crontab(minute="*/30")},
+    "community-daily-digest": {
+        "task": "community.notification_send_daily_digests",
+        "schedule": crontab(minute=0, hour=COMMUNITY_DIGEST_HOUR),
+    },
     "billing-subscriptions-renew": {"task": "billing.subscriptions_renew_due", "schedule": crontab(minute=15)},
     "billing-subscriptions-expire": {"task": "billing.subscriptions_expire_due", "schedule": crontab(minute=45)},
     "billing-payments-expire-pending": {

@@ -1,7 +1,37 @@
 from django.apps import AppConfig
 
+PROJECT_APPS = ("core", "accounts", "courses", "learning", "billing", "community", "reports")
+
 
 class CoreConfig(AppConfig):
     name = "courseworx.core"
     label = "core"
     verbose_name = "Platform"
+
+    def ready(self):
+        _name_api_enums()
+
+
+def _name_api_enums() -> None:
+    """Give every model choices class a stable OpenAPI enum name: <Model><Class>Enum.
+
+    drf-spectacular names an enum after the field ("status", "kind"...), and many models have a
+    field of that name, so it would invent hashed names (Status2b5Enum) and warn.  Naming them
+    from the models here keeps the schema readable and `check --deploy` free of warnings as apps grow.
+    """
+    from django.apps import apps
+    from django.conf import settings
+    from django.db import models
+
+    overrides = settings.SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})
+    seen = {tuple(v) if isinstance(v, (list, tuple)) else v for v in overrides.values()}
+    for model in apps.get_models():
+        if model._meta.app_label not in PROJECT_APPS or model._meta.proxy:
+            continue
+        for attr, obj in vars(model).items():
+            if isinstance(obj, type) and issubclass(obj, models.Choices):
+                values = tuple(obj.values)
+                if values in seen:
+                    continue  # the same choices reused elsewhere get the first name
+                seen.add(values)
+                overrides.setdefault(f"{model.__name__}{attr}Enum", list(obj.choices))

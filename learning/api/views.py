@@ -14,7 +14,17 @@ from courses.models import Course, CourseContent
 from courseworx.core.api.exceptions import Conflict
 from learning import permissions as perms
 from learning import selectors, services
-from learning.models import Enrollment, LessonCompletion, SavedCourse
+from learning.models import (
+    Assignment,
+    AssignmentSubmission,
+    Attendance,
+    Enrollment,
+    IssuedCertificate,
+    LessonCompletion,
+    QuizAttempt,
+    SavedCourse,
+    UserNote,
+)
 
 from . import serializers as s
 
@@ -50,6 +60,8 @@ def _lesson(content_id) -> CourseContent:
 
 class EnrollmentListCreateView(generics.ListAPIView):
     """My enrolments; POST enrols in a free course (paid courses are bought through billing)."""
+
+    queryset = Enrollment.objects.none()  # the model, for the schema; rows come from get_queryset
 
     serializer_class = s.EnrollmentOutputSerializer
 
@@ -89,6 +101,7 @@ class EnrollmentProgressView(APIView):
 
 
 class CompletionListView(generics.ListAPIView):
+    queryset = LessonCompletion.objects.none()  # the model, for the schema; rows come from get_queryset
     serializer_class = s.CompletionOutputSerializer
 
     @extend_schema(parameters=[COURSE_PARAM])
@@ -113,6 +126,7 @@ class LessonCompleteView(APIView):
 
 
 class QuizAttemptListView(generics.ListAPIView):
+    queryset = QuizAttempt.objects.none()  # the model, for the schema; rows come from get_queryset
     serializer_class = s.QuizAttemptOutputSerializer
 
     def get_queryset(self):
@@ -164,6 +178,8 @@ class QuizAttemptSubmitView(APIView):
 class AssignmentListView(generics.ListAPIView):
     """Published assignments of the courses I am enrolled in."""
 
+    queryset = Assignment.objects.none()  # the model, for the schema; rows come from get_queryset
+
     serializer_class = s.AssignmentOutputSerializer
 
     def get_queryset(self):
@@ -198,6 +214,7 @@ class AssignmentSubmitView(APIView):
 
 
 class SubmissionListView(generics.ListAPIView):
+    queryset = AssignmentSubmission.objects.none()  # the model, for the schema; rows come from get_queryset
     serializer_class = s.SubmissionOutputSerializer
 
     def get_queryset(self):
@@ -216,6 +233,8 @@ class SubmissionDetailView(APIView):
 
 class GradingSubmissionListView(generics.ListAPIView):
     """Submissions of the courses I teach (default: awaiting grading; ?status=graded|all)."""
+
+    queryset = AssignmentSubmission.objects.none()  # the model, for the schema; rows come from get_queryset
 
     serializer_class = s.SubmissionOutputSerializer
 
@@ -261,6 +280,7 @@ class GradingQuizAttemptGradeView(APIView):
 
 
 class NoteListCreateView(generics.ListAPIView):
+    queryset = UserNote.objects.none()  # the model, for the schema; rows come from get_queryset
     serializer_class = s.NoteOutputSerializer
 
     def get_queryset(self):
@@ -283,6 +303,8 @@ class NoteListCreateView(generics.ListAPIView):
 
 
 class NoteDetailView(APIView):
+    serializer_class = s.NoteOutputSerializer
+
     @extend_schema(responses=s.NoteOutputSerializer)
     def get(self, request, note_id):
         return Response(s.NoteOutputSerializer(selectors.note_get(user=request.user, note_id=note_id)).data)
@@ -310,6 +332,8 @@ class NoteDetailView(APIView):
 
 class AttendanceListCreateView(generics.ListAPIView):
     """My attendance; with ?course= for a course I teach: that course's records.  POST: record (instructors)."""
+
+    queryset = Attendance.objects.none()  # the model, for the schema; rows come from get_queryset
 
     serializer_class = s.AttendanceOutputSerializer
 
@@ -351,6 +375,7 @@ class AttendanceListCreateView(generics.ListAPIView):
 
 
 class CertificateListView(generics.ListAPIView):
+    queryset = IssuedCertificate.objects.none()  # the model, for the schema; rows come from get_queryset
     serializer_class = s.CertificateOutputSerializer
 
     def get_queryset(self):
@@ -392,6 +417,7 @@ class CertificateVerifyView(APIView):
 
 
 class SavedCourseListCreateView(generics.ListAPIView):
+    queryset = SavedCourse.objects.none()  # the model, for the schema; rows come from get_queryset
     serializer_class = s.SavedCourseOutputSerializer
 
     def get_queryset(self):
@@ -409,6 +435,9 @@ class SavedCourseListCreateView(generics.ListAPIView):
 
 
 class SavedCourseDeleteView(APIView):
+    serializer_class = None
+
+    @extend_schema(request=None, responses={204: None})
     def delete(self, request, course_id):
         course = Course.objects.filter(pk=course_id).first()
         if course is not None:
