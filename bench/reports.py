@@ -96,6 +96,9 @@ def main() -> None:
     parser.add_argument("--sizes", default="tiny,small,modest")
     parser.add_argument("--explain", action="store_true")
     parser.add_argument("--keep", action="store_true", help="Reuse the database as it is (no re-create/generate).")
+    parser.add_argument(
+        "--jit-off", action="store_true", help="SET jit = off (PostgreSQL's JIT costs 0.5-1 s on these plans)."
+    )
     args = parser.parse_args()
 
     import django
@@ -120,6 +123,9 @@ def main() -> None:
             with connection.cursor() as cursor:
                 cursor.execute("VACUUM ANALYZE")
             print(f"   generated in {time.perf_counter() - t0:.0f} s", flush=True)
+        if args.jit_off:
+            with connection.cursor() as cursor:
+                cursor.execute("SET jit = off")
         admin = User.objects.filter(is_superuser=True).first() or User.objects.create_superuser(
             "bench-admin@scale.invalid", "x", first_name="Bench", last_name="Admin"
         )
