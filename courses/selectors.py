@@ -118,9 +118,16 @@ def _search_postgresql(queryset: QuerySet, text: str) -> QuerySet:
         + SearchVector("description", weight="C", config=SEARCH_CONFIG)
     )
     query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+    # Lessons' video transcripts (reports.VoiceTranscript) count too; a transcript-only match ranks last.
     return queryset.annotate(search_document=vector, search_rank=SearchRank(vector, query)).filter(
-        search_document=query
+        Q(search_document=query) | Q(pk__in=_transcript_course_ids(text))
     )
+
+
+def _transcript_course_ids(text: str):
+    from reports.transcripts import transcript_course_ids
+
+    return transcript_course_ids(text)
 
 
 def _search_fallback(queryset: QuerySet, text: str) -> QuerySet:
@@ -130,7 +137,11 @@ def _search_fallback(queryset: QuerySet, text: str) -> QuerySet:
     for term in terms:
         tag_match = Exists(Tag.objects.filter(courses=OuterRef("pk"), name__icontains=term))
         queryset = queryset.filter(
-            Q(title__icontains=term) | Q(short_description__icontains=term) | Q(description__icontains=term) | tag_match
+            Q(title__icontains=term)
+            | Q(short_description__icontains=term)
+            | Q(description__icontains=term)
+            | tag_match
+            | Q(pk__in=_transcript_course_ids(term))
         )
         rank = rank + Case(
             When(title__icontains=term, then=Value(4)),

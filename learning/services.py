@@ -32,6 +32,7 @@ from courses.models import Course, CourseContent, QuizQuestion
 from courses.validators import validate_content_file
 from courseworx.core.exceptions import ConflictError as CoreConflictError
 from courseworx.core.services import audit_log_create
+from reports.services import activity_log
 
 from . import permissions
 from .models import (
@@ -277,6 +278,13 @@ def _complete_lesson(*, enrollment: Enrollment, content: CourseContent, score: D
     )
     if newly and content.is_required and content.is_published:
         _progress_increment(enrollment=enrollment)
+    if newly:
+        user_id = enrollment.user_id
+        transaction.on_commit(
+            lambda: activity_log(
+                user=user_id, event="lesson_complete", course_id=content.course_id, content_id=content.pk
+            )
+        )
     learning_streak_record(user_id=enrollment.user_id, on=timezone.localdate(now))
     return bool(newly)
 
@@ -546,6 +554,13 @@ def _quiz_attempt_submit(*, attempt: QuizAttempt, answers: dict[str, Any], now) 
         raise ConflictError("This attempt has already been submitted.", code="already_submitted")
     attempt.refresh_from_db()
     _record_quiz_result(enrollment=enrollment, content=content, attempt=attempt)
+    activity_log(
+        user=attempt.user_id,
+        event="quiz_submit",
+        course_id=content.course_id,
+        content_id=content.pk,
+        data={"percent": str(attempt.percent)},
+    )
     return attempt
 
 

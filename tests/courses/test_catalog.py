@@ -25,7 +25,8 @@ pytestmark = pytest.mark.django_db
 CATALOG = reverse("courses:catalog")
 # Anonymous visitors, English.  A new query here must be justified: it runs on every page view.
 CATALOG_MAX_QUERIES = 4  # count, page of courses, categories (sidebar), tags (sidebar)
-DETAIL_MAX_QUERIES = 7  # course (+instructor, category), tags, prerequisites, sections, lessons; rating summary, reviews
+# course (+instructor, category), tags, prerequisites, sections, lessons; reviews: rating summary, latest reviews
+DETAIL_MAX_QUERIES = 7
 HOME_MAX_QUERIES = 4  # featured, newest, popular, categories
 
 
