@@ -47,7 +47,9 @@ class ActivityLog(models.Model):
         indexes = [
             models.Index(fields=["event", "created_at"], name="activity_event_created_idx"),
             models.Index(fields=["user", "created_at"], name="activity_user_created_idx"),
-            models.Index(fields=["course", "created_at"], name="activity_course_created_idx"),
+            # Covering (PostgreSQL INCLUDE; plain index elsewhere): the engagement report counts distinct
+            # users per course in the period from the index alone (EXPLAIN: Index Only Scan).
+            models.Index(fields=["course", "created_at"], include=["event", "user"], name="activity_course_cov_idx"),
             models.Index(fields=["content", "event"], name="activity_content_event_idx"),
         ]
 

@@ -10,6 +10,12 @@
   finished (100 %); average progress.
 Three sources, each aggregated on its own: enrolments (one grouped join), activity and time (one
 correlated Subquery each), so no source multiplies another's rows.
+
+Plans (EXPLAIN ANALYZE, bench/reports.py): every source is read from an index alone (Index Only Scan):
+enrolments on (course, status, progress_percent) -- the counts count `status`, not the id, for that --,
+activity on activity_course_cov_idx (course, created_at) INCLUDE (event, user), time on
+LessonCompletion (course, updated_at) INCLUDE (time_spent_seconds).  Figures are computed live (no
+summary table): they are exact at any moment, and the work grows linearly with the rows in scope.
 """
 
 from django.db.models import Avg, Count, IntegerField, OuterRef, Q, Subquery, Sum
@@ -26,6 +32,8 @@ LEARNING_EVENTS = (
     ActivityLog.Event.QUIZ_SUBMIT,
 )
 ACCESS = Q(enrollments__status__in=Enrollment.ACCESS_STATUSES)
+# Count a column of the index (status is never NULL, so this equals counting enrolments): no heap access.
+ENROLMENTS = "enrollments__status"
 
 
 def _active_students(p):
@@ -77,12 +85,12 @@ class EngagementReport(Report):
         progress = "enrollments__progress_percent"
         return (
             qs.annotate(
-                students=Count("enrollments", filter=ACCESS),
+                students=Count(ENROLMENTS, filter=ACCESS),
                 avg_progress=Avg(progress, filter=ACCESS),
-                not_started=Count("enrollments", filter=ACCESS & Q(**{progress: 0})),
-                under_half=Count("enrollments", filter=ACCESS & Q(**{f"{progress}__gt": 0, f"{progress}__lt": 50})),
-                over_half=Count("enrollments", filter=ACCESS & Q(**{f"{progress}__gte": 50, f"{progress}__lt": 100})),
-                finished=Count("enrollments", filter=ACCESS & Q(**{f"{progress}__gte": 100})),
+                not_started=Count(ENROLMENTS, filter=ACCESS & Q(**{progress: 0})),
+                under_half=Count(ENROLMENTS, filter=ACCESS & Q(**{f"{progress}__gt": 0, f"{progress}__lt": 50})),
+                over_half=Count(ENROLMENTS, filter=ACCESS & Q(**{f"{progress}__gte": 50, f"{progress}__lt": 100})),
+                finished=Count(ENROLMENTS, filter=ACCESS & Q(**{f"{progress}__gte": 100})),
                 active_students=zero(Subquery(_active_students(p), output_field=IntegerField())),
                 time_spent=zero(Subquery(_time_spent(p), output_field=IntegerField())),
             )
@@ -114,7 +122,8 @@ class EngagementReport(Report):
             activity = activity.filter(course__in=p.course_ids())
             lessons = lessons.filter(course__in=p.course_ids())
         e = enrolments.aggregate(students=Count("id"), avg=Avg("progress_percent"))
-        active = activity.aggregate(n=Count("user", distinct=True))["n"]
+        # COUNT(*) over SELECT DISTINCT user: a (parallel) hash aggregate, where COUNT(DISTINCT) sorts.
+        active = activity.filter(user__isnull=False).order_by().values("user").distinct().count()
         seconds = lessons.aggregate(s=Sum("time_spent_seconds"))["s"] or 0
         return [
             Kpi("Students", e["students"], hint="enrolments with access"),

@@ -7,7 +7,9 @@ Students with learning results in the period on the courses in scope; for each:
 - certificates (achievements): valid certificates issued in the period;
 - streak: the student's current and longest learning streak (days, all courses).
 Each source is its own correlated Subquery keyed on the student (indexes lead with user), so a student
-with many lessons and many attempts is never multiplied.
+with many lessons and many attempts is never multiplied.  The subqueries count rows (COUNT(*)), not ids,
+so that lessons are counted from LessonCompletion (user, completed_at) INCLUDE (course) WHERE completed
+alone (EXPLAIN: Index Only Scan, no heap access); figures are computed live, exact at any moment.
 """
 
 from django.db.models import Avg, Count, DecimalField, Exists, IntegerField, OuterRef, Subquery
@@ -81,11 +83,11 @@ class TopStudentsReport(Report):
             User.objects.filter(people)
             .annotate(
                 name=full_name(),
-                lessons_completed=per_user(lessons, Count("id"), IntegerField()),
-                courses_completed=per_user(courses, Count("id"), IntegerField()),
-                quizzes=per_user(quizzes, Count("id"), IntegerField()),
+                lessons_completed=per_user(lessons, Count("*"), IntegerField()),
+                courses_completed=per_user(courses, Count("*"), IntegerField()),
+                quizzes=per_user(quizzes, Count("*"), IntegerField()),
                 avg_quiz=avg_quiz,
-                certificates_earned=per_user(certificates, Count("id"), IntegerField()),
+                certificates_earned=per_user(certificates, Count("*"), IntegerField()),
                 current_streak=zero("learning_streak__current_days"),
                 longest_streak=zero("learning_streak__longest_days"),
             )
