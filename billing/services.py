@@ -32,6 +32,7 @@ from django.utils import timezone
 from community.services import notification_create
 from courses.models import Course
 from courseworx.core.services import audit_log_create
+from courseworx.core.tasks import enqueue_on_commit as _on_commit
 from learning.models import Enrollment
 from reports.services import activity_log
 
@@ -66,19 +67,6 @@ from .providers.base import Event, EventType, ProviderError, RenewalResult
 logger = logging.getLogger(__name__)
 
 Product = Course | CourseBundle | Plan
-
-
-def _on_commit(task, *args) -> None:
-    """Enqueue a Celery task once the transaction has committed; a broker (or, eagerly, a task)
-    failure is logged and never reaches the caller: the payment is already committed."""
-
-    def send():
-        try:
-            task.delay(*args)
-        except Exception:
-            logger.exception("Could not run %s%r", getattr(task, "name", task), args)
-
-    transaction.on_commit(send)
 
 
 def _notify(user, title: str, body: str = "", url: str = "", *, email: bool = True) -> None:

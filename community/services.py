@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courseworx.core.services import audit_log_create
+from courseworx.core.tasks import enqueue_on_commit as _on_commit
 
 from .models import (
     ContentFlag,
@@ -75,17 +76,6 @@ def _bulk_loading() -> bool:
 
 def _setting(name: str, default):
     return getattr(settings, name, default)
-
-
-def _enqueue(task, *args) -> None:
-    try:
-        task.delay(*args)
-    except Exception:  # a broker outage or a failing eager task must never break the request
-        logger.exception("Could not enqueue %s%r", getattr(task, "name", task), args)
-
-
-def _on_commit(task, *args) -> None:
-    transaction.on_commit(lambda: _enqueue(task, *args), robust=True)
 
 
 # =================================================================================================

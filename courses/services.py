@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from courseworx.core.services import audit_log_create
+from courseworx.core.tasks import enqueue_on_commit
 
 from . import permissions
 from .content import render_markdown
@@ -120,13 +121,7 @@ def _set_status(course: Course, status: str, *extra_fields: str) -> str:
 def _enqueue_review_notification(approval_request_id) -> None:
     from .tasks import course_review_notify
 
-    def enqueue() -> None:
-        try:
-            course_review_notify.delay(str(approval_request_id))
-        except Exception:  # the broker being down must not break the decision that was committed
-            logger.exception("Could not enqueue course_review_notify(%s)", approval_request_id)
-
-    transaction.on_commit(enqueue)
+    enqueue_on_commit(course_review_notify, str(approval_request_id))
 
 
 def _apply_fields(obj: models.Model, data: dict[str, Any], protected: set[str]) -> list[str]:

@@ -32,6 +32,7 @@ from courses.models import Course, CourseContent, QuizQuestion
 from courses.validators import validate_content_file
 from courseworx.core.exceptions import ConflictError as CoreConflictError
 from courseworx.core.services import audit_log_create
+from courseworx.core.tasks import enqueue_on_commit as _on_commit
 from reports.services import activity_log
 
 from . import permissions
@@ -60,18 +61,6 @@ CERTIFICATE_CODE_BYTES = 8  # secrets.token_urlsafe(8) -> 11 characters, 64 bits
 
 class ConflictError(CoreConflictError):
     """The request conflicts with the current state (e.g. a quiz attempt submitted twice).  API: 409."""
-
-
-def _on_commit(task, *args) -> None:
-    """Enqueue a Celery task once the surrounding transaction has committed."""
-
-    def send():
-        try:
-            task.delay(*args)
-        except Exception:  # the broker being down must not break the request that committed
-            logger.exception("Could not enqueue %s%r", task.name, args)
-
-    transaction.on_commit(send)
 
 
 def _percent(part, whole) -> Decimal:

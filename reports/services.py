@@ -13,6 +13,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from courseworx.core.tasks import enqueue_on_commit as _on_commit
+
 from .models import ActivityLog
 
 logger = logging.getLogger(__name__)
@@ -83,10 +85,6 @@ def activity_log_many(rows: list[dict]) -> int:
 
 
 # -- report exports ---------------------------------------------------------------------------
-def _on_commit(task, *args) -> None:
-    transaction.on_commit(lambda: task.delay(*args))
-
-
 def report_export_create(*, user, report: str, format: str, params: dict):
     """Queue a CSV/PDF export of `report` with `params` (query-string values) for `user`."""
     from .models import ReportExport
