@@ -87,6 +87,8 @@ class Enrollment(UUIDModel):
         ]
         indexes = [
             models.Index(fields=["course", "status"], name="enrollment_course_status_idx"),
+            # Reports (engagement): progress distribution per course from the index alone.
+            models.Index(fields=["course", "status", "progress_percent"], name="enrollment_course_progress_idx"),
             models.Index(fields=["user", "status", "-last_accessed_at"], name="enrollment_user_recent_idx"),
         ]
         permissions = [("manage_enrollment", "Can suspend, reinstate and grade enrolments")]
@@ -123,7 +125,19 @@ class LessonCompletion(TimeStampedModel):
                 condition=Q(completed=False) | Q(completed_at__isnull=False), name="completion_completed_has_date"
             ),
         ]
-        indexes = [models.Index(fields=["user", "course", "completed"], name="completion_user_course_idx")]
+        indexes = [
+            models.Index(fields=["user", "course", "completed"], name="completion_user_course_idx"),
+            # Reports: time spent per course in a period; lessons completed per student.
+            models.Index(
+                fields=["course", "updated_at"], include=["time_spent_seconds"], name="completion_course_updated_idx"
+            ),
+            models.Index(
+                fields=["user", "completed_at"],
+                include=["course"],
+                condition=Q(completed=True),
+                name="completion_user_done_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user_id} / {self.content_id}: {'done' if self.completed else 'in progress'}"
