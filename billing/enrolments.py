@@ -1,10 +1,8 @@
 """Billing's bridge to learning's enrolment services (the only place billing changes enrolments).
 
-learning exposes `enrollment_create` (grant), `enrollment_drop` (the student leaves) and
-`enrollment_set_status` (staff suspend/reinstate, which requires an actor allowed to manage
-enrolments).  Subscription expiry and renewal are done by the system, not by a person, so until
-learning offers system-initiated `enrollment_suspend`/`enrollment_restore` services, billing calls
-`enrollment_set_status` with `BILLING_SYSTEM` as the actor (audited with no person and the reason).
+learning exposes `enrollment_create` (grant), `enrollment_drop` (the student leaves) and, for changes
+made by the platform rather than a person, `enrollment_suspend_by_system` / `enrollment_restore_by_system`
+(audited with no actor and the reason): subscription expiry and renewal use those.
 """
 
 from __future__ import annotations
@@ -20,33 +18,11 @@ from learning.models import Enrollment
 logger = logging.getLogger(__name__)
 
 
-class _BillingSystemActor:
-    """Stands for "the billing system" where learning's services expect a staff actor."""
-
-    pk = None
-    id = None
-    is_authenticated = True
-    is_active = True
-    is_superuser = True
-    is_staff = True
-
-    def has_perm(self, perm: str, obj=None) -> bool:
-        return perm == "learning.manage_enrollment"
-
-    def __str__(self) -> str:
-        return "billing (system)"
-
-
-BILLING_SYSTEM = _BillingSystemActor()
-
-
 def enrol(*, user, course, source: str, payment=None) -> Enrollment:
     """Grant access through learning; a subscription-suspended enrolment is restored first."""
     existing = Enrollment.objects.filter(user=user, course=course).first()
     if existing is not None and existing.status == Enrollment.Status.SUSPENDED and existing.source == "subscription":
-        learning_services.enrollment_set_status(
-            enrollment=existing, actor=BILLING_SYSTEM, status=Enrollment.Status.ENROLLED, reason="Paid access restored"
-        )
+        learning_services.enrollment_restore_by_system(enrollment=existing, reason="Paid access restored")
     return learning_services.enrollment_create(user=user, course=course, source=source, payment=payment)
 
 
@@ -58,9 +34,7 @@ def suspend_subscription_enrolments(*, user, keep_course_ids, reason: str) -> in
     )
     count = 0
     for enrollment in qs:
-        learning_services.enrollment_set_status(
-            enrollment=enrollment, actor=BILLING_SYSTEM, status=Enrollment.Status.SUSPENDED, reason=reason
-        )
+        learning_services.enrollment_suspend_by_system(enrollment=enrollment, reason=reason)
         count += 1
     return count
 
@@ -72,9 +46,7 @@ def restore_subscription_enrolments(*, user, course_filter: Q, reason: str) -> i
     )
     count = 0
     for enrollment in qs:
-        learning_services.enrollment_set_status(
-            enrollment=enrollment, actor=BILLING_SYSTEM, status=Enrollment.Status.ENROLLED, reason=reason
-        )
+        learning_services.enrollment_restore_by_system(enrollment=enrollment, reason=reason)
         count += 1
     return count
 

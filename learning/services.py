@@ -199,6 +199,29 @@ def enrollment_set_status(*, enrollment: Enrollment, actor, status: str, reason:
     enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
     if not permissions.can_manage_enrollment(actor, enrollment.course):
         raise PermissionDenied("You may not change enrolments.")
+    return _enrollment_status_change(enrollment=enrollment, actor=actor, status=status, reason=reason)
+
+
+@transaction.atomic
+def enrollment_suspend_by_system(*, enrollment: Enrollment, reason: str) -> Enrollment:
+    """The platform (not a person) suspends access, e.g. billing when a subscription expires."""
+    enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+    return _enrollment_status_change(
+        enrollment=enrollment, actor=None, status=Enrollment.Status.SUSPENDED, reason=reason
+    )
+
+
+@transaction.atomic
+def enrollment_restore_by_system(*, enrollment: Enrollment, reason: str) -> Enrollment:
+    """The platform restores a suspended enrolment, e.g. billing when a subscription is renewed."""
+    enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+    return _enrollment_status_change(
+        enrollment=enrollment, actor=None, status=Enrollment.Status.ENROLLED, reason=reason
+    )
+
+
+def _enrollment_status_change(*, enrollment: Enrollment, actor, status: str, reason: str) -> Enrollment:
+    """Apply an allowed suspend/reinstate transition to a locked enrolment and audit it (actor None: the system)."""
     if not reason.strip():
         raise ValidationError({"reason": "Give a reason."})
     allowed = {k for k, targets in _STAFF_TRANSITIONS.items() if status in targets}
