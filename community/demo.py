@@ -5,13 +5,22 @@ lesson), open flags waiting in the moderation queue (one thread already hidden a
 conversation, support tickets in every status, surveys with answers, internal docs and a digest
 preference.  Everything goes through community.services (inside `bulk_loading()`: no e-mails, no
 rate limit), like real use.
+
+Every published course also gets 2-6 reviews (deterministic per slug) by passwordless demo learners
+who are really enrolled (through learning.services; they complete prerequisite courses first, lesson
+by lesson), plus a few learners who have not reviewed.  The catalog's counters (rating, learners,
+completions) are never invented: a last step recounts them from the rows.
 """
+
+import random
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 
 from accounts.models import User
+from courses.counters import course_counters_recount
 from courses.models import Course
+from courses.ratings import course_rating_refresh
 from learning import services as learning_services
 from learning.models import Enrollment
 
@@ -34,6 +43,49 @@ LEARNERS = [
     ("omar.haddad@courseworx.local", "Omar", "Haddad"),
     ("sofia.rossi@courseworx.local", "Sofia", "Rossi"),
 ]
+
+# More learners for the catalog (with LEARNERS: the pool that enrols in and reviews every published course).
+CATALOG_LEARNERS = [
+    ("priya.sharma@courseworx.local", "Priya", "Sharma"),
+    ("jonas.berg@courseworx.local", "Jonas", "Berg"),
+    ("chloe.dubois@courseworx.local", "Chloé", "Dubois"),
+    ("mateo.fernandez@courseworx.local", "Mateo", "Fernández"),
+    ("hannah.schmidt@courseworx.local", "Hannah", "Schmidt"),
+    ("david.kim@courseworx.local", "David", "Kim"),
+    ("fatima.zahra@courseworx.local", "Fatima", "Zahra"),
+    ("liam.obrien@courseworx.local", "Liam", "O'Brien"),
+    ("ana.souza@courseworx.local", "Ana", "Souza"),
+    ("noah.williams@courseworx.local", "Noah", "Williams"),
+]
+
+# Catalog reviews by rating; each course draws 2-6 of them with `random.Random(slug)`.
+RATING_WEIGHTS = {5: 45, 4: 33, 3: 14, 2: 8}
+REVIEW_TEXTS = {
+    5: [
+        "One of the best courses I have taken. Every lesson builds on the previous one.",
+        "Clear, practical and well paced. The final quiz made me go back and really understand things.",
+        "I used what I learned at work the week after finishing. Worth every minute.",
+        "Excellent explanations and great examples. The cheat sheet is on my desk now.",
+        "The instructor explains difficult ideas simply. I would take another course from them.",
+        "Exactly the right amount of theory and practice. Highly recommended.",
+    ],
+    4: [
+        "Very good overall. A couple of videos could be shorter, but the content is solid.",
+        "Well structured and easy to follow. I would have liked one more exercise per section.",
+        "Good course with useful notes. The audio is a little quiet in places.",
+        "Solid introduction. Some parts were easy for me, but the later sections were worth it.",
+        "Helpful and practical. I finished it in a few evenings.",
+    ],
+    3: [
+        "Decent content, but it moves quickly in the middle and the quiz felt too short.",
+        "Okay as an overview. I expected more depth in the last section.",
+        "Some lessons are great, others feel rushed. Still learned a few useful things.",
+    ],
+    2: [
+        "Too basic for me, and a few examples are out of date.",
+        "The topics are right but the explanations are hard to follow without prior knowledge.",
+    ],
+}
 
 REVIEWS = [
     (5, "Clear explanations and the exercises build on each other nicely. **Highly recommended.**"),
@@ -131,14 +183,20 @@ DOCS = [
 ]
 
 
+def _demo_learner(email: str, first: str, last: str) -> User:
+    """A passwordless demo learner (get or create)."""
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User(email=email, first_name=first, last_name=last, role=User.Role.STUDENT)
+        user.set_unusable_password()
+        user.save()
+    return user
+
+
 def _learners(courses: list[Course]) -> list[User]:
     users = []
     for email, first, last in LEARNERS:
-        user = User.objects.filter(email=email).first()
-        if user is None:
-            user = User(email=email, first_name=first, last_name=last, role=User.Role.STUDENT)
-            user.set_unusable_password()
-            user.save()
+        user = _demo_learner(email, first, last)
         for course in courses:
             if not Enrollment.objects.filter(user=user, course=course).exists():
                 try:
@@ -175,11 +233,94 @@ def seed(ctx: dict, log) -> None:
         log("  no demo users: community demo data skipped")
         return
     course = _main_course(student, users.get("instructor"))
-    if course is None:
-        log("  the demo student has no course: community demo data skipped")
-        return
     with services.bulk_loading():
-        _seed(ctx, log, course, users)
+        if course is None:
+            log("  the demo student has no course: community discussions skipped")
+        else:
+            _seed(ctx, log, course, users)
+        _catalog_reviews(log)
+    _counters_refresh(log)
+
+
+# -- catalog reviews ------------------------------------------------------------------------------
+def _source(course: Course) -> str:
+    return Enrollment.Source.FREE if course.is_free else Enrollment.Source.STAFF
+
+
+def _completed_ids(user) -> set:
+    return set(
+        Enrollment.objects.filter(user=user, status=Enrollment.Status.COMPLETED).values_list("course_id", flat=True)
+    )
+
+
+def _enrol(user, course: Course, prerequisites: dict, *, complete: bool = False) -> bool:
+    """Enrol `user` through learning.services, completing the prerequisite courses first (lesson by
+    lesson, recursively), like a real learner.  False when the course does not accept them."""
+    from learning.demo import _complete, _lessons
+
+    done = _completed_ids(user)
+    for prerequisite in prerequisites.get(course.pk, []):
+        if prerequisite.pk not in done and not _enrol(user, prerequisite, prerequisites, complete=True):
+            return False
+    try:
+        enrollment = learning_services.enrollment_create(user=user, course=course, source=_source(course))
+    except ValidationError:  # a full or ended course, a suspended enrolment...: not this one
+        return False
+    if complete and enrollment.status != Enrollment.Status.COMPLETED:
+        _complete(user, _lessons(course))
+    user.__dict__.pop("_cw_community_enrolment", None)  # community.permissions caches enrolments per user
+    return True
+
+
+def _catalog_reviews(log) -> None:
+    """2-6 reviews on every published course, by enrolled demo learners (deterministic per slug)."""
+    pool = [_demo_learner(*row) for row in LEARNERS + CATALOG_LEARNERS]
+    courses = list(Course.objects.published().prefetch_related("prerequisites").order_by("slug"))
+    prerequisites = {c.pk: list(c.prerequisites.all()) for c in courses}
+    depth: dict = {}
+
+    def level(course, seen=()) -> int:
+        if course.pk not in depth:
+            parents = [p for p in prerequisites.get(course.pk, []) if p.pk not in seen]
+            depth[course.pk] = 1 + max((level(p, (*seen, course.pk)) for p in parents), default=-1)
+        return depth[course.pk]
+
+    courses.sort(key=lambda c: (level(c), c.slug))  # prerequisites are reviewed (and completed) first
+    ratings, weights = list(RATING_WEIGHTS), list(RATING_WEIGHTS.values())
+    created = 0
+    for course in courses:
+        rng = random.Random(course.slug)  # noqa: S311 - demo data, reproducible
+        target = rng.randint(2, 6)
+        order = rng.sample(pool, len(pool))
+        extra = order[-rng.randint(1, 4) :]  # learners who enrol without reviewing (not the reviewers)
+        visible = Review.objects.filter(course=course, is_hidden=False).count()
+        if visible < target:
+            needed = {p.pk for p in prerequisites[course.pk]}
+            # Learners who already completed the prerequisites first: fewer courses to complete on the way.
+            order.sort(key=lambda u: not needed <= _completed_ids(u))
+            reviewed = set(Review.objects.filter(course=course).values_list("author_id", flat=True))
+            for user in order:
+                if visible >= target:
+                    break
+                if user.pk in reviewed or not _enrol(user, course, prerequisites):
+                    continue
+                rating = rng.choices(ratings, weights)[0]
+                services.review_save(user=user, course=course, rating=rating, body=rng.choice(REVIEW_TEXTS[rating]))
+                visible += 1
+                created += 1
+        if not prerequisites[course.pk]:
+            for user in extra:
+                _enrol(user, course, prerequisites)
+    log(f"  catalog: {created} reviews by {len(pool)} demo learners")
+
+
+def _counters_refresh(log) -> None:
+    """The catalog's counters, recounted from the rows: learners, completions and ratings."""
+    course_counters_recount()
+    for course_id in Course.objects.values_list("pk", flat=True):
+        course_rating_refresh(course_id=course_id)
+    learning_services.course_stats_refresh()
+    log("  course counters recounted (learners, completions, ratings)")
 
 
 def _seed(ctx, log, course: Course, users: dict) -> None:
