@@ -234,6 +234,10 @@ def _enrollment_status_change(*, enrollment: Enrollment, actor, status: str, rea
     old = enrollment.status
     enrollment.status = status
     enrollment.save(update_fields=["status", "updated_at"])
+    # Course.enrollment_count counts enrolled and completed learners (see courses.counters): a suspended one
+    # leaves it and comes back when reinstated.
+    course_counters_adjust(course_id=enrollment.course_id, enrolled=-1 if status == Enrollment.Status.SUSPENDED else 1)
+    _enqueue_stats_refresh(enrollment.course_id)
     audit_log_create(actor=actor, action=f"learning.enrollment_{status}", target=enrollment, reason=reason,
                      changes={"status": [old, status]})  # fmt: skip
     return enrollment

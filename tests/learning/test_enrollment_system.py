@@ -27,6 +27,19 @@ def test_system_suspend_and_restore_are_audited_without_a_person():
     ]
 
 
+def test_suspension_leaves_the_learner_count_and_reinstatement_restores_it():
+    enrollment = EnrollmentFactory()
+    course = enrollment.course
+    course.refresh_from_db()
+    before = course.enrollment_count
+    services.enrollment_suspend_by_system(enrollment=enrollment, reason="Subscription expired")
+    course.refresh_from_db()
+    assert course.enrollment_count == max(before - 1, 0)
+    services.enrollment_restore_by_system(enrollment=enrollment, reason="Subscription renewed")
+    course.refresh_from_db()
+    assert course.enrollment_count == max(before - 1, 0) + 1
+
+
 def test_system_cannot_restore_a_dropped_enrolment_or_act_without_a_reason():
     enrollment = EnrollmentFactory(status=Enrollment.Status.DROPPED)
     with pytest.raises(ValidationError, match="cannot become"):
