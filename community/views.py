@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from courseworx.core.views import safe_next_url
+
 from . import permissions, selectors, services
 from .forms import (
     FlagForm,
@@ -119,10 +121,7 @@ def unsubscribe(request, token: str):
 
 
 def _redirect_back(request, fallback: str):
-    target = request.POST.get("next") or ""
-    if target.startswith("/") and not target.startswith("//"):
-        return redirect(target)
-    return redirect(fallback)
+    return redirect(safe_next_url(request, request.POST.get("next")) or fallback)
 
 
 # =================================================================================================
@@ -346,9 +345,7 @@ def flag_content(request, kind: str, object_id):
     if not services.can_see_flag_target(request.user, target):
         raise Http404("No such content.")
     form = FlagForm(request.POST or None)
-    next_url = request.POST.get("next") or request.GET.get("next") or ""
-    if not (next_url.startswith("/") and not next_url.startswith("//")):
-        next_url = ""
+    next_url = safe_next_url(request, request.POST.get("next") or request.GET.get("next"))
     if request.method == "POST" and form.is_valid():
         try:
             services.flag_create(user=request.user, target=target, **form.cleaned_data)

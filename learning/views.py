@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from courses.models import Course, CourseContent
+from courseworx.core.views import safe_next_url
 from reports.services import activity_log
 
 from . import permissions, selectors, services
@@ -80,7 +81,7 @@ def saved_toggle(request, slug: str):
     if request.htmx:
         return render(request, "learning/partials/saved_button.html", {"course": course, "saved": saved})
     messages.success(request, "Saved to your wishlist." if saved else "Removed from your wishlist.")
-    return redirect(request.POST.get("next") or "learning:dashboard")
+    return redirect(safe_next_url(request, request.POST.get("next")) or "learning:dashboard")
 
 
 @login_required

@@ -8,6 +8,7 @@ from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.templatetags.static import static
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -92,3 +93,12 @@ def error_500(request):
         )
     # Rendered without a request context: nothing here may touch the database.
     return HttpResponseServerError(loader.get_template("500.html").render({}))
+
+
+def safe_next_url(request, value: str | None) -> str:
+    """`value` when it is a local URL safe to redirect to (no other host, no `/\\evil`), else ""."""
+    if value and url_has_allowed_host_and_scheme(
+        value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return value
+    return ""
