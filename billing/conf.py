@@ -28,6 +28,8 @@ DEFAULTS: dict[str, object] = {
     "BILLING_PENDING_PAYMENT_TTL_HOURS": 24,
     # Name of the provider new checkouts use ("sandbox" ships with the app).
     "BILLING_DEFAULT_PROVIDER": "sandbox",
+    # The sandbox lets buyers mark their own payments as paid: only for development and demos.
+    "BILLING_SANDBOX_ENABLED": False,
     # HMAC-SHA256 secret of the sandbox provider's webhooks.
     "BILLING_SANDBOX_WEBHOOK_SECRET": "sandbox-dev-webhook-secret",
     # Webhooks whose timestamp is further than this from now are refused (replay protection).
@@ -81,6 +83,10 @@ def pending_ttl_hours() -> int:
 
 def default_provider() -> str:
     return str(get("BILLING_DEFAULT_PROVIDER"))
+
+
+def sandbox_enabled() -> bool:
+    return bool(get("BILLING_SANDBOX_ENABLED"))
 
 
 def sandbox_webhook_secret() -> str:

@@ -267,6 +267,7 @@ def _has_access(user, course: Course) -> bool:
 
 def checkout_check(*, user, product: Product, subscription: Subscription | None = None) -> None:
     """Raise ValidationError when `user` cannot buy `product` (nothing is locked or written)."""
+    get_provider(conf.default_provider())  # refuses at once when payments are switched off here
     if isinstance(product, Course):
         if not product.is_published:
             raise ValidationError("This course is not on sale.", code="not_on_sale")

@@ -21,7 +21,7 @@ from courses.models import Course
 from . import conf, permissions, selectors, services
 from .forms import CheckoutForm, PayoutForm, RefundRequestForm
 from .models import CourseBundle, Payment, Plan, Subscription
-from .providers import get_provider
+from .providers import ProviderDisabled, get_provider
 from .providers.base import EventType, WebhookVerificationError
 from .providers.sandbox import build_event
 
@@ -179,7 +179,10 @@ def webhook_handle(provider_name: str, delivery) -> tuple[int, dict]:
 @csrf_exempt
 @require_POST
 def webhook(request, provider: str):
-    status, body = webhook_handle(provider, request)
+    try:
+        status, body = webhook_handle(provider, request)
+    except ProviderDisabled:
+        raise Http404("Unknown payment provider.") from None
     return JsonResponse(body, status=status)
 
 
@@ -193,6 +196,8 @@ SANDBOX_OUTCOMES = {
 @login_required
 @require_http_methods(["GET", "POST"])
 def sandbox_pay(request, payment_id):
+    if not conf.sandbox_enabled():
+        raise Http404("The sandbox payment page is only available in development.")
     payment = selectors.payment_get(user=request.user, payment_id=payment_id)
     if payment.user_id != request.user.pk or payment.provider != "sandbox":
         raise Http404("No such payment.")

@@ -312,6 +312,8 @@ BILLING_REFUND_REVERSES_REFERRAL_CREDIT = env.bool("BILLING_REFUND_REVERSES_REFE
 BILLING_SUBSCRIPTION_GRACE_DAYS = env.int("BILLING_SUBSCRIPTION_GRACE_DAYS", default=7)
 BILLING_PENDING_PAYMENT_TTL_HOURS = env.int("BILLING_PENDING_PAYMENT_TTL_HOURS", default=24)
 BILLING_DEFAULT_PROVIDER = env.str("BILLING_DEFAULT_PROVIDER", default="sandbox")
+# The sandbox lets buyers mark their own payments as paid: on in development only (a deploy check warns).
+BILLING_SANDBOX_ENABLED = env.bool("BILLING_SANDBOX_ENABLED", default=DEBUG)
 # Signs the sandbox provider's webhooks; unset, it is derived from SECRET_KEY (never a fixed value).
 BILLING_SANDBOX_WEBHOOK_SECRET = (
     env.str("BILLING_SANDBOX_WEBHOOK_SECRET", default="")
