@@ -35,7 +35,7 @@ from courseworx.core.services import audit_log_create
 from courseworx.core.tasks import enqueue_on_commit as _on_commit
 from reports.services import activity_log
 
-from . import permissions
+from . import permissions, selectors
 from .models import (
     Assignment,
     AssignmentSubmission,
@@ -327,14 +327,24 @@ def _progress_increment(*, enrollment: Enrollment) -> None:
     enrollment.save(update_fields=fields)
 
 
+def _check_lesson_open(*, content: CourseContent, enrollment: Enrollment) -> None:
+    """The write paths enforce what the player shows: unpublished or not-yet-open lessons are refused."""
+    if not (content.is_published and content.section.is_published):
+        raise ValidationError("This lesson is not available.", code="unpublished")
+    reason = selectors.lesson_locked_reason(
+        content, course=content.course, enrollment=enrollment, is_staff=False, today=timezone.localdate()
+    )
+    if reason:
+        raise ValidationError(reason, code="locked")
+
+
 @transaction.atomic
 def lesson_mark_complete(*, user, content: CourseContent) -> LessonCompletion:
     """The student's "mark complete" button.  Quizzes complete only by being passed."""
     if content.kind == CourseContent.Kind.QUIZ:
         raise ValidationError("Pass the quiz to complete this lesson.", code="quiz_not_passed")
-    if not content.is_published:
-        raise ValidationError("This lesson is not available.", code="unpublished")
     enrollment = _access_enrollment(user=user, course_id=content.course_id, lock=True)
+    _check_lesson_open(content=content, enrollment=enrollment)
     _complete_lesson(enrollment=enrollment, content=content)
     return LessonCompletion.objects.get(user=user, content=content)
 
@@ -442,9 +452,10 @@ def quiz_attempts_left(*, content: CourseContent, used: int) -> int | None:
 @transaction.atomic
 def quiz_attempt_start(*, user, content: CourseContent) -> QuizAttempt:
     """Start an attempt (or return the one still open).  Refused when no attempts are left."""
-    if content.kind != CourseContent.Kind.QUIZ or not content.is_published:
+    if content.kind != CourseContent.Kind.QUIZ:
         raise ValidationError("This lesson is not a quiz.", code="not_a_quiz")
-    _access_enrollment(user=user, course_id=content.course_id)
+    enrollment = _access_enrollment(user=user, course_id=content.course_id)
+    _check_lesson_open(content=content, enrollment=enrollment)
     now = timezone.now()
     open_attempt = (
         QuizAttempt.objects.filter(user=user, content=content, status=QuizAttempt.Status.IN_PROGRESS)
