@@ -17,6 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from courses.models import Course
+from courseworx.core.utils import parse_uuid
 
 from . import conf, permissions, selectors, services
 from .forms import CheckoutForm, PayoutForm, RefundRequestForm
@@ -399,7 +400,7 @@ def earnings(request):
     if request.GET.get("instructor"):
         if not permissions.can_view_all_earnings(request.user):
             raise Http404("No such instructor.")
-        instructor = get_object_or_404(get_user_model(), pk=request.GET["instructor"])
+        instructor = get_object_or_404(get_user_model(), pk=parse_uuid(request.GET["instructor"]))
     elif not permissions.can_view_own_earnings(request.user):
         raise PermissionDenied("Earnings are for instructors.")
     return render(

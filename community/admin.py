@@ -19,6 +19,8 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
+from courseworx.core.utils import parse_uuid
+
 from . import permissions, selectors, services
 from .models import (
     ContentFlag,
@@ -286,7 +288,7 @@ class ModerationQueueAdmin(ModeratorOnly, admin.ModelAdmin):
         action = request.GET.get("action", "")
         if action not in dict(ModerationForm.ACTIONS):
             return HttpResponseRedirect(reverse("admin:community_flaggeditem_changelist"))
-        ids = [i for i in request.GET.get("ids", "").split(",") if i][:200]
+        ids = [pk for pk in map(parse_uuid, request.GET.get("ids", "").split(",")[:200]) if pk]
         items = list(selectors.flagged_item_queue().filter(pk__in=ids))
         form = ModerationForm(request.POST or None, initial={"action": action})
         if request.method == "POST" and form.is_valid():

@@ -19,6 +19,7 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html, format_html_join
 
 from accounts.models import User
+from courseworx.core.utils import parse_uuid
 
 from . import permissions, services
 from .models import (
@@ -531,7 +532,7 @@ class CourseContentAdmin(admin.ModelAdmin):
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
-        course_id = request.GET.get("course")
+        course_id = parse_uuid(request.GET.get("course"))
         if course_id:
             course = self._editable_courses(request).filter(pk=course_id).first()
             if course is not None:

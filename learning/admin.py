@@ -179,8 +179,32 @@ class AssignmentSubmissionAdmin(TaughtCoursesMixin, admin.ModelAdmin):
         )  # fmt: skip
 
 
+class AttendanceAdminForm(forms.ModelForm):
+    class Meta:
+        model = Attendance
+        fields = ("user", "course", "date", "status", "sign_in_at", "sign_out_at", "note")
+
+    def clean(self):
+        cleaned = super().clean()
+        course, user = cleaned.get("course"), cleaned.get("user")
+        if course and user and cleaned.get("status"):
+            try:
+                services.attendance_check(
+                    course=course, user=user, status=cleaned["status"],
+                    sign_in_at=cleaned.get("sign_in_at"), sign_out_at=cleaned.get("sign_out_at"),
+                )  # fmt: skip
+            except ValidationError as exc:
+                if not hasattr(exc, "error_dict"):
+                    self.add_error(None, exc)
+                else:
+                    for field, errors in exc.error_dict.items():
+                        self.add_error(field if field in self.fields else None, errors)
+        return cleaned
+
+
 @admin.register(Attendance)
 class AttendanceAdmin(TaughtCoursesMixin, admin.ModelAdmin):
+    form = AttendanceAdminForm
     list_display = ("user", "course", "date", "status", "sign_in_at", "sign_out_at", "duration_minutes")
     list_filter = ("status", "date")
     search_fields = ("user__email", "course__title")

@@ -740,6 +740,15 @@ def submission_grade(
 
 
 @transaction.atomic
+def attendance_check(*, course: Course, user, status: str, sign_in_at=None, sign_out_at=None) -> None:
+    """Validate an attendance record without writing it (forms call it in clean())."""
+    if not Enrollment.objects.filter(course=course, user=user).holding_seat().exists():
+        raise ValidationError({"user": "This person is not enrolled in the course."}, code="not_enrolled")
+    present = status not in (Attendance.Status.ABSENT, Attendance.Status.EXCUSED)
+    if present and sign_in_at and sign_out_at and sign_out_at < sign_in_at:
+        raise ValidationError({"sign_out_at": "Sign-out cannot be before sign-in."})
+
+
 def attendance_record(
     *,
     course: Course,
@@ -754,14 +763,11 @@ def attendance_record(
     """Record (or correct) one student's attendance for a course date."""
     if not permissions.can_record_attendance(recorded_by, course):
         raise PermissionDenied("You do not teach this course.")
-    if not Enrollment.objects.filter(course=course, user=user).holding_seat().exists():
-        raise ValidationError("This person is not enrolled in the course.", code="not_enrolled")
+    attendance_check(course=course, user=user, status=status, sign_in_at=sign_in_at, sign_out_at=sign_out_at)
     if status in (Attendance.Status.ABSENT, Attendance.Status.EXCUSED):
         sign_in_at = sign_out_at = None
     duration = None
     if sign_in_at and sign_out_at:
-        if sign_out_at < sign_in_at:
-            raise ValidationError({"sign_out_at": "Sign-out cannot be before sign-in."})
         delta = dt.datetime.combine(date, sign_out_at) - dt.datetime.combine(date, sign_in_at)
         duration = int(delta.total_seconds() // 60)
     record = Attendance.objects.select_for_update().filter(course=course, user=user, date=date).first()

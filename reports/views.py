@@ -9,6 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from courseworx.core.utils import parse_uuid
+
 from . import conf, selectors, services
 from .filters import report_params
 from .forms import SubscriptionForm
@@ -244,7 +246,7 @@ def accessibility(request):
         .select_related("content", "course", "reported_by")
         .order_by("course__title", "content__title", "issue")
     )
-    course_id = request.GET.get("course")
+    course_id = parse_uuid(request.GET.get("course"))
     if course_id:
         issues = issues.filter(course_id=course_id)
     page = Paginator(issues, 25).get_page(request.GET.get("page"))
