@@ -507,7 +507,12 @@ def _check_flag(*, user, target) -> None:
 
 
 def _hide_target(target, *, reason: str, now) -> bool:
-    """Soft delete (conditional UPDATE; True when it was visible).  Lessons are not hidden here."""
+    """Soft delete (conditional UPDATE; True when it was visible).  Lessons: the courses app unpublishes them."""
+    from courses.models import CourseContent
+    from courses.services import content_moderation_hide
+
+    if isinstance(target, CourseContent):
+        return content_moderation_hide(content_id=target.pk, reason=reason)
     model = type(target)
     if not issubclass(model, ModeratedContent):
         return False
@@ -519,7 +524,12 @@ def _hide_target(target, *, reason: str, now) -> bool:
     return bool(changed)
 
 
-def _restore_target(target) -> bool:
+def _restore_target(target, *, only_reason: str | None = None) -> bool:
+    from courses.models import CourseContent
+    from courses.services import content_moderation_restore
+
+    if isinstance(target, CourseContent):
+        return content_moderation_restore(content_id=target.pk, only_reason=only_reason)
     model = type(target)
     if not issubclass(model, ModeratedContent):
         return False
@@ -600,7 +610,26 @@ def flag_create(*, user, target, reason: str, details: str = "") -> ContentFlag:
                 target_user_id=flag_target_author_id(target),
                 note=f"Hidden automatically after {threshold} open flags; waiting for a moderator.",
             )
+    elif _is_lesson(target):
+        threshold = int(_setting("COMMUNITY_FLAG_HIDE_THRESHOLD", 3))
+        count = FlaggedItem.objects.filter(pk=item.pk).values_list("open_flag_count", flat=True).get()
+        if count >= threshold and _hide_target(target, reason=ModeratedContent.HiddenReason.FLAGS, now=now):
+            ModerationAction.objects.create(
+                moderator=None,
+                action=ModerationAction.Action.AUTO_HIDE,
+                item=item,
+                content_type=content_type,
+                object_id=str(target.pk),
+                target_user_id=flag_target_author_id(target),
+                note=f"Hidden automatically after {threshold} open flags; waiting for a moderator.",
+            )
     return flag
+
+
+def _is_lesson(target) -> bool:
+    from courses.models import CourseContent
+
+    return isinstance(target, CourseContent)
 
 
 MODERATION_OUTCOMES = {
@@ -667,10 +696,14 @@ def moderation_hide(*, moderator, item: FlaggedItem, note: str) -> FlaggedItem:
     _check_moderate(moderator=moderator, note=note)
     item = _lock_item(item)
     target = item.target
-    if target is None or not isinstance(target, ModeratedContent):
-        raise ValidationError("This content cannot be hidden here (lessons are unpublished by their authors).")
-    _hide_target(target, reason=ModeratedContent.HiddenReason.MODERATOR, now=timezone.now())
-    type(target).objects.filter(pk=target.pk).update(hidden_reason=ModeratedContent.HiddenReason.MODERATOR)
+    if target is None or not (isinstance(target, ModeratedContent) or _is_lesson(target)):
+        raise ValidationError("This content cannot be hidden.")
+    if _is_lesson(target):
+        _restore_target(target)  # a lesson hidden by flags is now hidden by a moderator: record the new reason
+        _hide_target(target, reason=ModeratedContent.HiddenReason.MODERATOR, now=timezone.now())
+    else:
+        _hide_target(target, reason=ModeratedContent.HiddenReason.MODERATOR, now=timezone.now())
+        type(target).objects.filter(pk=target.pk).update(hidden_reason=ModeratedContent.HiddenReason.MODERATOR)
     flags = _resolve_item(item=item, moderator=moderator, action="hide", note=note,
                           flag_status=ContentFlag.Status.UPHELD)  # fmt: skip
     _log(moderator=moderator, action=ModerationAction.Action.HIDE, item=item, note=note,
@@ -684,8 +717,8 @@ def moderation_restore(*, moderator, item: FlaggedItem, note: str) -> FlaggedIte
     _check_moderate(moderator=moderator, note=note)
     item = _lock_item(item)
     target = item.target
-    if target is None or not isinstance(target, ModeratedContent):
-        raise ValidationError("Only hidden threads, replies and reviews can be restored.")
+    if target is None or not (isinstance(target, ModeratedContent) or _is_lesson(target)):
+        raise ValidationError("Only hidden threads, replies, reviews and lessons can be restored.")
     _restore_target(target)
     flags = _resolve_item(item=item, moderator=moderator, action="restore", note=note,
                           flag_status=ContentFlag.Status.DISMISSED)  # fmt: skip
@@ -703,6 +736,8 @@ def moderation_dismiss(*, moderator, item: FlaggedItem, note: str) -> FlaggedIte
     restored = False
     if isinstance(target, ModeratedContent) and target.hidden_reason == ModeratedContent.HiddenReason.FLAGS:
         restored = _restore_target(target)
+    elif _is_lesson(target):
+        restored = _restore_target(target, only_reason=ModeratedContent.HiddenReason.FLAGS)
     flags = _resolve_item(item=item, moderator=moderator, action="dismiss", note=note,
                           flag_status=ContentFlag.Status.DISMISSED)  # fmt: skip
     _log(moderator=moderator, action=ModerationAction.Action.DISMISS, item=item, note=note,
