@@ -12,6 +12,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from courseworx.core.admin import PrivateFileAdminMixin
+
 from . import permissions, services
 from .forms import RefundDecisionForm
 from .models import (
@@ -169,7 +171,7 @@ class RefundRequestInline(ReadOnlyInline):
 
 
 @admin.register(Payment)
-class PaymentAdmin(ReadOnlyAdmin):
+class PaymentAdmin(PrivateFileAdminMixin, ReadOnlyAdmin):
     list_display = ("created_at", "user", "description", "amount", "currency", "status", "provider", "coupon")
     list_filter = ("status", "kind", "provider")
     search_fields = ("user__email", "description", "provider_reference", "receipt_number", "idempotency_key")

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courseworx.core.models import TimeStampedModel, UUIDModel
+from courseworx.core.storage import RandomFileName, private_storage
 
 MONEY = {"max_digits": 10, "decimal_places": 2}
 ZERO = Decimal("0.00")
@@ -371,7 +372,7 @@ class Payment(UUIDModel):
     failure_reason = models.CharField(max_length=200, blank=True)
     refunded_at = models.DateTimeField(null=True, blank=True)
     receipt_number = models.CharField(max_length=24, null=True, blank=True, unique=True)
-    receipt_pdf = models.FileField(upload_to="receipts/%Y/%m/", blank=True)
+    receipt_pdf = models.FileField(upload_to=RandomFileName("receipts"), storage=private_storage, blank=True)
     receipt_sent_at = models.DateTimeField(null=True, blank=True)
 
     objects = PaymentQuerySet.as_manager()

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 
 from courseworx.core.models import TimeStampedModel, UUIDModel
+from courseworx.core.storage import RandomFileName, private_storage
 
 USER = settings.AUTH_USER_MODEL
 
@@ -481,7 +482,7 @@ class TicketMessage(RenderedTextMixin, UUIDModel):
 
 class TicketAttachment(UUIDModel):
     message = models.ForeignKey(TicketMessage, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to="community/tickets/%Y/%m/")
+    file = models.FileField(upload_to=RandomFileName("community/tickets"), storage=private_storage)
     name = models.CharField(max_length=255)
     size = models.PositiveBigIntegerField(default=0)
     content_type = models.CharField(max_length=100, blank=True)

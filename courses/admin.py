@@ -19,6 +19,7 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html, format_html_join
 
 from accounts.models import User
+from courseworx.core.admin import PrivateFileAdminMixin
 from courseworx.core.utils import parse_uuid
 
 from . import permissions, services
@@ -478,7 +479,7 @@ class LessonForm(forms.ModelForm):
 
 
 @admin.register(CourseContent)
-class CourseContentAdmin(admin.ModelAdmin):
+class CourseContentAdmin(PrivateFileAdminMixin, admin.ModelAdmin):
     form = LessonForm
     list_display = ("title", "course", "section", "kind", "order", "is_published", "is_preview")
     list_select_related = ("course", "section")
@@ -526,6 +527,9 @@ class CourseContentAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         return [*fields, "course"] if obj is not None else fields
+
+    def private_file_link(self, obj, field_name):
+        return reverse("learning:lesson_file", args=[obj.course.slug, obj.pk])  # checks who may open it
 
     def get_inlines(self, request, obj):
         return [QuestionInline] if obj is not None and obj.kind == CourseContent.Kind.QUIZ else []

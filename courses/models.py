@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from courseworx.core.models import TimeStampedModel, UUIDModel
+from courseworx.core.storage import RandomFileName, download_name, private_storage
 
 from .validators import validate_content_file, validate_thumbnail, validate_video_url
 
@@ -241,7 +242,7 @@ class CourseContent(UUIDModel):
     points = models.PositiveIntegerField(default=0)
     duration_seconds = models.PositiveIntegerField(null=True, blank=True)
     # document / image / video (uploaded)
-    file = models.FileField(upload_to="courses/content/%Y/%m/", blank=True)
+    file = models.FileField(upload_to=RandomFileName("courses/content"), storage=private_storage, blank=True)
     file_size = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
     file_type = models.CharField(max_length=100, blank=True, editable=False)
     alt_text = models.CharField(max_length=300, blank=True, help_text="Describe the image for screen readers.")
@@ -283,6 +284,11 @@ class CourseContent(UUIDModel):
     @property
     def is_quiz(self) -> bool:
         return self.kind == self.Kind.QUIZ
+
+    @property
+    def file_download_name(self) -> str:
+        """The lesson file's name for people: its stored name is random (courseworx.core.storage)."""
+        return download_name(self.title, self.file.name if self.file else "", default="lesson")
 
     def clean(self) -> None:
         super().clean()

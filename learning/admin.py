@@ -4,8 +4,10 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.response import TemplateResponse
+from django.urls import reverse
 
 from courses.models import Course
+from courseworx.core.admin import PrivateFileAdminMixin
 
 from . import permissions, services
 from .models import (
@@ -159,7 +161,7 @@ class SubmissionGradeForm(forms.ModelForm):
 
 
 @admin.register(AssignmentSubmission)
-class AssignmentSubmissionAdmin(TaughtCoursesMixin, admin.ModelAdmin):
+class AssignmentSubmissionAdmin(PrivateFileAdminMixin, TaughtCoursesMixin, admin.ModelAdmin):
     form = SubmissionGradeForm
     list_display = ("assignment", "user", "status", "submitted_at", "is_late", "score", "graded_at")
     list_filter = ("status", "is_late")
@@ -171,6 +173,9 @@ class AssignmentSubmissionAdmin(TaughtCoursesMixin, admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def private_file_link(self, obj, field_name):
+        return reverse("learning:submission_file", args=[obj.pk])  # the student and the course's graders
 
     def save_model(self, request, obj, form, change):
         services.submission_grade(
@@ -225,7 +230,7 @@ class RevokeForm(forms.Form):
 
 
 @admin.register(IssuedCertificate)
-class IssuedCertificateAdmin(admin.ModelAdmin):
+class IssuedCertificateAdmin(PrivateFileAdminMixin, admin.ModelAdmin):
     list_display = ("code", "holder_name", "course_title", "issued_at", "status", "revoked_at")
     list_filter = ("status",)
     search_fields = ("code", "holder_name", "user__email", "course_title")

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from courseworx.core.models import TimeStampedModel, UUIDModel
+from courseworx.core.storage import RandomFileName, download_name, private_storage
 
 
 class EnrollmentQuerySet(models.QuerySet):
@@ -243,7 +244,7 @@ class AssignmentSubmission(UUIDModel):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="submissions")
     course = models.ForeignKey("courses.Course", on_delete=models.CASCADE, related_name="+")
     text = models.TextField(blank=True, max_length=50_000)
-    file = models.FileField(upload_to="learning/submissions/%Y/%m/", blank=True)
+    file = models.FileField(upload_to=RandomFileName("learning/submissions"), storage=private_storage, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SUBMITTED)
     submitted_at = models.DateTimeField()
     revision = models.PositiveIntegerField(default=1)
@@ -269,6 +270,12 @@ class AssignmentSubmission(UUIDModel):
 
     def __str__(self) -> str:
         return f"{self.assignment} — {self.user_id}"
+
+    @property
+    def file_download_name(self) -> str:
+        """The file's name for people (its stored name is random): assignment, student and revision."""
+        title = f"{self.assignment.title} {self.user.get_full_name()} revision {self.revision}"
+        return download_name(title, self.file.name if self.file else "", default="submission")
 
 
 class Attendance(TimeStampedModel):
@@ -324,7 +331,7 @@ class IssuedCertificate(UUIDModel):
     holder_name = models.CharField(max_length=120)
     course_title = models.CharField(max_length=200)
     issued_at = models.DateTimeField()
-    pdf = models.FileField(upload_to="certificates/issued/%Y/%m/", blank=True)
+    pdf = models.FileField(upload_to=RandomFileName("certificates/issued"), storage=private_storage, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.VALID)
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_reason = models.TextField(blank=True)

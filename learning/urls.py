@@ -15,6 +15,7 @@ urlpatterns = [
     path("learn/<slug:slug>/assignments/", views.course_assignments, name="course_assignments"),
     path("learn/<slug:slug>/attendance/", views.my_attendance, name="my_attendance"),
     path("learn/<slug:slug>/<uuid:content_id>/", views.lesson, name="lesson"),
+    path("learn/<slug:slug>/<uuid:content_id>/file/", views.lesson_file, name="lesson_file"),
     path("learn/<slug:slug>/<uuid:content_id>/complete/", views.lesson_complete, name="lesson_complete"),
     path("learn/<slug:slug>/<uuid:content_id>/heartbeat/", views.lesson_heartbeat, name="lesson_heartbeat"),
     path("learn/<slug:slug>/<uuid:content_id>/note/", views.lesson_note, name="lesson_note"),

@@ -119,6 +119,42 @@ def lesson(request, slug: str, content_id):
     return render(request, "learning/lesson.html", context)
 
 
+# Lesson files the browser shows in the page (the player's <img>, <video>, PDF viewer); others download.
+_INLINE_TYPES = ("image/", "video/", "audio/", "application/pdf")
+
+
+def _private_headers(response: FileResponse) -> FileResponse:
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def lesson_file(request, slug: str, content_id):
+    """A lesson's uploaded file, to exactly who may open the lesson (files have no public URL)."""
+    content = selectors.lesson_get(slug=slug, content_id=content_id)
+    course = content.course
+    enrollment = selectors.enrollment_for(user=request.user, course=course)
+    if not content.file or not permissions.can_open_lesson(request.user, content, enrollment):
+        raise Http404("No such file.")
+    if not permissions.is_course_staff(request.user, course):
+        locked = selectors.lesson_locked_reason(
+            content, course=course, enrollment=enrollment, is_staff=False, today=timezone.localdate()
+        )
+        if locked is not None or not content.section.is_published:
+            raise Http404("No such file.")
+    content_type = content.file_type or "application/octet-stream"
+    inline = content_type.startswith(_INLINE_TYPES) and content_type != "image/svg+xml"
+    response = FileResponse(
+        content.file.open("rb"),
+        as_attachment=not inline,
+        filename=content.file_download_name,
+        content_type=content_type,
+    )
+    return _private_headers(response)
+
+
 def _note_form(note) -> NoteForm:
     return NoteForm(initial={"body": note.body if note else "", "is_private": note.is_private if note else True})
 
@@ -320,9 +356,8 @@ def submission_file(request, submission_id):
     submission = selectors.submission_get(user=request.user, submission_id=submission_id)
     if not submission.file:
         raise Http404("No file.")
-    return FileResponse(
-        submission.file.open("rb"), as_attachment=True, filename=submission.file.name.rsplit("/", 1)[-1]
-    )
+    response = FileResponse(submission.file.open("rb"), as_attachment=True, filename=submission.file_download_name)
+    return _private_headers(response)
 
 
 # --- Instructors: grading and attendance --------------------------------------------------------

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts import roles
 from courses.models import Course
+from courseworx.core.admin import PrivateFileAdminMixin
 
 from .models import (
     AccessibilityReport,
@@ -53,7 +54,7 @@ class DataPipelineRunAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ReportExport)
-class ReportExportAdmin(ReadOnlyAdmin):
+class ReportExportAdmin(PrivateFileAdminMixin, ReadOnlyAdmin):
     list_display = ("created_at", "user", "report", "format", "status", "progress", "row_count")
     list_filter = ("report", "format", "status")
     list_select_related = ("user",)
@@ -148,7 +149,7 @@ class VoiceTranscriptAdmin(CourseScopedAdmin):
 
 
 @admin.register(DataExportRequest)
-class DataExportRequestAdmin(ReadOnlyAdmin):
+class DataExportRequestAdmin(PrivateFileAdminMixin, ReadOnlyAdmin):
     list_display = ("created_at", "user", "kind", "status", "finished_at", "expires_at")
     list_filter = ("kind", "status")
     list_select_related = ("user",)

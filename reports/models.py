@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 
 from courseworx.core.models import TimeStampedModel, UUIDModel
+from courseworx.core.storage import RandomFileName, private_storage
 
 USER = settings.AUTH_USER_MODEL
 
@@ -132,7 +133,7 @@ class ReportExport(UUIDModel):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     progress = models.PositiveSmallIntegerField(default=0, help_text="Per cent done.")
     row_count = models.PositiveIntegerField(default=0)
-    file = models.FileField(upload_to="reports/exports/%Y/%m/", blank=True)
+    file = models.FileField(upload_to=RandomFileName("reports/exports"), storage=private_storage, blank=True)
     error = models.TextField(blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -143,6 +144,11 @@ class ReportExport(UUIDModel):
 
     def __str__(self) -> str:
         return f"{self.report} {self.format} ({self.status})"
+
+    @property
+    def download_name(self) -> str:
+        """The file's name for people (its stored name is random)."""
+        return f"{self.report}_{self.created_at:%Y%m%d-%H%M}.{self.format}"
 
     @property
     def is_finished(self) -> bool:
@@ -290,7 +296,7 @@ class DataExportRequest(UUIDModel):
     user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="data_requests")
     kind = models.CharField(max_length=10, choices=Kind.choices)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    file = models.FileField(upload_to="reports/data-exports/", blank=True)
+    file = models.FileField(upload_to=RandomFileName("reports/data-exports"), storage=private_storage, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)

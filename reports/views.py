@@ -124,7 +124,7 @@ def export_download(request, export_id):
     return FileResponse(
         export.file.open("rb"),
         as_attachment=True,
-        filename=export.file.name.rsplit("/", 1)[-1],
+        filename=export.download_name,
         content_type=content_type,
     )
 

@@ -1,6 +1,7 @@
 """Input and output serializers, one pair per endpoint (changing one endpoint never ripples into another)."""
 
 from django.conf import settings
+from django.urls import reverse
 from rest_framework import serializers
 
 from courses.models import Category, Course, CourseContent, CourseSection, QuizQuestion, Tag
@@ -167,6 +168,7 @@ class SectionInputSerializer(serializers.Serializer):
 
 class LessonOutputSerializer(serializers.ModelSerializer):
     type = serializers.CharField(source="kind")
+    file = serializers.SerializerMethodField(help_text="The permission-checked URL of the lesson's file, if any.")
 
     class Meta:
         model = CourseContent
@@ -177,6 +179,14 @@ class LessonOutputSerializer(serializers.ModelSerializer):
             "shuffle_questions", "manual_grading", "created_at", "updated_at",
         )  # fmt: skip
         read_only_fields = fields
+
+    def get_file(self, obj) -> str | None:
+        # Lesson files are private (no public URL): link the view that checks who may open the lesson.
+        if not obj.file:
+            return None
+        url = reverse("learning:lesson_file", args=[obj.course.slug, obj.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request is not None else url
 
 
 class LessonInputSerializer(serializers.Serializer):
