@@ -289,7 +289,7 @@ def _payment(user) -> Payment:
     return Payment.objects.create(
         user=user, kind="course", course=PublishedCourseFactory(), description="Course", status="succeeded",
         currency="USD", subtotal=Decimal("10.00"), amount=Decimal("10.00"), idempotency_key=f"pm-{user.pk}",
-        receipt_number=f"R-{user.pk}",
+        receipt_number=f"R-{str(user.pk)[:8]}",
         receipt_pdf=ContentFile(PDF, name="receipt-R-1.pdf"),
     )  # fmt: skip
 
