@@ -12,7 +12,7 @@ PYTEST_WORKERS ?= auto
 CELERY_QUEUES ?= default,certificates,notifications,reports
 
 # Development defaults (override in the environment).
-DEV_ENV := DEBUG=$${DEBUG:-true}
+DEV_ENV := DEBUG=$${DEBUG:-true} SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)}
 
 .PHONY: run test lint check worker beat migrate seed venv clean e2e
 
