@@ -72,17 +72,15 @@ def report_detail(request, slug: str):
 
 @login_required
 def report_csv(request, slug: str):
-    """Stream the CSV (small ranges); a large range is sent to a background export instead."""
+    """Stream the CSV (small ranges).  A large range is prepared in the background, which only a POST
+    starts (report_export_start): a GET never creates work, so a link cannot queue jobs for someone."""
     from .exports import csv_response
 
     report = _report_or_403(request, slug)
     params, _ = report_params(user=request.user, report=slug, data=request.GET)
     if report.rows(params).count() > conf.sync_export_max_rows():
-        export = services.report_export_create(
-            user=request.user, report=slug, format="csv", params=params.query_string()
-        )
-        messages.info(request, "This export is large: it is being prepared in the background.")
-        return redirect("reports:export_detail", export_id=export.pk)
+        messages.info(request, "This export is large: press Export CSV to prepare it in the background.")
+        return redirect(f"{reverse('reports:report', args=[slug])}?{request.GET.urlencode()}")
     return csv_response(report, params)
 
 

@@ -118,8 +118,13 @@ def test_instructor_csv_is_scoped(client, world):
 def test_large_csv_becomes_a_background_job(client, world, admin_user, settings, django_capture_on_commit_callbacks):
     settings.REPORTS_SYNC_EXPORT_MAX_ROWS = 1
     client.force_login(admin_user)
+    link = client.get(reverse("reports:report_csv", args=["completion"]), MARCH)
+    assert link.status_code == 302 and link["Location"].startswith(reverse("reports:report", args=["completion"]))
+    assert not ReportExport.objects.exists()  # a GET never queues work
+    page = client.get(link["Location"])
+    assert "press Export CSV to prepare it in the background" in page.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.get(reverse("reports:report_csv", args=["completion"]), MARCH)
+        response = client.post(reverse("reports:report_export", args=["completion"]), {**MARCH, "format": "csv"})
     export = ReportExport.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("reports:export_detail", args=[export.pk])
     assert export.status == "done" and export.progress == 100 and export.row_count == 3
