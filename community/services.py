@@ -698,11 +698,8 @@ def moderation_hide(*, moderator, item: FlaggedItem, note: str) -> FlaggedItem:
     target = item.target
     if target is None or not (isinstance(target, ModeratedContent) or _is_lesson(target)):
         raise ValidationError("This content cannot be hidden.")
-    if _is_lesson(target):
-        _restore_target(target)  # a lesson hidden by flags is now hidden by a moderator: record the new reason
-        _hide_target(target, reason=ModeratedContent.HiddenReason.MODERATOR, now=timezone.now())
-    else:
-        _hide_target(target, reason=ModeratedContent.HiddenReason.MODERATOR, now=timezone.now())
+    _hide_target(target, reason=ModeratedContent.HiddenReason.MODERATOR, now=timezone.now())
+    if not _is_lesson(target):  # already hidden by flags: the moderator's decision is the reason now
         type(target).objects.filter(pk=target.pk).update(hidden_reason=ModeratedContent.HiddenReason.MODERATOR)
     flags = _resolve_item(item=item, moderator=moderator, action="hide", note=note,
                           flag_status=ContentFlag.Status.UPHELD)  # fmt: skip

@@ -700,10 +700,14 @@ def content_moderation_hide(*, content_id, reason: str) -> bool:
     """Take a published lesson out of the course (unpublish it), remembering that moderation did it.
 
     Nothing is deleted; `content_moderation_restore` puts it back.  A lesson its authors had already
-    unpublished is left alone.  True when the lesson was hidden now.
+    unpublished is left alone; one moderation already hid only gets the new reason.  True when the
+    lesson was hidden now.
     """
     content = CourseContent.objects.select_for_update().get(pk=content_id)
     if not content.is_published:
+        if (content.metadata or {}).get(MODERATION_KEY) not in (None, reason):  # already hidden: new reason
+            content.metadata = {**content.metadata, MODERATION_KEY: reason}
+            content.save(update_fields=["metadata", "updated_at"])
         return False
     content.is_published = False
     content.metadata = {**(content.metadata or {}), MODERATION_KEY: reason}

@@ -70,3 +70,14 @@ def test_restoring_never_publishes_a_lesson_its_author_had_unpublished(course, m
     services.moderation_restore(moderator=moderator_user, item=item, note="Nothing wrong.")
     draft.refresh_from_db()
     assert not draft.is_published
+
+
+def test_a_moderator_upholding_an_auto_hidden_lesson_becomes_the_reason(
+    settings, course, lesson, members, moderator_user
+):
+    settings.COMMUNITY_FLAG_HIDE_THRESHOLD = 1
+    _flag_all(members[:1], lesson)
+    item = FlaggedItem.objects.get()
+    services.moderation_hide(moderator=moderator_user, item=item, note="Confirmed: copied material.")
+    lesson.refresh_from_db()
+    assert not lesson.is_published and content_moderation_reason(lesson) == "moderator"
