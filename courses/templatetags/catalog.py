@@ -133,7 +133,22 @@ def query_replace(context, **changes) -> str:
 
 @register.filter
 def markdown(text: str) -> str:
-    """Markdown -> sanitised HTML (courses.content), safe to insert."""
+    """Markdown -> sanitised HTML (courses.content), safe to insert.
+
+    Course pages are the hottest pages: the result is cached under a hash of the text itself, so an
+    edited description gets a new key and a cached entry can never be stale.
+    """
+    import hashlib
+
+    from django.core.cache import cache
+
     from courses.content import render_markdown
 
-    return mark_safe(render_markdown(text))  # noqa: S308 - sanitised by nh3 in render_markdown
+    if not text:
+        return ""
+    key = "md:" + hashlib.sha256(text.encode()).hexdigest()
+    html = cache.get(key)
+    if html is None:
+        html = render_markdown(text)
+        cache.set(key, html, 60 * 60 * 24)
+    return mark_safe(html)  # noqa: S308 - sanitised by nh3 in render_markdown
