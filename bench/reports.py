@@ -5,10 +5,12 @@
     .venv/bin/python bench/reports.py --sizes small --explain   # also print EXPLAIN ANALYZE of each rows query
 
 Each size gets a fresh database (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/courseworx_bench,
-dropped and re-created), `migrate`, `generate_scale_data --seed 42`, `VACUUM ANALYZE`; then, for each report,
-as an administrator (every course, the last 365 days) and as one instructor (their courses), the best of
-three runs of what a report page computes: the row count, the first page of 25 sorted rows, the summary
-figures and the chart data.  Not a test: run it by hand and read the table.
+dropped and re-created), `migrate`, `generate_scale_data --seed 42`, `VACUUM ANALYZE`, then the report rollups
+are built (reports/rollups.py; the time is printed); then, for each report, the best of three runs of what a
+report page computes -- the first page of 25 sorted rows with the row count (one query, reports.pagination),
+the summary figures and the chart data -- over the last 365 days, as an administrator (every course) from
+the rollups and computed live, and as one instructor (their courses, always live).
+Not a test: run it by hand and read the table.
 """
 
 from __future__ import annotations
@@ -56,24 +58,38 @@ def best_of(func, runs: int = 3) -> float:
     return min(times)
 
 
-def measure(user, slug: str) -> dict:
+def measure(user, slug: str, rollups: bool = True) -> dict:
+    import dataclasses
+    import datetime as dt
+
+    from django.core.paginator import Paginator
+    from django.utils import timezone
+
     from reports.filters import report_params
+    from reports.pagination import ReportPaginator
     from reports.reports import REPORTS
 
     report = REPORTS[slug]
-    import datetime as dt
-
-    from django.utils import timezone
-
     today = timezone.localdate()
     data = {"date_from": (today - dt.timedelta(days=364)).isoformat(), "date_to": today.isoformat()}
-    params, _ = report_params(user=user, report=slug, data=data)
-    rows = report.rows(params)
+    base, _ = report_params(user=user, report=slug, data=data)
+    if not rollups:
+        base = dataclasses.replace(base, rollups_as_of=None)
+    state = {}
+
+    def page():
+        state["p"] = p = dataclasses.replace(base, cache={})  # a new request: nothing computed yet
+        paginator = (ReportPaginator if report.count_with_page(p) else Paginator)(report.rows(p), 25)
+        rows = paginator.get_page(1)
+        p.cache.update(first_rows=list(rows.object_list), count=paginator.count)
+        state["count"] = paginator.count
+
     return {
-        "rows": best_of(lambda: (rows.count(), list(rows[:25]))),
-        "summary": best_of(lambda: report.summary(params)),
-        "charts": best_of(lambda: report.charts(params)),
-        "count": rows.count(),
+        "rows": best_of(page),
+        "summary": best_of(lambda: report.summary(state["p"])),
+        "charts": best_of(lambda: report.charts(state["p"])),
+        "count": state["count"],
+        "rollups": base.use_rollups,
     }
 
 
@@ -96,6 +112,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="tiny,small,modest")
     parser.add_argument("--explain", action="store_true")
     parser.add_argument("--keep", action="store_true", help="Reuse the database as it is (no re-create/generate).")
+    parser.add_argument("--refresh", action="store_true", help="With --keep: rebuild the rollups first.")
     parser.add_argument(
         "--jit-off", action="store_true", help="SET jit = off (PostgreSQL's JIT costs 0.5-1 s on these plans)."
     )
@@ -123,6 +140,12 @@ def main() -> None:
             with connection.cursor() as cursor:
                 cursor.execute("VACUUM ANALYZE")
             print(f"   generated in {time.perf_counter() - t0:.0f} s", flush=True)
+        if not args.keep or args.refresh:
+            from reports.pipelines import report_rollups_refresh
+
+            t0 = time.perf_counter()
+            run = report_rollups_refresh()
+            print(f"   rollups: {run.rows:,} rows in {time.perf_counter() - t0:.0f} s", flush=True)
         if args.jit_off:
             with connection.cursor() as cursor:
                 cursor.execute("SET jit = off")
@@ -132,24 +155,27 @@ def main() -> None:
         instructor = User.objects.filter(role="instructor", email__startswith="scale-").order_by("email").first()
         for slug in REPORTS:
             a = measure(admin, slug)
+            live = measure(admin, slug, rollups=False)
             i = measure(instructor, slug)
-            results.append((size, slug, a, i))
-            print(f"   {slug:<13} admin rows {a['rows'] * 1000:7.0f} ms  summary {a['summary'] * 1000:6.0f} ms  "
-                  f"charts {a['charts'] * 1000:6.0f} ms  ({a['count']} rows) | instructor rows "
-                  f"{i['rows'] * 1000:5.0f} ms", flush=True)  # fmt: skip
+            results.append((size, slug, a, live, i))
+            print(f"   {slug:<13} admin page {a['rows'] * 1000:6.0f} ms  summary {a['summary'] * 1000:5.0f} ms  "
+                  f"charts {a['charts'] * 1000:5.0f} ms ({a['count']} rows, rollups {a['rollups']}) | live "
+                  f"{total(live):6.0f} ms | instructor {total(i):5.0f} ms", flush=True)  # fmt: skip
             if args.explain:
                 print(explain(admin, slug), "\n", flush=True)
 
     print(
-        "\n| size | report | rows (count + page 1), ms | summary, ms | charts, ms | page total, ms "
-        "| instructor page, ms |"
+        "\n| size | report | page 1 + count, ms | summary, ms | charts, ms | whole-site page, ms "
+        "| same, computed live, ms | instructor page (live), ms |"
     )
-    print("|---|---|---:|---:|---:|---:|---:|")
-    for size, slug, a, i in results:
-        total = (a["rows"] + a["summary"] + a["charts"]) * 1000
-        itotal = (i["rows"] + i["summary"] + i["charts"]) * 1000
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
+    for size, slug, a, live, i in results:
         print(f"| {size} | {slug} | {a['rows'] * 1000:.0f} | {a['summary'] * 1000:.0f} | {a['charts'] * 1000:.0f} "
-              f"| {total:.0f} | {itotal:.0f} |")  # fmt: skip
+              f"| {total(a):.0f} | {total(live):.0f} | {total(i):.0f} |")  # fmt: skip
+
+
+def total(m: dict) -> float:
+    return (m["rows"] + m["summary"] + m["charts"]) * 1000
 
 
 if __name__ == "__main__":

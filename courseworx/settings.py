@@ -305,6 +305,9 @@ REPORTS_MOBILE_LOG_MAX_BYTES = env.int("REPORTS_MOBILE_LOG_MAX_BYTES", default=2
 REPORTS_MOBILE_LOG_RATE = env.str("REPORTS_MOBILE_LOG_RATE", default="120/minute")
 REPORTS_MOBILE_LOG_RETENTION_DAYS = env.int("REPORTS_MOBILE_LOG_RETENTION_DAYS", default=90)
 REPORTS_DROP_OFF_INACTIVE_DAYS = env.int("REPORTS_DROP_OFF_INACTIVE_DAYS", default=14)
+REPORTS_ROLLUPS = env.bool("REPORTS_ROLLUPS", default=True)
+REPORTS_ROLLUP_REFRESH_MINUTES = env.int("REPORTS_ROLLUP_REFRESH_MINUTES", default=15)
+REPORTS_ROLLUP_MAX_AGE_MINUTES = env.int("REPORTS_ROLLUP_MAX_AGE_MINUTES", default=60)
 
 # --- Billing (read through billing/conf.py) -------------------------------------------------
 BILLING_CURRENCY = env.str("BILLING_CURRENCY", default="USD")
@@ -356,6 +359,7 @@ CELERY_BEAT_SCHEDULE = {
     "reports-accessibility-scan": {"task": "reports.accessibility_scan", "schedule": crontab(hour=3, minute=30)},
     "reports-subscriptions": {"task": "reports.subscriptions_send", "schedule": crontab(hour=6, minute=0)},
     "reports-cleanup": {"task": "reports.cleanup", "schedule": crontab(hour=4, minute=0)},
+    "reports-rollups": {"task": "reports.rollups_refresh", "schedule": REPORTS_ROLLUP_REFRESH_MINUTES * 60.0},
     "billing-subscriptions-renew": {"task": "billing.subscriptions_renew_due", "schedule": crontab(minute=15)},
     "billing-subscriptions-expire": {"task": "billing.subscriptions_expire_due", "schedule": crontab(minute=45)},
     "billing-payments-expire-pending": {

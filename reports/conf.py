@@ -14,6 +14,9 @@
 | REPORTS_MOBILE_LOG_RATE | "120/minute" | throttle of the mobile-log API per user |
 | REPORTS_MOBILE_LOG_RETENTION_DAYS | 90 | mobile logs older than this are deleted by the pipeline |
 | REPORTS_DROP_OFF_INACTIVE_DAYS | 14 | a learner inactive this long whose last lesson is X "dropped off" at X |
+| REPORTS_ROLLUPS | True | whole-site reports read the rollup tables when fresh (PostgreSQL; see reports/rollups.py) |
+| REPORTS_ROLLUP_REFRESH_MINUTES | 15 | how often Celery beat rebuilds the rollups |
+| REPORTS_ROLLUP_MAX_AGE_MINUTES | 60 | older rollups are not used (the reports are then computed live) |
 """
 
 from django.conf import settings
@@ -69,3 +72,15 @@ def mobile_log_retention_days() -> int:
 
 def drop_off_inactive_days() -> int:
     return int(_get("REPORTS_DROP_OFF_INACTIVE_DAYS", 14))
+
+
+def rollups_enabled() -> bool:
+    return bool(_get("REPORTS_ROLLUPS", True))
+
+
+def rollup_refresh_minutes() -> int:
+    return int(_get("REPORTS_ROLLUP_REFRESH_MINUTES", 15))
+
+
+def rollup_max_age_minutes() -> int:
+    return int(_get("REPORTS_ROLLUP_MAX_AGE_MINUTES", 60))

@@ -93,6 +93,14 @@ class ReportParams:
     # Set when the viewer sees the report only for themselves (an instructor): money reports also
     # keep to the viewer's own earnings on co-authored courses.
     own_user_id: object = None
+    # Set when the whole-site figures are read from the rollups (reports/rollups.py): their moment.
+    rollups_as_of: dt.datetime | None = None
+    # What one request already computed (the first page's rows), reused by the charts.
+    cache: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def use_rollups(self) -> bool:
+        return self.rollups_as_of is not None and self.courses is None
 
     @property
     def start(self) -> dt.datetime:
@@ -141,4 +149,8 @@ def report_params(*, user, report: str, data) -> tuple[ReportParams, ReportFilte
             "instructor": str(cleaned["instructor"].pk) if cleaned.get("instructor") else "",
         },
     )
+    if courses is None:
+        from .rollups import rollups_as_of
+
+        params.rollups_as_of = rollups_as_of()
     return params, filterset

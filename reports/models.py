@@ -4,6 +4,7 @@ logs, accessibility issues, voice transcripts and personal-data requests (see RE
 The six reports themselves are queries (reports/reports/*.py), not tables.
 """
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
@@ -12,6 +13,8 @@ from django.db.models import Q
 
 from courseworx.core.models import TimeStampedModel, UUIDModel
 from courseworx.core.storage import RandomFileName, private_storage
+
+from .fields import DayRangesField
 
 USER = settings.AUTH_USER_MODEL
 
@@ -56,6 +59,130 @@ class ActivityLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.user_id} {self.event}"
+
+
+class Grain(models.TextChoices):
+    DAY = "day", "Day"
+    WEEK = "week", "Week"
+    MONTH = "month", "Month"
+
+
+class CoursePeriodStats(models.Model):
+    """Rollup (reports.rollups): additive figures per course and day/month; `course` NULL = the whole site.
+
+    - enrolments made in the period and, of those, now dropped / completed / with a valid certificate,
+      and the sum of their times to complete (the completion report's cohort);
+    - time recorded on lesson records last updated in the period (the engagement report).
+    Rebuilt from the source tables by the `report_rollups` pipeline; never written elsewhere.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    course = models.ForeignKey(
+        "courses.Course", null=True, on_delete=models.CASCADE, related_name="period_stats", db_index=False
+    )
+    grain = models.CharField(max_length=5, choices=Grain.choices)
+    period = models.DateField(help_text="First day of the day or month.")
+    enrolments = models.PositiveIntegerField(default=0)
+    dropped = models.PositiveIntegerField(default=0)
+    completed = models.PositiveIntegerField(default=0)
+    certificates = models.PositiveIntegerField(default=0)
+    completion_time = models.DurationField(default=dt.timedelta, help_text="Sum of completed_at - enrolled_at.")
+    time_spent_seconds = models.BigIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["course", "grain", "period"], name="course_period_stats_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.course_id or 'site'} {self.grain} {self.period}"
+
+
+class UserPeriodStats(models.Model):
+    """Rollup: a student's results per day/month (`user` NULL = the whole site) for the top-students report.
+
+    The primary key is `key`, not `id`: the report's rows, grouped by student, name the student `id`."""
+
+    key = models.BigAutoField(primary_key=True)
+    user = models.ForeignKey(USER, null=True, on_delete=models.CASCADE, related_name="period_stats", db_index=False)
+    grain = models.CharField(max_length=5, choices=Grain.choices)
+    period = models.DateField()
+    lessons_completed = models.PositiveIntegerField(default=0)
+    courses_completed = models.PositiveIntegerField(default=0)
+    quizzes = models.PositiveIntegerField(default=0)
+    quizzes_scored = models.PositiveIntegerField(default=0, help_text="Attempts with a score (percent).")
+    quiz_percent_sum = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    certificates = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["grain", "period"], name="user_period_stats_idx"),
+            models.Index(fields=["user", "grain", "period"], name="user_period_stats_user_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id or 'site'} {self.grain} {self.period}"
+
+
+class SiteActivityStats(models.Model):
+    """Rollup: the activity report's figures for the whole site per day and per (Monday-based) week."""
+
+    id = models.BigAutoField(primary_key=True)
+    grain = models.CharField(max_length=5, choices=Grain.choices)
+    period = models.DateField()
+    active_users = models.PositiveIntegerField(default=0)
+    sessions = models.PositiveIntegerField(default=0)
+    lesson_views = models.PositiveIntegerField(default=0)
+    lesson_completions = models.PositiveIntegerField(default=0)
+    quiz_submits = models.PositiveIntegerField(default=0)
+    purchases = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["grain", "period"], name="site_activity_stats_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.grain} {self.period}"
+
+
+class ActiveDays(models.Model):
+    """Rollup: the days on which a user was active, as a set of day ranges (PostgreSQL int4multirange).
+
+    scope "all": any event (course NULL); "learning": learning events on any course (course NULL);
+    "course": learning events on `course`.  A distinct count of users active in any date range is one
+    overlap test per row.
+    """
+
+    class Scope(models.TextChoices):
+        ALL = "all", "Any event"
+        LEARNING = "learning", "Learning events"
+        COURSE = "course", "Learning events on a course"
+
+    id = models.BigAutoField(primary_key=True)
+    scope = models.CharField(max_length=10, choices=Scope.choices)
+    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+", db_index=False)
+    course = models.ForeignKey("courses.Course", null=True, on_delete=models.CASCADE, related_name="+", db_index=False)
+    days = DayRangesField()
+
+    class Meta:
+        indexes = [models.Index(fields=["scope", "course"], name="active_days_scope_course_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.user_id} {self.course_id or ''}"
+
+
+class CourseProgressStats(models.Model):
+    """Rollup: how far a course's students (enrolments with access) have got, at the last refresh."""
+
+    course = models.OneToOneField(
+        "courses.Course", on_delete=models.CASCADE, primary_key=True, related_name="progress_stats"
+    )
+    students = models.PositiveIntegerField(default=0)
+    progress_sum = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    not_started = models.PositiveIntegerField(default=0)
+    under_half = models.PositiveIntegerField(default=0)
+    over_half = models.PositiveIntegerField(default=0)
+    finished = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.course_id}: {self.students}"
 
 
 class ContentAnalytics(TimeStampedModel):

@@ -148,3 +148,12 @@ def _cleanup() -> int:
 
 def cleanup() -> DataPipelineRun:
     return run_pipeline("cleanup", _cleanup)
+
+
+def report_rollups_refresh() -> DataPipelineRun | None:
+    """Rebuild the report rollups (reports/rollups.py); nothing to do on a database other than PostgreSQL."""
+    from . import rollups
+
+    if not rollups.supported():
+        return None
+    return run_pipeline(rollups.PIPELINE, rollups.refresh)

@@ -10,6 +10,7 @@ from django.http import QueryDict
 from . import conf
 from .filters import ReportFilter, ReportParams
 from .models import ReportExport, ReportSubscription
+from .pagination import ReportPaginator
 from .reports import REPORTS, Chart, Kpi, Report
 
 
@@ -60,8 +61,11 @@ def _headers(report: Report, params: ReportParams, query: QueryDict) -> list[Sor
 
 def report_page(*, report: Report, params: ReportParams, filterset: ReportFilter, query: QueryDict) -> ReportPage:
     """Everything a report page shows, in a constant number of queries (KPIs, charts, count, one page)."""
-    paginator = Paginator(report.rows(params), conf.page_size())
+    paginator_class = ReportPaginator if report.count_with_page(params) else Paginator
+    paginator = paginator_class(report.rows(params), conf.page_size())
     page = paginator.get_page(query.get("page"))
+    if page.number == 1:  # the charts show the first rows: reuse them
+        params.cache.update(first_rows=list(page.object_list), count=paginator.count)
     rows = [(row, report.cells(row)) for row in page.object_list]
     q = query.copy()
     q.pop("page", None)

@@ -18,6 +18,7 @@ BEAT_SCHEDULE = {
     "reports-accessibility-scan": {"task": "reports.accessibility_scan", "schedule": crontab(hour=3, minute=30)},
     "reports-subscriptions": {"task": "reports.subscriptions_send", "schedule": crontab(hour=6, minute=0)},
     "reports-cleanup": {"task": "reports.cleanup", "schedule": crontab(hour=4, minute=0)},
+    "reports-rollups": {"task": "reports.rollups_refresh", "schedule": 15 * 60},
 }
 
 
@@ -38,6 +39,15 @@ def content_analytics_refresh_task() -> int:
     from .pipelines import content_analytics_refresh
 
     return content_analytics_refresh().rows
+
+
+@shared_task(name="reports.rollups_refresh", acks_late=True, max_retries=1, autoretry_for=(Exception,))
+def rollups_refresh_task() -> int:
+    """Rebuild the whole-site report rollups (a no-op except on PostgreSQL)."""
+    from .pipelines import report_rollups_refresh
+
+    run = report_rollups_refresh()
+    return run.rows if run else 0
 
 
 @shared_task(name="reports.cleanup", acks_late=True, max_retries=2, autoretry_for=(Exception,), retry_backoff=True)

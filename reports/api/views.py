@@ -19,6 +19,7 @@ from courseworx.core.api.pagination import PageNumberPagination
 from .. import conf, services
 from ..filters import report_params
 from ..models import DataExportRequest, MobileAppLog, ReportExport
+from ..pagination import ReportPaginator
 from ..permissions import CanUseReports, can_download_export, can_view_report, visible_report_slugs
 from ..reports import REPORTS
 from . import serializers as s
@@ -99,7 +100,11 @@ class ReportDetailApi(APIView):
         report = _report(request, slug)
         params = _params(request, slug, request.query_params)
         paginator = PageNumberPagination()
+        if report.count_with_page(params):
+            paginator.django_paginator_class = ReportPaginator
         page = paginator.paginate_queryset(report.rows(params), request, view=self)
+        if paginator.page.number == 1:
+            params.cache.update(first_rows=list(page), count=paginator.page.paginator.count)
         rows = s.ROW_SERIALIZERS[slug](page, many=True).data
         return Response(
             {

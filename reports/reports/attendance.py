@@ -95,7 +95,7 @@ class AttendanceReport(Report):
         ]
 
     def charts(self, p):
-        rows = list(self.rows(p)[:15])
+        rows = self.top_rows(p, 15)
         return [
             Chart(
                 "attendance-rate",

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import F, FloatField, Func, QuerySet, Value
+from django.db.models import F, FloatField, Func, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Concat, NullIf
 
 from ..filters import ReportParams
@@ -125,6 +125,17 @@ class _GroupBySources:
         return cols
 
 
+class KeyedSubquery(Subquery):
+    """A correlated subquery on the group's key, kept out of GROUP BY.
+
+    Only for a subquery whose outer references are the grouped columns themselves (the row's key).
+    Django would otherwise group by the subquery, so PostgreSQL would evaluate it once per source row;
+    kept out, it is evaluated once per group -- and after the sort, for the rows of the page only."""
+
+    def get_group_by_cols(self):
+        return []
+
+
 class GCoalesce(_GroupBySources, Coalesce):
     pass
 
@@ -196,6 +207,19 @@ class Report:
         name = key.lstrip("-")
         order = F(name).desc(nulls_last=True) if key.startswith("-") else F(name).asc(nulls_last=True)
         return self.base_rows(p).order_by(order, self.tiebreak)
+
+    def count_with_page(self, p: ReportParams) -> bool:
+        """Whether a page may fetch its rows and the total in one query (COUNT(*) OVER ()): not when the
+        rows are correlated subqueries that PostgreSQL would then evaluate for every row, not just the page's."""
+        return True
+
+    def top_rows(self, p: ReportParams, n: int) -> list[dict]:
+        """The first n rows in the page's order: the first page already fetched by this request when it
+        holds them (the charts of a page then cost no second pass over the data)."""
+        first = p.cache.get("first_rows")
+        if first is not None and (len(first) >= n or p.cache.get("count") == len(first)):
+            return first[:n]
+        return list(self.rows(p)[:n])
 
     def cells(self, row: dict) -> list[str]:
         return [format_value(row.get(c.key), c.kind) for c in self.columns]

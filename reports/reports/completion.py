@@ -6,15 +6,25 @@ Cohort: the enrolments *made* in the date range (enrolled_at), of every status.
 - certificates: valid certificates of those enrolments (one per enrolment at most);
 - days to complete: average of completed_at - enrolled_at over the completed ones.
 One source (enrolments, with their one-to-one certificate): one grouped join, no multiplication.
+Whole-site view with fresh rollups: the same figures summed from CoursePeriodStats (reports/rollups.py).
 """
 
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
-from django.db.models.functions import TruncWeek
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, Sum
+from django.db.models.functions import NullIf, TruncWeek
 
 from courses.models import Course
 from learning.models import Enrollment
 
+from ..models import CoursePeriodStats, Grain
+from ..rollups import period_q
 from .base import Chart, Column, Kpi, Report, full_name, percent
+
+FIELDS = ("id", "slug", "title", "instructor_name", "enrolments", "dropped", "completed", "completion_rate",
+          "certificates", "avg_days")  # fmt: skip
+
+
+def _avg_duration(total, count):
+    return ExpressionWrapper(Sum(total) / NullIf(Sum(count), 0), output_field=DurationField())
 
 
 def _cohort(p) -> Q:
@@ -49,6 +59,8 @@ class CompletionReport(Report):
         return qs
 
     def base_rows(self, p):
+        if p.use_rollups:
+            return self._rollup_rows(p)
         cohort = _cohort(p)
         return (
             self.courses(p)
@@ -68,19 +80,27 @@ class CompletionReport(Report):
             )
             .filter(enrolments__gt=0)
             .annotate(completion_rate=percent("completed", "enrolments"), instructor_name=full_name("instructor__"))
-            .values(
-                "id",
-                "slug",
-                "title",
-                "instructor_name",
-                "enrolments",
-                "dropped",
-                "completed",
-                "completion_rate",
-                "certificates",
-                "avg_days",
-            )
+            .values(*FIELDS)
         )
+
+    def _rollup_rows(self, p):
+        return (
+            self.courses(p)
+            .filter(period_q(p.date_from, p.date_to, "period_stats__"))
+            .annotate(
+                enrolments=Sum("period_stats__enrolments"),
+                dropped=Sum("period_stats__dropped"),
+                completed=Sum("period_stats__completed"),
+                certificates=Sum("period_stats__certificates"),
+                avg_days=_avg_duration("period_stats__completion_time", "period_stats__completed"),
+            )
+            .filter(enrolments__gt=0)
+            .annotate(completion_rate=percent("completed", "enrolments"), instructor_name=full_name("instructor__"))
+            .values(*FIELDS)
+        )
+
+    def _site_rollup(self, p):
+        return CoursePeriodStats.objects.filter(course__isnull=True)
 
     def _enrolments(self, p):
         qs = Enrollment.objects.filter(enrolled_at__gte=p.start, enrolled_at__lt=p.end)
@@ -90,15 +110,30 @@ class CompletionReport(Report):
 
     def summary(self, p):
         completed = Q(status=Enrollment.Status.COMPLETED)
-        totals = self._enrolments(p).aggregate(
-            enrolments=Count("id"),
-            completed=Count("id", filter=completed),
-            dropped=Count("id", filter=Q(status=Enrollment.Status.DROPPED)),
-            certificates=Count("certificate", filter=Q(certificate__status="valid")),
-            avg_days=Avg(
-                ExpressionWrapper(F("completed_at") - F("enrolled_at"), output_field=DurationField()), filter=completed
-            ),
-        )
+        if p.use_rollups:
+            totals = (
+                self._site_rollup(p)
+                .filter(period_q(p.date_from, p.date_to))
+                .aggregate(
+                    enrolments=Sum("enrolments", default=0),
+                    done=Sum("completed", default=0),
+                    dropped=Sum("dropped", default=0),
+                    certificates=Sum("certificates", default=0),
+                    avg_days=_avg_duration("completion_time", "completed"),
+                )
+            )
+            totals["completed"] = totals.pop("done")
+        else:
+            totals = self._enrolments(p).aggregate(
+                enrolments=Count("id"),
+                completed=Count("id", filter=completed),
+                dropped=Count("id", filter=Q(status=Enrollment.Status.DROPPED)),
+                certificates=Count("certificate", filter=Q(certificate__status="valid")),
+                avg_days=Avg(
+                    ExpressionWrapper(F("completed_at") - F("enrolled_at"), output_field=DurationField()),
+                    filter=completed,
+                ),
+            )
         rate = (100 * totals["completed"] / totals["enrolments"]) if totals["enrolments"] else None
         return [
             Kpi("Enrolments", totals["enrolments"]),
@@ -109,14 +144,24 @@ class CompletionReport(Report):
         ]
 
     def charts(self, p):
-        top = list(self.rows(p)[:10])
-        weekly = list(
-            self._enrolments(p)
-            .annotate(week=TruncWeek("enrolled_at"))
-            .values("week")
-            .annotate(n=Count("id"), done=Count("id", filter=Q(status=Enrollment.Status.COMPLETED)))
-            .order_by("week")
-        )
+        top = self.top_rows(p, 10)
+        if p.use_rollups:
+            weekly = list(
+                self._site_rollup(p)
+                .filter(grain=Grain.DAY, period__gte=p.date_from, period__lte=p.date_to, enrolments__gt=0)
+                .annotate(week=TruncWeek("period"))
+                .values("week")
+                .annotate(n=Sum("enrolments"), done=Sum("completed"))
+                .order_by("week")
+            )
+        else:
+            weekly = list(
+                self._enrolments(p)
+                .annotate(week=TruncWeek("enrolled_at"))
+                .values("week")
+                .annotate(n=Count("id"), done=Count("id", filter=Q(status=Enrollment.Status.COMPLETED)))
+                .order_by("week")
+            )
         return [
             Chart(
                 "completion-by-course",

@@ -16,14 +16,18 @@ enrolments on (course, status, progress_percent) -- the counts count `status`, n
 activity on activity_course_cov_idx (course, created_at) INCLUDE (event, user), time on
 LessonCompletion (course, updated_at) INCLUDE (time_spent_seconds).  Figures are computed live (no
 summary table): they are exact at any moment, and the work grows linearly with the rows in scope.
+Whole-site view with fresh rollups (reports/rollups.py): students and progress from CourseProgressStats,
+active students from ActiveDays (one overlap test per learner and course), time from CoursePeriodStats.
 """
 
-from django.db.models import Avg, Count, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models import Avg, Count, DecimalField, ExpressionWrapper, F, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import NullIf
 
 from courses.models import Course
 from learning.models import Enrollment, LessonCompletion
 
-from ..models import ActivityLog
+from ..models import ActiveDays, ActivityLog, CoursePeriodStats, CourseProgressStats
+from ..rollups import period_q
 from .base import Chart, Column, Kpi, Report, full_name, percent, zero
 
 LEARNING_EVENTS = (
@@ -56,6 +60,35 @@ def _time_spent(p):
     )
 
 
+FIELDS = ("id", "slug", "title", "instructor_name", "students", "active_students", "active_rate", "time_spent",
+          "avg_progress", "not_started", "under_half", "over_half", "finished")  # fmt: skip
+BUCKETS = ("not_started", "under_half", "over_half", "finished")
+
+
+def _ratio(total, count):
+    return ExpressionWrapper(total / NullIf(count, 0), output_field=DecimalField(max_digits=9, decimal_places=4))
+
+
+def _rollup_active(p):
+    return (
+        ActiveDays.objects.filter(
+            scope=ActiveDays.Scope.COURSE, course=OuterRef("pk"), days__overlaps=(p.date_from, p.date_to)
+        )
+        .values("course")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+
+
+def _rollup_time(p):
+    return (
+        CoursePeriodStats.objects.filter(period_q(p.date_from, p.date_to), course=OuterRef("pk"))
+        .values("course")
+        .annotate(s=Sum("time_spent_seconds"))
+        .values("s")
+    )
+
+
 class EngagementReport(Report):
     slug = "engagement"
     title = "Active student engagement"
@@ -80,6 +113,8 @@ class EngagementReport(Report):
 
     def base_rows(self, p):
         qs = Course.objects.all()
+        if p.use_rollups:
+            return self._rollup_rows(qs, p)
         if p.courses is not None:
             qs = qs.filter(pk__in=p.course_ids())
         progress = "enrollments__progress_percent"
@@ -96,24 +131,41 @@ class EngagementReport(Report):
             )
             .filter(Q(students__gt=0) | Q(active_students__gt=0))
             .annotate(active_rate=percent("active_students", "students"), instructor_name=full_name("instructor__"))
-            .values(
-                "id",
-                "slug",
-                "title",
-                "instructor_name",
-                "students",
-                "active_students",
-                "active_rate",
-                "time_spent",
-                "avg_progress",
-                "not_started",
-                "under_half",
-                "over_half",
-                "finished",
-            )
+            .values(*FIELDS)
         )
 
+    def _rollup_rows(self, qs, p):
+        stats = "progress_stats__"
+        return (
+            qs.annotate(
+                students=zero(F(f"{stats}students")),
+                avg_progress=_ratio(F(f"{stats}progress_sum"), F(f"{stats}students")),
+                **{name: zero(F(f"{stats}{name}")) for name in BUCKETS},
+                active_students=zero(Subquery(_rollup_active(p), output_field=IntegerField())),
+                time_spent=zero(Subquery(_rollup_time(p), output_field=IntegerField())),
+            )
+            .filter(Q(students__gt=0) | Q(active_students__gt=0))
+            .annotate(active_rate=percent("active_students", "students"), instructor_name=full_name("instructor__"))
+            .values(*FIELDS)
+        )
+
+    def _rollup_summary(self, p):
+        e = CourseProgressStats.objects.aggregate(
+            students=Sum("students", default=0), total=Sum("progress_sum"), **{k: Sum(k, default=0) for k in BUCKETS}
+        )
+        e["avg"] = e["total"] / e["students"] if e["students"] else None
+        e["active"] = ActiveDays.objects.filter(
+            scope=ActiveDays.Scope.LEARNING, days__overlaps=(p.date_from, p.date_to)
+        ).count()
+        e["seconds"] = CoursePeriodStats.objects.filter(
+            period_q(p.date_from, p.date_to), course__isnull=True
+        ).aggregate(s=Sum("time_spent_seconds"))["s"]
+        return e
+
     def summary(self, p):
+        if p.use_rollups:
+            e = self._rollup_summary(p)
+            return self._kpis(e["students"], e["active"], e["seconds"] or 0, e["avg"])
         enrolments = Enrollment.objects.filter(status__in=Enrollment.ACCESS_STATUSES)
         activity = ActivityLog.objects.filter(created_at__gte=p.start, created_at__lt=p.end, event__in=LEARNING_EVENTS)
         lessons = LessonCompletion.objects.filter(updated_at__gte=p.start, updated_at__lt=p.end)
@@ -125,24 +177,32 @@ class EngagementReport(Report):
         # COUNT(*) over SELECT DISTINCT user: a (parallel) hash aggregate, where COUNT(DISTINCT) sorts.
         active = activity.filter(user__isnull=False).order_by().values("user").distinct().count()
         seconds = lessons.aggregate(s=Sum("time_spent_seconds"))["s"] or 0
+        return self._kpis(e["students"], active, seconds, e["avg"])
+
+    @staticmethod
+    def _kpis(students, active, seconds, avg):
         return [
-            Kpi("Students", e["students"], hint="enrolments with access"),
+            Kpi("Students", students, hint="enrolments with access"),
             Kpi("Active students", active, hint="distinct students with learning activity in the period"),
             Kpi("Time spent (h)", seconds, "hours"),
-            Kpi("Average progress", e["avg"], "percent"),
+            Kpi("Average progress", avg, "percent"),
         ]
 
     def charts(self, p):
-        rows = list(self.rows(p)[:10])
-        enrolments = Enrollment.objects.filter(status__in=Enrollment.ACCESS_STATUSES)
-        if p.courses is not None:
-            enrolments = enrolments.filter(course__in=p.course_ids())
-        buckets = enrolments.aggregate(
-            a=Count("id", filter=Q(progress_percent=0)),
-            b=Count("id", filter=Q(progress_percent__gt=0, progress_percent__lt=50)),
-            c=Count("id", filter=Q(progress_percent__gte=50, progress_percent__lt=100)),
-            d=Count("id", filter=Q(progress_percent__gte=100)),
-        )
+        rows = self.top_rows(p, 10)
+        if p.use_rollups:
+            totals = CourseProgressStats.objects.aggregate(**{k: Sum(k) for k in BUCKETS})
+            buckets = dict(zip("abcd", (totals[k] for k in BUCKETS), strict=True))
+        else:
+            enrolments = Enrollment.objects.filter(status__in=Enrollment.ACCESS_STATUSES)
+            if p.courses is not None:
+                enrolments = enrolments.filter(course__in=p.course_ids())
+            buckets = enrolments.aggregate(
+                a=Count("id", filter=Q(progress_percent=0)),
+                b=Count("id", filter=Q(progress_percent__gt=0, progress_percent__lt=50)),
+                c=Count("id", filter=Q(progress_percent__gte=50, progress_percent__lt=100)),
+                d=Count("id", filter=Q(progress_percent__gte=100)),
+            )
         return [
             Chart(
                 "engagement-active",

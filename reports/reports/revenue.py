@@ -122,7 +122,7 @@ class RevenueReport(Report):
         ]
 
     def charts(self, p):
-        rows = list(self.rows(p)[:10])
+        rows = self.top_rows(p, 10)
         weekly = list(
             self.entries(p)
             .annotate(week=TruncWeek("created_at"))

@@ -10,14 +10,41 @@ Each source is its own correlated Subquery keyed on the student (indexes lead wi
 with many lessons and many attempts is never multiplied.  The subqueries count rows (COUNT(*)), not ids,
 so that lessons are counted from LessonCompletion (user, completed_at) INCLUDE (course) WHERE completed
 alone (EXPLAIN: Index Only Scan, no heap access); figures are computed live, exact at any moment.
+The students listed come from the sources: on the whole site one EXISTS per source and student (index on
+user); on a narrowed view (an instructor's courses) the few students of those courses (IN), as probing
+every student of the site for the instructor's courses is what took seconds.
+Whole-site view with fresh rollups (reports/rollups.py): the same figures summed from UserPeriodStats.
 """
 
-from django.db.models import Avg, Count, DecimalField, Exists, IntegerField, OuterRef, Subquery
+from django.db.models import (
+    Avg,
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import NullIf
 
 from accounts.models import User
-from learning.models import Enrollment, IssuedCertificate, LessonCompletion, QuizAttempt
+from learning.models import Enrollment, IssuedCertificate, LearningStreak, LessonCompletion, QuizAttempt
 
-from .base import Chart, Column, Kpi, Report, full_name, zero
+from ..models import UserPeriodStats
+from ..rollups import period_q
+from .base import Chart, Column, KeyedSubquery, Kpi, Report, full_name, zero
+
+FIELDS = ("id", "name", "lessons_completed", "courses_completed", "quizzes", "avg_quiz", "certificates_earned",
+          "current_streak", "longest_streak")  # fmt: skip
+SCORE = DecimalField(max_digits=9, decimal_places=4)
+
+
+def _mean(total, count):
+    return ExpressionWrapper(Sum(total) / NullIf(Sum(count), 0), output_field=SCORE)
 
 
 class TopStudentsReport(Report):
@@ -38,6 +65,9 @@ class TopStudentsReport(Report):
         Column("current_streak", "Current streak (days)"),
         Column("longest_streak", "Longest streak (days)"),
     ]
+
+    def count_with_page(self, p):
+        return p.use_rollups
 
     def _sources(self, p):
         lessons = LessonCompletion.objects.filter(completed=True, completed_at__gte=p.start, completed_at__lt=p.end)
@@ -65,15 +95,22 @@ class TopStudentsReport(Report):
         )
 
     def base_rows(self, p):
+        if p.use_rollups:
+            return self._rollup_rows(p)
         lessons, courses, quizzes, certificates = self._sources(p)
-        # EXISTS per source (index on user), not IN (...): EXPLAIN at 100k enrolments showed PostgreSQL
-        # materialising the 250k-row IN list and scanning it once per user (minutes), as it did not fit
-        # work_mem for hashing.
-        people = (
-            Exists(lessons.filter(user=OuterRef("pk")))
-            | Exists(courses.filter(user=OuterRef("pk")))
-            | Exists(quizzes.filter(user=OuterRef("pk")))
-        )
+        if p.courses is None:
+            # EXISTS per source (index on user), not IN (...): EXPLAIN at 100k enrolments showed PostgreSQL
+            # materialising the 250k-row IN list and scanning it once per user (minutes), as it did not fit
+            # work_mem for hashing.
+            people = (
+                Exists(lessons.filter(user=OuterRef("pk")))
+                | Exists(courses.filter(user=OuterRef("pk")))
+                | Exists(quizzes.filter(user=OuterRef("pk")))
+            )
+        else:
+            people = (
+                Q(pk__in=lessons.values("user")) | Q(pk__in=courses.values("user")) | Q(pk__in=quizzes.values("user"))
+            )
         per_user = self._per_user
         avg_quiz = Subquery(
             quizzes.filter(user=OuterRef("pk")).values("user").annotate(v=Avg("percent")).values("v"),
@@ -91,32 +128,60 @@ class TopStudentsReport(Report):
                 current_streak=zero("learning_streak__current_days"),
                 longest_streak=zero("learning_streak__longest_days"),
             )
-            .values(
-                "id",
-                "name",
-                "lessons_completed",
-                "courses_completed",
-                "quizzes",
-                "avg_quiz",
-                "certificates_earned",
-                "current_streak",
-                "longest_streak",
+            .values(*FIELDS)
+        )
+
+    def _rollup_rows(self, p):
+        # Grouped by student straight from the rollup (a hash aggregate, no join); the name and streaks
+        # are correlated subqueries, which PostgreSQL evaluates after the sort, for the page's rows only.
+        user = OuterRef("id")
+        streak = LearningStreak.objects.filter(user=user)
+        return (
+            UserPeriodStats.objects.filter(period_q(p.date_from, p.date_to), user__isnull=False)
+            .values(id=F("user"))
+            .annotate(
+                name=KeyedSubquery(User.objects.filter(pk=user).values(n=full_name())),
+                lessons_completed=Sum("lessons_completed"),
+                courses_completed=Sum("courses_completed"),
+                quizzes=Sum("quizzes"),
+                avg_quiz=_mean("quiz_percent_sum", "quizzes_scored"),
+                certificates_earned=Sum("certificates"),
+                current_streak=zero(KeyedSubquery(streak.values("current_days"))),
+                longest_streak=zero(KeyedSubquery(streak.values("longest_days"))),
             )
+            .filter(Q(lessons_completed__gt=0) | Q(courses_completed__gt=0) | Q(quizzes__gt=0))
+            .values(*FIELDS)
         )
 
     def summary(self, p):
-        lessons, courses, quizzes, certificates = self._sources(p)
-        quiz = quizzes.aggregate(n=Count("id"), avg=Avg("percent"))
+        if p.use_rollups:
+            t = UserPeriodStats.objects.filter(period_q(p.date_from, p.date_to), user__isnull=True).aggregate(
+                lessons=Sum("lessons_completed", default=0),
+                courses=Sum("courses_completed", default=0),
+                quizzes=Sum("quizzes", default=0),
+                avg=_mean("quiz_percent_sum", "quizzes_scored"),
+                certificates=Sum("certificates", default=0),
+            )
+        else:
+            lessons, courses, quizzes, certificates = self._sources(p)
+            quiz = quizzes.aggregate(n=Count("id"), avg=Avg("percent"))
+            t = {
+                "lessons": lessons.count(),
+                "courses": courses.count(),
+                "quizzes": quiz["n"],
+                "avg": quiz["avg"],
+                "certificates": certificates.count(),
+            }
         return [
-            Kpi("Lessons completed", lessons.count()),
-            Kpi("Courses completed", courses.count()),
-            Kpi("Quizzes taken", quiz["n"]),
-            Kpi("Avg. quiz score", quiz["avg"], "percent"),
-            Kpi("Certificates", certificates.count()),
+            Kpi("Lessons completed", t["lessons"]),
+            Kpi("Courses completed", t["courses"]),
+            Kpi("Quizzes taken", t["quizzes"]),
+            Kpi("Avg. quiz score", t["avg"], "percent"),
+            Kpi("Certificates", t["certificates"]),
         ]
 
     def charts(self, p):
-        rows = list(self.rows(p)[:10])
+        rows = self.top_rows(p, 10)
         top5 = rows[:5]
         # Radar: each measure as a share of the best value among the top five (0-100), comparable axes.
         measures = [
