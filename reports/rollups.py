@@ -238,12 +238,12 @@ def refresh() -> int:
         "submitted": QuizAttempt.Status.SUBMITTED,
         "access": list(Enrollment.ACCESS_STATUSES),
     }
-    rows = 0
+    rows, tables = 0, _tables()
     with transaction.atomic(), connection.cursor() as cursor:
         for sql in _statements():
             cursor.execute(sql, params if "%(" in sql else None)
             if sql.lstrip().startswith("INSERT"):
                 rows += max(cursor.rowcount, 0)
         for table in ("cps", "ups", "sas", "ad", "cprog"):
-            cursor.execute(f"ANALYZE {_tables()[table]}")  # fresh statistics for the planner
+            cursor.execute(f"ANALYZE {tables[table]}")  # fresh statistics for the planner
     return rows

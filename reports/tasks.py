@@ -8,7 +8,7 @@ import logging
 from celery import shared_task
 from celery.schedules import crontab
 
-from . import services
+from . import conf, services
 
 logger = logging.getLogger(__name__)
 
@@ -18,7 +18,7 @@ BEAT_SCHEDULE = {
     "reports-accessibility-scan": {"task": "reports.accessibility_scan", "schedule": crontab(hour=3, minute=30)},
     "reports-subscriptions": {"task": "reports.subscriptions_send", "schedule": crontab(hour=6, minute=0)},
     "reports-cleanup": {"task": "reports.cleanup", "schedule": crontab(hour=4, minute=0)},
-    "reports-rollups": {"task": "reports.rollups_refresh", "schedule": 15 * 60},
+    "reports-rollups": {"task": "reports.rollups_refresh", "schedule": conf.rollup_refresh_minutes() * 60.0},
 }
 
 

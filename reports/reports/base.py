@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import F, FloatField, Func, QuerySet, Subquery, Value
+from django.db.models import ExpressionWrapper, F, FloatField, Func, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Concat, NullIf
 
 from ..filters import ReportParams
@@ -160,6 +160,11 @@ class Percent(_GroupBySources, Func):
         real = "DOUBLE PRECISION" if connection.vendor == "postgresql" else "REAL"
         sql = f"(CAST({part_sql} AS {real}) * 100.0 / NULLIF(CAST({whole_sql} AS {real}), 0.0))"
         return sql, (*part_params, *whole_params)
+
+
+def quotient(total, count, output_field):
+    """SQL: total / count, NULL when count is 0 (a mean rebuilt from a rollup's sum and count)."""
+    return ExpressionWrapper(total / NullIf(count, 0), output_field=output_field)
 
 
 def percent(part: str, whole: str):

@@ -10,21 +10,21 @@ Whole-site view with fresh rollups: the same figures summed from CoursePeriodSta
 """
 
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, Sum
-from django.db.models.functions import NullIf, TruncWeek
+from django.db.models.functions import TruncWeek
 
 from courses.models import Course
 from learning.models import Enrollment
 
 from ..models import CoursePeriodStats, Grain
 from ..rollups import period_q
-from .base import Chart, Column, Kpi, Report, full_name, percent
+from .base import Chart, Column, Kpi, Report, full_name, percent, quotient
 
 FIELDS = ("id", "slug", "title", "instructor_name", "enrolments", "dropped", "completed", "completion_rate",
           "certificates", "avg_days")  # fmt: skip
 
 
 def _avg_duration(total, count):
-    return ExpressionWrapper(Sum(total) / NullIf(Sum(count), 0), output_field=DurationField())
+    return quotient(Sum(total), Sum(count), DurationField())
 
 
 def _cohort(p) -> Q:

@@ -20,15 +20,14 @@ Whole-site view with fresh rollups (reports/rollups.py): students and progress f
 active students from ActiveDays (one overlap test per learner and course), time from CoursePeriodStats.
 """
 
-from django.db.models import Avg, Count, DecimalField, ExpressionWrapper, F, IntegerField, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import NullIf
+from django.db.models import Avg, Count, DecimalField, F, IntegerField, OuterRef, Q, Subquery, Sum
 
 from courses.models import Course
 from learning.models import Enrollment, LessonCompletion
 
 from ..models import ActiveDays, ActivityLog, CoursePeriodStats, CourseProgressStats
 from ..rollups import period_q
-from .base import Chart, Column, Kpi, Report, full_name, percent, zero
+from .base import Chart, Column, Kpi, Report, full_name, percent, quotient, zero
 
 LEARNING_EVENTS = (
     ActivityLog.Event.LESSON_VIEW,
@@ -63,10 +62,7 @@ def _time_spent(p):
 FIELDS = ("id", "slug", "title", "instructor_name", "students", "active_students", "active_rate", "time_spent",
           "avg_progress", "not_started", "under_half", "over_half", "finished")  # fmt: skip
 BUCKETS = ("not_started", "under_half", "over_half", "finished")
-
-
-def _ratio(total, count):
-    return ExpressionWrapper(total / NullIf(count, 0), output_field=DecimalField(max_digits=9, decimal_places=4))
+PROGRESS = DecimalField(max_digits=9, decimal_places=4)
 
 
 def _rollup_active(p):
@@ -139,7 +135,7 @@ class EngagementReport(Report):
         return (
             qs.annotate(
                 students=zero(F(f"{stats}students")),
-                avg_progress=_ratio(F(f"{stats}progress_sum"), F(f"{stats}students")),
+                avg_progress=quotient(F(f"{stats}progress_sum"), F(f"{stats}students"), PROGRESS),
                 **{name: zero(F(f"{stats}{name}")) for name in BUCKETS},
                 active_students=zero(Subquery(_rollup_active(p), output_field=IntegerField())),
                 time_spent=zero(Subquery(_rollup_time(p), output_field=IntegerField())),

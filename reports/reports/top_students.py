@@ -21,7 +21,6 @@ from django.db.models import (
     Count,
     DecimalField,
     Exists,
-    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
@@ -29,14 +28,13 @@ from django.db.models import (
     Subquery,
     Sum,
 )
-from django.db.models.functions import NullIf
 
 from accounts.models import User
 from learning.models import Enrollment, IssuedCertificate, LearningStreak, LessonCompletion, QuizAttempt
 
 from ..models import UserPeriodStats
 from ..rollups import period_q
-from .base import Chart, Column, KeyedSubquery, Kpi, Report, full_name, zero
+from .base import Chart, Column, KeyedSubquery, Kpi, Report, full_name, quotient, zero
 
 FIELDS = ("id", "name", "lessons_completed", "courses_completed", "quizzes", "avg_quiz", "certificates_earned",
           "current_streak", "longest_streak")  # fmt: skip
@@ -44,7 +42,7 @@ SCORE = DecimalField(max_digits=9, decimal_places=4)
 
 
 def _mean(total, count):
-    return ExpressionWrapper(Sum(total) / NullIf(Sum(count), 0), output_field=SCORE)
+    return quotient(Sum(total), Sum(count), SCORE)
 
 
 class TopStudentsReport(Report):
