@@ -152,6 +152,16 @@ def test_rollups_are_not_used_when_narrowed_stale_or_off(rich_world, admin_user,
 
 
 @postgres_only
+def test_the_page_says_when_its_figures_are_from(rich_world, admin_client):
+    url = "/reports/completion/"
+    assert "figures as of" not in admin_client.get(url, RANGES[0]).content.decode()  # no refresh yet: live
+    report_rollups_refresh()
+    assert "figures as of" in admin_client.get(url, RANGES[0]).content.decode()
+    narrowed = admin_client.get(url, {**RANGES[0], "course": str(rich_world.alpha.pk)}).content.decode()
+    assert "figures as of" not in narrowed
+
+
+@postgres_only
 def test_a_failed_refresh_keeps_the_previous_figures(rich_world, admin_user, monkeypatch):
     from reports import rollups
 
