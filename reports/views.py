@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from courseworx.core.utils import parse_uuid
 
-from . import conf, selectors, services
+from . import conf, rollups, selectors, services
 from .filters import report_params
 from .forms import SubscriptionForm
 from .models import DataPipelineRun, ReportExport, ReportSubscription
@@ -32,9 +32,9 @@ def _report_or_403(request, slug: str) -> Report:
 def home(request):
     if not can_use_reports(request.user):
         raise PermissionDenied("Reports are for staff and instructors.")
-    cards = []
+    cards, as_of = [], rollups.rollups_as_of()  # looked up once for every card
     for report in selectors.report_cards(request.user):
-        params, _ = report_params(user=request.user, report=report.slug, data=None)
+        params, _ = report_params(user=request.user, report=report.slug, data=None, rollups_as_of=as_of)
         cards.append({"report": report, "kpis": report.summary(params)[:3]})
     return render(
         request,
