@@ -14,7 +14,7 @@ from django.db.models import Q
 from courseworx.core.models import TimeStampedModel, UUIDModel
 from courseworx.core.storage import RandomFileName, private_storage
 
-from .fields import DayRangesField
+from .fields import DayRangesField, IntArrayField
 
 USER = settings.AUTH_USER_MODEL
 
@@ -96,13 +96,10 @@ class CoursePeriodStats(models.Model):
         return f"{self.course_id or 'site'} {self.grain} {self.period}"
 
 
-class UserPeriodStats(models.Model):
-    """Rollup: a student's results per day/month (`user` NULL = the whole site) for the top-students report.
+class SiteResultStats(models.Model):
+    """Rollup: the whole site's learning results per day/month (the top-students report's summary)."""
 
-    The primary key is `key`, not `id`: the report's rows, grouped by student, name the student `id`."""
-
-    key = models.BigAutoField(primary_key=True)
-    user = models.ForeignKey(USER, null=True, on_delete=models.CASCADE, related_name="period_stats", db_index=False)
+    id = models.BigAutoField(primary_key=True)
     grain = models.CharField(max_length=5, choices=Grain.choices)
     period = models.DateField()
     lessons_completed = models.PositiveIntegerField(default=0)
@@ -113,13 +110,38 @@ class UserPeriodStats(models.Model):
     certificates = models.PositiveIntegerField(default=0)
 
     class Meta:
-        indexes = [
-            models.Index(fields=["grain", "period"], name="user_period_stats_idx"),
-            models.Index(fields=["user", "grain", "period"], name="user_period_stats_user_idx"),
-        ]
+        indexes = [models.Index(fields=["grain", "period"], name="site_result_stats_idx")]
 
     def __str__(self) -> str:
-        return f"{self.user_id or 'site'} {self.grain} {self.period}"
+        return f"{self.grain} {self.period}"
+
+
+class StudentYearTotals(models.Model):
+    """Rollup: a student's running totals through one calendar year (the top-students report's rows).
+
+    `days` lists, ascending, the days (reports.fields.day_number) on which the student had a result that
+    year; each other array holds, at the same position, the total from 1 January to the end of that day.
+    A range's figure is then total(last day) - total(day before the first day), each found by a binary
+    search (reports.fields.RunningTotal): one row per student and year, whatever the range's length.
+    """
+
+    key = models.BigAutoField(primary_key=True)  # the report's rows, grouped by student, name the student `id`
+    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="year_totals", db_index=False)
+    year = models.PositiveSmallIntegerField()
+    days = IntArrayField()
+    lessons_completed = IntArrayField()
+    courses_completed = IntArrayField()
+    quizzes = IntArrayField()
+    quizzes_scored = IntArrayField()
+    quiz_percent_hundredths = IntArrayField(big=True, help_text="Running sum of the scored attempts' percent × 100.")
+    certificates = IntArrayField()
+
+    class Meta:
+        # Also the index the report reads: rows are stored in (user, year) order (reports.rollups).
+        constraints = [models.UniqueConstraint(fields=["user", "year"], name="student_year_totals_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.year}"
 
 
 class SiteActivityStats(models.Model):

@@ -5,7 +5,9 @@ per page (several seconds).  The `report_rollups` pipeline (Celery beat, every
 REPORTS_ROLLUP_REFRESH_MINUTES) rebuilds, in one transaction, tables keyed by day *and* by month:
 
 - CoursePeriodStats  per course (and NULL = site) and day/month: the completion cohort and time spent;
-- UserPeriodStats    per student (and NULL = site) and day/month: lessons, courses, quizzes, certificates;
+- SiteResultStats    per day/month for the whole site: lessons, courses, quizzes, certificates;
+- StudentYearTotals  per student and calendar year: running totals of the same, at each day with a result,
+                     so that a student's figure over *any* range is two binary searches in one row;
 - SiteActivityStats  per day and per week: the activity report's rows;
 - ActiveDays         per user (and course): the days they were active, as an int4multirange, so that a
                      distinct count over *any* date range is one overlap test per row;
@@ -43,7 +45,8 @@ from .models import (
     DataPipelineRun,
     Grain,
     SiteActivityStats,
-    UserPeriodStats,
+    SiteResultStats,
+    StudentYearTotals,
 )
 
 PIPELINE = "report_rollups"
@@ -113,7 +116,8 @@ def full_weeks(first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
 def _tables():
     return {
         "cps": CoursePeriodStats._meta.db_table,
-        "ups": UserPeriodStats._meta.db_table,
+        "srs": SiteResultStats._meta.db_table,
+        "syt": StudentYearTotals._meta.db_table,
         "sas": SiteActivityStats._meta.db_table,
         "ad": ActiveDays._meta.db_table,
         "cprog": CourseProgressStats._meta.db_table,
@@ -137,15 +141,17 @@ def _statements() -> list[str]:
     E = ActivityLog.Event
     cps_cols = "course_id, grain, period, enrolments, dropped, completed, certificates, completion_time, "
     cps_cols += "time_spent_seconds"
-    ups_cols = "user_id, grain, period, lessons_completed, courses_completed, quizzes, quizzes_scored, "
-    ups_cols += "quiz_percent_sum, certificates"
-    ups_sums = "SUM(lessons_completed), SUM(courses_completed), SUM(quizzes), SUM(quizzes_scored), "
-    ups_sums += "SUM(quiz_percent_sum), SUM(certificates)"
+    measures = "lessons_completed, courses_completed, quizzes, quizzes_scored, "
+    srs_cols = f"grain, period, {measures}quiz_percent_sum, certificates"
+    srs_sums = "SUM(lessons_completed), SUM(courses_completed), SUM(quizzes), SUM(quizzes_scored), "
+    srs_sums += "SUM(quiz_percent_sum), SUM(certificates)"
+    syt_cols = f"user_id, year, days, {measures}quiz_percent_hundredths, certificates"
     cps_sums = "SUM(enrolments), SUM(dropped), SUM(completed), SUM(certificates), SUM(completion_time), "
     cps_sums += "SUM(time_spent_seconds)"
     return [
         f"DELETE FROM {t['cps']}",
-        f"DELETE FROM {t['ups']}",
+        f"DELETE FROM {t['srs']}",
+        f"DELETE FROM {t['syt']}",
         f"DELETE FROM {t['sas']}",
         f"DELETE FROM {t['ad']}",
         f"DELETE FROM {t['cprog']}",
@@ -167,9 +173,10 @@ def _statements() -> list[str]:
             FROM {t["cps"]} WHERE grain = 'day' GROUP BY course_id, date_trunc('month', period)""",
         f"""INSERT INTO {t["cps"]} ({cps_cols})
             SELECT NULL, grain, period, {cps_sums} FROM {t["cps"]} GROUP BY grain, period""",
-        # Students' results by day.
-        f"""INSERT INTO {t["ups"]} ({ups_cols})
-            SELECT user_id, 'day', d, SUM(l), SUM(c), SUM(q), SUM(qs), SUM(qp), SUM(ce) FROM (
+        # Students' results by day (a scratch table: the site's rows and the students' running totals).
+        "DROP TABLE IF EXISTS rollup_student_days",
+        f"""CREATE TEMPORARY TABLE rollup_student_days ON COMMIT DROP AS
+            SELECT user_id, d, SUM(l) l, SUM(c) c, SUM(q) q, SUM(qs) qs, SUM(qp) qp, SUM(ce) ce FROM (
                 SELECT user_id, {_local_date("completed_at")} d, COUNT(*) l, 0 c, 0 q, 0 qs, 0 qp, 0 ce
                 FROM {t["lesson"]} WHERE completed AND completed_at IS NOT NULL GROUP BY 1, 2
               UNION ALL
@@ -182,11 +189,25 @@ def _statements() -> list[str]:
                 SELECT user_id, {_local_date("issued_at")}, 0, 0, 0, 0, 0, COUNT(*)
                 FROM {t["cert"]} WHERE status = %(valid)s GROUP BY 1, 2
             ) s WHERE user_id IS NOT NULL GROUP BY user_id, d""",
-        f"""INSERT INTO {t["ups"]} ({ups_cols})
-            SELECT user_id, 'month', date_trunc('month', period)::date, {ups_sums}
-            FROM {t["ups"]} WHERE grain = 'day' GROUP BY user_id, date_trunc('month', period)""",
-        f"""INSERT INTO {t["ups"]} ({ups_cols})
-            SELECT NULL, grain, period, {ups_sums} FROM {t["ups"]} GROUP BY grain, period""",
+        f"""INSERT INTO {t["srs"]} ({srs_cols})
+            SELECT 'day', d, SUM(l), SUM(c), SUM(q), SUM(qs), SUM(qp), SUM(ce) FROM rollup_student_days GROUP BY d""",
+        f"""INSERT INTO {t["srs"]} ({srs_cols})
+            SELECT 'month', date_trunc('month', period)::date, {srs_sums}
+            FROM {t["srs"]} WHERE grain = 'day' GROUP BY date_trunc('month', period)""",
+        # Running totals per student and year, stored in student order: the report's GROUP BY student then
+        # streams through the (user, year) index with no sort (EXPLAIN: 0.29 s for 100k students, where
+        # sorting the rows' arrays spilled 130 MB to disk).
+        f"""INSERT INTO {t["syt"]} ({syt_cols})
+            SELECT user_id, y, array_agg(n ORDER BY n), array_agg(l ORDER BY n), array_agg(c ORDER BY n),
+                   array_agg(q ORDER BY n), array_agg(qs ORDER BY n), array_agg(qp ORDER BY n),
+                   array_agg(ce ORDER BY n)
+            FROM (
+                SELECT user_id, y, d - DATE '{EPOCH.isoformat()}' n,
+                       SUM(l) OVER w l, SUM(c) OVER w c, SUM(q) OVER w q, SUM(qs) OVER w qs,
+                       ROUND(SUM(qp) OVER w * 100)::bigint qp, SUM(ce) OVER w ce
+                FROM (SELECT *, EXTRACT(YEAR FROM d)::int y FROM rollup_student_days) s
+                WINDOW w AS (PARTITION BY user_id, y ORDER BY d)
+            ) r GROUP BY user_id, y ORDER BY user_id, y""",
         # Activity per day and per week (distinct users counted per day / per week).
         *[
             f"""INSERT INTO {t["sas"]} (grain, period, active_users, sessions, lesson_views, lesson_completions,
@@ -239,11 +260,18 @@ def refresh() -> int:
         "access": list(Enrollment.ACCESS_STATUSES),
     }
     rows, tables = 0, _tables()
+    rollup_tables = [tables[key] for key in ("cps", "srs", "syt", "sas", "ad", "cprog")]
     with transaction.atomic(), connection.cursor() as cursor:
         for sql in _statements():
             cursor.execute(sql, params if "%(" in sql else None)
             if sql.lstrip().startswith("INSERT"):
                 rows += max(cursor.rowcount, 0)
-        for table in ("cps", "ups", "sas", "ad", "cprog"):
-            cursor.execute(f"ANALYZE {tables[table]}")  # fresh statistics for the planner
+        for table in rollup_tables:
+            cursor.execute(f"ANALYZE {table}")  # fresh statistics for the planner
+    if not connection.in_atomic_block:
+        # The previous figures are now dead rows: without VACUUM the readers scan them too until autovacuum
+        # comes (measured: the engagement page at 0.45 s instead of 0.2 s), and the next rebuild could not
+        # reuse their space.  VACUUM runs outside a transaction only (so not inside a test's).
+        with connection.cursor() as cursor:
+            cursor.execute(f"VACUUM (ANALYZE) {', '.join(rollup_tables)}")
     return rows

@@ -11,10 +11,15 @@ with many lessons and many attempts is never multiplied.  The subqueries count r
 so that lessons are counted from LessonCompletion (user, completed_at) INCLUDE (course) WHERE completed
 alone (EXPLAIN: Index Only Scan, no heap access); figures are computed live, exact at any moment.
 The students listed come from the sources: on the whole site one EXISTS per source and student (index on
-user); on a narrowed view (an instructor's courses) the few students of those courses (IN), as probing
-every student of the site for the instructor's courses is what took seconds.
-Whole-site view with fresh rollups (reports/rollups.py): the same figures summed from UserPeriodStats.
+user); on a narrowed view (an instructor's courses) the few students of those courses (one IN over the
+sources' UNION), as probing every student of the site for the instructor's courses is what took seconds.
+Whole-site view with fresh rollups (reports/rollups.py): the same figures from StudentYearTotals, each
+the difference of two running totals of the student's row for each year the range touches (one row per
+student and year; the summary from SiteResultStats).
 """
+
+import datetime as dt
+from decimal import Decimal
 
 from django.db.models import (
     Avg,
@@ -27,18 +32,22 @@ from django.db.models import (
     Q,
     Subquery,
     Sum,
+    Value,
 )
+from django.db.models.functions import Cast
 
 from accounts.models import User
 from learning.models import Enrollment, IssuedCertificate, LearningStreak, LessonCompletion, QuizAttempt
 
-from ..models import UserPeriodStats
+from ..fields import RunningTotal
+from ..models import SiteResultStats, StudentYearTotals
 from ..rollups import period_q
 from .base import Chart, Column, KeyedSubquery, Kpi, Report, full_name, quotient, zero
 
 FIELDS = ("id", "name", "lessons_completed", "courses_completed", "quizzes", "avg_quiz", "certificates_earned",
           "current_streak", "longest_streak")  # fmt: skip
 SCORE = DecimalField(max_digits=9, decimal_places=4)
+HUNDREDTHS = DecimalField(max_digits=20, decimal_places=0)  # a numeric, so that / 100 keeps the decimals
 
 
 def _mean(total, count):
@@ -106,9 +115,10 @@ class TopStudentsReport(Report):
                 | Exists(quizzes.filter(user=OuterRef("pk")))
             )
         else:
-            people = (
-                Q(pk__in=lessons.values("user")) | Q(pk__in=courses.values("user")) | Q(pk__in=quizzes.values("user"))
-            )
+            # One IN over a UNION, which PostgreSQL turns into a join with the few students of the scope;
+            # an OR of three INs is a filter evaluated for every user of the site.
+            lessons_by, courses_by, quizzes_by = (qs.order_by().values("user") for qs in (lessons, courses, quizzes))
+            people = Q(pk__in=lessons_by.union(courses_by, quizzes_by))
         per_user = self._per_user
         avg_quiz = Subquery(
             quizzes.filter(user=OuterRef("pk")).values("user").annotate(v=Avg("percent")).values("v"),
@@ -130,20 +140,32 @@ class TopStudentsReport(Report):
         )
 
     def _rollup_rows(self, p):
-        # Grouped by student straight from the rollup (a hash aggregate, no join); the name and streaks
-        # are correlated subqueries, which PostgreSQL evaluates after the sort, for the page's rows only.
+        # One row per student and year the range touches: within one year each row is a student (no
+        # grouping at all); across years the rows are grouped by student (EXPLAIN at 100k students: 0.2 s
+        # and 0.4 s).  The name and streaks are correlated subqueries, which PostgreSQL evaluates after the
+        # sort, for the page's rows only.
         user = OuterRef("id")
         streak = LearningStreak.objects.filter(user=user)
+        before, one_year = p.date_from - dt.timedelta(days=1), p.date_from.year == p.date_to.year
+
+        def in_range(array):
+            figure = RunningTotal(array, p.date_to) - RunningTotal(array, before)
+            return figure if one_year else Sum(figure)
+
         return (
-            UserPeriodStats.objects.filter(period_q(p.date_from, p.date_to), user__isnull=False)
+            StudentYearTotals.objects.filter(year__gte=p.date_from.year, year__lte=p.date_to.year)
             .values(id=F("user"))
             .annotate(
                 name=KeyedSubquery(User.objects.filter(pk=user).values(n=full_name())),
-                lessons_completed=Sum("lessons_completed"),
-                courses_completed=Sum("courses_completed"),
-                quizzes=Sum("quizzes"),
-                avg_quiz=_mean("quiz_percent_sum", "quizzes_scored"),
-                certificates_earned=Sum("certificates"),
+                lessons_completed=in_range("lessons_completed"),
+                courses_completed=in_range("courses_completed"),
+                quizzes=in_range("quizzes"),
+                avg_quiz=quotient(
+                    Cast(in_range("quiz_percent_hundredths"), HUNDREDTHS) / Value(Decimal(100)),
+                    in_range("quizzes_scored"),
+                    SCORE,
+                ),
+                certificates_earned=in_range("certificates"),
                 current_streak=zero(KeyedSubquery(streak.values("current_days"))),
                 longest_streak=zero(KeyedSubquery(streak.values("longest_days"))),
             )
@@ -153,7 +175,7 @@ class TopStudentsReport(Report):
 
     def summary(self, p):
         if p.use_rollups:
-            t = UserPeriodStats.objects.filter(period_q(p.date_from, p.date_to), user__isnull=True).aggregate(
+            t = SiteResultStats.objects.filter(period_q(p.date_from, p.date_to)).aggregate(
                 lessons=Sum("lessons_completed", default=0),
                 courses=Sum("courses_completed", default=0),
                 quizzes=Sum("quizzes", default=0),
