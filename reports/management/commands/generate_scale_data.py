@@ -225,9 +225,10 @@ class Command(BaseCommand):
             for u in students[:: 3]
         ), len(students[::3]))  # fmt: skip
         tickets = max(10, len(students) // 20)
-        rows = []
+        rows, opened = [], []
         for i in range(tickets):
             created = self._when()
+            opened.append(created)
             status = self.rng.choice(["open", "pending", "resolved", "closed"])
             answered = created + dt.timedelta(hours=self.rng.randint(1, 48))
             rows.append(SupportTicket(number=10_000_000 + i, requester_id=students[i % len(students)],
@@ -236,6 +237,9 @@ class Command(BaseCommand):
                                       resolved_at=answered if status in ("resolved", "closed") else None,
                                       satisfaction=self.rng.randint(1, 5) if status == "closed" else None))  # fmt: skip
         self._bulk(out, "tickets", SupportTicket, iter(rows), tickets)
+        for row, created in zip(rows, opened, strict=True):  # created_at is auto_now_add: set it afterwards
+            row.created_at = created
+        SupportTicket.objects.bulk_update(rows, ["created_at"], batch_size=BATCH)
         owner = dict(Course.objects.filter(pk__in=courses).values_list("pk", "instructor_id"))
         paid = enrolments[::20]
         payments = [(self._uuid(), u, c, e) for _pk, u, c, e in paid]
