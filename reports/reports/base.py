@@ -67,7 +67,10 @@ class Kpi:
 
     @property
     def display(self) -> str:
-        return format_value(self.value, self.kind, empty="—")
+        text = format_value(self.value, self.kind, empty="—")
+        if self.value is None or self.kind in ("text", "date"):
+            return text
+        return f"{Decimal(text):,f}"  # a headline figure, grouped by thousands (cells stay plain, as in the CSV)
 
 
 def _plain(value):

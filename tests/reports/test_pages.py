@@ -2,6 +2,7 @@
 
 import csv
 import io
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -191,3 +192,14 @@ def test_query_count_does_not_grow_with_rows(client, world, admin_user, slug):
         for _ in range(4):
             EnrollmentFactory(course=course, enrolled_at=at(3, 15))
     assert _count_queries(client, url, MARCH) == before
+
+
+def test_headline_figures_are_grouped_by_thousands_and_cells_stay_plain():
+    from reports.reports.base import Kpi, format_value
+
+    assert Kpi("Lessons completed", 3499631).display == "3,499,631"
+    assert Kpi("Lessons completed", None).display == "—"
+    assert Kpi("Avg. quiz score", 60.04, "percent").display == "60.0"
+    assert Kpi("Net revenue", Decimal("2450000"), "money").display == "2,450,000.00"
+    assert Kpi("Time spent (h)", 4_546_000, "hours").display == "1,262.8"
+    assert format_value(3499631, "int") == "3499631"  # the table and the CSV: plain numbers
