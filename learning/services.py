@@ -682,10 +682,9 @@ def assignment_submit(*, user, assignment: Assignment, text: str = "", file=None
     if late and existing is not None:
         raise ValidationError("The deadline has passed; your submission can no longer be changed.", code="late")
     submission = existing or AssignmentSubmission(assignment=assignment, user=user, course_id=assignment.course_id)
+    replaced = submission.file.name if (existing is not None and file and submission.file) else ""
     if existing is not None:
         submission.revision += 1
-        if file and submission.file:
-            submission.file.delete(save=False)
     submission.text = text
     if file:
         submission.file = file
@@ -693,6 +692,10 @@ def assignment_submit(*, user, assignment: Assignment, text: str = "", file=None
     submission.is_late = late
     submission.full_clean(validate_unique=False)
     submission.save()
+    if replaced and replaced != submission.file.name:
+        # The previous file goes only once the new one is committed: a failed resubmission keeps it.
+        storage = submission.file.storage
+        transaction.on_commit(lambda: storage.delete(replaced))
     return submission
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from community.models import Notification
 from courseworx.core.models import AuditLog
 from learning import services
-from learning.models import Attendance, CourseStats
+from learning.models import AssignmentSubmission, Attendance, CourseStats
 from tests.factories import InstructorFactory, StudentFactory
 from tests.learning.factories import AssignmentFactory
 
@@ -33,6 +33,33 @@ def test_submit_and_resubmit_until_graded(enrollment, student, assignment, instr
     assert Notification.objects.filter(user=student, category="grading").exists()
     with pytest.raises(ValidationError, match="graded"):
         services.assignment_submit(user=student, assignment=assignment, text="Too late")
+
+
+def test_a_resubmitted_file_replaces_the_previous_one_only_once_saved(
+    enrollment, student, assignment, django_capture_on_commit_callbacks, monkeypatch
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = services.assignment_submit(
+            user=student, assignment=assignment, file=SimpleUploadedFile("v1.pdf", b"%PDF-1.4 first")
+        )
+    storage, old_name = first.file.storage, first.file.name
+    # A resubmission that fails after the file was accepted keeps the previous file.
+    monkeypatch.setattr(AssignmentSubmission, "full_clean", _raise_invalid)
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError):
+        services.assignment_submit(
+            user=student, assignment=assignment, file=SimpleUploadedFile("v2.pdf", b"%PDF-1.4 2")
+        )
+    assert storage.exists(old_name)
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        second = services.assignment_submit(
+            user=student, assignment=assignment, file=SimpleUploadedFile("v3.pdf", b"%PDF-1.4 third")
+        )
+    assert second.revision == 2 and storage.exists(second.file.name) and not storage.exists(old_name)
+
+
+def _raise_invalid(*args, **kwargs):
+    raise ValidationError({"text": "invalid"})
 
 
 def test_file_type_is_checked(enrollment, student, assignment):
