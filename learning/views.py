@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from courses.models import Course, CourseContent
+from courseworx.core.ranges import ranged_file_response
 from courseworx.core.views import safe_next_url
 from reports.services import activity_log
 
@@ -146,11 +147,8 @@ def lesson_file(request, slug: str, content_id):
             raise Http404("No such file.")
     content_type = content.file_type or "application/octet-stream"
     inline = content_type.startswith(_INLINE_TYPES) and content_type != "image/svg+xml"
-    response = FileResponse(
-        content.file.open("rb"),
-        as_attachment=not inline,
-        filename=content.file_download_name,
-        content_type=content_type,
+    response = ranged_file_response(  # byte ranges: the player can seek in a video or audio lesson
+        request, content.file, as_attachment=not inline, filename=content.file_download_name, content_type=content_type
     )
     return _private_headers(response)
 
