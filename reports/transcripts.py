@@ -1,8 +1,17 @@
-"""Voice transcripts: the text shown under a video/audio lesson and matched by the catalog search."""
+"""Voice transcripts: the text shown under a video/audio lesson and matched by the catalog search.
 
+On PostgreSQL a transcript matches like a course does (courses.selectors: full-text, `websearch` syntax,
+English stemming: "sorting lists" finds "...how we sort a list..."), through the GIN index of migration
+0007 (the expression below must stay the index's expression).  Elsewhere (SQLite in development and
+tests) the words are matched as a substring.
+"""
+
+from django.db import connection
 from django.db.models import QuerySet
 
 from .models import VoiceTranscript
+
+SEARCH_CONFIG = "english"  # as courses.selectors.SEARCH_CONFIG
 
 
 def transcript_for(*, content, language: str = "en") -> VoiceTranscript | None:
@@ -16,15 +25,23 @@ def transcript_for(*, content, language: str = "en") -> VoiceTranscript | None:
     return rows[0] if rows else None
 
 
-def transcript_course_ids(query: str) -> QuerySet:
-    """Ids of courses with a published transcript containing `query`, for the catalog search:
-    `Course.objects.filter(Q(<title/description match>) | Q(pk__in=transcript_course_ids(q)))`."""
-    return (
-        VoiceTranscript.objects.filter(is_published=True, text__icontains=query.strip())
-        .values("content__course_id")
-        .distinct()
+def transcripts_matching(query: str) -> QuerySet:
+    published = VoiceTranscript.objects.filter(is_published=True)
+    query = (query or "").strip()
+    if connection.vendor != "postgresql":
+        return published.filter(text__icontains=query)
+    from django.contrib.postgres.search import SearchQuery, SearchVector
+
+    return published.annotate(document=SearchVector("text", config=SEARCH_CONFIG)).filter(
+        document=SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
     )
 
 
+def transcript_course_ids(query: str) -> QuerySet:
+    """Ids of courses with a published transcript matching `query`, for the catalog search:
+    `Course.objects.filter(Q(<title/description match>) | Q(pk__in=transcript_course_ids(q)))`."""
+    return transcripts_matching(query).values("content__course_id").distinct()
+
+
 def transcript_content_ids(query: str) -> QuerySet:
-    return VoiceTranscript.objects.filter(is_published=True, text__icontains=query.strip()).values("content_id")
+    return transcripts_matching(query).values("content_id")
