@@ -48,7 +48,7 @@ def _report(request, slug: str):
 
 def _params(request, slug, data):
     params, filterset = report_params(user=request.user, report=slug, data=data)
-    if not filterset.is_valid():
+    if filterset.is_bound and not filterset.is_valid():  # no parameters at all: the default range, not a 400
         raise ValidationError(filterset.errors)
     return params
 

@@ -36,6 +36,25 @@ def test_every_report_answers(world, admin_user, slug):
     assert _client(admin_user).get(reverse("api:report-detail", args=[slug]), MARCH).status_code == 200
 
 
+def test_a_report_without_parameters_covers_the_default_range(world, admin_user):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from reports import conf
+
+    url = reverse("api:report-detail", args=["completion"])
+    response = _client(admin_user).get(url)
+    assert response.status_code == 200, response.content
+    body, today = response.json(), timezone.localdate()
+    assert body["date_to"] == today.isoformat()
+    assert body["date_from"] == (today - dt.timedelta(days=conf.default_range_days() - 1)).isoformat()
+    export = _client(admin_user).post(reverse("api:report-export-create", args=["completion"]), {"format": "csv"})
+    assert export.status_code in (201, 202), export.content
+    bad = _client(admin_user).get(url, {"date_from": "someday"})
+    assert bad.status_code == 400 and "date_from" in bad.json()["error"]["fields"]
+
+
 def test_scoping_and_denials(world, student, make_staff):
     body = _client(world.ivan).get(reverse("api:report-detail", args=["completion"]), MARCH).json()
     assert {r["title"] for r in body["results"]} == {"Alpha", "Beta"}
