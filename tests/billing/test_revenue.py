@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from billing import selectors, services
 from billing.models import ContentLicensing
+from tests.billing.factories import BundleFactory, PlanFactory
 from tests.factories import InstructorFactory, StudentFactory
 
 from .conftest import make_course, pay, start_checkout
@@ -79,7 +80,7 @@ def _count(client, url):
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
     assert response.status_code == 200
-    return len(ctx.captured_queries)
+    return len(ctx.captured_queries), response.context
 
 
 def test_list_pages_have_constant_query_counts(client, finance, buyer):
@@ -87,24 +88,38 @@ def test_list_pages_have_constant_query_counts(client, finance, buyer):
     course = make_course(instructor=teacher)
 
     def grow():
+        # One more row in every list of the four pages: a purchase of the buyer and a course in the
+        # teacher's earnings; an instructor with a balance and a payout (Finance); a plan and a bundle.
         c = make_course(instructor=teacher)
         pay(client, start_checkout(buyer, c))
         _sell(client, course)
+        other_teacher = InstructorFactory()
+        _sell(client, make_course(instructor=other_teacher))
+        services.payout_create(instructor=other_teacher, amount=Decimal("1.00"), actor=finance)
+        PlanFactory(courses=[c])
+        BundleFactory(courses=[c, course])
+
+    def shown():
+        client.force_login(buyer)
+        purchases, ctx = _count(client, reverse("billing:purchases"))
+        rows = {"purchases": len(ctx["payments"])}
+        client.force_login(finance)
+        payouts, ctx = _count(client, reverse("billing:payouts"))
+        rows |= {"balances": len(ctx["balances"]), "payouts": len(ctx["recent"])}
+        client.force_login(teacher)
+        earnings, ctx = _count(client, reverse("billing:earnings"))
+        rows |= {"earning courses": len(ctx["by_course"]), "earnings": len(ctx["recent"])}
+        pricing, ctx = _count(client, reverse("billing:pricing"))
+        rows |= {"plans": len(ctx["plans"]), "bundles": len(ctx["bundles"])}
+        return (purchases, payouts, earnings, pricing), rows
 
     grow()
-    client.force_login(buyer)
-    small_purchases = _count(client, reverse("billing:purchases"))
-    client.force_login(finance)
-    small_payouts = _count(client, reverse("billing:payouts"))
-    client.force_login(teacher)
-    small_earnings = _count(client, reverse("billing:earnings"))
-    small_pricing = _count(client, reverse("billing:pricing"))
+    small, rows = shown()
+    assert rows == {"purchases": 1, "balances": 2, "payouts": 1, "earning courses": 2, "earnings": 2, "plans": 1,
+                    "bundles": 1}  # fmt: skip
     for _ in range(4):
         grow()
-    client.force_login(buyer)
-    assert _count(client, reverse("billing:purchases")) == small_purchases
-    client.force_login(finance)
-    assert _count(client, reverse("billing:payouts")) == small_payouts
-    client.force_login(teacher)
-    assert _count(client, reverse("billing:earnings")) == small_earnings
-    assert _count(client, reverse("billing:pricing")) == small_pricing
+    large, rows = shown()
+    assert rows == {"purchases": 5, "balances": 6, "payouts": 5, "earning courses": 6, "earnings": 10, "plans": 5,
+                    "bundles": 5}  # fmt: skip
+    assert large == small  # purchases, payouts, earnings, pricing

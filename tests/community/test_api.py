@@ -144,18 +144,20 @@ def test_list_apis_constant_queries(course, enrolled, instructor, support, moder
         services.review_save(user=other, course=course, rating=4)
         conversation = services.conversation_start(user=other, other=instructor)
         services.message_send(user=other, conversation=conversation, body="x")
-    checks = [
-        (enrolled, url("course-threads", course.slug)),
-        (enrolled, url("thread-replies", threads[0].pk)),
-        (enrolled, url("notification-list")),
-        (None, url("course-reviews", course.slug)),
-        (moderator, url("moderation-queue") + "?status=open"),
-        (support, url("tickets") + "?queue=1"),
-        (instructor, url("conversations")),
+    checks = [  # (user, list, rows it must show)
+        (enrolled, url("course-threads", course.slug), size),
+        (enrolled, url("thread-replies", threads[0].pk), size),
+        (enrolled, url("notification-list"), enrolled.notifications.count()),
+        (None, url("course-reviews", course.slug), size),
+        (moderator, url("moderation-queue") + "?status=open", size),
+        (support, url("tickets") + "?queue=1", size),
+        (instructor, url("conversations"), size),
     ]
-    for user, path in checks:
+    assert enrolled.notifications.count() >= size
+    for user, path, rows in checks:
         client = api(user)
         with django_assert_max_num_queries(9):
             response = client.get(path)
         assert response.status_code == 200, path
+        assert (response.data["count"], len(response.data["results"])) == (rows, min(rows, 20)), path
     assert SupportTicket.objects.count() == size

@@ -188,6 +188,12 @@ def test_list_and_thread_constant_queries(client, course, enrolled, size, django
     ReplyFactory.create_batch(size, thread=threads[0])
     client.force_login(enrolled)
     with django_assert_max_num_queries(12):
-        assert client.get(reverse("community:course_discussions", kwargs={"slug": course.slug})).status_code == 200
+        response = client.get(reverse("community:course_discussions", kwargs={"slug": course.slug}))
+    assert response.status_code == 200
+    page = response.context["page"]
+    assert (page.paginator.count, len(page.object_list)) == (size, min(size, 20))  # the threads are listed
     with django_assert_max_num_queries(14):
-        assert client.get(reverse("community:thread", kwargs={"thread_id": threads[0].pk})).status_code == 200
+        response = client.get(reverse("community:thread", kwargs={"thread_id": threads[0].pk}))
+    assert response.status_code == 200
+    page = response.context["page"]
+    assert (page.paginator.count, len(page.object_list)) == (size, min(size, 20))  # the replies are listed

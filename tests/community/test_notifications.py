@@ -158,3 +158,5 @@ def test_list_constant_queries(student_client, student, size, django_assert_max_
     with django_assert_max_num_queries(8):
         response = student_client.get(reverse("community:notifications"))
     assert response.status_code == 200
+    page = response.context["page"]
+    assert (page.paginator.count, len(page.object_list)) == (size, min(size, 20))  # the notifications are listed

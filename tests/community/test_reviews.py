@@ -112,3 +112,5 @@ def test_reviews_page_constant_queries(client, course, size, django_assert_max_n
     with django_assert_max_num_queries(10):
         response = client.get(reverse("community:course_reviews", kwargs={"slug": course.slug}))
     assert response.status_code == 200
+    page = response.context["page"]
+    assert (page.paginator.count, len(page.object_list)) == (size, min(size, 10))  # the reviews are listed

@@ -117,7 +117,11 @@ def test_results_constant_queries(client, course, survey, instructor, size, djan
         services.survey_answer(user=user, survey=survey, answers=_answers(survey))
     client.force_login(instructor)
     with django_assert_max_num_queries(10):
-        assert client.get(reverse("community:survey_results", args=[survey.pk])).status_code == 200
+        response = client.get(reverse("community:survey_results", args=[survey.pk]))
+    assert response.status_code == 200
+    results = response.context["results"]
+    assert [r["answers"] for r in results] == [size, size, size]
+    assert len(results[2]["texts"]) == size  # every text answer is listed
 
 
 # --- internal docs -----------------------------------------------------------------------------

@@ -144,6 +144,12 @@ def test_ticket_lists_constant_queries(client, support, size, django_assert_max_
         TicketFactory(requester=StudentFactory(), assignee=support)
     client.force_login(support)
     with django_assert_max_num_queries(10):
-        assert client.get(reverse("community:tickets") + "?view=queue").status_code == 200
+        response = client.get(reverse("community:tickets") + "?view=queue")
+    assert response.status_code == 200
+    page = response.context["page"]
+    assert (page.paginator.count, len(page.object_list)) == (size, min(size, 20))  # the tickets are listed
     with django_assert_max_num_queries(12):
-        assert client.get(reverse("admin:community_supportticket_changelist")).status_code == 200
+        response = client.get(reverse("admin:community_supportticket_changelist"))
+    assert response.status_code == 200
+    cl = response.context["cl"]
+    assert (cl.result_count, len(cl.result_list)) == (size, size)

@@ -68,7 +68,12 @@ def test_home_runs_a_constant_number_of_queries(client, django_assert_max_num_qu
     for i in range(n):
         PublishedCourseFactory(is_featured=i % 2 == 0, enrollment_count=i)
     with django_assert_max_num_queries(HOME_MAX_QUERIES):
-        assert client.get(reverse("home")).status_code == 200
+        response = client.get(reverse("home"))
+    assert response.status_code == 200
+    home = response.context["home"]
+    # every section holds its 4 cards (featured: 3 of 5 at first); each course has its own category
+    assert (len(home.featured), len(home.newest), len(home.popular)) == (min((n + 1) // 2, 4), 4, 4)
+    assert len(response.context["categories"]) == n
 
 
 # --- list -----------------------------------------------------------------------------------------
@@ -91,6 +96,7 @@ def test_catalog_runs_a_constant_number_of_queries(client, django_assert_max_num
     with django_assert_max_num_queries(CATALOG_MAX_QUERIES):
         response = client.get(CATALOG, {"sort": "popular"})
     assert response.status_code == 200
+    assert (response.context["paginator"].count, len(response.context["courses"])) == (n, min(n, 12))
 
 
 def test_catalog_query_count_with_search_and_filters_and_a_logged_in_user(client, django_assert_max_num_queries):
