@@ -37,7 +37,7 @@ TRANSLATABLE_FIELDS = {
     Translation.Target.SECTION: ("title", "description"),
     Translation.Target.CONTENT: ("title", "description"),
 }
-SEARCH_CONFIG = "english"  # as reports.transcripts.SEARCH_CONFIG (its GIN index)
+SEARCH_CONFIG = "english"  # also the transcripts' search (reports/migrations/0007: their GIN index)
 MAX_SEARCH_TERMS = 8
 
 

@@ -9,9 +9,9 @@ tests) the words are matched as a substring.
 from django.db import connection
 from django.db.models import QuerySet
 
-from .models import VoiceTranscript
+from courses.selectors import SEARCH_CONFIG
 
-SEARCH_CONFIG = "english"  # as courses.selectors.SEARCH_CONFIG
+from .models import VoiceTranscript
 
 
 def transcript_for(*, content, language: str = "en") -> VoiceTranscript | None:

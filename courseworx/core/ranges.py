@@ -54,8 +54,7 @@ def ranged_file_response(request, field_file, *, content_type: str, filename: st
     if request.method == "GET" and "HTTP_RANGE" in request.META and "HTTP_IF_RANGE" not in request.META:
         wanted = parse_range(request.META["HTTP_RANGE"], size)
     if wanted is False:
-        response = HttpResponse(status=416, content_type="text/plain")
-        response.content = b"Requested range not satisfiable."
+        response = HttpResponse(b"Requested range not satisfiable.", status=416, content_type="text/plain")
         response["Content-Range"] = f"bytes */{size}"
     elif wanted is None:
         response = FileResponse(
