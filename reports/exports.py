@@ -8,12 +8,13 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable, Iterator
 
 from django.http import StreamingHttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
+
+from courseworx.core import csv as safe_csv
 
 from . import conf
 from .charts import chart_svg
@@ -23,18 +24,13 @@ from .reports import Report
 CSV_CHUNK_ROWS = 2000
 
 
-class _Echo:
-    """A file-like object whose write() returns the line, for csv.writer in a generator."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 def csv_lines(report: Report, params: ReportParams, *, on_chunk: Callable[[int], None] | None = None) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow(report.header())  # BOM: spreadsheets open UTF-8 correctly
+    """The report's CSV, line by line, through the one CSV writer (courseworx.core.csv: text that could be
+    a spreadsheet formula is neutralised; figures are written as numbers, see `Report.export_cells`)."""
+    writer = safe_csv.writer()
+    yield safe_csv.BOM + writer.writerow(report.header())  # BOM: spreadsheets open UTF-8 correctly
     for n, row in enumerate(report.rows(params).iterator(chunk_size=CSV_CHUNK_ROWS), start=1):
-        yield writer.writerow(report.cells(row))
+        yield writer.writerow(report.export_cells(row))
         if on_chunk and n % CSV_CHUNK_ROWS == 0:
             on_chunk(n)
 

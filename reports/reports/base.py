@@ -232,5 +232,16 @@ class Report:
     def cells(self, row: dict) -> list[str]:
         return [format_value(row.get(c.key), c.kind) for c in self.columns]
 
+    def export_cells(self, row: dict) -> list:
+        """`cells()` for files: the same text, but figures of numeric columns as numbers (int/Decimal with
+        the same digits), so the CSV writer keeps them numbers (a negative amount is not a formula) while
+        every text cell is escaped against spreadsheet formulas (courseworx.core.csv)."""
+        out: list = []
+        for column, text in zip(self.columns, self.cells(row), strict=True):
+            if column.numeric and text:
+                text = int(text) if column.kind == "int" else Decimal(text)
+            out.append(text)
+        return out
+
     def header(self) -> list[str]:
         return [c.label for c in self.columns]
