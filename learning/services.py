@@ -73,8 +73,41 @@ def _percent(part, whole) -> Decimal:
 # --- Enrolment ---------------------------------------------------------------------------------
 
 
-def _check_enrollable(*, user, course: Course, source: str) -> None:
-    """Raise ValidationError when `user` may not enrol in `course` now (the course row is locked)."""
+# What `enrollment_check_eligible` may raise (ValidationError codes): stable, used by the API and by billing.
+ELIGIBILITY_CODES = (
+    "already_enrolled",
+    "suspended",
+    "not_published",
+    "course_ended",
+    "paid_course",
+    "prerequisites",
+    "course_full",
+)
+_LOOK_UP = object()
+
+
+def enrollment_check_eligible(*, user, course: Course, source: str = "free", enrollment: Any = _LOOK_UP) -> None:
+    """THE enrolment rules: raise ValidationError (code in ELIGIBILITY_CODES) when `user` may not enrol in
+    `course` through `source` now.  Reads only.
+
+    `enrollment_create` calls it under the course row lock (so the seat count is exact there); billing calls
+    it before taking any payment (`billing.services.checkout_check`), and the course page to show why the
+    Enrol/Buy button is disabled.  `enrollment` is the user's enrolment in the course if the caller has it
+    (None: none); by default it is looked up.  `user=None` (a visitor) checks the course alone.
+    """
+    if user is not None and not getattr(user, "is_authenticated", True):
+        user = None
+    if enrollment is _LOOK_UP:
+        enrollment = None if user is None else Enrollment.objects.filter(user=user, course_id=course.pk).first()
+    if enrollment is not None:
+        if enrollment.has_access:
+            raise ValidationError("You already have access to this course.", code="already_enrolled")
+        # A paid grant restores an enrolment suspended because a subscription lapsed (billing.enrolments.enrol);
+        # any other suspension is a person's decision.
+        if enrollment.status == Enrollment.Status.SUSPENDED and (
+            source == Enrollment.Source.FREE or enrollment.source != Enrollment.Source.SUBSCRIPTION
+        ):
+            raise ValidationError("Your enrolment in this course is suspended; contact support.", code="suspended")
     if not course.is_published:
         raise ValidationError("This course is not open for enrolment.", code="not_published")
     today = timezone.localdate()
@@ -84,19 +117,22 @@ def _check_enrollable(*, user, course: Course, source: str) -> None:
         raise ValidationError(
             "This is a paid course: buy it to enrol (free enrolment is not available).", code="paid_course"
         )
-    missing = list(
-        course.prerequisites.exclude(
-            enrollments__user=user, enrollments__status=Enrollment.Status.COMPLETED
-        ).values_list("title", flat=True)
-    )
-    if missing:
-        raise ValidationError(
-            "Complete the prerequisite course(s) first: %(titles)s.",
-            code="prerequisites",
-            params={"titles": ", ".join(missing)},
+    if user is not None:
+        missing = list(
+            course.prerequisites.exclude(
+                enrollments__user=user, enrollments__status=Enrollment.Status.COMPLETED
+            ).values_list("title", flat=True)
         )
+        if missing:
+            raise ValidationError(
+                "Complete the prerequisite course(s) first: %(titles)s.",
+                code="prerequisites",
+                params={"titles": ", ".join(missing)},
+            )
     if course.max_students is not None:
         taken = Enrollment.objects.filter(course=course).holding_seat().count()
+        if enrollment is not None and Enrollment.objects.filter(pk=enrollment.pk).holding_seat().exists():
+            taken -= 1  # re-activating an enrolment that already holds its seat takes no new one
         if taken >= course.max_students:
             raise ValidationError("This course is full: all %(n)s seats are taken.", code="course_full",
                                   params={"n": course.max_students})  # fmt: skip
@@ -129,7 +165,7 @@ def enrollment_create(*, user, course: Course, source: str = "free", payment: An
         existing = Enrollment.objects.filter(user=user, course=course).first()
         if existing is not None and existing.has_access:
             return existing
-    _check_enrollable(user=user, course=course, source=source)
+    enrollment_check_eligible(user=user, course=course, source=source, enrollment=existing)
 
     now = timezone.now()
     reference = str(getattr(payment, "pk", payment) or "")[:64]

@@ -64,3 +64,35 @@ def enrollment_for(context, course):
     from learning.selectors import enrollment_for as select
 
     return select(user=user, course=course)
+
+
+BLOCKED_LABELS = {
+    "course_full": "Course full",
+    "course_ended": "Enrolment closed",
+    "prerequisites": "Prerequisites required",
+    "suspended": "Your enrolment is suspended",
+    "not_published": "Enrolment opens when published",
+}
+
+
+@register.simple_tag(takes_context=True)
+def enrollment_blocker(context, course, enrollment=None):
+    """{% enrollment_blocker course enrollment as blocker %}: why the signed-in user (or a visitor: the course
+    alone) cannot enrol in, or buy, `course` now — {"code", "label", "message"} — or None.  The very rules
+    of enrolment and checkout (`learning.services.enrollment_check_eligible`), so the course page's button
+    is disabled with the reason before anyone pays."""
+    from django.core.exceptions import ValidationError
+
+    from learning.services import enrollment_check_eligible
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is not None and not user.is_authenticated:
+        user = None
+    source = "free" if course.is_free else "purchase"
+    try:
+        enrollment_check_eligible(user=user, course=course, source=source, enrollment=enrollment)
+    except ValidationError as exc:
+        return {"code": exc.code, "label": BLOCKED_LABELS.get(exc.code, "Enrolment unavailable"),
+                "message": exc.messages[0]}  # fmt: skip
+    return None
