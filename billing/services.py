@@ -33,6 +33,7 @@ from community.services import notification_create
 from courses.models import Course
 from courseworx.core.services import audit_log_create
 from courseworx.core.tasks import enqueue_on_commit as _on_commit
+from learning import services as learning_services
 from learning.models import Enrollment
 from reports.services import activity_log
 
@@ -266,32 +267,42 @@ def _has_access(user, course: Course) -> bool:
 
 
 def checkout_check(*, user, product: Product, subscription: Subscription | None = None) -> None:
-    """Raise ValidationError when `user` cannot buy `product` (nothing is locked or written)."""
+    """Raise ValidationError when `user` cannot buy `product` (nothing is locked or written).
+
+    Courses and bundles are checked with learning's enrolment rules (`enrollment_check_eligible`: already
+    enrolled, suspended, ended, full, prerequisites missing) *before* any payment exists, so nobody pays for
+    a course they cannot enter.  A bundle is refused when any of its courses refuses the buyer (its price is
+    a package price: we never sell part of it); courses the buyer already has are skipped, and a bundle of
+    only such courses is refused.  The codes are learning's (`learning.services.ELIGIBILITY_CODES`).
+    """
     get_provider(conf.default_provider())  # refuses at once when payments are switched off here
     if isinstance(product, Course):
         if not product.is_published:
             raise ValidationError("This course is not on sale.", code="not_on_sale")
         if product.is_free:
             raise ValidationError("This course is free: enrol from the course page.", code="free_course")
-        enrollment = Enrollment.objects.filter(user=user, course=product).first()
-        if enrollment is not None and enrollment.has_access:
-            raise ValidationError("You already have access to this course.", code="already_enrolled")
-        if (
-            enrollment is not None
-            and enrollment.status == Enrollment.Status.SUSPENDED
-            and enrollment.source != "subscription"
-        ):
-            raise ValidationError("Your enrolment in this course is suspended; contact support.", code="suspended")
+        learning_services.enrollment_check_eligible(user=user, course=product, source=Enrollment.Source.PURCHASE)
     elif isinstance(product, CourseBundle):
         if not product.is_active:
             raise ValidationError("This bundle is not on sale.", code="not_on_sale")
-        course_ids = set(product.courses.values_list("pk", flat=True))
-        owned = set(
-            Enrollment.objects.filter(
-                user=user, course_id__in=course_ids, status__in=Enrollment.ACCESS_STATUSES
-            ).values_list("course_id", flat=True)
-        )
-        if course_ids and course_ids <= owned:
+        courses = [item.course for item in product.items.select_related("course").order_by("order", "pk")]
+        mine = {e.course_id: e for e in Enrollment.objects.filter(user=user, course__in=courses)}
+        owned = 0
+        for course in courses:
+            try:
+                learning_services.enrollment_check_eligible(
+                    user=user, course=course, source=Enrollment.Source.BUNDLE, enrollment=mine.get(course.pk)
+                )
+            except ValidationError as exc:
+                if exc.code == "already_enrolled":
+                    owned += 1
+                    continue
+                raise ValidationError(
+                    "This bundle includes “%(course)s”: %(reason)s",
+                    code=exc.code,
+                    params={"course": course.title, "reason": exc.messages[0]},
+                ) from exc
+        if courses and owned == len(courses):
             raise ValidationError("You already have every course in this bundle.", code="already_enrolled")
     elif isinstance(product, Plan):
         if subscription is not None:

@@ -24,6 +24,7 @@ from billing.models import CourseBundle, EmployerPartner, Payment, Plan, RefundR
 from billing.permissions import CanDecideRefunds, CanManagePayouts, IsFinance, can_manage_partner
 from courses.models import Course
 from courseworx.core.api.exceptions import Conflict
+from learning import services as learning_services
 
 from . import serializers as s
 
@@ -43,13 +44,19 @@ def _product(kind: str, slug: str):
 
 
 def _conflict_on(codes: set[str], func, **kwargs):
-    """Call a service; a state conflict (already decided, already subscribed...) becomes a 409."""
+    """Call a service; a state conflict (already decided, already subscribed...) becomes a 409 whose
+    `error.code` is the service's code."""
     try:
         return func(**kwargs)
     except ValidationError as exc:
-        if getattr(exc, "code", None) in codes:
-            raise Conflict(exc.messages[0]) from exc
+        code = getattr(exc, "code", None)
+        if code in codes:
+            raise Conflict(exc.messages[0], code=code) from exc
         raise
+
+
+# Checkout refusals that depend on the state of the course or of the buyer: 409 with the code.
+CHECKOUT_CONFLICTS = {*learning_services.ELIGIBILITY_CODES, "already_subscribed"}
 
 
 # --- Catalogue ------------------------------------------------------------------------------------------
@@ -102,7 +109,9 @@ class CheckoutQuoteApi(APIView):
 class CheckoutApi(APIView):
     """Start a checkout: creates the pending payment (coupon use and credit reserved) and returns the
     provider's payment page URL.  Repeating the call with the same `idempotency_key` returns the same
-    payment."""
+    payment.  A buyer who could not enrol is refused before any payment exists: 409 with `error.code`
+    `already_enrolled`, `suspended`, `course_ended`, `course_full`, `prerequisites` or `not_published`
+    (a bundle: the first of its courses that refuses the buyer); `already_subscribed` for a plan."""
 
     @extend_schema(tags=TAGS_BUYER, request=s.CheckoutInputSerializer, responses={201: s.CheckoutOutputSerializer})
     def post(self, request):
@@ -114,7 +123,7 @@ class CheckoutApi(APIView):
         if v["subscription"]:
             subscription = get_object_or_404(Subscription, pk=v["subscription"], user=request.user)
         payment, url = _conflict_on(
-            {"already_enrolled", "already_subscribed"},
+            CHECKOUT_CONFLICTS,
             services.checkout_start,
             user=request.user,
             product=product,
