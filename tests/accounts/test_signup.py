@@ -93,6 +93,24 @@ def test_invalid_email_is_refused(client):
     assert errors["email"] == ["Enter a valid email address."]
 
 
+@pytest.mark.parametrize(
+    "email",
+    [" taken@example.com ", "\tTAKEN@example.com\n", "\u00a0Taken@Example.com", "ta\u212aen@example.com"],
+    ids=["spaces", "tab-newline", "no-break-space", "kelvin-sign"],
+)
+def test_duplicate_email_with_white_space_is_refused(client, email):
+    UserFactory(email="taken@example.com")
+    errors = post_invalid(client, signup_data(email=email))
+    assert errors["email"] == ["An account with this email address already exists. Try logging in."]
+
+
+@pytest.mark.parametrize("local", ["\u017ftella", "st\u0131lla", "\u0130da"], ids=["long-s", "dotless-i", "dotted-I"])
+def test_look_alike_letters_before_the_at_are_refused(client, local):
+    """Django's validator accepts these few non-ASCII letters; they would imitate another address."""
+    errors = post_invalid(client, signup_data(email=f"{local}@example.com"))
+    assert errors["email"] == ["The part before the @ may only use unaccented Latin letters, digits and punctuation."]
+
+
 def test_successful_signup_creates_a_student_and_logs_in(client):
     response = client.post(SIGNUP_URL, signup_data(email="  Jane.DOE@Example.com ", role="admin", is_staff="on"))
 
