@@ -73,8 +73,6 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Before sessions and views: NUL characters (which PostgreSQL refuses) answer 400/404 here.
-    "courseworx.core.middleware.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -82,6 +80,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Before any view: NUL characters (which PostgreSQL refuses) answer 400/404 here, with the headers
+    # and the signed-in layout of the middleware above; nothing above reads the database.
+    "courseworx.core.middleware.RejectNulMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.RequirePasswordChangeMiddleware",
     # AxesMiddleware last: it turns a lockout into the lockout page.

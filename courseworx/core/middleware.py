@@ -3,7 +3,8 @@
 `RejectNulMiddleware`: PostgreSQL cannot store or compare a NUL character (U+0000) in text; psycopg
 raises on the first query that carries one, which used to surface as a 500 from whichever view passed a
 path segment, query parameter or form field on to the database.  No legitimate request contains one, so
-they are refused here, in one place, before sessions, authentication or views see them:
+they are refused here, in one place, before any view sees them (the middleware above it only set up
+lazy sessions, users and headers, so the error pages carry the usual headers and layout):
 
 - the (decoded) path: 404, exactly like an unknown address;
 - query parameters (names and values, after percent-decoding) and HTTP header values: 400;
@@ -11,7 +12,8 @@ they are refused here, in one place, before sessions, authentication or views se
   fields Django parses anyway, uploaded files' contents excluded) and JSON bodies (a raw NUL or a
   `\\u0000` escape in any string): 400;
 - a cookie containing one is dropped (treated as absent) rather than refused, so that a damaged
-  session cookie cannot lock a browser out of the whole site.
+  session cookie cannot lock a browser out of the whole site (the lazy session the session
+  middleware made from it is replaced by an empty one before anything loads it).
 
 Answers are JSON (`{"error": {...}}`) under /api/ and the site's HTML error pages elsewhere (see
 `courseworx.core.views`).  Multipart PUT/PATCH bodies (the lesson API's uploads) are not parsed here:
@@ -20,6 +22,7 @@ Django only parses multipart for POST, and DRF's fields refuse NUL characters th
 
 import re
 
+from django.conf import settings
 from django.http import QueryDict
 
 from . import views
@@ -65,8 +68,11 @@ class RejectNulMiddleware:
     @staticmethod
     def _drop_damaged_cookies(request) -> None:
         cookies = request.COOKIES
-        for name in [name for name, value in cookies.items() if NUL in name or NUL in value]:
+        damaged = [name for name, value in cookies.items() if NUL in name or NUL in value]
+        for name in damaged:
             del cookies[name]
+        if settings.SESSION_COOKIE_NAME in damaged and hasattr(request, "session"):
+            request.session = request.session.__class__()  # not loaded yet: sessions are lazy
 
     @staticmethod
     def _find_nul(request) -> str | None:

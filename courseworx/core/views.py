@@ -65,7 +65,7 @@ def _wants_json(request) -> bool:
     return request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", "")
 
 
-NUL_REASON = "The request contains a null character (\\x00), which is never valid in an address or a form."
+NUL_REASON = "The request contains a null character, which is never valid in a web address or a form."
 
 
 def error_400(request, exception=None, *, reason: str = "", fields: dict | None = None):

@@ -17,7 +17,7 @@ from tests.factories import DEFAULT_PASSWORD, StudentFactory
 pytestmark = pytest.mark.django_db
 
 FIELD_MESSAGE = "Null characters are not allowed."
-REASON = "The request contains a null character (\\x00), which is never valid in an address or a form."
+REASON = "The request contains a null character, which is never valid in a web address or a form."
 NOT_FOUND_JSON = {"error": {"code": "not_found", "message": "Not found.", "fields": {}}}
 
 
@@ -93,7 +93,11 @@ def test_nul_in_an_api_path_is_a_json_404(logged_in, path):
 
 
 def test_nul_in_a_page_query_parameter_is_the_400_page(logged_in, course):
-    assert_bad_request_page(logged_in.get(reverse("courses:catalog"), {"category": "\x00"}))
+    response = logged_in.get(reverse("courses:catalog"), {"category": "\x00"})
+    assert_bad_request_page(response)
+    # The usual headers and the signed-in layout (the student stays logged in).
+    assert response["X-Frame-Options"] == "DENY"
+    assert 'action="/accounts/logout/"' in response.content.decode()
     url = reverse("billing:checkout", kwargs={"kind": "course", "key": course.slug})
     assert_bad_request_page(logged_in.get(url, {"coupon": "SAVE\x00"}))
 
