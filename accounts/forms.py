@@ -1,7 +1,8 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 
-from .models import User, UserManager
+from .identity import normalize_email
+from .models import User
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -15,6 +16,10 @@ class EmailAuthenticationForm(AuthenticationForm):
         "inactive": "This account has been deactivated. Contact support if you think this is a mistake.",
     }
 
+    def clean_username(self):
+        # authenticate() and django-axes then see the stored form of the address (accounts.identity).
+        return normalize_email(self.cleaned_data.get("username"))
+
 
 class SignUpForm(UserCreationForm):
     class Meta:
@@ -27,7 +32,13 @@ class SignUpForm(UserCreationForm):
         }
 
     def clean_email(self):
-        email = UserManager.normalize_email(self.cleaned_data.get("email"))
+        email = normalize_email(self.cleaned_data.get("email"))
+        if not email.partition("@")[0].isascii():
+            # Django's validator lets a few look-alike letters through ("ſ", "ı", "K" Kelvin sign); they
+            # would make a second account that looks like someone else's address.
+            raise forms.ValidationError(
+                "The part before the @ may only use unaccented Latin letters, digits and punctuation."
+            )
         if User.objects.filter(email=email).exists():
             raise forms.ValidationError("An account with this email address already exists. Try logging in.")
         return email

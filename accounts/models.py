@@ -8,6 +8,7 @@ from django.db.models.functions import Lower
 
 from courseworx.core.models import TimeStampedModel, UUIDModel
 
+from .identity import normalize_email
 from .validators import validate_avatar
 
 name_validators = [MinLengthValidator(2, "Must be at least 2 characters.")]
@@ -21,8 +22,9 @@ class UserManager(BaseUserManager):
 
     @classmethod
     def normalize_email(cls, email: str | None) -> str:
-        # Email is the login and is unique whatever its case: store it lower-cased.
-        return (email or "").strip().lower()
+        # Email is the login and is unique whatever its case: stored in the one normal form
+        # (accounts.identity), which is also what the lock-out counts.
+        return normalize_email(email)
 
     def get_by_natural_key(self, username):
         # Stored lower-cased (see save), so an exact match uses the unique index.

@@ -9,12 +9,20 @@ from django.urls import reverse_lazy
 from django.views.decorators.http import require_http_methods
 
 from .forms import EmailAuthenticationForm, ProfileForm, SignUpForm
+from .throttling import SignUpRateThrottle, signup_wait_message
 
 
 @require_http_methods(["GET", "POST"])
 def signup(request):
     if request.user.is_authenticated:
         return redirect("home")
+    if request.method == "POST":
+        throttle = SignUpRateThrottle()
+        if not throttle.allow_request(request, None):
+            # Not validated at all: a throttled attempt learns nothing about the address it sent.
+            form = SignUpForm(initial={k: request.POST.get(k, "") for k in ("first_name", "last_name", "email")})
+            context = {"form": form, "throttled": signup_wait_message(throttle.wait())}
+            return render(request, "registration/signup.html", context, status=429)
     # Bind on every POST (even an empty one) so missing fields are reported, not silently ignored.
     form = SignUpForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():

@@ -2,14 +2,17 @@
 
 import django_filters
 
+from courseworx.core.filters import IsoDateTimeFilter
+
 from .models import Payment, RefundRequest, Subscription
 
 
 class PaymentFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Payment.Status.choices)
     kind = django_filters.ChoiceFilter(choices=Payment.Kind.choices)
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    # The core filter: offsets within ±14:00, converted to UTC (PostgreSQL refuses offsets past ±15:59).
+    created_after = IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
 
     class Meta:
         model = Payment

@@ -80,6 +80,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Before any view: NUL characters (which PostgreSQL refuses) answer 400/404 here, with the headers
+    # and the signed-in layout of the middleware above; nothing above reads the database.
+    "courseworx.core.middleware.RejectNulMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.RequirePasswordChangeMiddleware",
     # AxesMiddleware last: it turns a lockout into the lockout page.
@@ -154,10 +157,15 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
+# Count failures under the stored form of the address, so `SEAT3@…` or ` seat3@…` is the same account.
+AXES_USERNAME_CALLABLE = "accounts.identity.axes_username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+
+# Sign-up attempts per client address (accounts/throttling.py): each one tells whether an e-mail is registered.
+ACCOUNTS_SIGNUP_RATE = env.str("ACCOUNTS_SIGNUP_RATE", default="10/hour")
 
 AVATAR_MAX_BYTES = env.int("AVATAR_MAX_BYTES", default=2 * 1024 * 1024)
 

@@ -7,6 +7,7 @@ sees their own notes, attempts, submissions and certificates; everything else is
 from django.db.models import Q, QuerySet
 
 from courses.models import Course, CourseContent, InstructorCollaborator
+from courses.permissions import can_view_course
 
 from .models import Assignment, AssignmentSubmission, Enrollment, IssuedCertificate, QuizAttempt, UserNote
 
@@ -41,6 +42,29 @@ def taught_course_filter(user, prefix: str = "course") -> Q:
     if user.is_superuser:
         return Q()
     return Q(**{f"{prefix}__instructor": user}) | Q(**{f"{prefix}__collaborators__user": user})
+
+
+def can_see_course(user, course: Course) -> bool:
+    """Whether the course exists at all as far as `user` can tell (everything else answers "not found").
+
+    Published courses: everyone.  Any other status (draft, in review, archived, a published course sent
+    back to draft): its staff and reviewers, and students whose enrolment gives access, who keep
+    learning in it.  Nobody else can tell such a course from a slug or id that does not exist.
+    """
+    if course.status == Course.Status.PUBLISHED:
+        return True
+    if not _authenticated(user):
+        return False
+    if is_course_staff(user, course) or can_view_course(user, course):
+        return True
+    return Enrollment.objects.filter(user=user, course_id=course.pk, status__in=Enrollment.ACCESS_STATUSES).exists()
+
+
+def can_see_lesson(user, content: CourseContent) -> bool:
+    """A lesson exists for `user` when its course does and it is published (course staff: every lesson)."""
+    if is_course_staff(user, content.course):
+        return True
+    return content.is_published and can_see_course(user, content.course)
 
 
 def can_enrol(user) -> bool:

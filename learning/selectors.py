@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -50,11 +51,39 @@ def enrollment_get(*, user, enrollment_id) -> Enrollment:
     return enrollment
 
 
-def course_for_learning(*, slug: str) -> Course:
+def course_for_learning(*, slug: str, user) -> Course:
+    """The course at `slug` if `user` may see it (permissions.can_see_course), else the same 404 as an
+    unknown slug: a draft's slug reveals nothing."""
     course = Course.objects.select_related("instructor").filter(slug=slug).first()
-    if course is None:
+    if course is None or not permissions.can_see_course(user, course):
         raise Http404("No such course.")
     return course
+
+
+def course_for_learning_by_id_or_slug(*, value, user) -> Course:
+    """As `course_for_learning`, given a course's id or its slug (the API accepts both)."""
+    try:
+        lookup = Q(pk=uuid.UUID(str(value)))
+    except ValueError:
+        lookup = Q(slug=value)
+    course = Course.objects.select_related("instructor").filter(lookup).first()
+    if course is None or not permissions.can_see_course(user, course):
+        raise Http404("No such course.")
+    return course
+
+
+def lesson_for_learning(*, user, content_id, slug: str | None = None) -> CourseContent:
+    """The lesson if `user` may see it (permissions.can_see_lesson), else the same 404 as an unknown id.
+
+    Used by every page and API call that takes a lesson id, so that a draft course's lessons (or an
+    unpublished lesson) reveal neither that they exist nor their type."""
+    qs = CourseContent.objects.select_related("course", "course__instructor", "section").filter(pk=content_id)
+    if slug is not None:
+        qs = qs.filter(course__slug=slug)
+    content = qs.first()
+    if content is None or not permissions.can_see_lesson(user, content):
+        raise Http404("No such lesson.")
+    return content
 
 
 # --- The lesson player ---------------------------------------------------------------------------
@@ -123,7 +152,7 @@ def published_lessons(course_id) -> QuerySet[CourseContent]:
 
 def lesson_player(*, user, slug: str, content_id) -> Player:
     """Everything the player page shows, in a fixed number of queries whatever the course's size."""
-    course = course_for_learning(slug=slug)
+    course = course_for_learning(slug=slug, user=user)
     is_staff = permissions.is_course_staff(user, course)
     enrollment = enrollment_for(user=user, course=course)
     lessons = list(published_lessons(course.pk))
@@ -173,17 +202,6 @@ def lesson_player(*, user, slug: str, content_id) -> Player:
         note=note,
         completion=completions.get(current.pk),
     )
-
-
-def lesson_get(*, slug: str, content_id) -> CourseContent:
-    content = (
-        CourseContent.objects.select_related("course", "course__instructor", "section")
-        .filter(course__slug=slug, pk=content_id)
-        .first()
-    )
-    if content is None:
-        raise Http404("No such lesson.")
-    return content
 
 
 def first_open_lesson(*, course: Course, enrollment: Enrollment | None) -> CourseContent | None:

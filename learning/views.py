@@ -43,7 +43,7 @@ def _course_page(course: Course) -> str:
 @login_required
 @require_POST
 def enrol(request, slug: str):
-    course = selectors.course_for_learning(slug=slug)
+    course = selectors.course_for_learning(slug=slug, user=request.user)
     try:
         services.enrollment_create(user=request.user, course=course, source="free")
     except ValidationError as exc:
@@ -56,7 +56,7 @@ def enrol(request, slug: str):
 @login_required
 @require_POST
 def drop(request, slug: str):
-    course = selectors.course_for_learning(slug=slug)
+    course = selectors.course_for_learning(slug=slug, user=request.user)
     enrollment = selectors.enrollment_for(user=request.user, course=course)
     if enrollment is None:
         raise Http404("You are not enrolled in this course.")
@@ -72,7 +72,7 @@ def drop(request, slug: str):
 @login_required
 @require_POST
 def saved_toggle(request, slug: str):
-    course = selectors.course_for_learning(slug=slug)
+    course = selectors.course_for_learning(slug=slug, user=request.user)
     if course.pk in selectors.saved_course_ids(user=request.user):
         services.saved_course_remove(user=request.user, course=course)
         saved = False
@@ -88,7 +88,7 @@ def saved_toggle(request, slug: str):
 @login_required
 def course_home(request, slug: str):
     """Continue where the student left off (or open the first lesson)."""
-    course = selectors.course_for_learning(slug=slug)
+    course = selectors.course_for_learning(slug=slug, user=request.user)
     enrollment = selectors.enrollment_for(user=request.user, course=course)
     if not (enrollment and enrollment.has_access) and not permissions.is_course_staff(request.user, course):
         messages.info(request, "Enrol in this course to start learning.")
@@ -134,7 +134,7 @@ def _private_headers(response: FileResponse) -> FileResponse:
 @require_GET
 def lesson_file(request, slug: str, content_id):
     """A lesson's uploaded file, to exactly who may open the lesson (files have no public URL)."""
-    content = selectors.lesson_get(slug=slug, content_id=content_id)
+    content = selectors.lesson_for_learning(user=request.user, slug=slug, content_id=content_id)
     course = content.course
     enrollment = selectors.enrollment_for(user=request.user, course=course)
     if not content.file or not permissions.can_open_lesson(request.user, content, enrollment):
@@ -172,7 +172,7 @@ def _quiz_intro(user, content: CourseContent) -> dict:
 @login_required
 @require_POST
 def lesson_complete(request, slug: str, content_id):
-    content = selectors.lesson_get(slug=slug, content_id=content_id)
+    content = selectors.lesson_for_learning(user=request.user, slug=slug, content_id=content_id)
     try:
         services.lesson_mark_complete(user=request.user, content=content)
     except (ValidationError, PermissionDenied) as exc:
@@ -192,7 +192,7 @@ def lesson_complete(request, slug: str, content_id):
 @login_required
 @require_POST
 def lesson_heartbeat(request, slug: str, content_id):
-    content = selectors.lesson_get(slug=slug, content_id=content_id)
+    content = selectors.lesson_for_learning(user=request.user, slug=slug, content_id=content_id)
     try:
         seconds = int(request.POST.get("seconds", 0))
     except (TypeError, ValueError):
@@ -207,7 +207,7 @@ def lesson_heartbeat(request, slug: str, content_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def lesson_note(request, slug: str, content_id):
-    content = selectors.lesson_get(slug=slug, content_id=content_id)
+    content = selectors.lesson_for_learning(user=request.user, slug=slug, content_id=content_id)
     note = selectors.note_list(user=request.user).filter(content=content).first()
     saved = False
     if request.method == "POST":
@@ -233,7 +233,7 @@ def lesson_note(request, slug: str, content_id):
 
 @login_required
 def course_notes(request, slug: str):
-    course = selectors.course_for_learning(slug=slug)
+    course = selectors.course_for_learning(slug=slug, user=request.user)
     notes = selectors.note_list(user=request.user, course=course)
     return render(request, "learning/notes.html", {"course": course, "notes": notes})
 
@@ -244,7 +244,7 @@ def course_notes(request, slug: str):
 @login_required
 @require_POST
 def quiz_start(request, slug: str, content_id):
-    content = selectors.lesson_get(slug=slug, content_id=content_id)
+    content = selectors.lesson_for_learning(user=request.user, slug=slug, content_id=content_id)
     try:
         attempt = services.quiz_attempt_start(user=request.user, content=content)
     except (ValidationError, PermissionDenied, services.ConflictError) as exc:
@@ -301,7 +301,7 @@ def quiz_result(request, attempt_id):
 
 @login_required
 def course_assignments(request, slug: str):
-    course = selectors.course_for_learning(slug=slug)
+    course = selectors.course_for_learning(slug=slug, user=request.user)
     enrollment = selectors.enrollment_for(user=request.user, course=course)
     if not (enrollment and enrollment.has_access):
         raise Http404("Enrol in this course to see its assignments.")
@@ -434,7 +434,7 @@ def quiz_attempt_grade(request, attempt_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def attendance_sheet(request, slug: str):
-    course = selectors.course_for_learning(slug=slug)
+    course = selectors.course_for_learning(slug=slug, user=request.user)
     if not permissions.can_record_attendance(request.user, course):
         raise Http404("No such course.")
     try:
@@ -482,7 +482,7 @@ def attendance_sheet(request, slug: str):
 
 @login_required
 def my_attendance(request, slug: str):
-    course = selectors.course_for_learning(slug=slug)
+    course = selectors.course_for_learning(slug=slug, user=request.user)
     records = list(selectors.attendance_for_student(user=request.user, course=course))
     summary = {status: 0 for status, _ in Attendance.Status.choices}
     for record in records:
@@ -549,7 +549,7 @@ def instructor_dashboard(request):
 
 @login_required
 def course_students(request, slug: str):
-    course = selectors.course_for_learning(slug=slug)
+    course = selectors.course_for_learning(slug=slug, user=request.user)
     if not permissions.is_course_staff(request.user, course):
         raise Http404("No such course.")
     enrollments = selectors.students_of_course(course=course)

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from courses.models import Course, InstructorCollaborator
+from courseworx.core.filters import DateFilter
 
 from . import conf
 from .permissions import has_full_scope, report_courses
@@ -28,8 +29,9 @@ def _date_widget():
 
 
 class ReportFilter(django_filters.FilterSet):
-    date_from = django_filters.DateFilter(method="filter_noop", label="From", widget=_date_widget())
-    date_to = django_filters.DateFilter(method="filter_noop", label="To", widget=_date_widget())
+    # The core filter keeps dates far from the calendar's ends: the reports add and subtract days.
+    date_from = DateFilter(method="filter_noop", label="From", widget=_date_widget())
+    date_to = DateFilter(method="filter_noop", label="To", widget=_date_widget())
     course = django_filters.ModelChoiceFilter(
         queryset=Course.objects.none(), method="filter_course", label="Course", empty_label="All courses"
     )

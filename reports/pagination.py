@@ -10,6 +10,9 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Count, Window
 
 TOTAL = "_report_total"
+# No report has this many rows; a larger OFFSET (page=99999999999999999999) would overflow PostgreSQL's
+# bigint, so such a page is simply empty (a 404 from the API, the last page on the site).
+MAX_OFFSET = 10**12
 
 
 class ReportPaginator(Paginator):
@@ -24,6 +27,8 @@ class ReportPaginator(Paginator):
         if number < 1:
             raise EmptyPage("That page number is less than 1")
         bottom = (number - 1) * self.per_page
+        if bottom > MAX_OFFSET:
+            raise EmptyPage("That page contains no results")
         rows = list(qs.annotate(**{TOTAL: Window(Count("*"))})[bottom : bottom + self.per_page])
         if not rows:
             if number == 1:

@@ -1,5 +1,7 @@
 from rest_framework import serializers
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 
+from accounts.identity import normalize_email
 from accounts.models import User
 
 
@@ -39,3 +41,11 @@ class MeUpdateInputSerializer(serializers.ModelSerializer):
 
 class TokenOutputSerializer(serializers.Serializer):
     token = serializers.CharField()
+
+
+class TokenInputSerializer(AuthTokenSerializer):
+    """Email (as `username`) and password; the email is normalised like the web login's."""
+
+    def validate_username(self, value: str) -> str:
+        # authenticate() and django-axes then see the stored form of the address (accounts.identity).
+        return normalize_email(value)

@@ -1,12 +1,23 @@
+from django.conf import settings
 from drf_spectacular.utils import extend_schema
-from rest_framework import permissions, status
+from rest_framework import exceptions, permissions, status
 from rest_framework.authtoken.models import Token
-from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from .serializers import MeOutputSerializer, MeUpdateInputSerializer, TokenOutputSerializer
+from .serializers import MeOutputSerializer, MeUpdateInputSerializer, TokenInputSerializer, TokenOutputSerializer
+
+
+class LockedOut(exceptions.APIException):
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_code = "locked_out"
+
+    def __init__(self):
+        minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+        super().__init__(
+            f"Too many failed log-in attempts for this account. Try again in {minutes} minutes, or reset your password."
+        )
 
 
 class TokenObtainView(APIView):
@@ -17,10 +28,15 @@ class TokenObtainView(APIView):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "auth_token"
 
-    @extend_schema(request=AuthTokenSerializer, responses={200: TokenOutputSerializer})
+    @extend_schema(request=TokenInputSerializer, responses={200: TokenOutputSerializer})
     def post(self, request):
-        serializer = AuthTokenSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
+        serializer = TokenInputSerializer(data=request.data, context={"request": request})
+        valid = serializer.is_valid()
+        # django-axes flags the request when this attempt is refused, or is the one that locks the account.
+        if getattr(request, "axes_locked_out", False):
+            raise LockedOut()
+        if not valid:
+            raise exceptions.ValidationError(serializer.errors)
         token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
         return Response({"token": token.key})
 

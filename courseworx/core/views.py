@@ -65,10 +65,18 @@ def _wants_json(request) -> bool:
     return request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", "")
 
 
-def error_400(request, exception=None):
+NUL_REASON = "The request contains a null character, which is never valid in a web address or a form."
+
+
+def error_400(request, exception=None, *, reason: str = "", fields: dict | None = None):
+    """Also answers requests refused before any view runs (courseworx.core.middleware), with a reason."""
     if _wants_json(request):
-        return JsonResponse({"error": {"code": "bad_request", "message": "Bad request.", "fields": {}}}, status=400)
-    return render(request, "400.html", status=400)
+        if fields:
+            error = {"code": "invalid", "message": reason or "The submitted data is not valid.", "fields": fields}
+        else:
+            error = {"code": "bad_request", "message": reason or "Bad request.", "fields": {}}
+        return JsonResponse({"error": error}, status=400)
+    return render(request, "400.html", {"reason": reason}, status=400)
 
 
 def error_403(request, exception=None):

@@ -3,7 +3,6 @@
 Objects a user may not see are 404s; service refusals are 400 (ValidationError), 403 or 409 (ConflictError).
 """
 
-from django.db.models import Q
 from django.http import FileResponse, Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, permissions, status
@@ -35,24 +34,9 @@ def _conflict(exc: services.ConflictError) -> Conflict:
     return Conflict(detail=exc.message, code=exc.code)
 
 
-def _course_by_id_or_slug(value: str) -> Course:
-    import uuid
-
-    try:
-        lookup = Q(pk=uuid.UUID(str(value)))
-    except ValueError:
-        lookup = Q(slug=value)
-    course = Course.objects.filter(lookup).first()
-    if course is None:
-        raise Http404("No such course.")
-    return course
-
-
-def _lesson(content_id) -> CourseContent:
-    content = CourseContent.objects.select_related("course").filter(pk=content_id).first()
-    if content is None:
-        raise Http404("No such lesson.")
-    return content
+def _lesson(request, content_id) -> CourseContent:
+    # A lesson the caller may not see (a draft course's, an unpublished one) is as unknown as a wrong id.
+    return selectors.lesson_for_learning(user=request.user, content_id=content_id)
 
 
 # --- Enrolments --------------------------------------------------------------------------------
@@ -72,7 +56,7 @@ class EnrollmentListCreateView(generics.ListAPIView):
     def post(self, request):
         data = s.EnrollmentCreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        course = _course_by_id_or_slug(data.validated_data["course"])
+        course = selectors.course_for_learning_by_id_or_slug(value=data.validated_data["course"], user=request.user)
         enrollment = services.enrollment_create(user=request.user, course=course, source="free")
         return Response(s.EnrollmentOutputSerializer(enrollment).data, status=status.HTTP_201_CREATED)
 
@@ -118,7 +102,7 @@ class CompletionListView(generics.ListAPIView):
 class LessonCompleteView(APIView):
     @extend_schema(request=None, responses=s.CompletionOutputSerializer)
     def post(self, request, content_id):
-        completion = services.lesson_mark_complete(user=request.user, content=_lesson(content_id))
+        completion = services.lesson_mark_complete(user=request.user, content=_lesson(request, content_id))
         return Response(s.CompletionOutputSerializer(completion).data)
 
 
@@ -140,7 +124,7 @@ class QuizAttemptStartView(APIView):
     @extend_schema(request=None, responses={201: s.QuizAttemptOutputSerializer})
     def post(self, request, content_id):
         try:
-            attempt = services.quiz_attempt_start(user=request.user, content=_lesson(content_id))
+            attempt = services.quiz_attempt_start(user=request.user, content=_lesson(request, content_id))
         except services.ConflictError as exc:
             raise _conflict(exc) from exc
         data = s.QuizAttemptOutputSerializer(attempt, context={"questions": selectors.quiz_questions_for(attempt)})
@@ -295,7 +279,7 @@ class NoteListCreateView(generics.ListAPIView):
         data.is_valid(raise_exception=True)
         note = services.note_save(
             user=request.user,
-            content=_lesson(data.validated_data["content"]),
+            content=_lesson(request, data.validated_data["content"]),
             body=data.validated_data["body"],
             is_private=data.validated_data["is_private"],
         )

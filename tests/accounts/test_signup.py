@@ -93,6 +93,24 @@ def test_invalid_email_is_refused(client):
     assert errors["email"] == ["Enter a valid email address."]
 
 
+@pytest.mark.parametrize(
+    "email",
+    [" taken@example.com ", "\tTAKEN@example.com\n", "\u00a0Taken@Example.com", "ta\u212aen@example.com"],
+    ids=["spaces", "tab-newline", "no-break-space", "kelvin-sign"],
+)
+def test_duplicate_email_with_white_space_is_refused(client, email):
+    UserFactory(email="taken@example.com")
+    errors = post_invalid(client, signup_data(email=email))
+    assert errors["email"] == ["An account with this email address already exists. Try logging in."]
+
+
+@pytest.mark.parametrize("local", ["\u017ftella", "st\u0131lla", "\u0130da"], ids=["long-s", "dotless-i", "dotted-I"])
+def test_look_alike_letters_before_the_at_are_refused(client, local):
+    """Django's validator accepts these few non-ASCII letters; they would imitate another address."""
+    errors = post_invalid(client, signup_data(email=f"{local}@example.com"))
+    assert errors["email"] == ["The part before the @ may only use unaccented Latin letters, digits and punctuation."]
+
+
 def test_successful_signup_creates_a_student_and_logs_in(client):
     response = client.post(SIGNUP_URL, signup_data(email="  Jane.DOE@Example.com ", role="admin", is_staff="on"))
 
@@ -118,3 +136,34 @@ def test_logged_in_user_is_redirected_away_from_signup(client):
     response = client.get(SIGNUP_URL)
     assert response.status_code == 302
     assert response.url == reverse("home")
+
+
+# --- Throttle (each attempt tells whether an address is registered) -----------------------------
+
+
+def test_signup_attempts_are_throttled_per_address_with_a_clear_message(client, settings):
+    settings.ACCOUNTS_SIGNUP_RATE = "3/hour"
+    UserFactory(email="taken@example.com")
+    for attempt in range(3):
+        response = client.post(SIGNUP_URL, signup_data(email="taken@example.com", first_name=f"Jane{attempt}"))
+        assert response.status_code == 200, f"attempt {attempt + 1} is not throttled yet"
+        assert "already exists" in response.content.decode()
+
+    response = client.post(SIGNUP_URL, signup_data(email="taken@example.com"))
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "Too many sign-up attempts from your network. Please try again in 60 minutes" in html
+    # A throttled attempt is not validated: it learns nothing about the address.
+    assert "already exists" not in html
+    assert 'value="taken@example.com"' in html, "what was typed is kept"
+
+    # A new address is refused too, and nothing is created.
+    response = client.post(SIGNUP_URL, signup_data(email="fresh@example.com"))
+    assert response.status_code == 429
+    assert not User.objects.filter(email="fresh@example.com").exists()
+
+    # Another client address has its own allowance; showing the form is never throttled.
+    assert client.get(SIGNUP_URL).status_code == 200
+    response = client.post(SIGNUP_URL, signup_data(email="fresh@example.com"), REMOTE_ADDR="203.0.113.9")
+    assert response.status_code == 302
+    assert User.objects.filter(email="fresh@example.com").exists()
