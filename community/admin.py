@@ -156,6 +156,9 @@ class ModerationQueueAdmin(ModeratorOnly, admin.ModelAdmin):
     actions = ["hide_selected", "restore_selected", "dismiss_selected", "mute_selected"]
     list_per_page = 50
 
+    class Media:
+        css = {"all": ["community/admin-moderation.css"]}
+
     def get_queryset(self, request):
         return selectors.flagged_item_queue()
 
@@ -206,7 +209,7 @@ class ModerationQueueAdmin(ModeratorOnly, admin.ModelAdmin):
         target = obj.target
         hidden = getattr(target, "is_hidden", False)
         if hidden:
-            return format_html('<span style="color:#b02a37">Hidden ({})</span>', target.get_hidden_reason_display())
+            return format_html('<span class="cw-mod-hidden">Hidden ({})</span>', target.get_hidden_reason_display())
         return "Visible"
 
     # --- the review page (the change view) -------------------------------------------------------

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_htmx",
     "axes",
+    "csp",
     # ours
     "courseworx.core",
     "accounts",
@@ -72,6 +74,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -246,6 +249,47 @@ SILENCED_SYSTEM_CHECKS = [
     "models.W040",
 ]
 
+
+# --- Content-Security-Policy (django-csp 4: https://django-csp.readthedocs.io/en/latest/configuration.html)
+# Strict: scripts, styles, fonts and XHR only from our own origin, and no inline script, inline event
+# handler, inline <style> or style="" attribute anywhere (tests/core/test_csp.py scans the templates;
+# tests/e2e/test_csp.py loads the pages in Chromium and fails on any violation).  Behaviour lives in
+# static JS files; data reaches it through json_script or data- attributes.  The one exception, per view:
+# ReDoc (/api/redoc/) writes <style> elements at run time, see courseworx/core/api/docs.py.
+def _embed_frame_sources(hosts: list[str]) -> list[str]:
+    """The players learning.embeds.embed_url() can produce for the allowed video hosts."""
+    sources = []
+    if any("youtu" in host for host in hosts):
+        sources.append("https://www.youtube-nocookie.com")
+    if any(host == "vimeo.com" or host.endswith(".vimeo.com") for host in hosts):
+        sources.append("https://player.vimeo.com")
+    return sources
+
+
+# Where browsers POST violation reports (env CSP_REPORT_URI).  A lower-case name: django-csp 4's start-up
+# check rejects settings named like its old CSP_* ones.
+_csp_report_uri = env.str("CSP_REPORT_URI", default="")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # data: for the SVG icons inside Bootstrap's stylesheet (selects, checkboxes, close buttons).
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "media-src": [SELF],
+        # Embedded lesson videos (VIDEO_EMBED_HOSTS); nothing else is framed.
+        "frame-src": _embed_frame_sources(VIDEO_EMBED_HOSTS) or [NONE],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        # A real payment provider's hosted checkout would be added here (form posts that redirect to it).
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "report-uri": [_csp_report_uri] if _csp_report_uri else None,
+    },
+}
+
 # --- REST framework --------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -254,6 +298,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # DRF's defaults, with the HTML pages allowed their inline styles (courseworx/core/api/renderers.py).
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "courseworx.core.api.renderers.BrowsableAPIRenderer",
+    ],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.SearchFilter",
