@@ -4,20 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('courses', '0006_private_media'),
+        ("courses", "0006_private_media"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='certificatetemplate',
-            name='css',
-            field=models.TextField(blank=True, help_text='CSS (with @page and @media). Images: url("{{ background_image }}"), url("/static/…").'),
+            model_name="certificatetemplate",
+            name="css",
+            field=models.TextField(
+                blank=True,
+                help_text='CSS (with @page and @media). Images: url("{{ background_image }}"), url("/static/…").',
+            ),
         ),
         migrations.AlterField(
-            model_name='certificatetemplate',
-            name='html',
-            field=models.TextField(help_text='HTML body. Placeholders: {{ student_name }}, {{ course_title }}, {{ instructor_name }}, {{ completed_on }}, {{ grade }}, {{ verification_code }}, {{ verification_url }}, {{ signature_name }}, {{ signature_title }}; images: <img src="{{ background_image }}">, <img src="{{ signature_image }}"> or files under /static/. Tags: {% if %}…{% endif %}.'),
+            model_name="certificatetemplate",
+            name="html",
+            field=models.TextField(
+                help_text='HTML body. Placeholders: {{ student_name }}, {{ course_title }}, {{ instructor_name }}, {{ completed_on }}, {{ grade }}, {{ verification_code }}, {{ verification_url }}, {{ signature_name }}, {{ signature_title }}; images: <img src="{{ background_image }}">, <img src="{{ signature_image }}"> or files under /static/. Tags: {% if %}…{% endif %}.'
+            ),
         ),
     ]
