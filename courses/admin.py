@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
 
 from accounts.models import User
 from courseworx.core.admin import PrivateFileAdminMixin
@@ -98,7 +98,8 @@ class CertificateTemplateAdmin(admin.ModelAdmin):
             "Layout",
             {
                 "fields": ("html", "css"),
-                "description": (
+                # Shown as HTML by the admin: escaped.
+                "description": escape(
                     "Allowed: text placeholders such as {{ student_name }}, {% if %}…{% endif %}, common "
                     "HTML tags and CSS properties; images from /static/ or this template's own images "
                     "({{ background_image }}, {{ signature_image }}). Not allowed: scripts, <link>, <style>, "
@@ -125,7 +126,7 @@ class CertificateTemplateAdmin(admin.ModelAdmin):
         )
         if request.user.is_superuser or _is_reviewer(request):
             return qs
-        return qs.filter(Q(owner=request.user) | Q(owner__isnull=True))
+        return qs.filter(CertificateTemplate.pickable_by(request.user))
 
     def has_view_permission(self, request, obj=None):
         allowed = super().has_view_permission(request, obj) or _is_reviewer(request)
@@ -167,7 +168,7 @@ class CertificateTemplateAdmin(admin.ModelAdmin):
         if template is not None and request.method == "GET":
             reason = permissions.certificate_template_lock_reason(request.user, template)
             if reason and permissions.can_view_certificate_template(request.user, template):
-                messages.info(request, reason)
+                messages.warning(request, reason)
         return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description="Used by")
@@ -428,7 +429,7 @@ class CourseAdmin(admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "certificate_template" and not request.user.is_superuser:
-            kwargs["queryset"] = CertificateTemplate.objects.filter(Q(owner=request.user) | Q(owner__isnull=True))
+            kwargs["queryset"] = CertificateTemplate.objects.filter(CertificateTemplate.pickable_by(request.user))
         if db_field.name == "instructor":
             kwargs["queryset"] = User.objects.filter(role__in=[User.Role.INSTRUCTOR, User.Role.ADMIN])
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -503,8 +503,8 @@ class CertificateTemplate(UUIDModel):
         help_text=(
             "HTML body. Placeholders: {{ student_name }}, {{ course_title }}, {{ instructor_name }}, "
             "{{ completed_on }}, {{ grade }}, {{ verification_code }}, {{ verification_url }}, "
-            '{{ signature_name }}, {{ signature_title }}; images: <img src="{{ background_image }}">, '
-            '<img src="{{ signature_image }}"> or files under /static/. Tags: {% if %}…{% endif %}.'
+            "{{ signature_name }}, {{ signature_title }}. Images (as an img src or a CSS url): "
+            "{{ background_image }}, {{ signature_image }} or files under /static/. Tags: {% if %}…{% endif %}."
         )
     )
     css = models.TextField(
@@ -531,6 +531,12 @@ class CertificateTemplate(UUIDModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @staticmethod
+    def pickable_by(user) -> Q:
+        """The templates an instructor may choose for a course (and see): their own, site templates (no
+        owner) and the default one."""
+        return Q(owner=user) | Q(owner__isnull=True) | Q(is_default=True)
 
     def is_locked(self) -> bool:
         """Used by a course in review, published or archived: its author may no longer change it."""

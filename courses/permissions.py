@@ -92,12 +92,13 @@ def can_create_certificate_template(user) -> bool:
 
 
 def can_view_certificate_template(user, template: CertificateTemplate) -> bool:
-    """Owners, reviewers and superusers; site templates (no owner) also to instructors, who may pick them."""
+    """Owners, reviewers and superusers; site templates (no owner) and the default one also to instructors,
+    who may pick them for their courses."""
     if not _active(user):
         return False
     if user.is_superuser or template.owner_id == user.pk or can_review_courses(user):
         return True
-    return template.owner_id is None and user.has_perm("courses.view_certificatetemplate")
+    return (template.owner_id is None or template.is_default) and user.has_perm("courses.view_certificatetemplate")
 
 
 def certificate_template_lock_reason(user, template: CertificateTemplate) -> str:

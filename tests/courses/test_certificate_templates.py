@@ -307,3 +307,33 @@ def test_the_changelist_runs_a_constant_number_of_queries(client, instructor, dj
     with django_assert_max_num_queries(12):
         response = client.get(reverse("admin:courses_certificatetemplate_changelist"))
     assert response.status_code == 200 and response.text.count("locked") >= 6
+
+
+def test_the_admin_pages_show_the_rules_as_text_and_every_field(client, instructor):
+    client.force_login(instructor)
+    page = client.get(reverse("admin:courses_certificatetemplate_add")).text
+    assert "&lt;link&gt;, &lt;style&gt;" in page and "<style>, " not in page
+    assert 'name="html"' in page and 'name="css"' in page and 'name="signature_title"' in page
+    template = _template(instructor)
+    CourseFactory(instructor=instructor, certificate_template=template, status=S.PUBLISHED)
+    page = client.get(_change_url(template)).text
+    assert "&lt;h1&gt;{{ student_name }}&lt;/h1&gt;" in page and "Signature title" in page
+
+
+def test_instructors_see_and_may_pick_the_default_template(client, instructor):
+    from tests.courses.test_admin import course_form_data
+
+    default = _template(AdminFactory(), name="House style", is_default=True)
+    course = CourseFactory(instructor=instructor, certificate_template=default)
+    client.force_login(instructor)
+    assert "House style" in client.get(reverse("admin:courses_certificatetemplate_changelist")).text
+    assert client.get(_change_url(default)).context["has_change_permission"] is False
+    url = reverse("admin:courses_course_change", args=[course.pk])
+    response = client.post(url, course_form_data(course, title="Renamed", certificate_template=str(default.pk)))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    course.refresh_from_db()
+    assert course.title == "Renamed" and course.certificate_template == default
+    # Another instructor's template is not a choice.
+    theirs = _template(InstructorFactory(), name="Theirs")
+    response = client.post(url, course_form_data(course, certificate_template=str(theirs.pk)))
+    assert response.status_code == 200 and "certificate_template" in response.context["adminform"].form.errors
