@@ -1,9 +1,11 @@
-"""Receipt PDFs (WeasyPrint).  Called only from tasks.receipt_issue_task, never in a request."""
+"""Receipt PDFs (courseworx.core.pdf.render_pdf).  Called only from tasks.receipt_issue_task, never in a request."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.template.loader import render_to_string
+
+from courseworx.core.pdf import render_pdf
 
 
 def receipt_html(payment) -> str:
@@ -13,6 +15,4 @@ def receipt_html(payment) -> str:
 
 
 def receipt_render_pdf(payment) -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=receipt_html(payment), base_url=str(settings.MEDIA_ROOT)).write_pdf()
+    return render_pdf(receipt_html(payment))

@@ -4,12 +4,19 @@ Authors are the owner (`Course.instructor`) and co-authors (`InstructorCollabora
 a course only while it is a draft or has changes requested: a course in review is frozen for the
 reviewer, and a published course changes only through a new review (restore a version into a draft,
 see `course_version_restore`).  Superusers may edit any course.
+
+Certificate templates follow their courses: an instructor creates templates and edits their own
+while every course using it is a draft or has changes requested; once a course using it is in
+review, published or archived the template is locked for them (a change then goes through the
+course's review: restore a version into a draft, or pick an editable copy for the draft).
+Templates without an owner (site templates) and the default template are for superusers only.
+Reviewers see every template, read-only.
 """
 
 from django.contrib.auth.models import AnonymousUser
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from .models import Course
+from .models import CertificateTemplate, Course
 
 EDITABLE_STATUSES = frozenset({Course.Status.DRAFT, Course.Status.CHANGES_REQUESTED})
 SUBMITTABLE_STATUSES = EDITABLE_STATUSES
@@ -78,6 +85,45 @@ def can_archive_course(user, course: Course) -> bool:
     if course.status != Course.Status.PUBLISHED or not _active(user):
         return False
     return user.is_superuser or course.instructor_id == user.pk
+
+
+def can_create_certificate_template(user) -> bool:
+    return _active(user) and (user.is_superuser or user.has_perm("courses.add_certificatetemplate"))
+
+
+def can_view_certificate_template(user, template: CertificateTemplate) -> bool:
+    """Owners, reviewers and superusers; site templates (no owner) and the default one also to instructors,
+    who may pick them for their courses."""
+    if not _active(user):
+        return False
+    if user.is_superuser or template.owner_id == user.pk or can_review_courses(user):
+        return True
+    return (template.owner_id is None or template.is_default) and user.has_perm("courses.view_certificatetemplate")
+
+
+def certificate_template_lock_reason(user, template: CertificateTemplate) -> str:
+    """Why `user` may not edit `template` ("" when they may)."""
+    if not _active(user):
+        return "Sign in to edit certificate templates."
+    if user.is_superuser:
+        return ""
+    if template.owner_id != user.pk:
+        return "Only the template's owner (or an administrator) may edit it."
+    if template.is_default:
+        return "The default template is edited by administrators only."
+    if template.is_locked():
+        return (
+            "This template is used by a course that is in review, published or archived, so it changes only "
+            "through the course's review, like the course's content. Restore a version of the course into a "
+            "draft to edit it, or make an editable copy (action “Make an editable copy”) for a draft course."
+        )
+    if not user.has_perm("courses.change_certificatetemplate"):
+        return "You may not edit certificate templates."
+    return ""
+
+
+def can_edit_certificate_template(user, template: CertificateTemplate) -> bool:
+    return not certificate_template_lock_reason(user, template)
 
 
 # --- DRF ---------------------------------------------------------------------------------------

@@ -1,5 +1,15 @@
-"""Certificate PDFs: the course's CertificateTemplate (or the default one, or a built-in layout)
-rendered with Django's template engine (autoescaped) and then to PDF with WeasyPrint.
+"""Certificate PDFs: the course's CertificateTemplate (or the default one, or a built-in layout) rendered
+in the sandboxed template language, sanitised, then turned into a PDF by the one safe renderer.
+
+Three layers keep an instructor's template (and a student's name) from reaching server files or the
+network (issue 12):
+
+1. the template text is a sandbox (`courseworx.core.pdf_templates.render_template`): a context of
+   plain strings only, `if`/`comment` tags and a few text filters, autoescaped;
+2. the rendered HTML and the CSS are sanitised with allow-lists (`sanitize_html`, `sanitize_css`),
+   whatever was stored (the model also refuses unsafe templates on save);
+3. `courseworx.core.pdf.render_pdf` fetches only our static files and the template's own images
+   (`certificate_files`), never `file:` or network URLs, and embeds no attachments.
 
 Only `learning.tasks.certificate_issue_task` calls `certificate_render_pdf`: rendering is slow and
 never happens in a web request.
@@ -7,16 +17,18 @@ never happens in a web request.
 
 from __future__ import annotations
 
-from django.template import Context, Engine
+import logging
+
+from django.template import TemplateSyntaxError
 from django.utils import formats
 
 from courses.models import CertificateTemplate
+from courseworx.core.pdf import pdf_file_url, render_pdf
+from courseworx.core.pdf_templates import render_template, sanitize_css, sanitize_html
 
 from .models import IssuedCertificate
 
-# A standalone engine: template authors get variables and filters, but no {% load %} of our tags
-# and no file-system templates; autoescape is on, so a student's name cannot inject markup.
-_ENGINE = Engine(autoescape=True, libraries={}, builtins=["django.template.defaultfilters"])
+logger = logging.getLogger(__name__)
 
 FALLBACK_HTML = """
 <div class="frame">
@@ -55,42 +67,60 @@ def certificate_template_for(certificate: IssuedCertificate) -> CertificateTempl
     return CertificateTemplate.objects.filter(is_default=True).order_by("created_at").first()
 
 
-def certificate_context(certificate: IssuedCertificate, verification_url: str) -> dict:
+def certificate_context(certificate: IssuedCertificate, verification_url: str) -> dict[str, str]:
+    """The placeholders' values: plain strings only (the template language reaches nothing else)."""
     enrollment = certificate.enrollment
     instructor = certificate.course.instructor
     return {
-        "student_name": certificate.holder_name,
-        "course_title": certificate.course_title,
+        "student_name": str(certificate.holder_name),
+        "course_title": str(certificate.course_title),
         "instructor_name": instructor.get_full_name() if instructor else "",
-        "completed_on": formats.date_format(certificate.issued_at, "DATE_FORMAT"),
-        "verification_code": certificate.code,
-        "verification_url": verification_url,
+        "completed_on": str(formats.date_format(certificate.issued_at, "DATE_FORMAT")),
+        "verification_code": str(certificate.code),
+        "verification_url": str(verification_url),
         "grade": f"{enrollment.grade:.0f}%" if enrollment.grade is not None else "Pass",
     }
 
 
-def certificate_html(certificate: IssuedCertificate, verification_url: str) -> str:
+def certificate_files(template: CertificateTemplate | None) -> dict:
+    """The template's own images, which the PDF may show (served by name, see pdf_file_url)."""
+    if template is None:
+        return {}
+    return {name: getattr(template, name) for name in CertificateTemplate.IMAGE_PLACEHOLDERS if getattr(template, name)}
+
+
+def _document(certificate: IssuedCertificate, verification_url: str) -> tuple[str, dict]:
     template = certificate_template_for(certificate)
-    body = template.html if template else FALLBACK_HTML
-    css = template.css if template and template.css else ("" if template else FALLBACK_CSS)
-    orientation = template.orientation if template else "landscape"
+    files = certificate_files(template)
+    images = {name: pdf_file_url(name) if name in files else "" for name in CertificateTemplate.IMAGE_PLACEHOLDERS}
     context = certificate_context(certificate, verification_url)
     if template:
-        context.update(
-            signature_name=template.signature_name,
-            signature_title=template.signature_title,
-            signature_image=template.signature_image.url if template.signature_image else "",
-            background_image=template.background_image.url if template.background_image else "",
-        )
-    rendered = _ENGINE.from_string(body).render(Context(context, autoescape=True))
+        context.update(signature_name=template.signature_name, signature_title=template.signature_title)
+    context.update(images)
+
+    body_source, css_source = FALLBACK_HTML, FALLBACK_CSS
+    if template:
+        body_source, css_source = template.html, template.css
+    try:
+        rendered = render_template(body_source, context)
+    except TemplateSyntaxError:
+        # Stored before templates were checked on save: the built-in layout rather than no certificate.
+        logger.error("Certificate template %s does not compile; using the built-in layout", template.pk)
+        rendered, css_source = render_template(FALLBACK_HTML, context), FALLBACK_CSS
+    body = sanitize_html(rendered, placeholders=images, file_names=files)
+    css = sanitize_css(css_source, placeholders=images, file_names=files)
+    orientation = (
+        template.orientation if template and template.orientation in ("landscape", "portrait") else "landscape"
+    )
     page = f"@page {{ size: A4 {orientation}; margin: 12mm; }}"
     head = f"<meta charset='utf-8'><style>{page}\n{css}</style>"
-    return f"<!doctype html><html><head>{head}</head><body>{rendered}</body></html>"
+    return f"<!doctype html><html><head>{head}</head><body>{body}</body></html>", files
+
+
+def certificate_html(certificate: IssuedCertificate, verification_url: str) -> str:
+    return _document(certificate, verification_url)[0]
 
 
 def certificate_render_pdf(certificate: IssuedCertificate, verification_url: str) -> bytes:
-    from django.conf import settings
-    from weasyprint import HTML
-
-    html = certificate_html(certificate, verification_url)
-    return HTML(string=html, base_url=str(settings.MEDIA_ROOT)).write_pdf()
+    html, files = _document(certificate, verification_url)
+    return render_pdf(html, allowed_files=files)

@@ -2,7 +2,8 @@
 
 - CSV streams: a generator over `rows().iterator(chunk_size=...)` feeding a StreamingHttpResponse (or a
   file, in the export job); rows are never all in memory.
-- PDF: WeasyPrint renders `reports/pdf/report.html` with the charts inlined as pygal SVG.  Called by the
+- PDF: the one safe renderer (`courseworx.core.pdf.render_pdf`: WeasyPrint without file or network
+  access) renders `reports/pdf/report.html` with the charts inlined as pygal SVG.  Called by the
   export task (reports.tasks.report_export_task) and by the subscription mailer, never in a request.
 """
 
@@ -15,6 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from courseworx.core import csv as safe_csv
+from courseworx.core.pdf import render_pdf as render_html_pdf
 
 from . import conf
 from .charts import chart_svg
@@ -67,8 +69,6 @@ def render_pdf(
     report: Report, params: ReportParams, *, user=None, progress: Callable[[int], None] | None = None
 ) -> tuple[bytes, int]:
     """The report as a PDF (title, filters, KPIs, charts as SVG, the first rows); returns (pdf, rows)."""
-    from weasyprint import HTML
-
     step = progress or (lambda _p: None)
     rows_qs = report.rows(params)
     total = rows_qs.count()
@@ -95,6 +95,6 @@ def render_pdf(
             "generated_for": user,
         },
     )
-    pdf = HTML(string=html).write_pdf()
+    pdf = render_html_pdf(html)
     step(95)
     return pdf, total
