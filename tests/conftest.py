@@ -38,6 +38,7 @@ def pytest_configure(config):
         shutil.rmtree(output, ignore_errors=True)
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
     """Every transactional test restores the migrated baseline data (serialized rollback).
 
@@ -59,6 +60,18 @@ def pytest_collection_modifyitems(items):
         if transactional and "serialized_rollback" not in kwargs:
             kwargs.update(transaction=True, serialized_rollback=True)
             item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+    # A transactional test empties the tables when it ends, so it must run after every test that relies on
+    # the migrated data (pytest-django sorts them so, but another plugin's reordering can undo it: a test
+    # parameter named like pytest-playwright's `page` fixture once did). Last hook, stable sort.
+    items.sort(key=_runs_after_transactional)
+
+
+def _runs_after_transactional(item) -> int:
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    if (marker is not None and marker.kwargs.get("transaction")) or {"live_server", "transactional_db"} & set(fixtures):
+        return 1
+    return 0 if marker is not None or "db" in fixtures else 2
 
 
 @pytest.fixture(scope="session", autouse=True)
