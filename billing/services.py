@@ -31,8 +31,8 @@ from django.utils import timezone
 
 from community.services import notification_create
 from courses.models import Course
+from courseworx.core.enqueue import enqueue_on_commit as _on_commit
 from courseworx.core.services import audit_log_create
-from courseworx.core.tasks import enqueue_on_commit as _on_commit
 from learning.models import Enrollment
 from reports.services import activity_log
 
@@ -507,9 +507,7 @@ def _payment_succeed(payment: Payment, *, reference: str = "") -> bool:
         reverse("billing:purchases"),
         email=False,  # the receipt e-mail (with the PDF) is the e-mail
     )
-    from .tasks import receipt_issue_task
-
-    _on_commit(receipt_issue_task, str(payment.pk))
+    _on_commit("billing.receipt_issue", str(payment.pk))
     return True
 
 
@@ -1539,9 +1537,7 @@ def seat_assign(*, licence: ContentLicensing, email: str, actor) -> SeatAssignme
     if user is not None:
         _seat_enrol(seat, user)
     else:
-        from .tasks import seat_invitation_send_task
-
-        _on_commit(seat_invitation_send_task, str(seat.pk))
+        _on_commit("billing.seat_invitation_send", str(seat.pk))
     audit_log_create(actor=actor, action="billing.seat_assign", target=seat, changes={"email": email})
     return seat
 

@@ -25,8 +25,8 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
+from courseworx.core.enqueue import enqueue_on_commit as _on_commit
 from courseworx.core.services import audit_log_create
-from courseworx.core.tasks import enqueue_on_commit as _on_commit
 
 from .models import (
     ContentFlag,
@@ -108,9 +108,7 @@ def notification_create(
     notification.full_clean()
     notification.save()
     if channel == Notification.EmailChannel.IMMEDIATE:
-        from .tasks import notification_send_email
-
-        _on_commit(notification_send_email, str(notification.pk))
+        _on_commit("community.notification_send_email", str(notification.pk))
     return notification
 
 
@@ -348,9 +346,7 @@ def reply_create(*, user, thread: DiscussionThread, body: str) -> ThreadReply:
     if _bulk_loading():
         reply_notify_subscribers(reply_id=reply.pk)
     else:
-        from .tasks import thread_reply_notify
-
-        _on_commit(thread_reply_notify, str(reply.pk))
+        _on_commit("community.thread_reply_notify", str(reply.pk))
     return reply
 
 

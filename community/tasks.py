@@ -15,6 +15,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from .services import reply_notify_subscribers, unsubscribe_token_make
+
 logger = logging.getLogger(__name__)
 
 # Merge into settings.CELERY_BEAT_SCHEDULE (django-celery-beat stores it at start-up).
@@ -31,8 +33,6 @@ def _absolute(url: str) -> str:
 
 
 def _unsubscribe_url(user, category: str) -> str:
-    from .services import unsubscribe_token_make
-
     token = unsubscribe_token_make(user=user, category=category)
     return _absolute(reverse("community:unsubscribe", kwargs={"token": token}))
 
@@ -165,6 +165,4 @@ def notification_send_daily_digests() -> int:
 )
 def thread_reply_notify(reply_id: str) -> int:
     """Tell a thread's subscribers about a new reply (idempotent per subscriber)."""
-    from .services import reply_notify_subscribers
-
     return reply_notify_subscribers(reply_id=reply_id)

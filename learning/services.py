@@ -30,9 +30,9 @@ from community.services import notification_create
 from courses.counters import course_counters_adjust
 from courses.models import Course, CourseContent, QuizQuestion
 from courses.validators import validate_content_file
+from courseworx.core.enqueue import enqueue_on_commit as _on_commit
 from courseworx.core.exceptions import ConflictError as CoreConflictError
 from courseworx.core.services import audit_log_create
-from courseworx.core.tasks import enqueue_on_commit as _on_commit
 from reports.services import activity_log
 
 from . import permissions, selectors
@@ -320,9 +320,7 @@ def _progress_increment(*, enrollment: Enrollment) -> None:
         enrollment.completed_at = timezone.now()
         fields += ["status", "completed_at"]
         course_counters_adjust(course_id=enrollment.course_id, completed=1)
-        from .tasks import certificate_issue_task
-
-        _on_commit(certificate_issue_task, str(enrollment.pk))
+        _on_commit("learning.certificate_issue", str(enrollment.pk))
         _enqueue_stats_refresh(enrollment.course_id)
     enrollment.save(update_fields=fields)
 
@@ -868,9 +866,7 @@ def certificate_verification_url(certificate: IssuedCertificate) -> str:
 
 
 def _enqueue_stats_refresh(course_id) -> None:
-    from .tasks import course_stats_refresh_task
-
-    _on_commit(course_stats_refresh_task, str(course_id))
+    _on_commit("learning.course_stats_refresh", str(course_id))
 
 
 def course_stats_refresh(*, course_ids: list | None = None) -> int:

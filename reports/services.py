@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from courseworx.core.tasks import enqueue_on_commit as _on_commit
+from courseworx.core.enqueue import enqueue_on_commit as _on_commit
 
 from .models import ActivityLog
 
@@ -89,14 +89,13 @@ def report_export_create(*, user, report: str, format: str, params: dict):
     """Queue a CSV/PDF export of `report` with `params` (query-string values) for `user`."""
     from .models import ReportExport
     from .permissions import can_view_report
-    from .tasks import report_export_task
 
     if not can_view_report(user, report):
         raise PermissionDenied("You cannot export this report.")
     if format not in ReportExport.Format.values:
         raise ValidationError({"format": "Choose CSV or PDF."})
     export = ReportExport.objects.create(user=user, report=report, format=format, params=params)
-    _on_commit(report_export_task, str(export.pk))
+    _on_commit("reports.report_export", str(export.pk))
     return export
 
 
@@ -169,7 +168,6 @@ def report_subscription_save(*, user, report: str, frequency: str, format: str, 
 def data_request_create(*, user, kind: str):
     """Ask for a copy of one's data or for the deletion of one's account (one of each kind at a time)."""
     from .models import DataExportRequest
-    from .tasks import data_deletion_task, data_export_task
 
     if kind not in DataExportRequest.Kind.values:
         raise ValidationError({"kind": "Unknown request."})
@@ -178,7 +176,7 @@ def data_request_create(*, user, kind: str):
             request = DataExportRequest.objects.create(user=user, kind=kind)
     except IntegrityError as exc:
         raise ValidationError("A request of this kind is already in progress.", code="in_progress") from exc
-    task = data_export_task if kind == DataExportRequest.Kind.EXPORT else data_deletion_task
+    task = "reports.data_export" if kind == DataExportRequest.Kind.EXPORT else "reports.data_deletion"
     _on_commit(task, str(request.pk))
     return request
 
