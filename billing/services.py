@@ -29,9 +29,9 @@ from django.db.models import F, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
-from community.services import notification_create
 from courses.models import Course
 from courseworx.core.enqueue import enqueue_on_commit as _on_commit
+from courseworx.core.notifications import notification_create
 from courseworx.core.services import audit_log_create
 from learning.models import Enrollment
 from reports.services import activity_log

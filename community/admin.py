@@ -28,8 +28,6 @@ from .models import (
     FlaggedItem,
     InternalDoc,
     ModerationAction,
-    Notification,
-    NotificationPreference,
     Review,
     SupportTicket,
     Survey,
@@ -44,27 +42,6 @@ def _error_text(exc) -> str:
     if isinstance(exc, ValidationError):
         return " ".join(exc.messages)
     return str(exc) or "You may not do this."
-
-
-# =================================================================================================
-# Notifications
-# =================================================================================================
-@admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "user", "category", "title", "read_at", "email_channel", "emailed_at")
-    list_filter = ("category", "email_channel")
-    search_fields = ("title", "user__email")
-    list_select_related = ("user",)
-    raw_id_fields = ("user",)
-
-
-@admin.register(NotificationPreference)
-class NotificationPreferenceAdmin(admin.ModelAdmin):
-    list_display = ("user", "category", "channel")
-    list_filter = ("category", "channel")
-    search_fields = ("user__email",)
-    list_select_related = ("user",)
-    raw_id_fields = ("user",)
 
 
 # =================================================================================================

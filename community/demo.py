@@ -21,6 +21,8 @@ from accounts.models import User
 from courses.counters import course_counters_recount
 from courses.models import Course
 from courses.ratings import course_rating_refresh
+from courseworx.core.bulk import bulk_loading
+from courseworx.core.notifications import notification_preference_set
 from learning import services as learning_services
 from learning.models import Enrollment
 
@@ -233,7 +235,7 @@ def seed(ctx: dict, log) -> None:
         log("  no demo users: community demo data skipped")
         return
     course = _main_course(student, users.get("instructor"))
-    with services.bulk_loading():
+    with bulk_loading():
         if course is None:
             log("  the demo student has no course: community discussions skipped")
         else:
@@ -437,6 +439,6 @@ def _seed(ctx, log, course: Course, users: dict) -> None:
     for title, slug, category, body in DOCS:
         InternalDoc.objects.get_or_create(slug=slug, defaults={"title": title, "category": category, "body": body,
                                                                "updated_by": admin})  # fmt: skip
-    services.notification_preference_set(user=student, category="discussion", channel="daily")
+    notification_preference_set(user=student, category="discussion", channel="daily")
     log(f"  community: {Review.objects.count()} reviews, {DiscussionThread.objects.count()} threads, "
         f"{SupportTicket.objects.count()} tickets, {Survey.objects.count()} surveys")  # fmt: skip

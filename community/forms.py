@@ -1,6 +1,6 @@
 from django import forms
 
-from .models import Notification, NotificationPreference
+from courseworx.core.models import Notification, NotificationPreference
 
 
 class NotificationPreferencesForm(forms.Form):

@@ -3,17 +3,6 @@
 from django.db.models import QuerySet
 from django.urls import reverse
 
-from .models import Notification
-
-
-def notification_list(*, user, unread: bool = False, category: str = "") -> QuerySet[Notification]:
-    qs = Notification.objects.filter(user=user)
-    if unread:
-        qs = qs.filter(read_at__isnull=True)
-    if category:
-        qs = qs.filter(category=category)
-    return qs.order_by("-created_at")
-
 
 # --- reviews -------------------------------------------------------------------------------------
 def review_list(*, course, include_hidden: bool = False) -> QuerySet:

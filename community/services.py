@@ -1,4 +1,4 @@
-"""Community write paths.  Other apps notify people only through `notification_create`.
+"""Community write paths.  People are notified through `courseworx.core.notifications`.
 
 Every function is keyword-only and atomic.  Writes that need a permission split a `_check_...`
 step (validation, permission, mutes, rate limit: raises before anything changes) from the change
@@ -9,13 +9,10 @@ sending never raises into the request that caused it.
 from __future__ import annotations
 
 import logging
-import threading
-from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -25,7 +22,10 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
+from courseworx.core.bulk import bulk_loading_active
 from courseworx.core.enqueue import enqueue_on_commit as _on_commit
+from courseworx.core.models import Notification
+from courseworx.core.notifications import notification_create
 from courseworx.core.services import audit_log_create
 
 from .models import (
@@ -36,8 +36,6 @@ from .models import (
     Message,
     ModeratedContent,
     ModerationAction,
-    Notification,
-    NotificationPreference,
     Review,
     SupportTicket,
     Survey,
@@ -54,123 +52,9 @@ from .text import plain_text
 
 logger = logging.getLogger(__name__)
 
-UNSUBSCRIBE_SALT = "community.unsubscribe"
-
-_bulk = threading.local()
-
-
-@contextmanager
-def bulk_loading():
-    """For data loading (seed_demo, imports): no posting rate limit and no e-mail while inside.
-    Notifications are still stored.  Never used by request handling."""
-    _bulk.on = True
-    try:
-        yield
-    finally:
-        _bulk.on = False
-
-
-def _bulk_loading() -> bool:
-    return getattr(_bulk, "on", False)
-
 
 def _setting(name: str, default):
     return getattr(settings, name, default)
-
-
-# =================================================================================================
-# Notifications
-# =================================================================================================
-def notification_channel_get(*, user, category: str) -> str:
-    channel = (
-        NotificationPreference.objects.filter(user=user, category=category).values_list("channel", flat=True).first()
-    )
-    return channel or NotificationPreference.Channel.IMMEDIATE
-
-
-@transaction.atomic
-def notification_create(
-    *, user, category: str, title: str, body: str = "", url: str = "", email: bool = True
-) -> Notification:
-    """Store a notification (always) and e-mail it according to the user's preference for the
-    category: immediately (a task after commit), in the daily digest, or not at all.
-
-    `email=False` keeps it in-app only.  Never raises because of e-mail.
-    """
-    channel = ""
-    if email and getattr(user, "email", "") and not _bulk_loading():
-        preference = notification_channel_get(user=user, category=category)
-        if preference != NotificationPreference.Channel.OFF:
-            channel = preference
-    notification = Notification(
-        user=user, category=category, title=title[:200], body=body, url=url[:500], email_channel=channel
-    )
-    notification.full_clean()
-    notification.save()
-    if channel == Notification.EmailChannel.IMMEDIATE:
-        _on_commit("community.notification_send_email", str(notification.pk))
-    return notification
-
-
-def notification_unread_count(*, user) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
-
-
-@transaction.atomic
-def notification_mark_read(*, user, notification_ids: list | None = None) -> int:
-    """Mark some (or all, when ids is None) of the user's unread notifications read."""
-    qs = Notification.objects.filter(user=user, read_at__isnull=True)
-    if notification_ids is not None:
-        qs = qs.filter(pk__in=notification_ids)
-    return qs.update(read_at=timezone.now())
-
-
-@transaction.atomic
-def notification_preference_set(*, user, category: str, channel: str) -> NotificationPreference:
-    if category not in Notification.Category.values:
-        raise ValidationError({"category": "Unknown notification category."}, code="invalid")
-    if channel not in NotificationPreference.Channel.values:
-        raise ValidationError({"channel": "Choose immediately, daily digest or off."}, code="invalid")
-    preference, _ = NotificationPreference.objects.update_or_create(
-        user=user, category=category, defaults={"channel": channel}
-    )
-    if channel == NotificationPreference.Channel.OFF:
-        # Nothing still waiting for a digest goes out after opting out.
-        Notification.objects.filter(user=user, category=category, emailed_at__isnull=True).exclude(
-            email_channel=""
-        ).update(email_channel="")
-    return preference
-
-
-def notification_preferences_get(*, user) -> dict[str, str]:
-    """{category: channel} for every category (defaults filled in)."""
-    stored = dict(NotificationPreference.objects.filter(user=user).values_list("category", "channel"))
-    return {c: stored.get(c, NotificationPreference.Channel.IMMEDIATE) for c in Notification.Category.values}
-
-
-def unsubscribe_token_make(*, user, category: str) -> str:
-    return signing.dumps({"u": str(user.pk), "c": category}, salt=UNSUBSCRIBE_SALT, compress=True)
-
-
-def unsubscribe_token_read(token: str) -> tuple[str, str]:
-    """(user id, category); raises ValidationError for a forged or unreadable token."""
-    try:
-        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-        return str(data["u"]), str(data["c"])
-    except (signing.BadSignature, KeyError, TypeError) as exc:
-        raise ValidationError("This unsubscribe link is not valid.", code="bad_token") from exc
-
-
-@transaction.atomic
-def notification_unsubscribe(*, token: str) -> NotificationPreference:
-    """One click: the token's category is no longer e-mailed to its user.  No login needed."""
-    from accounts.models import User
-
-    user_id, category = unsubscribe_token_read(token)
-    user = User.objects.filter(pk=user_id).first()
-    if user is None or category not in Notification.Category.values:
-        raise ValidationError("This unsubscribe link is not valid.", code="bad_token")
-    return notification_preference_set(user=user, category=category, channel=NotificationPreference.Channel.OFF)
 
 
 # =================================================================================================
@@ -191,7 +75,7 @@ def _check_can_post(*, user) -> None:
         )
     limit = int(_setting("COMMUNITY_POST_RATE_LIMIT", 6))
     window = int(_setting("COMMUNITY_POST_RATE_WINDOW", 60))
-    if limit <= 0 or _bulk_loading():
+    if limit <= 0 or bulk_loading_active():
         return
     bucket = int(timezone.now().timestamp() // window)
     key = f"community:posts:{user.pk}:{bucket}"
@@ -343,7 +227,7 @@ def reply_create(*, user, thread: DiscussionThread, body: str) -> ThreadReply:
         reply_count=F("reply_count") + 1, last_activity_at=reply.created_at
     )
     ThreadSubscription.objects.get_or_create(thread=thread, user=user)
-    if _bulk_loading():
+    if bulk_loading_active():
         reply_notify_subscribers(reply_id=reply.pk)
     else:
         _on_commit("community.thread_reply_notify", str(reply.pk))

@@ -14,6 +14,9 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from courseworx.core import notifications as notification_services
+from courseworx.core.models import Notification
+from courseworx.core.selectors import notification_list
 from courseworx.core.views import safe_next_url
 
 from . import permissions, selectors, services
@@ -29,7 +32,7 @@ from .forms import (
     TicketRateForm,
     TicketReplyForm,
 )
-from .models import Conversation, DiscussionThread, Notification, Review, SupportTicket, ThreadReply, TicketAttachment
+from .models import Conversation, DiscussionThread, Review, SupportTicket, ThreadReply, TicketAttachment
 
 PAGE_SIZE = 20
 
@@ -51,8 +54,8 @@ def _error_text(exc: ValidationError | PermissionDenied) -> str:
 @require_GET
 def notifications(request):
     only_unread = request.GET.get("filter") == "unread"
-    page = _page(request, selectors.notification_list(user=request.user, unread=only_unread))
-    unread_count = services.notification_unread_count(user=request.user)
+    page = _page(request, notification_list(user=request.user, unread=only_unread))
+    unread_count = notification_services.notification_unread_count(user=request.user)
     context = {"page": page, "only_unread": only_unread, "unread_count": unread_count}
     return render(request, "community/notifications/list.html", context)
 
@@ -62,14 +65,14 @@ def notification_bell(request):
     """The navbar bell (htmx partial, polled every 60 s)."""
     if not request.user.is_authenticated:
         return HttpResponse(status=204)
-    count = services.notification_unread_count(user=request.user)
+    count = notification_services.notification_unread_count(user=request.user)
     return render(request, "community/partials/bell.html", {"unread_count": count})
 
 
 @login_required
 @require_POST
 def notification_read(request, notification_id):
-    services.notification_mark_read(user=request.user, notification_ids=[notification_id])
+    notification_services.notification_mark_read(user=request.user, notification_ids=[notification_id])
     notification = Notification.objects.filter(user=request.user, pk=notification_id).first()
     if request.htmx and notification is not None:
         response = render(request, "community/partials/notification_item.html", {"n": notification})
@@ -83,7 +86,7 @@ def notification_read(request, notification_id):
 @login_required
 @require_POST
 def notification_read_all(request):
-    count = services.notification_mark_read(user=request.user)
+    count = notification_services.notification_mark_read(user=request.user)
     messages.success(request, f"{count} notification{'s' if count != 1 else ''} marked as read.")
     return redirect("community:notifications")
 
@@ -91,12 +94,12 @@ def notification_read_all(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def notification_preferences(request):
-    current = services.notification_preferences_get(user=request.user)
+    current = notification_services.notification_preferences_get(user=request.user)
     form = NotificationPreferencesForm(request.POST or None, initial=current)
     if request.method == "POST" and form.is_valid():
         for category, channel in form.cleaned_data.items():
             if current.get(category) != channel:
-                services.notification_preference_set(user=request.user, category=category, channel=channel)
+                notification_services.notification_preference_set(user=request.user, category=category, channel=channel)
         messages.success(request, "Your e-mail preferences are saved.")
         return redirect("community:notification_preferences")
     return render(request, "community/notifications/preferences.html", {"form": form})
@@ -107,13 +110,13 @@ def notification_preferences(request):
 def unsubscribe(request, token: str):
     """GET: a confirmation page with a button.  POST: turn the category's e-mails off (no login)."""
     try:
-        user_id, category = services.unsubscribe_token_read(token)
+        user_id, category = notification_services.unsubscribe_token_read(token)
     except ValidationError:
         return render(request, "community/notifications/unsubscribe.html", {"invalid": True}, status=400)
     label = dict(Notification.Category.choices).get(category, category)
     if request.method == "POST":
         try:
-            services.notification_unsubscribe(token=token)
+            notification_services.notification_unsubscribe(token=token)
         except ValidationError:
             return render(request, "community/notifications/unsubscribe.html", {"invalid": True}, status=400)
         return render(request, "community/notifications/unsubscribe.html", {"done": True, "label": label})

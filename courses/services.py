@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from courseworx.core.enqueue import enqueue_on_commit
+from courseworx.core.notifications import notification_create
 from courseworx.core.services import audit_log_create
 
 from . import permissions
@@ -327,8 +328,6 @@ def course_archive(*, course: Course, user) -> Course:
 
 def approval_request_notify(*, approval_request_id) -> bool:
     """Tell the instructor about a decision, once.  Returns False when there is nothing to send."""
-    from community.services import notification_create
-
     with transaction.atomic():
         request = (
             CourseApprovalRequest.objects.select_for_update(of=("self",))

@@ -25,13 +25,13 @@ from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
 
-from community.models import Notification
-from community.services import notification_create
 from courses.counters import course_counters_adjust
 from courses.models import Course, CourseContent, QuizQuestion
 from courses.validators import validate_content_file
 from courseworx.core.enqueue import enqueue_on_commit as _on_commit
 from courseworx.core.exceptions import ConflictError as CoreConflictError
+from courseworx.core.models import Notification
+from courseworx.core.notifications import notification_create
 from courseworx.core.services import audit_log_create
 from reports.services import activity_log
 

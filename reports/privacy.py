@@ -20,6 +20,8 @@ from django.contrib.auth import get_user_model
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 
+from courseworx.core.models import Notification
+
 DELETED = "[deleted]"
 
 
@@ -95,7 +97,7 @@ def collect_community(user) -> dict:
         "ticket_messages": _rows(m.TicketMessage.objects.filter(author=user), "ticket__number", "body", "created_at"),
         "content_flags": _rows(m.ContentFlag.objects.filter(flagger=user), "reason", "details", "created_at"),
         "survey_responses": _rows(m.SurveyResponse.objects.filter(user=user), "id", "survey__title", "created_at"),
-        "notifications": _rows(m.Notification.objects.filter(user=user), "category", "title", "body", "created_at"),
+        "notifications": _rows(Notification.objects.filter(user=user), "category", "title", "body", "created_at"),
     }  # fmt: skip
 
 
@@ -210,7 +212,7 @@ def anonymise_community(user) -> None:
     m.SupportTicket.objects.filter(requester=user).update(subject=DELETED, satisfaction_comment="")
     m.TicketMessage.objects.filter(author=user).update(body=DELETED, body_html=f"<p>{DELETED}</p>")
     m.ContentFlag.objects.filter(flagger=user).update(details="")
-    m.Notification.objects.filter(user=user).delete()
+    Notification.objects.filter(user=user).delete()
 
 
 def anonymise_billing(user) -> None:

@@ -10,8 +10,6 @@ from community.models import (
     FlaggedItem,
     FlagTargetKind,
     Message,
-    Notification,
-    NotificationPreference,
     Review,
     SupportTicket,
     Survey,
@@ -19,6 +17,7 @@ from community.models import (
     ThreadReply,
     TicketMessage,
 )
+from courseworx.core.models import Notification, NotificationPreference
 
 
 class _UserOutputSerializer(serializers.Serializer):

@@ -40,9 +40,3 @@ def support(make_staff):
     from accounts import roles
 
     return make_staff(roles.SUPPORT)
-
-
-@pytest.fixture
-def immediate_mail(settings):
-    """Celery runs eagerly in tests; make sure e-mail goes to the in-memory outbox."""
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -7,7 +7,8 @@ from rest_framework.test import APIClient
 from community import services
 from community.models import FlaggedItem, SupportTicket
 from learning import services as learning_services
-from tests.community.factories import NotificationFactory, ReplyFactory, ThreadFactory, TicketFactory
+from tests.community.factories import ReplyFactory, ThreadFactory, TicketFactory
+from tests.core.factories import NotificationFactory
 from tests.factories import StudentFactory
 
 pytestmark = pytest.mark.django_db

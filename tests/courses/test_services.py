@@ -4,10 +4,9 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from community.models import Notification
 from courses import services
 from courses.models import Course, CourseApprovalRequest, CourseContent, CourseVersion, QuizQuestion
-from courseworx.core.models import AuditLog
+from courseworx.core.models import AuditLog, Notification
 from tests.courses.factories import (
     CollaboratorFactory,
     ContentFactory,

@@ -7,8 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from community.models import Notification
-from courseworx.core.models import AuditLog
+from courseworx.core.models import AuditLog, Notification
 from learning import services
 from learning.models import AssignmentSubmission, Attendance, CourseStats
 from tests.factories import InstructorFactory, StudentFactory
