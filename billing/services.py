@@ -30,11 +30,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courses.models import Course
+from courseworx.core.activity import activity_record
 from courseworx.core.enqueue import enqueue_on_commit as _on_commit
 from courseworx.core.notifications import notification_create
 from courseworx.core.services import audit_log_create
 from learning.models import Enrollment
-from reports.services import activity_log
 
 from . import conf, enrolments, permissions
 from .models import (
@@ -482,7 +482,9 @@ def _payment_succeed(payment: Payment, *, reference: str = "") -> bool:
     if reference and not payment.provider_reference:
         payment.provider_reference = reference
     payment.save(update_fields=["status", "succeeded_at", "receipt_number", "provider_reference", "updated_at"])
-    activity_log(user=payment.user_id, event="purchase", course_id=payment.course_id, data={"payment": str(payment.pk)})
+    activity_record(
+        user=payment.user_id, event="purchase", course_id=payment.course_id, data={"payment": str(payment.pk)}
+    )
     CouponRedemption.objects.filter(payment=payment, status=CouponRedemption.Status.RESERVED).update(
         status=CouponRedemption.Status.APPLIED, updated_at=now
     )

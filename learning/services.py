@@ -28,12 +28,12 @@ from django.utils import timezone
 from courses.counters import course_counters_adjust
 from courses.models import Course, CourseContent, QuizQuestion
 from courses.validators import validate_content_file
+from courseworx.core.activity import activity_record
 from courseworx.core.enqueue import enqueue_on_commit as _on_commit
 from courseworx.core.exceptions import ConflictError as CoreConflictError
 from courseworx.core.models import Notification
 from courseworx.core.notifications import notification_create
 from courseworx.core.services import audit_log_create
-from reports.services import activity_log
 
 from . import permissions, selectors
 from .models import (
@@ -297,7 +297,7 @@ def _complete_lesson(*, enrollment: Enrollment, content: CourseContent, score: D
     if newly:
         user_id = enrollment.user_id
         transaction.on_commit(
-            lambda: activity_log(
+            lambda: activity_record(
                 user=user_id, event="lesson_complete", course_id=content.course_id, content_id=content.pk
             )
         )
@@ -579,7 +579,7 @@ def _quiz_attempt_submit(*, attempt: QuizAttempt, answers: dict[str, Any], now) 
         raise ConflictError("This attempt has already been submitted.", code="already_submitted")
     attempt.refresh_from_db()
     _record_quiz_result(enrollment=enrollment, content=content, attempt=attempt)
-    activity_log(
+    activity_record(
         user=attempt.user_id,
         event="quiz_submit",
         course_id=content.course_id,
