@@ -17,6 +17,10 @@ from courseworx.core.storage import RandomFileName, download_name, private_stora
 
 from .validators import validate_content_file, validate_thumbnail, validate_video_url
 
+# The PostgreSQL text-search configuration of the catalog search and of lesson transcripts
+# (courses.selectors, courses.transcripts); the transcripts' GIN index is built with it.
+SEARCH_CONFIG = "english"
+
 
 class Category(TimeStampedModel):
     """A catalog category; categories nest (parent) to any depth."""
@@ -564,3 +568,20 @@ class CourseReviewQueue(Course):
         proxy = True
         verbose_name = "course awaiting review"
         verbose_name_plural = "review queue"
+
+
+class VoiceTranscript(TimeStampedModel):
+    """The text of a video (or audio) lesson, shown under the player and searchable."""
+
+    content = models.ForeignKey(CourseContent, on_delete=models.CASCADE, related_name="transcripts")
+    language = models.CharField(max_length=10, choices=settings.LANGUAGES, default="en")
+    text = models.TextField(max_length=200_000)
+    is_published = models.BooleanField(default=True)
+
+    class Meta:
+        db_table = "reports_voicetranscript"  # created by the reports app, which owned it first
+        ordering = ["content", "language"]
+        constraints = [models.UniqueConstraint(fields=["content", "language"], name="transcript_content_lang_unique")]
+
+    def __str__(self) -> str:
+        return f"Transcript of {self.content_id} [{self.language}]"

@@ -29,7 +29,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from .models import Category, Course, CourseContent, CourseSection, Tag, Translation
+from .models import SEARCH_CONFIG, Category, Course, CourseContent, CourseSection, Tag, Translation
+from .transcripts import transcript_course_ids
 
 # Fields a translation may replace, per target.
 TRANSLATABLE_FIELDS = {
@@ -37,7 +38,6 @@ TRANSLATABLE_FIELDS = {
     Translation.Target.SECTION: ("title", "description"),
     Translation.Target.CONTENT: ("title", "description"),
 }
-SEARCH_CONFIG = "english"  # also the transcripts' search (reports/migrations/0007: their GIN index)
 MAX_SEARCH_TERMS = 8
 
 
@@ -118,16 +118,10 @@ def _search_postgresql(queryset: QuerySet, text: str) -> QuerySet:
         + SearchVector("description", weight="C", config=SEARCH_CONFIG)
     )
     query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
-    # Lessons' video transcripts (reports.VoiceTranscript) count too; a transcript-only match ranks last.
+    # Lessons' video transcripts (VoiceTranscript) count too; a transcript-only match ranks last.
     return queryset.annotate(search_document=vector, search_rank=SearchRank(vector, query)).filter(
-        Q(search_document=query) | Q(pk__in=_transcript_course_ids(text))
+        Q(search_document=query) | Q(pk__in=transcript_course_ids(text))
     )
-
-
-def _transcript_course_ids(text: str):
-    from reports.transcripts import transcript_course_ids
-
-    return transcript_course_ids(text)
 
 
 def _search_fallback(queryset: QuerySet, text: str) -> QuerySet:
@@ -141,7 +135,7 @@ def _search_fallback(queryset: QuerySet, text: str) -> QuerySet:
             | Q(short_description__icontains=term)
             | Q(description__icontains=term)
             | tag_match
-            | Q(pk__in=_transcript_course_ids(term))
+            | Q(pk__in=transcript_course_ids(term))
         )
         rank = rank + Case(
             When(title__icontains=term, then=Value(4)),

@@ -15,9 +15,9 @@ import re
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from courses.models import CourseContent
+from courses.models import CourseContent, VoiceTranscript
 
-from .models import AccessibilityReport, VoiceTranscript
+from .models import AccessibilityReport
 from .pipelines import run_pipeline
 
 Issue = AccessibilityReport.Issue

@@ -7,6 +7,8 @@ from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from courses.transcripts import transcript_for
+
 register = template.Library()
 
 CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹"}
@@ -152,3 +154,11 @@ def markdown(text: str) -> str:
         html = render_markdown(text)
         cache.set(key, html, 60 * 60 * 24)
     return mark_safe(html)  # noqa: S308 - sanitised by nh3 in render_markdown
+
+
+@register.simple_tag(takes_context=True)
+def lesson_transcript(context, content):
+    """{% lesson_transcript content as transcript %}: the transcript of a lesson in the page's language."""
+    if content is None or getattr(content, "kind", "") not in ("video", "document"):
+        return None
+    return transcript_for(content=content, language=context.get("LANGUAGE_CODE") or "en")

@@ -37,13 +37,3 @@ def quick_ranges(rp) -> list[tuple[str, str]]:
         q["date_to"] = today.isoformat()
         out.append((label, q.urlencode()))
     return out
-
-
-@register.simple_tag(takes_context=True)
-def lesson_transcript(context, content):
-    """{% lesson_transcript content as transcript %}: the transcript of a lesson in the page's language."""
-    from reports.transcripts import transcript_for
-
-    if content is None or getattr(content, "kind", "") not in ("video", "document"):
-        return None
-    return transcript_for(content=content, language=context.get("LANGUAGE_CODE") or "en")

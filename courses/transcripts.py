@@ -1,17 +1,15 @@
 """Voice transcripts: the text shown under a video/audio lesson and matched by the catalog search.
 
 On PostgreSQL a transcript matches like a course does (courses.selectors: full-text, `websearch` syntax,
-English stemming: "sorting lists" finds "...how we sort a list..."), through the GIN index of migration
-0007 (the expression below must stay the index's expression).  Elsewhere (SQLite in development and
-tests) the words are matched as a substring.
+English stemming: "sorting lists" finds "...how we sort a list..."), through the GIN index created by
+reports' migration 0007, when the table was reports' (the expression below must stay the index's
+expression).  Elsewhere (SQLite in development and tests) the words are matched as a substring.
 """
 
 from django.db import connection
 from django.db.models import QuerySet
 
-from courses.selectors import SEARCH_CONFIG
-
-from .models import VoiceTranscript
+from .models import SEARCH_CONFIG, VoiceTranscript
 
 
 def transcript_for(*, content, language: str = "en") -> VoiceTranscript | None:
