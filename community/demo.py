@@ -18,9 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 
 from accounts.models import User
-from courses.counters import course_counters_recount
 from courses.models import Course
-from courses.ratings import course_rating_refresh
 from courseworx.core.bulk import bulk_loading
 from courseworx.core.notifications import notification_preference_set
 from learning import services as learning_services
@@ -318,9 +316,9 @@ def _catalog_reviews(log) -> None:
 
 def _counters_refresh(log) -> None:
     """The catalog's counters, recounted from the rows: learners, completions and ratings."""
-    course_counters_recount()
+    learning_services.course_counters_recount()
     for course_id in Course.objects.values_list("pk", flat=True):
-        course_rating_refresh(course_id=course_id)
+        services._rating_refresh(course_id)
     learning_services.course_stats_refresh()
     log("  course counters recounted (learners, completions, ratings)")
 

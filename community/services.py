@@ -22,6 +22,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
+from courses.ratings import course_rating_refresh
 from courseworx.core.bulk import bulk_loading_active
 from courseworx.core.enqueue import enqueue_on_commit as _on_commit
 from courseworx.core.models import Notification
@@ -118,9 +119,7 @@ def _check_review(*, user, course) -> None:
 
 
 def _rating_refresh(course_id) -> None:
-    from courses.ratings import course_rating_refresh
-
-    course_rating_refresh(course_id=course_id)
+    course_rating_refresh(course_id=course_id, reviews=Review.objects.filter(is_hidden=False))
 
 
 @transaction.atomic
