@@ -13,6 +13,6 @@ def receipt_html(payment) -> str:
 
 
 def receipt_render_pdf(payment) -> bytes:
-    from weasyprint import HTML
+    from weasyprint import HTML  # noqa: PLC0415 — heavy (Pango via cffi): loaded only by the tasks that render PDFs
 
     return HTML(string=receipt_html(payment), base_url=str(settings.MEDIA_ROOT)).write_pdf()

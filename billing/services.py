@@ -18,6 +18,7 @@ import calendar
 import datetime as dt
 import logging
 import secrets
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -672,8 +673,6 @@ def webhook_process(*, provider: str, event: Event) -> tuple[WebhookEvent, bool]
 
 
 def _is_uuid(value) -> bool:
-    import uuid
-
     try:
         uuid.UUID(str(value))
     except (TypeError, ValueError, AttributeError):

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from . import services
 from .models import Payment, SeatAssignment
+from .receipts import receipt_render_pdf
 
 logger = logging.getLogger(__name__)
 
@@ -46,8 +47,6 @@ def receipt_issue_task(self, payment_id: str) -> str:
 
 
 def _render(payment_id: str) -> None:
-    from .receipts import receipt_render_pdf
-
     with transaction.atomic():
         payment = (
             Payment.objects.select_for_update(of=("self",))

@@ -19,6 +19,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
+from courses.models import Course
 from courseworx.core.utils import parse_uuid
 
 from . import permissions, selectors, services
@@ -36,6 +37,7 @@ from .models import (
     TicketMessage,
     UserMute,
 )
+from .views import _support_staff
 
 
 def _error_text(exc) -> str:
@@ -378,7 +380,6 @@ class TicketAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         self.request = kwargs.pop("request", None)
         super().__init__(*args, **kwargs)
-        from .views import _support_staff
 
         self.fields["assignee"].queryset = _support_staff()
         current = self.instance.status if self.instance.pk else SupportTicket.Status.OPEN
@@ -561,8 +562,6 @@ class SurveyAdmin(admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "course" and not permissions.can_send_to_everyone(request.user):
-            from courses.models import Course
-
             kwargs["queryset"] = Course.objects.editable_by(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 

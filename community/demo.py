@@ -15,13 +15,14 @@ completions) are never invented: a last step recounts them from the rows.
 import random
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 
 from accounts.models import User
 from courses.models import Course
 from courseworx.core.bulk import bulk_loading
 from courseworx.core.notifications import notification_preference_set
 from learning import services as learning_services
+from learning.demo import _complete, _lessons
 from learning.models import Enrollment
 
 from . import permissions, services
@@ -211,7 +212,6 @@ def _learners(courses: list[Course]) -> list[User]:
 def _main_course(student, instructor=None) -> Course | None:
     """The demo student's course with the most classmates (the discussions happen there); one taught
     by the demo instructor when possible, so that login sees the instructor tools."""
-    from django.db.models import Case, IntegerField, Value, When
 
     mine = Case(When(instructor=instructor, then=Value(0)), default=Value(1), output_field=IntegerField())
     return (
@@ -256,7 +256,6 @@ def _completed_ids(user) -> set:
 def _enrol(user, course: Course, prerequisites: dict, *, complete: bool = False) -> bool:
     """Enrol `user` through learning.services, completing the prerequisite courses first (lesson by
     lesson, recursively), like a real learner.  False when the course does not accept them."""
-    from learning.demo import _complete, _lessons
 
     done = _completed_ids(user)
     for prerequisite in prerequisites.get(course.pk, []):

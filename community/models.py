@@ -10,12 +10,15 @@ soft-delete fields of `ModeratedContent`: nothing is ever destroyed by moderatio
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
 from courseworx.core.models import TimeStampedModel, UUIDModel
 from courseworx.core.storage import RandomFileName, private_storage
+
+from .text import render_user_markdown
 
 USER = settings.AUTH_USER_MODEL
 
@@ -27,8 +30,6 @@ class RenderedTextMixin:
     RENDERED: dict[str, str] = {"body": "body_html"}
 
     def save(self, *args, **kwargs):
-        from .text import render_user_markdown
-
         for source, target in self.RENDERED.items():
             setattr(self, target, render_user_markdown(getattr(self, source)))
         if kwargs.get("update_fields") is not None:
@@ -477,8 +478,6 @@ class SurveyQuestion(UUIDModel):
         return self.text[:80]
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
         super().clean()
         if self.kind == self.Kind.SINGLE_CHOICE:
             if (

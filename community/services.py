@@ -10,25 +10,31 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Value
+from django.db.models import Count, F, IntegerField, Max, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
+from courses.models import CourseContent
+from courses.permissions import can_view_course
 from courses.ratings import course_rating_refresh
+from courses.services import content_moderation_hide, content_moderation_restore
+from courses.validators import validate_content_file
 from courseworx.core.bulk import bulk_loading_active
 from courseworx.core.enqueue import enqueue_on_commit as _on_commit
 from courseworx.core.models import Notification
 from courseworx.core.notifications import notification_create
 from courseworx.core.services import audit_log_create
 
+from . import permissions
 from .models import (
     ContentFlag,
     Conversation,
@@ -111,8 +117,6 @@ def mute_until(days: int):
 # Reviews
 # =================================================================================================
 def _check_review(*, user, course) -> None:
-    from . import permissions
-
     if not permissions.can_review_course(user, course):
         raise PermissionDenied("Only students enrolled in this course can review it.")
     _check_can_post(user=user)
@@ -125,7 +129,6 @@ def _rating_refresh(course_id) -> None:
 @transaction.atomic
 def review_save(*, user, course, rating: int, body: str = "") -> Review:
     """Create the user's review of a course, or change it (one per enrolment)."""
-    from . import permissions
 
     _check_review(user=user, course=course)
     enrollment = permissions.active_enrollment(user, course)
@@ -146,8 +149,6 @@ def review_save(*, user, course, rating: int, body: str = "") -> Review:
 
 @transaction.atomic
 def review_reply(*, user, review: Review, reply: str) -> Review:
-    from . import permissions
-
     if not permissions.can_reply_to_review(user, review):
         raise PermissionDenied("Only the course's instructors can reply to its reviews.")
     _check_can_post(user=user)
@@ -172,8 +173,6 @@ def review_reply(*, user, review: Review, reply: str) -> Review:
 # Discussions
 # =================================================================================================
 def _check_thread_post(*, user, course) -> None:
-    from . import permissions
-
     if not permissions.can_post_in_course(user, course):
         raise Http404("No such course discussion.")
     _check_can_post(user=user)
@@ -203,8 +202,6 @@ def thread_create(*, user, course, title: str, body: str, lesson=None) -> Discus
 
 
 def _check_reply(*, user, thread) -> None:
-    from . import permissions
-
     if not permissions.can_read_discussions(user, thread.course):
         raise Http404("No such thread.")
     if thread.is_hidden and not permissions.can_see_hidden(user, thread.course):
@@ -258,8 +255,6 @@ def reply_notify_subscribers(*, reply_id) -> int:
 
 
 def _check_manage_thread(*, user, thread) -> None:
-    from . import permissions
-
     if not permissions.can_read_discussions(user, thread.course):
         raise Http404("No such thread.")
     if not permissions.can_manage_thread(user, thread):
@@ -287,7 +282,6 @@ def thread_set_flags(*, user, thread: DiscussionThread, pinned: bool | None = No
 @transaction.atomic
 def thread_accept_answer(*, user, thread: DiscussionThread, reply: ThreadReply | None) -> DiscussionThread:
     """Mark a reply as the accepted answer (or clear it): the thread's author or its instructors."""
-    from . import permissions
 
     if not permissions.can_read_discussions(user, thread.course):
         raise Http404("No such thread.")
@@ -309,8 +303,6 @@ def thread_accept_answer(*, user, thread: DiscussionThread, reply: ThreadReply |
 
 
 def thread_subscribe(*, user, thread: DiscussionThread, subscribed: bool) -> bool:
-    from . import permissions
-
     if not permissions.can_read_discussions(user, thread.course):
         raise Http404("No such thread.")
     if subscribed:
@@ -327,8 +319,6 @@ FLAG_KINDS = ("thread", "reply", "review", "lesson")
 
 
 def flag_target_model(kind: str):
-    from courses.models import CourseContent
-
     return {"thread": DiscussionThread, "reply": ThreadReply, "review": Review, "lesson": CourseContent}[kind]
 
 
@@ -351,19 +341,12 @@ def flag_target_course(target):
 
 
 def flag_target_author_id(target):
-    from courses.models import CourseContent
-
     if isinstance(target, CourseContent):
         return target.course.instructor_id
     return target.author_id
 
 
 def can_see_flag_target(user, target) -> bool:
-    from courses.models import CourseContent
-    from courses.permissions import can_view_course
-
-    from . import permissions
-
     course = flag_target_course(target)
     if isinstance(target, Review):
         return can_view_course(user, course) and (not target.is_hidden or permissions.can_see_hidden(user, course))
@@ -387,8 +370,6 @@ def _check_flag(*, user, target) -> None:
 
 def _hide_target(target, *, reason: str, now) -> bool:
     """Soft delete (conditional UPDATE; True when it was visible).  Lessons: the courses app unpublishes them."""
-    from courses.models import CourseContent
-    from courses.services import content_moderation_hide
 
     if isinstance(target, CourseContent):
         return content_moderation_hide(content_id=target.pk, reason=reason)
@@ -404,9 +385,6 @@ def _hide_target(target, *, reason: str, now) -> bool:
 
 
 def _restore_target(target, *, only_reason: str | None = None) -> bool:
-    from courses.models import CourseContent
-    from courses.services import content_moderation_restore
-
     if isinstance(target, CourseContent):
         return content_moderation_restore(content_id=target.pk, only_reason=only_reason)
     model = type(target)
@@ -506,8 +484,6 @@ def flag_create(*, user, target, reason: str, details: str = "") -> ContentFlag:
 
 
 def _is_lesson(target) -> bool:
-    from courses.models import CourseContent
-
     return isinstance(target, CourseContent)
 
 
@@ -519,8 +495,6 @@ MODERATION_OUTCOMES = {
 
 
 def _check_moderate(*, moderator, note: str) -> None:
-    from . import permissions
-
     if not permissions.can_moderate(moderator):
         raise PermissionDenied("Only moderators may do this.")
     if not (note or "").strip():
@@ -657,9 +631,6 @@ IMAGE_EXTENSIONS = {"png", "jpg", "jpeg", "gif", "webp"}
 
 def ticket_attachment_check(file) -> str:
     """Type (extension and leading bytes) and size of an uploaded attachment; returns its MIME type."""
-    from pathlib import PurePosixPath
-
-    from courses.validators import validate_content_file
 
     max_bytes = int(_setting("COMMUNITY_TICKET_ATTACHMENT_MAX_MB", 10)) * 1024 * 1024
     ext = PurePosixPath(file.name).suffix.lower().lstrip(".")
@@ -686,8 +657,6 @@ def _attach(message: TicketMessage, files) -> None:
 
 
 def _next_ticket_number() -> int:
-    from django.db.models import Max
-
     return (SupportTicket.objects.aggregate(n=Max("number"))["n"] or 1000) + 1
 
 
@@ -725,8 +694,6 @@ def ticket_create(
 
 
 def _check_ticket_reply(*, user, ticket) -> None:
-    from . import permissions
-
     if not permissions.can_view_ticket(user, ticket):
         raise Http404("No such ticket.")
     if ticket.status == SupportTicket.Status.CLOSED:
@@ -737,7 +704,6 @@ def _check_ticket_reply(*, user, ticket) -> None:
 def ticket_reply(*, user, ticket: SupportTicket, body: str, attachments=()) -> TicketMessage:
     """A message in the thread.  Support replying sets first_response_at and waits for the user
     (pending); the requester replying reopens a pending or resolved ticket."""
-    from . import permissions
 
     ticket = SupportTicket.objects.select_for_update().get(pk=ticket.pk)
     _check_ticket_reply(user=user, ticket=ticket)
@@ -778,8 +744,6 @@ def ticket_reply(*, user, ticket: SupportTicket, body: str, attachments=()) -> T
 
 
 def _check_ticket_status(*, user, ticket, status: str) -> None:
-    from . import permissions
-
     if not permissions.can_view_ticket(user, ticket):
         raise Http404("No such ticket.")
     if status not in TICKET_TRANSITIONS.get(ticket.status, set()):
@@ -822,8 +786,6 @@ def ticket_set_status(*, user, ticket: SupportTicket, status: str, note: str = "
 
 @transaction.atomic
 def ticket_assign(*, user, ticket: SupportTicket, assignee) -> SupportTicket:
-    from . import permissions
-
     if not permissions.can_handle_tickets(user):
         raise PermissionDenied("Only support staff can assign tickets.")
     if assignee is not None and not permissions.can_handle_tickets(assignee):
@@ -843,8 +805,6 @@ def ticket_assign(*, user, ticket: SupportTicket, assignee) -> SupportTicket:
 
 @transaction.atomic
 def ticket_rate(*, user, ticket: SupportTicket, rating: int, comment: str = "") -> SupportTicket:
-    from . import permissions
-
     ticket = SupportTicket.objects.select_for_update().get(pk=ticket.pk)
     if not permissions.can_view_ticket(user, ticket):
         raise Http404("No such ticket.")
@@ -863,7 +823,6 @@ def ticket_rate(*, user, ticket: SupportTicket, rating: int, comment: str = "") 
 # =================================================================================================
 def _conversation_roles(user, other):
     """(student, instructor) when `user` and `other` may talk, else PermissionDenied."""
-    from . import permissions
 
     if permissions.teaches_student(other, user):
         return user, other
@@ -883,8 +842,6 @@ def conversation_start(*, user, other, course=None) -> Conversation:
 
 @transaction.atomic
 def message_send(*, user, conversation: Conversation, body: str) -> Message:
-    from . import permissions
-
     if not permissions.is_conversation_participant(user, conversation):
         raise Http404("No such conversation.")
     # The relationship must still hold (a student who dropped every course of the instructor cannot write).
@@ -917,8 +874,6 @@ def conversation_mark_read(*, user, conversation: Conversation) -> None:
 # Surveys
 # =================================================================================================
 def _check_survey_answer(*, user, survey: Survey) -> None:
-    from . import permissions
-
     if not permissions.can_answer_survey(user, survey):
         raise Http404("No such survey.")
     if survey.closes_at and survey.closes_at <= timezone.now():
@@ -983,7 +938,6 @@ def survey_answer(*, user, survey: Survey, answers: dict) -> SurveyResponse:
 
 def survey_validate_audience(*, user, course, audience: str) -> None:
     """Check step for the survey builder (admin form clean, API)."""
-    from . import permissions
 
     if audience == Survey.Audience.ALL:
         if course is not None:

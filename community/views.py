@@ -4,16 +4,23 @@ Views only parse input, call a selector or service and render.  Objects are fetc
 `_access_...` helpers, which apply the permission predicates: what a user may not see is a 404.
 """
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.models import User
+from courses.models import Course
+from courses.permissions import can_view_course
 from courseworx.core import notifications as notification_services
 from courseworx.core.models import Notification
 from courseworx.core.selectors import notification_list
@@ -32,7 +39,7 @@ from .forms import (
     TicketRateForm,
     TicketReplyForm,
 )
-from .models import Conversation, DiscussionThread, Review, SupportTicket, ThreadReply, TicketAttachment
+from .models import Conversation, DiscussionThread, Review, SupportTicket, Survey, ThreadReply, TicketAttachment
 
 PAGE_SIZE = 20
 
@@ -131,9 +138,6 @@ def _redirect_back(request, fallback: str):
 # Access helpers: what a user may not see is a 404
 # =================================================================================================
 def _access_course(request, slug: str):
-    from courses.models import Course
-    from courses.permissions import can_view_course
-
     course = get_object_or_404(Course.objects.select_related("instructor"), slug=slug)
     if not can_view_course(request.user, course):
         raise Http404("No such course.")
@@ -363,8 +367,6 @@ def flag_content(request, kind: str, object_id):
 
 
 def _uuid_or_none(value):
-    import uuid
-
     try:
         return uuid.UUID(str(value))
     except ValueError:
@@ -451,11 +453,6 @@ def _status_choices(user, ticket) -> list[tuple[str, str]]:
 
 
 def _support_staff():
-    from django.contrib.auth.models import Permission
-    from django.db.models import Q
-
-    from accounts.models import User
-
     perm = Permission.objects.filter(codename="handle_ticket", content_type__app_label="community")
     return (
         User.objects.filter(
@@ -516,7 +513,6 @@ def ticket_rate(request, number: int):
 @require_GET
 def ticket_attachment(request, attachment_id):
     """Attachments are served only to who may see the ticket (never a public media URL)."""
-    from django.http import FileResponse
 
     attachment = get_object_or_404(TicketAttachment.objects.select_related("message__ticket"), pk=attachment_id)
     if not permissions.can_view_ticket(request.user, attachment.message.ticket):
@@ -546,8 +542,6 @@ def inbox(request):
 @login_required
 @require_POST
 def conversation_start(request):
-    from accounts.models import User
-
     other = get_object_or_404(User, pk=_uuid_or_none(request.POST.get("user")), is_active=True)
     try:
         conversation = services.conversation_start(user=request.user, other=other)
@@ -590,8 +584,6 @@ def conversation_detail(request, conversation_id):
 @login_required
 @require_GET
 def surveys(request):
-    from .models import Survey
-
     editable = []
     if permissions.can_build_surveys(request.user):
         editable = list(
@@ -603,8 +595,6 @@ def surveys(request):
 
 
 def _access_survey(request, survey_id):
-    from .models import Survey
-
     survey = get_object_or_404(Survey.objects.select_related("course"), pk=survey_id)
     return survey
 

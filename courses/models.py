@@ -15,6 +15,7 @@ from django.urls import reverse
 from courseworx.core.models import TimeStampedModel, UUIDModel
 from courseworx.core.storage import RandomFileName, download_name, private_storage
 
+from .content import render_markdown
 from .validators import validate_content_file, validate_thumbnail, validate_video_url
 
 # The PostgreSQL text-search configuration of the catalog search and of lesson transcripts
@@ -346,7 +347,6 @@ class CourseContent(UUIDModel):
 
     def save(self, *args, **kwargs):
         # The stored HTML is always derived from the Markdown, sanitised (never trusted as written).
-        from .content import render_markdown
 
         self.article_html = render_markdown(self.article_body) if self.kind == self.Kind.ARTICLE else ""
         update_fields = kwargs.get("update_fields")

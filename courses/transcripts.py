@@ -6,6 +6,7 @@ reports' migration 0007, when the table was reports' (the expression below must 
 expression).  Elsewhere (SQLite in development and tests) the words are matched as a substring.
 """
 
+from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
 from django.db.models import QuerySet
 
@@ -28,7 +29,6 @@ def transcripts_matching(query: str) -> QuerySet:
     query = (query or "").strip()
     if connection.vendor != "postgresql":
         return published.filter(text__icontains=query)
-    from django.contrib.postgres.search import SearchQuery, SearchVector
 
     return published.annotate(document=SearchVector("text", config=SEARCH_CONFIG)).filter(
         document=SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)

@@ -7,6 +7,7 @@ never happens in a web request.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.template import Context, Engine
 from django.utils import formats
 
@@ -89,8 +90,7 @@ def certificate_html(certificate: IssuedCertificate, verification_url: str) -> s
 
 
 def certificate_render_pdf(certificate: IssuedCertificate, verification_url: str) -> bytes:
-    from django.conf import settings
-    from weasyprint import HTML
+    from weasyprint import HTML  # noqa: PLC0415 — heavy (Pango via cffi): loaded only by the tasks that render PDFs
 
     html = certificate_html(certificate, verification_url)
     return HTML(string=html, base_url=str(settings.MEDIA_ROOT)).write_pdf()

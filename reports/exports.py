@@ -15,6 +15,9 @@ from django.http import StreamingHttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from accounts.models import User
+from courses.models import Course
+
 from . import conf
 from .charts import chart_svg
 from .filters import ReportParams
@@ -52,8 +55,6 @@ def csv_response(report: Report, params: ReportParams) -> StreamingHttpResponse:
 
 def describe_filters(params: ReportParams) -> list[tuple[str, str]]:
     """Human-readable filters for titles of PDFs and e-mails (two small look-ups at most)."""
-    from accounts.models import User
-    from courses.models import Course
 
     out = [("Period", f"{params.date_from:%d %b %Y} – {params.date_to:%d %b %Y}")]
     if params.filters.get("course"):
@@ -71,7 +72,7 @@ def render_pdf(
     report: Report, params: ReportParams, *, user=None, progress: Callable[[int], None] | None = None
 ) -> tuple[bytes, int]:
     """The report as a PDF (title, filters, KPIs, charts as SVG, the first rows); returns (pdf, rows)."""
-    from weasyprint import HTML
+    from weasyprint import HTML  # noqa: PLC0415 — heavy (Pango via cffi): loaded only by the tasks that render PDFs
 
     step = progress or (lambda _p: None)
     rows_qs = report.rows(params)

@@ -1,5 +1,6 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, status
+from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.response import Response
@@ -27,7 +28,6 @@ class TokenObtainView(APIView):
     @extend_schema(request=None, responses={204: None})
     def delete(self, request):
         """Revoke the caller's token (authenticate with it)."""
-        from rest_framework.authentication import TokenAuthentication
 
         auth = TokenAuthentication().authenticate(request._request)
         if auth is None:

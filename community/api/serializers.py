@@ -1,6 +1,7 @@
 """Input and output serializers, one pair per endpoint.  User text goes out as `body` (as typed) and
 `body_html` (sanitised by nh3 on save): clients must render only `body_html` as HTML."""
 
+from django.urls import reverse
 from rest_framework import serializers
 
 from community.models import (
@@ -236,8 +237,6 @@ class TicketMessageOutputSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_attachments(self, obj) -> list[dict]:
-        from django.urls import reverse
-
         return [
             {"name": a.name, "size": a.size, "url": reverse("community:ticket_attachment", args=[a.pk])}
             for a in obj.attachments.all()

@@ -15,11 +15,13 @@ from rest_framework import permissions as drf_permissions
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.models import User
 from community import permissions, selectors, services
 from community.models import (
     Conversation,
     DiscussionThread,
     FlaggedItem,
+    Review,
     SupportTicket,
     Survey,
     ThreadReply,
@@ -185,8 +187,6 @@ class CourseReviewsApi(PagedApi):
 class ReviewReplyApi(APIView):
     @extend_schema(tags=TAG_REVIEWS, request=s.ReviewReplyInputSerializer, responses=s.ReviewOutputSerializer)
     def post(self, request, review_id):
-        from community.models import Review
-
         review = get_object_or_404(Review.objects.select_related("course", "author"), pk=review_id)
         if not can_view_course(request.user, review.course) or review.is_hidden:
             raise Http404
@@ -367,8 +367,6 @@ class ConversationsApi(PagedApi):
     @extend_schema(tags=TAG_MESSAGES, request=s.ConversationStartInputSerializer,
                    responses={201: s.ConversationOutputSerializer})  # fmt: skip
     def post(self, request):
-        from accounts.models import User
-
         data = s.ConversationStartInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         other = get_object_or_404(User, pk=data.validated_data["user"], is_active=True)
@@ -473,8 +471,6 @@ class TicketAssignApi(APIView):
 
     @extend_schema(tags=TAG_TICKETS, request=s.TicketAssignInputSerializer, responses=s.TicketDetailOutputSerializer)
     def post(self, request, number: int):
-        from accounts.models import User
-
         ticket = _ticket(request.user, number)
         data = s.TicketAssignInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -4,9 +4,11 @@ import hashlib
 from decimal import Decimal
 
 from django import template
+from django.core.cache import cache
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from courses.content import render_markdown
 from courses.transcripts import transcript_for
 
 register = template.Library()
@@ -140,11 +142,6 @@ def markdown(text: str) -> str:
     Course pages are the hottest pages: the result is cached under a hash of the text itself, so an
     edited description gets a new key and a cached entry can never be stale.
     """
-    import hashlib
-
-    from django.core.cache import cache
-
-    from courses.content import render_markdown
 
     if not text:
         return ""

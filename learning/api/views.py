@@ -3,6 +3,8 @@
 Objects a user may not see are 404s; service refusals are 400 (ValidationError), 403 or 409 (ConflictError).
 """
 
+import uuid
+
 from django.db.models import Q
 from django.http import FileResponse, Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -36,8 +38,6 @@ def _conflict(exc: services.ConflictError) -> Conflict:
 
 
 def _course_by_id_or_slug(value: str) -> Course:
-    import uuid
-
     try:
         lookup = Q(pk=uuid.UUID(str(value)))
     except ValueError:

@@ -1,6 +1,7 @@
 from django import template
 
 from learning.embeds import embed_url as _embed_url
+from learning.selectors import enrollment_for as select
 
 register = template.Library()
 
@@ -61,6 +62,5 @@ def enrollment_for(context, course):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return None
-    from learning.selectors import enrollment_for as select
 
     return select(user=user, course=course)

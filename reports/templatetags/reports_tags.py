@@ -4,6 +4,8 @@ from django import template
 from django.http import QueryDict
 from django.utils import timezone
 
+from reports.reports import REPORTS
+
 register = template.Library()
 
 QUICK_RANGES = [(7, "Last 7 days"), (30, "Last 30 days"), (90, "Last 90 days"), (365, "Last 12 months")]
@@ -11,8 +13,6 @@ QUICK_RANGES = [(7, "Last 7 days"), (30, "Last 30 days"), (90, "Last 90 days"), 
 
 @register.filter
 def report_title(slug: str) -> str:
-    from reports.reports import REPORTS
-
     report = REPORTS.get(slug)
     return report.title if report else slug
 

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import call_command
+from PIL import Image
 
 from courses.models import (
     Category,
@@ -50,8 +51,6 @@ def test_seed_demo_twice_builds_the_catalog_once(media, capsys):
 
 
 def test_demo_files_are_valid(media):
-    from PIL import Image
-
     call_command("seed_demo")
     document = CourseContent.objects.filter(kind=CourseContent.Kind.DOCUMENT).first()
     with document.file.open("rb") as fh:

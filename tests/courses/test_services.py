@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from courses import services
 from courses.models import Course, CourseApprovalRequest, CourseContent, CourseVersion, QuizQuestion
+from courses.tasks import course_review_notify
 from courseworx.core.models import AuditLog, Notification
 from tests.courses.factories import (
     CollaboratorFactory,
@@ -232,8 +233,6 @@ def test_decision_notifies_instructor_on_commit(course, reviewer, django_capture
 
 
 def test_changes_requested_notification_and_task_is_idempotent(course, reviewer, django_capture_on_commit_callbacks):
-    from courses.tasks import course_review_notify
-
     make_in_review(course)
     with django_capture_on_commit_callbacks(execute=True):
         request = services.course_request_changes(course=course, reviewer=reviewer, note="Fix lesson 2")
