@@ -22,7 +22,7 @@ from courses.models import Course
 from courseworx.core.bulk import bulk_loading
 from courseworx.core.notifications import notification_preference_set
 from learning import services as learning_services
-from learning.demo import _complete, _lessons
+from learning.demo import lessons_complete, lessons_of
 from learning.models import Enrollment
 
 from . import permissions, services
@@ -266,7 +266,7 @@ def _enrol(user, course: Course, prerequisites: dict, *, complete: bool = False)
     except ValidationError:  # a full or ended course, a suspended enrolment...: not this one
         return False
     if complete and enrollment.status != Enrollment.Status.COMPLETED:
-        _complete(user, _lessons(course))
+        lessons_complete(user, lessons_of(course))
     user.__dict__.pop("_cw_community_enrolment", None)  # community.permissions caches enrolments per user
     return True
 
