@@ -13,9 +13,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from . import services
+from . import receipts, services
 from .models import Payment, SeatAssignment
-from .receipts import receipt_render_pdf
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +54,7 @@ def _render(payment_id: str) -> None:
         )
         if payment.receipt_pdf or not payment.receipt_number:
             return
-        pdf = receipt_render_pdf(payment)
+        pdf = receipts.receipt_render_pdf(payment)
         payment.receipt_pdf.save(f"receipt-{payment.receipt_number}.pdf", ContentFile(pdf), save=False)
         payment.save(update_fields=["receipt_pdf", "updated_at"])
 
