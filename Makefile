@@ -51,6 +51,7 @@ lint: $(STAMP)
 
 # Production-like checks: lint, no missing migrations, and `check --deploy` with DEBUG off.
 check: lint
+	$(BIN)/lint-imports
 	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
 	DEBUG=false SECRET_KEY=$$(python3 -c 'import secrets;print(secrets.token_urlsafe(50))') \
 	  ALLOWED_HOSTS=courseworx.example.com $(PY) manage.py check --deploy --fail-level WARNING

@@ -1,6 +1,7 @@
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from rest_framework.authtoken.models import Token
 
 ALLOWED_PREFIXES = ("/static/", "/media/", "/healthz")
 
@@ -28,7 +29,6 @@ def _token_user_must_change_password(request) -> bool:
     keyword, _, key = request.headers.get("Authorization", "").partition(" ")
     if keyword != "Token" or not key.strip():
         return False
-    from rest_framework.authtoken.models import Token
 
     return Token.objects.filter(key=key.strip(), user__requires_password_change=True).exists()
 

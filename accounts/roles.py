@@ -1,5 +1,8 @@
 """Names of the staff-duty groups (created by migration 0002) and the role groups."""
 
+from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
+
 MODERATORS = "Moderators"
 REVIEWERS = "Reviewers"
 SUPPORT = "Support"
@@ -18,8 +21,6 @@ def grant_permissions(apps, group_name: str, perms: list[str]) -> None:
     Permissions are normally created after migrate; create them now for the apps involved so a
     fresh database gets its groups right in one `migrate`.
     """
-    from django.apps import apps as global_apps
-    from django.contrib.auth.management import create_permissions
 
     for label in {p.split(".", 1)[0] for p in perms}:
         create_permissions(global_apps.get_app_config(label), apps=apps, verbosity=0)

@@ -1,5 +1,8 @@
 from django.apps import AppConfig
+from django.conf import settings
 from django.core import checks
+
+from . import conf
 
 
 class BillingConfig(AppConfig):
@@ -10,10 +13,6 @@ class BillingConfig(AppConfig):
 
 
 def check_sandbox_not_in_production(app_configs, **kwargs):
-    from django.conf import settings
-
-    from . import conf
-
     if conf.sandbox_enabled() and not settings.DEBUG:
         return [
             checks.Warning(

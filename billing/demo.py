@@ -32,11 +32,11 @@ from .models import (
     Subscription,
 )
 from .providers.sandbox import SandboxProvider, build_event
+from .views import webhook_handle
 
 
 def _deliver(payment: Payment, event_type: str, reason: str = "") -> None:
     """Play the sandbox provider: a signed webhook through the same verification code."""
-    from .views import webhook_handle
 
     status, body = webhook_handle("sandbox", build_event(payment, event_type, failure_reason=reason))
     if status != 200:

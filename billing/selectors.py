@@ -19,6 +19,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, TruncMonth
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from courses.models import Course
@@ -76,8 +77,6 @@ def payment_get(*, user, payment_id) -> Payment:
         Payment.objects.select_related("user", "course", "bundle", "plan", "coupon", "subscription"), pk=payment_id
     )
     if not permissions.can_view_payment(user, payment):
-        from django.http import Http404
-
         raise Http404("No such payment.")
     return payment
 

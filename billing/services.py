@@ -18,6 +18,7 @@ import calendar
 import datetime as dt
 import logging
 import secrets
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -29,13 +30,13 @@ from django.db.models import F, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
-from community.services import notification_create
 from courses.models import Course
+from courseworx.core.activity import activity_record
+from courseworx.core.enqueue import enqueue_on_commit as _on_commit
+from courseworx.core.notifications import notification_create
 from courseworx.core.services import audit_log_create
-from courseworx.core.tasks import enqueue_on_commit as _on_commit
 from learning import services as learning_services
 from learning.models import Enrollment
-from reports.services import activity_log
 
 from . import conf, enrolments, permissions
 from .models import (
@@ -493,7 +494,9 @@ def _payment_succeed(payment: Payment, *, reference: str = "") -> bool:
     if reference and not payment.provider_reference:
         payment.provider_reference = reference
     payment.save(update_fields=["status", "succeeded_at", "receipt_number", "provider_reference", "updated_at"])
-    activity_log(user=payment.user_id, event="purchase", course_id=payment.course_id, data={"payment": str(payment.pk)})
+    activity_record(
+        user=payment.user_id, event="purchase", course_id=payment.course_id, data={"payment": str(payment.pk)}
+    )
     CouponRedemption.objects.filter(payment=payment, status=CouponRedemption.Status.RESERVED).update(
         status=CouponRedemption.Status.APPLIED, updated_at=now
     )
@@ -518,9 +521,7 @@ def _payment_succeed(payment: Payment, *, reference: str = "") -> bool:
         reverse("billing:purchases"),
         email=False,  # the receipt e-mail (with the PDF) is the e-mail
     )
-    from .tasks import receipt_issue_task
-
-    _on_commit(receipt_issue_task, str(payment.pk))
+    _on_commit("billing.receipt_issue", str(payment.pk))
     return True
 
 
@@ -683,8 +684,6 @@ def webhook_process(*, provider: str, event: Event) -> tuple[WebhookEvent, bool]
 
 
 def _is_uuid(value) -> bool:
-    import uuid
-
     try:
         uuid.UUID(str(value))
     except (TypeError, ValueError, AttributeError):
@@ -1550,9 +1549,7 @@ def seat_assign(*, licence: ContentLicensing, email: str, actor) -> SeatAssignme
     if user is not None:
         _seat_enrol(seat, user)
     else:
-        from .tasks import seat_invitation_send_task
-
-        _on_commit(seat_invitation_send_task, str(seat.pk))
+        _on_commit("billing.seat_invitation_send", str(seat.pk))
     audit_log_create(actor=actor, action="billing.seat_assign", target=seat, changes={"email": email})
     return seat
 

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from . import services
+from . import receipts, services
 from .models import Payment, SeatAssignment
 
 logger = logging.getLogger(__name__)
@@ -46,8 +46,6 @@ def receipt_issue_task(self, payment_id: str) -> str:
 
 
 def _render(payment_id: str) -> None:
-    from .receipts import receipt_render_pdf
-
     with transaction.atomic():
         payment = (
             Payment.objects.select_for_update(of=("self",))
@@ -56,7 +54,7 @@ def _render(payment_id: str) -> None:
         )
         if payment.receipt_pdf or not payment.receipt_number:
             return
-        pdf = receipt_render_pdf(payment)
+        pdf = receipts.receipt_render_pdf(payment)
         payment.receipt_pdf.save(f"receipt-{payment.receipt_number}.pdf", ContentFile(pdf), save=False)
         payment.save(update_fields=["receipt_pdf", "updated_at"])
 

@@ -19,6 +19,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
+from courses.models import Course
 from courseworx.core.utils import parse_uuid
 
 from . import permissions, selectors, services
@@ -28,8 +29,6 @@ from .models import (
     FlaggedItem,
     InternalDoc,
     ModerationAction,
-    Notification,
-    NotificationPreference,
     Review,
     SupportTicket,
     Survey,
@@ -38,33 +37,13 @@ from .models import (
     TicketMessage,
     UserMute,
 )
+from .views import _support_staff
 
 
 def _error_text(exc) -> str:
     if isinstance(exc, ValidationError):
         return " ".join(exc.messages)
     return str(exc) or "You may not do this."
-
-
-# =================================================================================================
-# Notifications
-# =================================================================================================
-@admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "user", "category", "title", "read_at", "email_channel", "emailed_at")
-    list_filter = ("category", "email_channel")
-    search_fields = ("title", "user__email")
-    list_select_related = ("user",)
-    raw_id_fields = ("user",)
-
-
-@admin.register(NotificationPreference)
-class NotificationPreferenceAdmin(admin.ModelAdmin):
-    list_display = ("user", "category", "channel")
-    list_filter = ("category", "channel")
-    search_fields = ("user__email",)
-    list_select_related = ("user",)
-    raw_id_fields = ("user",)
 
 
 # =================================================================================================
@@ -404,7 +383,6 @@ class TicketAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         self.request = kwargs.pop("request", None)
         super().__init__(*args, **kwargs)
-        from .views import _support_staff
 
         self.fields["assignee"].queryset = _support_staff()
         current = self.instance.status if self.instance.pk else SupportTicket.Status.OPEN
@@ -587,8 +565,6 @@ class SurveyAdmin(admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "course" and not permissions.can_send_to_everyone(request.user):
-            from courses.models import Course
-
             kwargs["queryset"] = Course.objects.editable_by(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 

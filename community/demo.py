@@ -15,13 +15,14 @@ completions) are never invented: a last step recounts them from the rows.
 import random
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 
 from accounts.models import User
-from courses.counters import course_counters_recount
 from courses.models import Course
-from courses.ratings import course_rating_refresh
+from courseworx.core.bulk import bulk_loading
+from courseworx.core.notifications import notification_preference_set
 from learning import services as learning_services
+from learning.demo import lessons_complete, lessons_of
 from learning.models import Enrollment
 
 from . import permissions, services
@@ -211,7 +212,6 @@ def _learners(courses: list[Course]) -> list[User]:
 def _main_course(student, instructor=None) -> Course | None:
     """The demo student's course with the most classmates (the discussions happen there); one taught
     by the demo instructor when possible, so that login sees the instructor tools."""
-    from django.db.models import Case, IntegerField, Value, When
 
     mine = Case(When(instructor=instructor, then=Value(0)), default=Value(1), output_field=IntegerField())
     return (
@@ -233,7 +233,7 @@ def seed(ctx: dict, log) -> None:
         log("  no demo users: community demo data skipped")
         return
     course = _main_course(student, users.get("instructor"))
-    with services.bulk_loading():
+    with bulk_loading():
         if course is None:
             log("  the demo student has no course: community discussions skipped")
         else:
@@ -256,7 +256,6 @@ def _completed_ids(user) -> set:
 def _enrol(user, course: Course, prerequisites: dict, *, complete: bool = False) -> bool:
     """Enrol `user` through learning.services, completing the prerequisite courses first (lesson by
     lesson, recursively), like a real learner.  False when the course does not accept them."""
-    from learning.demo import _complete, _lessons
 
     done = _completed_ids(user)
     for prerequisite in prerequisites.get(course.pk, []):
@@ -267,7 +266,7 @@ def _enrol(user, course: Course, prerequisites: dict, *, complete: bool = False)
     except ValidationError:  # a full or ended course, a suspended enrolment...: not this one
         return False
     if complete and enrollment.status != Enrollment.Status.COMPLETED:
-        _complete(user, _lessons(course))
+        lessons_complete(user, lessons_of(course))
     user.__dict__.pop("_cw_community_enrolment", None)  # community.permissions caches enrolments per user
     return True
 
@@ -316,9 +315,9 @@ def _catalog_reviews(log) -> None:
 
 def _counters_refresh(log) -> None:
     """The catalog's counters, recounted from the rows: learners, completions and ratings."""
-    course_counters_recount()
+    learning_services.course_counters_recount()
     for course_id in Course.objects.values_list("pk", flat=True):
-        course_rating_refresh(course_id=course_id)
+        services._rating_refresh(course_id)
     learning_services.course_stats_refresh()
     log("  course counters recounted (learners, completions, ratings)")
 
@@ -437,6 +436,6 @@ def _seed(ctx, log, course: Course, users: dict) -> None:
     for title, slug, category, body in DOCS:
         InternalDoc.objects.get_or_create(slug=slug, defaults={"title": title, "category": category, "body": body,
                                                                "updated_by": admin})  # fmt: skip
-    services.notification_preference_set(user=student, category="discussion", channel="daily")
+    notification_preference_set(user=student, category="discussion", channel="daily")
     log(f"  community: {Review.objects.count()} reviews, {DiscussionThread.objects.count()} threads, "
         f"{SupportTicket.objects.count()} tickets, {Survey.objects.count()} surveys")  # fmt: skip

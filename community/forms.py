@@ -1,6 +1,10 @@
 from django import forms
 
-from .models import Notification, NotificationPreference
+from courseworx.core.models import Notification, NotificationPreference
+
+from . import permissions
+from .models import ContentFlag, SupportTicket
+from .services import ticket_attachment_check
 
 
 class NotificationPreferencesForm(forms.Form):
@@ -68,8 +72,6 @@ class FlagForm(forms.Form):
                               widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
 
     def __init__(self, *args, **kwargs):
-        from .models import ContentFlag
-
         super().__init__(*args, **kwargs)
         self.fields["reason"].choices = ContentFlag.Reason.choices
 
@@ -109,17 +111,12 @@ class TicketForm(forms.Form):
     attachments = MultipleFileField(help_text=ATTACHMENT_HELP)
 
     def __init__(self, *args, user, **kwargs):
-        from . import permissions
-        from .models import SupportTicket
-
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = SupportTicket.Category.choices
         self.fields["priority"].choices = SupportTicket.Priority.choices
         self.fields["course"].queryset = permissions.member_courses(user).order_by("title")
 
     def clean_attachments(self):
-        from .services import ticket_attachment_check
-
         files = self.cleaned_data.get("attachments") or []
         for file in files:
             ticket_attachment_check(file)

@@ -1,4 +1,4 @@
-"""People together: notifications, reviews, discussions, flags and moderation, messages, support
+"""People together: reviews, discussions, flags and moderation, messages, support
 tickets, surveys and the internal knowledge base.
 
 Every piece of user-written text is stored twice: as typed (`body`, Markdown) and as sanitised HTML
@@ -10,12 +10,15 @@ soft-delete fields of `ModeratedContent`: nothing is ever destroyed by moderatio
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
 from courseworx.core.models import TimeStampedModel, UUIDModel
 from courseworx.core.storage import RandomFileName, private_storage
+
+from .text import render_user_markdown
 
 USER = settings.AUTH_USER_MODEL
 
@@ -27,84 +30,11 @@ class RenderedTextMixin:
     RENDERED: dict[str, str] = {"body": "body_html"}
 
     def save(self, *args, **kwargs):
-        from .text import render_user_markdown
-
         for source, target in self.RENDERED.items():
             setattr(self, target, render_user_markdown(getattr(self, source)))
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = set(kwargs["update_fields"]) | set(self.RENDERED.values())
         super().save(*args, **kwargs)
-
-
-# =================================================================================================
-# Notifications
-# =================================================================================================
-class Notification(UUIDModel):
-    class Category(models.TextChoices):
-        ENROLLMENT = "enrollment", "Enrolments"
-        COURSE_REVIEW = "course_review", "Course review decisions"
-        DISCUSSION = "discussion", "Discussion replies"
-        GRADING = "grading", "Grades and feedback"
-        CERTIFICATE = "certificate", "Certificates"
-        SUPPORT = "support", "Support tickets"
-        MODERATION = "moderation", "Moderation outcomes"
-        BILLING = "billing", "Payments and receipts"
-        MESSAGE = "message", "Messages"
-        SYSTEM = "system", "Announcements"
-
-    class EmailChannel(models.TextChoices):
-        NONE = "", "No e-mail"
-        IMMEDIATE = "immediate", "Immediately"
-        DAILY = "daily", "Daily digest"
-
-    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="notifications")
-    category = models.CharField(max_length=20, choices=Category.choices, default=Category.SYSTEM)
-    title = models.CharField(max_length=200)
-    body = models.TextField(blank=True)
-    url = models.CharField(max_length=500, blank=True, help_text="Where clicking the notification leads.")
-    read_at = models.DateTimeField(null=True, blank=True)
-    emailed_at = models.DateTimeField(null=True, blank=True)
-    # How this notification is (to be) e-mailed, decided from the preference when it was created.
-    email_channel = models.CharField(max_length=10, choices=EmailChannel.choices, default="", blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        indexes = [
-            models.Index(fields=["user", "read_at", "-created_at"], name="notification_user_unread_idx"),
-            # The digest task: pending daily e-mails.
-            models.Index(
-                fields=["email_channel", "user"],
-                name="notification_digest_idx",
-                condition=Q(emailed_at__isnull=True) & ~Q(email_channel=""),
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user_id}: {self.title}"
-
-    @property
-    def is_read(self) -> bool:
-        return self.read_at is not None
-
-
-class NotificationPreference(TimeStampedModel):
-    """How a user wants one category e-mailed.  No row means `immediate`."""
-
-    class Channel(models.TextChoices):
-        IMMEDIATE = "immediate", "Immediately"
-        DAILY = "daily", "Daily digest"
-        OFF = "off", "Off (in-app only)"
-
-    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="notification_preferences")
-    category = models.CharField(max_length=20, choices=Notification.Category.choices)
-    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.IMMEDIATE)
-
-    class Meta:
-        ordering = ["category"]
-        constraints = [models.UniqueConstraint(fields=["user", "category"], name="notification_pref_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.user_id} {self.category}: {self.channel}"
 
 
 # =================================================================================================
@@ -548,8 +478,6 @@ class SurveyQuestion(UUIDModel):
         return self.text[:80]
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
         super().clean()
         if self.kind == self.Kind.SINGLE_CHOICE:
             if (

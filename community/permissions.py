@@ -12,6 +12,8 @@ from rest_framework.permissions import BasePermission
 from courses.models import Course, InstructorCollaborator
 from learning.models import Enrollment
 
+from .models import Survey
+
 
 def _active(user) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
@@ -204,7 +206,6 @@ def can_answer_survey(user, survey) -> bool:
 
 def surveys_editable_by(user):
     """Surveys this user may edit (admin changelist, results)."""
-    from .models import Survey
 
     if not _active(user):
         return Survey.objects.none()

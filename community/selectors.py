@@ -1,24 +1,33 @@
 """Community read paths used by pages, the API and the admin (joins and filters in one place)."""
 
-from django.db.models import QuerySet
+from django.contrib.contenttypes.prefetch import GenericPrefetch
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
-from .models import Notification
+from accounts.models import User
+from courses.models import CourseContent, InstructorCollaborator
+from learning.models import Enrollment
 
-
-def notification_list(*, user, unread: bool = False, category: str = "") -> QuerySet[Notification]:
-    qs = Notification.objects.filter(user=user)
-    if unread:
-        qs = qs.filter(read_at__isnull=True)
-    if category:
-        qs = qs.filter(category=category)
-    return qs.order_by("-created_at")
+from .models import (
+    ContentFlag,
+    Conversation,
+    DiscussionThread,
+    FlaggedItem,
+    Message,
+    ModerationAction,
+    Review,
+    SupportTicket,
+    Survey,
+    SurveyAnswer,
+    SurveyResponse,
+    ThreadReply,
+    ThreadSubscription,
+)
 
 
 # --- reviews -------------------------------------------------------------------------------------
 def review_list(*, course, include_hidden: bool = False) -> QuerySet:
-    from .models import Review
-
     qs = Review.objects.filter(course=course).select_related("author", "replied_by")
     if not include_hidden:
         qs = qs.filter(is_hidden=False)
@@ -27,9 +36,6 @@ def review_list(*, course, include_hidden: bool = False) -> QuerySet:
 
 def review_distribution(*, course) -> list[dict]:
     """[{stars: 5, count: n, percent: p}, ...] for the visible reviews (one query)."""
-    from django.db.models import Count
-
-    from .models import Review
 
     counts = dict(
         Review.objects.filter(course=course, is_hidden=False)
@@ -47,26 +53,19 @@ def review_distribution(*, course) -> list[dict]:
 
 # --- discussions ---------------------------------------------------------------------------------
 def thread_list(*, course, user, lesson=None, query: str = "", include_hidden: bool = False) -> QuerySet:
-    from .models import DiscussionThread, ThreadSubscription
-
     qs = DiscussionThread.objects.filter(course=course).select_related("author", "lesson")
     if not include_hidden:
         qs = qs.filter(is_hidden=False)
     if lesson is not None:
         qs = qs.filter(lesson=lesson)
     if query:
-        from django.db.models import Q
-
         qs = qs.filter(Q(title__icontains=query) | Q(body__icontains=query))
-    from django.db.models import Exists, OuterRef
 
     qs = qs.annotate(is_subscribed=Exists(ThreadSubscription.objects.filter(thread=OuterRef("pk"), user_id=user.pk)))
     return qs.order_by("-is_pinned", "-last_activity_at")
 
 
 def reply_list(*, thread, include_hidden: bool = False) -> QuerySet:
-    from .models import ThreadReply
-
     qs = ThreadReply.objects.filter(thread=thread).select_related("author")
     if not include_hidden:
         qs = qs.filter(is_hidden=False)
@@ -76,11 +75,6 @@ def reply_list(*, thread, include_hidden: bool = False) -> QuerySet:
 # --- moderation ----------------------------------------------------------------------------------
 def flagged_item_queue() -> QuerySet:
     """Flagged targets with their content, course and author: a constant number of queries."""
-    from django.contrib.contenttypes.prefetch import GenericPrefetch
-
-    from courses.models import CourseContent
-
-    from .models import DiscussionThread, FlaggedItem, Review, ThreadReply
 
     return FlaggedItem.objects.select_related("content_type", "course", "author").prefetch_related(
         GenericPrefetch(
@@ -97,9 +91,6 @@ def flagged_item_queue() -> QuerySet:
 
 def moderation_context(*, item) -> dict:
     """What a moderator needs to judge: the content in its context, its flags, past actions."""
-    from courses.models import CourseContent
-
-    from .models import ContentFlag, DiscussionThread, ModerationAction, Review, ThreadReply
 
     target = item.target
     context: dict = {"item": item, "target": target, "kind": item.content_type.model, "thread": None, "around": []}
@@ -135,7 +126,6 @@ def moderation_context(*, item) -> dict:
 # --- tickets -------------------------------------------------------------------------------------
 def ticket_list(*, user, queue: bool = False, status: str = "", mine: bool = False) -> QuerySet:
     """The user's own tickets, or (queue=True, Support) every ticket."""
-    from .models import SupportTicket
 
     qs = SupportTicket.objects.select_related("requester", "assignee", "course")
     if not queue:
@@ -155,10 +145,6 @@ def ticket_messages(*, ticket) -> QuerySet:
 def conversation_list(*, user) -> QuerySet:
     """The user's conversations, newest first, each with `unread` (messages from the other person
     after the user last read it): one query."""
-    from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
-    from django.db.models.functions import Coalesce
-
-    from .models import Conversation, Message
 
     def unread(side: str):
         read = f"conversation__{side}_read_at"
@@ -187,11 +173,6 @@ def conversation_list(*, user) -> QuerySet:
 
 def message_contacts(*, user, limit: int = 200) -> QuerySet:
     """People the user may start a conversation with."""
-    from django.db.models import Q
-
-    from accounts.models import User
-    from courses.models import InstructorCollaborator
-    from learning.models import Enrollment
 
     active = Enrollment.ACCESS_STATUSES
     my_courses = Enrollment.objects.filter(user_id=user.pk, status__in=active).values("course_id")
@@ -213,11 +194,6 @@ def message_contacts(*, user, limit: int = 200) -> QuerySet:
 # --- surveys -------------------------------------------------------------------------------------
 def survey_list_for(*, user) -> QuerySet:
     """Published surveys the user may answer (everyone, or courses they take), with `answered`."""
-    from django.db.models import Exists, OuterRef, Q
-
-    from learning.models import Enrollment
-
-    from .models import Survey, SurveyResponse
 
     my_courses = Enrollment.objects.filter(user_id=user.pk, status__in=Enrollment.ACCESS_STATUSES).values("course_id")
     return (
@@ -231,9 +207,6 @@ def survey_list_for(*, user) -> QuerySet:
 
 def survey_results(*, survey) -> list[dict]:
     """Per question: rating average and distribution, choice counts, recent text answers (3 queries)."""
-    from django.db.models import Count
-
-    from .models import SurveyAnswer
 
     questions = list(survey.questions.order_by("order"))
     counts: dict = {}

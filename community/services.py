@@ -1,4 +1,4 @@
-"""Community write paths.  Other apps notify people only through `notification_create`.
+"""Community write paths.  People are notified through `courseworx.core.notifications`.
 
 Every function is keyword-only and atomic.  Writes that need a permission split a `_check_...`
 step (validation, permission, mutes, rate limit: raises before anything changes) from the change
@@ -9,25 +9,32 @@ sending never raises into the request that caused it.
 from __future__ import annotations
 
 import logging
-import threading
-from contextlib import contextmanager
 from datetime import timedelta
+from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Value
+from django.db.models import Count, F, IntegerField, Max, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
+from courses.models import CourseContent
+from courses.permissions import can_view_course
+from courses.ratings import course_rating_refresh
+from courses.services import content_moderation_hide, content_moderation_restore
+from courses.validators import validate_content_file
+from courseworx.core.bulk import bulk_loading_active
+from courseworx.core.enqueue import enqueue_on_commit as _on_commit
+from courseworx.core.models import Notification
+from courseworx.core.notifications import notification_create
 from courseworx.core.services import audit_log_create
-from courseworx.core.tasks import enqueue_on_commit as _on_commit
 
+from . import permissions
 from .models import (
     ContentFlag,
     Conversation,
@@ -36,8 +43,6 @@ from .models import (
     Message,
     ModeratedContent,
     ModerationAction,
-    Notification,
-    NotificationPreference,
     Review,
     SupportTicket,
     Survey,
@@ -54,125 +59,9 @@ from .text import plain_text
 
 logger = logging.getLogger(__name__)
 
-UNSUBSCRIBE_SALT = "community.unsubscribe"
-
-_bulk = threading.local()
-
-
-@contextmanager
-def bulk_loading():
-    """For data loading (seed_demo, imports): no posting rate limit and no e-mail while inside.
-    Notifications are still stored.  Never used by request handling."""
-    _bulk.on = True
-    try:
-        yield
-    finally:
-        _bulk.on = False
-
-
-def _bulk_loading() -> bool:
-    return getattr(_bulk, "on", False)
-
 
 def _setting(name: str, default):
     return getattr(settings, name, default)
-
-
-# =================================================================================================
-# Notifications
-# =================================================================================================
-def notification_channel_get(*, user, category: str) -> str:
-    channel = (
-        NotificationPreference.objects.filter(user=user, category=category).values_list("channel", flat=True).first()
-    )
-    return channel or NotificationPreference.Channel.IMMEDIATE
-
-
-@transaction.atomic
-def notification_create(
-    *, user, category: str, title: str, body: str = "", url: str = "", email: bool = True
-) -> Notification:
-    """Store a notification (always) and e-mail it according to the user's preference for the
-    category: immediately (a task after commit), in the daily digest, or not at all.
-
-    `email=False` keeps it in-app only.  Never raises because of e-mail.
-    """
-    channel = ""
-    if email and getattr(user, "email", "") and not _bulk_loading():
-        preference = notification_channel_get(user=user, category=category)
-        if preference != NotificationPreference.Channel.OFF:
-            channel = preference
-    notification = Notification(
-        user=user, category=category, title=title[:200], body=body, url=url[:500], email_channel=channel
-    )
-    notification.full_clean()
-    notification.save()
-    if channel == Notification.EmailChannel.IMMEDIATE:
-        from .tasks import notification_send_email
-
-        _on_commit(notification_send_email, str(notification.pk))
-    return notification
-
-
-def notification_unread_count(*, user) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
-
-
-@transaction.atomic
-def notification_mark_read(*, user, notification_ids: list | None = None) -> int:
-    """Mark some (or all, when ids is None) of the user's unread notifications read."""
-    qs = Notification.objects.filter(user=user, read_at__isnull=True)
-    if notification_ids is not None:
-        qs = qs.filter(pk__in=notification_ids)
-    return qs.update(read_at=timezone.now())
-
-
-@transaction.atomic
-def notification_preference_set(*, user, category: str, channel: str) -> NotificationPreference:
-    if category not in Notification.Category.values:
-        raise ValidationError({"category": "Unknown notification category."}, code="invalid")
-    if channel not in NotificationPreference.Channel.values:
-        raise ValidationError({"channel": "Choose immediately, daily digest or off."}, code="invalid")
-    preference, _ = NotificationPreference.objects.update_or_create(
-        user=user, category=category, defaults={"channel": channel}
-    )
-    if channel == NotificationPreference.Channel.OFF:
-        # Nothing still waiting for a digest goes out after opting out.
-        Notification.objects.filter(user=user, category=category, emailed_at__isnull=True).exclude(
-            email_channel=""
-        ).update(email_channel="")
-    return preference
-
-
-def notification_preferences_get(*, user) -> dict[str, str]:
-    """{category: channel} for every category (defaults filled in)."""
-    stored = dict(NotificationPreference.objects.filter(user=user).values_list("category", "channel"))
-    return {c: stored.get(c, NotificationPreference.Channel.IMMEDIATE) for c in Notification.Category.values}
-
-
-def unsubscribe_token_make(*, user, category: str) -> str:
-    return signing.dumps({"u": str(user.pk), "c": category}, salt=UNSUBSCRIBE_SALT, compress=True)
-
-
-def unsubscribe_token_read(token: str) -> tuple[str, str]:
-    """(user id, category); raises ValidationError for a forged or unreadable token."""
-    try:
-        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-        return str(data["u"]), str(data["c"])
-    except (signing.BadSignature, KeyError, TypeError) as exc:
-        raise ValidationError("This unsubscribe link is not valid.", code="bad_token") from exc
-
-
-@transaction.atomic
-def notification_unsubscribe(*, token: str) -> NotificationPreference:
-    """One click: the token's category is no longer e-mailed to its user.  No login needed."""
-    from accounts.models import User
-
-    user_id, category = unsubscribe_token_read(token)
-    user = User.objects.filter(pk=user_id).first()
-    if user is None or category not in Notification.Category.values:
-        raise ValidationError("This unsubscribe link is not valid.", code="bad_token")
-    return notification_preference_set(user=user, category=category, channel=NotificationPreference.Channel.OFF)
 
 
 # =================================================================================================
@@ -193,7 +82,7 @@ def _check_can_post(*, user) -> None:
         )
     limit = int(_setting("COMMUNITY_POST_RATE_LIMIT", 6))
     window = int(_setting("COMMUNITY_POST_RATE_WINDOW", 60))
-    if limit <= 0 or _bulk_loading():
+    if limit <= 0 or bulk_loading_active():
         return
     bucket = int(timezone.now().timestamp() // window)
     key = f"community:posts:{user.pk}:{bucket}"
@@ -228,23 +117,18 @@ def mute_until(days: int):
 # Reviews
 # =================================================================================================
 def _check_review(*, user, course) -> None:
-    from . import permissions
-
     if not permissions.can_review_course(user, course):
         raise PermissionDenied("Only students enrolled in this course can review it.")
     _check_can_post(user=user)
 
 
 def _rating_refresh(course_id) -> None:
-    from courses.ratings import course_rating_refresh
-
-    course_rating_refresh(course_id=course_id)
+    course_rating_refresh(course_id=course_id, reviews=Review.objects.filter(is_hidden=False))
 
 
 @transaction.atomic
 def review_save(*, user, course, rating: int, body: str = "") -> Review:
     """Create the user's review of a course, or change it (one per enrolment)."""
-    from . import permissions
 
     _check_review(user=user, course=course)
     enrollment = permissions.active_enrollment(user, course)
@@ -265,8 +149,6 @@ def review_save(*, user, course, rating: int, body: str = "") -> Review:
 
 @transaction.atomic
 def review_reply(*, user, review: Review, reply: str) -> Review:
-    from . import permissions
-
     if not permissions.can_reply_to_review(user, review):
         raise PermissionDenied("Only the course's instructors can reply to its reviews.")
     _check_can_post(user=user)
@@ -291,8 +173,6 @@ def review_reply(*, user, review: Review, reply: str) -> Review:
 # Discussions
 # =================================================================================================
 def _check_thread_post(*, user, course) -> None:
-    from . import permissions
-
     if not permissions.can_post_in_course(user, course):
         raise Http404("No such course discussion.")
     _check_can_post(user=user)
@@ -322,8 +202,6 @@ def thread_create(*, user, course, title: str, body: str, lesson=None) -> Discus
 
 
 def _check_reply(*, user, thread) -> None:
-    from . import permissions
-
     if not permissions.can_read_discussions(user, thread.course):
         raise Http404("No such thread.")
     if thread.is_hidden and not permissions.can_see_hidden(user, thread.course):
@@ -345,12 +223,10 @@ def reply_create(*, user, thread: DiscussionThread, body: str) -> ThreadReply:
         reply_count=F("reply_count") + 1, last_activity_at=reply.created_at
     )
     ThreadSubscription.objects.get_or_create(thread=thread, user=user)
-    if _bulk_loading():
+    if bulk_loading_active():
         reply_notify_subscribers(reply_id=reply.pk)
     else:
-        from .tasks import thread_reply_notify
-
-        _on_commit(thread_reply_notify, str(reply.pk))
+        _on_commit("community.thread_reply_notify", str(reply.pk))
     return reply
 
 
@@ -379,8 +255,6 @@ def reply_notify_subscribers(*, reply_id) -> int:
 
 
 def _check_manage_thread(*, user, thread) -> None:
-    from . import permissions
-
     if not permissions.can_read_discussions(user, thread.course):
         raise Http404("No such thread.")
     if not permissions.can_manage_thread(user, thread):
@@ -408,7 +282,6 @@ def thread_set_flags(*, user, thread: DiscussionThread, pinned: bool | None = No
 @transaction.atomic
 def thread_accept_answer(*, user, thread: DiscussionThread, reply: ThreadReply | None) -> DiscussionThread:
     """Mark a reply as the accepted answer (or clear it): the thread's author or its instructors."""
-    from . import permissions
 
     if not permissions.can_read_discussions(user, thread.course):
         raise Http404("No such thread.")
@@ -430,8 +303,6 @@ def thread_accept_answer(*, user, thread: DiscussionThread, reply: ThreadReply |
 
 
 def thread_subscribe(*, user, thread: DiscussionThread, subscribed: bool) -> bool:
-    from . import permissions
-
     if not permissions.can_read_discussions(user, thread.course):
         raise Http404("No such thread.")
     if subscribed:
@@ -448,8 +319,6 @@ FLAG_KINDS = ("thread", "reply", "review", "lesson")
 
 
 def flag_target_model(kind: str):
-    from courses.models import CourseContent
-
     return {"thread": DiscussionThread, "reply": ThreadReply, "review": Review, "lesson": CourseContent}[kind]
 
 
@@ -472,19 +341,12 @@ def flag_target_course(target):
 
 
 def flag_target_author_id(target):
-    from courses.models import CourseContent
-
     if isinstance(target, CourseContent):
         return target.course.instructor_id
     return target.author_id
 
 
 def can_see_flag_target(user, target) -> bool:
-    from courses.models import CourseContent
-    from courses.permissions import can_view_course
-
-    from . import permissions
-
     course = flag_target_course(target)
     if isinstance(target, Review):
         return can_view_course(user, course) and (not target.is_hidden or permissions.can_see_hidden(user, course))
@@ -508,8 +370,6 @@ def _check_flag(*, user, target) -> None:
 
 def _hide_target(target, *, reason: str, now) -> bool:
     """Soft delete (conditional UPDATE; True when it was visible).  Lessons: the courses app unpublishes them."""
-    from courses.models import CourseContent
-    from courses.services import content_moderation_hide
 
     if isinstance(target, CourseContent):
         return content_moderation_hide(content_id=target.pk, reason=reason)
@@ -525,9 +385,6 @@ def _hide_target(target, *, reason: str, now) -> bool:
 
 
 def _restore_target(target, *, only_reason: str | None = None) -> bool:
-    from courses.models import CourseContent
-    from courses.services import content_moderation_restore
-
     if isinstance(target, CourseContent):
         return content_moderation_restore(content_id=target.pk, only_reason=only_reason)
     model = type(target)
@@ -627,8 +484,6 @@ def flag_create(*, user, target, reason: str, details: str = "") -> ContentFlag:
 
 
 def _is_lesson(target) -> bool:
-    from courses.models import CourseContent
-
     return isinstance(target, CourseContent)
 
 
@@ -640,8 +495,6 @@ MODERATION_OUTCOMES = {
 
 
 def _check_moderate(*, moderator, note: str) -> None:
-    from . import permissions
-
     if not permissions.can_moderate(moderator):
         raise PermissionDenied("Only moderators may do this.")
     if not (note or "").strip():
@@ -778,9 +631,6 @@ IMAGE_EXTENSIONS = {"png", "jpg", "jpeg", "gif", "webp"}
 
 def ticket_attachment_check(file) -> str:
     """Type (extension and leading bytes) and size of an uploaded attachment; returns its MIME type."""
-    from pathlib import PurePosixPath
-
-    from courses.validators import validate_content_file
 
     max_bytes = int(_setting("COMMUNITY_TICKET_ATTACHMENT_MAX_MB", 10)) * 1024 * 1024
     ext = PurePosixPath(file.name).suffix.lower().lstrip(".")
@@ -807,8 +657,6 @@ def _attach(message: TicketMessage, files) -> None:
 
 
 def _next_ticket_number() -> int:
-    from django.db.models import Max
-
     return (SupportTicket.objects.aggregate(n=Max("number"))["n"] or 1000) + 1
 
 
@@ -846,8 +694,6 @@ def ticket_create(
 
 
 def _check_ticket_reply(*, user, ticket) -> None:
-    from . import permissions
-
     if not permissions.can_view_ticket(user, ticket):
         raise Http404("No such ticket.")
     if ticket.status == SupportTicket.Status.CLOSED:
@@ -858,7 +704,6 @@ def _check_ticket_reply(*, user, ticket) -> None:
 def ticket_reply(*, user, ticket: SupportTicket, body: str, attachments=()) -> TicketMessage:
     """A message in the thread.  Support replying sets first_response_at and waits for the user
     (pending); the requester replying reopens a pending or resolved ticket."""
-    from . import permissions
 
     ticket = SupportTicket.objects.select_for_update().get(pk=ticket.pk)
     _check_ticket_reply(user=user, ticket=ticket)
@@ -899,8 +744,6 @@ def ticket_reply(*, user, ticket: SupportTicket, body: str, attachments=()) -> T
 
 
 def _check_ticket_status(*, user, ticket, status: str) -> None:
-    from . import permissions
-
     if not permissions.can_view_ticket(user, ticket):
         raise Http404("No such ticket.")
     if status not in TICKET_TRANSITIONS.get(ticket.status, set()):
@@ -943,8 +786,6 @@ def ticket_set_status(*, user, ticket: SupportTicket, status: str, note: str = "
 
 @transaction.atomic
 def ticket_assign(*, user, ticket: SupportTicket, assignee) -> SupportTicket:
-    from . import permissions
-
     if not permissions.can_handle_tickets(user):
         raise PermissionDenied("Only support staff can assign tickets.")
     if assignee is not None and not permissions.can_handle_tickets(assignee):
@@ -964,8 +805,6 @@ def ticket_assign(*, user, ticket: SupportTicket, assignee) -> SupportTicket:
 
 @transaction.atomic
 def ticket_rate(*, user, ticket: SupportTicket, rating: int, comment: str = "") -> SupportTicket:
-    from . import permissions
-
     ticket = SupportTicket.objects.select_for_update().get(pk=ticket.pk)
     if not permissions.can_view_ticket(user, ticket):
         raise Http404("No such ticket.")
@@ -984,7 +823,6 @@ def ticket_rate(*, user, ticket: SupportTicket, rating: int, comment: str = "") 
 # =================================================================================================
 def _conversation_roles(user, other):
     """(student, instructor) when `user` and `other` may talk, else PermissionDenied."""
-    from . import permissions
 
     if permissions.teaches_student(other, user):
         return user, other
@@ -1004,8 +842,6 @@ def conversation_start(*, user, other, course=None) -> Conversation:
 
 @transaction.atomic
 def message_send(*, user, conversation: Conversation, body: str) -> Message:
-    from . import permissions
-
     if not permissions.is_conversation_participant(user, conversation):
         raise Http404("No such conversation.")
     # The relationship must still hold (a student who dropped every course of the instructor cannot write).
@@ -1038,8 +874,6 @@ def conversation_mark_read(*, user, conversation: Conversation) -> None:
 # Surveys
 # =================================================================================================
 def _check_survey_answer(*, user, survey: Survey) -> None:
-    from . import permissions
-
     if not permissions.can_answer_survey(user, survey):
         raise Http404("No such survey.")
     if survey.closes_at and survey.closes_at <= timezone.now():
@@ -1104,7 +938,6 @@ def survey_answer(*, user, survey: Survey, answers: dict) -> SurveyResponse:
 
 def survey_validate_audience(*, user, course, audience: str) -> None:
     """Check step for the survey builder (admin form clean, API)."""
-    from . import permissions
 
     if audience == Survey.Audience.ALL:
         if course is not None:

@@ -1,159 +1,11 @@
 """Community's Celery tasks: take ids, safe to run twice, bounded retries.
 
-E-mail never breaks anything: a connection error is retried (bounded, with backoff); any other
-failure is logged and the notification stays stored (and visible in the bell).
+Notification e-mails (immediate and the daily digest) are `courseworx.core.tasks`.
 """
 
-import logging
-from html import unescape
-
 from celery import shared_task
-from celery.schedules import crontab
-from django.conf import settings
-from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone
 
-logger = logging.getLogger(__name__)
-
-# Merge into settings.CELERY_BEAT_SCHEDULE (django-celery-beat stores it at start-up).
-BEAT_SCHEDULE = {
-    "community-daily-digest": {
-        "task": "community.notification_send_daily_digests",
-        "schedule": crontab(minute=0, hour=getattr(settings, "COMMUNITY_DIGEST_HOUR", 7)),
-    },
-}
-
-
-def _absolute(url: str) -> str:
-    return f"{settings.SITE_URL}{url}" if url.startswith("/") else url
-
-
-def _unsubscribe_url(user, category: str) -> str:
-    from .services import unsubscribe_token_make
-
-    token = unsubscribe_token_make(user=user, category=category)
-    return _absolute(reverse("community:unsubscribe", kwargs={"token": token}))
-
-
-def _send(*, user, subject: str, body: str, unsubscribe_url: str) -> None:
-    message = EmailMessage(
-        subject=f"[CourseWorx] {subject}",
-        body=body,
-        to=[user.email],
-        headers={
-            "List-Unsubscribe": f"<{unsubscribe_url}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
-    )
-    message.send()
-
-
-@shared_task(
-    name="community.notification_send_email",
-    bind=True,
-    acks_late=True,
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    retry_backoff_max=600,
-    max_retries=5,
-)
-def notification_send_email(self, notification_id: str) -> bool:
-    """E-mail one stored notification; idempotent (emailed_at is set once)."""
-    from .models import Notification
-
-    n = (
-        Notification.objects.select_related("user")
-        .filter(pk=notification_id, emailed_at__isnull=True, email_channel=Notification.EmailChannel.IMMEDIATE)
-        .first()
-    )
-    if n is None or not n.user.is_active or not n.user.email:
-        return False
-    unsubscribe = _unsubscribe_url(n.user, n.category)
-    body = render_to_string(
-        "community/email/notification.txt",
-        {"n": n, "link": _absolute(n.url) if n.url else "", "unsubscribe_url": unsubscribe, "user": n.user},
-    )
-    try:
-        _send(user=n.user, subject=n.title, body=unescape(body), unsubscribe_url=unsubscribe)
-    except OSError:
-        raise  # connection problems: retried with backoff
-    except Exception:
-        logger.exception("E-mail for notification %s failed", notification_id)
-        return False
-    Notification.objects.filter(pk=n.pk, emailed_at__isnull=True).update(emailed_at=timezone.now())
-    return True
-
-
-@shared_task(
-    name="community.notification_send_digest",
-    bind=True,
-    acks_late=True,
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    retry_backoff_max=600,
-    max_retries=3,
-)
-def notification_send_digest(self, user_id: str) -> int:
-    """ONE e-mail with every pending daily-digest notification of a user; marks them e-mailed.
-
-    Idempotent: only the notifications read here are marked, and only if still unsent.
-    """
-    from accounts.models import User
-
-    from .models import Notification
-
-    user = User.objects.filter(pk=user_id, is_active=True).first()
-    if user is None or not user.email:
-        return 0
-    pending = list(
-        Notification.objects.filter(
-            user=user, email_channel=Notification.EmailChannel.DAILY, emailed_at__isnull=True
-        ).order_by("category", "created_at")
-    )
-    if not pending:
-        return 0
-    sections: dict[str, list] = {}
-    for n in pending:
-        sections.setdefault(n.get_category_display(), []).append({"n": n, "link": _absolute(n.url) if n.url else ""})
-    preferences_url = _absolute(reverse("community:notification_preferences"))
-    body = render_to_string(
-        "community/email/digest.txt",
-        {"user": user, "sections": sections, "count": len(pending), "preferences_url": preferences_url},
-    )
-    subject = f"Your daily summary: {len(pending)} update{'s' if len(pending) != 1 else ''}"
-    try:
-        _send(user=user, subject=subject, body=unescape(body), unsubscribe_url=preferences_url)
-    except OSError:
-        raise
-    except Exception:
-        logger.exception("Digest e-mail for user %s failed", user_id)
-        return 0
-    return Notification.objects.filter(pk__in=[n.pk for n in pending], emailed_at__isnull=True).update(
-        emailed_at=timezone.now()
-    )
-
-
-@shared_task(name="community.notification_send_daily_digests", acks_late=True)
-def notification_send_daily_digests() -> int:
-    """Periodic (see BEAT_SCHEDULE): one digest task per user with pending daily notifications."""
-    from .models import Notification
-
-    user_ids = (
-        Notification.objects.filter(email_channel=Notification.EmailChannel.DAILY, emailed_at__isnull=True)
-        .order_by()
-        .values_list("user_id", flat=True)
-        .distinct()
-    )
-    count = 0
-    for user_id in user_ids:
-        try:
-            notification_send_digest.delay(str(user_id))
-        except Exception:
-            logger.exception("Could not enqueue the digest of %s", user_id)
-        count += 1
-    return count
+from .services import reply_notify_subscribers
 
 
 @shared_task(
@@ -165,6 +17,4 @@ def notification_send_daily_digests() -> int:
 )
 def thread_reply_notify(reply_id: str) -> int:
     """Tell a thread's subscribers about a new reply (idempotent per subscriber)."""
-    from .services import reply_notify_subscribers
-
     return reply_notify_subscribers(reply_id=reply_id)

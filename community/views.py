@@ -4,16 +4,26 @@ Views only parse input, call a selector or service and render.  Objects are fetc
 `_access_...` helpers, which apply the permission predicates: what a user may not see is a 404.
 """
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.models import User
+from courses.models import Course
+from courses.permissions import can_view_course
+from courseworx.core import notifications as notification_services
+from courseworx.core.models import Notification
+from courseworx.core.selectors import notification_list
 from courseworx.core.views import safe_next_url
 
 from . import permissions, selectors, services
@@ -29,7 +39,7 @@ from .forms import (
     TicketRateForm,
     TicketReplyForm,
 )
-from .models import Conversation, DiscussionThread, Notification, Review, SupportTicket, ThreadReply, TicketAttachment
+from .models import Conversation, DiscussionThread, Review, SupportTicket, Survey, ThreadReply, TicketAttachment
 
 PAGE_SIZE = 20
 
@@ -51,8 +61,8 @@ def _error_text(exc: ValidationError | PermissionDenied) -> str:
 @require_GET
 def notifications(request):
     only_unread = request.GET.get("filter") == "unread"
-    page = _page(request, selectors.notification_list(user=request.user, unread=only_unread))
-    unread_count = services.notification_unread_count(user=request.user)
+    page = _page(request, notification_list(user=request.user, unread=only_unread))
+    unread_count = notification_services.notification_unread_count(user=request.user)
     context = {"page": page, "only_unread": only_unread, "unread_count": unread_count}
     return render(request, "community/notifications/list.html", context)
 
@@ -62,14 +72,14 @@ def notification_bell(request):
     """The navbar bell (htmx partial, polled every 60 s)."""
     if not request.user.is_authenticated:
         return HttpResponse(status=204)
-    count = services.notification_unread_count(user=request.user)
+    count = notification_services.notification_unread_count(user=request.user)
     return render(request, "community/partials/bell.html", {"unread_count": count})
 
 
 @login_required
 @require_POST
 def notification_read(request, notification_id):
-    services.notification_mark_read(user=request.user, notification_ids=[notification_id])
+    notification_services.notification_mark_read(user=request.user, notification_ids=[notification_id])
     notification = Notification.objects.filter(user=request.user, pk=notification_id).first()
     if request.htmx and notification is not None:
         response = render(request, "community/partials/notification_item.html", {"n": notification})
@@ -83,7 +93,7 @@ def notification_read(request, notification_id):
 @login_required
 @require_POST
 def notification_read_all(request):
-    count = services.notification_mark_read(user=request.user)
+    count = notification_services.notification_mark_read(user=request.user)
     messages.success(request, f"{count} notification{'s' if count != 1 else ''} marked as read.")
     return redirect("community:notifications")
 
@@ -91,12 +101,12 @@ def notification_read_all(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def notification_preferences(request):
-    current = services.notification_preferences_get(user=request.user)
+    current = notification_services.notification_preferences_get(user=request.user)
     form = NotificationPreferencesForm(request.POST or None, initial=current)
     if request.method == "POST" and form.is_valid():
         for category, channel in form.cleaned_data.items():
             if current.get(category) != channel:
-                services.notification_preference_set(user=request.user, category=category, channel=channel)
+                notification_services.notification_preference_set(user=request.user, category=category, channel=channel)
         messages.success(request, "Your e-mail preferences are saved.")
         return redirect("community:notification_preferences")
     return render(request, "community/notifications/preferences.html", {"form": form})
@@ -107,13 +117,13 @@ def notification_preferences(request):
 def unsubscribe(request, token: str):
     """GET: a confirmation page with a button.  POST: turn the category's e-mails off (no login)."""
     try:
-        user_id, category = services.unsubscribe_token_read(token)
+        user_id, category = notification_services.unsubscribe_token_read(token)
     except ValidationError:
         return render(request, "community/notifications/unsubscribe.html", {"invalid": True}, status=400)
     label = dict(Notification.Category.choices).get(category, category)
     if request.method == "POST":
         try:
-            services.notification_unsubscribe(token=token)
+            notification_services.notification_unsubscribe(token=token)
         except ValidationError:
             return render(request, "community/notifications/unsubscribe.html", {"invalid": True}, status=400)
         return render(request, "community/notifications/unsubscribe.html", {"done": True, "label": label})
@@ -128,9 +138,6 @@ def _redirect_back(request, fallback: str):
 # Access helpers: what a user may not see is a 404
 # =================================================================================================
 def _access_course(request, slug: str):
-    from courses.models import Course
-    from courses.permissions import can_view_course
-
     course = get_object_or_404(Course.objects.select_related("instructor"), slug=slug)
     if not can_view_course(request.user, course):
         raise Http404("No such course.")
@@ -360,8 +367,6 @@ def flag_content(request, kind: str, object_id):
 
 
 def _uuid_or_none(value):
-    import uuid
-
     try:
         return uuid.UUID(str(value))
     except ValueError:
@@ -448,11 +453,6 @@ def _status_choices(user, ticket) -> list[tuple[str, str]]:
 
 
 def _support_staff():
-    from django.contrib.auth.models import Permission
-    from django.db.models import Q
-
-    from accounts.models import User
-
     perm = Permission.objects.filter(codename="handle_ticket", content_type__app_label="community")
     return (
         User.objects.filter(
@@ -513,7 +513,6 @@ def ticket_rate(request, number: int):
 @require_GET
 def ticket_attachment(request, attachment_id):
     """Attachments are served only to who may see the ticket (never a public media URL)."""
-    from django.http import FileResponse
 
     attachment = get_object_or_404(TicketAttachment.objects.select_related("message__ticket"), pk=attachment_id)
     if not permissions.can_view_ticket(request.user, attachment.message.ticket):
@@ -543,8 +542,6 @@ def inbox(request):
 @login_required
 @require_POST
 def conversation_start(request):
-    from accounts.models import User
-
     other = get_object_or_404(User, pk=_uuid_or_none(request.POST.get("user")), is_active=True)
     try:
         conversation = services.conversation_start(user=request.user, other=other)
@@ -587,8 +584,6 @@ def conversation_detail(request, conversation_id):
 @login_required
 @require_GET
 def surveys(request):
-    from .models import Survey
-
     editable = []
     if permissions.can_build_surveys(request.user):
         editable = list(
@@ -600,8 +595,6 @@ def surveys(request):
 
 
 def _access_survey(request, survey_id):
-    from .models import Survey
-
     survey = get_object_or_404(Survey.objects.select_related("course"), pk=survey_id)
     return survey
 

@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.utils import timezone
+from django.utils.text import slugify
 from PIL import Image, ImageDraw, ImageFont
 
 from accounts.models import User
@@ -479,8 +480,6 @@ def _categories(log) -> dict[str, Category]:
 
 
 def _tags() -> dict[str, Tag]:
-    from django.utils.text import slugify
-
     return {name: Tag.objects.get_or_create(slug=slugify(name), defaults={"name": name})[0] for name in TAGS}
 
 

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from .models import Course, CourseLanguage
-from .selectors import category_descendant_ids, course_search
+from .search import category_descendant_ids, course_search
 
 SORT_CHOICES = [
     ("relevance", "Relevance"),

@@ -12,10 +12,17 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from courseworx.core import pdf_templates
 from courseworx.core.models import TimeStampedModel, UUIDModel
+from courseworx.core.pdf import pdf_file_url
 from courseworx.core.storage import RandomFileName, download_name, private_storage
 
+from .content import render_markdown
 from .validators import validate_content_file, validate_thumbnail, validate_video_url
+
+# The PostgreSQL text-search configuration of the catalog search and of lesson transcripts
+# (courses.selectors, courses.transcripts); the transcripts' GIN index is built with it.
+SEARCH_CONFIG = "english"
 
 
 class Category(TimeStampedModel):
@@ -342,7 +349,6 @@ class CourseContent(UUIDModel):
 
     def save(self, *args, **kwargs):
         # The stored HTML is always derived from the Markdown, sanitised (never trusted as written).
-        from .content import render_markdown
 
         self.article_html = render_markdown(self.article_body) if self.kind == self.Kind.ARTICLE else ""
         update_fields = kwargs.get("update_fields")
@@ -544,9 +550,6 @@ class CertificateTemplate(UUIDModel):
 
     def content_problems(self) -> dict[str, list[str]]:
         """What in `html` and `css` is not allowed, per field (empty when the template is fine)."""
-        from courseworx.core import pdf_templates
-        from courseworx.core.pdf import pdf_file_url
-
         images = {name: pdf_file_url(name) for name in self.IMAGE_PLACEHOLDERS}
         allowed = {"placeholders": images, "file_names": self.IMAGE_PLACEHOLDERS}
         html = pdf_templates.template_problems(self.html, self.PLACEHOLDERS)
@@ -633,3 +636,20 @@ class CourseReviewQueue(Course):
         proxy = True
         verbose_name = "course awaiting review"
         verbose_name_plural = "review queue"
+
+
+class VoiceTranscript(TimeStampedModel):
+    """The text of a video (or audio) lesson, shown under the player and searchable."""
+
+    content = models.ForeignKey(CourseContent, on_delete=models.CASCADE, related_name="transcripts")
+    language = models.CharField(max_length=10, choices=settings.LANGUAGES, default="en")
+    text = models.TextField(max_length=200_000)
+    is_published = models.BooleanField(default=True)
+
+    class Meta:
+        db_table = "reports_voicetranscript"  # created by the reports app, which owned it first
+        ordering = ["content", "language"]
+        constraints = [models.UniqueConstraint(fields=["content", "language"], name="transcript_content_lang_unique")]
+
+    def __str__(self) -> str:
+        return f"Transcript of {self.content_id} [{self.language}]"

@@ -3,19 +3,16 @@
 Every selector runs a constant number of queries whatever the number of rows: the instructor and
 category are joined, tags and the syllabus are prefetched, and lesson counts are computed in SQL.
 
-Search: PostgreSQL full-text search (weighted vector, `websearch` query syntax, ranked); on SQLite
-(development, tests) a simple `icontains` fallback that ranks title matches first.
+The catalog search (and category matching) used by `CourseFilter` is in `courses.search`.
 """
 
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from django.db import connection
 from django.db.models import (
-    Case,
     Count,
-    Exists,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -23,13 +20,13 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
-    Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from .filters import CourseFilter
 from .models import Category, Course, CourseContent, CourseSection, Tag, Translation
+from .permissions import can_view_course
 
 # Fields a translation may replace, per target.
 TRANSLATABLE_FIELDS = {
@@ -37,8 +34,6 @@ TRANSLATABLE_FIELDS = {
     Translation.Target.SECTION: ("title", "description"),
     Translation.Target.CONTENT: ("title", "description"),
 }
-SEARCH_CONFIG = "english"  # also the transcripts' search (reports/migrations/0007: their GIN index)
-MAX_SEARCH_TERMS = 8
 
 
 # -- building blocks --------------------------------------------------------------------------
@@ -61,104 +56,12 @@ def course_card_queryset() -> QuerySet:
     )
 
 
-def category_descendant_ids(slug: str) -> list:
-    """Ids of the category `slug` and all its subcategories, at any depth (one query, small table)."""
-    children = defaultdict(list)
-    root = None
-    for pk, parent_id, category_slug in Category.objects.values_list("id", "parent_id", "slug"):
-        children[parent_id].append(pk)
-        if category_slug == slug:
-            root = pk
-    if root is None:
-        return []
-    found, stack = [], [root]
-    while stack:
-        pk = stack.pop()
-        if pk in found:
-            continue
-        found.append(pk)
-        stack.extend(children.get(pk, ()))
-    return found
-
-
-# -- search -----------------------------------------------------------------------------------
-def course_search(queryset: QuerySet, text: str) -> QuerySet:
-    """Filter `queryset` to courses matching `text` and annotate `search_rank` (higher is better)."""
-    text = (text or "").strip()
-    if not text:
-        return queryset.annotate(search_rank=Value(0.0))
-    if connection.vendor == "postgresql":
-        return _search_postgresql(queryset, text)
-    return _search_fallback(queryset, text)
-
-
-def _tag_names() -> Subquery:
-    return Subquery(
-        Tag.objects.filter(courses=OuterRef("pk"))
-        .order_by()
-        .values("courses")
-        .annotate(names=_string_agg("name"))
-        .values("names")
-    )
-
-
-def _string_agg(field_name: str):
-    from django.contrib.postgres.aggregates import StringAgg
-
-    return StringAgg(field_name, delimiter=" ")
-
-
-def _search_postgresql(queryset: QuerySet, text: str) -> QuerySet:
-    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-
-    vector = (
-        SearchVector("title", weight="A", config=SEARCH_CONFIG)
-        + SearchVector("short_description", weight="B", config=SEARCH_CONFIG)
-        + SearchVector(_tag_names(), weight="B", config=SEARCH_CONFIG)
-        + SearchVector("description", weight="C", config=SEARCH_CONFIG)
-    )
-    query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
-    # Lessons' video transcripts (reports.VoiceTranscript) count too; a transcript-only match ranks last.
-    return queryset.annotate(search_document=vector, search_rank=SearchRank(vector, query)).filter(
-        Q(search_document=query) | Q(pk__in=_transcript_course_ids(text))
-    )
-
-
-def _transcript_course_ids(text: str):
-    from reports.transcripts import transcript_course_ids
-
-    return transcript_course_ids(text)
-
-
-def _search_fallback(queryset: QuerySet, text: str) -> QuerySet:
-    """Every word must appear in the title, descriptions or a tag name; title matches rank first."""
-    terms = [t for t in text.replace('"', " ").split() if t not in ("OR", "or", "-")][:MAX_SEARCH_TERMS]
-    rank = Value(0)
-    for term in terms:
-        tag_match = Exists(Tag.objects.filter(courses=OuterRef("pk"), name__icontains=term))
-        queryset = queryset.filter(
-            Q(title__icontains=term)
-            | Q(short_description__icontains=term)
-            | Q(description__icontains=term)
-            | tag_match
-            | Q(pk__in=_transcript_course_ids(term))
-        )
-        rank = rank + Case(
-            When(title__icontains=term, then=Value(4)),
-            When(short_description__icontains=term, then=Value(2)),
-            default=Value(1),
-            output_field=IntegerField(),
-        )
-    return queryset.annotate(search_rank=rank)
-
-
 # -- list, detail, home -----------------------------------------------------------------------
 def course_list_published(*, filters: Mapping | None = None, with_tags: bool = True) -> QuerySet:
     """The public catalog: published courses filtered, searched and sorted by `CourseFilter`.
 
     `filters` is a query dict (request.GET / query_params); invalid values are ignored.
     """
-    from .filters import CourseFilter
 
     queryset = course_card_queryset()
     if with_tags:
@@ -189,7 +92,6 @@ def syllabus_prefetch() -> Prefetch:
 
 def _course_lookup(slug: str) -> Q:
     """A course by slug, or by id when `slug` is a UUID."""
-    import uuid
 
     try:
         return Q(pk=uuid.UUID(str(slug)))
@@ -203,7 +105,6 @@ def course_detail(*, slug: str, user=None, preview: bool = False) -> Course:
     The public sees published courses only.  With `preview=True`, people who may view a course
     that is not published (its authors, reviewers) see it too; `course.is_preview` says so.
     """
-    from .permissions import can_view_course
 
     prerequisites = Course.objects.published().only("id", "slug", "title", "level", "status")
     queryset = Course.objects.select_related("instructor", "category", "category__parent").prefetch_related(

@@ -28,8 +28,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from courseworx.core.enqueue import enqueue_on_commit
+from courseworx.core.notifications import notification_create
 from courseworx.core.services import audit_log_create
-from courseworx.core.tasks import enqueue_on_commit
 
 from . import permissions
 from .content import render_markdown
@@ -119,9 +120,7 @@ def _set_status(course: Course, status: str, *extra_fields: str) -> str:
 
 
 def _enqueue_review_notification(approval_request_id) -> None:
-    from .tasks import course_review_notify
-
-    enqueue_on_commit(course_review_notify, str(approval_request_id))
+    enqueue_on_commit("courses.course_review_notify", str(approval_request_id))
 
 
 def _apply_fields(obj: models.Model, data: dict[str, Any], protected: set[str]) -> list[str]:
@@ -329,8 +328,6 @@ def course_archive(*, course: Course, user) -> Course:
 
 def approval_request_notify(*, approval_request_id) -> bool:
     """Tell the instructor about a decision, once.  Returns False when there is nothing to send."""
-    from community.services import notification_create
-
     with transaction.atomic():
         request = (
             CourseApprovalRequest.objects.select_for_update(of=("self",))

@@ -3,6 +3,8 @@
 from celery import shared_task
 from django.db import DatabaseError
 
+from .services import approval_request_notify
+
 
 @shared_task(
     name="courses.course_review_notify",
@@ -15,6 +17,4 @@ from django.db import DatabaseError
 )
 def course_review_notify(self, approval_request_id: str) -> bool:
     """Notify the instructor of a review decision (bell + e-mail).  Idempotent: sent once per decision."""
-    from .services import approval_request_notify
-
     return approval_request_notify(approval_request_id=approval_request_id)

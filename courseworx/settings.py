@@ -408,8 +408,8 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Periodic jobs, declared here by task name (django-celery-beat syncs them into its tables at start-up).
 CELERY_BEAT_SCHEDULE = {
     "learning-course-stats-refresh": {"task": "learning.course_stats_refresh_all", "schedule": crontab(minute="*/30")},
-    "community-daily-digest": {
-        "task": "community.notification_send_daily_digests",
+    "community-daily-digest": {  # name kept: beat's stored entry is updated in place
+        "task": "core.notification_send_daily_digests",
         "schedule": crontab(minute=0, hour=COMMUNITY_DIGEST_HOUR),
     },
     "reports-content-analytics": {"task": "reports.content_analytics_refresh", "schedule": crontab(minute=15)},
@@ -428,7 +428,7 @@ CELERY_BEAT_SCHEDULE = {
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "learning.certificate_*": {"queue": "certificates"},
-    "community.notification_*": {"queue": "notifications"},
+    "core.notification_*": {"queue": "notifications"},
     "reports.*": {"queue": "reports"},
     "billing.receipt_*": {"queue": "certificates"},
 }

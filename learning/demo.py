@@ -32,7 +32,7 @@ def _courses() -> list[Course]:
     return courses
 
 
-def _lessons(course: Course) -> list[CourseContent]:
+def lessons_of(course: Course) -> list[CourseContent]:
     return list(
         CourseContent.objects.filter(course=course, is_published=True, section__is_published=True).order_by(
             "section__order", "order"
@@ -59,7 +59,7 @@ def _take_quiz(user, quiz: CourseContent, *, correct: bool) -> None:
     services.quiz_attempt_submit(attempt=attempt, user=user, answers=answers)
 
 
-def _complete(user, lessons, *, upto: int | None = None) -> None:
+def lessons_complete(user, lessons, *, upto: int | None = None) -> None:
     for lesson in lessons[:upto]:
         if lesson.kind == CourseContent.Kind.QUIZ:
             if not QuizAttempt.objects.filter(user=user, content=lesson, passed=True).exists():
@@ -100,15 +100,15 @@ def seed(ctx: dict, log) -> None:
 
     # 1. A completed course: every required lesson (the final quiz passed) -> certificate on commit.
     _enrol(student, finished)
-    finished_lessons = _lessons(finished)
-    _complete(student, finished_lessons)
+    finished_lessons = lessons_of(finished)
+    lessons_complete(student, finished_lessons)
     services.note_save(user=student, content=finished_lessons[0], body="Great overview — rewatch before the quiz.")
 
     # 2. Half way through, with a failed quiz attempt (two attempts left), assignments, attendance.
     _enrol(student, halfway)
-    lessons = _lessons(halfway)
+    lessons = lessons_of(halfway)
     required = [lesson for lesson in lessons if lesson.is_required and lesson.kind != CourseContent.Kind.QUIZ]
-    _complete(student, required, upto=max(1, len(required) // 2))
+    lessons_complete(student, required, upto=max(1, len(required) // 2))
     quiz = next((lesson for lesson in lessons if lesson.kind == CourseContent.Kind.QUIZ), None)
     if quiz is not None and not QuizAttempt.objects.filter(user=student, content=quiz).exists():
         _take_quiz(student, quiz, correct=False)
@@ -146,7 +146,7 @@ def seed(ctx: dict, log) -> None:
 
     # 3. Just started.
     _enrol(student, started)
-    _complete(student, _lessons(started), upto=1)
+    lessons_complete(student, lessons_of(started), upto=1)
     _assignment(started, "First exercise", 3, points=10)
 
     # Wishlist and a learning streak.
@@ -160,7 +160,7 @@ def seed(ctx: dict, log) -> None:
     # A classmate: some progress and a submission waiting in the instructor's grading queue.
     if student2 is not None:
         _enrol(student2, finished)
-        _complete(student2, _lessons(finished), upto=2)
+        lessons_complete(student2, lessons_of(finished), upto=2)
         _enrol(student2, halfway)
         if not AssignmentSubmission.objects.filter(assignment=graded, user=student2).exists():
             services.assignment_submit(user=student2, assignment=graded, text="Plan: build, test, ship.")

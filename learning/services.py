@@ -25,15 +25,16 @@ from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
 
-from community.models import Notification
-from community.services import notification_create
+from courses import counters
 from courses.counters import course_counters_adjust
 from courses.models import Course, CourseContent, QuizQuestion
 from courses.validators import validate_content_file
+from courseworx.core.activity import activity_record
+from courseworx.core.enqueue import enqueue_on_commit as _on_commit
 from courseworx.core.exceptions import ConflictError as CoreConflictError
+from courseworx.core.models import Notification
+from courseworx.core.notifications import notification_create
 from courseworx.core.services import audit_log_create
-from courseworx.core.tasks import enqueue_on_commit as _on_commit
-from reports.services import activity_log
 
 from . import permissions, selectors
 from .models import (
@@ -333,7 +334,7 @@ def _complete_lesson(*, enrollment: Enrollment, content: CourseContent, score: D
     if newly:
         user_id = enrollment.user_id
         transaction.on_commit(
-            lambda: activity_log(
+            lambda: activity_record(
                 user=user_id, event="lesson_complete", course_id=content.course_id, content_id=content.pk
             )
         )
@@ -356,9 +357,7 @@ def _progress_increment(*, enrollment: Enrollment) -> None:
         enrollment.completed_at = timezone.now()
         fields += ["status", "completed_at"]
         course_counters_adjust(course_id=enrollment.course_id, completed=1)
-        from .tasks import certificate_issue_task
-
-        _on_commit(certificate_issue_task, str(enrollment.pk))
+        _on_commit("learning.certificate_issue", str(enrollment.pk))
         _enqueue_stats_refresh(enrollment.course_id)
     enrollment.save(update_fields=fields)
 
@@ -617,7 +616,7 @@ def _quiz_attempt_submit(*, attempt: QuizAttempt, answers: dict[str, Any], now) 
         raise ConflictError("This attempt has already been submitted.", code="already_submitted")
     attempt.refresh_from_db()
     _record_quiz_result(enrollment=enrollment, content=content, attempt=attempt)
-    activity_log(
+    activity_record(
         user=attempt.user_id,
         event="quiz_submit",
         course_id=content.course_id,
@@ -900,13 +899,21 @@ def certificate_verification_url(certificate: IssuedCertificate) -> str:
     return settings.SITE_URL + reverse("learning:certificate_verify", kwargs={"code": certificate.code})
 
 
+def course_counters_recount(*, course_ids=None) -> int:
+    """The catalog's learner and completion counters recounted from the enrolment rows (repairs, the
+    demo): enrolments giving access count as learners, completed ones as completions.  One UPDATE."""
+    return counters.course_counters_recount(
+        enrolled=Enrollment.objects.filter(status__in=Enrollment.ACCESS_STATUSES),
+        completed=Enrollment.objects.filter(status=Enrollment.Status.COMPLETED),
+        course_ids=course_ids,
+    )
+
+
 # --- Statistics --------------------------------------------------------------------------------
 
 
 def _enqueue_stats_refresh(course_id) -> None:
-    from .tasks import course_stats_refresh_task
-
-    _on_commit(course_stats_refresh_task, str(course_id))
+    _on_commit("learning.course_stats_refresh", str(course_id))
 
 
 def course_stats_refresh(*, course_ids: list | None = None) -> int:

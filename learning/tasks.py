@@ -8,6 +8,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from . import services
+from .certificates import certificate_render_pdf
 from .models import IssuedCertificate
 
 logger = logging.getLogger(__name__)
@@ -41,8 +42,6 @@ def certificate_issue_task(self, enrollment_id: str) -> str | None:
 
 
 def _render_pdf(certificate_id) -> None:
-    from .certificates import certificate_render_pdf
-
     with transaction.atomic():
         # The row lock makes a second, concurrent run wait and then find the PDF already there.
         certificate = (

@@ -15,9 +15,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from courses.models import Course, CourseContent
+from courseworx.core.activity import activity_record
 from courseworx.core.ranges import ranged_file_response
 from courseworx.core.views import safe_next_url
-from reports.services import activity_log
 
 from . import permissions, selectors, services
 from .forms import AttendanceRowForm, GradeForm, NoteForm, SubmissionForm
@@ -114,7 +114,9 @@ def lesson(request, slug: str, content_id):
     context = {"player": player, "note_form": _note_form(player.note)}
     if player.locked_reason is None and enrollment is not None and enrollment.has_access:
         services.enrollment_touch(enrollment=enrollment, content=player.content)
-        activity_log(user=request.user, event="lesson_view", course_id=player.course.pk, content_id=player.content.pk)
+        activity_record(
+            user=request.user, event="lesson_view", course_id=player.course.pk, content_id=player.content.pk
+        )
     if player.content.kind == CourseContent.Kind.QUIZ and player.locked_reason is None:
         context.update(_quiz_intro(request.user, player.content))
     return render(request, "learning/lesson.html", context)

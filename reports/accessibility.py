@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import re
 
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from courses.models import CourseContent
+from courses.models import CourseContent, VoiceTranscript
 
-from .models import AccessibilityReport, VoiceTranscript
+from .models import AccessibilityReport
 from .pipelines import run_pipeline
 
 Issue = AccessibilityReport.Issue
@@ -70,8 +71,6 @@ def accessibility_scan(*, course_ids=None):
 
 
 def accessibility_report_create(*, user, content: CourseContent, description: str) -> AccessibilityReport:
-    from django.core.exceptions import ValidationError
-
     description = (description or "").strip()
     if len(description) < 5:
         raise ValidationError({"description": "Describe the problem in a few words."})

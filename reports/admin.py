@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.utils import timezone
 
 from accounts import roles
-from courses.models import Course
+from courses.models import Course, VoiceTranscript
 from courseworx.core.admin import PrivateFileAdminMixin
 
 from .models import (
@@ -18,7 +18,6 @@ from .models import (
     MobileAppLog,
     ReportExport,
     ReportSubscription,
-    VoiceTranscript,
 )
 
 

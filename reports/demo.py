@@ -10,11 +10,11 @@ import random
 
 from django.utils import timezone
 
-from courses.models import CourseContent
+from courses.models import CourseContent, VoiceTranscript
 from learning.models import Enrollment
 
 from .accessibility import accessibility_scan
-from .models import ActivityLog, VoiceTranscript
+from .models import ActivityLog
 from .pipelines import content_analytics_refresh
 
 TRANSCRIPT = (

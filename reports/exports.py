@@ -15,6 +15,8 @@ from django.http import StreamingHttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from accounts.models import User
+from courses.models import Course
 from courseworx.core import csv as safe_csv
 from courseworx.core.pdf import render_pdf as render_html_pdf
 
@@ -50,8 +52,6 @@ def csv_response(report: Report, params: ReportParams) -> StreamingHttpResponse:
 
 def describe_filters(params: ReportParams) -> list[tuple[str, str]]:
     """Human-readable filters for titles of PDFs and e-mails (two small look-ups at most)."""
-    from accounts.models import User
-    from courses.models import Course
 
     out = [("Period", f"{params.date_from:%d %b %Y} – {params.date_to:%d %b %Y}")]
     if params.filters.get("course"):

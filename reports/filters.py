@@ -20,6 +20,7 @@ from courseworx.core.filters import DateFilter
 
 from . import conf
 from .permissions import has_full_scope, report_courses
+from .rollups import rollups_as_of as look_up
 
 PERIOD_CHOICES = [("day", "Per day"), ("week", "Per week")]
 
@@ -168,8 +169,6 @@ def report_params(*, user, report: str, data, rollups_as_of=_LOOK_UP) -> tuple[R
     )
     if courses is None:
         if rollups_as_of is _LOOK_UP:
-            from .rollups import rollups_as_of as look_up
-
             rollups_as_of = look_up()
         params.rollups_as_of = rollups_as_of
     return params, filterset

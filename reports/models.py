@@ -1,5 +1,5 @@
 """Numbers: activity and content analytics, pipeline runs, report exports and subscriptions, mobile
-logs, accessibility issues, voice transcripts and personal-data requests (see README.md).
+logs, accessibility issues and personal-data requests (see README.md).
 
 The six reports themselves are queries (reports/reports/*.py), not tables.
 """
@@ -410,22 +410,6 @@ class AccessibilityReport(UUIDModel):
 
     def __str__(self) -> str:
         return f"{self.get_issue_display()} — {self.content_id}"
-
-
-class VoiceTranscript(TimeStampedModel):
-    """The text of a video (or audio) lesson, shown under the player and searchable."""
-
-    content = models.ForeignKey("courses.CourseContent", on_delete=models.CASCADE, related_name="transcripts")
-    language = models.CharField(max_length=10, choices=settings.LANGUAGES, default="en")
-    text = models.TextField(max_length=200_000)
-    is_published = models.BooleanField(default=True)
-
-    class Meta:
-        ordering = ["content", "language"]
-        constraints = [models.UniqueConstraint(fields=["content", "language"], name="transcript_content_lang_unique")]
-
-    def __str__(self) -> str:
-        return f"Transcript of {self.content_id} [{self.language}]"
 
 
 class DataExportRequest(UUIDModel):

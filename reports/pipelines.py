@@ -21,8 +21,8 @@ from django.utils import timezone
 from courses.models import CourseContent
 from learning.models import Enrollment, LessonCompletion
 
-from . import conf
-from .models import ActivityLog, ContentAnalytics, DataPipelineRun, MobileAppLog, ReportExport
+from . import conf, rollups
+from .models import ActivityLog, ContentAnalytics, DataExportRequest, DataPipelineRun, MobileAppLog, ReportExport
 
 logger = logging.getLogger(__name__)
 BATCH = 1000
@@ -125,7 +125,6 @@ def content_analytics_refresh(*, course_ids=None) -> DataPipelineRun:
 
 def _cleanup() -> int:
     """Delete expired export files, personal-data ZIPs past their link and old mobile logs."""
-    from .models import DataExportRequest
 
     now = timezone.now()
     removed = 0
@@ -152,7 +151,6 @@ def cleanup() -> DataPipelineRun:
 
 def report_rollups_refresh() -> DataPipelineRun | None:
     """Rebuild the report rollups (reports/rollups.py); nothing to do on a database other than PostgreSQL."""
-    from . import rollups
 
     if not rollups.supported():
         return None

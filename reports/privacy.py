@@ -19,6 +19,15 @@ from collections.abc import Callable
 from django.contrib.auth import get_user_model
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from rest_framework.authtoken.models import Token
+
+from accounts.models import AdminNote
+from billing import models as billing_models
+from community import models as community_models
+from courseworx.core.models import Notification
+from learning import models as learning_models
+
+from . import models as reports_models
 
 DELETED = "[deleted]"
 
@@ -45,7 +54,7 @@ def collect_accounts(user) -> dict:
 
 
 def collect_learning(user) -> dict:
-    from learning import models as m
+    m = learning_models
 
     return {
         "enrollments": _rows(
@@ -79,7 +88,7 @@ def collect_learning(user) -> dict:
 
 
 def collect_community(user) -> dict:
-    from community import models as m
+    m = community_models
 
     return {
         "reviews": _rows(m.Review.objects.filter(author=user), "id", "course_id", "rating", "body", "created_at"),
@@ -95,12 +104,12 @@ def collect_community(user) -> dict:
         "ticket_messages": _rows(m.TicketMessage.objects.filter(author=user), "ticket__number", "body", "created_at"),
         "content_flags": _rows(m.ContentFlag.objects.filter(flagger=user), "reason", "details", "created_at"),
         "survey_responses": _rows(m.SurveyResponse.objects.filter(user=user), "id", "survey__title", "created_at"),
-        "notifications": _rows(m.Notification.objects.filter(user=user), "category", "title", "body", "created_at"),
+        "notifications": _rows(Notification.objects.filter(user=user), "category", "title", "body", "created_at"),
     }  # fmt: skip
 
 
 def collect_billing(user) -> dict:
-    from billing import models as m
+    m = billing_models
 
     return {
         "payments": _rows(
@@ -125,7 +134,7 @@ def collect_billing(user) -> dict:
 
 
 def collect_reports(user) -> dict:
-    from . import models as m
+    m = reports_models
 
     return {
         "activity": _rows(m.ActivityLog.objects.filter(user=user), "event", "course_id", "content_id", "created_at"),
@@ -166,10 +175,6 @@ def build_export_zip(user) -> bytes:
 
 # -- anonymisers (deletion) ---------------------------------------------------------------------
 def anonymise_accounts(user) -> None:
-    from rest_framework.authtoken.models import Token
-
-    from accounts.models import AdminNote
-
     User = get_user_model()
     if user.avatar:
         user.avatar.delete(save=False)
@@ -187,7 +192,7 @@ def anonymise_accounts(user) -> None:
 
 
 def anonymise_learning(user) -> None:
-    from learning import models as m
+    m = learning_models
 
     m.UserNote.objects.filter(user=user).delete()
     for submission in m.AssignmentSubmission.objects.filter(user=user).exclude(file="").only("id", "file"):
@@ -201,7 +206,7 @@ def anonymise_learning(user) -> None:
 
 
 def anonymise_community(user) -> None:
-    from community import models as m
+    m = community_models
 
     m.Review.objects.filter(author=user).update(body="", body_html="")
     m.DiscussionThread.objects.filter(author=user).update(title=DELETED, body=DELETED, body_html=f"<p>{DELETED}</p>")
@@ -210,19 +215,19 @@ def anonymise_community(user) -> None:
     m.SupportTicket.objects.filter(requester=user).update(subject=DELETED, satisfaction_comment="")
     m.TicketMessage.objects.filter(author=user).update(body=DELETED, body_html=f"<p>{DELETED}</p>")
     m.ContentFlag.objects.filter(flagger=user).update(details="")
-    m.Notification.objects.filter(user=user).delete()
+    Notification.objects.filter(user=user).delete()
 
 
 def anonymise_billing(user) -> None:
     """Payments, refunds and earnings keep their amounts (bookkeeping); free text is removed."""
-    from billing import models as m
+    m = billing_models
 
     m.RefundRequest.objects.filter(user=user).update(reason=DELETED)
     m.SeatAssignment.objects.filter(user=user).update(email=f"deleted-{user.pk.hex}@deleted.invalid")
 
 
 def anonymise_reports(user) -> None:
-    from . import models as m
+    m = reports_models
 
     m.ActivityLog.objects.filter(user=user).update(user=None)  # the counts stay, the person goes
     m.MobileAppLog.objects.filter(user=user).delete()

@@ -11,6 +11,7 @@ from . import conf
 from .filters import ReportFilter, ReportParams
 from .models import ReportExport, ReportSubscription
 from .pagination import ReportPaginator
+from .permissions import visible_report_slugs
 from .reports import REPORTS, Chart, Kpi, Report
 
 
@@ -83,8 +84,6 @@ def report_page(*, report: Report, params: ReportParams, filterset: ReportFilter
 
 
 def report_cards(user) -> list[Report]:
-    from .permissions import visible_report_slugs
-
     return [REPORTS[slug] for slug in visible_report_slugs(user) if slug in REPORTS]
 
 

@@ -7,15 +7,25 @@ from __future__ import annotations
 import logging
 import tempfile
 import uuid
+from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile, File
+from django.core.signing import BadSignature, TimestampSigner
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from courseworx.core.tasks import enqueue_on_commit as _on_commit
+from courseworx.core.enqueue import enqueue_on_commit as _on_commit
+from courseworx.core.services import audit_log_create
 
-from .models import ActivityLog
+from . import conf
+from .exports import csv_lines, export_filename, render_pdf
+from .filters import report_params
+from .models import ActivityLog, DataExportRequest, ReportExport, ReportSubscription
+from .permissions import can_view_report
+from .privacy import anonymise_user, build_export_zip
+from .reports import get_report
 
 logger = logging.getLogger(__name__)
 
@@ -87,28 +97,18 @@ def activity_log_many(rows: list[dict]) -> int:
 # -- report exports ---------------------------------------------------------------------------
 def report_export_create(*, user, report: str, format: str, params: dict):
     """Queue a CSV/PDF export of `report` with `params` (query-string values) for `user`."""
-    from .models import ReportExport
-    from .permissions import can_view_report
-    from .tasks import report_export_task
 
     if not can_view_report(user, report):
         raise PermissionDenied("You cannot export this report.")
     if format not in ReportExport.Format.values:
         raise ValidationError({"format": "Choose CSV or PDF."})
     export = ReportExport.objects.create(user=user, report=report, format=format, params=params)
-    _on_commit(report_export_task, str(export.pk))
+    _on_commit("reports.report_export", str(export.pk))
     return export
 
 
 def report_export_run(*, export_id) -> None:
     """Build the file of an export (idempotent: a finished export is left alone)."""
-    from django.core.files.base import ContentFile, File
-
-    from .exports import csv_lines, export_filename, render_pdf
-    from .filters import report_params
-    from .models import ReportExport
-    from .permissions import can_view_report
-    from .reports import get_report
 
     export = ReportExport.objects.select_related("user").get(pk=export_id)
     if export.is_finished:
@@ -151,8 +151,6 @@ def report_export_run(*, export_id) -> None:
 # -- subscriptions ----------------------------------------------------------------------------
 def report_subscription_save(*, user, report: str, frequency: str, format: str, filters: dict):
     """Subscribe `user` to `report` (one subscription per report and frequency; saving again updates it)."""
-    from .models import ReportSubscription
-    from .permissions import can_view_report
 
     if not can_view_report(user, report):
         raise PermissionDenied("You cannot subscribe to this report.")
@@ -168,8 +166,6 @@ def report_subscription_save(*, user, report: str, frequency: str, format: str, 
 # -- personal data ----------------------------------------------------------------------------
 def data_request_create(*, user, kind: str):
     """Ask for a copy of one's data or for the deletion of one's account (one of each kind at a time)."""
-    from .models import DataExportRequest
-    from .tasks import data_deletion_task, data_export_task
 
     if kind not in DataExportRequest.Kind.values:
         raise ValidationError({"kind": "Unknown request."})
@@ -178,20 +174,12 @@ def data_request_create(*, user, kind: str):
             request = DataExportRequest.objects.create(user=user, kind=kind)
     except IntegrityError as exc:
         raise ValidationError("A request of this kind is already in progress.", code="in_progress") from exc
-    task = data_export_task if kind == DataExportRequest.Kind.EXPORT else data_deletion_task
+    task = "reports.data_export" if kind == DataExportRequest.Kind.EXPORT else "reports.data_deletion"
     _on_commit(task, str(request.pk))
     return request
 
 
 def data_export_run(*, request_id) -> None:
-    from datetime import timedelta
-
-    from django.core.files.base import ContentFile
-
-    from . import conf
-    from .models import DataExportRequest
-    from .privacy import build_export_zip
-
     request = DataExportRequest.objects.select_related("user").get(pk=request_id)
     if request.status not in (DataExportRequest.Status.PENDING, DataExportRequest.Status.RUNNING):
         return
@@ -209,11 +197,6 @@ def data_export_run(*, request_id) -> None:
 
 
 def data_deletion_run(*, request_id) -> None:
-    from courseworx.core.services import audit_log_create
-
-    from .models import DataExportRequest
-    from .privacy import anonymise_user
-
     request = DataExportRequest.objects.select_related("user").get(pk=request_id)
     if request.status not in (DataExportRequest.Status.PENDING, DataExportRequest.Status.RUNNING):
         return
@@ -226,16 +209,11 @@ def data_deletion_run(*, request_id) -> None:
 
 
 def data_download_signature(request) -> str:
-    from django.core.signing import TimestampSigner
-
     return TimestampSigner(salt="reports.data-export").sign(str(request.token)).split(":", 1)[1]
 
 
 def data_download_check(request, signature: str) -> bool:
     """The link is valid for its owner until `expires_at` (and the signature's own age limit)."""
-    from django.core.signing import BadSignature, TimestampSigner
-
-    from . import conf
 
     if request.expires_at is None or request.expires_at < timezone.now():
         return False

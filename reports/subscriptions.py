@@ -15,7 +15,11 @@ from django.core.mail import EmailMessage
 from django.db.models import Q
 from django.utils import timezone
 
+from .exports import csv_lines, export_filename, render_pdf
+from .filters import report_params
 from .models import ReportSubscription
+from .permissions import can_view_report
+from .reports import get_report
 
 
 def period_for(frequency: str, today: dt.date) -> tuple[dt.date, dt.date]:
@@ -41,11 +45,6 @@ def due_subscriptions(now=None):
 
 
 def subscription_send(*, subscription_id: int, now=None) -> bool:
-    from .exports import csv_lines, export_filename, render_pdf
-    from .filters import report_params
-    from .permissions import can_view_report
-    from .reports import get_report
-
     now = now or timezone.now()
     sub = ReportSubscription.objects.select_related("user").get(pk=subscription_id)
     report = get_report(sub.report)

@@ -9,6 +9,9 @@ from celery import shared_task
 from celery.schedules import crontab
 
 from . import conf, services
+from .accessibility import accessibility_scan
+from .pipelines import cleanup, content_analytics_refresh, report_rollups_refresh
+from .subscriptions import due_subscriptions, subscription_send
 
 logger = logging.getLogger(__name__)
 
@@ -36,15 +39,12 @@ def report_export_task(export_id: str) -> None:
     retry_backoff=True,
 )
 def content_analytics_refresh_task() -> int:
-    from .pipelines import content_analytics_refresh
-
     return content_analytics_refresh().rows
 
 
 @shared_task(name="reports.rollups_refresh", acks_late=True, max_retries=1, autoretry_for=(Exception,))
 def rollups_refresh_task() -> int:
     """Rebuild the whole-site report rollups (a no-op except on PostgreSQL)."""
-    from .pipelines import report_rollups_refresh
 
     run = report_rollups_refresh()
     return run.rows if run else 0
@@ -52,8 +52,6 @@ def rollups_refresh_task() -> int:
 
 @shared_task(name="reports.cleanup", acks_late=True, max_retries=2, autoretry_for=(Exception,), retry_backoff=True)
 def cleanup_task() -> int:
-    from .pipelines import cleanup
-
     return cleanup().rows
 
 
@@ -73,15 +71,12 @@ def data_deletion_task(request_id: str) -> None:
     name="reports.accessibility_scan", acks_late=True, max_retries=2, autoretry_for=(Exception,), retry_backoff=True
 )
 def accessibility_scan_task() -> int:
-    from .accessibility import accessibility_scan
-
     return accessibility_scan().rows
 
 
 @shared_task(name="reports.subscriptions_send", acks_late=True, max_retries=0)
 def subscriptions_send_task() -> int:
     """Periodic: queue one e-mail task per due subscription."""
-    from .subscriptions import due_subscriptions
 
     ids = list(due_subscriptions().values_list("pk", flat=True))
     for pk in ids:
@@ -93,6 +88,4 @@ def subscriptions_send_task() -> int:
     name="reports.subscription_send", acks_late=True, max_retries=3, autoretry_for=(Exception,), retry_backoff=True
 )
 def subscription_send_task(subscription_id: int) -> bool:
-    from .subscriptions import subscription_send
-
     return subscription_send(subscription_id=subscription_id)

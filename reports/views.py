@@ -2,20 +2,32 @@
 a progress page, and e-mail subscriptions.  Thin: permissions, selectors and services do the work."""
 
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from courses.models import CourseContent
 from courseworx.core.utils import parse_uuid
 
 from . import conf, rollups, selectors, services
+from .accessibility import accessibility_report_create
+from .exports import csv_response
 from .filters import report_params
 from .forms import SubscriptionForm
-from .models import DataPipelineRun, ReportExport, ReportSubscription
-from .permissions import can_download_export, can_see_accessibility_overview, can_use_reports, can_view_report
+from .models import AccessibilityReport, DataExportRequest, DataPipelineRun, ReportExport, ReportSubscription
+from .permissions import (
+    can_download_export,
+    can_see_accessibility_overview,
+    can_use_reports,
+    can_view_report,
+    report_courses,
+)
 from .reports import REPORTS, Report
 
 
@@ -74,7 +86,6 @@ def report_detail(request, slug: str):
 def report_csv(request, slug: str):
     """Stream the CSV (small ranges).  A large range is prepared in the background, which only a POST
     starts (report_export_start): a GET never creates work, so a link cannot queue jobs for someone."""
-    from .exports import csv_response
 
     report = _report_or_403(request, slug)
     params, _ = report_params(user=request.user, report=slug, data=request.GET)
@@ -174,10 +185,6 @@ def unsubscribe(request, subscription_id: int):
 # -- personal data ------------------------------------------------------------------------------
 @login_required
 def my_data(request):
-    from django.contrib.auth import logout
-
-    from .models import DataExportRequest
-
     if request.method == "POST":
         kind = request.POST.get("kind")
         confirmed = request.POST.get("confirm", "").strip().upper() == "DELETE" and request.user.check_password(
@@ -208,8 +215,6 @@ def my_data(request):
 
 @login_required
 def my_data_download(request, request_id, signature: str):
-    from .models import DataExportRequest
-
     data_request = get_object_or_404(DataExportRequest, pk=request_id, user=request.user, kind="export")
     if not data_request.file or not services.data_download_check(data_request, signature):
         raise Http404("This link has expired.")
@@ -221,12 +226,6 @@ def my_data_download(request, request_id, signature: str):
 # -- accessibility ----------------------------------------------------------------------------
 @login_required
 def accessibility(request):
-    from django.core.paginator import Paginator
-    from django.db.models import Count, Q
-
-    from .models import AccessibilityReport
-    from .permissions import report_courses
-
     if not can_see_accessibility_overview(request.user):
         raise PermissionDenied("Accessibility reports are for reviewers, support and instructors.")
     courses = report_courses(request.user, "accessibility")
@@ -258,10 +257,6 @@ def accessibility(request):
 
 @login_required
 def accessibility_report(request, content_id):
-    from courses.models import CourseContent
-
-    from .accessibility import accessibility_report_create
-
     content = get_object_or_404(CourseContent.objects.select_related("course"), pk=content_id, is_published=True)
     error = ""
     if request.method == "POST":

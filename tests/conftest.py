@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import redis
 from celery.result import _set_task_join_will_block
 from django.core.cache import cache
 from rest_framework.authtoken.models import Token
@@ -160,7 +161,6 @@ def token_client(student) -> APIClient:
 @pytest.fixture(scope="session")
 def redis_url() -> str:
     """The Redis URL for tests (REDIS_TEST_URL, default database 15); skips (fails in CI) without Redis."""
-    import redis
 
     try:
         redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=2, socket_timeout=2).ping()

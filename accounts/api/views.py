@@ -1,6 +1,7 @@
 from django.conf import settings
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, permissions, status
+from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -43,7 +44,6 @@ class TokenObtainView(APIView):
     @extend_schema(request=None, responses={204: None})
     def delete(self, request):
         """Revoke the caller's token (authenticate with it)."""
-        from rest_framework.authentication import TokenAuthentication
 
         auth = TokenAuthentication().authenticate(request._request)
         if auth is None:

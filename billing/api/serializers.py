@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.urls import reverse
 from rest_framework import serializers
 
 from billing.models import (
@@ -125,8 +126,6 @@ class PaymentOutputSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_receipt_url(self, obj) -> str | None:
-        from django.urls import reverse
-
         return reverse("billing:receipt", args=[obj.pk]) if obj.receipt_pdf else None
 
 

@@ -11,14 +11,17 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions, status
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from billing import conf, selectors, services
+from billing import permissions as p
 from billing.filters import FinancePaymentFilter, PaymentFilter, RefundRequestFilter, SubscriptionFilter
 from billing.models import CourseBundle, EmployerPartner, Payment, Plan, RefundRequest, Subscription
 from billing.permissions import CanDecideRefunds, CanManagePayouts, IsFinance, can_manage_partner
@@ -169,8 +172,6 @@ class PaymentDetailApi(APIView):
 def _own_payment(request, payment_id):
     payment = selectors.payment_get(user=request.user, payment_id=payment_id)
     if payment.user_id != request.user.pk:
-        from django.http import Http404
-
         raise Http404("No such payment.")
     return payment
 
@@ -278,18 +279,12 @@ class EarningsApi(APIView):
 
     @extend_schema(tags=TAGS_REVENUE, responses=s.EarningsOutputSerializer)
     def get(self, request):
-        from billing import permissions as p
-
         instructor = request.user
         if request.query_params.get("instructor"):
             if not p.can_view_all_earnings(request.user):
-                from rest_framework.exceptions import PermissionDenied
-
                 raise PermissionDenied("Only Finance can see another instructor's earnings.")
             instructor = get_object_or_404(get_user_model(), pk=request.query_params["instructor"])
         elif not p.can_view_own_earnings(request.user):
-            from rest_framework.exceptions import PermissionDenied
-
             raise PermissionDenied("Earnings are for instructors.")
         return Response(
             s.EarningsOutputSerializer(
@@ -400,8 +395,6 @@ class EmployerLicenceListApi(APIView):
 
     @extend_schema(tags=TAGS_EMPLOYER, responses=s.LicenceOutputSerializer(many=True))
     def get(self, request):
-        from billing import permissions as p
-
         qs = selectors.licence_list()
         if not p.can_handle_employer_requests(request.user):
             qs = qs.filter(partner__managers=request.user)
@@ -414,12 +407,8 @@ class EmployerSeatAssignApi(APIView):
 
     @extend_schema(tags=TAGS_EMPLOYER, request=s.SeatAssignInputSerializer, responses={201: s.SeatOutputSerializer})
     def post(self, request, licence_id):
-        from billing import permissions as p
-
         licence = get_object_or_404(selectors.licence_list(), pk=licence_id)
         if not (p.can_handle_employer_requests(request.user) or can_manage_partner(request.user, licence.partner)):
-            from django.http import Http404
-
             raise Http404("No such licence.")
         data = s.SeatAssignInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -439,8 +428,6 @@ class EmployerRequestCreateApi(APIView):
         v = data.validated_data
         partner = get_object_or_404(EmployerPartner, pk=v["partner"])
         if not can_manage_partner(request.user, partner):
-            from django.http import Http404
-
             raise Http404("No such organisation.")
         course = get_object_or_404(Course, pk=v["course"]) if v["course"] else None
         employer_request = services.employer_request_create(

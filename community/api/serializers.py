@@ -1,6 +1,7 @@
 """Input and output serializers, one pair per endpoint.  User text goes out as `body` (as typed) and
 `body_html` (sanitised by nh3 on save): clients must render only `body_html` as HTML."""
 
+from django.urls import reverse
 from rest_framework import serializers
 
 from community.models import (
@@ -10,8 +11,6 @@ from community.models import (
     FlaggedItem,
     FlagTargetKind,
     Message,
-    Notification,
-    NotificationPreference,
     Review,
     SupportTicket,
     Survey,
@@ -19,6 +18,7 @@ from community.models import (
     ThreadReply,
     TicketMessage,
 )
+from courseworx.core.models import Notification, NotificationPreference
 
 
 class _UserOutputSerializer(serializers.Serializer):
@@ -237,8 +237,6 @@ class TicketMessageOutputSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_attachments(self, obj) -> list[dict]:
-        from django.urls import reverse
-
         return [
             {"name": a.name, "size": a.size, "url": reverse("community:ticket_attachment", args=[a.pk])}
             for a in obj.attachments.all()

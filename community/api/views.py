@@ -15,19 +15,23 @@ from rest_framework import permissions as drf_permissions
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.models import User
 from community import permissions, selectors, services
 from community.models import (
     Conversation,
     DiscussionThread,
     FlaggedItem,
-    Notification,
+    Review,
     SupportTicket,
     Survey,
     ThreadReply,
 )
 from courses.models import Course
 from courses.permissions import can_view_course
+from courseworx.core import notifications as notification_services
 from courseworx.core.api.exceptions import Conflict
+from courseworx.core.models import Notification
+from courseworx.core.selectors import notification_list
 
 from . import serializers as s
 
@@ -99,7 +103,7 @@ class NotificationListApi(PagedApi):
         responses=s.NotificationOutputSerializer(many=True),
     )
     def get(self, request):
-        qs = selectors.notification_list(
+        qs = notification_list(
             user=request.user,
             unread=request.query_params.get("unread") in ("1", "true"),
             category=request.query_params.get("category", ""),
@@ -115,14 +119,18 @@ class NotificationReadApi(APIView):
     def post(self, request):
         data = s.NotificationReadInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        marked = services.notification_mark_read(user=request.user, notification_ids=data.validated_data.get("ids"))
-        return Response({"marked": marked, "unread": services.notification_unread_count(user=request.user)})
+        marked = notification_services.notification_mark_read(
+            user=request.user, notification_ids=data.validated_data.get("ids")
+        )
+        return Response(
+            {"marked": marked, "unread": notification_services.notification_unread_count(user=request.user)}
+        )
 
 
 class NotificationUnreadCountApi(APIView):
     @extend_schema(tags=TAG_NOTIFICATIONS, responses=s.UnreadCountOutputSerializer)
     def get(self, request):
-        return Response({"unread": services.notification_unread_count(user=request.user)})
+        return Response({"unread": notification_services.notification_unread_count(user=request.user)})
 
 
 class NotificationPreferencesApi(APIView):
@@ -130,7 +138,7 @@ class NotificationPreferencesApi(APIView):
 
     def _out(self, user):
         labels = dict(Notification.Category.choices)
-        prefs = services.notification_preferences_get(user=user)
+        prefs = notification_services.notification_preferences_get(user=user)
         return [{"category": c, "label": labels[c], "channel": ch} for c, ch in prefs.items()]
 
     @extend_schema(tags=TAG_NOTIFICATIONS, responses=s.PreferenceOutputSerializer(many=True))
@@ -143,7 +151,7 @@ class NotificationPreferencesApi(APIView):
         data = s.PreferenceInputSerializer(data=request.data, many=True)
         data.is_valid(raise_exception=True)
         for row in data.validated_data:
-            services.notification_preference_set(user=request.user, **row)
+            notification_services.notification_preference_set(user=request.user, **row)
         return Response(self._out(request.user))
 
 
@@ -179,8 +187,6 @@ class CourseReviewsApi(PagedApi):
 class ReviewReplyApi(APIView):
     @extend_schema(tags=TAG_REVIEWS, request=s.ReviewReplyInputSerializer, responses=s.ReviewOutputSerializer)
     def post(self, request, review_id):
-        from community.models import Review
-
         review = get_object_or_404(Review.objects.select_related("course", "author"), pk=review_id)
         if not can_view_course(request.user, review.course) or review.is_hidden:
             raise Http404
@@ -361,8 +367,6 @@ class ConversationsApi(PagedApi):
     @extend_schema(tags=TAG_MESSAGES, request=s.ConversationStartInputSerializer,
                    responses={201: s.ConversationOutputSerializer})  # fmt: skip
     def post(self, request):
-        from accounts.models import User
-
         data = s.ConversationStartInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         other = get_object_or_404(User, pk=data.validated_data["user"], is_active=True)
@@ -467,8 +471,6 @@ class TicketAssignApi(APIView):
 
     @extend_schema(tags=TAG_TICKETS, request=s.TicketAssignInputSerializer, responses=s.TicketDetailOutputSerializer)
     def post(self, request, number: int):
-        from accounts.models import User
-
         ticket = _ticket(request.user, number)
         data = s.TicketAssignInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

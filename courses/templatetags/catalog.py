@@ -4,8 +4,12 @@ import hashlib
 from decimal import Decimal
 
 from django import template
+from django.core.cache import cache
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+
+from courses.content import render_markdown
+from courses.transcripts import transcript_for
 
 register = template.Library()
 
@@ -138,11 +142,6 @@ def markdown(text: str) -> str:
     Course pages are the hottest pages: the result is cached under a hash of the text itself, so an
     edited description gets a new key and a cached entry can never be stale.
     """
-    import hashlib
-
-    from django.core.cache import cache
-
-    from courses.content import render_markdown
 
     if not text:
         return ""
@@ -152,3 +151,11 @@ def markdown(text: str) -> str:
         html = render_markdown(text)
         cache.set(key, html, 60 * 60 * 24)
     return mark_safe(html)  # noqa: S308 - sanitised by nh3 in render_markdown
+
+
+@register.simple_tag(takes_context=True)
+def lesson_transcript(context, content):
+    """{% lesson_transcript content as transcript %}: the transcript of a lesson in the page's language."""
+    if content is None or getattr(content, "kind", "") not in ("video", "document"):
+        return None
+    return transcript_for(content=content, language=context.get("LANGUAGE_CODE") or "en")

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db import models
 
-from .models import AuditLog
+from .models import AuditLog, Notification, NotificationPreference
 from .storage import PrivateFileInput, PrivateStorage, private_file_display
 
 
@@ -22,6 +22,24 @@ class AuditLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "user", "category", "title", "read_at", "email_channel", "emailed_at")
+    list_filter = ("category", "email_channel")
+    search_fields = ("title", "user__email")
+    list_select_related = ("user",)
+    raw_id_fields = ("user",)
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ("user", "category", "channel")
+    list_filter = ("category", "channel")
+    search_fields = ("user__email",)
+    list_select_related = ("user",)
+    raw_id_fields = ("user",)
 
 
 class PrivateFileAdminMixin:

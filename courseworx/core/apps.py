@@ -1,4 +1,6 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
+from django.conf import settings
+from django.db import models
 
 PROJECT_APPS = ("core", "accounts", "courses", "learning", "billing", "community", "reports")
 
@@ -19,9 +21,6 @@ def _name_api_enums() -> None:
     field of that name, so it would invent hashed names (Status2b5Enum) and warn.  Naming them
     from the models here keeps the schema readable and `check --deploy` free of warnings as apps grow.
     """
-    from django.apps import apps
-    from django.conf import settings
-    from django.db import models
 
     overrides = settings.SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})
     seen = {tuple(v) if isinstance(v, (list, tuple)) else v for v in overrides.values()}

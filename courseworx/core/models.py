@@ -1,9 +1,10 @@
-"""Shared base models and the platform-wide audit trail."""
+"""Shared base models, the platform-wide audit trail and notifications."""
 
 import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 
 class TimeStampedModel(models.Model):
@@ -45,3 +46,78 @@ class AuditLog(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.target_repr}"
+
+
+# =================================================================================================
+# Notifications
+# =================================================================================================
+class Notification(UUIDModel):
+    class Category(models.TextChoices):
+        ENROLLMENT = "enrollment", "Enrolments"
+        COURSE_REVIEW = "course_review", "Course review decisions"
+        DISCUSSION = "discussion", "Discussion replies"
+        GRADING = "grading", "Grades and feedback"
+        CERTIFICATE = "certificate", "Certificates"
+        SUPPORT = "support", "Support tickets"
+        MODERATION = "moderation", "Moderation outcomes"
+        BILLING = "billing", "Payments and receipts"
+        MESSAGE = "message", "Messages"
+        SYSTEM = "system", "Announcements"
+
+    class EmailChannel(models.TextChoices):
+        NONE = "", "No e-mail"
+        IMMEDIATE = "immediate", "Immediately"
+        DAILY = "daily", "Daily digest"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    category = models.CharField(max_length=20, choices=Category.choices, default=Category.SYSTEM)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=500, blank=True, help_text="Where clicking the notification leads.")
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    # How this notification is (to be) e-mailed, decided from the preference when it was created.
+    email_channel = models.CharField(max_length=10, choices=EmailChannel.choices, default="", blank=True)
+
+    class Meta:
+        db_table = "community_notification"  # created by the community app, which owned it first
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["user", "read_at", "-created_at"], name="notification_user_unread_idx"),
+            # The digest task: pending daily e-mails.
+            models.Index(
+                fields=["email_channel", "user"],
+                name="notification_digest_idx",
+                condition=Q(emailed_at__isnull=True) & ~Q(email_channel=""),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.title}"
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+
+class NotificationPreference(TimeStampedModel):
+    """How a user wants one category e-mailed.  No row means `immediate`."""
+
+    class Channel(models.TextChoices):
+        IMMEDIATE = "immediate", "Immediately"
+        DAILY = "daily", "Daily digest"
+        OFF = "off", "Off (in-app only)"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    category = models.CharField(max_length=20, choices=Notification.Category.choices)
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.IMMEDIATE)
+
+    class Meta:
+        db_table = "community_notificationpreference"
+        ordering = ["category"]
+        constraints = [models.UniqueConstraint(fields=["user", "category"], name="notification_pref_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.category}: {self.channel}"

@@ -231,7 +231,7 @@ def _read_static(path: str) -> bytes:
 
 @functools.cache
 def _fetcher_class():
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
+    from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: PLC0415 — heavy (Pango via cffi): loaded when a PDF is rendered
 
     class SafeURLFetcher(URLFetcher):
         """WeasyPrint's fetcher interface around `_Fetcher`: `fetch` never calls the parent, whose
@@ -266,7 +266,7 @@ def render_pdf(html: str, *, allowed_files: Mapping[str, object] | None = None) 
     `allowed_files` maps a name to a Django File/FieldFile (an image) that the HTML may reference
     as `pdf_file_url(name)`.
     """
-    from weasyprint import HTML
+    from weasyprint import HTML  # noqa: PLC0415 — heavy (Pango via cffi): loaded when a PDF is rendered
 
     fetcher = safe_url_fetcher(allowed_files)
     document = HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=fetcher).render(pdf_forms=False)

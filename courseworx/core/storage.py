@@ -10,7 +10,9 @@ Fields declare `storage=private_storage` (a callable, so migrations do not depen
 filename (often personal, e.g. bank-statement.pdf) never appears in the stored path.
 """
 
+import os
 import posixpath
+import shutil
 import uuid
 
 from django import forms
@@ -124,8 +126,6 @@ def move_files_to_private(*fields: tuple[str, str, str]):
     `fields` are (app_label, model_name, field_name).  Stored names are kept (old rows keep working;
     only new uploads get random names).  A file already moved, or missing, is skipped.
     """
-    import os
-    import shutil
 
     def _move(apps, source_root, target_root):
         source_root, target_root = os.path.abspath(source_root), os.path.abspath(target_root)

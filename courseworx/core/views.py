@@ -2,6 +2,7 @@
 
 import logging
 
+import redis
 from django.conf import settings
 from django.db import connection
 from django.http import HttpResponseServerError, JsonResponse
@@ -37,8 +38,6 @@ def _check_database() -> dict:
 
 def _check_redis(url: str) -> dict:
     try:
-        import redis
-
         client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
         client.ping()
         return {"status": "ok"}

@@ -1,5 +1,6 @@
 """One input and one output serializer per endpoint; correct answers are never in a question's output."""
 
+from django.urls import reverse
 from rest_framework import serializers
 
 from learning.models import (
@@ -13,6 +14,7 @@ from learning.models import (
     SavedCourse,
     UserNote,
 )
+from learning.services import certificate_verification_url
 
 
 class CourseRefSerializer(serializers.Serializer):
@@ -262,13 +264,9 @@ class CertificateOutputSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_download_url(self, obj) -> str | None:
-        from django.urls import reverse
-
         return reverse("learning:certificate_download", args=[obj.pk]) if obj.pdf else None
 
     def get_verification_url(self, obj) -> str:
-        from learning.services import certificate_verification_url
-
         return certificate_verification_url(obj)
 
 

@@ -1,6 +1,9 @@
 from django import template
+from django.core.exceptions import ValidationError
 
 from learning.embeds import embed_url as _embed_url
+from learning.selectors import enrollment_for as select
+from learning.services import enrollment_check_eligible
 
 register = template.Library()
 
@@ -61,7 +64,6 @@ def enrollment_for(context, course):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return None
-    from learning.selectors import enrollment_for as select
 
     return select(user=user, course=course)
 
@@ -81,10 +83,6 @@ def enrollment_blocker(context, course, enrollment=None):
     alone) cannot enrol in, or buy, `course` now — {"code", "label", "message"} — or None.  The very rules
     of enrolment and checkout (`learning.services.enrollment_check_eligible`), so the course page's button
     is disabled with the reason before anyone pays."""
-    from django.core.exceptions import ValidationError
-
-    from learning.services import enrollment_check_eligible
-
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is not None and not user.is_authenticated:

@@ -1,10 +1,14 @@
 """Reports API serializers: one output serializer per report (rows), plus inputs for exports,
 personal-data requests and mobile logs."""
 
+import json
+
+from django.urls import reverse
 from rest_framework import serializers
 
 from .. import conf
 from ..models import DataExportRequest, MobileAppLog, ReportExport
+from ..services import data_download_signature
 
 
 class KpiSerializer(serializers.Serializer):
@@ -149,8 +153,6 @@ class ReportExportOutputSerializer(serializers.ModelSerializer):
                   "finished_at", "download_url"]  # fmt: skip
 
     def get_download_url(self, export) -> str | None:
-        from django.urls import reverse
-
         if export.status != ReportExport.Status.DONE:
             return None
         return self.context["request"].build_absolute_uri(reverse("reports:export_download", args=[export.pk]))
@@ -170,10 +172,6 @@ class DataRequestOutputSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "status", "created_at", "finished_at", "expires_at", "download_url"]
 
     def get_download_url(self, obj) -> str | None:
-        from django.urls import reverse
-
-        from ..services import data_download_signature
-
         if obj.status != DataExportRequest.Status.DONE or not obj.file:
             return None
         url = reverse("reports:my_data_download", args=[obj.pk, data_download_signature(obj)])
@@ -192,8 +190,6 @@ class MobileEventSerializer(serializers.Serializer):
     occurred_at = serializers.DateTimeField()
 
     def validate_data(self, value):
-        import json
-
         if len(json.dumps(value)) > 4096:
             raise serializers.ValidationError("Keep data under 4 KB per event.")
         return value

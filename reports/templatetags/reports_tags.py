@@ -4,6 +4,8 @@ from django import template
 from django.http import QueryDict
 from django.utils import timezone
 
+from reports.reports import REPORTS
+
 register = template.Library()
 
 QUICK_RANGES = [(7, "Last 7 days"), (30, "Last 30 days"), (90, "Last 90 days"), (365, "Last 12 months")]
@@ -11,8 +13,6 @@ QUICK_RANGES = [(7, "Last 7 days"), (30, "Last 30 days"), (90, "Last 90 days"), 
 
 @register.filter
 def report_title(slug: str) -> str:
-    from reports.reports import REPORTS
-
     report = REPORTS.get(slug)
     return report.title if report else slug
 
@@ -37,13 +37,3 @@ def quick_ranges(rp) -> list[tuple[str, str]]:
         q["date_to"] = today.isoformat()
         out.append((label, q.urlencode()))
     return out
-
-
-@register.simple_tag(takes_context=True)
-def lesson_transcript(context, content):
-    """{% lesson_transcript content as transcript %}: the transcript of a lesson in the page's language."""
-    from reports.transcripts import transcript_for
-
-    if content is None or getattr(content, "kind", "") not in ("video", "document"):
-        return None
-    return transcript_for(content=content, language=context.get("LANGUAGE_CODE") or "en")

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from accounts import roles
 from billing import services
 from tests.factories import InstructorFactory, StudentFactory
 
@@ -56,8 +57,6 @@ def test_lists_show_only_your_own(client, others_payment, buyer, paid_course):
 )
 @pytest.mark.parametrize("who", ["student", "instructor", "support"])
 def test_finance_endpoints_are_403_for_others(client, make_staff, name, who):
-    from accounts import roles
-
     if who == "support" and name == "api:billing-finance-payment-list":
         pytest.skip("Support may read payments (to answer tickets)")
     user = {"student": StudentFactory, "instructor": InstructorFactory, "support": lambda: make_staff(roles.SUPPORT)}[

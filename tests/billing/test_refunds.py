@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import roles
 from billing import services
 from billing.models import Coupon, CreditAccount, EarningEntry, Payment, Referral, RefundRequest
 from courseworx.core.models import AuditLog
@@ -139,8 +140,6 @@ def test_admin_intermediate_decision_page(client, buyer, paid, finance):
 
 
 def test_admin_decision_page_is_forbidden_to_others(client, buyer, paid, make_staff):
-    from accounts import roles
-
     request = services.refund_request_create(user=buyer, payment=paid, reason="Please")
     client.force_login(make_staff(roles.MODERATORS))
     assert client.get(reverse("admin:billing_refundrequest_decide", args=[request.pk])).status_code == 403

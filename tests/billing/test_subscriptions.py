@@ -12,6 +12,7 @@ from billing.models import Payment, Subscription
 from billing.providers.base import RenewalResult
 from billing.providers.sandbox import SandboxProvider
 from learning.models import Enrollment
+from tests.factories import StudentFactory
 
 from .conftest import make_course, pay, start_checkout
 from .factories import PlanFactory
@@ -119,8 +120,6 @@ def test_cancel_at_period_end_then_it_ends(client, buyer, subscribed):
 
 
 def test_someone_else_cannot_cancel(client, subscribed):
-    from tests.factories import StudentFactory
-
     subscription, _ = subscribed
     client.force_login(StudentFactory())
     assert client.post(reverse("billing:subscription_action", args=[subscription.pk, "cancel"])).status_code == 404

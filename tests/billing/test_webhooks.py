@@ -8,6 +8,7 @@ from django.urls import reverse
 from billing.models import Payment, WebhookEvent
 from billing.providers.sandbox import SIGNATURE_HEADER, build_event, sign
 from learning.models import Enrollment
+from tests.factories import StudentFactory
 
 from .conftest import pay, post_webhook, start_checkout
 
@@ -168,8 +169,6 @@ def test_sandbox_decline_and_pending_buttons(client, buyer, paid_course):
 
 
 def test_someone_elses_sandbox_page_is_404(client, buyer, paid_course):
-    from tests.factories import StudentFactory
-
     payment = start_checkout(buyer, paid_course)
     client.force_login(StudentFactory())
     assert client.get(reverse("billing:sandbox_pay", args=[payment.pk])).status_code == 404

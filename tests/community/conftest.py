@@ -1,5 +1,6 @@
 import pytest
 
+from accounts import roles
 from learning import services as learning_services
 from tests.courses.factories import ContentFactory, PublishedCourseFactory, SectionFactory
 from tests.factories import InstructorFactory, StudentFactory
@@ -37,12 +38,4 @@ def other_instructor(db):
 
 @pytest.fixture
 def support(make_staff):
-    from accounts import roles
-
     return make_staff(roles.SUPPORT)
-
-
-@pytest.fixture
-def immediate_mail(settings):
-    """Celery runs eagerly in tests; make sure e-mail goes to the in-memory outbox."""
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

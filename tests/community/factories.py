@@ -5,7 +5,6 @@ from django.utils import timezone
 
 from community.models import (
     DiscussionThread,
-    Notification,
     Review,
     SupportTicket,
     Survey,
@@ -15,17 +14,6 @@ from community.models import (
 from tests.courses.factories import PublishedCourseFactory
 from tests.factories import UserFactory
 from tests.learning.factories import EnrollmentFactory
-
-
-class NotificationFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Notification
-
-    user = factory.SubFactory(UserFactory)
-    category = Notification.Category.SYSTEM
-    title = factory.Sequence(lambda n: f"Notification {n}")
-    body = "Something happened."
-    url = "/"
 
 
 class ThreadFactory(factory.django.DjangoModelFactory):

@@ -7,7 +7,8 @@ from rest_framework.test import APIClient
 from community import services
 from community.models import FlaggedItem, SupportTicket
 from learning import services as learning_services
-from tests.community.factories import NotificationFactory, ReplyFactory, ThreadFactory, TicketFactory
+from tests.community.factories import ReplyFactory, SurveyFactory, SurveyQuestionFactory, ThreadFactory, TicketFactory
+from tests.core.factories import NotificationFactory
 from tests.factories import StudentFactory
 
 pytestmark = pytest.mark.django_db
@@ -116,8 +117,6 @@ def test_messages_api(course, enrolled, instructor, outsider):
 
 
 def test_surveys_api(course, enrolled, instructor, outsider):
-    from tests.community.factories import SurveyFactory, SurveyQuestionFactory
-
     survey = SurveyFactory(audience="course", course=course)
     question = SurveyQuestionFactory(survey=survey, kind="rating")
     assert api(enrolled).get(url("surveys")).json()["count"] == 1

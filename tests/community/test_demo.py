@@ -1,8 +1,11 @@
 """`manage.py seed_demo` fills the community once: reviews, threads, open flags, tickets in every
 status, surveys with answers."""
 
+from decimal import Decimal
+
 import pytest
 from django.core.management import call_command
+from django.db.models import Avg
 
 from community.models import (
     DiscussionThread,
@@ -13,6 +16,8 @@ from community.models import (
     Survey,
     ThreadReply,
 )
+from courses.models import Course
+from learning.models import Enrollment
 
 pytestmark = pytest.mark.django_db
 
@@ -42,12 +47,6 @@ def test_seed_demo_community_once(media, capsys):
 def test_seed_demo_catalog_counters_are_the_rows(media, capsys):
     """The catalog never invents figures: every published course's rating, rating count and learner
     count are those of its real reviews and enrolments, and most courses have several reviews."""
-    from decimal import Decimal
-
-    from django.db.models import Avg
-
-    from courses.models import Course
-    from learning.models import Enrollment
 
     call_command("seed_demo")
     published = list(Course.objects.published())

@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from community import services
-from community.models import DiscussionThread, Notification, ThreadSubscription, UserMute
+from community.models import DiscussionThread, ThreadSubscription, UserMute
+from courseworx.core.models import Notification
 from tests.community.factories import ReplyFactory, ThreadFactory
 from tests.factories import StudentFactory
 from tests.learning.factories import EnrollmentFactory

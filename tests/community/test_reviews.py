@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.template import Context, Template
 from django.urls import reverse
 
 from community import services
@@ -91,8 +92,6 @@ def test_outsider_post_is_refused(client, course, outsider):
 
 
 def test_course_reviews_include_renders(rf, course, enrolled):
-    from django.template import Context, Template
-
     services.review_save(user=enrolled, course=course, rating=4, body="Solid")
     course.refresh_from_db()
     request = rf.get("/")

@@ -1,10 +1,13 @@
 """Support tickets: own tickets only (Support sees all), replies with timestamps, the status
 machine, assignment, satisfaction after resolution, checked attachments, the admin, query counts."""
 
+import io
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from PIL import Image
 
 from community import services
 from community.models import SupportTicket
@@ -15,10 +18,6 @@ pytestmark = pytest.mark.django_db
 
 
 def _png() -> bytes:
-    import io
-
-    from PIL import Image
-
     buffer = io.BytesIO()
     Image.new("RGB", (4, 4), "red").save(buffer, format="PNG")
     return buffer.getvalue()

@@ -1,8 +1,10 @@
 """The one CSV writer (courseworx.core.csv): formulas neutralised, numbers kept, no other writer in the code."""
 
 import csv
+import datetime as dt
 import io
 import re
+import uuid
 from decimal import Decimal
 from pathlib import Path
 
@@ -66,9 +68,6 @@ def test_numbers_stay_numbers(value):
 
 
 def test_none_dates_and_other_objects():
-    import datetime as dt
-    import uuid
-
     pk = uuid.UUID(int=5)
     assert safe_csv.escape_cell(None) == ""
     assert safe_csv.escape_cell(dt.date(2026, 3, 1)) == "2026-03-01"

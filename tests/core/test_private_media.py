@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from billing.models import Payment
 from community import services as community_services
+from courses.api.serializers import LessonOutputSerializer
 from courses.models import CertificateTemplate, Course, CourseContent
 from courseworx.core.storage import (
     PRIVATE_URL_ERROR,
@@ -232,8 +233,6 @@ def test_other_documents_download_as_attachments(client):
 
 @pytest.mark.django_db
 def test_lesson_api_gives_the_checked_url(rf):
-    from courses.api.serializers import LessonOutputSerializer
-
     lesson = _paid_lesson()
     data = LessonOutputSerializer(lesson, context={"request": rf.get("/")}).data
     assert data["file"] == "http://testserver" + reverse("learning:lesson_file", args=[lesson.course.slug, lesson.pk])

@@ -1,6 +1,8 @@
 """Authoring and review in the admin: scoping, permissions, submit, review queue, versions."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from courses import services
@@ -152,8 +154,6 @@ def test_changelist_query_count_is_constant(client, django_assert_max_num_querie
     def load(n_courses: int) -> int:
         for _ in range(n_courses - Course.objects.filter(instructor=instructor).count()):
             ContentFactory(course=CourseFactory(instructor=instructor))
-        from django.db import connection
-        from django.test.utils import CaptureQueriesContext
 
         with CaptureQueriesContext(connection) as ctx:
             response = client.get(url)

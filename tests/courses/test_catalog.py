@@ -1,11 +1,13 @@
 """The public catalog: home, /courses/ (filters, search, sorting, pagination) and course pages."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.conf import settings
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from courses import selectors
 from courses.models import Course, CourseContent, CourseLanguage, Translation
@@ -180,10 +182,6 @@ def test_invalid_filter_values_are_ignored(client):
     ],
 )
 def test_sorting(client, sort, expected):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
     now = timezone.now()
     PublishedCourseFactory(slug="a", title="Alpha", price=30, rating=4, enrollment_count=50,
                            published_at=now - timedelta(days=3))  # fmt: skip

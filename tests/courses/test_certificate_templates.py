@@ -12,6 +12,7 @@ from courses.demo import CERTIFICATE_CSS, CERTIFICATE_HTML
 from courses.models import CertificateTemplate, Course
 from courseworx.core.models import AuditLog
 from tests.courses.factories import CourseFactory
+from tests.courses.test_admin import course_form_data
 from tests.factories import AdminFactory, InstructorFactory, ReviewerFactory
 
 pytestmark = pytest.mark.django_db
@@ -321,8 +322,6 @@ def test_the_admin_pages_show_the_rules_as_text_and_every_field(client, instruct
 
 
 def test_instructors_see_and_may_pick_the_default_template(client, instructor):
-    from tests.courses.test_admin import course_form_data
-
     default = _template(AdminFactory(), name="House style", is_default=True)
     course = CourseFactory(instructor=instructor, certificate_template=default)
     client.force_login(instructor)

@@ -2,7 +2,7 @@
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
+from PIL import Image
 
 from courses.models import (
     Category,
@@ -51,8 +51,6 @@ def test_seed_demo_twice_builds_the_catalog_once(media, capsys):
 
 
 def test_demo_files_are_valid(media):
-    from PIL import Image
-
     call_command("seed_demo")
     document = CourseContent.objects.filter(kind=CourseContent.Kind.DOCUMENT).first()
     with document.file.open("rb") as fh:
@@ -63,39 +61,3 @@ def test_demo_files_are_valid(media):
     assert image.alt_text
     video = CourseContent.objects.filter(kind=CourseContent.Kind.VIDEO).first()
     assert video.video_url.startswith("https://www.youtube.com/watch?v=")
-
-
-def test_course_counters_recount_repairs_drifted_counters():
-    from courses.counters import course_counters_recount
-    from learning.models import Enrollment
-    from tests.courses.factories import PublishedCourseFactory
-    from tests.learning.factories import EnrollmentFactory
-
-    now = timezone.now()
-    busy = PublishedCourseFactory(enrollment_count=12801, completion_count=4267)  # drifted
-    EnrollmentFactory(course=busy)
-    EnrollmentFactory(course=busy, status=Enrollment.Status.COMPLETED, completed_at=now)
-    EnrollmentFactory(course=busy, status=Enrollment.Status.DROPPED, dropped_at=now)
-    EnrollmentFactory(course=busy, status=Enrollment.Status.SUSPENDED)
-    empty = PublishedCourseFactory(enrollment_count=5, completion_count=2)
-    other = PublishedCourseFactory(enrollment_count=7, completion_count=1)
-
-    assert course_counters_recount(course_ids=[busy.pk, empty.pk]) == 2
-    counts = dict(Course.objects.values_list("pk", "enrollment_count"))
-    done = dict(Course.objects.values_list("pk", "completion_count"))
-    assert (counts[busy.pk], done[busy.pk]) == (2, 1)  # enrolled + completed; dropped and suspended do not count
-    assert (counts[empty.pk], done[empty.pk]) == (0, 0)
-    assert (counts[other.pk], done[other.pk]) == (7, 1)  # not asked for: untouched
-
-    assert course_counters_recount() == Course.objects.count()
-    assert Course.objects.get(pk=other.pk).enrollment_count == 0
-
-
-def test_course_counters_recount_is_one_query(django_assert_num_queries):
-    from courses.counters import course_counters_recount
-    from tests.courses.factories import PublishedCourseFactory
-
-    PublishedCourseFactory.create_batch(3, enrollment_count=9)
-    with django_assert_num_queries(1):
-        assert course_counters_recount() == 3
-    assert set(Course.objects.values_list("enrollment_count", flat=True)) == {0}

@@ -4,10 +4,10 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from community.models import Notification
 from courses import services
 from courses.models import Course, CourseApprovalRequest, CourseContent, CourseVersion, QuizQuestion
-from courseworx.core.models import AuditLog
+from courses.tasks import course_review_notify
+from courseworx.core.models import AuditLog, Notification
 from tests.courses.factories import (
     CollaboratorFactory,
     ContentFactory,
@@ -233,8 +233,6 @@ def test_decision_notifies_instructor_on_commit(course, reviewer, django_capture
 
 
 def test_changes_requested_notification_and_task_is_idempotent(course, reviewer, django_capture_on_commit_callbacks):
-    from courses.tasks import course_review_notify
-
     make_in_review(course)
     with django_capture_on_commit_callbacks(execute=True):
         request = services.course_request_changes(course=course, reviewer=reviewer, note="Fix lesson 2")

@@ -1,14 +1,16 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from learning import services
-from learning.models import Enrollment
+from learning.models import Enrollment, IssuedCertificate, QuizAttempt
 from tests.courses.factories import PublishedCourseFactory, QuestionFactory, QuizContentFactory
 from tests.factories import InstructorFactory, StudentFactory
-from tests.learning.factories import AssignmentFactory, EnrollmentFactory
+from tests.learning.factories import AssignmentFactory, EnrollmentFactory, NoteFactory, SubmissionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -176,9 +178,6 @@ def test_saved_courses(student):
 
 @pytest.mark.parametrize("name", ["enrollments", "submissions", "notes", "certificates", "quiz-attempts"])
 def test_api_lists_run_a_constant_number_of_queries(name, student, django_assert_max_num_queries):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     client = api(student)
 
     def measure():
@@ -195,12 +194,6 @@ def test_api_lists_run_a_constant_number_of_queries(name, student, django_assert
 
 
 def _row_of(name: str, student) -> None:
-    from django.utils import timezone
-
-    from learning.models import IssuedCertificate, QuizAttempt
-    from tests.courses.factories import QuizContentFactory
-    from tests.learning.factories import NoteFactory, SubmissionFactory
-
     enrollment = EnrollmentFactory(user=student, course=PublishedCourseFactory(), status=Enrollment.Status.ENROLLED)
     course, now = enrollment.course, timezone.now()
     if name == "submissions":

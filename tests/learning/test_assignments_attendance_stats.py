@@ -7,10 +7,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from community.models import Notification
-from courseworx.core.models import AuditLog
+from courseworx.core.models import AuditLog, Notification
 from learning import services
 from learning.models import AssignmentSubmission, Attendance, CourseStats
+from tests.courses.factories import PublishedCourseFactory
 from tests.factories import InstructorFactory, StudentFactory
 from tests.learning.factories import AssignmentFactory
 
@@ -97,7 +97,6 @@ def test_score_cannot_exceed_points_and_regrade_is_audited(enrollment, student, 
 def test_grading_queue_shows_only_own_courses(client, enrollment, student, assignment, instructor):
     submission = services.assignment_submit(user=student, assignment=assignment, text="My essay")
     other_teacher = InstructorFactory()
-    from tests.courses.factories import PublishedCourseFactory
 
     PublishedCourseFactory(instructor=other_teacher)
     client.force_login(other_teacher)

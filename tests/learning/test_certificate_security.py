@@ -16,7 +16,9 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image
 
+from courses.demo import CERTIFICATE_CSS, CERTIFICATE_HTML
 from courses.models import CertificateTemplate, Course
+from courseworx.core.pdf_templates import template_problems
 from learning.certificates import certificate_html, certificate_render_pdf
 from learning.models import IssuedCertificate
 from tests.pdf_utils import pdf_all_bytes, pdf_embedded_files, pdf_image_count, pdf_text, watch_file_opens
@@ -167,8 +169,6 @@ TEMPLATE_LANGUAGE_PROBES = [
 @pytest.mark.parametrize("expression", TEMPLATE_LANGUAGE_PROBES)
 def test_the_template_language_reaches_only_the_given_strings(expression, certificate, course, student):
     """Whatever an author writes, the context holds plain strings and the engine has no dangerous tags."""
-    from courseworx.core.pdf_templates import template_problems
-
     student.set_password("Secret-Password-1")
     student.save()
     certificate.holder_name = "<b>Stella</b>"
@@ -226,8 +226,6 @@ def test_a_legitimate_template_renders_our_static_logo_and_its_own_images(certif
 
 
 def test_the_default_demo_template_still_renders(certificate, course):
-    from courses.demo import CERTIFICATE_CSS, CERTIFICATE_HTML
-
     _use_template(course, html=CERTIFICATE_HTML, css=CERTIFICATE_CSS)
     text = pdf_text(_render(certificate))
     assert "Stella Student" in text and "Python Basics" in text and "TESTCODE123" in text

@@ -1,6 +1,9 @@
+import datetime as dt
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from courses.models import CourseContent
 from learning import services
@@ -162,10 +165,6 @@ def test_certificate_download_only_for_the_holder(
 
 
 def test_lessons_are_locked_before_the_course_starts(client, student, course, lessons):
-    import datetime as dt
-
-    from django.utils import timezone
-
     services.enrollment_create(user=student, course=course)
     type(course).objects.filter(pk=course.pk).update(start_date=timezone.localdate() + dt.timedelta(days=3))
     client.force_login(student)

@@ -1,3 +1,4 @@
+import datetime as dt
 import io
 from decimal import Decimal
 
@@ -6,7 +7,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from pypdf import PdfReader
 
 from courses.models import CertificateTemplate, Course
+from courseworx.core.models import AuditLog
 from learning import services
+from learning.certificates import certificate_html
 from learning.models import Enrollment, IssuedCertificate, LearningStreak, LessonCompletion
 from learning.tasks import certificate_issue_task
 from tests.courses.factories import ContentFactory, QuizContentFactory
@@ -91,7 +94,6 @@ def test_course_template_is_used_and_autoescaped(
     student.save()
     complete_all(student, lessons, django_capture_on_commit_callbacks)
     certificate = IssuedCertificate.objects.get(enrollment=enrollment)
-    from learning.certificates import certificate_html
 
     html = certificate_html(certificate, "https://example.test/v")
     assert "Awarded to &lt;b&gt;Stella Student" in html
@@ -107,7 +109,6 @@ def test_certificate_not_issued_for_unfinished_enrolment(enrollment):
 def test_revoke_needs_a_reason_and_is_audited(
     enrollment, student, lessons, admin_user, django_capture_on_commit_callbacks
 ):
-    from courseworx.core.models import AuditLog
 
     complete_all(student, lessons, django_capture_on_commit_callbacks)
     certificate = IssuedCertificate.objects.get()
@@ -130,8 +131,6 @@ def test_time_spent_is_bounded_per_heartbeat(enrollment, student, lessons):
 
 
 def test_learning_streak_counts_consecutive_days(student):
-    import datetime as dt
-
     day = dt.date(2026, 3, 1)
     services.learning_streak_record(user_id=student.pk, on=day)
     services.learning_streak_record(user_id=student.pk, on=day)

@@ -10,6 +10,8 @@ from types import SimpleNamespace
 
 import pytest
 
+from billing.models import ContentLicensing, EarningEntry, EmployerPartner, Payment, RefundRequest
+from community.models import SupportTicket
 from learning.models import Attendance, IssuedCertificate, LearningStreak, LessonCompletion, QuizAttempt
 from reports.models import ActivityLog
 from tests.courses.factories import CollaboratorFactory, ContentFactory, PublishedCourseFactory, QuizContentFactory
@@ -154,8 +156,6 @@ def world(db):
 
 
 def _ticket(n, requester, category, status, created, first=None, resolved=None, satisfaction=None, course=None):
-    from community.models import SupportTicket
-
     ticket = SupportTicket.objects.create(
         number=9000 + n,
         requester=requester,
@@ -174,8 +174,6 @@ def _ticket(n, requester, category, status, created, first=None, resolved=None, 
 
 
 def _payment(n, user, course, amount, currency="USD", status="succeeded"):
-    from billing.models import Payment
-
     return Payment.objects.create(
         user=user,
         kind="course",
@@ -190,8 +188,6 @@ def _payment(n, user, course, amount, currency="USD", status="succeeded"):
 
 
 def _earning(payment, course, kind, gross, share, when, refund=None):
-    from billing.models import EarningEntry
-
     entry = EarningEntry.objects.create(
         instructor=course.instructor,
         course=course,
@@ -210,7 +206,6 @@ def _earning(payment, course, kind, gross, share, when, refund=None):
 @pytest.fixture
 def money_world(world):
     """Support tickets and billing rows on top of `world` (see test_money_reports.py for the sums)."""
-    from billing.models import ContentLicensing, EmployerPartner, RefundRequest
 
     w = world
     _ticket(1, w.s1, "technical", "resolved", at(3, 2, 10), at(3, 2, 12), at(3, 3, 10), 5, course=w.alpha)

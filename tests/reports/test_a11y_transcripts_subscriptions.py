@@ -1,18 +1,16 @@
-"""Accessibility checks and pages, transcripts, scheduled reports."""
+"""Accessibility checks and pages (transcripts count), scheduled reports."""
 
 import datetime as dt
 
 import pytest
 from django.core import mail
-from django.template import Context, Template
 from django.urls import reverse
 
 from accounts import roles
-from courses.models import CourseContent
+from courses.models import CourseContent, VoiceTranscript
 from reports.accessibility import accessibility_scan
-from reports.models import AccessibilityReport, ReportSubscription, VoiceTranscript
+from reports.models import AccessibilityReport, ReportSubscription
 from reports.subscriptions import due_subscriptions, period_for, subscription_send
-from reports.transcripts import transcript_course_ids
 from tests.courses.factories import ContentFactory
 
 pytestmark = pytest.mark.django_db
@@ -60,17 +58,6 @@ def test_manual_report_and_staff_page(client, world, make_staff):
     assert "too light to read" in page and "Alpha" in page
     client.force_login(world.irene)  # not her course
     assert "too light to read" not in client.get(reverse("reports:accessibility")).content.decode()
-
-
-def test_transcript_include_and_search(world, rf):
-    video = _video(world.alpha, "Talk")
-    VoiceTranscript.objects.create(content=video, language="en", text="Recursion is a function calling itself.")
-    html = Template('{% include "reports/includes/transcript.html" with content=content %}').render(
-        Context({"content": video, "LANGUAGE_CODE": "en"})
-    )
-    assert "Transcript" in html and "Recursion is a function" in html
-    assert list(transcript_course_ids("recursion").values_list("content__course_id", flat=True)) == [world.alpha.pk]
-    assert not transcript_course_ids("quantum").exists()
 
 
 def test_subscribe_from_the_page_and_send(client, world, admin_user):

@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from reports.models import AccessibilityReport, VoiceTranscript
+from courses.models import VoiceTranscript
+from reports.models import AccessibilityReport
 from tests.courses.factories import ContentFactory, PublishedCourseFactory
 
 MODELS = [
@@ -14,7 +15,6 @@ MODELS = [
     "reportsubscription",
     "mobileapplog",
     "accessibilityreport",
-    "voicetranscript",
     "dataexportrequest",
 ]
 
@@ -34,12 +34,12 @@ def test_instructor_sees_only_own_transcripts_and_issues(client, instructor):
         VoiceTranscript.objects.create(content=content, text=f"Text of {content.title}")
         AccessibilityReport.objects.create(content=content, course=content.course, source="manual", issue="other")
     client.force_login(instructor)
-    page = client.get(reverse("admin:reports_voicetranscript_changelist")).content.decode()
+    page = client.get(reverse("admin:courses_voicetranscript_changelist")).content.decode()
     assert "Mine" in page and "Theirs" not in page
     page = client.get(reverse("admin:reports_accessibilityreport_changelist")).content.decode()
     assert "Mine" in page and "Theirs" not in page
     response = client.post(
-        reverse("admin:reports_voicetranscript_add"), {"content": other.pk, "language": "fr", "text": "x"}
+        reverse("admin:courses_voicetranscript_add"), {"content": other.pk, "language": "fr", "text": "x"}
     )
     assert response.status_code == 200  # refused with a form error
     assert not VoiceTranscript.objects.filter(language="fr").exists()

@@ -1,11 +1,15 @@
 """Reports API: same figures, filters and scoping as the pages; exports; data requests; mobile logs."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts import roles
+from reports import conf
 from reports.models import DataExportRequest, MobileAppLog, ReportExport
 
 from .conftest import MARCH
@@ -37,12 +41,6 @@ def test_every_report_answers(world, admin_user, slug):
 
 
 def test_a_report_without_parameters_covers_the_default_range(world, admin_user):
-    import datetime as dt
-
-    from django.utils import timezone
-
-    from reports import conf
-
     url = reverse("api:report-detail", args=["completion"])
     response = _client(admin_user).get(url)
     assert response.status_code == 200, response.content

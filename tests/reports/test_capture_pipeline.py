@@ -11,7 +11,7 @@ from django.utils import timezone
 from learning.models import Enrollment, LessonCompletion
 from reports import services
 from reports.models import ActivityLog, ContentAnalytics, DataPipelineRun
-from reports.pipelines import content_analytics_refresh
+from reports.pipelines import content_analytics_refresh, run_pipeline
 
 pytestmark = pytest.mark.django_db
 
@@ -56,8 +56,6 @@ def test_content_analytics_pipeline(world):
 
 
 def test_failed_pipeline_is_recorded():
-    from reports.pipelines import run_pipeline
-
     def boom():
         raise RuntimeError("disk full")
 

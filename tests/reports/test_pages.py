@@ -1,6 +1,7 @@
 """Report pages, CSV streaming, PDF export jobs, query counts and denials."""
 
 import csv
+import datetime as dt
 import io
 from decimal import Decimal
 
@@ -9,11 +10,19 @@ from django.db import connection
 from django.http import StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from pypdf import PdfReader
 
-from reports.models import ReportExport
+from accounts import roles
+from community.models import SupportTicket
+from learning.models import Attendance
+from reports.models import ActivityLog, ReportExport
+from reports.permissions import can_view_report
 from reports.reports import REPORTS
+from reports.reports.base import Kpi, format_value
+from tests.courses.factories import ContentFactory, PublishedCourseFactory
+from tests.factories import InstructorFactory, StudentFactory
 
-from .conftest import MARCH
+from .conftest import MARCH, _certificate, _completion, _earning, _enrol, _event, _payment, _ticket, at
 
 pytestmark = pytest.mark.django_db
 
@@ -21,8 +30,6 @@ SLUGS = list(REPORTS)
 
 
 def test_home_lists_the_reports_of_the_role(client, world, admin_user, make_staff):
-    from accounts import roles
-
     client.force_login(admin_user)
     page = client.get(reverse("reports:home")).content.decode()
     for report in REPORTS.values():
@@ -34,8 +41,6 @@ def test_home_lists_the_reports_of_the_role(client, world, admin_user, make_staf
 
 @pytest.mark.parametrize("slug", SLUGS)
 def test_report_page_renders_for_admin_and_instructor(client, world, admin_user, slug):
-    from reports.permissions import can_view_report
-
     for user in (admin_user, world.ivan):
         client.force_login(user)
         response = client.get(reverse("reports:report", args=[slug]), MARCH)
@@ -69,8 +74,6 @@ def test_anonymous_is_sent_to_login(client):
 
 
 def test_duty_is_enforced(client, world, make_staff):
-    from accounts import roles
-
     client.force_login(make_staff(roles.FINANCE))
     assert client.get(reverse("reports:report", args=["completion"])).status_code == 403
     client.force_login(world.ivan)
@@ -135,8 +138,6 @@ def test_large_csv_becomes_a_background_job(client, world, admin_user, settings,
 
 
 def test_pdf_export_job_contains_title_and_chart(client, world, admin_user, django_capture_on_commit_callbacks):
-    from pypdf import PdfReader
-
     client.force_login(admin_user)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("reports:report_export", args=["completion"]), {**MARCH, "format": "pdf"})
@@ -184,14 +185,6 @@ def _count_queries(client, url, params):
 
 def _add_report_row(slug, world, i):
     """One more row of the report `slug` in March (rows: courses, students, days or categories, instructors)."""
-    import datetime as dt
-
-    from learning.models import Attendance
-    from reports.models import ActivityLog
-    from tests.courses.factories import ContentFactory, PublishedCourseFactory
-    from tests.factories import InstructorFactory, StudentFactory
-
-    from .conftest import _certificate, _completion, _earning, _enrol, _event, _payment, _ticket, at
 
     student = StudentFactory()
     if slug == "completion":  # a course with an enrolment made in March (completed, with a certificate)
@@ -208,8 +201,6 @@ def _add_report_row(slug, world, i):
         course = PublishedCourseFactory()
         Attendance.objects.create(course=course, user=student, date=dt.date(2026, 3, 15), status="present")
     elif slug == "support":  # a ticket of another category
-        from community.models import SupportTicket
-
         category = SupportTicket.Category.values[i]
         _ticket(100 + i, student, category, "resolved", at(3, 15, 9), at(3, 15, 10), at(3, 16, 9), 4)
     elif slug == "revenue":  # an instructor with a sale in March
@@ -234,8 +225,6 @@ def test_query_count_does_not_grow_with_rows(client, world, admin_user, slug):
 
 
 def test_headline_figures_are_grouped_by_thousands_and_cells_stay_plain():
-    from reports.reports.base import Kpi, format_value
-
     assert Kpi("Lessons completed", 3499631).display == "3,499,631"
     assert Kpi("Lessons completed", None).display == "—"
     assert Kpi("Avg. quiz score", 60.04, "percent").display == "60.0"

@@ -6,6 +6,7 @@ import zipfile
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +14,9 @@ from django.utils import timezone
 from billing.models import Payment
 from community.models import DiscussionThread, ThreadReply
 from learning.models import Enrollment, UserNote
+from reports import services
 from reports.models import ActivityLog, DataExportRequest
+from reports.privacy import COLLECTORS
 from tests.learning.factories import NoteFactory
 
 from .conftest import _payment
@@ -108,7 +111,6 @@ def test_deletion_anonymises_and_keeps_payment_totals(client, people, django_cap
     assert Payment.objects.filter(user=user).aggregate(s=Sum("amount"))["s"] == Decimal("69.00")
     assert Enrollment.objects.filter(user=user).count() == 2  # figures of the reports are kept
     # No personal data is left anywhere in the person's export.
-    from reports.privacy import COLLECTORS
 
     blob = json.dumps({app: collect(user) for app, collect in COLLECTORS.items()}, default=str)
     for personal in (email, "Stu1", "My secret note", "How do loops work?", "Found it myself"):
@@ -118,10 +120,6 @@ def test_deletion_anonymises_and_keeps_payment_totals(client, people, django_cap
 
 
 def test_one_request_of_a_kind_at_a_time(people):
-    from django.core.exceptions import ValidationError
-
-    from reports import services
-
     services.data_request_create(user=people.s1, kind="export")  # not run: no on_commit in this test
     with pytest.raises(ValidationError):
         services.data_request_create(user=people.s1, kind="export")

@@ -10,6 +10,7 @@ from django.db.models import Sum
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from reports import rollups
 from reports.filters import report_params
 from reports.models import ActivityLog, CoursePeriodStats, DataPipelineRun, Grain
 from reports.pagination import ReportPaginator
@@ -198,8 +199,6 @@ def test_the_home_page_looks_up_the_rollups_once(rich_world, admin_client):
 
 @postgres_only
 def test_a_failed_refresh_keeps_the_previous_figures(rich_world, admin_user, monkeypatch):
-    from reports import rollups
-
     report_rollups_refresh()
     rows = CoursePeriodStats.objects.count()
     monkeypatch.setattr(rollups, "_statements", lambda: ["DELETE FROM reports_courseperiodstats", "SELECT 1/0"])

@@ -20,6 +20,7 @@ from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
@@ -257,6 +258,4 @@ class Command(BaseCommand):
 
 
 def models_f(name):
-    from django.db.models import F
-
     return F(name)

@@ -1,17 +1,16 @@
 """Voice transcripts: the text shown under a video/audio lesson and matched by the catalog search.
 
 On PostgreSQL a transcript matches like a course does (courses.selectors: full-text, `websearch` syntax,
-English stemming: "sorting lists" finds "...how we sort a list..."), through the GIN index of migration
-0007 (the expression below must stay the index's expression).  Elsewhere (SQLite in development and
-tests) the words are matched as a substring.
+English stemming: "sorting lists" finds "...how we sort a list..."), through the GIN index created by
+reports' migration 0007, when the table was reports' (the expression below must stay the index's
+expression).  Elsewhere (SQLite in development and tests) the words are matched as a substring.
 """
 
+from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
 from django.db.models import QuerySet
 
-from courses.selectors import SEARCH_CONFIG
-
-from .models import VoiceTranscript
+from .models import SEARCH_CONFIG, VoiceTranscript
 
 
 def transcript_for(*, content, language: str = "en") -> VoiceTranscript | None:
@@ -30,7 +29,6 @@ def transcripts_matching(query: str) -> QuerySet:
     query = (query or "").strip()
     if connection.vendor != "postgresql":
         return published.filter(text__icontains=query)
-    from django.contrib.postgres.search import SearchQuery, SearchVector
 
     return published.annotate(document=SearchVector("text", config=SEARCH_CONFIG)).filter(
         document=SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)

@@ -1,18 +1,24 @@
-"""Load the demo data: people first, then each app's `demo.seed(ctx, log)` in dependency order.
+"""Load the demo data: people first, then each app's `demo.seed(ctx, log)` in layer order.
+
+It lives in reports, the top layer, because it calls every app's demo loader.
 
 Idempotent: running it again creates nothing twice.  `--if-empty` does nothing when the demo
 admin already exists (used by `make run` so a developer's data is never touched).
 """
 
-from importlib import import_module
-
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from accounts import demo as accounts_demo
 from accounts.models import User
+from billing import demo as billing_demo
+from community import demo as community_demo
+from courses import demo as courses_demo
+from learning import demo as learning_demo
+from reports import demo as reports_demo
 
 # Order matters: later apps use what earlier ones created (ctx carries it).
-DEMO_MODULES = ["accounts", "courses", "learning", "community", "billing", "reports"]
+DEMO_MODULES = [accounts_demo, courses_demo, learning_demo, community_demo, billing_demo, reports_demo]
 
 
 class Command(BaseCommand):
@@ -26,13 +32,8 @@ class Command(BaseCommand):
             self.stdout.write("Demo data already present; skipping seed_demo.")
             return
         ctx: dict = {}
-        for label in DEMO_MODULES:
-            try:
-                module = import_module(f"{label}.demo")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{label}.demo":
-                    raise
-                continue
+        for module in DEMO_MODULES:
+            label = module.__name__.split(".")[0]
             self.stdout.write(f"Seeding {label}...")
             with transaction.atomic():
                 module.seed(ctx, self.stdout.write)
