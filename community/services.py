@@ -1114,5 +1114,5 @@ def survey_validate_audience(*, user, course, audience: str) -> None:
     else:
         if course is None:
             raise ValidationError({"course": "Choose the course whose learners answer it."})
-        if not (permissions.can_send_to_everyone(user) or permissions.is_course_teacher(user, course)):
+        if not (permissions.can_send_to_everyone(user) or permissions.is_course_staff(user, course)):
             raise ValidationError({"course": "You can attach surveys only to courses you teach."})

@@ -161,7 +161,7 @@ def _access_thread(request, thread_id):
 # =================================================================================================
 def course_reviews(request, slug: str):
     course = _access_course(request, slug)
-    teacher = permissions.is_course_teacher(request.user, course)
+    teacher = permissions.is_course_staff(request.user, course)
     page = _page(request, selectors.review_list(course=course, include_hidden=permissions.can_see_hidden(
         request.user, course)), size=10)  # fmt: skip
     own = None
@@ -236,7 +236,7 @@ def course_discussions(request, slug: str):
         "lesson": lesson,
         "query": query,
         "page": _page(request, threads),
-        "is_teacher": permissions.is_course_teacher(request.user, course),
+        "is_teacher": permissions.is_course_staff(request.user, course),
     }
     return render(request, "community/discussions/list.html", context)
 

@@ -292,7 +292,7 @@ class CourseAdmin(admin.ModelAdmin):
         allowed = super().has_view_permission(request, obj)
         if obj is None or not allowed:
             return allowed
-        return _is_reviewer(request) or permissions.is_course_author(request.user, obj)
+        return _is_reviewer(request) or permissions.user_teaches_course(request.user, obj)
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
@@ -377,7 +377,7 @@ class CourseAdmin(admin.ModelAdmin):
         course = self.get_object(request, unquote(object_id))
         if course is None:
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
-        if not permissions.is_course_author(request.user, course):
+        if not permissions.user_teaches_course(request.user, course):
             raise PermissionDenied
         change_url = reverse("admin:courses_course_change", args=[course.pk])
         if request.method == "POST":
@@ -509,7 +509,7 @@ class CourseContentAdmin(PrivateFileAdminMixin, admin.ModelAdmin):
         allowed = super().has_view_permission(request, obj)
         if obj is None or not allowed:
             return allowed
-        return _is_reviewer(request) or permissions.is_course_author(request.user, obj.course)
+        return _is_reviewer(request) or permissions.user_teaches_course(request.user, obj.course)
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
@@ -684,7 +684,7 @@ class CourseReviewQueueAdmin(admin.ModelAdmin):
             "diff": diff,
             "form": form,
             "can_decide": can_decide,
-            "is_author": permissions.is_course_author(request.user, course),
+            "is_author": permissions.user_teaches_course(request.user, course),
             "preview_url": preview_url(course),
             "queue_url": queue_url,
         }

@@ -206,7 +206,7 @@ def course_update(*, course: Course, user, data: dict[str, Any]) -> Course:
 def course_submit(*, course: Course, user, note: str = "") -> CourseApprovalRequest:
     with transaction.atomic():
         locked = _lock_course(course)
-        if not permissions.is_course_author(user, locked):
+        if not permissions.user_teaches_course(user, locked):
             raise PermissionDenied("Only the course's instructor or a co-author can submit it for review.")
         _check_transition(locked, S.IN_REVIEW)
         if not locked.contents.exists():
@@ -247,7 +247,7 @@ def _open_request(course: Course) -> CourseApprovalRequest:
 def _check_reviewer(reviewer, course: Course) -> None:
     if not permissions.can_review_courses(reviewer):
         raise PermissionDenied("Only course reviewers can decide on a course.")
-    if permissions.is_course_author(reviewer, course):
+    if permissions.user_teaches_course(reviewer, course):
         raise PermissionDenied("You cannot decide on a course you author.")
 
 
@@ -517,7 +517,7 @@ def course_version_restore(*, version: CourseVersion, user) -> Course:
     snapshot = version.snapshot
     with transaction.atomic():
         course = _lock_course(version.course)
-        if not permissions.is_course_author(user, course) and not user.is_superuser:
+        if not permissions.is_course_staff(user, course):
             raise PermissionDenied("Only the course's authors can restore one of its versions.")
         if course.status == S.IN_REVIEW:
             raise ValidationError("This course is in review; wait for the decision before restoring a version.")

@@ -7,6 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from courses.models import Course
+from courses.permissions import course_staff_q
 from courseworx.core.admin import PrivateFileAdminMixin
 
 from . import permissions, services
@@ -31,11 +32,7 @@ class TaughtCoursesMixin:
     course_lookup = "course"
 
     def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        if request.user.is_superuser:
-            return qs
-        course_ids = permissions.taught_courses(request.user).values("pk")
-        return qs.filter(**{f"{self.course_lookup}__in": course_ids})
+        return super().get_queryset(request).filter(course_staff_q(request.user, self.course_lookup))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "course" and not request.user.is_superuser:

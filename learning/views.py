@@ -362,14 +362,14 @@ def submission_file(request, submission_id):
 
 
 def _require_teacher(request):
-    if not permissions.taught_courses(request.user).exists():
+    if not Course.objects.editable_by(request.user).exists():
         raise PermissionDenied("This page is for instructors.")
 
 
 @login_required
 def grading(request):
     _require_teacher(request)
-    courses = list(permissions.taught_courses(request.user).order_by("title"))
+    courses = list(Course.objects.editable_by(request.user).order_by("title"))
     course = None
     if request.GET.get("course"):
         course = next((c for c in courses if str(c.pk) == request.GET["course"]), None)
