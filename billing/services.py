@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from community.services import notification_create
 from courses.models import Course
+from courseworx.core.exceptions import ConflictError
 from courseworx.core.services import audit_log_create
 from courseworx.core.tasks import enqueue_on_commit as _on_commit
 from learning.models import Enrollment
@@ -275,7 +276,7 @@ def checkout_check(*, user, product: Product, subscription: Subscription | None 
             raise ValidationError("This course is free: enrol from the course page.", code="free_course")
         enrollment = Enrollment.objects.filter(user=user, course=product).first()
         if enrollment is not None and enrollment.has_access:
-            raise ValidationError("You already have access to this course.", code="already_enrolled")
+            raise ConflictError("You already have access to this course.", code="already_enrolled")
         if (
             enrollment is not None
             and enrollment.status == Enrollment.Status.SUSPENDED
@@ -292,18 +293,18 @@ def checkout_check(*, user, product: Product, subscription: Subscription | None 
             ).values_list("course_id", flat=True)
         )
         if course_ids and course_ids <= owned:
-            raise ValidationError("You already have every course in this bundle.", code="already_enrolled")
+            raise ConflictError("You already have every course in this bundle.", code="already_enrolled")
     elif isinstance(product, Plan):
         if subscription is not None:
             if subscription.user_id != user.pk or subscription.plan_id != product.pk:
                 raise PermissionDenied("Not your subscription.")
             if subscription.is_live:
-                raise ValidationError("This subscription is still running.", code="already_subscribed")
+                raise ConflictError("This subscription is still running.", code="already_subscribed")
         else:
             if not product.is_active:
                 raise ValidationError("This plan is not on sale.", code="not_on_sale")
             if Subscription.objects.live().filter(user=user, plan=product).exists():
-                raise ValidationError("You already subscribe to this plan.", code="already_subscribed")
+                raise ConflictError("You already subscribe to this plan.", code="already_subscribed")
 
 
 @transaction.atomic
@@ -845,7 +846,7 @@ def subscription_start_trial(*, user, plan: Plan) -> Subscription:
         with transaction.atomic():
             subscription.save()
     except IntegrityError:
-        raise ValidationError("You already subscribe to this plan.", code="already_subscribed") from None
+        raise ConflictError("You already subscribe to this plan.", code="already_subscribed") from None
     _plan_grant_access(subscription)
     _notify(
         user,
@@ -863,7 +864,7 @@ def subscription_cancel(*, subscription: Subscription, user) -> Subscription:
     if not permissions.can_manage_subscription(user, subscription):
         raise PermissionDenied("Not your subscription.")
     if not subscription.is_live:
-        raise ValidationError("This subscription has already ended.", code="not_live")
+        raise ConflictError("This subscription has already ended.", code="not_live")
     if not subscription.cancel_at_period_end:
         subscription.cancel_at_period_end = True
         subscription.canceled_at = timezone.now()
@@ -878,7 +879,7 @@ def subscription_resume(*, subscription: Subscription, user) -> Subscription:
     if not permissions.can_manage_subscription(user, subscription):
         raise PermissionDenied("Not your subscription.")
     if not subscription.is_live:
-        raise ValidationError("This subscription has ended: subscribe again instead.", code="not_live")
+        raise ConflictError("This subscription has ended: subscribe again instead.", code="not_live")
     if subscription.cancel_at_period_end:
         subscription.cancel_at_period_end = False
         subscription.canceled_at = None
@@ -1166,7 +1167,7 @@ def refund_request_check_decision(*, refund_request: RefundRequest, actor, note:
     if not (note or "").strip():
         raise ValidationError({"note": "A note explaining the decision is required."})
     if refund_request.status != RefundRequest.Status.PENDING:
-        raise ValidationError(
+        raise ConflictError(
             "This request was already decided (%(status)s).",
             code="already_decided",
             params={"status": refund_request.get_status_display().lower()},
@@ -1209,7 +1210,7 @@ def refund_request_approve(
     request = RefundRequest.objects.select_for_update().get(pk=refund_request.pk)
     refund_request_check_decision(refund_request=request, actor=actor, note=note)
     if payment.status not in Payment.REFUNDABLE_STATUSES:
-        raise ValidationError(
+        raise ConflictError(
             "The payment is %(s)s; it cannot be refunded.",
             code="not_refundable",
             params={"s": payment.get_status_display().lower()},
@@ -1472,7 +1473,7 @@ def employer_request_set_status(
         raise PermissionDenied("Only Finance handles employer requests.")
     request = EmployerRequest.objects.select_for_update().get(pk=request.pk)
     if status not in EMPLOYER_TRANSITIONS.get(request.status, set()):
-        raise ValidationError(
+        raise ConflictError(
             "A request that is %(old)s cannot become %(new)s.",
             code="invalid_transition",
             params={"old": request.get_status_display().lower(), "new": status},

@@ -25,6 +25,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
+from courseworx.core.exceptions import ConflictError
 from courseworx.core.services import audit_log_create
 from courseworx.core.tasks import enqueue_on_commit as _on_commit
 
@@ -904,7 +905,7 @@ def _check_ticket_status(*, user, ticket, status: str) -> None:
     if not permissions.can_view_ticket(user, ticket):
         raise Http404("No such ticket.")
     if status not in TICKET_TRANSITIONS.get(ticket.status, set()):
-        raise ValidationError(
+        raise ConflictError(
             "A ticket that is %(old)s cannot become %(new)s.",
             code="invalid_transition",
             params={"old": ticket.get_status_display().lower(), "new": SupportTicket.Status(status).label.lower()},

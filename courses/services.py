@@ -28,6 +28,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from courseworx.core.exceptions import ConflictError
 from courseworx.core.services import audit_log_create
 from courseworx.core.tasks import enqueue_on_commit
 
@@ -94,7 +95,7 @@ def _check_transition(course: Course, target: str) -> None:
     if (course.status, target) not in TRANSITIONS:
         allowed_from = [S(src).label for (src, dst) in TRANSITIONS if dst == target]
         verb = next(v for (_src, dst), v in TRANSITIONS.items() if dst == target)
-        raise ValidationError(
+        raise ConflictError(
             "This course is %(status)s and cannot be %(verb)s; only a course that is %(allowed)s can.",
             code="invalid_transition",
             params={
@@ -520,9 +521,13 @@ def course_version_restore(*, version: CourseVersion, user) -> Course:
         if not permissions.is_course_staff(user, course):
             raise PermissionDenied("Only the course's authors can restore one of its versions.")
         if course.status == S.IN_REVIEW:
-            raise ValidationError("This course is in review; wait for the decision before restoring a version.")
+            raise ConflictError(
+                "This course is in review; wait for the decision before restoring a version.", code="invalid_transition"
+            )
         if course.status == S.ARCHIVED:
-            raise ValidationError("This course is archived; archived courses cannot be changed.")
+            raise ConflictError(
+                "This course is archived; archived courses cannot be changed.", code="invalid_transition"
+            )
 
         # Course fields, category, tags, prerequisites (those that still exist).
         data = snapshot.get("course", {})

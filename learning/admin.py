@@ -9,6 +9,7 @@ from django.urls import reverse
 from courses.models import Course
 from courses.permissions import course_staff_q
 from courseworx.core.admin import PrivateFileAdminMixin
+from courseworx.core.exceptions import ConflictError
 
 from . import permissions, services
 from .models import (
@@ -255,7 +256,7 @@ class IssuedCertificateAdmin(PrivateFileAdminMixin, admin.ModelAdmin):
                         certificate=certificate, actor=request.user, reason=form.cleaned_data["reason"]
                     )
                     done += 1
-                except services.ConflictError as exc:
+                except ConflictError as exc:
                     self.message_user(request, f"{certificate.code}: {exc.message}", messages.WARNING)
             self.message_user(request, f"{done} certificate(s) revoked.", messages.SUCCESS)
             return None

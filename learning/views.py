@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from courses.models import Course, CourseContent
+from courseworx.core.exceptions import ConflictError
 from courseworx.core.ranges import ranged_file_response
 from courseworx.core.views import safe_next_url
 from reports.services import activity_log
@@ -247,7 +248,7 @@ def quiz_start(request, slug: str, content_id):
     content = selectors.lesson_get(slug=slug, content_id=content_id)
     try:
         attempt = services.quiz_attempt_start(user=request.user, content=content)
-    except (ValidationError, PermissionDenied, services.ConflictError) as exc:
+    except (ValidationError, PermissionDenied) as exc:
         messages.error(request, _error_text(exc))
         return redirect("learning:lesson", slug=slug, content_id=content_id)
     return redirect("learning:quiz_attempt", attempt_id=attempt.pk)
@@ -272,7 +273,7 @@ def quiz_attempt(request, attempt_id):
                 answers[str(question.pk)] = request.POST.get(key, "")
         try:
             services.quiz_attempt_submit(attempt=attempt, user=request.user, answers=answers)
-        except services.ConflictError as exc:
+        except ConflictError as exc:
             messages.warning(request, exc.message)
         except ValidationError as exc:
             messages.error(request, _error_text(exc))
@@ -419,11 +420,11 @@ def quiz_attempt_grade(request, attempt_id):
         points = {qid: request.POST.get(f"points_{qid}", "") for qid in attempt.results}
         try:
             services.quiz_attempt_grade(attempt=attempt, grader=request.user, points=points)
-        except ValidationError as exc:
-            errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-        except services.ConflictError as exc:
+        except ConflictError as exc:
             messages.warning(request, exc.message)
             return redirect("learning:grading")
+        except ValidationError as exc:
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
         else:
             messages.success(request, "Quiz graded.")
             return redirect("learning:grading")

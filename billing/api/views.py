@@ -9,7 +9,6 @@ called by anyone else is a 403.  Money is always a string.
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
@@ -23,7 +22,7 @@ from billing.filters import FinancePaymentFilter, PaymentFilter, RefundRequestFi
 from billing.models import CourseBundle, EmployerPartner, Payment, Plan, RefundRequest, Subscription
 from billing.permissions import CanDecideRefunds, CanManagePayouts, IsFinance, can_manage_partner
 from courses.models import Course
-from courseworx.core.api.exceptions import Conflict
+from courseworx.core.api.schema import conflict_codes
 
 from . import serializers as s
 
@@ -40,16 +39,6 @@ def _product(kind: str, slug: str):
     if kind == "bundle":
         return get_object_or_404(CourseBundle, slug=slug, is_active=True)
     return get_object_or_404(Plan, slug=slug)
-
-
-def _conflict_on(codes: set[str], func, **kwargs):
-    """Call a service; a state conflict (already decided, already subscribed...) becomes a 409."""
-    try:
-        return func(**kwargs)
-    except ValidationError as exc:
-        if getattr(exc, "code", None) in codes:
-            raise Conflict(exc.messages[0]) from exc
-        raise
 
 
 # --- Catalogue ------------------------------------------------------------------------------------------
@@ -105,6 +94,7 @@ class CheckoutApi(APIView):
     payment."""
 
     @extend_schema(tags=TAGS_BUYER, request=s.CheckoutInputSerializer, responses={201: s.CheckoutOutputSerializer})
+    @conflict_codes("already_enrolled", "already_subscribed")
     def post(self, request):
         data = s.CheckoutInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -113,9 +103,7 @@ class CheckoutApi(APIView):
         subscription = None
         if v["subscription"]:
             subscription = get_object_or_404(Subscription, pk=v["subscription"], user=request.user)
-        payment, url = _conflict_on(
-            {"already_enrolled", "already_subscribed"},
-            services.checkout_start,
+        payment, url = services.checkout_start(
             user=request.user,
             product=product,
             idempotency_key=v["idempotency_key"],
@@ -236,10 +224,11 @@ class SubscriptionActionApi(APIView):
     action = ""
 
     @extend_schema(tags=TAGS_BUYER, request=None, responses=s.BillingSubscriptionOutputSerializer)
+    @conflict_codes("not_live")
     def post(self, request, subscription_id):
         subscription = get_object_or_404(Subscription, pk=subscription_id, user=request.user)
         func = services.subscription_cancel if self.action == "cancel" else services.subscription_resume
-        subscription = _conflict_on({"not_live"}, func, subscription=subscription, user=request.user)
+        subscription = func(subscription=subscription, user=request.user)
         subscription.refresh_from_db()
         return Response(s.BillingSubscriptionOutputSerializer(subscription).data)
 
@@ -335,15 +324,14 @@ class FinanceRefundDecisionApi(APIView):
     @extend_schema(
         tags=TAGS_FINANCE, request=s.RefundDecisionInputSerializer, responses=s.FinanceRefundRequestOutputSerializer
     )
+    @conflict_codes("already_decided", "not_refundable")
     def post(self, request, refund_request_id):
         refund_request = get_object_or_404(RefundRequest, pk=refund_request_id)
         data = s.RefundDecisionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         if self.decision == "approve":
-            refund_request = _conflict_on(
-                {"already_decided", "not_refundable"},
-                services.refund_request_approve,
+            refund_request = services.refund_request_approve(
                 refund_request=refund_request,
                 actor=request.user,
                 note=v["note"],
@@ -351,9 +339,7 @@ class FinanceRefundDecisionApi(APIView):
                 drop_enrolment=v.get("drop_enrolment"),
             )
         else:
-            refund_request = _conflict_on(
-                {"already_decided"},
-                services.refund_request_reject,
+            refund_request = services.refund_request_reject(
                 refund_request=refund_request,
                 actor=request.user,
                 note=v["note"],
