@@ -28,6 +28,7 @@ from django.utils import timezone
 from courseworx.core.exceptions import ConflictError
 from courseworx.core.services import audit_log_create
 from courseworx.core.tasks import enqueue_on_commit as _on_commit
+from courseworx.core.text import plain_text
 
 from .models import (
     ContentFlag,
@@ -51,7 +52,6 @@ from .models import (
     TicketMessage,
     UserMute,
 )
-from .text import plain_text
 
 logger = logging.getLogger(__name__)
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from courseworx.core.models import TimeStampedModel, UUIDModel
 from courseworx.core.storage import RandomFileName, download_name, private_storage
+from courseworx.core.text import AUTHOR, render_markdown
 
 from .validators import validate_content_file, validate_thumbnail, validate_video_url
 
@@ -375,9 +376,7 @@ class CourseContent(UUIDModel):
 
     def save(self, *args, **kwargs):
         # The stored HTML is always derived from the Markdown, sanitised (never trusted as written).
-        from .content import render_markdown
-
-        self.article_html = render_markdown(self.article_body) if self.kind == self.Kind.ARTICLE else ""
+        self.article_html = render_markdown(self.article_body, policy=AUTHOR) if self.kind == self.Kind.ARTICLE else ""
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = set(update_fields) | {"article_html"}

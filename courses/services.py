@@ -31,9 +31,9 @@ from django.utils.text import slugify
 from courseworx.core.exceptions import ConflictError
 from courseworx.core.services import audit_log_create
 from courseworx.core.tasks import enqueue_on_commit
+from courseworx.core.text import AUTHOR, render_markdown
 
 from . import permissions
-from .content import render_markdown
 from .models import (
     Category,
     CertificateTemplate,
@@ -492,7 +492,9 @@ def _restore_rows(model, existing: dict, wanted: dict[str, dict], fields: tuple[
         values = {**_load(model, data, fields), **fixed}
         if model is CourseContent:
             values["article_html"] = (
-                render_markdown(values["article_body"]) if values["kind"] == CourseContent.Kind.ARTICLE else ""
+                render_markdown(values["article_body"], policy=AUTHOR)
+                if values["kind"] == CourseContent.Kind.ARTICLE
+                else ""
             )
         obj = existing.get(UUID(pk))
         if obj is None:
