@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from courseworx.core.forms import service_error_text as _error_text
 from courseworx.core.views import safe_next_url
 
 from . import permissions, selectors, services
@@ -36,12 +37,6 @@ PAGE_SIZE = 20
 
 def _page(request, queryset, size: int = PAGE_SIZE):
     return Paginator(queryset, size).get_page(request.GET.get("page"))
-
-
-def _error_text(exc: ValidationError | PermissionDenied) -> str:
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    return str(exc) or "You may not do this."
 
 
 # =================================================================================================

@@ -19,7 +19,9 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html, format_html_join
 
 from accounts.models import User
-from courseworx.core.admin import PrivateFileAdminMixin
+from courseworx.core.admin import PrivateFileAdminMixin, ReadOnlyAdmin
+from courseworx.core.forms import add_service_errors
+from courseworx.core.forms import service_error_text as _error_text
 from courseworx.core.utils import parse_uuid
 
 from . import permissions, services
@@ -47,12 +49,6 @@ def _authored_courses(request: HttpRequest):
     if _is_reviewer(request):
         return Course.objects.all()
     return Course.objects.editable_by(request.user)
-
-
-def _error_text(exc: ValidationError | PermissionDenied) -> str:
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    return str(exc) or "You may not do this."
 
 
 def preview_url(course: Course) -> str:
@@ -658,11 +654,7 @@ class CourseReviewQueueAdmin(admin.ModelAdmin):
                     services.course_request_changes(course=course, reviewer=request.user, note=note)
                     self.message_user(request, f"Changes were requested for “{course}”.")
             except ValidationError as exc:
-                if hasattr(exc, "error_dict"):
-                    for field, errors in exc.error_dict.items():
-                        form.add_error(field if field in form.fields else None, errors)
-                else:
-                    form.add_error(None, exc)
+                add_service_errors(form, exc)
             except PermissionDenied as exc:
                 self.message_user(request, _error_text(exc), messages.ERROR)
             else:
@@ -691,17 +683,8 @@ class CourseReviewQueueAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/courses/coursereviewqueue/review.html", context)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class CourseHistoryAdmin(ReadOnlyAdmin):
     """History: nobody adds, changes or deletes rows here (services write them)."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
@@ -711,7 +694,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(CourseApprovalRequest)
-class CourseApprovalRequestAdmin(ReadOnlyAdmin):
+class CourseApprovalRequestAdmin(CourseHistoryAdmin):
     list_display = ("course", "submitted_by", "created_at", "decision", "reviewer", "decided_at")
     list_select_related = ("course", "submitted_by", "reviewer")
     list_filter = ("decision",)
@@ -722,7 +705,7 @@ class CourseApprovalRequestAdmin(ReadOnlyAdmin):
 
 
 @admin.register(CourseVersion)
-class CourseVersionAdmin(ReadOnlyAdmin):
+class CourseVersionAdmin(CourseHistoryAdmin):
     list_display = ("course", "number", "created_at", "created_by", "approval")
     list_select_related = ("course", "created_by", "approval")
     list_filter = (("course", admin.RelatedOnlyFieldListFilter),)

@@ -16,6 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from courses.models import Course, CourseContent
 from courseworx.core.exceptions import ConflictError
+from courseworx.core.forms import add_service_errors
+from courseworx.core.forms import service_error_text as _error_text
 from courseworx.core.ranges import ranged_file_response
 from courseworx.core.views import safe_next_url
 from reports.services import activity_log
@@ -23,12 +25,6 @@ from reports.services import activity_log
 from . import permissions, selectors, services
 from .forms import AttendanceRowForm, GradeForm, NoteForm, SubmissionForm
 from .models import AssignmentSubmission, Attendance, Enrollment, QuizAttempt
-
-
-def _error_text(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    return getattr(exc, "message", None) or str(exc) or "This is not allowed."
 
 
 def _course_page(course: Course) -> str:
@@ -326,14 +322,8 @@ def assignment(request, assignment_id):
                     user=request.user, assignment=assignment, text=form.cleaned_data["text"],
                     file=form.cleaned_data.get("file"),
                 )  # fmt: skip
-            except ValidationError as exc:
-                if hasattr(exc, "error_dict"):
-                    for field, errors in exc.message_dict.items():
-                        form.add_error(field if field in form.fields else None, errors)
-                else:
-                    form.add_error(None, exc.messages)
-            except PermissionDenied as exc:
-                form.add_error(None, _error_text(exc))
+            except (ValidationError, PermissionDenied) as exc:
+                add_service_errors(form, exc)
             else:
                 messages.success(request, "Your work was submitted.")
                 return redirect("learning:assignment", assignment_id=assignment.pk)
@@ -402,7 +392,7 @@ def submission_grade(request, submission_id):
                     feedback=form.cleaned_data["feedback"],
                 )  # fmt: skip
             except ValidationError as exc:
-                form.add_error("score" if hasattr(exc, "error_dict") else None, exc.messages)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, f"Graded {submission.user.get_full_name()}'s submission.")
                 return redirect(f"{reverse('learning:grading')}?course={submission.course_id}")
