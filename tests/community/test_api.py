@@ -37,7 +37,7 @@ def test_notifications_read_and_preferences(student):
     response = client.put(url("notification-prefs"), [{"category": "discussion", "channel": "daily"}], format="json")
     assert {p["category"]: p["channel"] for p in response.json()}["discussion"] == "daily"
     bad = client.put(url("notification-prefs"), [{"category": "discussion", "channel": "hourly"}], format="json")
-    assert bad.status_code == 400 and bad.json()["error"]["code"] == "invalid"
+    assert bad.status_code == 400 and bad.json()["error"]["code"] == "invalid_choice"
 
 
 def test_threads_members_only(course, enrolled, outsider, instructor):
