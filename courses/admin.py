@@ -579,7 +579,7 @@ class DecisionForm(forms.Form):
 
 
 @admin.register(CourseReviewQueue)
-class CourseReviewQueueAdmin(admin.ModelAdmin):
+class CourseReviewQueueAdmin(ReadOnlyAdmin):
     list_display = ("title", "instructor", "submitted_at", "lesson_count", "review_link")
     list_select_related = ("instructor",)
     list_display_links = None
@@ -603,15 +603,6 @@ class CourseReviewQueueAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return _is_reviewer(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="Submitted", ordering="submitted")
     def submitted_at(self, obj):
