@@ -123,6 +123,8 @@ def test_operations_that_can_conflict_document_409_and_its_codes(schema, path, m
     assert _ref(conflict) == ERROR_REF
     for code in codes:
         assert f"`{code}`" in conflict["description"]
+    examples = conflict["content"]["application/json"]["examples"]
+    assert [e["value"]["error"]["code"] for e in examples.values()] == codes[:1]
 
 
 def test_operations_that_cannot_conflict_do_not_document_409(schema):

@@ -14,7 +14,7 @@ An operation's own `@extend_schema(responses={...})` entry for one of these code
 """
 
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse
 from rest_framework import serializers
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import AllowAny
@@ -61,8 +61,12 @@ def conflict_codes(*codes: str):
     return decorate
 
 
-def _error(description: str) -> OpenApiResponse:
-    return OpenApiResponse(response=ErrorSerializer, description=description)
+def _error(description: str, code: str, message: str, fields: dict | None = None) -> OpenApiResponse:
+    body: dict = {"code": code, "message": message, "fields": fields or {}}
+    if fields:
+        body["codes"] = {name: [code] for name in fields}
+    example = OpenApiExample(code, value={"error": body}, response_only=True)
+    return OpenApiResponse(response=ErrorSerializer, description=description, examples=[example])
 
 
 class AutoSchema(SpectacularAutoSchema):
@@ -83,22 +87,41 @@ class AutoSchema(SpectacularAutoSchema):
         has_query = any(p.get("in") == "query" for p in self._get_parameters())
         errors: dict[str, OpenApiResponse] = {}
         if write or has_query:
-            errors["400"] = _error("Invalid input: `fields` and `codes` name each field's problems.")
+            errors["400"] = _error(
+                "Invalid input: `fields` and `codes` name each field's problems.",
+                "required",
+                "The submitted data is not valid.",
+                {"title": ["This field is required."]},
+            )
         if authenticators or not public:
             errors["401"] = _error(
                 "A bad token (`authentication_failed`)."
                 if public
-                else "Not signed in (`not_authenticated`) or a bad token (`authentication_failed`)."
+                else "Not signed in (`not_authenticated`) or a bad token (`authentication_failed`).",
+                "not_authenticated",
+                "Authentication credentials were not provided.",
             )
         if csrf or not public:
-            errors["403"] = _error("Not allowed (`permission_denied`), or a session write without its CSRF token.")
+            errors["403"] = _error(
+                "Not allowed (`permission_denied`), or a session write without its CSRF token.",
+                "permission_denied",
+                "You do not have permission to perform this action.",
+            )
         if "{" in self.path or self._is_list_view() and self._get_paginator() is not None:
-            errors["404"] = _error("Not found, or not visible to the caller (`not_found`).")
+            errors["404"] = _error("Not found, or not visible to the caller (`not_found`).", "not_found", "Not found.")
         handler = getattr(view, self.method.lower(), None)
         conflicts = getattr(handler, CONFLICT_ATTR, ())
         if conflicts:
             listed = ", ".join(f"`{c}`" for c in conflicts)
-            errors["409"] = _error(f"The current state does not allow this; `code` is one of {listed}.")
+            errors["409"] = _error(
+                f"The current state does not allow this; `code` is one of {listed}.",
+                conflicts[0],
+                "A sentence saying what the current state allows.",
+            )
         if view.get_throttles():
-            errors["429"] = _error("Too many requests (`throttled`); see the Retry-After header.")
+            errors["429"] = _error(
+                "Too many requests (`throttled`); see the Retry-After header.",
+                "throttled",
+                "Request was throttled. Expected available in 42 seconds.",
+            )
         return errors
