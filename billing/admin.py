@@ -12,7 +12,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from courseworx.core.admin import PrivateFileAdminMixin
+from courseworx.core.admin import PrivateFileAdminMixin, ReadOnlyAdmin, ReadOnlyInline
+from courseworx.core.forms import add_service_errors
 
 from . import permissions, services
 from .forms import RefundDecisionForm
@@ -39,31 +40,6 @@ from .models import (
     Subscription,
     WebhookEvent,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows written only by services: view, never add, change or delete here."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 # --- Catalogue ------------------------------------------------------------------------------------
 
@@ -323,11 +299,7 @@ class RefundRequestAdmin(admin.ModelAdmin):
                     services.refund_request_reject(refund_request=refund_request, actor=request.user, note=data["note"])
                     self.message_user(request, "Request rejected.", messages.SUCCESS)
             except ValidationError as exc:
-                if hasattr(exc, "error_dict"):
-                    for field, errors in exc.error_dict.items():
-                        form.add_error(field if field in form.fields else None, errors)
-                else:
-                    form.add_error(None, exc)
+                add_service_errors(form, exc)
             else:
                 return redirect("admin:billing_refundrequest_change", refund_request.pk)
         eligibility = services.refund_eligibility(payment=refund_request.payment)

@@ -33,6 +33,7 @@ from django.utils import timezone
 from courses.models import Course
 from courseworx.core.activity import activity_record
 from courseworx.core.enqueue import enqueue_on_commit as _on_commit
+from courseworx.core.exceptions import ConflictError
 from courseworx.core.notifications import notification_create
 from courseworx.core.services import audit_log_create
 from learning import services as learning_services
@@ -310,12 +311,12 @@ def checkout_check(*, user, product: Product, subscription: Subscription | None 
             if subscription.user_id != user.pk or subscription.plan_id != product.pk:
                 raise PermissionDenied("Not your subscription.")
             if subscription.is_live:
-                raise ValidationError("This subscription is still running.", code="already_subscribed")
+                raise ConflictError("This subscription is still running.", code="already_subscribed")
         else:
             if not product.is_active:
                 raise ValidationError("This plan is not on sale.", code="not_on_sale")
             if Subscription.objects.live().filter(user=user, plan=product).exists():
-                raise ValidationError("You already subscribe to this plan.", code="already_subscribed")
+                raise ConflictError("You already subscribe to this plan.", code="already_subscribed")
 
 
 @transaction.atomic
@@ -855,7 +856,7 @@ def subscription_start_trial(*, user, plan: Plan) -> Subscription:
         with transaction.atomic():
             subscription.save()
     except IntegrityError:
-        raise ValidationError("You already subscribe to this plan.", code="already_subscribed") from None
+        raise ConflictError("You already subscribe to this plan.", code="already_subscribed") from None
     _plan_grant_access(subscription)
     _notify(
         user,
@@ -873,7 +874,7 @@ def subscription_cancel(*, subscription: Subscription, user) -> Subscription:
     if not permissions.can_manage_subscription(user, subscription):
         raise PermissionDenied("Not your subscription.")
     if not subscription.is_live:
-        raise ValidationError("This subscription has already ended.", code="not_live")
+        raise ConflictError("This subscription has already ended.", code="not_live")
     if not subscription.cancel_at_period_end:
         subscription.cancel_at_period_end = True
         subscription.canceled_at = timezone.now()
@@ -888,7 +889,7 @@ def subscription_resume(*, subscription: Subscription, user) -> Subscription:
     if not permissions.can_manage_subscription(user, subscription):
         raise PermissionDenied("Not your subscription.")
     if not subscription.is_live:
-        raise ValidationError("This subscription has ended: subscribe again instead.", code="not_live")
+        raise ConflictError("This subscription has ended: subscribe again instead.", code="not_live")
     if subscription.cancel_at_period_end:
         subscription.cancel_at_period_end = False
         subscription.canceled_at = None
@@ -1176,7 +1177,7 @@ def refund_request_check_decision(*, refund_request: RefundRequest, actor, note:
     if not (note or "").strip():
         raise ValidationError({"note": "A note explaining the decision is required."})
     if refund_request.status != RefundRequest.Status.PENDING:
-        raise ValidationError(
+        raise ConflictError(
             "This request was already decided (%(status)s).",
             code="already_decided",
             params={"status": refund_request.get_status_display().lower()},
@@ -1219,7 +1220,7 @@ def refund_request_approve(
     request = RefundRequest.objects.select_for_update().get(pk=refund_request.pk)
     refund_request_check_decision(refund_request=request, actor=actor, note=note)
     if payment.status not in Payment.REFUNDABLE_STATUSES:
-        raise ValidationError(
+        raise ConflictError(
             "The payment is %(s)s; it cannot be refunded.",
             code="not_refundable",
             params={"s": payment.get_status_display().lower()},
@@ -1482,7 +1483,7 @@ def employer_request_set_status(
         raise PermissionDenied("Only Finance handles employer requests.")
     request = EmployerRequest.objects.select_for_update().get(pk=request.pk)
     if status not in EMPLOYER_TRANSITIONS.get(request.status, set()):
-        raise ValidationError(
+        raise ConflictError(
             "A request that is %(old)s cannot become %(new)s.",
             code="invalid_transition",
             params={"old": request.get_status_display().lower(), "new": status},

@@ -17,6 +17,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from courses.models import Course
+from courseworx.core.forms import add_service_errors
+from courseworx.core.forms import service_error_text as _error_text
 from courseworx.core.utils import parse_uuid
 
 from . import conf, permissions, selectors, services
@@ -30,12 +32,6 @@ logger = logging.getLogger(__name__)
 
 SESSION_CAMPAIGN = "billing_campaign"
 SESSION_REFERRAL = "billing_referral"
-
-
-def _error_text(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    return str(exc) or "This is not allowed."
 
 
 def _remember_attribution(request) -> None:
@@ -122,11 +118,7 @@ def checkout(request, kind: str, key: str):
                 subscription=subscription,
             )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             return redirect(url)
     code = form["coupon_code"].value() or ""
@@ -286,11 +278,7 @@ def refund_request(request, payment_id):
                 amount=form.cleaned_data["amount"],
             )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Your refund request was sent to Finance. We will let you know.")
             return redirect("billing:purchases")

@@ -20,6 +20,9 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from courses.models import Course
+from courseworx.core.admin import ReadOnlyAdminMixin
+from courseworx.core.forms import add_service_errors
+from courseworx.core.forms import service_error_text as _error_text
 from courseworx.core.utils import parse_uuid
 
 from . import permissions, selectors, services
@@ -38,12 +41,6 @@ from .models import (
     UserMute,
 )
 from .views import _support_staff
-
-
-def _error_text(exc) -> str:
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    return str(exc) or "You may not do this."
 
 
 # =================================================================================================
@@ -107,21 +104,12 @@ class QueueKindFilter(admin.SimpleListFilter):
         return queryset.filter(content_type__model=model) if model else queryset
 
 
-class ModeratorOnly:
+class ModeratorOnly(ReadOnlyAdminMixin):
     def has_module_permission(self, request):
         return permissions.can_moderate(request.user)
 
     def has_view_permission(self, request, obj=None):
         return permissions.can_moderate(request.user)
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(FlaggedItem)
@@ -351,18 +339,12 @@ class ReviewAdmin(ModeratedContentAdmin):
 # =================================================================================================
 # Support tickets
 # =================================================================================================
-class TicketMessageInline(admin.StackedInline):
+class TicketMessageInline(ReadOnlyAdminMixin, admin.StackedInline):
     model = TicketMessage
     fields = ("author", "created_at", "is_staff_reply", "body")
     readonly_fields = fields
     extra = 0
     can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("author")
@@ -519,8 +501,7 @@ class SurveyAdminForm(forms.ModelForm):
                 services.survey_validate_audience(user=self.request.user, course=data.get("course"),
                                                   audience=data["audience"])  # fmt: skip
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    self.add_error(field if field in self.fields else None, errors)
+                add_service_errors(self, exc)
         return data
 
 

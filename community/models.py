@@ -2,7 +2,7 @@
 tickets, surveys and the internal knowledge base.
 
 Every piece of user-written text is stored twice: as typed (`body`, Markdown) and as sanitised HTML
-(`body_html`, rendered by `community.text.render_user_markdown` in the services).  Templates only
+(`body_html`, rendered by `courseworx.core.text.render_markdown` with the community policy on save).  Templates only
 ever print the sanitised HTML.  Content that can be flagged (threads, replies, reviews) carries the
 soft-delete fields of `ModeratedContent`: nothing is ever destroyed by moderation.
 """
@@ -17,8 +17,7 @@ from django.db.models import Q
 
 from courseworx.core.models import TimeStampedModel, UUIDModel
 from courseworx.core.storage import RandomFileName, private_storage
-
-from .text import render_user_markdown
+from courseworx.core.text import COMMUNITY, render_markdown
 
 USER = settings.AUTH_USER_MODEL
 
@@ -31,7 +30,7 @@ class RenderedTextMixin:
 
     def save(self, *args, **kwargs):
         for source, target in self.RENDERED.items():
-            setattr(self, target, render_user_markdown(getattr(self, source)))
+            setattr(self, target, render_markdown(getattr(self, source), policy=COMMUNITY))
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = set(kwargs["update_fields"]) | set(self.RENDERED.values())
         super().save(*args, **kwargs)

@@ -1,15 +1,17 @@
 """Who may see and do what in community: plain predicates shared by pages, the API, the admin and
 the services.
 
-Course membership = an enrolment with access (enrolled or completed), being the course's
-instructor or a co-author, or staff (superusers and moderators).  Someone outside a course gets a
+Course membership = an enrolment with access (enrolled or completed), teaching the course (its
+instructor or a co-author) or being staff of it (`courses.permissions.is_course_staff`: teachers and
+superusers), or moderating.  Someone outside a course gets a
 404 for its discussions (pages and API): their existence is not revealed.
 """
 
 from django.db.models import Q
 from rest_framework.permissions import BasePermission
 
-from courses.models import Course, InstructorCollaborator
+from courses.models import Course
+from courses.permissions import courses_taught_q, is_course_staff
 from learning.models import Enrollment
 
 from .models import Survey
@@ -34,18 +36,6 @@ def can_read_internal_docs(user) -> bool:
 
 
 # --- courses -------------------------------------------------------------------------------------
-def is_course_teacher(user, course: Course) -> bool:
-    """The course's instructor or a co-author, or a superuser (cached per user and course)."""
-    if not _active(user):
-        return False
-    if user.is_superuser or course.instructor_id == user.pk:
-        return True
-    cache = user.__dict__.setdefault("_cw_community_teacher", {})
-    if course.pk not in cache:
-        cache[course.pk] = InstructorCollaborator.objects.filter(course_id=course.pk, user_id=user.pk).exists()
-    return cache[course.pk]
-
-
 def active_enrollment(user, course: Course) -> Enrollment | None:
     """The user's enrolment with access to the course (cached per user and course), or None."""
     if not _active(user):
@@ -63,7 +53,7 @@ def active_enrollment(user, course: Course) -> Enrollment | None:
 def is_course_member(user, course: Course) -> bool:
     if not _active(user):
         return False
-    if can_moderate(user) or is_course_teacher(user, course):
+    if can_moderate(user) or is_course_staff(user, course):
         return True
     return active_enrollment(user, course) is not None
 
@@ -73,12 +63,7 @@ def member_course_filter(user, prefix: str = "course") -> Q:
     if can_moderate(user):
         return Q()
     enrolled = Enrollment.objects.filter(user_id=user.pk, status__in=Enrollment.ACCESS_STATUSES).values("course_id")
-    co_authored = InstructorCollaborator.objects.filter(user_id=user.pk).values("course_id")
-    return (
-        Q(**{f"{prefix}__in": enrolled})
-        | Q(**{f"{prefix}__instructor_id": user.pk})
-        | Q(**{f"{prefix}__in": co_authored})
-    )
+    return Q(**{f"{prefix}__in": enrolled}) | courses_taught_q(user, prefix)
 
 
 def member_courses(user):
@@ -86,8 +71,7 @@ def member_courses(user):
     if not _active(user):
         return Course.objects.none()
     enrolled = Enrollment.objects.filter(user_id=user.pk, status__in=Enrollment.ACCESS_STATUSES).values("course_id")
-    co_authored = InstructorCollaborator.objects.filter(user_id=user.pk).values("course_id")
-    return Course.objects.filter(Q(pk__in=enrolled) | Q(instructor_id=user.pk) | Q(pk__in=co_authored))
+    return Course.objects.filter(Q(pk__in=enrolled) | courses_taught_q(user))
 
 
 # --- discussions ---------------------------------------------------------------------------------
@@ -102,7 +86,7 @@ def can_post_in_course(user, course: Course) -> bool:
 
 def can_manage_thread(user, thread) -> bool:
     """Pin / lock: the course's teachers and moderators."""
-    return can_moderate(user) or is_course_teacher(user, thread.course)
+    return can_moderate(user) or is_course_staff(user, thread.course)
 
 
 def can_reply_to_thread(user, thread) -> bool:
@@ -114,24 +98,24 @@ def can_reply_to_thread(user, thread) -> bool:
 def can_accept_answer(user, thread) -> bool:
     if not _active(user):
         return False
-    return thread.author_id == user.pk or is_course_teacher(user, thread.course)
+    return thread.author_id == user.pk or is_course_staff(user, thread.course)
 
 
 def can_see_hidden(user, course: Course) -> bool:
     """Hidden content stays visible (marked) to moderators and the course's teachers."""
-    return can_moderate(user) or is_course_teacher(user, course)
+    return can_moderate(user) or is_course_staff(user, course)
 
 
 # --- reviews -------------------------------------------------------------------------------------
 def can_review_course(user, course: Course) -> bool:
     """Enrolled (or completed) students; never the course's own teachers."""
-    if not _active(user) or is_course_teacher(user, course):
+    if not _active(user) or is_course_staff(user, course):
         return False
     return active_enrollment(user, course) is not None
 
 
 def can_reply_to_review(user, review) -> bool:
-    return is_course_teacher(user, review.course)
+    return is_course_staff(user, review.course)
 
 
 # --- messages ------------------------------------------------------------------------------------
@@ -139,11 +123,8 @@ def teaches_student(instructor, student) -> bool:
     """True when `student` has an active enrolment in a course `instructor` owns or co-authors."""
     if not (_active(instructor) and _active(student)) or instructor.pk == student.pk:
         return False
-    co_authored = InstructorCollaborator.objects.filter(user_id=instructor.pk).values("course_id")
     return Enrollment.objects.filter(
-        Q(course__instructor_id=instructor.pk) | Q(course_id__in=co_authored),
-        user_id=student.pk,
-        status__in=Enrollment.ACCESS_STATUSES,
+        courses_taught_q(instructor, "course"), user_id=student.pk, status__in=Enrollment.ACCESS_STATUSES
     ).exists()
 
 
@@ -188,7 +169,7 @@ def can_edit_survey(user, survey) -> bool:
     if survey.course_id is None:
         return can_send_to_everyone(user) and user.has_perm("community.change_survey")
     return user.has_perm("community.change_survey") and (
-        can_send_to_everyone(user) or is_course_teacher(user, survey.course)
+        can_send_to_everyone(user) or is_course_staff(user, survey.course)
     )
 
 

@@ -6,7 +6,8 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from accounts.models import User
-from courses.models import CourseContent, InstructorCollaborator
+from courses.models import Course, CourseContent
+from courses.permissions import course_teachers_q, courses_taught_q
 from learning.models import Enrollment
 
 from .models import (
@@ -175,16 +176,12 @@ def message_contacts(*, user, limit: int = 200) -> QuerySet:
     """People the user may start a conversation with."""
 
     active = Enrollment.ACCESS_STATUSES
-    my_courses = Enrollment.objects.filter(user_id=user.pk, status__in=active).values("course_id")
-    co_authors = InstructorCollaborator.objects.filter(course_id__in=my_courses).values("user_id")
-    taught = Q(course__instructor_id=user.pk) | Q(
-        course_id__in=InstructorCollaborator.objects.filter(user_id=user.pk).values("course_id")
+    my_courses = Course.objects.filter(
+        pk__in=Enrollment.objects.filter(user_id=user.pk, status__in=active).values("course_id")
     )
-    students = Enrollment.objects.filter(taught, status__in=active).values("user_id")
+    students = Enrollment.objects.filter(courses_taught_q(user, "course"), status__in=active).values("user_id")
     return (
-        User.objects.filter(
-            Q(courses_taught__in=my_courses) | Q(pk__in=co_authors) | Q(pk__in=students), is_active=True
-        )
+        User.objects.filter(course_teachers_q(my_courses) | Q(pk__in=students), is_active=True)
         .exclude(pk=user.pk)
         .distinct()
         .order_by("first_name", "last_name")[:limit]

@@ -30,9 +30,11 @@ from courses.services import content_moderation_hide, content_moderation_restore
 from courses.validators import validate_content_file
 from courseworx.core.bulk import bulk_loading_active
 from courseworx.core.enqueue import enqueue_on_commit as _on_commit
+from courseworx.core.exceptions import ConflictError
 from courseworx.core.models import Notification
 from courseworx.core.notifications import notification_create
 from courseworx.core.services import audit_log_create
+from courseworx.core.text import plain_text
 
 from . import permissions
 from .models import (
@@ -55,7 +57,6 @@ from .models import (
     TicketMessage,
     UserMute,
 )
-from .text import plain_text
 
 logger = logging.getLogger(__name__)
 
@@ -747,7 +748,7 @@ def _check_ticket_status(*, user, ticket, status: str) -> None:
     if not permissions.can_view_ticket(user, ticket):
         raise Http404("No such ticket.")
     if status not in TICKET_TRANSITIONS.get(ticket.status, set()):
-        raise ValidationError(
+        raise ConflictError(
             "A ticket that is %(old)s cannot become %(new)s.",
             code="invalid_transition",
             params={"old": ticket.get_status_display().lower(), "new": SupportTicket.Status(status).label.lower()},
@@ -947,5 +948,5 @@ def survey_validate_audience(*, user, course, audience: str) -> None:
     else:
         if course is None:
             raise ValidationError({"course": "Choose the course whose learners answer it."})
-        if not (permissions.can_send_to_everyone(user) or permissions.is_course_teacher(user, course)):
+        if not (permissions.can_send_to_everyone(user) or permissions.is_course_staff(user, course)):
             raise ValidationError({"course": "You can attach surveys only to courses you teach."})

@@ -22,6 +22,7 @@ from accounts.models import User
 from courses.models import Course
 from courses.permissions import can_view_course
 from courseworx.core import notifications as notification_services
+from courseworx.core.forms import service_error_text as _error_text
 from courseworx.core.models import Notification
 from courseworx.core.selectors import notification_list
 from courseworx.core.views import safe_next_url
@@ -46,12 +47,6 @@ PAGE_SIZE = 20
 
 def _page(request, queryset, size: int = PAGE_SIZE):
     return Paginator(queryset, size).get_page(request.GET.get("page"))
-
-
-def _error_text(exc: ValidationError | PermissionDenied) -> str:
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    return str(exc) or "You may not do this."
 
 
 # =================================================================================================
@@ -168,7 +163,7 @@ def _access_thread(request, thread_id):
 # =================================================================================================
 def course_reviews(request, slug: str):
     course = _access_course(request, slug)
-    teacher = permissions.is_course_teacher(request.user, course)
+    teacher = permissions.is_course_staff(request.user, course)
     page = _page(request, selectors.review_list(course=course, include_hidden=permissions.can_see_hidden(
         request.user, course)), size=10)  # fmt: skip
     own = None
@@ -243,7 +238,7 @@ def course_discussions(request, slug: str):
         "lesson": lesson,
         "query": query,
         "page": _page(request, threads),
-        "is_teacher": permissions.is_course_teacher(request.user, course),
+        "is_teacher": permissions.is_course_staff(request.user, course),
     }
     return render(request, "community/discussions/list.html", context)
 

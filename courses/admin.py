@@ -19,7 +19,9 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import escape, format_html, format_html_join
 
 from accounts.models import User
-from courseworx.core.admin import PrivateFileAdminMixin
+from courseworx.core.admin import PrivateFileAdminMixin, ReadOnlyAdmin
+from courseworx.core.forms import add_service_errors
+from courseworx.core.forms import service_error_text as _error_text
 from courseworx.core.utils import parse_uuid
 
 from . import permissions, services
@@ -47,12 +49,6 @@ def _authored_courses(request: HttpRequest):
     if _is_reviewer(request):
         return Course.objects.all()
     return Course.objects.editable_by(request.user)
-
-
-def _error_text(exc: ValidationError | PermissionDenied) -> str:
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    return str(exc) or "You may not do this."
 
 
 def preview_url(course: Course) -> str:
@@ -396,7 +392,7 @@ class CourseAdmin(admin.ModelAdmin):
         allowed = super().has_view_permission(request, obj)
         if obj is None or not allowed:
             return allowed
-        return _is_reviewer(request) or permissions.is_course_author(request.user, obj)
+        return _is_reviewer(request) or permissions.user_teaches_course(request.user, obj)
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
@@ -481,7 +477,7 @@ class CourseAdmin(admin.ModelAdmin):
         course = self.get_object(request, unquote(object_id))
         if course is None:
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
-        if not permissions.is_course_author(request.user, course):
+        if not permissions.user_teaches_course(request.user, course):
             raise PermissionDenied
         change_url = reverse("admin:courses_course_change", args=[course.pk])
         if request.method == "POST":
@@ -613,7 +609,7 @@ class CourseContentAdmin(PrivateFileAdminMixin, admin.ModelAdmin):
         allowed = super().has_view_permission(request, obj)
         if obj is None or not allowed:
             return allowed
-        return _is_reviewer(request) or permissions.is_course_author(request.user, obj.course)
+        return _is_reviewer(request) or permissions.user_teaches_course(request.user, obj.course)
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
@@ -687,7 +683,7 @@ class DecisionForm(forms.Form):
 
 
 @admin.register(CourseReviewQueue)
-class CourseReviewQueueAdmin(admin.ModelAdmin):
+class CourseReviewQueueAdmin(ReadOnlyAdmin):
     list_display = ("title", "instructor", "submitted_at", "lesson_count", "review_link")
     list_select_related = ("instructor",)
     list_display_links = None
@@ -711,15 +707,6 @@ class CourseReviewQueueAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return _is_reviewer(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="Submitted", ordering="submitted")
     def submitted_at(self, obj):
@@ -762,11 +749,7 @@ class CourseReviewQueueAdmin(admin.ModelAdmin):
                     services.course_request_changes(course=course, reviewer=request.user, note=note)
                     self.message_user(request, f"Changes were requested for “{course}”.")
             except ValidationError as exc:
-                if hasattr(exc, "error_dict"):
-                    for field, errors in exc.error_dict.items():
-                        form.add_error(field if field in form.fields else None, errors)
-                else:
-                    form.add_error(None, exc)
+                add_service_errors(form, exc)
             except PermissionDenied as exc:
                 self.message_user(request, _error_text(exc), messages.ERROR)
             else:
@@ -788,24 +771,15 @@ class CourseReviewQueueAdmin(admin.ModelAdmin):
             "diff": diff,
             "form": form,
             "can_decide": can_decide,
-            "is_author": permissions.is_course_author(request.user, course),
+            "is_author": permissions.user_teaches_course(request.user, course),
             "preview_url": preview_url(course),
             "queue_url": queue_url,
         }
         return TemplateResponse(request, "admin/courses/coursereviewqueue/review.html", context)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class CourseHistoryAdmin(ReadOnlyAdmin):
     """History: nobody adds, changes or deletes rows here (services write them)."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
@@ -815,7 +789,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(CourseApprovalRequest)
-class CourseApprovalRequestAdmin(ReadOnlyAdmin):
+class CourseApprovalRequestAdmin(CourseHistoryAdmin):
     list_display = ("course", "submitted_by", "created_at", "decision", "reviewer", "decided_at")
     list_select_related = ("course", "submitted_by", "reviewer")
     list_filter = ("decision",)
@@ -826,7 +800,7 @@ class CourseApprovalRequestAdmin(ReadOnlyAdmin):
 
 
 @admin.register(CourseVersion)
-class CourseVersionAdmin(ReadOnlyAdmin):
+class CourseVersionAdmin(CourseHistoryAdmin):
     list_display = ("course", "number", "created_at", "created_by", "approval")
     list_select_related = ("course", "created_by", "approval")
     list_filter = (("course", admin.RelatedOnlyFieldListFilter),)

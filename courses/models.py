@@ -16,8 +16,8 @@ from courseworx.core import pdf_templates
 from courseworx.core.models import TimeStampedModel, UUIDModel
 from courseworx.core.pdf import pdf_file_url
 from courseworx.core.storage import RandomFileName, download_name, private_storage
+from courseworx.core.text import AUTHOR, render_markdown
 
-from .content import render_markdown
 from .validators import validate_content_file, validate_thumbnail, validate_video_url
 
 # The PostgreSQL text-search configuration of the catalog search and of lesson transcripts
@@ -55,21 +55,54 @@ class Tag(TimeStampedModel):
         return self.name
 
 
+# "Teaches this course": the one rule, as query filters (the predicates are in courses.permissions).
+# A user teaches a course they own (`Course.instructor`) or co-author (`InstructorCollaborator`).
+# Superusers teach only what they own or co-author; "course staff" adds every course for them.
+def courses_taught_q(user, prefix: str = "") -> Q:
+    """Rows whose course `user` teaches: courses themselves (prefix "") or rows reaching a course
+    through `prefix` ("course", "content__course").  Anonymous users match nothing.  This is the
+    data relation, true of deactivated accounts too (a report filtered by a former instructor); who
+    may act is for the predicates in courses.permissions, which also require an active account.
+
+    The co-author side is a subquery, never a join: rows are not multiplied (no distinct() needed),
+    and the queryset stays deletable and cheap to count.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return Q(pk__in=[])
+    co_authored = InstructorCollaborator.objects.filter(user_id=user.pk).values("course_id")
+    instructor = f"{prefix}__instructor_id" if prefix else "instructor_id"
+    return Q(**{instructor: user.pk}) | Q(**{f"{prefix or 'pk'}__in": co_authored})
+
+
+def course_staff_q(user, prefix: str = "") -> Q:
+    """Rows of the courses whose staff `user` is: the ones they teach; superusers: every course."""
+    if getattr(user, "is_authenticated", False) and user.is_superuser:
+        return Q()
+    return courses_taught_q(user, prefix)
+
+
+def course_teachers_q(courses) -> Q:
+    """Users who teach any of `courses` (a Course queryset): the rule read the other way round."""
+    return Q(pk__in=courses.values("instructor_id")) | Q(
+        pk__in=InstructorCollaborator.objects.filter(course__in=courses.values("pk")).values("user_id")
+    )
+
+
 class CourseQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Course.Status.PUBLISHED)
 
-    def editable_by(self, user):
-        """Courses a user authors: their own and those they co-author (superusers: all).
+    def taught_by(self, user):
+        """Courses `user` teaches (owns or co-authors); superusers are no exception."""
+        return self.filter(courses_taught_q(user))
 
-        A subquery rather than a join + distinct(): the result stays deletable and countable cheaply.
+    def editable_by(self, user):
+        """Courses whose staff `user` is: the ones they teach; superusers: all (`course_staff_q`).
+
+        Whether a course may be edited right now also depends on its status: see
+        `courses.permissions.can_edit_course`.
         """
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if user.is_superuser:
-            return self
-        co_authored = InstructorCollaborator.objects.filter(user=user).values("course_id")
-        return self.filter(Q(instructor=user) | Q(pk__in=co_authored))
+        return self.filter(course_staff_q(user))
 
 
 class Course(UUIDModel):
@@ -350,7 +383,7 @@ class CourseContent(UUIDModel):
     def save(self, *args, **kwargs):
         # The stored HTML is always derived from the Markdown, sanitised (never trusted as written).
 
-        self.article_html = render_markdown(self.article_body) if self.kind == self.Kind.ARTICLE else ""
+        self.article_html = render_markdown(self.article_body, policy=AUTHOR) if self.kind == self.Kind.ARTICLE else ""
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = set(update_fields) | {"article_html"}

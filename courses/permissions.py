@@ -1,9 +1,22 @@
 """Who may do what with a course: plain predicates shared by the admin, the API, pages and services.
 
-Authors are the owner (`Course.instructor`) and co-authors (`InstructorCollaborator`).  Authors edit
-a course only while it is a draft or has changes requested: a course in review is frozen for the
-reviewer, and a published course changes only through a new review (restore a version into a draft,
-see `course_version_restore`).  Superusers may edit any course.
+"Teaches this course" is one rule for every app (learning, community and reports use it from here;
+it lives in courses because it is defined by courses' own tables, and every app that needs it sits
+above courses):
+
+- `user_teaches_course(user, course)`: the user is the course's owner (`Course.instructor`) or a
+  co-author (`InstructorCollaborator`), with an active account.  **Superusers are no exception**:
+  a superuser teaches only the courses they own or co-author, so rules such as "a reviewer never
+  decides a course they teach" or "teachers do not review their own course" stay true for them.
+- `is_course_staff(user, course)`: the course's teachers **and superusers**.  This is the one place
+  that lets superusers act for a course's teachers (grading, attendance, hidden posts, previews...).
+- Query forms of the same two rules (`courses.models`): `courses_taught_q(user, prefix)` /
+  `Course.objects.taught_by(user)`, and `course_staff_q(user, prefix)` / `Course.objects.editable_by(user)`;
+  `course_teachers_q(courses)` reads the rule the other way round (who teaches these courses).
+
+Authors (those who teach a course) edit it only while it is a draft or has changes requested: a
+course in review is frozen for the reviewer, and a published course changes only through a new
+review (restore a version into a draft, see `course_version_restore`).  Superusers may edit any course.
 
 Certificate templates follow their courses: an instructor creates templates and edits their own
 while every course using it is a draft or has changes requested; once a course using it is in
@@ -16,7 +29,10 @@ Reviewers see every template, read-only.
 from django.contrib.auth.models import AnonymousUser
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from .models import CertificateTemplate, Course
+from .models import CertificateTemplate, Course, InstructorCollaborator
+from .models import course_staff_q as course_staff_q  # the rule's query forms, re-exported
+from .models import course_teachers_q as course_teachers_q
+from .models import courses_taught_q as courses_taught_q
 
 EDITABLE_STATUSES = frozenset({Course.Status.DRAFT, Course.Status.CHANGES_REQUESTED})
 SUBMITTABLE_STATUSES = EDITABLE_STATUSES
@@ -26,16 +42,28 @@ def _active(user) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
-def is_course_author(user, course: Course) -> bool:
-    """Owner or co-author.  Uses prefetched `collaborators` when present (no query)."""
+def user_teaches_course(user, course: Course) -> bool:
+    """Owner or co-author (active accounts; superusers are no exception).
+
+    No query for the owner or when the course's `collaborators` are prefetched; otherwise one query
+    per course, remembered on the user object for the rest of the request.
+    """
     if not _active(user):
         return False
     if course.instructor_id == user.pk:
         return True
-    cache = getattr(course, "_prefetched_objects_cache", {})
-    if "collaborators" in cache:
-        return any(c.user_id == user.pk for c in cache["collaborators"])
-    return course.collaborators.filter(user=user).exists()
+    prefetched = getattr(course, "_prefetched_objects_cache", {})
+    if "collaborators" in prefetched:
+        return any(c.user_id == user.pk for c in prefetched["collaborators"])
+    known = user.__dict__.setdefault("_cw_co_authored", {})
+    if course.pk not in known:
+        known[course.pk] = InstructorCollaborator.objects.filter(course_id=course.pk, user_id=user.pk).exists()
+    return known[course.pk]
+
+
+def is_course_staff(user, course: Course) -> bool:
+    """The course's teachers and superusers: who may act for the course (grade, take attendance...)."""
+    return _active(user) and (user.is_superuser or user_teaches_course(user, course))
 
 
 def can_review_courses(user) -> bool:
@@ -47,16 +75,18 @@ def can_edit_course(user, course: Course) -> bool:
         return False
     if user.is_superuser:
         return True
-    return course.status in EDITABLE_STATUSES and is_course_author(user, course)
+    return course.status in EDITABLE_STATUSES and user_teaches_course(user, course)
 
 
 def can_submit_course(user, course: Course) -> bool:
-    return course.status in SUBMITTABLE_STATUSES and is_course_author(user, course)
+    return course.status in SUBMITTABLE_STATUSES and user_teaches_course(user, course)
 
 
 def can_decide_course(user, course: Course) -> bool:
     """Approve or request changes: a reviewer (or superuser), never on their own course."""
-    return course.status == Course.Status.IN_REVIEW and can_review_courses(user) and not is_course_author(user, course)
+    return (
+        course.status == Course.Status.IN_REVIEW and can_review_courses(user) and not user_teaches_course(user, course)
+    )
 
 
 def can_view_course(user, course: Course) -> bool:
@@ -64,7 +94,7 @@ def can_view_course(user, course: Course) -> bool:
     if course.status == Course.Status.PUBLISHED:
         return True
     user = user or AnonymousUser()
-    return _active(user) and (user.is_superuser or can_review_courses(user) or is_course_author(user, course))
+    return _active(user) and (user.is_superuser or can_review_courses(user) or user_teaches_course(user, course))
 
 
 def can_delete_course(user, course: Course) -> bool:
@@ -78,7 +108,7 @@ def can_restore_version(user, course: Course) -> bool:
     """Authors (or superusers) restore an approved version while the course is not in review or archived."""
     if course.status in (Course.Status.IN_REVIEW, Course.Status.ARCHIVED) or not _active(user):
         return False
-    return user.is_superuser or is_course_author(user, course)
+    return user.is_superuser or user_teaches_course(user, course)
 
 
 def can_archive_course(user, course: Course) -> bool:

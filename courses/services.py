@@ -29,11 +29,12 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from courseworx.core.enqueue import enqueue_on_commit
+from courseworx.core.exceptions import ConflictError
 from courseworx.core.notifications import notification_create
 from courseworx.core.services import audit_log_create
+from courseworx.core.text import AUTHOR, render_markdown
 
 from . import permissions
-from .content import render_markdown
 from .models import (
     Category,
     CertificateTemplate,
@@ -95,7 +96,7 @@ def _check_transition(course: Course, target: str) -> None:
     if (course.status, target) not in TRANSITIONS:
         allowed_from = [S(src).label for (src, dst) in TRANSITIONS if dst == target]
         verb = next(v for (_src, dst), v in TRANSITIONS.items() if dst == target)
-        raise ValidationError(
+        raise ConflictError(
             "This course is %(status)s and cannot be %(verb)s; only a course that is %(allowed)s can.",
             code="invalid_transition",
             params={
@@ -205,7 +206,7 @@ def course_update(*, course: Course, user, data: dict[str, Any]) -> Course:
 def course_submit(*, course: Course, user, note: str = "") -> CourseApprovalRequest:
     with transaction.atomic():
         locked = _lock_course(course)
-        if not permissions.is_course_author(user, locked):
+        if not permissions.user_teaches_course(user, locked):
             raise PermissionDenied("Only the course's instructor or a co-author can submit it for review.")
         _check_transition(locked, S.IN_REVIEW)
         if not locked.contents.exists():
@@ -246,7 +247,7 @@ def _open_request(course: Course) -> CourseApprovalRequest:
 def _check_reviewer(reviewer, course: Course) -> None:
     if not permissions.can_review_courses(reviewer):
         raise PermissionDenied("Only course reviewers can decide on a course.")
-    if permissions.is_course_author(reviewer, course):
+    if permissions.user_teaches_course(reviewer, course):
         raise PermissionDenied("You cannot decide on a course you author.")
 
 
@@ -488,7 +489,9 @@ def _restore_rows(model, existing: dict, wanted: dict[str, dict], fields: tuple[
         values = {**_load(model, data, fields), **fixed}
         if model is CourseContent:
             values["article_html"] = (
-                render_markdown(values["article_body"]) if values["kind"] == CourseContent.Kind.ARTICLE else ""
+                render_markdown(values["article_body"], policy=AUTHOR)
+                if values["kind"] == CourseContent.Kind.ARTICLE
+                else ""
             )
         obj = existing.get(UUID(pk))
         if obj is None:
@@ -514,12 +517,16 @@ def course_version_restore(*, version: CourseVersion, user) -> Course:
     snapshot = version.snapshot
     with transaction.atomic():
         course = _lock_course(version.course)
-        if not permissions.is_course_author(user, course) and not user.is_superuser:
+        if not permissions.is_course_staff(user, course):
             raise PermissionDenied("Only the course's authors can restore one of its versions.")
         if course.status == S.IN_REVIEW:
-            raise ValidationError("This course is in review; wait for the decision before restoring a version.")
+            raise ConflictError(
+                "This course is in review; wait for the decision before restoring a version.", code="invalid_transition"
+            )
         if course.status == S.ARCHIVED:
-            raise ValidationError("This course is archived; archived courses cannot be changed.")
+            raise ConflictError(
+                "This course is archived; archived courses cannot be changed.", code="invalid_transition"
+            )
 
         # Course fields, category, tags, prerequisites (those that still exist).
         data = snapshot.get("course", {})

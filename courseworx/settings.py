@@ -320,7 +320,7 @@ REST_FRAMEWORK = {
         "auth_token": env.str("API_THROTTLE_TOKEN", default="10/minute"),
     },
     "EXCEPTION_HANDLER": "courseworx.core.api.exceptions.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "courseworx.core.api.schema.AutoSchema",  # + the documented error responses
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {

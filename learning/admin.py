@@ -7,7 +7,10 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from courses.models import Course
-from courseworx.core.admin import PrivateFileAdminMixin
+from courses.permissions import course_staff_q
+from courseworx.core.admin import PrivateFileAdminMixin, ReadOnlyAdmin
+from courseworx.core.exceptions import ConflictError
+from courseworx.core.forms import add_service_errors
 
 from . import permissions, services
 from .models import (
@@ -31,11 +34,7 @@ class TaughtCoursesMixin:
     course_lookup = "course"
 
     def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        if request.user.is_superuser:
-            return qs
-        course_ids = permissions.taught_courses(request.user).values("pk")
-        return qs.filter(**{f"{self.course_lookup}__in": course_ids})
+        return super().get_queryset(request).filter(course_staff_q(request.user, self.course_lookup))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "course" and not request.user.is_superuser:
@@ -87,32 +86,24 @@ class EnrollmentAdmin(TaughtCoursesMixin, admin.ModelAdmin):
 
 
 @admin.register(LessonCompletion)
-class LessonCompletionAdmin(TaughtCoursesMixin, admin.ModelAdmin):
+class LessonCompletionAdmin(TaughtCoursesMixin, ReadOnlyAdmin):
+    allow_delete = True
     list_display = ("user", "content", "course", "completed", "completed_at", "time_spent_seconds", "score", "attempts")
     list_filter = ("completed",)
     search_fields = ("user__email", "content__title", "course__title")
     list_select_related = ("user", "content", "course")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(QuizAttempt)
-class QuizAttemptAdmin(TaughtCoursesMixin, admin.ModelAdmin):
+class QuizAttemptAdmin(TaughtCoursesMixin, ReadOnlyAdmin):
+    """Text answers are graded on the grading page (learning:grading), not here."""
+
+    allow_delete = True
     list_display = ("user", "content", "number", "status", "percent", "passed", "started_at", "submitted_at")
     list_filter = ("status", "passed", "needs_manual_grading")
     search_fields = ("user__email", "content__title")
     list_select_related = ("user", "content")
     readonly_fields = [f.name for f in QuizAttempt._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False  # text answers are graded on the grading page (learning:grading)
 
 
 class AssignmentAdminForm(forms.ModelForm):
@@ -199,11 +190,7 @@ class AttendanceAdminForm(forms.ModelForm):
                     sign_in_at=cleaned.get("sign_in_at"), sign_out_at=cleaned.get("sign_out_at"),
                 )  # fmt: skip
             except ValidationError as exc:
-                if not hasattr(exc, "error_dict"):
-                    self.add_error(None, exc)
-                else:
-                    for field, errors in exc.error_dict.items():
-                        self.add_error(field if field in self.fields else None, errors)
+                add_service_errors(self, exc)
         return cleaned
 
 
@@ -230,19 +217,14 @@ class RevokeForm(forms.Form):
 
 
 @admin.register(IssuedCertificate)
-class IssuedCertificateAdmin(PrivateFileAdminMixin, admin.ModelAdmin):
+class IssuedCertificateAdmin(PrivateFileAdminMixin, ReadOnlyAdmin):
+    allow_delete = True
     list_display = ("code", "holder_name", "course_title", "issued_at", "status", "revoked_at")
     list_filter = ("status",)
     search_fields = ("code", "holder_name", "user__email", "course_title")
     list_select_related = ("user",)
     readonly_fields = [f.name for f in IssuedCertificate._meta.fields]
     actions = ("revoke",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def has_revoke_permission(self, request):
         return permissions.can_revoke_certificate(request.user)
@@ -258,7 +240,7 @@ class IssuedCertificateAdmin(PrivateFileAdminMixin, admin.ModelAdmin):
                         certificate=certificate, actor=request.user, reason=form.cleaned_data["reason"]
                     )
                     done += 1
-                except services.ConflictError as exc:
+                except ConflictError as exc:
                     self.message_user(request, f"{certificate.code}: {exc.message}", messages.WARNING)
             self.message_user(request, f"{done} certificate(s) revoked.", messages.SUCCESS)
             return None
@@ -274,18 +256,13 @@ class IssuedCertificateAdmin(PrivateFileAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(CourseStats)
-class CourseStatsAdmin(TaughtCoursesMixin, admin.ModelAdmin):
+class CourseStatsAdmin(TaughtCoursesMixin, ReadOnlyAdmin):
+    allow_delete = True
     list_display = ("course", "total_enrollments", "active_enrollments", "completed_enrollments",
                     "average_progress", "average_score", "completion_rate", "refreshed_at")  # fmt: skip
     list_select_related = ("course",)
     readonly_fields = [f.name for f in CourseStats._meta.fields]
     actions = ("refresh",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     @admin.action(description="Refresh the selected statistics now", permissions=["view"])
     def refresh(self, request, queryset):

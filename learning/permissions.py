@@ -1,47 +1,20 @@
 """Who may see and do what in learning: plain predicates shared by pages, API and admin.
 
-"Course staff" are the course's instructor, its co-authors and superusers.  A student only ever
-sees their own notes, attempts, submissions and certificates; everything else is a 404.
+"Course staff" are the course's instructor, its co-authors and superusers: the one rule of
+`courses.permissions.is_course_staff` (re-exported here), and `Course.objects.editable_by(user)` for
+the courses whose enrolments, submissions, attendance and grading the user manages.  A student only
+ever sees their own notes, attempts, submissions and certificates; everything else is a 404.
 """
 
-from django.db.models import Q, QuerySet
-
-from courses.models import Course, CourseContent, InstructorCollaborator
+from courses.models import Course, CourseContent
 from courses.permissions import can_view_course
+from courses.permissions import is_course_staff as is_course_staff
 
 from .models import Assignment, AssignmentSubmission, Enrollment, IssuedCertificate, QuizAttempt, UserNote
 
 
 def _authenticated(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active)
-
-
-def is_course_staff(user, course: Course) -> bool:
-    """The course's instructor or a co-author, or a superuser."""
-    if not _authenticated(user):
-        return False
-    if user.is_superuser or course.instructor_id == user.pk:
-        return True
-    cache = getattr(user, "_cw_course_staff", None)
-    if cache is None:
-        cache = user._cw_course_staff = {}
-    if course.pk not in cache:
-        cache[course.pk] = InstructorCollaborator.objects.filter(course_id=course.pk, user_id=user.pk).exists()
-    return cache[course.pk]
-
-
-def taught_courses(user) -> QuerySet[Course]:
-    """Courses whose enrolments, submissions, attendance and grading the user manages."""
-    if not _authenticated(user):
-        return Course.objects.none()
-    return Course.objects.editable_by(user)
-
-
-def taught_course_filter(user, prefix: str = "course") -> Q:
-    """A Q filter limiting rows (with a `course` foreign key) to the courses the user teaches."""
-    if user.is_superuser:
-        return Q()
-    return Q(**{f"{prefix}__instructor": user}) | Q(**{f"{prefix}__collaborators__user": user})
 
 
 def can_see_course(user, course: Course) -> bool:

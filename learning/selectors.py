@@ -268,7 +268,7 @@ def quiz_questions_for(attempt: QuizAttempt) -> list:
 
 def pending_quiz_attempts(*, user, course=None) -> QuerySet[QuizAttempt]:
     qs = QuizAttempt.objects.filter(status=QuizAttempt.Status.PENDING_REVIEW).filter(
-        course__in=permissions.taught_courses(user).values("pk")
+        course__in=Course.objects.editable_by(user).values("pk")
     )
     if course is not None:
         qs = qs.filter(course=course)
@@ -316,7 +316,7 @@ def submission_get(*, user, submission_id) -> AssignmentSubmission:
 
 
 def grading_queue(*, user, course=None, status: str | None = AssignmentSubmission.Status.SUBMITTED):
-    qs = AssignmentSubmission.objects.filter(course__in=permissions.taught_courses(user).values("pk"))
+    qs = AssignmentSubmission.objects.filter(course__in=Course.objects.editable_by(user).values("pk"))
     if status:
         qs = qs.filter(status=status)
     if course is not None:
@@ -350,7 +350,7 @@ def attendance_for_student(*, user, course=None) -> QuerySet[Attendance]:
 
 
 def attendance_for_course(*, user, course=None, date=None) -> QuerySet[Attendance]:
-    qs = Attendance.objects.filter(course__in=permissions.taught_courses(user).values("pk"))
+    qs = Attendance.objects.filter(course__in=Course.objects.editable_by(user).values("pk"))
     if course is not None:
         qs = qs.filter(course=course)
     if date is not None:
@@ -454,7 +454,7 @@ def instructor_courses(*, user) -> QuerySet[Course]:
         .values("n")
     )
     return (
-        permissions.taught_courses(user)
+        Course.objects.editable_by(user)
         .annotate(
             pending_grading=Coalesce(Subquery(pending), 0) + Coalesce(Subquery(pending_quiz), 0),
             enrolled_now=Coalesce(Subquery(enrolled), 0),

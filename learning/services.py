@@ -31,7 +31,7 @@ from courses.models import Course, CourseContent, QuizQuestion
 from courses.validators import validate_content_file
 from courseworx.core.activity import activity_record
 from courseworx.core.enqueue import enqueue_on_commit as _on_commit
-from courseworx.core.exceptions import ConflictError as CoreConflictError
+from courseworx.core.exceptions import ConflictError
 from courseworx.core.models import Notification
 from courseworx.core.notifications import notification_create
 from courseworx.core.services import audit_log_create
@@ -58,10 +58,6 @@ QUIZ_GRACE_SECONDS = 30
 # One heartbeat may add at most this much time (the page sends one every 30 s).
 MAX_HEARTBEAT_SECONDS = 120
 CERTIFICATE_CODE_BYTES = 8  # secrets.token_urlsafe(8) -> 11 characters, 64 bits of randomness
-
-
-class ConflictError(CoreConflictError):
-    """The request conflicts with the current state (e.g. a quiz attempt submitted twice).  API: 409."""
 
 
 def _percent(part, whole) -> Decimal:
@@ -211,7 +207,7 @@ def enrollment_drop(*, enrollment: Enrollment, user) -> Enrollment:
     if enrollment.user_id != user.pk:
         raise PermissionDenied("You can only drop your own enrolments.")
     if enrollment.status != Enrollment.Status.ENROLLED:
-        raise ValidationError(
+        raise ConflictError(
             "Only an ongoing enrolment can be dropped (this one is %(status)s).",
             code="not_droppable",
             params={"status": enrollment.get_status_display().lower()},
@@ -263,9 +259,9 @@ def _enrollment_status_change(*, enrollment: Enrollment, actor, status: str, rea
         raise ValidationError({"reason": "Give a reason."})
     allowed = {k for k, targets in _STAFF_TRANSITIONS.items() if status in targets}
     if enrollment.status not in allowed:
-        raise ValidationError(
+        raise ConflictError(
             "An enrolment that is %(old)s cannot become %(new)s.",
-            code="illegal_transition",
+            code="invalid_transition",
             params={"old": enrollment.status, "new": status},
         )
     old = enrollment.status
@@ -526,7 +522,9 @@ def quiz_attempt_start(*, user, content: CourseContent) -> QuizAttempt:
         with transaction.atomic():
             attempt.save()
     except IntegrityError as exc:  # a concurrent start took this attempt number
-        raise ConflictError("Another attempt of this quiz was started at the same time.") from exc
+        raise ConflictError(
+            "Another attempt of this quiz was started at the same time.", code="concurrent_attempt"
+        ) from exc
     return attempt
 
 

@@ -16,18 +16,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from courses.models import Course, CourseContent
 from courseworx.core.activity import activity_record
+from courseworx.core.exceptions import ConflictError
+from courseworx.core.forms import add_service_errors
+from courseworx.core.forms import service_error_text as _error_text
 from courseworx.core.ranges import ranged_file_response
 from courseworx.core.views import safe_next_url
 
 from . import permissions, selectors, services
 from .forms import AttendanceRowForm, GradeForm, NoteForm, SubmissionForm
 from .models import AssignmentSubmission, Attendance, Enrollment, QuizAttempt
-
-
-def _error_text(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    return getattr(exc, "message", None) or str(exc) or "This is not allowed."
 
 
 def _course_page(course: Course) -> str:
@@ -249,7 +246,7 @@ def quiz_start(request, slug: str, content_id):
     content = selectors.lesson_for_learning(user=request.user, slug=slug, content_id=content_id)
     try:
         attempt = services.quiz_attempt_start(user=request.user, content=content)
-    except (ValidationError, PermissionDenied, services.ConflictError) as exc:
+    except (ValidationError, PermissionDenied) as exc:
         messages.error(request, _error_text(exc))
         return redirect("learning:lesson", slug=slug, content_id=content_id)
     return redirect("learning:quiz_attempt", attempt_id=attempt.pk)
@@ -274,7 +271,7 @@ def quiz_attempt(request, attempt_id):
                 answers[str(question.pk)] = request.POST.get(key, "")
         try:
             services.quiz_attempt_submit(attempt=attempt, user=request.user, answers=answers)
-        except services.ConflictError as exc:
+        except ConflictError as exc:
             messages.warning(request, exc.message)
         except ValidationError as exc:
             messages.error(request, _error_text(exc))
@@ -327,14 +324,8 @@ def assignment(request, assignment_id):
                     user=request.user, assignment=assignment, text=form.cleaned_data["text"],
                     file=form.cleaned_data.get("file"),
                 )  # fmt: skip
-            except ValidationError as exc:
-                if hasattr(exc, "error_dict"):
-                    for field, errors in exc.message_dict.items():
-                        form.add_error(field if field in form.fields else None, errors)
-                else:
-                    form.add_error(None, exc.messages)
-            except PermissionDenied as exc:
-                form.add_error(None, _error_text(exc))
+            except (ValidationError, PermissionDenied) as exc:
+                add_service_errors(form, exc)
             else:
                 messages.success(request, "Your work was submitted.")
                 return redirect("learning:assignment", assignment_id=assignment.pk)
@@ -364,14 +355,14 @@ def submission_file(request, submission_id):
 
 
 def _require_teacher(request):
-    if not permissions.taught_courses(request.user).exists():
+    if not Course.objects.editable_by(request.user).exists():
         raise PermissionDenied("This page is for instructors.")
 
 
 @login_required
 def grading(request):
     _require_teacher(request)
-    courses = list(permissions.taught_courses(request.user).order_by("title"))
+    courses = list(Course.objects.editable_by(request.user).order_by("title"))
     course = None
     if request.GET.get("course"):
         course = next((c for c in courses if str(c.pk) == request.GET["course"]), None)
@@ -403,7 +394,7 @@ def submission_grade(request, submission_id):
                     feedback=form.cleaned_data["feedback"],
                 )  # fmt: skip
             except ValidationError as exc:
-                form.add_error("score" if hasattr(exc, "error_dict") else None, exc.messages)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, f"Graded {submission.user.get_full_name()}'s submission.")
                 return redirect(f"{reverse('learning:grading')}?course={submission.course_id}")
@@ -421,11 +412,11 @@ def quiz_attempt_grade(request, attempt_id):
         points = {qid: request.POST.get(f"points_{qid}", "") for qid in attempt.results}
         try:
             services.quiz_attempt_grade(attempt=attempt, grader=request.user, points=points)
-        except ValidationError as exc:
-            errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-        except services.ConflictError as exc:
+        except ConflictError as exc:
             messages.warning(request, exc.message)
             return redirect("learning:grading")
+        except ValidationError as exc:
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
         else:
             messages.success(request, "Quiz graded.")
             return redirect("learning:grading")

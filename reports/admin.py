@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts import roles
 from courses.models import Course, VoiceTranscript
-from courseworx.core.admin import PrivateFileAdminMixin
+from courseworx.core.admin import PrivateFileAdminMixin, ReadOnlyAdmin
 
 from .models import (
     AccessibilityReport,
@@ -21,16 +21,9 @@ from .models import (
 )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-
 @admin.register(ActivityLog)
 class ActivityLogAdmin(ReadOnlyAdmin):
+    allow_delete = True  # staff with the delete permission may prune these rows
     list_display = ("created_at", "event", "user", "course", "content")
     list_filter = ("event",)
     list_select_related = ("user", "course", "content")
@@ -41,6 +34,7 @@ class ActivityLogAdmin(ReadOnlyAdmin):
 
 @admin.register(ContentAnalytics)
 class ContentAnalyticsAdmin(ReadOnlyAdmin):
+    allow_delete = True  # staff with the delete permission may prune these rows
     list_display = ("content", "course", "views", "learners", "completion_rate", "drop_off_rate", "refreshed_at")
     list_select_related = ("content", "course")
     search_fields = ("content__title", "course__title")
@@ -48,12 +42,14 @@ class ContentAnalyticsAdmin(ReadOnlyAdmin):
 
 @admin.register(DataPipelineRun)
 class DataPipelineRunAdmin(ReadOnlyAdmin):
+    allow_delete = True  # staff with the delete permission may prune these rows
     list_display = ("name", "status", "started_at", "finished_at", "rows")
     list_filter = ("name", "status")
 
 
 @admin.register(ReportExport)
 class ReportExportAdmin(PrivateFileAdminMixin, ReadOnlyAdmin):
+    allow_delete = True  # staff with the delete permission may prune these rows
     list_display = ("created_at", "user", "report", "format", "status", "progress", "row_count")
     list_filter = ("report", "format", "status")
     list_select_related = ("user",)
@@ -70,6 +66,7 @@ class ReportSubscriptionAdmin(admin.ModelAdmin):
 
 @admin.register(MobileAppLog)
 class MobileAppLogAdmin(ReadOnlyAdmin):
+    allow_delete = True  # staff with the delete permission may prune these rows
     list_display = ("occurred_at", "platform", "app_version", "level", "event", "user")
     list_filter = ("platform", "level")
     list_select_related = ("user",)

@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from courses.models import Course, InstructorCollaborator
+from courses.models import Course
+from courses.permissions import course_teachers_q, courses_taught_q
 from courseworx.core.filters import DateFilter
 
 from . import conf
@@ -53,10 +54,8 @@ class ReportFilter(django_filters.FilterSet):
         super().__init__(data, *args, queryset=courses, **kwargs)
         self.user, self.report = user, report
         self.filters["course"].queryset = courses.order_by("title").only("id", "title")
-        owners = courses.values("instructor_id")
-        co_authors = InstructorCollaborator.objects.filter(course__in=courses.values("pk")).values("user_id")
         self.filters["instructor"].queryset = (
-            User.objects.filter(Q(pk__in=owners) | Q(pk__in=co_authors))
+            User.objects.filter(course_teachers_q(courses))
             .order_by("last_name", "first_name")
             .only("id", "first_name", "last_name", "email")
         )
@@ -68,8 +67,7 @@ class ReportFilter(django_filters.FilterSet):
         return queryset.filter(pk=value.pk)
 
     def filter_instructor(self, queryset: QuerySet, name: str, value: User) -> QuerySet:
-        co_authored = InstructorCollaborator.objects.filter(user=value).values("course_id")
-        return queryset.filter(Q(instructor=value) | Q(pk__in=co_authored))
+        return queryset.filter(courses_taught_q(value))
 
     def clean_range(self) -> tuple[dt.date, dt.date]:
         data = self.form.cleaned_data if self.form.is_valid() else {}

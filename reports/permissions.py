@@ -69,8 +69,8 @@ def report_courses(user, slug: str) -> QuerySet[Course]:
         return Course.objects.none()
     if has_full_scope(user, slug):
         return Course.objects.all()
-    # Instructors: owned or co-authored (a subquery, no join: rows are never multiplied).
-    return Course.objects.editable_by(user)
+    # Instructors: the courses they teach (courses.permissions: a subquery, rows are never multiplied).
+    return Course.objects.taught_by(user)
 
 
 def can_download_export(user, export) -> bool:

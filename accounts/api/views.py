@@ -7,6 +7,8 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from courseworx.core.api.schema import ErrorSerializer
+
 from .serializers import MeOutputSerializer, MeUpdateInputSerializer, TokenInputSerializer, TokenOutputSerializer
 
 
@@ -41,7 +43,7 @@ class TokenObtainView(APIView):
         token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
         return Response({"token": token.key})
 
-    @extend_schema(request=None, responses={204: None})
+    @extend_schema(request=None, responses={204: None, 401: ErrorSerializer})
     def delete(self, request):
         """Revoke the caller's token (authenticate with it)."""
 

@@ -26,7 +26,8 @@ from billing.filters import FinancePaymentFilter, PaymentFilter, RefundRequestFi
 from billing.models import CourseBundle, EmployerPartner, Payment, Plan, RefundRequest, Subscription
 from billing.permissions import CanDecideRefunds, CanManagePayouts, IsFinance, can_manage_partner
 from courses.models import Course
-from courseworx.core.api.exceptions import Conflict
+from courseworx.core.api.schema import conflict_codes
+from courseworx.core.exceptions import ConflictError
 from learning import services as learning_services
 
 from . import serializers as s
@@ -48,13 +49,14 @@ def _product(kind: str, slug: str):
 
 def _conflict_on(codes: set[str], func, **kwargs):
     """Call a service; a state conflict (already decided, already subscribed...) becomes a 409 whose
-    `error.code` is the service's code."""
+    `error.code` is the service's code (the enrolment rules raise ValidationErrors: whether one is a
+    conflict depends on the caller)."""
     try:
         return func(**kwargs)
     except ValidationError as exc:
         code = getattr(exc, "code", None)
         if code in codes:
-            raise Conflict(exc.messages[0], code=code) from exc
+            raise ConflictError(exc.messages[0], code=code) from exc
         raise
 
 
@@ -117,6 +119,7 @@ class CheckoutApi(APIView):
     (a bundle: the first of its courses that refuses the buyer); `already_subscribed` for a plan."""
 
     @extend_schema(tags=TAGS_BUYER, request=s.CheckoutInputSerializer, responses={201: s.CheckoutOutputSerializer})
+    @conflict_codes("already_enrolled", "already_subscribed")
     def post(self, request):
         data = s.CheckoutInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -246,10 +249,11 @@ class SubscriptionActionApi(APIView):
     action = ""
 
     @extend_schema(tags=TAGS_BUYER, request=None, responses=s.BillingSubscriptionOutputSerializer)
+    @conflict_codes("not_live")
     def post(self, request, subscription_id):
         subscription = get_object_or_404(Subscription, pk=subscription_id, user=request.user)
         func = services.subscription_cancel if self.action == "cancel" else services.subscription_resume
-        subscription = _conflict_on({"not_live"}, func, subscription=subscription, user=request.user)
+        subscription = func(subscription=subscription, user=request.user)
         subscription.refresh_from_db()
         return Response(s.BillingSubscriptionOutputSerializer(subscription).data)
 
@@ -339,15 +343,14 @@ class FinanceRefundDecisionApi(APIView):
     @extend_schema(
         tags=TAGS_FINANCE, request=s.RefundDecisionInputSerializer, responses=s.FinanceRefundRequestOutputSerializer
     )
+    @conflict_codes("already_decided", "not_refundable")
     def post(self, request, refund_request_id):
         refund_request = get_object_or_404(RefundRequest, pk=refund_request_id)
         data = s.RefundDecisionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         if self.decision == "approve":
-            refund_request = _conflict_on(
-                {"already_decided", "not_refundable"},
-                services.refund_request_approve,
+            refund_request = services.refund_request_approve(
                 refund_request=refund_request,
                 actor=request.user,
                 note=v["note"],
@@ -355,9 +358,7 @@ class FinanceRefundDecisionApi(APIView):
                 drop_enrolment=v.get("drop_enrolment"),
             )
         else:
-            refund_request = _conflict_on(
-                {"already_decided"},
-                services.refund_request_reject,
+            refund_request = services.refund_request_reject(
                 refund_request=refund_request,
                 actor=request.user,
                 note=v["note"],

@@ -3,7 +3,7 @@
 What a user may not see is a 404 (a course's discussions for someone outside it, another user's
 ticket or conversation); an action they may not take on something they can see is a 403.  Services
 raise Django's ValidationError (400) and PermissionDenied (403); an illegal ticket status change is
-a 409.
+a ConflictError (409, `invalid_transition`), answered by the API's exception handler.
 """
 
 from django.core.exceptions import ValidationError
@@ -29,7 +29,7 @@ from community.models import (
 from courses.models import Course
 from courses.permissions import can_view_course
 from courseworx.core import notifications as notification_services
-from courseworx.core.api.exceptions import Conflict
+from courseworx.core.api.schema import conflict_codes
 from courseworx.core.models import Notification
 from courseworx.core.selectors import notification_list
 
@@ -453,16 +453,12 @@ class TicketMessagesApi(APIView):
 
 class TicketStatusApi(APIView):
     @extend_schema(tags=TAG_TICKETS, request=s.TicketStatusInputSerializer, responses=s.TicketDetailOutputSerializer)
+    @conflict_codes("invalid_transition")
     def post(self, request, number: int):
         ticket = _ticket(request.user, number)
         data = s.TicketStatusInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            services.ticket_set_status(user=request.user, ticket=ticket, **data.validated_data)
-        except ValidationError as exc:
-            if getattr(exc, "code", None) == "invalid_transition":
-                raise Conflict(exc.messages[0]) from exc
-            raise
+        services.ticket_set_status(user=request.user, ticket=ticket, **data.validated_data)
         return Response(_ticket_out(ticket))
 
 

@@ -1,15 +1,15 @@
 """Courses API: the public catalog, instructor authoring and the review queue.
 
 Thin views: parse with an input serializer, call a selector or service, answer with an output
-serializer.  Services raise Django's ValidationError (400) and PermissionDenied (403); an illegal
-status change becomes 409 Conflict with the service's message.
+serializer.  Services raise Django's ValidationError (400), PermissionDenied (403) and, for an
+illegal status change, ConflictError (409 with the code `invalid_transition`): the API's exception
+handler (courseworx.core.api.exceptions) answers them.
 
 Object permissions: instructor endpoints look objects up among the courses the caller authors, so
 someone else's course is a 404 (its existence is not revealed); an action the caller may not take
 on a course they can see is a 403.
 """
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
@@ -25,7 +25,8 @@ from courses import selectors, services
 from courses.filters import CourseFilter
 from courses.models import Category, Course, CourseContent, CourseSection, QuizQuestion
 from courses.permissions import IsReviewer, can_delete_course
-from courseworx.core.api.exceptions import Conflict
+from courseworx.core.api.schema import conflict_codes
+from courseworx.core.exceptions import ConflictError
 from courseworx.core.services import audit_log_create
 
 from . import serializers as s
@@ -37,16 +38,6 @@ TAGS_REVIEW = ["courses: review"]
 
 def _language(request) -> str:
     return getattr(request, "LANGUAGE_CODE", "") or "en"
-
-
-def _transition(func, **kwargs):
-    """Call a workflow service; an illegal status change is a 409 with the service's message."""
-    try:
-        return func(**kwargs)
-    except ValidationError as exc:
-        if getattr(exc, "code", None) == "invalid_transition":
-            raise Conflict(exc.messages[0]) from exc
-        raise
 
 
 class IsCourseAuthorRole(permissions.BasePermission):
@@ -201,11 +192,15 @@ class InstructorCourseDetailApi(APIView):
         return Response(_instructor_course_output(course))
 
     @extend_schema(tags=TAGS_INSTRUCTOR, request=None, responses={204: None})
+    @conflict_codes("not_deletable")
     def delete(self, request, course_id):
         course = _authored_course(request.user, course_id)
         if not can_delete_course(request.user, course):
             if course.status != Course.Status.DRAFT or course.published_at is not None:
-                raise Conflict("Only a draft course that was never published can be deleted; archive it instead.")
+                raise ConflictError(
+                    "Only a draft course that was never published can be deleted; archive it instead.",
+                    code="not_deletable",
+                )
             raise PermissionDenied("Only the course's owner can delete it.")
         with transaction.atomic():
             audit_log_create(actor=request.user, action="course.delete", target=course)
@@ -221,11 +216,12 @@ class InstructorCourseSubmitApi(APIView):
     @extend_schema(
         tags=TAGS_INSTRUCTOR, request=s.CourseSubmitInputSerializer, responses=s.InstructorCourseOutputSerializer
     )
+    @conflict_codes("invalid_transition")
     def post(self, request, course_id):
         course = _authored_course(request.user, course_id)
         serializer = s.CourseSubmitInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        _transition(services.course_submit, course=course, user=request.user, note=serializer.validated_data["note"])
+        services.course_submit(course=course, user=request.user, note=serializer.validated_data["note"])
         return Response(_instructor_course_output(course))
 
 
@@ -360,13 +356,12 @@ class ReviewApproveApi(APIView):
     permission_classes = [IsReviewer]
 
     @extend_schema(tags=TAGS_REVIEW, request=s.ApproveInputSerializer, responses=s.ReviewDecisionOutputSerializer)
+    @conflict_codes("invalid_transition")
     def post(self, request, course_id):
         course = get_object_or_404(Course, pk=course_id)
         serializer = s.ApproveInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        version = _transition(
-            services.course_approve, course=course, reviewer=request.user, note=serializer.validated_data["note"]
-        )
+        version = services.course_approve(course=course, reviewer=request.user, note=serializer.validated_data["note"])
         data = {"id": course.pk, "slug": course.slug, "status": course.status, "version": version.number}
         return Response(s.ReviewDecisionOutputSerializer(data).data)
 
@@ -379,15 +374,11 @@ class ReviewRequestChangesApi(APIView):
     @extend_schema(
         tags=TAGS_REVIEW, request=s.RequestChangesInputSerializer, responses=s.ReviewDecisionOutputSerializer
     )
+    @conflict_codes("invalid_transition")
     def post(self, request, course_id):
         course = get_object_or_404(Course, pk=course_id)
         serializer = s.RequestChangesInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        _transition(
-            services.course_request_changes,
-            course=course,
-            reviewer=request.user,
-            note=serializer.validated_data["note"],
-        )
+        services.course_request_changes(course=course, reviewer=request.user, note=serializer.validated_data["note"])
         data = {"id": course.pk, "slug": course.slug, "status": course.status, "version": None}
         return Response(s.ReviewDecisionOutputSerializer(data).data)

@@ -8,8 +8,8 @@ from django.core.cache import cache
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from courses.content import render_markdown
 from courses.transcripts import transcript_for
+from courseworx.core.text import AUTHOR, render_markdown
 
 register = template.Library()
 
@@ -137,7 +137,7 @@ def query_replace(context, **changes) -> str:
 
 @register.filter
 def markdown(text: str) -> str:
-    """Markdown -> sanitised HTML (courses.content), safe to insert.
+    """Markdown -> sanitised HTML (courseworx.core.text, the authors' policy), safe to insert.
 
     Course pages are the hottest pages: the result is cached under a hash of the text itself, so an
     edited description gets a new key and a cached entry can never be stale.
@@ -148,7 +148,7 @@ def markdown(text: str) -> str:
     key = "md:" + hashlib.sha256(text.encode()).hexdigest()
     html = cache.get(key)
     if html is None:
-        html = render_markdown(text)
+        html = render_markdown(text, policy=AUTHOR)
         cache.set(key, html, 60 * 60 * 24)
     return mark_safe(html)  # noqa: S308 - sanitised by nh3 in render_markdown
 

@@ -5,23 +5,43 @@ from .models import AuditLog, Notification, NotificationPreference
 from .storage import PrivateFileInput, PrivateStorage, private_file_display
 
 
-@admin.register(AuditLog)
-class AuditLogAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "actor", "action", "target_type", "target_repr")
-    list_filter = ("action", "target_type")
-    search_fields = ("target_repr", "target_id", "reason", "actor__email")
-    list_select_related = ("actor",)
-    date_hierarchy = "created_at"
+class ReadOnlyAdminMixin:
+    """Rows written only by services: view them here, never add or change them.
 
-    # The audit trail is append-only, even for superusers.
-    def has_add_permission(self, request):
+    Deleting is refused too unless the admin says `allow_delete = True` (then Django's delete
+    permission decides, e.g. for logs that staff may prune).
+    """
+
+    allow_delete = False
+
+    def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
 
     def has_delete_permission(self, request, obj=None):
-        return False
+        return self.allow_delete and super().has_delete_permission(request, obj)
+
+
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    pass
+
+
+class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+
+@admin.register(AuditLog)
+class AuditLogAdmin(ReadOnlyAdmin):
+    """The audit trail is append-only, even for superusers."""
+
+    list_display = ("created_at", "actor", "action", "target_type", "target_repr")
+    list_filter = ("action", "target_type")
+    search_fields = ("target_repr", "target_id", "reason", "actor__email")
+    list_select_related = ("actor",)
+    date_hierarchy = "created_at"
 
 
 @admin.register(Notification)

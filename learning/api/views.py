@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from courses.models import Course, CourseContent
-from courseworx.core.api.exceptions import Conflict
+from courseworx.core.api.schema import conflict_codes
 from learning import permissions as perms
 from learning import selectors, services
 from learning.models import (
@@ -28,10 +28,6 @@ from learning.models import (
 from . import serializers as s
 
 COURSE_PARAM = OpenApiParameter("course", str, description="Limit to one course (id).")
-
-
-def _conflict(exc: services.ConflictError) -> Conflict:
-    return Conflict(detail=exc.message, code=exc.code)
 
 
 def _lesson(request, content_id) -> CourseContent:
@@ -70,6 +66,7 @@ class EnrollmentDetailView(APIView):
 
 class EnrollmentDropView(APIView):
     @extend_schema(request=None, responses=s.EnrollmentOutputSerializer)
+    @conflict_codes("not_droppable")
     def post(self, request, enrollment_id):
         enrollment = selectors.enrollment_get(user=request.user, enrollment_id=enrollment_id)
         enrollment = services.enrollment_drop(enrollment=enrollment, user=request.user)
@@ -122,11 +119,9 @@ class QuizAttemptListView(generics.ListAPIView):
 
 class QuizAttemptStartView(APIView):
     @extend_schema(request=None, responses={201: s.QuizAttemptOutputSerializer})
+    @conflict_codes("concurrent_attempt")
     def post(self, request, content_id):
-        try:
-            attempt = services.quiz_attempt_start(user=request.user, content=_lesson(request, content_id))
-        except services.ConflictError as exc:
-            raise _conflict(exc) from exc
+        attempt = services.quiz_attempt_start(user=request.user, content=_lesson(request, content_id))
         data = s.QuizAttemptOutputSerializer(attempt, context={"questions": selectors.quiz_questions_for(attempt)})
         return Response(data.data, status=status.HTTP_201_CREATED)
 
@@ -141,18 +136,16 @@ class QuizAttemptDetailView(APIView):
 
 class QuizAttemptSubmitView(APIView):
     @extend_schema(request=s.QuizAttemptSubmitInputSerializer, responses=s.QuizAttemptOutputSerializer)
+    @conflict_codes("already_submitted")
     def post(self, request, attempt_id):
         attempt = selectors.quiz_attempt_get(user=request.user, attempt_id=attempt_id)
         if attempt.user_id != request.user.pk:
             raise Http404("No such attempt.")
         data = s.QuizAttemptSubmitInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            attempt = services.quiz_attempt_submit(
-                attempt=attempt, user=request.user, answers=data.validated_data["answers"]
-            )
-        except services.ConflictError as exc:
-            raise _conflict(exc) from exc
+        attempt = services.quiz_attempt_submit(
+            attempt=attempt, user=request.user, answers=data.validated_data["answers"]
+        )
         return Response(s.QuizAttemptOutputSerializer(attempt).data)
 
 
@@ -245,18 +238,16 @@ class GradingSubmissionGradeView(APIView):
 
 class GradingQuizAttemptGradeView(APIView):
     @extend_schema(request=s.QuizGradeInputSerializer, responses=s.QuizAttemptOutputSerializer)
+    @conflict_codes("not_pending")
     def post(self, request, attempt_id):
         attempt = selectors.quiz_attempt_get(user=request.user, attempt_id=attempt_id)
         if not perms.can_grade_course(request.user, attempt.course):
             raise Http404("No such attempt.")
         data = s.QuizGradeInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            attempt = services.quiz_attempt_grade(
-                attempt=attempt, grader=request.user, points=data.validated_data["points"]
-            )
-        except services.ConflictError as exc:
-            raise _conflict(exc) from exc
+        attempt = services.quiz_attempt_grade(
+            attempt=attempt, grader=request.user, points=data.validated_data["points"]
+        )
         return Response(s.QuizAttemptOutputSerializer(attempt).data)
 
 

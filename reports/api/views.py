@@ -15,6 +15,7 @@ from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import APIView
 
 from courseworx.core.api.pagination import PageNumberPagination
+from courseworx.core.api.schema import ErrorSerializer
 
 from .. import conf, services
 from ..filters import report_params
@@ -209,8 +210,8 @@ class MobileLogIngestApi(APIView):
         request=s.MobileLogBatchSerializer,
         responses={
             201: inline_serializer("MobileLogAccepted", {"accepted": serializers.IntegerField()}),
-            400: OpenApiTypes.OBJECT,
-            413: OpenApiTypes.OBJECT,
+            400: ErrorSerializer,
+            413: ErrorSerializer,
         },
         summary="Send a batch of client events (limits: REPORTS_MOBILE_LOG_MAX_EVENTS, _MAX_BYTES)",
     )

@@ -14,6 +14,7 @@ from billing.models import Coupon, CouponRedemption, CreditAccount, Payment
 from billing.money import q, split, to_decimal
 from learning.models import Enrollment
 from tests.factories import StudentFactory
+from tests.learning.factories import EnrollmentFactory
 
 from .conftest import make_course, pay, start_checkout
 from .factories import BundleFactory, CouponFactory, PlanFactory
@@ -235,3 +236,16 @@ def test_pending_payments_expire_and_release_the_coupon(buyer, paid_course):
     payment.refresh_from_db()
     coupon.refresh_from_db()
     assert payment.status == "failed" and coupon.uses == 0
+
+
+def test_api_checkout_of_a_course_already_owned_is_a_409_with_its_code(client, buyer, paid_course):
+    EnrollmentFactory(user=buyer, course=paid_course)
+    client.force_login(buyer)
+    response = client.post(
+        reverse("api:billing-checkout"),
+        {"kind": "course", "product": paid_course.slug, "idempotency_key": str(uuid.uuid4())},
+        content_type="application/json",
+    )
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "already_enrolled"
+    assert not Payment.objects.filter(user=buyer).exists()

@@ -158,7 +158,7 @@ def test_finance_api_decisions_and_403_for_students(client, buyer, paid, finance
     assert response.status_code == 200 and response.json()["status"] == "refunded"
     assert response.json()["amount_refunded"] == "58.80"
     again = client.post(approve, {"note": "OK"}, content_type="application/json")
-    assert again.status_code == 409
+    assert again.status_code == 409 and again.json()["error"]["code"] == "already_decided"
 
 
 def test_coupon_not_restored_when_policy_says_so(client, buyer, paid_course, finance, settings):

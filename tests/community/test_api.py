@@ -38,7 +38,7 @@ def test_notifications_read_and_preferences(student):
     response = client.put(url("notification-prefs"), [{"category": "discussion", "channel": "daily"}], format="json")
     assert {p["category"]: p["channel"] for p in response.json()}["discussion"] == "daily"
     bad = client.put(url("notification-prefs"), [{"category": "discussion", "channel": "hourly"}], format="json")
-    assert bad.status_code == 400 and bad.json()["error"]["code"] == "invalid"
+    assert bad.status_code == 400 and bad.json()["error"]["code"] == "invalid_choice"
 
 
 def test_threads_members_only(course, enrolled, outsider, instructor):
@@ -97,7 +97,8 @@ def test_tickets_api(student, outsider, support):
     number = response.json()["number"]
     assert api(outsider).get(url("ticket", number)).status_code == 404
     assert api(student).post(url("ticket-status", number), {"status": "resolved"}, format="json").status_code == 403
-    assert api(support).post(url("ticket-status", number), {"status": "closed"}, format="json").status_code == 409
+    closed = api(support).post(url("ticket-status", number), {"status": "closed"}, format="json")
+    assert closed.status_code == 409 and closed.json()["error"]["code"] == "invalid_transition"
     assert api(support).post(url("ticket-messages", number), {"body": "Hi"}, format="multipart").status_code == 201
     assert api(support).post(url("ticket-status", number), {"status": "resolved"}, format="json").status_code == 200
     assert api(student).post(url("ticket-rate", number), {"rating": 4}, format="json").json()["satisfaction"] == 4

@@ -11,6 +11,7 @@ from PIL import Image
 
 from community import services
 from community.models import SupportTicket
+from courseworx.core.exceptions import ConflictError
 from tests.community.factories import TicketFactory
 from tests.factories import StudentFactory
 
@@ -58,8 +59,9 @@ def test_illegal_transitions_and_student_cannot_resolve(student, support):
     ticket = _ticket(student)
     with pytest.raises(PermissionDenied):
         services.ticket_set_status(user=student, ticket=ticket, status="resolved")
-    with pytest.raises(ValidationError, match="cannot become"):
+    with pytest.raises(ConflictError, match="cannot become") as exc:
         services.ticket_set_status(user=support, ticket=ticket, status="closed")
+    assert exc.value.code == "invalid_transition"
 
 
 def test_rating_before_resolution_refused(student):

@@ -20,9 +20,12 @@ ME_URL = reverse("api:me")
 
 
 def assert_error_shape(body: dict, code: str) -> dict:
+    """The one error shape; validation errors (400) also carry each field's codes."""
     assert set(body) == {"error"}, body
     error = body["error"]
-    assert set(error) == {"code", "message", "fields"}, error
+    assert set(error) - {"codes"} == {"code", "message", "fields"}, error
+    if "codes" in error:
+        assert set(error["codes"]) == set(error["fields"]), error
     assert error["code"] == code, error
     assert isinstance(error["message"], str)
     assert error["message"]
@@ -48,16 +51,18 @@ def test_token_for_bad_credentials_is_a_400_json_error(api_client):
     response = api_client.post(TOKEN_URL, {"username": "stella@example.com", "password": "wrong-password"})
     assert response.status_code == 400
     assert response["Content-Type"] == "application/json"
-    error = assert_error_shape(response.json(), "invalid")
+    error = assert_error_shape(response.json(), "authorization")
     assert error["fields"] == {"non_field_errors": ["Unable to log in with provided credentials."]}
+    assert error["codes"] == {"non_field_errors": ["authorization"]}
     assert not Token.objects.exists()
 
 
 def test_token_with_missing_fields_names_them(api_client):
     response = api_client.post(TOKEN_URL, {})
     assert response.status_code == 400
-    error = assert_error_shape(response.json(), "invalid")
+    error = assert_error_shape(response.json(), "required")
     assert error["fields"] == {"username": ["This field is required."], "password": ["This field is required."]}
+    assert error["codes"] == {"username": ["required"], "password": ["required"]}
 
 
 def test_token_endpoint_is_throttled(api_client):
@@ -148,7 +153,7 @@ def test_patch_me_updates_allowed_fields_only(token_client, student):
 def test_patch_me_with_a_one_character_first_name_is_400(token_client, student):
     response = token_client.patch(ME_URL, {"first_name": "E"})
     assert response.status_code == 400
-    error = assert_error_shape(response.json(), "invalid")
+    error = assert_error_shape(response.json(), "min_length")
     assert list(error["fields"]) == ["first_name"]
     assert error["fields"]["first_name"] == ["Ensure this field has at least 2 characters."]
     student.refresh_from_db()

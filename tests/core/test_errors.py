@@ -90,6 +90,7 @@ def test_django_validation_error_in_a_drf_view_becomes_a_400(api_client):
             "code": "invalid",
             "message": "The submitted data is not valid.",
             "fields": {"title": ["Too short."], "non_field_errors": ["Dates overlap."]},
+            "codes": {"title": ["invalid"], "non_field_errors": ["invalid"]},
         }
     }
 

@@ -203,7 +203,8 @@ def test_course_in_review_is_visible_but_frozen_403(draft, owner):
     response = api.patch(f"{API}/instructor/courses/{draft.pk}/", {"title": "Sneaky change"})
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "permission_denied"
-    assert api.delete(f"{API}/instructor/courses/{draft.pk}/").status_code == 409
+    deleted = api.delete(f"{API}/instructor/courses/{draft.pk}/")
+    assert deleted.status_code == 409 and deleted.json()["error"]["code"] == "not_deletable"
 
 
 def test_owner_deletes_a_draft(draft, owner):
@@ -257,6 +258,7 @@ def test_submit_and_illegal_transition_message(draft, owner):
     assert response.status_code == 200 and response.json()["status"] == "in_review"
     again = api.post(f"{API}/instructor/courses/{draft.pk}/submit/")
     assert again.status_code == 409
+    assert again.json()["error"]["code"] == "invalid_transition"
     assert "cannot be submitted" in again.json()["error"]["message"]
 
 
@@ -309,7 +311,7 @@ def test_approving_a_draft_is_an_illegal_transition(draft):
     response = client_for(ReviewerFactory()).post(f"{API}/review/courses/{draft.pk}/approve/")
     assert response.status_code == 409
     error = response.json()["error"]
-    assert error["code"] == "conflict"
+    assert error["code"] == "invalid_transition"
     assert "cannot be approved" in error["message"]
 
 

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from courses import services
 from courses.models import Course, CourseApprovalRequest, CourseContent, CourseVersion, QuizQuestion
 from courses.tasks import course_review_notify
+from courseworx.core.exceptions import ConflictError
 from courseworx.core.models import AuditLog, Notification
 from tests.courses.factories import (
     CollaboratorFactory,
@@ -168,7 +169,7 @@ def test_illegal_transitions_are_refused_and_change_nothing(course, reviewer, st
         "request_changes": lambda: services.course_request_changes(course=course, reviewer=reviewer, note="x"),
         "archive": lambda: services.course_archive(course=course, user=course.instructor),
     }[action]
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ConflictError) as exc:
         call()
     assert exc.value.code == "invalid_transition"
     assert f"This course is {course.get_status_display().lower()} and cannot be" in exc.value.messages[0]

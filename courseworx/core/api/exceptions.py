@@ -1,8 +1,21 @@
 """JSON errors for every API failure.
 
-Shape: {"error": {"code": "...", "message": "...", "fields": {"field": ["message", ...]}}}
-Django's ValidationError, PermissionDenied and Http404 raised by services become 400/403/404;
-anything else unexpected is still a 500 (and logged), but with a JSON body.
+Shape (documented in the OpenAPI schema by courseworx.core.api.schema):
+
+    {"error": {"code": "...", "message": "...", "fields": {"field": ["message", ...]},
+               "codes": {"field": ["code", ...]}}}
+
+- `code` is stable and machine-readable: `not_authenticated`, `authentication_failed`,
+  `permission_denied`, `not_found`, `method_not_allowed`, `throttled`, `server_error`...; for a
+  409 the service's own code (`invalid_transition`, `already_submitted`...); for a 400 the code of
+  the error when every error in the body has the same one (`already_enrolled`, `required`...), else
+  `invalid`.
+- `fields` (always present) and `codes` (400 only) hold each field's messages and their codes, in
+  the same order; errors not tied to a field are under `non_field_errors`.
+
+Services raise Django's ValidationError (400), `courseworx.core.exceptions.ConflictError` (409),
+PermissionDenied (403) and Http404 (404); anything else unexpected is still a 500 (and logged), but
+with a JSON body.
 """
 
 import logging
@@ -12,30 +25,71 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from courseworx.core.exceptions import ConflictError
 
 logger = logging.getLogger(__name__)
 
+INVALID = "invalid"
+NON_FIELD = api_settings.NON_FIELD_ERRORS_KEY  # "non_field_errors"
 
-class Conflict(exceptions.APIException):
+
+class _Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "The request conflicts with the current state of the resource."
     default_code = "conflict"
 
 
+def _details(errors: list[DjangoValidationError]) -> list[exceptions.ErrorDetail]:
+    """Django errors -> DRF ErrorDetails, keeping each one's code (DRF's default when it has none)."""
+    return [
+        exceptions.ErrorDetail(message, code=error.code or INVALID) for error in errors for message in error.messages
+    ]
+
+
 def _django_validation_to_drf(exc: DjangoValidationError) -> exceptions.ValidationError:
     if hasattr(exc, "error_dict"):
         return exceptions.ValidationError(
-            {("non_field_errors" if k == "__all__" else k): v for k, v in exc.message_dict.items()}
+            {(NON_FIELD if k == "__all__" else k): _details(v) for k, v in exc.error_dict.items()}
         )
-    return exceptions.ValidationError({"non_field_errors": exc.messages})
+    return exceptions.ValidationError({NON_FIELD: _details(exc.error_list)})
+
+
+def _as_fields(value) -> dict:
+    if isinstance(value, dict):
+        return value
+    if isinstance(value, list):
+        return {NON_FIELD: value}
+    return {NON_FIELD: [value]}
+
+
+def _leaves(value):
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from _leaves(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _leaves(item)
+    else:
+        yield value
+
+
+def _validation_body(exc: exceptions.ValidationError) -> dict:
+    codes = _as_fields(exc.get_codes())
+    distinct = set(_leaves(codes))
+    return {
+        "code": distinct.pop() if len(distinct) == 1 else INVALID,
+        "message": "The submitted data is not valid.",
+        "fields": _as_fields(exc.detail),
+        "codes": codes,
+    }
 
 
 def exception_handler(exc, context):
-    if isinstance(exc, ConflictError):
-        exc = Conflict(exc.message, code=exc.code)
+    if isinstance(exc, ConflictError):  # before ValidationError: a ConflictError is one
+        exc = _Conflict(" ".join(exc.messages), code=exc.code or _Conflict.default_code)
     elif isinstance(exc, DjangoValidationError):
         exc = _django_validation_to_drf(exc)
     elif isinstance(exc, Http404):
@@ -51,24 +105,16 @@ def exception_handler(exc, context):
             status=status.HTTP_500_INTERNAL_SERVER_ERROR,
         )
 
-    fields: dict = {}
-    message = ""
-    code = getattr(exc, "default_code", "error")
     if isinstance(exc, exceptions.ValidationError):
-        code = "invalid"
-        message = "The submitted data is not valid."
-        detail = exc.detail
-        if isinstance(detail, dict):
-            fields = detail
-        elif isinstance(detail, list):
-            fields = {"non_field_errors": detail}
-        else:
-            fields = {"non_field_errors": [detail]}
-    elif isinstance(exc, exceptions.APIException):
+        response.data = {"error": _validation_body(exc)}
+        return response
+    code = getattr(exc, "default_code", "error")
+    message = ""
+    if isinstance(exc, exceptions.APIException):
         detail = exc.detail
         message = str(detail if not isinstance(detail, (list, dict)) else exc.default_detail)
         codes = exc.get_codes()
         if isinstance(codes, str):
             code = codes
-    response.data = {"error": {"code": code, "message": message, "fields": fields}}
+    response.data = {"error": {"code": code, "message": message, "fields": {}}}
     return response
