@@ -17,6 +17,7 @@ from django.db.models import (
     Count,
     Exists,
     IntegerField,
+    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -326,6 +327,12 @@ def course_list_for_editor(*, user) -> QuerySet:
         .prefetch_related("tags")
         .order_by("-created_at", "id")
     )
+
+
+def content_next_order(*, course: Course) -> int:
+    """The order a new lesson of `course` gets by default: after every lesson it has."""
+    last = CourseContent.objects.filter(course=course).aggregate(n=Max("order"))["n"]
+    return 0 if last is None else last + 1
 
 
 def course_review_queue() -> QuerySet:
