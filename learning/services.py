@@ -773,17 +773,45 @@ def attendance_record(
     if sign_in_at and sign_out_at:
         delta = dt.datetime.combine(date, sign_out_at) - dt.datetime.combine(date, sign_in_at)
         duration = int(delta.total_seconds() // 60)
-    record = Attendance.objects.select_for_update().filter(course=course, user=user, date=date).first()
-    record = record or Attendance(course=course, user=user, date=date)
-    record.status = status
-    record.sign_in_at = sign_in_at
-    record.sign_out_at = sign_out_at
-    record.duration_minutes = duration
-    record.note = note
-    record.recorded_by = recorded_by
-    record.full_clean(validate_unique=False)
-    record.save()
+    with transaction.atomic():
+        record = Attendance.objects.select_for_update().filter(course=course, user=user, date=date).first()
+        record = record or Attendance(course=course, user=user, date=date)
+        record.status = status
+        record.sign_in_at = sign_in_at
+        record.sign_out_at = sign_out_at
+        record.duration_minutes = duration
+        record.note = note
+        record.recorded_by = recorded_by
+        record.full_clean(validate_unique=False)
+        record.save()
     return record
+
+
+def attendance_sheet_save(*, course: Course, date: dt.date, recorded_by, rows: list[dict[str, Any]]) -> int:
+    """Record a day's attendance for several students at once: every row or none (one transaction).
+
+    Each row has `user` and `status`, optionally `sign_in_at`, `sign_out_at`, `note`.  Every row is
+    checked; refusals raise one ValidationError keyed by the student's id (str) with that row's
+    messages, and nothing is saved.  Audited `attendance.sheet_save`.  Returns the number of rows.
+    """
+    if not permissions.can_record_attendance(recorded_by, course):
+        raise PermissionDenied("You do not teach this course.")
+    errors: dict[str, list[str]] = {}
+    with transaction.atomic():
+        for row in rows:
+            try:
+                attendance_record(course=course, date=date, recorded_by=recorded_by, **row)
+            except ValidationError as exc:
+                errors[str(row["user"].pk)] = exc.messages
+        if errors:
+            raise ValidationError(errors)  # inside the transaction: the rows already written are undone
+        audit_log_create(
+            actor=recorded_by,
+            action="attendance.sheet_save",
+            target=course,
+            changes={"date": date.isoformat(), "students": [str(row["user"].pk) for row in rows]},
+        )
+    return len(rows)
 
 
 # --- Certificates ------------------------------------------------------------------------------
