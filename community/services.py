@@ -19,13 +19,14 @@ from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Value
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
 from courseworx.core.services import audit_log_create
+from courseworx.core.storage import file_delete_on_commit
 from courseworx.core.tasks import enqueue_on_commit as _on_commit
 
 from .models import (
@@ -1116,3 +1117,40 @@ def survey_validate_audience(*, user, course, audience: str) -> None:
             raise ValidationError({"course": "Choose the course whose learners answer it."})
         if not (permissions.can_send_to_everyone(user) or permissions.is_course_teacher(user, course)):
             raise ValidationError({"course": "You can attach surveys only to courses you teach."})
+
+
+# =================================================================================================
+# Personal data
+# =================================================================================================
+DELETED = "[deleted]"
+
+
+def notification_delete_for_user(*, user) -> int:
+    """Account deletion: the person's notifications go (they name courses, people and amounts)."""
+    deleted, _ = Notification.objects.filter(user=user).delete()
+    return deleted
+
+
+def personal_data_anonymise_for_user(*, user) -> None:
+    """Account deletion, community's part: texts the person wrote become "[deleted]" (threads keep
+    their shape for the others), and support-ticket attachments go.
+
+    Attachments deleted (rows now, files on commit): every attachment of the person's own tickets
+    (whoever uploaded it: screenshots and documents about them) and every attachment they uploaded
+    elsewhere.  Tickets keep their number, category and dates (support figures); the subject goes.
+    Called by `reports.privacy.personal_data_delete` inside its transaction.
+    """
+    deleted_html = f"<p>{DELETED}</p>"
+    with transaction.atomic():
+        Review.objects.filter(author=user).update(body="", body_html="")
+        DiscussionThread.objects.filter(author=user).update(title=DELETED, body=DELETED, body_html=deleted_html)
+        ThreadReply.objects.filter(author=user).update(body=DELETED, body_html=deleted_html)
+        Message.objects.filter(sender=user).update(body=DELETED, body_html=deleted_html)
+        attachments = TicketAttachment.objects.filter(
+            Q(message__ticket__requester=user) | Q(message__author=user)
+        ).only("id", "file")
+        file_delete_on_commit(*(a.file for a in attachments))
+        TicketAttachment.objects.filter(pk__in=[a.pk for a in attachments]).delete()
+        SupportTicket.objects.filter(requester=user).update(subject=DELETED, satisfaction_comment="")
+        TicketMessage.objects.filter(author=user).update(body=DELETED, body_html=deleted_html)
+        ContentFlag.objects.filter(flagger=user).update(details="")

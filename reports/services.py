@@ -346,13 +346,13 @@ def data_deletion_run(*, request_id) -> None:
     from courseworx.core.services import audit_log_create
 
     from .models import DataExportRequest
-    from .privacy import anonymise_user
+    from .privacy import personal_data_delete
 
     request = DataExportRequest.objects.select_related("user").get(pk=request_id)
     if request.status not in (DataExportRequest.Status.PENDING, DataExportRequest.Status.RUNNING):
         return
     with transaction.atomic():
-        anonymise_user(request.user)
+        personal_data_delete(user=request.user)
         DataExportRequest.objects.filter(pk=request.pk).update(
             status=DataExportRequest.Status.DONE, finished_at=timezone.now(), updated_at=timezone.now()
         )
