@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
+from . import services
 from .models import AdminNote, User
 
 
@@ -66,15 +67,46 @@ class UserAdmin(DjangoUserAdmin):
         ),
     )
 
+    # Saving goes through accounts.services: role, flags, groups and permissions are audited changes.
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if not change:
+            user = services.user_create(
+                actor=request.user, email=data["email"], first_name=data["first_name"], last_name=data["last_name"],
+                role=data["role"], password=data["password1"] if data.get("set_usable_password") else None,
+            )  # fmt: skip
+            obj.__dict__.update(user.__dict__)  # the admin goes on with the saved row (inlines, log, redirect)
+            return
+        changed = set(form.changed_data)
+        fields = {name: data[name] for name in services.ACCOUNT_FIELDS if name in changed}
+        if fields:
+            services.user_update(user=obj, actor=request.user, data=fields)
+        if changed & {"role", "is_superuser", "is_staff"}:
+            services.user_role_set(
+                user=obj, actor=request.user, role=data.get("role", obj.role),
+                is_superuser=data.get("is_superuser"), is_staff=data.get("is_staff"),
+            )  # fmt: skip
+
+    def save_related(self, request, form, formsets, change):
+        changed = set(form.changed_data)
+        if change and changed & {"groups", "user_permissions"}:
+            services.user_groups_set(
+                user=form.instance,
+                actor=request.user,
+                groups=form.cleaned_data.get("groups", form.instance.groups.all()),
+                permissions=form.cleaned_data.get("user_permissions"),
+            )
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
     def save_formset(self, request, form, formset, change):
         instances = formset.save(commit=False)
         for obj in instances:
-            if isinstance(obj, AdminNote) and obj.author_id is None:
-                obj.author = request.user
-            obj.save()
+            if isinstance(obj, AdminNote) and obj._state.adding:
+                services.admin_note_create(user=form.instance, author=request.user, body=obj.body)
         for obj in formset.deleted_objects:
             obj.delete()
-        formset.save_m2m()
 
 
 @admin.register(AdminNote)
@@ -86,6 +118,8 @@ class AdminNoteAdmin(admin.ModelAdmin):
     autocomplete_fields = ("user",)
 
     def save_model(self, request, obj, form, change):
-        if obj.author_id is None:
-            obj.author = request.user
-        super().save_model(request, obj, form, change)
+        if change:  # notes are a record; the change form is read-only for everyone but superusers
+            super().save_model(request, obj, form, change)
+            return
+        note = services.admin_note_create(user=obj.user, author=request.user, body=obj.body)
+        obj.__dict__.update(note.__dict__)

@@ -22,6 +22,8 @@ class EmailAuthenticationForm(AuthenticationForm):
 
 
 class SignUpForm(UserCreationForm):
+    """Validates a sign-up; the view creates the account with `accounts.services.user_create`."""
+
     class Meta:
         model = User
         fields = ("first_name", "last_name", "email")
@@ -42,13 +44,6 @@ class SignUpForm(UserCreationForm):
         if User.objects.filter(email=email).exists():
             raise forms.ValidationError("An account with this email address already exists. Try logging in.")
         return email
-
-    def save(self, commit=True):
-        user = super().save(commit=False)
-        user.role = User.Role.STUDENT
-        if commit:
-            user.save()
-        return user
 
 
 class ProfileForm(forms.ModelForm):

@@ -4,12 +4,23 @@ from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_http_methods
 
+from . import services
 from .forms import EmailAuthenticationForm, ProfileForm, SignUpForm
 from .throttling import SignUpRateThrottle, signup_wait_message
+
+
+def _add_service_errors(form, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on its field when the form has one."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
 
 
 @require_http_methods(["GET", "POST"])
@@ -26,10 +37,18 @@ def signup(request):
     # Bind on every POST (even an empty one) so missing fields are reported, not silently ignored.
     form = SignUpForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
-        login(request, user, backend="accounts.backends.EmailBackend")
-        messages.success(request, f"Welcome to CourseWorx, {user.first_name}! Your account is ready.")
-        return redirect("home")
+        data = form.cleaned_data
+        try:
+            user = services.user_create(
+                email=data["email"], first_name=data["first_name"], last_name=data["last_name"],
+                password=data["password1"],
+            )  # fmt: skip
+        except ValidationError as exc:
+            _add_service_errors(form, exc)
+        else:
+            login(request, user, backend="accounts.backends.EmailBackend")
+            messages.success(request, f"Welcome to CourseWorx, {user.first_name}! Your account is ready.")
+            return redirect("home")
     return render(request, "registration/signup.html", {"form": form})
 
 
@@ -76,9 +95,15 @@ def profile(request):
         # name) on request.user, which the page header and navbar render.
         form = ProfileForm(request.POST, request.FILES, instance=copy.copy(request.user))
         if form.is_valid():
-            form.save()
-            messages.success(request, "Your profile has been saved.")
-            return redirect("accounts:profile")
+            try:
+                services.user_profile_update(
+                    user=request.user, data={name: form.cleaned_data[name] for name in form.changed_data}
+                )
+            except ValidationError as exc:
+                _add_service_errors(form, exc)
+            else:
+                messages.success(request, "Your profile has been saved.")
+                return redirect("accounts:profile")
         messages.error(request, "Please correct the errors below.")
     else:
         form = ProfileForm(instance=request.user)

@@ -1577,3 +1577,18 @@ def seat_accept(*, token: str, user) -> SeatAssignment:
         raise ValidationError("The licence of this seat has ended.", code="licence_not_current")
     _seat_enrol(seat, user)
     return seat
+
+
+# --- Personal data ---------------------------------------------------------------------------------
+
+
+def personal_data_anonymise_for_user(*, user) -> None:
+    """Account deletion, billing's part.  Money records are kept as bookkeeping law requires: payments,
+    refunds, credit, earnings and payouts keep their amounts and stay linked to the (anonymised)
+    account, and receipt PDFs are kept unchanged (an issued receipt is an accounting document; it
+    stays in private storage, where only staff who see payments can open it).  What goes: the free text of refund
+    requests and the e-mail address of employer seats.  Called by `reports.privacy.personal_data_delete`.
+    """
+    with transaction.atomic():
+        RefundRequest.objects.filter(user=user).update(reason="[deleted]")
+        SeatAssignment.objects.filter(user=user).update(email=f"deleted-{user.pk.hex}@deleted.invalid")

@@ -17,7 +17,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, IntegerField, Max, OuterRef, Subquery, Value
+from django.db.models import Count, F, IntegerField, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
@@ -34,6 +34,7 @@ from courseworx.core.exceptions import ConflictError
 from courseworx.core.models import Notification
 from courseworx.core.notifications import notification_create
 from courseworx.core.services import audit_log_create
+from courseworx.core.storage import file_delete_on_commit
 from courseworx.core.text import plain_text
 
 from . import permissions
@@ -950,3 +951,34 @@ def survey_validate_audience(*, user, course, audience: str) -> None:
             raise ValidationError({"course": "Choose the course whose learners answer it."})
         if not (permissions.can_send_to_everyone(user) or permissions.is_course_staff(user, course)):
             raise ValidationError({"course": "You can attach surveys only to courses you teach."})
+
+
+# =================================================================================================
+# Personal data
+# =================================================================================================
+DELETED = "[deleted]"
+
+
+def personal_data_anonymise_for_user(*, user) -> None:
+    """Account deletion, community's part: texts the person wrote become "[deleted]" (threads keep
+    their shape for the others), and support-ticket attachments go.
+
+    Attachments deleted (rows now, files on commit): every attachment of the person's own tickets
+    (whoever uploaded it: screenshots and documents about them) and every attachment they uploaded
+    elsewhere.  Tickets keep their number, category and dates (support figures); the subject goes.
+    Called by `reports.privacy.personal_data_delete` inside its transaction.
+    """
+    deleted_html = f"<p>{DELETED}</p>"
+    with transaction.atomic():
+        Review.objects.filter(author=user).update(body="", body_html="")
+        DiscussionThread.objects.filter(author=user).update(title=DELETED, body=DELETED, body_html=deleted_html)
+        ThreadReply.objects.filter(author=user).update(body=DELETED, body_html=deleted_html)
+        Message.objects.filter(sender=user).update(body=DELETED, body_html=deleted_html)
+        attachments = TicketAttachment.objects.filter(
+            Q(message__ticket__requester=user) | Q(message__author=user)
+        ).only("id", "file")
+        file_delete_on_commit(*(a.file for a in attachments))
+        TicketAttachment.objects.filter(pk__in=[a.pk for a in attachments]).delete()
+        SupportTicket.objects.filter(requester=user).update(subject=DELETED, satisfaction_comment="")
+        TicketMessage.objects.filter(author=user).update(body=DELETED, body_html=deleted_html)
+        ContentFlag.objects.filter(flagger=user).update(details="")

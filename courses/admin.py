@@ -11,7 +11,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, FileField, OuterRef, Q, Subquery
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -24,7 +24,7 @@ from courseworx.core.forms import add_service_errors
 from courseworx.core.forms import service_error_text as _error_text
 from courseworx.core.utils import parse_uuid
 
-from . import permissions, services
+from . import permissions, selectors, services
 from .models import (
     Category,
     CertificateTemplate,
@@ -49,6 +49,9 @@ def _authored_courses(request: HttpRequest):
     if _is_reviewer(request):
         return Course.objects.all()
     return Course.objects.editable_by(request.user)
+
+
+from courseworx.core.forms import add_service_errors as _add_service_errors  # noqa: E402
 
 
 def preview_url(course: Course) -> str:
@@ -320,15 +323,44 @@ class CourseAdminForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if "slug" in self.fields and not cleaned.get("slug") and cleaned.get("title"):
-            cleaned["slug"] = services._unique_slug(cleaned["title"], exclude_pk=self.instance.pk)
+            cleaned["slug"] = services.course_slug_generate(title=cleaned["title"], exclude_pk=self.instance.pk)
             self.instance.slug = cleaned["slug"]
-        prerequisites = cleaned.get("prerequisites")
-        if prerequisites is not None:
-            try:
-                self.instance.validate_prerequisites(prerequisites)
-            except ValidationError as exc:
-                self.add_error(None, exc)
         return cleaned
+
+    def _post_clean(self):
+        # After the model's own validation (every ModelForm's), the course services' checks on the same
+        # data, so that what the save would refuse is shown as form errors (never a failed save).
+        super()._post_clean()
+        if self.errors or self.user is None:
+            return
+        try:
+            services.course_check(
+                user=self.user, data=self.service_data(), course=None if self._adding else self.instance
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            _add_service_errors(self, exc)
+
+    user = None  # the admin sets the request's user (CourseAdmin.get_form)
+
+    @property
+    def _adding(self) -> bool:
+        return self.instance._state.adding
+
+    def service_data(self) -> dict:
+        """What the course services take: every field for a new course, the changed ones otherwise.
+
+        File fields follow ModelForm's rules: None is "no new upload" (left out), False is "cleared".
+        """
+        data = {}
+        for name, value in self.cleaned_data.items():
+            if name not in self.fields or not (self._adding or name in self.changed_data):
+                continue
+            if isinstance(Course._meta.get_field(name), FileField):
+                if value is None:
+                    continue
+                value = value or ""
+            data[name] = value
+        return data
 
 
 @admin.register(Course)
@@ -430,10 +462,25 @@ class CourseAdmin(admin.ModelAdmin):
             kwargs["queryset"] = User.objects.filter(role__in=[User.Role.INSTRUCTOR, User.Role.ADMIN])
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
+
+    # Saving goes through courses.services (the form ran course_check, so refusals are form errors).
+
     def save_model(self, request, obj, form, change):
-        if not change and not (request.user.is_superuser and obj.instructor_id):
-            obj.instructor = request.user
-        super().save_model(request, obj, form, change)
+        data = form.service_data()
+        if change:
+            services.course_update(course=obj, user=request.user, data=data)
+            return
+        instructor = data.pop("instructor", None) if request.user.is_superuser else None
+        course = services.course_create(instructor=instructor or request.user, **data)
+        obj.__dict__.update(course.__dict__)  # the admin goes on with the saved row (inlines, log, redirect)
+
+    def save_related(self, request, form, formsets, change):
+        # Tags and prerequisites were set by the service: only the inlines are left to save.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     # -- list and detail helpers --
 
@@ -641,7 +688,7 @@ class CourseContentAdmin(PrivateFileAdminMixin, admin.ModelAdmin):
             course = self._editable_courses(request).filter(pk=course_id).first()
             if course is not None:
                 initial["course"] = course.pk
-                initial["order"] = services._next_order(CourseContent.objects.filter(course=course))
+                initial["order"] = selectors.content_next_order(course=course)
         return initial
 
     def _editable_courses(self, request):

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.db.models import (
     Count,
     IntegerField,
+    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -227,6 +228,12 @@ def course_list_for_editor(*, user) -> QuerySet:
         .prefetch_related("tags")
         .order_by("-created_at", "id")
     )
+
+
+def content_next_order(*, course: Course) -> int:
+    """The order a new lesson of `course` gets by default: after every lesson it has."""
+    last = CourseContent.objects.filter(course=course).aggregate(n=Max("order"))["n"]
+    return 0 if last is None else last + 1
 
 
 def course_review_queue() -> QuerySet:

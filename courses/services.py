@@ -147,7 +147,8 @@ def _apply_fields(obj: models.Model, data: dict[str, Any], protected: set[str]) 
 # --- courses ------------------------------------------------------------------------------------
 
 
-def _unique_slug(title: str, *, exclude_pk=None) -> str:
+def course_slug_generate(*, title: str, exclude_pk=None) -> str:
+    """A slug made from `title` that no other course uses (`-2`, `-3`... appended when taken)."""
     base = (slugify(title) or "course")[:200]
     taken = set(Course.objects.filter(slug__startswith=base).exclude(pk=exclude_pk).values_list("slug", flat=True))
     if base not in taken:
@@ -160,47 +161,104 @@ def _unique_slug(title: str, *, exclude_pk=None) -> str:
 
 def _set_course_m2m(course: Course, tags, prerequisites) -> None:
     if prerequisites is not None:
-        prerequisites = list(prerequisites)
-        course.validate_prerequisites(prerequisites)
         course.prerequisites.set(prerequisites)
     if tags is not None:
         course.tags.set(list(tags))
 
 
-def course_create(*, instructor, **fields) -> Course:
-    """Create a draft course owned by `instructor`; `tags`/`prerequisites` take iterables of objects."""
+def _prerequisites_check(course: Course, prerequisites) -> list | None:
+    if prerequisites is None:
+        return None
+    prerequisites = list(prerequisites)
+    course.validate_prerequisites(prerequisites)
+    return prerequisites
+
+
+def _course_build(*, instructor, fields: dict[str, Any]) -> tuple[Course, Any, list | None]:
+    """course_create's checks: the validated, unsaved course and its tags and prerequisites."""
     if not (instructor.is_active and (instructor.is_superuser or instructor.role in ("instructor", "admin"))):
         raise PermissionDenied("Only instructors can create courses.")
+    fields = dict(fields)
     tags = fields.pop("tags", None)
     prerequisites = fields.pop("prerequisites", None)
     course = Course(instructor=instructor)
     _apply_fields(course, fields, _COURSE_PROTECTED | {"instructor"})
     if not course.slug:
-        course.slug = _unique_slug(course.title)
+        course.slug = course_slug_generate(title=course.title)
+    course.full_clean()
+    return course, tags, _prerequisites_check(course, prerequisites)
+
+
+def _course_apply(*, course: Course, user, data: dict[str, Any]) -> tuple[list[str], Any, list | None]:
+    """course_update's checks, applied to `course` (the locked copy): changed fields, tags, prerequisites."""
+    data = dict(data)
+    tags = data.pop("tags", None)
+    prerequisites = data.pop("prerequisites", None)
+    protected = _COURSE_PROTECTED if user.is_superuser else _COURSE_PROTECTED | {"instructor"}
+    if not permissions.can_edit_course(user, course):
+        raise PermissionDenied("You may not edit this course.")
+    changed = _apply_fields(course, data, protected)
+    # An unchanged thumbnail was checked on upload: do not re-read it from storage.
+    course.full_clean(exclude=None if "thumbnail" in changed else ["thumbnail"])
+    return changed, tags, _prerequisites_check(course, prerequisites)
+
+
+def course_check(*, user, data: dict[str, Any], course: Course | None = None) -> None:
+    """Run the checks of course_create (no `course`) or course_update on `data`, writing nothing.
+
+    Admin forms call it after their own validation, so that a refusal is a form error rather than
+    a failed save.  For a new course, `data["instructor"]` (superusers only) chooses the owner;
+    otherwise `user` owns it.
+    """
+    data = dict(data)
+    if course is None:
+        instructor = data.pop("instructor", None) or user
+        if instructor != user and not user.is_superuser:
+            raise PermissionDenied("Only superusers choose another instructor.")
+        _course_build(instructor=instructor, fields=data)
+    else:
+        _course_apply(course=Course.objects.get(pk=course.pk), user=user, data=data)
+
+
+def course_create(*, instructor, **fields) -> Course:
+    """Create a draft course owned by `instructor`; `tags`/`prerequisites` take iterables of objects."""
+    course, tags, prerequisites = _course_build(instructor=instructor, fields=fields)
     with transaction.atomic():
-        course.full_clean()
         course.save()
         _set_course_m2m(course, tags, prerequisites)
     return course
 
 
 def course_update(*, course: Course, user, data: dict[str, Any]) -> Course:
-    data = dict(data)
-    tags = data.pop("tags", None)
-    prerequisites = data.pop("prerequisites", None)
-    protected = _COURSE_PROTECTED if user.is_superuser else _COURSE_PROTECTED | {"instructor"}
     with transaction.atomic():
         locked = _lock_course(course)
-        if not permissions.can_edit_course(user, locked):
-            raise PermissionDenied("You may not edit this course.")
         # Apply to the locked copy so that concurrent status changes are never overwritten.
-        changed = _apply_fields(locked, data, protected)
-        # An unchanged thumbnail was checked on upload: do not re-read it from storage.
-        locked.full_clean(exclude=None if "thumbnail" in changed else ["thumbnail"])
+        changed, tags, prerequisites = _course_apply(course=locked, user=user, data=data)
         if changed:
             locked.save(update_fields=[*changed, "updated_at"])
         _set_course_m2m(locked, tags, prerequisites)
     return locked
+
+
+def course_delete(*, course: Course, user) -> None:
+    """Delete a draft that was never published (its owner or a superuser); audited `course.delete`.
+
+    Not an author: PermissionDenied.  Any other state: ConflictError `not_deletable` (archive a
+    published course instead).  A co-author may not delete: PermissionDenied.
+    """
+    with transaction.atomic():
+        locked = _lock_course(course)
+        if not (user.is_superuser or permissions.is_course_author(user, locked)):
+            raise PermissionDenied("You may not delete this course.")
+        if not permissions.can_delete_course(user, locked):
+            if locked.status != S.DRAFT or locked.published_at is not None:
+                raise ConflictError(
+                    "Only a draft course that was never published can be deleted; archive it instead.",
+                    code="not_deletable",
+                )
+            raise PermissionDenied("Only the course's owner can delete it.")
+        audit_log_create(actor=user, action="course.delete", target=locked)
+        locked.delete()
 
 
 def course_submit(*, course: Course, user, note: str = "") -> CourseApprovalRequest:

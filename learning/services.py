@@ -35,6 +35,7 @@ from courseworx.core.exceptions import ConflictError
 from courseworx.core.models import Notification
 from courseworx.core.notifications import notification_create
 from courseworx.core.services import audit_log_create
+from courseworx.core.storage import file_delete_on_commit
 
 from . import permissions, selectors
 from .models import (
@@ -806,17 +807,45 @@ def attendance_record(
     if sign_in_at and sign_out_at:
         delta = dt.datetime.combine(date, sign_out_at) - dt.datetime.combine(date, sign_in_at)
         duration = int(delta.total_seconds() // 60)
-    record = Attendance.objects.select_for_update().filter(course=course, user=user, date=date).first()
-    record = record or Attendance(course=course, user=user, date=date)
-    record.status = status
-    record.sign_in_at = sign_in_at
-    record.sign_out_at = sign_out_at
-    record.duration_minutes = duration
-    record.note = note
-    record.recorded_by = recorded_by
-    record.full_clean(validate_unique=False)
-    record.save()
+    with transaction.atomic():
+        record = Attendance.objects.select_for_update().filter(course=course, user=user, date=date).first()
+        record = record or Attendance(course=course, user=user, date=date)
+        record.status = status
+        record.sign_in_at = sign_in_at
+        record.sign_out_at = sign_out_at
+        record.duration_minutes = duration
+        record.note = note
+        record.recorded_by = recorded_by
+        record.full_clean(validate_unique=False)
+        record.save()
     return record
+
+
+def attendance_sheet_save(*, course: Course, date: dt.date, recorded_by, rows: list[dict[str, Any]]) -> int:
+    """Record a day's attendance for several students at once: every row or none (one transaction).
+
+    Each row has `user` and `status`, optionally `sign_in_at`, `sign_out_at`, `note`.  Every row is
+    checked; refusals raise one ValidationError keyed by the student's id (str) with that row's
+    messages, and nothing is saved.  Audited `attendance.sheet_save`.  Returns the number of rows.
+    """
+    if not permissions.can_record_attendance(recorded_by, course):
+        raise PermissionDenied("You do not teach this course.")
+    errors: dict[str, list[str]] = {}
+    with transaction.atomic():
+        for row in rows:
+            try:
+                attendance_record(course=course, date=date, recorded_by=recorded_by, **row)
+            except ValidationError as exc:
+                errors[str(row["user"].pk)] = exc.messages
+        if errors:
+            raise ValidationError(errors)  # inside the transaction: the rows already written are undone
+        audit_log_create(
+            actor=recorded_by,
+            action="attendance.sheet_save",
+            target=course,
+            changes={"date": date.isoformat(), "students": [str(row["user"].pk) for row in rows]},
+        )
+    return len(rows)
 
 
 # --- Certificates ------------------------------------------------------------------------------
@@ -982,3 +1011,31 @@ def saved_course_add(*, user, course: Course) -> SavedCourse:
 
 def saved_course_remove(*, user, course: Course) -> None:
     SavedCourse.objects.filter(user=user, course=course).delete()
+
+
+# --- Personal data -----------------------------------------------------------------------------
+
+
+def personal_data_anonymise_for_user(*, user) -> None:
+    """Account deletion, learning's part: what the person wrote or uploaded goes, the figures stay.
+
+    - notes and saved courses: deleted;
+    - assignment submissions: text and file removed (the file is deleted on commit), the row, score and
+      status kept (course statistics and grading history);
+    - quiz attempts: answers removed, scores kept; attendance and enrolments: free-text notes removed;
+    - issued certificates: the holder's name becomes "Deleted user" and the PDF (which shows the name)
+      is deleted on commit; the row and its verification code stay (a verifier sees "Deleted user").
+    Called by `reports.privacy.personal_data_delete` inside its transaction.
+    """
+    with transaction.atomic():
+        UserNote.objects.filter(user=user).delete()
+        submissions = AssignmentSubmission.objects.filter(user=user)
+        file_delete_on_commit(*(s.file for s in submissions.exclude(file="").only("id", "file")))
+        submissions.update(text="", file="", updated_at=timezone.now())
+        QuizAttempt.objects.filter(user=user).update(answers={})
+        Attendance.objects.filter(user=user).update(note="")
+        Enrollment.objects.filter(user=user).update(notes="")
+        certificates = IssuedCertificate.objects.filter(user=user)
+        file_delete_on_commit(*(c.pdf for c in certificates.exclude(pdf="").only("id", "pdf")))
+        certificates.update(holder_name="Deleted user", pdf="", updated_at=timezone.now())
+        SavedCourse.objects.filter(user=user).delete()

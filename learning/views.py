@@ -446,27 +446,24 @@ def attendance_sheet(request, slug: str):
         form = AttendanceRowForm(request.POST if request.method == "POST" else None, prefix=prefix, initial=initial)
         rows.append((enrollment, record, form))
     if request.method == "POST":
-        saved = 0
+        entries = []
         for enrollment, _record, form in rows:
             if not form.is_valid():
                 has_errors = True
-                continue
-            data = form.cleaned_data
-            if not data["status"]:
-                continue
-            try:
-                services.attendance_record(
-                    course=course, user=enrollment.user, date=date, status=data["status"], recorded_by=request.user,
-                    sign_in_at=data["sign_in_at"], sign_out_at=data["sign_out_at"], note=data["note"],
-                )  # fmt: skip
-                saved += 1
-            except ValidationError as exc:
-                form.add_error(None, exc.messages)
-                has_errors = True
+            elif form.cleaned_data["status"]:
+                entries.append({"user": enrollment.user, **form.cleaned_data})
         if not has_errors:
-            messages.success(request, f"Attendance saved for {saved} student(s) on {date:%d %B %Y}.")
-            return redirect(f"{reverse('learning:attendance_sheet', kwargs={'slug': course.slug})}?date={date}")
-        messages.error(request, "Some rows could not be saved; see the messages below.")
+            try:
+                saved = services.attendance_sheet_save(course=course, date=date, recorded_by=request.user, rows=entries)
+            except ValidationError as exc:
+                has_errors = True
+                forms_by_user = {str(enrollment.user_id): form for enrollment, _record, form in rows}
+                for user_id, errors in exc.message_dict.items():
+                    forms_by_user[user_id].add_error(None, errors)
+            else:
+                messages.success(request, f"Attendance saved for {saved} student(s) on {date:%d %B %Y}.")
+                return redirect(f"{reverse('learning:attendance_sheet', kwargs={'slug': course.slug})}?date={date}")
+        messages.error(request, "Nothing was saved: correct the rows below, then save the sheet again.")
     return render(request, "learning/attendance_sheet.html", {
         "course": course, "date": date, "rows": rows, "statuses": Attendance.Status.choices,
         "previous_day": date - dt.timedelta(days=1), "next_day": date + dt.timedelta(days=1),

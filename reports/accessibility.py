@@ -70,11 +70,23 @@ def accessibility_scan(*, course_ids=None):
     return run_pipeline("accessibility_scan", lambda: _scan(course_ids))
 
 
-def accessibility_report_create(*, user, content: CourseContent, description: str) -> AccessibilityReport:
+def accessibility_report_description_check(*, issue: str, description: str | None) -> str:
+    """The description of a manual report, stripped: a few words at least for an "other" problem."""
     description = (description or "").strip()
-    if len(description) < 5:
+    if issue == Issue.OTHER and len(description) < 5:
         raise ValidationError({"description": "Describe the problem in a few words."})
-    return AccessibilityReport.objects.create(
-        content=content, course_id=content.course_id, source="manual", issue=Issue.OTHER,
-        description=description[:2000], reported_by=user,
+    return description[:2000]
+
+
+def accessibility_report_create(
+    *, user, content: CourseContent, description: str, issue: str = Issue.OTHER
+) -> AccessibilityReport:
+    """A manual report: by a learner from the lesson page, or by staff in the admin (who choose the issue)."""
+    description = accessibility_report_description_check(issue=issue, description=description)
+    report = AccessibilityReport(
+        content=content, course_id=content.course_id, source="manual", issue=issue, description=description,
+        reported_by=user,
     )  # fmt: skip
+    report.full_clean(exclude=["content", "course", "reported_by"])
+    report.save(force_insert=True)
+    return report

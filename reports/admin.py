@@ -2,13 +2,16 @@
 edited here; personal-data requests are visible to staff (read-only: they change only through tasks)."""
 
 from django import forms
-from django.contrib import admin
-from django.utils import timezone
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 
 from accounts import roles
 from courses.models import Course, VoiceTranscript
 from courseworx.core.admin import PrivateFileAdminMixin, ReadOnlyAdmin
 
+from . import services
+from .accessibility import accessibility_report_create, accessibility_report_description_check
 from .models import (
     AccessibilityReport,
     ActivityLog,
@@ -63,6 +66,14 @@ class ReportSubscriptionAdmin(admin.ModelAdmin):
     list_select_related = ("user",)
     raw_id_fields = ("user",)
 
+    def delete_model(self, request, obj):
+        services.report_subscription_delete(subscription=obj, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for subscription in queryset.select_related("user"):
+                services.report_subscription_delete(subscription=subscription, user=request.user)
+
 
 @admin.register(MobileAppLog)
 class MobileAppLogAdmin(ReadOnlyAdmin):
@@ -115,24 +126,59 @@ class AccessibilityReportAdmin(CourseScopedAdmin):
     readonly_fields = ("course", "source", "reported_by", "resolved_at")
     search_fields = ("content__title", "course__title", "description")
 
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+
+        class DescriptionCheckedForm(form):
+            def clean(self):
+                cleaned = super().clean()
+                adding = self.instance._state.adding
+                source = AccessibilityReport.Source.MANUAL if adding else self.instance.source
+                if source == AccessibilityReport.Source.MANUAL and "issue" in cleaned:
+                    try:
+                        accessibility_report_description_check(
+                            issue=cleaned["issue"], description=cleaned.get("description")
+                        )
+                    except ValidationError as exc:
+                        self.add_error(None, exc)
+                return cleaned
+
+        return DescriptionCheckedForm
+
+    # Writes go through the services (audited status changes); the form checks what they check.
+
     def save_model(self, request, obj, form, change):
-        obj.course_id = obj.content.course_id
-        if not change:
-            obj.source = AccessibilityReport.Source.MANUAL
-            obj.reported_by = request.user
-        if obj.status != AccessibilityReport.Status.OPEN and obj.resolved_at is None:
-            obj.resolved_at = timezone.now()
-        super().save_model(request, obj, form, change)
+        data = form.cleaned_data
+        if change:
+            fields = {name: data[name] for name in services.ACCESSIBILITY_EDITABLE if name in form.changed_data}
+            saved = services.accessibility_report_update(report=obj, user=request.user, data=fields)
+        else:
+            saved = accessibility_report_create(
+                user=request.user, content=data["content"], issue=data["issue"], description=data["description"]
+            )
+            if data.get("status", AccessibilityReport.Status.OPEN) != AccessibilityReport.Status.OPEN:
+                saved = services.accessibility_report_update(
+                    report=saved, user=request.user, data={"status": data["status"]}
+                )
+        obj.__dict__.update(saved.__dict__)
 
     actions = ("mark_resolved", "mark_dismissed")
 
-    @admin.action(description="Mark as resolved")
-    def mark_resolved(self, request, queryset):
-        queryset.filter(status="open").update(status="resolved", resolved_at=timezone.now(), updated_at=timezone.now())
+    def _close(self, request, queryset, status: str, verb: str) -> None:
+        try:
+            closed = services.accessibility_report_resolve(user=request.user, reports=queryset, status=status)
+        except PermissionDenied as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+        else:
+            self.message_user(request, f"{closed} issue(s) {verb}.", messages.SUCCESS)
 
-    @admin.action(description="Dismiss")
+    @admin.action(description="Mark as resolved", permissions=["change"])
+    def mark_resolved(self, request, queryset):
+        self._close(request, queryset, "resolved", "resolved")
+
+    @admin.action(description="Dismiss", permissions=["change"])
     def mark_dismissed(self, request, queryset):
-        queryset.filter(status="open").update(status="dismissed", resolved_at=timezone.now(), updated_at=timezone.now())
+        self._close(request, queryset, "dismissed", "dismissed")
 
 
 @admin.register(VoiceTranscript)

@@ -1,12 +1,10 @@
-"""Personal data: what each app holds about a user (for the export ZIP) and how each app anonymises it
-(for account deletion).
+"""Personal data: what each app holds about a user (for the export ZIP) and the account deletion.
 
-One collector and one anonymiser per app, registered in COLLECTORS / ANONYMISERS.  They query other
-apps' models directly for now (read-only for exports; deletion updates only personal columns with
-queryset updates).  Each app should own its pair later (e.g. `learning.privacy.collect(user)` /
-`anonymise(user)`); this module then only calls them.  Financial records (payments, refunds, earnings,
-payouts) are kept with their amounts, as the law requires; only free text written by the person is
-removed from them.
+Export: one collector per app, registered in COLLECTORS (reports is the top layer: it may read every
+app's models).  Deletion: `personal_data_delete` calls, in one transaction, each app's own service
+for the personal data it owns (`learning`, `community`, `billing`, then reports' own tables, then
+`accounts.services.user_anonymise`); no other app's table is written here.  What each app keeps,
+anonymises or deletes, files included, is listed in the reports README ("Personal data").
 """
 
 from __future__ import annotations
@@ -16,20 +14,21 @@ import json
 import zipfile
 from collections.abc import Callable
 
-from django.contrib.auth import get_user_model
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from rest_framework.authtoken.models import Token
 
-from accounts.models import AdminNote
+from accounts import services as accounts_services
 from billing import models as billing_models
+from billing import services as billing_services
 from community import models as community_models
+from community import services as community_services
 from courseworx.core.models import Notification
+from courseworx.core.notifications import notification_delete_for_user
+from courseworx.core.storage import file_delete_on_commit
 from learning import models as learning_models
+from learning import services as learning_services
 
 from . import models as reports_models
-
-DELETED = "[deleted]"
 
 
 def _rows(qs, *fields) -> list[dict]:
@@ -173,84 +172,34 @@ def build_export_zip(user) -> bytes:
     return buffer.getvalue()
 
 
-# -- anonymisers (deletion) ---------------------------------------------------------------------
-def anonymise_accounts(user) -> None:
-    User = get_user_model()
-    if user.avatar:
-        user.avatar.delete(save=False)
-    user.email = f"deleted-{user.pk.hex}@deleted.invalid"
-    user.first_name, user.last_name, user.phone, user.avatar = "Deleted", "user", "", ""
-    user.is_active = False
-    user.requires_password_change = False
-    user.set_unusable_password()
-    User.objects.filter(pk=user.pk).update(
-        email=user.email, first_name=user.first_name, last_name=user.last_name, phone="", avatar="",
-        is_active=False, requires_password_change=False, password=user.password,
-    )  # fmt: skip
-    Token.objects.filter(user=user).delete()
-    AdminNote.objects.filter(user=user).delete()
-
-
-def anonymise_learning(user) -> None:
-    m = learning_models
-
-    m.UserNote.objects.filter(user=user).delete()
-    for submission in m.AssignmentSubmission.objects.filter(user=user).exclude(file="").only("id", "file"):
-        submission.file.delete(save=False)
-    m.AssignmentSubmission.objects.filter(user=user).update(text="", file="")
-    m.QuizAttempt.objects.filter(user=user).update(answers={})
-    m.Attendance.objects.filter(user=user).update(note="")
-    m.Enrollment.objects.filter(user=user).update(notes="")
-    m.IssuedCertificate.objects.filter(user=user).update(holder_name="Deleted user")
-    m.SavedCourse.objects.filter(user=user).delete()
-
-
-def anonymise_community(user) -> None:
-    m = community_models
-
-    m.Review.objects.filter(author=user).update(body="", body_html="")
-    m.DiscussionThread.objects.filter(author=user).update(title=DELETED, body=DELETED, body_html=f"<p>{DELETED}</p>")
-    m.ThreadReply.objects.filter(author=user).update(body=DELETED, body_html=f"<p>{DELETED}</p>")
-    m.Message.objects.filter(sender=user).update(body=DELETED, body_html=f"<p>{DELETED}</p>")
-    m.SupportTicket.objects.filter(requester=user).update(subject=DELETED, satisfaction_comment="")
-    m.TicketMessage.objects.filter(author=user).update(body=DELETED, body_html=f"<p>{DELETED}</p>")
-    m.ContentFlag.objects.filter(flagger=user).update(details="")
-    Notification.objects.filter(user=user).delete()
-
-
-def anonymise_billing(user) -> None:
-    """Payments, refunds and earnings keep their amounts (bookkeeping); free text is removed."""
-    m = billing_models
-
-    m.RefundRequest.objects.filter(user=user).update(reason=DELETED)
-    m.SeatAssignment.objects.filter(user=user).update(email=f"deleted-{user.pk.hex}@deleted.invalid")
-
-
-def anonymise_reports(user) -> None:
+# -- deletion -------------------------------------------------------------------------------------
+def personal_data_delete_for_user(*, user) -> None:
+    """Account deletion, reports' own tables: activity events lose the person (the counts stay); mobile
+    logs, subscriptions and report exports are deleted; accessibility reports lose their reporter;
+    the files of data exports (the person's ZIPs) and report exports are deleted on commit."""
     m = reports_models
 
-    m.ActivityLog.objects.filter(user=user).update(user=None)  # the counts stay, the person goes
+    m.ActivityLog.objects.filter(user=user).update(user=None)
     m.MobileAppLog.objects.filter(user=user).delete()
     m.ReportSubscription.objects.filter(user=user).delete()
     m.AccessibilityReport.objects.filter(reported_by=user).update(reported_by=None)
-    for request in m.DataExportRequest.objects.filter(user=user).exclude(file=""):
-        request.file.delete(save=False)
-    m.DataExportRequest.objects.filter(user=user).exclude(file="").update(file="")
-    for export in m.ReportExport.objects.filter(user=user).exclude(file=""):
-        export.file.delete(save=False)
-    m.ReportExport.objects.filter(user=user).delete()
+    data_requests = m.DataExportRequest.objects.filter(user=user).exclude(file="")
+    file_delete_on_commit(*(r.file for r in data_requests.only("id", "file")))
+    data_requests.update(file="")
+    exports = m.ReportExport.objects.filter(user=user)
+    file_delete_on_commit(*(e.file for e in exports.exclude(file="").only("id", "file")))
+    exports.delete()
 
 
-ANONYMISERS: dict[str, Callable] = {
-    "learning": anonymise_learning,
-    "community": anonymise_community,
-    "billing": anonymise_billing,
-    "reports": anonymise_reports,
-    "accounts": anonymise_accounts,  # last: the others may still need the e-mail in logs
-}
-
-
-def anonymise_user(user) -> None:
+def personal_data_delete(*, user) -> None:
+    """Delete a person's personal data everywhere, in one transaction: each app anonymises or deletes
+    what it owns through its own service (see the reports README, "Personal data").  Stored files are
+    deleted only once the transaction commits, so a failed deletion loses nothing.  The account itself
+    goes last: the others may still need the person's row."""
     with transaction.atomic():
-        for anonymise in ANONYMISERS.values():
-            anonymise(user)
+        learning_services.personal_data_anonymise_for_user(user=user)
+        community_services.personal_data_anonymise_for_user(user=user)
+        notification_delete_for_user(user=user)
+        billing_services.personal_data_anonymise_for_user(user=user)
+        personal_data_delete_for_user(user=user)
+        accounts_services.user_anonymise(user=user)

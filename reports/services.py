@@ -20,11 +20,12 @@ from courseworx.core.enqueue import enqueue_on_commit as _on_commit
 from courseworx.core.services import audit_log_create
 
 from . import conf
+from .accessibility import accessibility_report_description_check
 from .exports import csv_lines, export_filename, render_pdf
 from .filters import report_params
-from .models import ActivityLog, DataExportRequest, ReportExport, ReportSubscription
-from .permissions import can_view_report
-from .privacy import anonymise_user, build_export_zip
+from .models import AccessibilityReport, ActivityLog, DataExportRequest, MobileAppLog, ReportExport, ReportSubscription
+from .permissions import can_view_report, report_courses
+from .privacy import build_export_zip, personal_data_delete
 from .reports import get_report
 
 logger = logging.getLogger(__name__)
@@ -163,6 +164,126 @@ def report_subscription_save(*, user, report: str, frequency: str, format: str, 
     return subscription
 
 
+def report_subscription_delete(*, subscription, user) -> None:
+    """Unsubscribe: the subscriber, or staff with `reports.delete_reportsubscription` (audited)."""
+    own = subscription.user_id == user.pk
+    if not (own or (user.is_active and user.has_perm("reports.delete_reportsubscription"))):
+        raise PermissionDenied("This is not your subscription.")
+    with transaction.atomic():
+        if not own:
+            audit_log_create(
+                actor=user,
+                action="reports.subscription_delete",
+                target=subscription,
+                changes={"user": str(subscription.user_id), "report": subscription.report},
+            )
+        subscription.delete()
+
+
+# -- accessibility ----------------------------------------------------------------------------
+CLOSED_STATUSES = ("resolved", "dismissed")
+ACCESSIBILITY_EDITABLE = ("content", "issue", "description", "status")
+
+
+def _accessibility_check_course(user, course_id) -> None:
+    """Issues are looked after by whoever sees their course's accessibility report and may change issues
+    (reviewers, the course's authors, superusers)."""
+    if not (
+        user.is_active
+        and user.has_perm("reports.change_accessibilityreport")
+        and report_courses(user, "accessibility").filter(pk=course_id).exists()
+    ):
+        raise PermissionDenied("You do not look after the accessibility of this course.")
+
+
+def _accessibility_audit(*, user, report, old_status: str) -> None:
+    verb = {"resolved": "resolve", "dismissed": "dismiss"}.get(report.status, "reopen")
+    audit_log_create(
+        actor=user,
+        action=f"reports.accessibility_{verb}",
+        target=report,
+        changes={"status": [old_status, report.status]},
+    )
+
+
+def accessibility_report_resolve(*, user, reports, status: str = "resolved") -> int:
+    """Close open accessibility issues as resolved or dismissed (admin actions); one audit row each.
+
+    All or nothing: an issue of a course `user` does not look after is a PermissionDenied.  Issues
+    already closed are left as they are.  Returns how many were closed.
+    """
+    if status not in CLOSED_STATUSES:
+        raise ValidationError({"status": "Choose resolved or dismissed."}, code="invalid_choice")
+    ids = [getattr(r, "pk", r) for r in reports]
+    now = timezone.now()
+    with transaction.atomic():
+        rows = list(AccessibilityReport.objects.select_for_update().filter(pk__in=ids, status="open").order_by("pk"))
+        for course_id in {r.course_id for r in rows}:
+            _accessibility_check_course(user, course_id)
+        AccessibilityReport.objects.filter(pk__in=[r.pk for r in rows]).update(
+            status=status, resolved_at=now, updated_at=now
+        )
+        for row in rows:
+            row.status = status
+            _accessibility_audit(user=user, report=row, old_status="open")
+    return len(rows)
+
+
+def accessibility_report_update(*, report, user, data: dict[str, Any]):
+    """Edit an issue (admin): lesson, issue, description, status.  Closing it sets `resolved_at`; a
+    status change is audited."""
+    unknown = set(data) - set(ACCESSIBILITY_EDITABLE)
+    if unknown:
+        raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be changed here."))
+    with transaction.atomic():
+        locked = AccessibilityReport.objects.select_for_update().get(pk=report.pk)
+        _accessibility_check_course(user, locked.course_id)
+        old_status = locked.status
+        for name, value in data.items():
+            setattr(locked, name, value)
+        locked.course_id = locked.content.course_id
+        if locked.course_id != report.course_id:
+            _accessibility_check_course(user, locked.course_id)
+        if locked.source == AccessibilityReport.Source.MANUAL:
+            locked.description = accessibility_report_description_check(
+                issue=locked.issue, description=locked.description
+            )
+        if locked.status != AccessibilityReport.Status.OPEN and locked.resolved_at is None:
+            locked.resolved_at = timezone.now()
+        locked.full_clean(exclude=["content", "course", "reported_by"])
+        locked.save()
+        if locked.status != old_status:
+            _accessibility_audit(user=user, report=locked, old_status=old_status)
+    return locked
+
+
+# -- mobile-app logs ----------------------------------------------------------------------------
+def mobile_log_ingest(*, user, events: list[dict[str, Any]]) -> int:
+    """Store a batch of client events of `user` (one multi-row INSERT, all or nothing); returns the count.
+
+    Each event has the MobileAppLog fields (device_id, platform, app_version, event, level, message,
+    data, occurred_at); at most `REPORTS_MOBILE_LOG_MAX_EVENTS` per batch.
+    """
+    if not events:
+        raise ValidationError({"events": "Send at least one event."}, code="empty")
+    if len(events) > conf.mobile_log_max_events():
+        raise ValidationError(
+            {"events": f"Send at most {conf.mobile_log_max_events()} events per request."}, code="too_many"
+        )
+    rows = [MobileAppLog(user=user, **event) for event in events]
+    errors = {}
+    for i, row in enumerate(rows):
+        try:
+            row.full_clean(exclude=["user"])
+        except ValidationError as exc:
+            errors[f"events[{i}]"] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        MobileAppLog.objects.bulk_create(rows)
+    return len(rows)
+
+
 # -- personal data ----------------------------------------------------------------------------
 def data_request_create(*, user, kind: str):
     """Ask for a copy of one's data or for the deletion of one's account (one of each kind at a time)."""
@@ -201,7 +322,7 @@ def data_deletion_run(*, request_id) -> None:
     if request.status not in (DataExportRequest.Status.PENDING, DataExportRequest.Status.RUNNING):
         return
     with transaction.atomic():
-        anonymise_user(request.user)
+        personal_data_delete(user=request.user)
         DataExportRequest.objects.filter(pk=request.pk).update(
             status=DataExportRequest.Status.DONE, finished_at=timezone.now(), updated_at=timezone.now()
         )

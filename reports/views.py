@@ -174,7 +174,7 @@ def subscribe(request, slug: str):
 def unsubscribe(request, subscription_id: int):
     subscription = get_object_or_404(ReportSubscription, pk=subscription_id, user=request.user)
     slug = subscription.report
-    subscription.delete()
+    services.report_subscription_delete(subscription=subscription, user=request.user)
     messages.success(request, "Subscription removed.")
     target = request.POST.get("next", "")
     if target == "home":

@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from accounts import services
 from courseworx.core.api.schema import ErrorSerializer
 
 from .serializers import MeOutputSerializer, MeUpdateInputSerializer, TokenInputSerializer, TokenOutputSerializer
@@ -68,5 +69,5 @@ class MeView(APIView):
     def patch(self, request):
         serializer = MeUpdateInputSerializer(request.user, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        serializer.save()
-        return Response(MeOutputSerializer(request.user).data)
+        user = services.user_profile_update(user=request.user, data=serializer.validated_data)
+        return Response(MeOutputSerializer(user).data)

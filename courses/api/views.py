@@ -10,13 +10,11 @@ someone else's course is a 404 (its existence is not revealed); an action the ca
 on a course they can see is a 403.
 """
 
-from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, permissions, status
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -24,10 +22,8 @@ from rest_framework.views import APIView
 from courses import selectors, services
 from courses.filters import CourseFilter
 from courses.models import Category, Course, CourseContent, CourseSection, QuizQuestion
-from courses.permissions import IsReviewer, can_delete_course
+from courses.permissions import IsReviewer
 from courseworx.core.api.schema import conflict_codes
-from courseworx.core.exceptions import ConflictError
-from courseworx.core.services import audit_log_create
 
 from . import serializers as s
 
@@ -194,17 +190,7 @@ class InstructorCourseDetailApi(APIView):
     @extend_schema(tags=TAGS_INSTRUCTOR, request=None, responses={204: None})
     @conflict_codes("not_deletable")
     def delete(self, request, course_id):
-        course = _authored_course(request.user, course_id)
-        if not can_delete_course(request.user, course):
-            if course.status != Course.Status.DRAFT or course.published_at is not None:
-                raise ConflictError(
-                    "Only a draft course that was never published can be deleted; archive it instead.",
-                    code="not_deletable",
-                )
-            raise PermissionDenied("Only the course's owner can delete it.")
-        with transaction.atomic():
-            audit_log_create(actor=request.user, action="course.delete", target=course)
-            course.delete()
+        services.course_delete(course=_authored_course(request.user, course_id), user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

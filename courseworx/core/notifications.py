@@ -109,3 +109,9 @@ def notification_unsubscribe(*, token: str) -> NotificationPreference:
     if user is None or category not in Notification.Category.values:
         raise ValidationError("This unsubscribe link is not valid.", code="bad_token")
     return notification_preference_set(user=user, category=category, channel=NotificationPreference.Channel.OFF)
+
+
+def notification_delete_for_user(*, user) -> int:
+    """Account deletion: the person's notifications go (they name courses, people and amounts)."""
+    deleted, _ = Notification.objects.filter(user=user).delete()
+    return deleted

@@ -10,6 +10,7 @@ Fields declare `storage=private_storage` (a callable, so migrations do not depen
 filename (often personal, e.g. bank-statement.pdf) never appears in the stored path.
 """
 
+import logging
 import os
 import posixpath
 import shutil
@@ -18,6 +19,7 @@ import uuid
 from django import forms
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, storages
+from django.db import transaction
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.functional import cached_property
@@ -25,6 +27,8 @@ from django.utils.html import format_html
 from django.utils.text import slugify
 
 PRIVATE_URL_ERROR = "Private files are served by permission-checked views"
+
+logger = logging.getLogger(__name__)
 
 
 @deconstructible(path="courseworx.core.storage.PrivateStorage")
@@ -118,6 +122,28 @@ def private_file_display(file, href: str = "") -> str:
         return "-"
     name = posixpath.basename(file.name)
     return format_html('<a href="{}">{}</a>', href, name) if href else name
+
+
+def file_delete_on_commit(*files) -> int:
+    """Delete the stored files of these FieldFiles once the current transaction commits.
+
+    Services that delete or anonymise rows call this instead of `FieldFile.delete()`: if the
+    transaction rolls back, the rows still point at their files, so the files must still be there.
+    Empty fields are skipped; a file already gone, or a storage error, is logged, never raised (the
+    rows are committed by then).  Returns how many deletions were scheduled.
+    """
+    targets = [(f.storage, f.name) for f in files if f and getattr(f, "name", "")]
+
+    def delete() -> None:
+        for storage, name in targets:
+            try:
+                storage.delete(name)
+            except Exception:  # the rows are committed: log it and go on with the others
+                logger.exception("Could not delete the stored file %s", name)
+
+    if targets:
+        transaction.on_commit(delete)
+    return len(targets)
 
 
 def move_files_to_private(*fields: tuple[str, str, str]):

@@ -19,7 +19,7 @@ from courseworx.core.api.schema import ErrorSerializer
 
 from .. import conf, services
 from ..filters import report_params
-from ..models import DataExportRequest, MobileAppLog, ReportExport
+from ..models import DataExportRequest, ReportExport
 from ..pagination import ReportPaginator
 from ..permissions import CanUseReports, can_download_export, can_view_report, visible_report_slugs
 from ..reports import REPORTS
@@ -229,6 +229,5 @@ class MobileLogIngestApi(APIView):
             raise ValidationError({"events": [f"Send at most {conf.mobile_log_max_events()} events per request."]})
         batch = s.MobileLogBatchSerializer(data=request.data)
         batch.is_valid(raise_exception=True)
-        rows = [MobileAppLog(user=request.user, **event) for event in batch.validated_data["events"]]
-        MobileAppLog.objects.bulk_create(rows)
-        return Response({"accepted": len(rows)}, status=status.HTTP_201_CREATED)
+        accepted = services.mobile_log_ingest(user=request.user, events=batch.validated_data["events"])
+        return Response({"accepted": accepted}, status=status.HTTP_201_CREATED)

@@ -14,7 +14,7 @@ from tests.courses.factories import (
     QuestionFactory,
     QuizContentFactory,
 )
-from tests.factories import InstructorFactory, ReviewerFactory
+from tests.factories import AdminFactory, InstructorFactory, ReviewerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -420,3 +420,25 @@ def test_course_admin_pages_render(client, course_a, reviewer, admin_user, who):
     if who != "reviewer":
         assert client.get(reverse("admin:courses_course_add")).status_code == 200
         assert client.get(reverse("admin:courses_coursecontent_add")).status_code == 200
+
+
+def test_admin_save_refused_by_the_service_is_a_form_error(client):
+    """A superuser choosing an inactive instructor: course_create refuses, the form says so, nothing is saved."""
+    client.force_login(AdminFactory())
+    inactive = InstructorFactory(is_active=False)
+    data = course_form_data(CourseFactory.build(category=None), title="Orphan course", slug="")
+    response = client.post(reverse("admin:courses_course_add"), data | {"instructor": str(inactive.pk)})
+    assert response.status_code == 200
+    assert "Only instructors can create courses." in str(response.context["adminform"].form.non_field_errors())
+    assert not Course.objects.filter(title="Orphan course").exists()
+
+
+def test_admin_change_goes_through_course_update(client, course_a, monkeypatch):
+    calls = []
+    original = services.course_update
+    monkeypatch.setattr(services, "course_update", lambda **kw: calls.append(kw) or original(**kw))
+    client.force_login(course_a.instructor)
+    response = client.post(change_url(course_a), course_form_data(course_a, title="Through the service"))
+    assert response.status_code == 302
+    assert [(c["user"], c["data"]) for c in calls] == [(course_a.instructor, {"title": "Through the service"})]
+    assert Course.objects.get(pk=course_a.pk).title == "Through the service"

@@ -436,3 +436,62 @@ def test_structure_services_validate(course):
     with pytest.raises(PermissionDenied):
         services.question_create(content=quiz, user=StudentFactory(), question="?", options=["a", "b"],
                                  correct_answers=["a"])  # fmt: skip
+
+
+# --- deletion and the checks the admin runs ------------------------------------------------------
+
+
+def test_owner_deletes_a_draft_audited(course):
+    owner = course.instructor
+    services.course_delete(course=course, user=owner)
+    assert not Course.objects.filter(pk=course.pk).exists()
+    audit = AuditLog.objects.get(action="course.delete")
+    assert (audit.actor, audit.target_id) == (owner, str(course.pk))
+
+
+def test_course_delete_denials(course):
+    with pytest.raises(PermissionDenied):
+        services.course_delete(course=course, user=InstructorFactory())
+    with pytest.raises(PermissionDenied):
+        services.course_delete(course=course, user=CollaboratorFactory(course=course).user)
+    make_in_review(course)
+    with pytest.raises(ConflictError) as excinfo:
+        services.course_delete(course=course, user=course.instructor)
+    assert excinfo.value.code == "not_deletable"
+    assert Course.objects.filter(pk=course.pk).exists()
+    assert not AuditLog.objects.filter(action="course.delete").exists()
+
+
+def test_superuser_deletes_a_draft(course):
+    services.course_delete(course=course, user=AdminFactory())
+    assert not Course.objects.filter(pk=course.pk).exists()
+
+
+def test_course_check_writes_nothing_and_refuses_what_the_services_refuse(course, instructor):
+    services.course_check(user=instructor, data={"title": "Fine title", "description": "d"})
+    services.course_check(user=course.instructor, course=course, data={"title": "Renamed"})
+    assert not Course.objects.filter(title__in=["Fine title", "Renamed"]).exists()
+    with pytest.raises(ValidationError) as excinfo:
+        services.course_check(user=course.instructor, course=course, data={"price": "-1"})
+    assert "price" in excinfo.value.message_dict
+    with pytest.raises(ValidationError) as excinfo:
+        services.course_check(user=course.instructor, course=course, data={"prerequisites": [course]})
+    assert "prerequisites" in excinfo.value.message_dict
+    with pytest.raises(PermissionDenied):
+        services.course_check(user=InstructorFactory(), course=course, data={"title": "Hijack"})
+    with pytest.raises(PermissionDenied):  # only superusers choose the owner
+        services.course_check(
+            user=instructor, data={"title": "Theirs", "description": "d", "instructor": course.instructor}
+        )
+    inactive = InstructorFactory(is_active=False)
+    with pytest.raises(PermissionDenied):
+        services.course_check(user=AdminFactory(), data={"title": "Orphan", "description": "d", "instructor": inactive})
+    make_in_review(course)
+    with pytest.raises(PermissionDenied):
+        services.course_check(user=course.instructor, course=course, data={"title": "Frozen"})
+
+
+def test_course_slug_generate():
+    course = CourseFactory(title="Intro to Django", slug="intro-to-django")
+    assert services.course_slug_generate(title="Intro to Django!") == "intro-to-django-2"
+    assert services.course_slug_generate(title="Intro to Django", exclude_pk=course.pk) == "intro-to-django"

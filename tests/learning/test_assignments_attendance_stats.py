@@ -176,6 +176,48 @@ def test_attendance_pages(client, enrollment, student, course, instructor):
     assert client.get(url).status_code == 404
 
 
+def test_attendance_sheet_is_saved_whole_or_not_at_all(client, enrollment, student, course, instructor):
+    other = StudentFactory()
+    services.enrollment_create(user=other, course=course)
+    client.force_login(instructor)
+    url = reverse("learning:attendance_sheet", args=[course.slug])
+    good, bad = f"u{student.pk.hex}", f"u{other.pk.hex}"
+    data = {
+        "date": "2026-05-04",
+        f"{good}-status": "present",
+        f"{good}-sign_in_at": "09:00",
+        f"{good}-sign_out_at": "10:30",
+        f"{bad}-status": "present",
+        f"{bad}-sign_in_at": "11:00",
+        f"{bad}-sign_out_at": "10:00",  # before sign-in
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "Nothing was saved" in response.content.decode()
+    assert not Attendance.objects.exists(), "the valid row is not saved on its own"
+    response = client.post(url, data | {f"{bad}-sign_out_at": "12:00"})
+    assert response.status_code == 302
+    assert Attendance.objects.count() == 2
+    audit = AuditLog.objects.get(action="attendance.sheet_save")
+    assert audit.actor == instructor and audit.changes["date"] == "2026-05-04"
+
+
+def test_attendance_sheet_save_service(enrollment, student, course, instructor):
+    day = dt.date(2026, 5, 4)
+    stranger = StudentFactory()  # not enrolled
+    rows = [{"user": student, "status": "present"}, {"user": stranger, "status": "absent"}]
+    with pytest.raises(ValidationError) as excinfo:
+        services.attendance_sheet_save(course=course, date=day, recorded_by=instructor, rows=rows)
+    assert list(excinfo.value.message_dict) == [str(stranger.pk)]
+    assert not Attendance.objects.exists() and not AuditLog.objects.filter(action="attendance.sheet_save").exists()
+    with pytest.raises(PermissionDenied):
+        services.attendance_sheet_save(course=course, date=day, recorded_by=student, rows=rows[:1])
+    with pytest.raises(PermissionDenied):
+        services.attendance_sheet_save(course=course, date=day, recorded_by=InstructorFactory(), rows=rows[:1])
+    assert services.attendance_sheet_save(course=course, date=day, recorded_by=instructor, rows=rows[:1]) == 1
+    assert Attendance.objects.get().recorded_by == instructor
+
+
 def test_course_stats_are_aggregated_in_sql(course, instructor, django_capture_on_commit_callbacks):
     students = [StudentFactory() for _ in range(4)]
     for s in students:
