@@ -11,7 +11,8 @@ from community import services
 from community.models import SupportTicket, TicketAttachment, TicketMessage
 from courseworx.core.models import Notification
 from courseworx.core.notifications import notification_delete_for_user
-from tests.community.factories import NotificationFactory, ReplyFactory, ThreadFactory
+from tests.community.factories import ReplyFactory, ThreadFactory
+from tests.core.factories import NotificationFactory
 from tests.factories import StudentFactory
 
 pytestmark = pytest.mark.django_db
