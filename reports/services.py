@@ -13,9 +13,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from courseworx.core.services import audit_log_create
 from courseworx.core.tasks import enqueue_on_commit as _on_commit
 
-from .models import ActivityLog
+from . import conf
+from .accessibility import accessibility_report_description_check
+from .models import AccessibilityReport, ActivityLog, MobileAppLog
+from .permissions import report_courses
 
 logger = logging.getLogger(__name__)
 
@@ -167,8 +171,6 @@ def report_subscription_save(*, user, report: str, frequency: str, format: str, 
 
 def report_subscription_delete(*, subscription, user) -> None:
     """Unsubscribe: the subscriber, or staff with `reports.delete_reportsubscription` (audited)."""
-    from courseworx.core.services import audit_log_create
-
     own = subscription.user_id == user.pk
     if not (own or (user.is_active and user.has_perm("reports.delete_reportsubscription"))):
         raise PermissionDenied("This is not your subscription.")
@@ -191,8 +193,6 @@ ACCESSIBILITY_EDITABLE = ("content", "issue", "description", "status")
 def _accessibility_check_course(user, course_id) -> None:
     """Issues are looked after by whoever sees their course's accessibility report and may change issues
     (reviewers, the course's authors, superusers)."""
-    from .permissions import report_courses
-
     if not (
         user.is_active
         and user.has_perm("reports.change_accessibilityreport")
@@ -202,8 +202,6 @@ def _accessibility_check_course(user, course_id) -> None:
 
 
 def _accessibility_audit(*, user, report, old_status: str) -> None:
-    from courseworx.core.services import audit_log_create
-
     verb = {"resolved": "resolve", "dismissed": "dismiss"}.get(report.status, "reopen")
     audit_log_create(
         actor=user,
@@ -219,8 +217,6 @@ def accessibility_report_resolve(*, user, reports, status: str = "resolved") -> 
     All or nothing: an issue of a course `user` does not look after is a PermissionDenied.  Issues
     already closed are left as they are.  Returns how many were closed.
     """
-    from .models import AccessibilityReport
-
     if status not in CLOSED_STATUSES:
         raise ValidationError({"status": "Choose resolved or dismissed."}, code="invalid_choice")
     ids = [getattr(r, "pk", r) for r in reports]
@@ -241,9 +237,6 @@ def accessibility_report_resolve(*, user, reports, status: str = "resolved") -> 
 def accessibility_report_update(*, report, user, data: dict[str, Any]):
     """Edit an issue (admin): lesson, issue, description, status.  Closing it sets `resolved_at`; a
     status change is audited."""
-    from .accessibility import accessibility_report_description_check
-    from .models import AccessibilityReport
-
     unknown = set(data) - set(ACCESSIBILITY_EDITABLE)
     if unknown:
         raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be changed here."))
@@ -276,9 +269,6 @@ def mobile_log_ingest(*, user, events: list[dict[str, Any]]) -> int:
     Each event has the MobileAppLog fields (device_id, platform, app_version, event, level, message,
     data, occurred_at); at most `REPORTS_MOBILE_LOG_MAX_EVENTS` per batch.
     """
-    from . import conf
-    from .models import MobileAppLog
-
     if not events:
         raise ValidationError({"events": "Send at least one event."}, code="empty")
     if len(events) > conf.mobile_log_max_events():

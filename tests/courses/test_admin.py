@@ -12,7 +12,7 @@ from tests.courses.factories import (
     QuestionFactory,
     QuizContentFactory,
 )
-from tests.factories import InstructorFactory, ReviewerFactory
+from tests.factories import AdminFactory, InstructorFactory, ReviewerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -424,8 +424,6 @@ def test_course_admin_pages_render(client, course_a, reviewer, admin_user, who):
 
 def test_admin_save_refused_by_the_service_is_a_form_error(client):
     """A superuser choosing an inactive instructor: course_create refuses, the form says so, nothing is saved."""
-    from tests.factories import AdminFactory
-
     client.force_login(AdminFactory())
     inactive = InstructorFactory(is_active=False)
     data = course_form_data(CourseFactory.build(category=None), title="Orphan course", slug="")

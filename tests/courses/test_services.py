@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from community.models import Notification
 from courses import services
 from courses.models import Course, CourseApprovalRequest, CourseContent, CourseVersion, QuizQuestion
+from courseworx.core.exceptions import ConflictError
 from courseworx.core.models import AuditLog
 from tests.courses.factories import (
     CollaboratorFactory,
@@ -451,8 +452,6 @@ def test_owner_deletes_a_draft_audited(course):
 
 
 def test_course_delete_denials(course):
-    from courseworx.core.exceptions import ConflictError
-
     with pytest.raises(PermissionDenied):
         services.course_delete(course=course, user=InstructorFactory())
     with pytest.raises(PermissionDenied):

@@ -1,20 +1,31 @@
 """Personal data: the export holds only the user's rows; deletion removes personal data, keeps payments."""
 
+import datetime as dt
 import io
 import json
 import zipfile
 from decimal import Decimal
+from io import BytesIO
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 
+from accounts.services import user_profile_update
 from billing.models import Payment
-from community.models import DiscussionThread, ThreadReply
-from learning.models import Enrollment, UserNote
-from reports.models import ActivityLog, DataExportRequest
-from tests.learning.factories import NoteFactory
+from community.models import DiscussionThread, SupportTicket, ThreadReply, TicketAttachment
+from community.services import ticket_create, ticket_reply
+from courseworx.core import services as core_services
+from learning import services as learning_services
+from learning.models import AssignmentSubmission, Enrollment, IssuedCertificate, UserNote
+from reports import services as reports_services
+from reports.models import ActivityLog, DataExportRequest, ReportExport
+from reports.services import data_deletion_run
+from tests.learning.factories import AssignmentFactory, NoteFactory
 
 from .conftest import _payment
 
@@ -138,11 +149,6 @@ def test_admin_lists_requests(client, admin_user, people):
 
 
 def _png(name: str):
-    from io import BytesIO
-
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from PIL import Image
-
     buffer = BytesIO()
     Image.new("RGB", (8, 8), (30, 60, 200)).save(buffer, format="PNG")
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
@@ -151,19 +157,6 @@ def _png(name: str):
 @pytest.fixture
 def account_with_files(world, settings, tmp_path):
     """s1 with a file in every place a person's files live (see the README's table)."""
-    import datetime as dt
-
-    from django.core.files.base import ContentFile
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from accounts.services import user_profile_update
-    from community.models import TicketAttachment
-    from community.services import ticket_create, ticket_reply
-    from learning import services as learning_services
-    from learning.models import IssuedCertificate
-    from reports.models import ReportExport
-    from tests.learning.factories import AssignmentFactory
-
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     w = world
@@ -216,10 +209,6 @@ def _delete_account(client, user, django_capture_on_commit_callbacks):
 
 
 def test_deleting_an_account_deletes_its_files(client, account_with_files, django_capture_on_commit_callbacks):
-    from community.models import SupportTicket, TicketAttachment
-    from learning.models import AssignmentSubmission, IssuedCertificate
-    from reports.models import ReportExport
-
     w, gone, kept = account_with_files
     _delete_account(client, w.s1, django_capture_on_commit_callbacks)
     left = [what for what, field in gone.items() if field.storage.exists(field.name)]
@@ -247,10 +236,6 @@ def test_a_failed_deletion_keeps_every_file_and_row(
 ):
     """The last step fails (after every app has anonymised): the transaction rolls back, and the files
     the rows still point at must still be there."""
-    from community.models import TicketAttachment
-    from courseworx.core import services as core_services
-    from reports.services import data_deletion_run
-
     real_audit = core_services.audit_log_create
 
     def audit_fails(**kwargs):
@@ -259,6 +244,7 @@ def test_a_failed_deletion_keeps_every_file_and_row(
         return real_audit(**kwargs)
 
     monkeypatch.setattr(core_services, "audit_log_create", audit_fails)
+    monkeypatch.setattr(reports_services, "audit_log_create", audit_fails)  # however the service imports it
     w, gone, _kept = account_with_files
     request = DataExportRequest.objects.create(user=w.s1, kind="deletion")
     with pytest.raises(RuntimeError), django_capture_on_commit_callbacks(execute=True):
