@@ -28,7 +28,14 @@ from courseworx.core.storage import file_delete_on_commit
 from learning import models as learning_models
 from learning import services as learning_services
 
-from . import models as reports_models
+from .models import (
+    AccessibilityReport,
+    ActivityLog,
+    DataExportRequest,
+    MobileAppLog,
+    ReportExport,
+    ReportSubscription,
+)
 
 
 def _rows(qs, *fields) -> list[dict]:
@@ -177,16 +184,14 @@ def personal_data_delete_for_user(*, user) -> None:
     """Account deletion, reports' own tables: activity events lose the person (the counts stay); mobile
     logs, subscriptions and report exports are deleted; accessibility reports lose their reporter;
     the files of data exports (the person's ZIPs) and report exports are deleted on commit."""
-    m = reports_models
-
-    m.ActivityLog.objects.filter(user=user).update(user=None)
-    m.MobileAppLog.objects.filter(user=user).delete()
-    m.ReportSubscription.objects.filter(user=user).delete()
-    m.AccessibilityReport.objects.filter(reported_by=user).update(reported_by=None)
-    data_requests = m.DataExportRequest.objects.filter(user=user).exclude(file="")
+    ActivityLog.objects.filter(user=user).update(user=None)
+    MobileAppLog.objects.filter(user=user).delete()
+    ReportSubscription.objects.filter(user=user).delete()
+    AccessibilityReport.objects.filter(reported_by=user).update(reported_by=None)
+    data_requests = DataExportRequest.objects.filter(user=user).exclude(file="")
     file_delete_on_commit(*(r.file for r in data_requests.only("id", "file")))
     data_requests.update(file="")
-    exports = m.ReportExport.objects.filter(user=user)
+    exports = ReportExport.objects.filter(user=user)
     file_delete_on_commit(*(e.file for e in exports.exclude(file="").only("id", "file")))
     exports.delete()
 
