@@ -152,10 +152,11 @@ def test_report_page_huge_page_shows_the_last_page(client):
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize("page", [HUGE, "1e400", "-1", "0", "NaN"])
+# (not named `page`: pytest-playwright's fixture of that name would make this a browser test)
+@pytest.mark.parametrize("page_number", [HUGE, "1e400", "-1", "0", "NaN"])
 @pytest.mark.parametrize("url", ["api:course-list", "api:billing-payment-list", "api:learning-certificates"])
-def test_api_lists_answer_a_bad_page_with_a_json_404(url, page):
-    response = api_for(StudentFactory()).get(reverse(url), {"page": page, "page_size": HUGE})
+def test_api_lists_answer_a_bad_page_with_a_json_404(url, page_number):
+    response = api_for(StudentFactory()).get(reverse(url), {"page": page_number, "page_size": HUGE})
     assert response.status_code == 404, response.content
     assert response.json()["error"]["code"] == "not_found"
 
