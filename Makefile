@@ -14,7 +14,7 @@ CELERY_QUEUES ?= default,certificates,notifications,reports
 # Development defaults (override in the environment).
 DEV_ENV := DEBUG=$${DEBUG:-true} SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)}
 
-.PHONY: run test lint check worker beat migrate seed venv clean e2e
+.PHONY: run test lint check worker beat migrate seed venv clean e2e vendor
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found: install Python 3.11 (or run make PYTHON=python3)"; exit 1; }
@@ -59,6 +59,10 @@ worker: $(STAMP)
 	@test -n "$$CELERY_BROKER_URL" || { echo "Set CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/0) to run a worker."; exit 1; }
 	$(DEV_ENV) $(BIN)/celery -A courseworx worker --beat --loglevel=info -Q $(CELERY_QUEUES) \
 	  --scheduler django_celery_beat.schedulers:DatabaseScheduler
+
+# Re-vendor the front-end libraries from npm (courseworx/static/vendor/README.md); needs npm.
+vendor: $(STAMP)
+	$(PY) deploy/vendor_static.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
