@@ -1,0 +1,84 @@
+"""The production kit in deploy/ stays in step with the code (`make prod-smoke` runs it for real)."""
+
+import importlib.util
+import re
+import runpy
+import shlex
+from pathlib import Path
+
+from django.conf import settings
+
+BASE_DIR = Path(settings.BASE_DIR)
+DEPLOY = BASE_DIR / "deploy"
+
+
+def load_smoke():
+    spec = importlib.util.spec_from_file_location("deploy_smoke", DEPLOY / "smoke.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def settings_variables() -> set[str]:
+    source = (BASE_DIR / "courseworx" / "settings.py").read_text()
+    return set(re.findall(r"env\.\w+\(\s*\"([A-Z][A-Z0-9_]*)\"", source))
+
+
+def test_the_environment_example_sets_only_variables_the_code_reads_and_readme_documents():
+    values = load_smoke().read_env_file(DEPLOY / "courseworx.env.example")
+    readme = (BASE_DIR / "README.md").read_text()
+    gunicorn = (DEPLOY / "gunicorn.conf.py").read_text()
+    for name in values:
+        if name.startswith("GUNICORN_"):
+            assert f'"{name}"' in gunicorn, f"{name} is not read by deploy/gunicorn.conf.py"
+        else:
+            assert name in settings_variables(), f"{name} is not read by courseworx/settings.py"
+            assert f"`{name}`" in readme, f"{name} is not in README.md's Configuration table"
+    assert values["DEBUG"] == "false"
+    assert values["BILLING_SANDBOX_ENABLED"] == "false"
+    for required in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "SITE_URL"):
+        assert values.get(required), required
+    assert values["DEFAULT_FROM_EMAIL"] == "CourseWorx <no-reply@learn.example.com>"  # quotes removed
+
+
+def test_every_celery_queue_has_a_worker():
+    queues = {settings.CELERY_TASK_DEFAULT_QUEUE} | {r["queue"] for r in settings.CELERY_TASK_ROUTES.values()}
+    smoke_queues = set(load_smoke().QUEUES.split(","))
+    assert queues == smoke_queues
+    unit = (DEPLOY / "systemd" / "courseworx-worker@.service").read_text()
+    readme = (DEPLOY / "README.md").read_text()
+    for queue in queues:
+        assert queue in unit
+        assert f"courseworx-worker@{queue}" in readme
+
+
+def test_unit_commands_run_this_release(tmp_path):
+    smoke = load_smoke()
+    web = smoke.unit_command("courseworx-web.service")
+    assert web[0] == str(BASE_DIR / ".venv" / "bin" / "gunicorn")
+    assert web[1:] == ["--config", str(DEPLOY / "gunicorn.conf.py")]
+    worker = smoke.unit_command("courseworx-worker@.service", instance="certificates")
+    assert shlex.join(worker).endswith("--queues certificates --hostname certificates@%h --max-tasks-per-child 200")
+    beat = smoke.unit_command("courseworx-beat.service")
+    assert "django_celery_beat.schedulers:DatabaseScheduler" in beat
+
+
+def test_gunicorn_listens_on_loopback_and_serves_the_wsgi_app(monkeypatch):
+    for name in ("GUNICORN_BIND", "GUNICORN_WORKERS", "GUNICORN_ACCESS_LOG"):
+        monkeypatch.delenv(name, raising=False)
+    config = runpy.run_path(str(DEPLOY / "gunicorn.conf.py"))
+    assert config["bind"] == ["127.0.0.1:8000"]
+    assert config["wsgi_app"] == "courseworx.wsgi:application"
+    assert Path(config["chdir"]) == BASE_DIR
+    assert config["workers"] >= 2
+    assert config["control_socket_disable"] is True
+    nginx = (DEPLOY / "nginx" / "courseworx.conf").read_text()
+    assert "server 127.0.0.1:8000 " in nginx  # the upstream is gunicorn's default bind
+
+
+def test_nginx_never_serves_private_media():
+    nginx = (DEPLOY / "nginx" / "courseworx.conf").read_text()
+    roots = re.findall(r"^\s*(?:alias|root)\s+(\S+);", nginx, flags=re.MULTILINE)
+    assert roots == ["/var/www/html", "/srv/courseworx/static/", "/srv/courseworx/media/"]
+    assert "private_media" not in "".join(roots)
+    assert "proxy_set_header X-Forwarded-Proto https;" in nginx
