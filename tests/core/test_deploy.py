@@ -82,3 +82,85 @@ def test_nginx_never_serves_private_media():
     assert roots == ["/var/www/html", "/srv/courseworx/static/", "/srv/courseworx/media/"]
     assert "private_media" not in "".join(roots)
     assert "proxy_set_header X-Forwarded-Proto https;" in nginx
+
+
+# --- The smoke's own checks (deploy/smoke.py) ------------------------------------------------------
+
+
+def test_the_smoke_crawls_every_route_without_parameters():
+    smoke = load_smoke()
+    routes = dict(smoke.crawl_routes())
+    assert routes["/courses/"] == "catalog"
+    assert routes["/api/v1/courses/"] == "course-list"
+    assert routes["/api/v1/billing/payments/"] == "billing-payment-list"
+    assert "/admin/courses/course/" in routes
+    assert all("<" not in path and "(" not in path for path in routes)
+    assert not any(path.startswith("/courses/") and path.count("/") > 2 for path in routes), "slug routes skipped"
+
+
+def response(smoke, status=200, content_type="text/html; charset=utf-8", headers=None, body=b""):
+    all_headers = {"content-type": content_type}
+    all_headers.update({k.lower(): v for k, v in (headers or {}).items()})
+    return smoke.Response("GET", "/x/", status, all_headers, body)
+
+
+def test_the_smoke_fails_on_5xx_and_on_missing_security_headers():
+    smoke = load_smoke()
+    secure = dict.fromkeys(smoke.REQUIRED_HEADERS, "x")
+
+    results = smoke.Results()
+    smoke.check_response(response(smoke, headers=secure), "student", results, set())
+    smoke.check_response(response(smoke, 404, headers=secure), "student", results, set())
+    smoke.check_response(response(smoke, 200, "application/json"), "student", results, set())
+    assert results.failures == []
+
+    results = smoke.Results()
+    smoke.check_response(response(smoke, 502, headers=secure), "admin", results, set())
+    assert results.failures == ["admin        GET /x/: 502"]
+
+    results = smoke.Results()
+    without_csp = {k: v for k, v in secure.items() if k != "Content-Security-Policy"}
+    smoke.check_response(response(smoke, headers=without_csp), "admin", results, set())
+    assert results.failures == ["admin        GET /x/: no Content-Security-Policy header"]
+
+    results = smoke.Results()
+    smoke.check_response(response(smoke, headers=without_csp), "admin", results, {"content-security-policy"})
+    assert results.failures == []
+    assert results.tolerated == {"Content-Security-Policy": 1}
+
+
+def test_the_smoke_collects_the_static_and_media_files_a_page_loads():
+    smoke = load_smoke()
+    page = smoke.parse_page(
+        b'<link rel="stylesheet" href="/static/css/app.0123456789ab.css"><script src="/static/js/a.js"></script>'
+        b'<img src="/media/courses/thumbnails/x.png"><a href="/static/not-loaded.pdf">a link</a>'
+        b'<img src="https://cdn.example.com/x.png"><input name="csrfmiddlewaretoken" value="tok">'
+    )
+    assert page.assets == {"/static/css/app.0123456789ab.css", "/static/js/a.js", "/media/courses/thumbnails/x.png"}
+    assert page.csrf == "tok"
+
+
+def test_the_nginx_site_renders_for_the_smoke_and_nginx_accepts_it(tmp_path):
+    import shutil
+    import subprocess
+
+    from tests.utils import skip_or_fail
+
+    smoke = load_smoke()
+    config = smoke.Config(port=18400)
+    for folder in ("static", "media", "logs"):
+        (tmp_path / folder).mkdir()
+    conf = smoke.render_nginx(config, tmp_path)
+    site = (tmp_path / "nginx" / "courseworx.conf").read_text()
+    assert "listen 127.0.0.1:18401 ssl http2;" in site
+    assert "server 127.0.0.1:18400 " in site
+    assert f"alias {tmp_path}/media/;" in site
+    if shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists():
+        skip_or_fail("nginx is not installed (apt-get install nginx)")
+    if shutil.which("openssl") is None:
+        skip_or_fail("openssl is not installed")
+    smoke.self_signed_certificate(tmp_path)
+    result = subprocess.run(
+        [config.nginx, "-t", "-p", str(tmp_path / "nginx"), "-c", str(conf)], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
