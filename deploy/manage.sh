@@ -1,6 +1,6 @@
 #!/bin/sh
 # Run manage.py of this release with the production environment, as the service user:
-#   sudo -u courseworx /srv/courseworx/current/deploy/manage.sh migrate
+#   runuser -u courseworx -- /srv/courseworx/current/deploy/manage.sh migrate
 # COURSEWORX_ENV_FILE overrides the environment file (default /etc/courseworx/courseworx.env).
 set -eu
 ENV_FILE=${COURSEWORX_ENV_FILE:-/etc/courseworx/courseworx.env}

@@ -29,6 +29,7 @@ Settings (environment):
   SMOKE_ALLOW_MISSING  comma-separated security headers reported but not failed (e.g. while a branch
                        that adds one is not merged); empty by default
   SMOKE_CONCURRENCY    3: accounts crawled at the same time
+  SMOKE_GUNICORN_WORKERS  3: gunicorn workers (GUNICORN_WORKERS in the smoke's environment file)
   SMOKE_KEEP           1: keep the temporary folder (logs, collected files) after the run
   NGINX                the nginx binary (default: nginx on PATH, else /usr/sbin/nginx)
 
@@ -37,6 +38,7 @@ Exit status 0 when every check passed.  Needs PostgreSQL, Redis, nginx and opens
 
 import concurrent.futures
 import contextlib
+import html
 import http.client
 import json
 import os
@@ -701,10 +703,20 @@ def certificate_flow(config: Config, results: Results, password: str) -> dict:
     if token.status != 200:
         raise SmokeError(f"token API: {token.status} {token.body[:200]!r}")
     client.token = token.json()["token"]
+    from django.db.models import Q
+    from django.utils import timezone
+
+    today = timezone.localdate()
     taken = Enrollment.objects.filter(user__email=email).values("course_id")
+    # A course this student can finish alone, today: free, open, no prerequisites, no hand-graded quiz.
+    hand_graded = CourseContent.objects.filter(kind=CourseContent.Kind.QUIZ, manual_grading=True, is_required=True)
     course = (
-        Course.objects.filter(status="published", price=0, contents__is_required=True)
+        Course.objects.filter(status="published", price=0, contents__is_required=True, prerequisites=None)
+        .filter(
+            Q(start_date__isnull=True) | Q(start_date__lte=today), Q(end_date__isnull=True) | Q(end_date__gte=today)
+        )
         .exclude(pk__in=taken)
+        .exclude(pk__in=hand_graded.values("course_id"))
         .distinct()
         .order_by("slug")
         .first()
@@ -759,7 +771,7 @@ def certificate_flow(config: Config, results: Results, password: str) -> dict:
     anonymous = Client(config.site)
     verify = anonymous.get(f"/certificates/verify/{certificate.code}/")
     check_response(verify, "anonymous", results, config.allow_missing)
-    if verify.status != 200 or certificate.holder_name.encode() not in verify.body:
+    if verify.status != 200 or html.escape(certificate.holder_name).encode() not in verify.body:
         raise SmokeError(f"certificate verification page: {verify.status}, holder name shown: no")
     api_verify = anonymous.get(
         f"/api/v1/certificates/verify/{certificate.code}/", headers={"Accept": "application/json"}
@@ -799,7 +811,7 @@ def wait_for(check, what: str, timeout: float, processes: Processes) -> None:
     raise SmokeError(f"{what} not ready after {timeout:.0f} s{last}")
 
 
-def parameterised_paths(results: Results) -> tuple[list[str], str]:
+def parameterised_paths() -> tuple[list[str], str]:
     """A course page, a lesson in the player (the demo student is enrolled), a certificate's verify page."""
     from courses.models import Course, CourseContent
     from learning.models import Enrollment, IssuedCertificate
@@ -820,11 +832,17 @@ def parameterised_paths(results: Results) -> tuple[list[str], str]:
         "section__order", "order"
     )[0]
     paths += [f"/learn/{enrollment.course.slug}/", f"/learn/{enrollment.course.slug}/{lesson.pk}/"]
-    certificate = IssuedCertificate.objects.order_by("issued_at").first()
-    if certificate is not None:
-        paths += [f"/certificates/verify/{certificate.code}/", f"/api/v1/certificates/verify/{certificate.code}/"]
-    else:
-        results.notes.append("no certificate from the demo data yet: verify pages checked with the smoke's own")
+    # The demo student's completed course: seed_demo queued its certificate for the worker.
+    deadline = time.monotonic() + CERTIFICATE_TIMEOUT
+    while (
+        certificate := IssuedCertificate.objects.filter(enrollment__user__email="student@courseworx.local")
+        .exclude(pdf="")
+        .first()
+    ) is None:
+        if time.monotonic() > deadline:
+            raise SmokeError(f"the worker rendered no certificate for the demo student in {CERTIFICATE_TIMEOUT} s")
+        time.sleep(0.5)
+    paths += [f"/certificates/verify/{certificate.code}/", f"/api/v1/certificates/verify/{certificate.code}/"]
     return paths, course.slug
 
 
@@ -936,7 +954,7 @@ def main() -> int:
             results.fail(f"gunicorn without X-Forwarded-Proto answered {direct.status}, not a redirect to https")
 
         routes = [r for r in crawl_routes() if r[1] not in SKIPPED_ROUTE_NAMES]
-        extra, _course_slug = parameterised_paths(results)
+        extra, _course_slug = parameterised_paths()
         accounts = [("anonymous", None)] + [(email.split("@")[0], (email, pw)) for email, pw, _ in demo_logins()]
         log(f"crawling {len(routes)} routes + {len(extra)} parameterised pages as {len(accounts)} accounts")
 
