@@ -905,17 +905,17 @@ def main() -> int:
         verify_units(work, results)
         self_signed_certificate(work)
         nginx_conf = render_nginx(config, work)
+        # -e: nginx opens its error log before reading the configuration (the default one is root's).
+        nginx = [config.nginx, "-e", str(logs / "nginx-error.log"), "-p", str(work / "nginx"), "-c", str(nginx_conf)]
         test = subprocess.run(  # noqa: S603
-            [config.nginx, "-t", "-q", "-p", str(work / "nginx"), "-c", str(nginx_conf)],
+            [*nginx, "-t", "-q"],
             capture_output=True,
             text=True,
             check=False,
         )
         if test.returncode != 0:
             raise SmokeError(f"nginx -t refused deploy/nginx/courseworx.conf:\n{test.stderr}")
-        processes.start(
-            "nginx", [config.nginx, "-p", str(work / "nginx"), "-c", str(nginx_conf), "-g", "daemon off;"], base_env
-        )
+        processes.start("nginx", [*nginx, "-g", "daemon off;"], base_env)
         processes.start("gunicorn", unit_command("courseworx-web.service"), base_env)
         worker = unit_command("courseworx-worker@.service", instance=QUEUES)
         worker = [arg.replace(f"{QUEUES}@%h", "smoke@%h") for arg in worker]  # one worker for every queue

@@ -161,6 +161,8 @@ def test_the_nginx_site_renders_for_the_smoke_and_nginx_accepts_it(tmp_path):
         skip_or_fail("openssl is not installed")
     smoke.self_signed_certificate(tmp_path)
     result = subprocess.run(
-        [config.nginx, "-t", "-p", str(tmp_path / "nginx"), "-c", str(conf)], capture_output=True, text=True
+        [config.nginx, "-e", str(tmp_path / "logs" / "e.log"), "-t", "-p", str(tmp_path / "nginx"), "-c", str(conf)],
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stderr
