@@ -14,7 +14,7 @@ CELERY_QUEUES ?= default,certificates,notifications,reports
 # Development defaults (override in the environment).
 DEV_ENV := DEBUG=$${DEBUG:-true} SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)}
 
-.PHONY: run test lint check worker beat migrate seed venv clean e2e
+.PHONY: run test lint check worker beat migrate seed venv clean e2e vendor prod-smoke
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found: install Python 3.11 (or run make PYTHON=python3)"; exit 1; }
@@ -60,6 +60,16 @@ worker: $(STAMP)
 	@test -n "$$CELERY_BROKER_URL" || { echo "Set CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/0) to run a worker."; exit 1; }
 	$(DEV_ENV) $(BIN)/celery -A courseworx worker --beat --loglevel=info -Q $(CELERY_QUEUES) \
 	  --scheduler django_celery_beat.schedulers:DatabaseScheduler
+
+# The deploy/ kit run for real: production settings on PostgreSQL + Redis, collectstatic, migrate, demo data,
+# nginx + gunicorn + a Celery worker and beat, then a crawl of every route as every demo account (deploy/smoke.py).
+# SMOKE_DATABASE_URL (dropped and re-created), SMOKE_REDIS_URL, SMOKE_BROKER_URL, SMOKE_PORT: see deploy/smoke.py.
+prod-smoke: $(STAMP)
+	$(PY) deploy/smoke.py
+
+# Re-vendor the front-end libraries from npm (courseworx/static/vendor/README.md); needs npm.
+vendor: $(STAMP)
+	$(PY) deploy/vendor_static.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -28,6 +28,7 @@ from courseworx.core.storage import file_delete_on_commit
 from learning import models as learning_models
 from learning import services as learning_services
 
+from . import models as reports_models
 from .models import (
     AccessibilityReport,
     ActivityLog,
