@@ -167,6 +167,10 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+# Proxies in front of the app whose X-Forwarded-For entries are trusted (deploy/'s nginx: 1). The lock-out
+# and the API/sign-up throttles count per client address through this one rule (courseworx/core/clientip.py).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "courseworx.core.clientip.client_ip"
 
 # Sign-up attempts per client address (accounts/throttling.py): each one tells whether an e-mail is registered.
 ACCOUNTS_SIGNUP_RATE = env.str("ACCOUNTS_SIGNUP_RATE", default="10/hour")
@@ -296,6 +300,8 @@ CONTENT_SECURITY_POLICY = {
 
 # --- REST framework --------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Client addresses for throttling: X-Forwarded-For only from TRUSTED_PROXY_COUNT proxies (0: ignored).
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: its WWW-Authenticate header makes "not logged in" a 401, not a 403.
         "rest_framework.authentication.TokenAuthentication",
