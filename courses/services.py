@@ -248,7 +248,7 @@ def course_delete(*, course: Course, user) -> None:
     """
     with transaction.atomic():
         locked = _lock_course(course)
-        if not (user.is_superuser or permissions.is_course_author(user, locked)):
+        if not (user.is_superuser or permissions.user_teaches_course(user, locked)):
             raise PermissionDenied("You may not delete this course.")
         if not permissions.can_delete_course(user, locked):
             if locked.status != S.DRAFT or locked.published_at is not None:

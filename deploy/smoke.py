@@ -179,8 +179,12 @@ def production_env(config: Config, work: Path) -> dict[str, str]:
             "GUNICORN_BIND": f"127.0.0.1:{config.port}",
             "GUNICORN_WORKERS": os.environ.get("SMOKE_GUNICORN_WORKERS", "3"),
             "GUNICORN_ACCESS_LOG": str(work / "logs" / "gunicorn-access.log"),
-            # One client address makes every anonymous API request: the crawl would hit the 60/minute limit.
+            # One client address makes every request: the crawl would hit the anonymous 60/minute limit,
+            # and ten accounts crawling the token endpoint (plus the certificate flow's token) the
+            # 10/minute one.  The limits themselves are tested in the suite, not here.
             "API_THROTTLE_ANON": "1000/minute",
+            "API_THROTTLE_TOKEN": "1000/minute",
+            "ACCOUNTS_SIGNUP_RATE": "1000/hour",
         }
     )
     return env
