@@ -51,9 +51,6 @@ def _authored_courses(request: HttpRequest):
     return Course.objects.editable_by(request.user)
 
 
-from courseworx.core.forms import add_service_errors as _add_service_errors  # noqa: E402
-
-
 def preview_url(course: Course) -> str:
     try:
         base = course.get_absolute_url()
@@ -338,7 +335,7 @@ class CourseAdminForm(forms.ModelForm):
                 user=self.user, data=self.service_data(), course=None if self._adding else self.instance
             )
         except (ValidationError, PermissionDenied) as exc:
-            _add_service_errors(self, exc)
+            add_service_errors(self, exc)
 
     user = None  # the admin sets the request's user (CourseAdmin.get_form)
 
