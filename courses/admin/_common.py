@@ -1,0 +1,28 @@
+"""Helpers shared by the course admin modules."""
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch
+
+from .. import permissions
+from ..models import (
+    Course,
+)
+
+
+def _is_reviewer(request: HttpRequest) -> bool:
+    return permissions.can_review_courses(request.user)
+
+
+def _authored_courses(request: HttpRequest):
+    """Courses the admin shows to this user: everything for reviewers/superusers, else their own."""
+    if _is_reviewer(request):
+        return Course.objects.all()
+    return Course.objects.editable_by(request.user)
+
+
+def preview_url(course: Course) -> str:
+    try:
+        base = course.get_absolute_url()
+    except NoReverseMatch:  # the catalog's URLs are not mounted
+        base = f"/courses/{course.slug}/"
+    return f"{base}?preview=1"

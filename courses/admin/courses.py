@@ -1,0 +1,375 @@
+"""The course change page: the course form, its section/lesson/collaborator inlines, submit for review."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, FileField
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from accounts.models import User
+from courseworx.core.forms import add_service_errors
+from courseworx.core.forms import service_error_text as _error_text
+
+from .. import permissions, services
+from ..models import (
+    CertificateTemplate,
+    Course,
+    CourseContent,
+    CourseSection,
+    InstructorCollaborator,
+)
+from ._common import _is_reviewer, preview_url
+
+
+class CourseInlinePermissions:
+    """Inline rows follow their course: editable by whoever may edit the course."""
+
+    def has_add_permission(self, request, obj=None):
+        return (
+            obj is not None
+            and permissions.can_edit_course(request.user, obj)
+            and super().has_add_permission(request, obj)
+        )
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_change_permission(request, obj)
+        return permissions.can_edit_course(request.user, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_delete_permission(request, obj)
+        return permissions.can_edit_course(request.user, obj) and super().has_change_permission(request, obj)
+
+
+class SectionInline(CourseInlinePermissions, admin.TabularInline):
+    model = CourseSection
+    fields = ("order", "title", "description", "is_published")
+    extra = 0
+    ordering = ("order",)
+
+    def has_add_permission(self, request, obj=None):
+        # Sections may be created together with a new course.
+        if obj is None:
+            return request.user.has_perm("courses.add_coursesection")
+        return super().has_add_permission(request, obj)
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return 1 if obj is None else 0
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "description":
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 1, "cols": 40})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class LessonInline(CourseInlinePermissions, admin.TabularInline):
+    """Lessons at a glance (section, order, flags).  Content is edited on the lesson's own page."""
+
+    model = CourseContent
+    fields = ("section", "order", "title", "kind", "is_published", "is_required", "is_preview")
+    readonly_fields = ("kind",)
+    extra = 0
+    show_change_link = True
+    ordering = ("section__order", "order")
+
+    def has_add_permission(self, request, obj=None):
+        return False  # a lesson needs its text, file or video: see "Add a lesson"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("section")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        if obj is not None and "section" in formset.form.base_fields:
+            # Only this course's sections.  The select's choices are evaluated once per formset.
+            formset.form.base_fields["section"].queryset = obj.sections.order_by("order")
+        return formset
+
+
+class CollaboratorInline(admin.TabularInline):
+    model = InstructorCollaborator
+    fields = ("user", "role")
+    extra = 0
+    verbose_name = "co-author"
+
+    def _owner(self, request, obj) -> bool:
+        return obj is not None and (request.user.is_superuser or obj.instructor_id == request.user.pk)
+
+    def has_add_permission(self, request, obj=None):
+        return self._owner(request, obj) and permissions.can_edit_course(request.user, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_add_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_add_permission(request, obj)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            kwargs["queryset"] = User.objects.filter(role=User.Role.INSTRUCTOR, is_active=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+# --- courses -------------------------------------------------------------------------------------
+
+
+class CourseAdminForm(forms.ModelForm):
+    class Meta:
+        model = Course
+        fields = "__all__"  # noqa: DJ007 (the admin's fieldsets choose what is shown)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "prerequisites" in self.fields:
+            published = Course.objects.published()
+            if self.instance.pk:
+                # Keep already chosen prerequisites valid even if they are no longer published.
+                chosen = self.instance.prerequisites.values("pk")
+                published = (published | Course.objects.filter(pk__in=chosen)).exclude(pk=self.instance.pk)
+            self.fields["prerequisites"].queryset = published.order_by("title")
+        if "slug" in self.fields:
+            self.fields["slug"].required = False
+            self.fields["slug"].help_text = "Leave empty to make one from the title."
+
+    def clean(self):
+        cleaned = super().clean()
+        if "slug" in self.fields and not cleaned.get("slug") and cleaned.get("title"):
+            cleaned["slug"] = services.course_slug_generate(title=cleaned["title"], exclude_pk=self.instance.pk)
+            self.instance.slug = cleaned["slug"]
+        return cleaned
+
+    def _post_clean(self):
+        # After the model's own validation (every ModelForm's), the course services' checks on the same
+        # data, so that what the save would refuse is shown as form errors (never a failed save).
+        super()._post_clean()
+        if self.errors or self.user is None:
+            return
+        try:
+            services.course_check(
+                user=self.user, data=self.service_data(), course=None if self._adding else self.instance
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            add_service_errors(self, exc)
+
+    user = None  # the admin sets the request's user (CourseAdmin.get_form)
+
+    @property
+    def _adding(self) -> bool:
+        return self.instance._state.adding
+
+    def service_data(self) -> dict:
+        """What the course services take: every field for a new course, the changed ones otherwise.
+
+        File fields follow ModelForm's rules: None is "no new upload" (left out), False is "cleared".
+        """
+        data = {}
+        for name, value in self.cleaned_data.items():
+            if name not in self.fields or not (self._adding or name in self.changed_data):
+                continue
+            if isinstance(Course._meta.get_field(name), FileField):
+                if value is None:
+                    continue
+                value = value or ""
+            data[name] = value
+        return data
+
+
+@admin.register(Course)
+class CourseAdmin(admin.ModelAdmin):
+    form = CourseAdminForm
+    list_display = ("title", "instructor", "status", "level", "category", "price", "is_featured", "lesson_count",
+                    "updated_at")  # fmt: skip
+    list_select_related = ("instructor", "category")
+    list_filter = ("status", "level", "category", "is_featured")
+    search_fields = ("title", "slug", "instructor__email", "instructor__last_name")
+    date_hierarchy = "created_at"
+    filter_horizontal = ("tags", "prerequisites")
+    readonly_fields = ("status", "published_at", "preview_link", "rating", "rating_count", "enrollment_count")
+    actions = ["submit_for_review"]
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "instructor", "status", "published_at", "preview_link")}),
+        (
+            "Description",
+            {
+                "fields": (
+                    "short_description",
+                    "description",
+                    "thumbnail",
+                    "requirements",
+                    "learning_outcomes",
+                    "curriculum_summary",
+                )
+            },
+        ),  # fmt: skip
+        (
+            "Catalog",
+            {
+                "fields": (
+                    "category",
+                    "tags",
+                    "level",
+                    "language",
+                    "is_featured",
+                    "prerequisites",
+                    "certificate_template",
+                )
+            },
+        ),  # fmt: skip
+        (
+            "Price and schedule",
+            {"fields": ("price", "currency", "duration_minutes", "max_students", "start_date", "end_date")},
+        ),  # fmt: skip
+        ("Numbers", {"classes": ("collapse",), "fields": ("rating", "rating_count", "enrollment_count")}),
+    )
+
+    # -- visibility and permissions --
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request).select_related("instructor", "category")
+        qs = qs.annotate(lesson_total=Count("contents"))
+        if _is_reviewer(request):
+            return qs
+        return qs.filter(pk__in=Course.objects.editable_by(request.user).values("pk"))
+
+    def has_view_permission(self, request, obj=None):
+        allowed = super().has_view_permission(request, obj)
+        if obj is None or not allowed:
+            return allowed
+        return _is_reviewer(request) or permissions.user_teaches_course(request.user, obj)
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if obj is None or not allowed:
+            return allowed
+        return permissions.can_edit_course(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        if obj is None or not allowed:
+            return allowed
+        return permissions.can_delete_course(request.user, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += ["instructor", "is_featured"]  # staff decisions
+        return fields
+
+    def get_inlines(self, request, obj):
+        if obj is None:
+            return [SectionInline]
+        return [SectionInline, LessonInline, CollaboratorInline]
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not request.user.has_perm("courses.submit_course"):
+            actions.pop("submit_for_review", None)
+        return actions
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "certificate_template" and not request.user.is_superuser:
+            kwargs["queryset"] = CertificateTemplate.objects.filter(CertificateTemplate.pickable_by(request.user))
+        if db_field.name == "instructor":
+            kwargs["queryset"] = User.objects.filter(role__in=[User.Role.INSTRUCTOR, User.Role.ADMIN])
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
+
+    # Saving goes through courses.services (the form ran course_check, so refusals are form errors).
+
+    def save_model(self, request, obj, form, change):
+        data = form.service_data()
+        if change:
+            services.course_update(course=obj, user=request.user, data=data)
+            return
+        instructor = data.pop("instructor", None) if request.user.is_superuser else None
+        course = services.course_create(instructor=instructor or request.user, **data)
+        obj.__dict__.update(course.__dict__)  # the admin goes on with the saved row (inlines, log, redirect)
+
+    def save_related(self, request, form, formsets, change):
+        # Tags and prerequisites were set by the service: only the inlines are left to save.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    # -- list and detail helpers --
+
+    @admin.display(description="Lessons", ordering="lesson_total")
+    def lesson_count(self, obj) -> int:
+        return obj.lesson_total
+
+    @admin.display(description="Preview")
+    def preview_link(self, obj) -> str:
+        if not obj or not obj.pk:
+            return "-"
+        return format_html('<a href="{}" target="_blank" rel="noopener">Preview as a student</a>', preview_url(obj))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        course = self.get_object(request, unquote(object_id))
+        extra_context = extra_context or {}
+        if course is not None:
+            extra_context |= {
+                "can_submit": permissions.can_submit_course(request.user, course),
+                "can_decide": permissions.can_decide_course(request.user, course),
+                "preview_url": preview_url(course),
+                "add_lesson_url": f"{reverse('admin:courses_coursecontent_add')}?course={course.pk}",
+                "can_add_lesson": permissions.can_edit_course(request.user, course),
+                "versions_url": f"{reverse('admin:courses_courseversion_changelist')}?course__id__exact={course.pk}",
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    # -- submit for review --
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/submit/",
+                self.admin_site.admin_view(self.submit_view),
+                name="courses_course_submit",
+            ),
+            *super().get_urls(),
+        ]
+
+    def submit_view(self, request, object_id):
+        course = self.get_object(request, unquote(object_id))
+        if course is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not permissions.user_teaches_course(request.user, course):
+            raise PermissionDenied
+        change_url = reverse("admin:courses_course_change", args=[course.pk])
+        if request.method == "POST":
+            try:
+                services.course_submit(course=course, user=request.user, note=request.POST.get("note", "").strip())
+            except (ValidationError, PermissionDenied) as exc:
+                self.message_user(request, _error_text(exc), messages.ERROR)
+            else:
+                self.message_user(request, f"“{course}” was submitted for review.", messages.SUCCESS)
+            return HttpResponseRedirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": course,
+            "title": f"Submit “{course}” for review",
+            "change_url": change_url,
+            "can_submit": permissions.can_submit_course(request.user, course),
+        }
+        return TemplateResponse(request, "admin/courses/course/submit.html", context)
+
+    @admin.action(description="Submit the selected courses for review")
+    def submit_for_review(self, request, queryset):
+        for course in queryset:
+            try:
+                services.course_submit(course=course, user=request.user)
+            except (ValidationError, PermissionDenied) as exc:
+                self.message_user(request, f"“{course}”: {_error_text(exc)}", messages.ERROR)
+            else:
+                self.message_user(request, f"“{course}” was submitted for review.", messages.SUCCESS)
