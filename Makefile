@@ -78,10 +78,10 @@ beat: $(STAMP)
 	  --scheduler django_celery_beat.schedulers:DatabaseScheduler
 
 # The deploy/ kit run for real: production settings on PostgreSQL + Redis, collectstatic, migrate, demo data,
-# nginx + gunicorn + a Celery worker and beat, then a crawl of every route as every demo account (deploy/smoke.py).
-# SMOKE_DATABASE_URL (dropped and re-created), SMOKE_REDIS_URL, SMOKE_BROKER_URL, SMOKE_PORT: see deploy/smoke.py.
+# nginx + gunicorn + a Celery worker and beat, then a crawl of every route as every demo account (deploy/smoke/).
+# SMOKE_DATABASE_URL (dropped and re-created), SMOKE_REDIS_URL, SMOKE_BROKER_URL, SMOKE_PORT: see deploy/smoke/run.py (or python -m deploy.smoke --help).
 prod-smoke: $(STAMP)
-	$(PY) deploy/smoke.py
+	$(PY) -m deploy.smoke
 
 # Re-vendor the front-end libraries from npm (courseworx/static/vendor/README.md); needs npm.
 vendor: $(STAMP)
