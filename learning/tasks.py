@@ -12,6 +12,7 @@ from .models import IssuedCertificate
 
 logger = logging.getLogger(__name__)
 
+
 @shared_task(
     name="learning.certificate_issue",
     bind=True,

@@ -33,7 +33,8 @@ def activity_record(
     data: dict | None = None,
 ) -> Any:
     """Record one event through the registered handler (reports: one INSERT, no reads; an unknown
-    event is a ValueError).  `user` is a user, their id, or anonymous/None (no one signed in).  Returns what the handler returns (reports: the row, or None)."""
+    event is a ValueError).  `user` is a user, their id, or anonymous/None (no one signed in).
+    Returns what the handler returns (reports: the row, or None)."""
     if _handler is None:
         raise RuntimeError("No activity handler is registered: is the 'reports' app installed?")
     return _handler(user=user, event=event, course_id=course_id, content_id=content_id, data=data)
