@@ -38,7 +38,7 @@ from .models import (
     Subscription,
 )
 
-MONEY_OUTPUT: DecimalField[Decimal, Decimal] = DecimalField(max_digits=12, decimal_places=2)
+MONEY_OUTPUT = DecimalField(max_digits=12, decimal_places=2)
 ZERO = Value(Decimal("0.00"), output_field=MONEY_OUTPUT)
 
 

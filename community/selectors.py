@@ -1,7 +1,7 @@
 """Community read paths used by pages, the API and the admin (joins and filters in one place)."""
 
 from django.contrib.contenttypes.prefetch import GenericPrefetch
-from django.db.models import Case, Count, Exists, F, IntegerField, Model, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
@@ -74,20 +74,19 @@ def reply_list(*, thread, include_hidden: bool = False) -> QuerySet:
 
 
 # --- moderation ----------------------------------------------------------------------------------
-def _flag_targets() -> list[QuerySet[Model]]:
-    return [
-        DiscussionThread.objects.select_related("lesson"),
-        ThreadReply.objects.select_related("thread"),
-        Review.objects.all(),
-        CourseContent.objects.all(),
-    ]
-
-
 def flagged_item_queue() -> QuerySet:
     """Flagged targets with their content, course and author: a constant number of queries."""
 
     return FlaggedItem.objects.select_related("content_type", "course", "author").prefetch_related(
-        GenericPrefetch("target", _flag_targets())
+        GenericPrefetch(
+            "target",
+            [
+                DiscussionThread.objects.select_related("lesson"),
+                ThreadReply.objects.select_related("thread"),
+                Review.objects.all(),
+                CourseContent.objects.all(),
+            ],
+        )
     )
 
 

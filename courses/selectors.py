@@ -8,9 +8,8 @@ The catalog search (and category matching) used by `CourseFilter` is in `courses
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db.models import (
     Count,
@@ -24,7 +23,7 @@ from django.db.models import (
     Sum,
 )
 from django.db.models.functions import Coalesce
-from django.http import Http404, QueryDict
+from django.http import Http404
 
 from .filters import CourseFilter
 from .models import Category, Course, CourseContent, CourseSection, Tag, Translation
@@ -59,7 +58,7 @@ def course_card_queryset() -> QuerySet:
 
 
 # -- list, detail, home -----------------------------------------------------------------------
-def course_list_published(*, filters: QueryDict | dict[str, Any] | None = None, with_tags: bool = True) -> QuerySet:
+def course_list_published(*, filters: Mapping | None = None, with_tags: bool = True) -> QuerySet:
     """The public catalog: published courses filtered, searched and sorted by `CourseFilter`.
 
     `filters` is a query dict (request.GET / query_params); invalid values are ignored.
@@ -71,7 +70,7 @@ def course_list_published(*, filters: QueryDict | dict[str, Any] | None = None, 
     filterset = CourseFilter(filters or {}, queryset=queryset)
     if not filterset.is_valid():
         # Drop the bad values (e.g. an unknown level) instead of failing the whole page.
-        cleaned = (filters or {}).copy()  # a QueryDict keeps every value of a repeated parameter (level=a&level=b)
+        cleaned = filters.copy()  # a QueryDict keeps every value of a repeated parameter (level=a&level=b)
         for key in filterset.errors:
             cleaned.pop(key, None)
         filterset = CourseFilter(cleaned, queryset=queryset)
@@ -154,7 +153,7 @@ def category_list() -> list[Category]:
     for category in categories:
         by_parent[category.parent_id].append(category)
     for category in categories:
-        category.subcategories = by_parent.get(category.pk, [])  # type: ignore[attr-defined]  # for templates
+        category.subcategories = by_parent.get(category.pk, [])
     return by_parent.get(None, [])
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass, field
-from operator import attrgetter
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
@@ -415,7 +414,7 @@ def student_dashboard(*, user) -> StudentDashboard:
     if streak and streak.last_activity_date and streak.last_activity_date >= today - dt.timedelta(days=1):
         current = streak.current_days
     in_progress = [e for e in enrollments if e.status == Enrollment.Status.ENROLLED and e.last_accessed_at]
-    continue_enrollment = max(in_progress, key=attrgetter("last_accessed_at")) if in_progress else None
+    continue_enrollment = max(in_progress, key=lambda e: e.last_accessed_at) if in_progress else None
     return StudentDashboard(
         enrollments=enrollments,
         upcoming=upcoming_assignments(user=user),
