@@ -14,7 +14,7 @@ CELERY_QUEUES ?= default,certificates,notifications,reports
 # Development defaults (override in the environment).
 DEV_ENV := DEBUG=$${DEBUG:-true} SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)}
 
-.PHONY: run test lint check worker beat migrate seed venv clean e2e vendor prod-smoke
+.PHONY: run test lint format typecheck check worker beat migrate seed venv clean e2e vendor prod-smoke
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found: install Python 3.11 (or run make PYTHON=python3)"; exit 1; }
@@ -49,8 +49,18 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# Production-like checks: lint, no missing migrations, and `check --deploy` with DEBUG off.
-check: lint
+# Rewrite the code in the house style: ruff's formatter, then the lint fixes ruff can make by itself.
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# mypy (with django-stubs) on every app's services and selectors; files and strictness in pyproject.toml.
+typecheck: $(STAMP)
+	DEBUG=true $(BIN)/mypy
+
+# Production-like checks: lint, import contracts, types of services/selectors, no missing migrations,
+# and `check --deploy` with DEBUG off.
+check: lint typecheck
 	$(BIN)/lint-imports
 	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
 	DEBUG=false SECRET_KEY=$$(python3 -c 'import secrets;print(secrets.token_urlsafe(50))') \
@@ -61,15 +71,21 @@ worker: $(STAMP)
 	$(DEV_ENV) $(BIN)/celery -A courseworx worker --beat --loglevel=info -Q $(CELERY_QUEUES) \
 	  --scheduler django_celery_beat.schedulers:DatabaseScheduler
 
+# Beat alone (as in production: one beat, workers without --beat): sends settings.CELERY_BEAT_SCHEDULE's jobs.
+beat: $(STAMP)
+	@test -n "$$CELERY_BROKER_URL" || { echo "Set CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/0) to run beat."; exit 1; }
+	$(DEV_ENV) $(BIN)/celery -A courseworx beat --loglevel=info \
+	  --scheduler django_celery_beat.schedulers:DatabaseScheduler
+
 # The deploy/ kit run for real: production settings on PostgreSQL + Redis, collectstatic, migrate, demo data,
-# nginx + gunicorn + a Celery worker and beat, then a crawl of every route as every demo account (deploy/smoke.py).
-# SMOKE_DATABASE_URL (dropped and re-created), SMOKE_REDIS_URL, SMOKE_BROKER_URL, SMOKE_PORT: see deploy/smoke.py.
+# nginx + gunicorn + a Celery worker and beat, then a crawl of every route as every demo account (deploy/smoke/).
+# SMOKE_DATABASE_URL (dropped and re-created), SMOKE_REDIS_URL, SMOKE_BROKER_URL, SMOKE_PORT: see deploy/smoke/run.py (or python -m deploy.smoke --help).
 prod-smoke: $(STAMP)
-	$(PY) deploy/smoke.py
+	$(PY) -m deploy.smoke
 
 # Re-vendor the front-end libraries from npm (courseworx/static/vendor/README.md); needs npm.
 vendor: $(STAMP)
 	$(PY) deploy/vendor_static.py
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache

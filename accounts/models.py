@@ -107,14 +107,6 @@ class User(UUIDModel, AbstractBaseUser, PermissionsMixin):
         return self.first_name
 
     @property
-    def is_student(self) -> bool:
-        return self.role == self.Role.STUDENT
-
-    @property
-    def is_instructor(self) -> bool:
-        return self.role == self.Role.INSTRUCTOR
-
-    @property
     def initials(self) -> str:
         return (self.first_name[:1] + self.last_name[:1]).upper()
 

@@ -7,8 +7,6 @@ from decimal import Decimal
 
 from django import forms
 
-from .models import EmployerRequest
-
 
 class CheckoutForm(forms.Form):
     coupon_code = forms.CharField(
@@ -57,13 +55,3 @@ class PayoutForm(forms.Form):
     amount = forms.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal("0.01"))
     reference = forms.CharField(max_length=100, required=False, label="Transfer reference")
     note = forms.CharField(max_length=200, required=False)
-
-
-class EmployerRequestForm(forms.ModelForm):
-    class Meta:
-        model = EmployerRequest
-        fields = ["kind", "course", "seats", "message"]
-
-
-class SeatAssignForm(forms.Form):
-    email = forms.EmailField(label="Employee e-mail")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
-from celery.schedules import crontab
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
@@ -17,16 +16,6 @@ from . import receipts, services
 from .models import Payment, SeatAssignment
 
 logger = logging.getLogger(__name__)
-
-# Merge into settings.CELERY_BEAT_SCHEDULE (django-celery-beat stores it at start-up).
-BEAT_SCHEDULE = {
-    "billing-subscriptions-renew": {"task": "billing.subscriptions_renew_due", "schedule": crontab(minute=15)},
-    "billing-subscriptions-expire": {"task": "billing.subscriptions_expire_due", "schedule": crontab(minute=45)},
-    "billing-payments-expire-pending": {
-        "task": "billing.payments_expire_pending",
-        "schedule": crontab(minute=30, hour="*/6"),
-    },
-}
 
 RETRY = {
     "acks_late": True,

@@ -58,14 +58,6 @@ def is_course_member(user, course: Course) -> bool:
     return active_enrollment(user, course) is not None
 
 
-def member_course_filter(user, prefix: str = "course") -> Q:
-    """Rows (with a course foreign key) in courses the user is a member of."""
-    if can_moderate(user):
-        return Q()
-    enrolled = Enrollment.objects.filter(user_id=user.pk, status__in=Enrollment.ACCESS_STATUSES).values("course_id")
-    return Q(**{f"{prefix}__in": enrolled}) | courses_taught_q(user, prefix)
-
-
 def member_courses(user):
     """Courses the user takes (active enrolment), teaches or co-authors."""
     if not _active(user):
@@ -126,11 +118,6 @@ def teaches_student(instructor, student) -> bool:
     return Enrollment.objects.filter(
         courses_taught_q(instructor, "course"), user_id=student.pk, status__in=Enrollment.ACCESS_STATUSES
     ).exists()
-
-
-def can_start_conversation(user, other) -> bool:
-    """A student with an instructor of one of their courses, or that instructor with the student."""
-    return teaches_student(other, user) or teaches_student(user, other)
 
 
 def is_conversation_participant(user, conversation) -> bool:

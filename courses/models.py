@@ -322,10 +322,6 @@ class CourseContent(UUIDModel):
         return self.title
 
     @property
-    def is_quiz(self) -> bool:
-        return self.kind == self.Kind.QUIZ
-
-    @property
     def file_download_name(self) -> str:
         """The lesson file's name for people: its stored name is random (courseworx.core.storage)."""
         return download_name(self.title, self.file.name if self.file else "", default="lesson")

@@ -39,7 +39,3 @@ def transcript_course_ids(query: str) -> QuerySet:
     """Ids of courses with a published transcript matching `query`, for the catalog search:
     `Course.objects.filter(Q(<title/description match>) | Q(pk__in=transcript_course_ids(q)))`."""
     return transcripts_matching(query).values("content__course_id").distinct()
-
-
-def transcript_content_ids(query: str) -> QuerySet:
-    return transcripts_matching(query).values("content_id")

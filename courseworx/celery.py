@@ -1,8 +1,9 @@
 """The one Celery app.  Configuration comes from Django settings (CELERY_* names).
 
 Without CELERY_BROKER_URL tasks run eagerly in-process, so development needs no Redis.
-Periodic jobs are declared in code (CELERY_BEAT_SCHEDULE entries registered by each app's
-`tasks.py`) and stored by django-celery-beat's DatabaseScheduler.
+Periodic jobs are declared in one place, `CELERY_BEAT_SCHEDULE` in courseworx/settings.py (by task
+name); django-celery-beat's DatabaseScheduler stores them at start-up.  Apps declare no schedules of
+their own (tests/core/test_beat_schedule.py).
 """
 
 import os

@@ -10,7 +10,7 @@ from courses.models import Course, CourseContent
 from courses.permissions import can_view_course
 from courses.permissions import is_course_staff as is_course_staff
 
-from .models import Assignment, AssignmentSubmission, Enrollment, IssuedCertificate, QuizAttempt, UserNote
+from .models import Assignment, AssignmentSubmission, Enrollment, IssuedCertificate, QuizAttempt
 
 
 def _authenticated(user) -> bool:
@@ -40,10 +40,6 @@ def can_see_lesson(user, content: CourseContent) -> bool:
     return content.is_published and can_see_course(user, content.course)
 
 
-def can_enrol(user) -> bool:
-    return _authenticated(user)
-
-
 def can_open_lesson(user, content: CourseContent, enrollment: Enrollment | None) -> bool:
     """Enrolled students (enrolled or completed), course staff, and anyone signed in for a preview."""
     if not _authenticated(user):
@@ -53,10 +49,6 @@ def can_open_lesson(user, content: CourseContent, enrollment: Enrollment | None)
     if is_course_staff(user, content.course):
         return True
     return content.is_preview and content.is_published and content.course.is_published
-
-
-def can_view_note(user, note: UserNote) -> bool:
-    return _authenticated(user) and note.user_id == user.pk
 
 
 def can_view_attempt(user, attempt: QuizAttempt) -> bool:

@@ -3,7 +3,6 @@
 import logging
 
 from celery import shared_task
-from celery.schedules import crontab
 from django.core.files.base import ContentFile
 from django.db import transaction
 
@@ -12,14 +11,6 @@ from .certificates import certificate_render_pdf
 from .models import IssuedCertificate
 
 logger = logging.getLogger(__name__)
-
-# Merge into settings.CELERY_BEAT_SCHEDULE (django-celery-beat stores it at start-up).
-BEAT_SCHEDULE = {
-    "learning-course-stats-refresh": {
-        "task": "learning.course_stats_refresh_all",
-        "schedule": crontab(minute="*/30"),
-    },
-}
 
 
 @shared_task(

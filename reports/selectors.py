@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import QueryDict
+
+from accounts.models import User
 
 from . import conf
 from .filters import ReportFilter, ReportParams
@@ -83,16 +86,16 @@ def report_page(*, report: Report, params: ReportParams, filterset: ReportFilter
     )
 
 
-def report_cards(user) -> list[Report]:
+def report_cards(user: User) -> list[Report]:
     return [REPORTS[slug] for slug in visible_report_slugs(user) if slug in REPORTS]
 
 
-def subscription_list(*, user, report: str | None = None):
+def subscription_list(*, user: User, report: str | None = None) -> QuerySet[ReportSubscription]:
     qs = ReportSubscription.objects.filter(user=user)
     return qs.filter(report=report) if report else qs
 
 
-def export_list(*, user, limit: int = 10):
+def export_list(*, user: User, limit: int = 10) -> QuerySet[ReportExport]:
     return ReportExport.objects.filter(user=user).order_by("-created_at")[:limit]
 
 

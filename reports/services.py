@@ -7,15 +7,18 @@ from __future__ import annotations
 import logging
 import tempfile
 import uuid
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile, File
 from django.core.signing import BadSignature, TimestampSigner
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.models import User
 from courseworx.core.enqueue import enqueue_on_commit as _on_commit
 from courseworx.core.services import audit_log_create
 
@@ -42,7 +45,7 @@ def _pk(value) -> Any:
 
 def activity_log(
     *,
-    user,
+    user: User | AnonymousUser | uuid.UUID | str | None,
     event: str,
     course_id: uuid.UUID | str | None = None,
     content_id: uuid.UUID | str | None = None,
@@ -96,7 +99,7 @@ def activity_log_many(rows: list[dict]) -> int:
 
 
 # -- report exports ---------------------------------------------------------------------------
-def report_export_create(*, user, report: str, format: str, params: dict):
+def report_export_create(*, user: User, report: str, format: str, params: dict) -> ReportExport:
     """Queue a CSV/PDF export of `report` with `params` (query-string values) for `user`."""
 
     if not can_view_report(user, report):
@@ -108,7 +111,7 @@ def report_export_create(*, user, report: str, format: str, params: dict):
     return export
 
 
-def report_export_run(*, export_id) -> None:
+def report_export_run(*, export_id: uuid.UUID | str) -> None:
     """Build the file of an export (idempotent: a finished export is left alone)."""
 
     export = ReportExport.objects.select_related("user").get(pk=export_id)
@@ -150,7 +153,9 @@ def report_export_run(*, export_id) -> None:
 
 
 # -- subscriptions ----------------------------------------------------------------------------
-def report_subscription_save(*, user, report: str, frequency: str, format: str, filters: dict):
+def report_subscription_save(
+    *, user: User, report: str, frequency: str, format: str, filters: dict
+) -> ReportSubscription:
     """Subscribe `user` to `report` (one subscription per report and frequency; saving again updates it)."""
 
     if not can_view_report(user, report):
@@ -164,7 +169,7 @@ def report_subscription_save(*, user, report: str, frequency: str, format: str, 
     return subscription
 
 
-def report_subscription_delete(*, subscription, user) -> None:
+def report_subscription_delete(*, subscription: ReportSubscription, user: User) -> None:
     """Unsubscribe: the subscriber, or staff with `reports.delete_reportsubscription` (audited)."""
     own = subscription.user_id == user.pk
     if not (own or (user.is_active and user.has_perm("reports.delete_reportsubscription"))):
@@ -185,7 +190,7 @@ CLOSED_STATUSES = ("resolved", "dismissed")
 ACCESSIBILITY_EDITABLE = ("content", "issue", "description", "status")
 
 
-def _accessibility_check_course(user, course_id) -> None:
+def _accessibility_check_course(user: User, course_id: uuid.UUID) -> None:
     """Issues are looked after by whoever sees their course's accessibility report and may change issues
     (reviewers, the course's authors, superusers)."""
     if not (
@@ -196,7 +201,7 @@ def _accessibility_check_course(user, course_id) -> None:
         raise PermissionDenied("You do not look after the accessibility of this course.")
 
 
-def _accessibility_audit(*, user, report, old_status: str) -> None:
+def _accessibility_audit(*, user: User, report: AccessibilityReport, old_status: str) -> None:
     verb = {"resolved": "resolve", "dismissed": "dismiss"}.get(report.status, "reopen")
     audit_log_create(
         actor=user,
@@ -206,7 +211,9 @@ def _accessibility_audit(*, user, report, old_status: str) -> None:
     )
 
 
-def accessibility_report_resolve(*, user, reports, status: str = "resolved") -> int:
+def accessibility_report_resolve(
+    *, user: User, reports: Iterable[AccessibilityReport | uuid.UUID | str], status: str = "resolved"
+) -> int:
     """Close open accessibility issues as resolved or dismissed (admin actions); one audit row each.
 
     All or nothing: an issue of a course `user` does not look after is a PermissionDenied.  Issues
@@ -229,7 +236,9 @@ def accessibility_report_resolve(*, user, reports, status: str = "resolved") -> 
     return len(rows)
 
 
-def accessibility_report_update(*, report, user, data: dict[str, Any]):
+def accessibility_report_update(
+    *, report: AccessibilityReport, user: User, data: dict[str, Any]
+) -> AccessibilityReport:
     """Edit an issue (admin): lesson, issue, description, status.  Closing it sets `resolved_at`; a
     status change is audited."""
     unknown = set(data) - set(ACCESSIBILITY_EDITABLE)
@@ -258,7 +267,7 @@ def accessibility_report_update(*, report, user, data: dict[str, Any]):
 
 
 # -- mobile-app logs ----------------------------------------------------------------------------
-def mobile_log_ingest(*, user, events: list[dict[str, Any]]) -> int:
+def mobile_log_ingest(*, user: User, events: list[dict[str, Any]]) -> int:
     """Store a batch of client events of `user` (one multi-row INSERT, all or nothing); returns the count.
 
     Each event has the MobileAppLog fields (device_id, platform, app_version, event, level, message,
@@ -285,7 +294,7 @@ def mobile_log_ingest(*, user, events: list[dict[str, Any]]) -> int:
 
 
 # -- personal data ----------------------------------------------------------------------------
-def data_request_create(*, user, kind: str):
+def data_request_create(*, user: User, kind: str) -> DataExportRequest:
     """Ask for a copy of one's data or for the deletion of one's account (one of each kind at a time)."""
 
     if kind not in DataExportRequest.Kind.values:
@@ -300,7 +309,7 @@ def data_request_create(*, user, kind: str):
     return request
 
 
-def data_export_run(*, request_id) -> None:
+def data_export_run(*, request_id: uuid.UUID | str) -> None:
     request = DataExportRequest.objects.select_related("user").get(pk=request_id)
     if request.status not in (DataExportRequest.Status.PENDING, DataExportRequest.Status.RUNNING):
         return
@@ -317,7 +326,7 @@ def data_export_run(*, request_id) -> None:
     )
 
 
-def data_deletion_run(*, request_id) -> None:
+def data_deletion_run(*, request_id: uuid.UUID | str) -> None:
     request = DataExportRequest.objects.select_related("user").get(pk=request_id)
     if request.status not in (DataExportRequest.Status.PENDING, DataExportRequest.Status.RUNNING):
         return
@@ -329,11 +338,11 @@ def data_deletion_run(*, request_id) -> None:
         audit_log_create(actor=None, action="accounts.user_anonymised", target=request.user, reason="Deletion request")
 
 
-def data_download_signature(request) -> str:
+def data_download_signature(request: DataExportRequest) -> str:
     return TimestampSigner(salt="reports.data-export").sign(str(request.token)).split(":", 1)[1]
 
 
-def data_download_check(request, signature: str) -> bool:
+def data_download_check(request: DataExportRequest, signature: str) -> bool:
     """The link is valid for its owner until `expires_at` (and the signature's own age limit)."""
 
     if request.expires_at is None or request.expires_at < timezone.now():

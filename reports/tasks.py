@@ -6,23 +6,13 @@ Task names start with "reports." so settings.CELERY_TASK_ROUTES sends them to th
 import logging
 
 from celery import shared_task
-from celery.schedules import crontab
 
-from . import conf, services
+from . import services
 from .accessibility import accessibility_scan
 from .pipelines import cleanup, content_analytics_refresh, report_rollups_refresh
 from .subscriptions import due_subscriptions, subscription_send
 
 logger = logging.getLogger(__name__)
-
-# Merge into settings.CELERY_BEAT_SCHEDULE (django-celery-beat stores it at start-up).
-BEAT_SCHEDULE = {
-    "reports-content-analytics": {"task": "reports.content_analytics_refresh", "schedule": crontab(minute=15)},
-    "reports-accessibility-scan": {"task": "reports.accessibility_scan", "schedule": crontab(hour=3, minute=30)},
-    "reports-subscriptions": {"task": "reports.subscriptions_send", "schedule": crontab(hour=6, minute=0)},
-    "reports-cleanup": {"task": "reports.cleanup", "schedule": crontab(hour=4, minute=0)},
-    "reports-rollups": {"task": "reports.rollups_refresh", "schedule": conf.rollup_refresh_minutes() * 60.0},
-}
 
 
 @shared_task(name="reports.report_export", acks_late=True, max_retries=0)

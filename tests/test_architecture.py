@@ -1,4 +1,4 @@
-"""The structure rules of ARCHITECTURE.md ("Layers") that a test can check.
+"""The structure rules of docs/ARCHITECTURE.md ("Layers") that a test can check.
 
 `make check` runs import-linter's contracts (pyproject.toml: apps import only downward, and no app
 imports another app's tasks, admin, pages, API, signals, commands or demo data); they run here too so

@@ -9,8 +9,11 @@ raises rather than dropping the event silently.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from typing import Any
+
+from .types import AnyUser
 
 _handler: Callable[..., Any] | None = None
 
@@ -21,9 +24,17 @@ def activity_handler_register(handler: Callable[..., Any]) -> None:
     _handler = handler
 
 
-def activity_record(*, user, event: str, course_id=None, content_id=None, data: dict | None = None) -> Any:
+def activity_record(
+    *,
+    user: AnyUser | uuid.UUID | str | None,
+    event: str,
+    course_id: uuid.UUID | str | None = None,
+    content_id: uuid.UUID | str | None = None,
+    data: dict | None = None,
+) -> Any:
     """Record one event through the registered handler (reports: one INSERT, no reads; an unknown
-    event is a ValueError).  Returns what the handler returns (reports: the row, or None)."""
+    event is a ValueError).  `user` is a user, their id, or anonymous/None (no one signed in).
+    Returns what the handler returns (reports: the row, or None)."""
     if _handler is None:
         raise RuntimeError("No activity handler is registered: is the 'reports' app installed?")
     return _handler(user=user, event=event, course_id=course_id, content_id=content_id, data=data)

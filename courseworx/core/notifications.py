@@ -17,11 +17,12 @@ from django.utils import timezone
 from .bulk import bulk_loading_active
 from .enqueue import enqueue_on_commit
 from .models import Notification, NotificationPreference
+from .types import AuthUser
 
 UNSUBSCRIBE_SALT = "community.unsubscribe"  # unchanged when notifications moved here: old links stay valid
 
 
-def notification_channel_get(*, user, category: str) -> str:
+def notification_channel_get(*, user: AuthUser, category: str) -> str:
     channel = (
         NotificationPreference.objects.filter(user=user, category=category).values_list("channel", flat=True).first()
     )
@@ -30,7 +31,7 @@ def notification_channel_get(*, user, category: str) -> str:
 
 @transaction.atomic
 def notification_create(
-    *, user, category: str, title: str, body: str = "", url: str = "", email: bool = True
+    *, user: AuthUser, category: str, title: str, body: str = "", url: str = "", email: bool = True
 ) -> Notification:
     """Store a notification (always) and e-mail it according to the user's preference for the
     category: immediately (a task after commit), in the daily digest, or not at all.
@@ -38,7 +39,7 @@ def notification_create(
     `email=False` keeps it in-app only.  Never raises because of e-mail.
     """
     channel = ""
-    if email and getattr(user, "email", "") and not bulk_loading_active():
+    if email and user.email and not bulk_loading_active():
         preference = notification_channel_get(user=user, category=category)
         if preference != NotificationPreference.Channel.OFF:
             channel = preference
@@ -52,12 +53,12 @@ def notification_create(
     return notification
 
 
-def notification_unread_count(*, user) -> int:
+def notification_unread_count(*, user: AuthUser) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
 
 
 @transaction.atomic
-def notification_mark_read(*, user, notification_ids: list | None = None) -> int:
+def notification_mark_read(*, user: AuthUser, notification_ids: list | None = None) -> int:
     """Mark some (or all, when ids is None) of the user's unread notifications read."""
     qs = Notification.objects.filter(user=user, read_at__isnull=True)
     if notification_ids is not None:
@@ -66,7 +67,7 @@ def notification_mark_read(*, user, notification_ids: list | None = None) -> int
 
 
 @transaction.atomic
-def notification_preference_set(*, user, category: str, channel: str) -> NotificationPreference:
+def notification_preference_set(*, user: AuthUser, category: str, channel: str) -> NotificationPreference:
     if category not in Notification.Category.values:
         raise ValidationError({"category": "Unknown notification category."}, code="invalid")
     if channel not in NotificationPreference.Channel.values:
@@ -82,13 +83,13 @@ def notification_preference_set(*, user, category: str, channel: str) -> Notific
     return preference
 
 
-def notification_preferences_get(*, user) -> dict[str, str]:
+def notification_preferences_get(*, user: AuthUser) -> dict[str, str]:
     """{category: channel} for every category (defaults filled in)."""
     stored = dict(NotificationPreference.objects.filter(user=user).values_list("category", "channel"))
     return {c: stored.get(c, NotificationPreference.Channel.IMMEDIATE) for c in Notification.Category.values}
 
 
-def unsubscribe_token_make(*, user, category: str) -> str:
+def unsubscribe_token_make(*, user: AuthUser, category: str) -> str:
     return signing.dumps({"u": str(user.pk), "c": category}, salt=UNSUBSCRIBE_SALT, compress=True)
 
 
@@ -111,7 +112,7 @@ def notification_unsubscribe(*, token: str) -> NotificationPreference:
     return notification_preference_set(user=user, category=category, channel=NotificationPreference.Channel.OFF)
 
 
-def notification_delete_for_user(*, user) -> int:
+def notification_delete_for_user(*, user: AuthUser) -> int:
     """Account deletion: the person's notifications go (they name courses, people and amounts)."""
     deleted, _ = Notification.objects.filter(user=user).delete()
     return deleted

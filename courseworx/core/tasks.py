@@ -8,7 +8,6 @@ import logging
 from html import unescape
 
 from celery import shared_task
-from celery.schedules import crontab
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
@@ -31,15 +30,6 @@ def ping(value: str = "pong") -> str:
 @shared_task(name="core.add")
 def add(x: int, y: int) -> int:
     return x + y
-
-
-# Merge into settings.CELERY_BEAT_SCHEDULE (django-celery-beat stores it at start-up).
-BEAT_SCHEDULE = {
-    "community-daily-digest": {
-        "task": "core.notification_send_daily_digests",
-        "schedule": crontab(minute=0, hour=getattr(settings, "COMMUNITY_DIGEST_HOUR", 7)),
-    },
-}
 
 
 def _absolute(url: str) -> str:
@@ -145,7 +135,8 @@ def notification_send_digest(self, user_id: str) -> int:
 
 @shared_task(name="core.notification_send_daily_digests", acks_late=True)
 def notification_send_daily_digests() -> int:
-    """Periodic (see BEAT_SCHEDULE): one digest task per user with pending daily notifications."""
+    """Periodic (entry "community-daily-digest" of settings.CELERY_BEAT_SCHEDULE): one digest task per user
+    with pending daily notifications."""
     user_ids = (
         Notification.objects.filter(email_channel=Notification.EmailChannel.DAILY, emailed_at__isnull=True)
         .order_by()

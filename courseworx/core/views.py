@@ -1,4 +1,4 @@
-"""Site-wide pages: home, health check and the friendly error pages."""
+"""Site-wide pages: health check, favicon and the friendly error pages (the home page is courses')."""
 
 import logging
 
@@ -14,10 +14,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 logger = logging.getLogger(__name__)
-
-
-def home(request):
-    return render(request, "home.html")
 
 
 def favicon(request):

@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import ExpressionWrapper, F, FloatField, Func, QuerySet, Subquery, Value
-from django.db.models.functions import Cast, Coalesce, Concat, NullIf
+from django.db.models.functions import Coalesce, Concat, NullIf
 
 from ..filters import ReportParams
 
@@ -140,14 +140,6 @@ class KeyedSubquery(Subquery):
 
 
 class GCoalesce(_GroupBySources, Coalesce):
-    pass
-
-
-class GCast(_GroupBySources, Cast):
-    pass
-
-
-class GNullIf(_GroupBySources, NullIf):
     pass
 
 

@@ -1,6 +1,5 @@
 """The production kit in deploy/ stays in step with the code (`make prod-smoke` runs it for real)."""
 
-import importlib.util
 import re
 import runpy
 import shlex
@@ -10,17 +9,11 @@ from pathlib import Path
 
 from django.conf import settings
 
+from deploy.smoke import checks, client, config, processes
 from tests.utils import skip_or_fail
 
 BASE_DIR = Path(settings.BASE_DIR)
 DEPLOY = BASE_DIR / "deploy"
-
-
-def load_smoke():
-    spec = importlib.util.spec_from_file_location("deploy_smoke", DEPLOY / "smoke.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def settings_variables() -> set[str]:
@@ -29,7 +22,7 @@ def settings_variables() -> set[str]:
 
 
 def test_the_environment_example_sets_only_variables_the_code_reads_and_readme_documents():
-    values = load_smoke().read_env_file(DEPLOY / "courseworx.env.example")
+    values = config.read_env_file(DEPLOY / "courseworx.env.example")
     readme = (BASE_DIR / "README.md").read_text()
     gunicorn = (DEPLOY / "gunicorn.conf.py").read_text()
     for name in values:
@@ -47,7 +40,7 @@ def test_the_environment_example_sets_only_variables_the_code_reads_and_readme_d
 
 def test_every_celery_queue_has_a_worker():
     queues = {settings.CELERY_TASK_DEFAULT_QUEUE} | {r["queue"] for r in settings.CELERY_TASK_ROUTES.values()}
-    smoke_queues = set(load_smoke().QUEUES.split(","))
+    smoke_queues = set(config.QUEUES.split(","))
     assert queues == smoke_queues
     unit = (DEPLOY / "systemd" / "courseworx-worker@.service").read_text()
     readme = (DEPLOY / "README.md").read_text()
@@ -57,13 +50,12 @@ def test_every_celery_queue_has_a_worker():
 
 
 def test_unit_commands_run_this_release(tmp_path):
-    smoke = load_smoke()
-    web = smoke.unit_command("courseworx-web.service")
+    web = processes.unit_command("courseworx-web.service")
     assert web[0] == str(BASE_DIR / ".venv" / "bin" / "gunicorn")
     assert web[1:] == ["--config", str(DEPLOY / "gunicorn.conf.py")]
-    worker = smoke.unit_command("courseworx-worker@.service", instance="certificates")
+    worker = processes.unit_command("courseworx-worker@.service", instance="certificates")
     assert shlex.join(worker).endswith("--queues certificates --hostname certificates@%h --max-tasks-per-child 200")
-    beat = smoke.unit_command("courseworx-beat.service")
+    beat = processes.unit_command("courseworx-beat.service")
     assert "django_celery_beat.schedulers:DatabaseScheduler" in beat
 
 
@@ -88,12 +80,11 @@ def test_nginx_never_serves_private_media():
     assert "proxy_set_header X-Forwarded-Proto https;" in nginx
 
 
-# --- The smoke's own checks (deploy/smoke.py) ------------------------------------------------------
+# --- The smoke's own checks (deploy/smoke/) ---------------------------------------------------------
 
 
 def test_the_smoke_crawls_every_route_without_parameters():
-    smoke = load_smoke()
-    routes = dict(smoke.crawl_routes())
+    routes = dict(checks.crawl_routes())
     assert routes["/courses/"] == "catalog"
     assert routes["/api/v1/courses/"] == "course-list"
     assert routes["/api/v1/billing/payments/"] == "billing-payment-list"
@@ -102,40 +93,38 @@ def test_the_smoke_crawls_every_route_without_parameters():
     assert not any(path.startswith("/courses/") and path.count("/") > 2 for path in routes), "slug routes skipped"
 
 
-def response(smoke, status=200, content_type="text/html; charset=utf-8", headers=None, body=b""):
+def response(status=200, content_type="text/html; charset=utf-8", headers=None, body=b""):
     all_headers = {"content-type": content_type}
     all_headers.update({k.lower(): v for k, v in (headers or {}).items()})
-    return smoke.Response("GET", "/x/", status, all_headers, body)
+    return client.Response("GET", "/x/", status, all_headers, body)
 
 
 def test_the_smoke_fails_on_5xx_and_on_missing_security_headers():
-    smoke = load_smoke()
-    secure = dict.fromkeys(smoke.REQUIRED_HEADERS, "x")
+    secure = dict.fromkeys(config.REQUIRED_HEADERS, "x")
 
-    results = smoke.Results()
-    smoke.check_response(response(smoke, headers=secure), "student", results, set())
-    smoke.check_response(response(smoke, 404, headers=secure), "student", results, set())
-    smoke.check_response(response(smoke, 200, "application/json"), "student", results, set())
+    results = checks.Results()
+    checks.check_response(response(headers=secure), "student", results, set())
+    checks.check_response(response(404, headers=secure), "student", results, set())
+    checks.check_response(response(200, "application/json"), "student", results, set())
     assert results.failures == []
 
-    results = smoke.Results()
-    smoke.check_response(response(smoke, 502, headers=secure), "admin", results, set())
+    results = checks.Results()
+    checks.check_response(response(502, headers=secure), "admin", results, set())
     assert results.failures == ["admin        GET /x/: 502"]
 
-    results = smoke.Results()
+    results = checks.Results()
     without_csp = {k: v for k, v in secure.items() if k != "Content-Security-Policy"}
-    smoke.check_response(response(smoke, headers=without_csp), "admin", results, set())
+    checks.check_response(response(headers=without_csp), "admin", results, set())
     assert results.failures == ["admin        GET /x/: no Content-Security-Policy header"]
 
-    results = smoke.Results()
-    smoke.check_response(response(smoke, headers=without_csp), "admin", results, {"content-security-policy"})
+    results = checks.Results()
+    checks.check_response(response(headers=without_csp), "admin", results, {"content-security-policy"})
     assert results.failures == []
     assert results.tolerated == {"Content-Security-Policy": 1}
 
 
 def test_the_smoke_collects_the_static_and_media_files_a_page_loads():
-    smoke = load_smoke()
-    page = smoke.parse_page(
+    page = client.parse_page(
         b'<link rel="stylesheet" href="/static/css/app.0123456789ab.css"><script src="/static/js/a.js"></script>'
         b'<img src="/media/courses/thumbnails/x.png"><a href="/static/not-loaded.pdf">a link</a>'
         b'<img src="https://cdn.example.com/x.png"><input name="csrfmiddlewaretoken" value="tok">'
@@ -145,11 +134,10 @@ def test_the_smoke_collects_the_static_and_media_files_a_page_loads():
 
 
 def test_the_nginx_site_renders_for_the_smoke_and_nginx_accepts_it(tmp_path):
-    smoke = load_smoke()
-    config = smoke.Config(port=18400)
+    smoke_config = config.Config(port=18400)
     for folder in ("static", "media", "logs"):
         (tmp_path / folder).mkdir()
-    conf = smoke.render_nginx(config, tmp_path)
+    conf = processes.render_nginx(smoke_config, tmp_path)
     site = (tmp_path / "nginx" / "courseworx.conf").read_text()
     assert "listen 127.0.0.1:18401 ssl http2;" in site
     assert "server 127.0.0.1:18400 " in site
@@ -158,9 +146,18 @@ def test_the_nginx_site_renders_for_the_smoke_and_nginx_accepts_it(tmp_path):
         skip_or_fail("nginx is not installed (apt-get install nginx)")
     if shutil.which("openssl") is None:
         skip_or_fail("openssl is not installed")
-    smoke.self_signed_certificate(tmp_path)
+    processes.self_signed_certificate(tmp_path)
     result = subprocess.run(
-        [config.nginx, "-e", str(tmp_path / "logs" / "e.log"), "-t", "-p", str(tmp_path / "nginx"), "-c", str(conf)],
+        [
+            smoke_config.nginx,
+            "-e",
+            str(tmp_path / "logs" / "e.log"),
+            "-t",
+            "-p",
+            str(tmp_path / "nginx"),
+            "-c",
+            str(conf),
+        ],
         capture_output=True,
         text=True,
     )
