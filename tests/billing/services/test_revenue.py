@@ -10,10 +10,9 @@ from django.urls import reverse
 
 from billing import selectors, services
 from billing.models import ContentLicensing
+from tests.billing.conftest import make_course, pay, start_checkout
 from tests.billing.factories import BundleFactory, PlanFactory
 from tests.factories import InstructorFactory, StudentFactory
-
-from .conftest import make_course, pay, start_checkout
 
 pytestmark = pytest.mark.django_db
 

@@ -12,10 +12,9 @@ from billing.models import Payment, Subscription
 from billing.providers.base import RenewalResult
 from billing.providers.sandbox import SandboxProvider
 from learning.models import Enrollment
+from tests.billing.conftest import make_course, pay, start_checkout
+from tests.billing.factories import PlanFactory
 from tests.factories import StudentFactory
-
-from .conftest import make_course, pay, start_checkout
-from .factories import PlanFactory
 
 pytestmark = pytest.mark.django_db
 

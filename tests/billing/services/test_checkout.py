@@ -13,11 +13,10 @@ from billing import services
 from billing.models import Coupon, CouponRedemption, CreditAccount, Payment
 from billing.money import q, split, to_decimal
 from learning.models import Enrollment
+from tests.billing.conftest import make_course, pay, start_checkout
+from tests.billing.factories import BundleFactory, CouponFactory, PlanFactory
 from tests.factories import StudentFactory
 from tests.learning.factories import EnrollmentFactory
-
-from .conftest import make_course, pay, start_checkout
-from .factories import BundleFactory, CouponFactory, PlanFactory
 
 pytestmark = pytest.mark.django_db
 
