@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import (
     Count,
     DecimalField,
@@ -37,6 +38,7 @@ from .models import (
     Payment,
     Payout,
     Plan,
+    Referral,
     RefundRequest,
     SeatAssignment,
     Subscription,
@@ -90,6 +92,14 @@ def subscription_list(*, user: User) -> QuerySet[Subscription]:
     return Subscription.objects.filter(user=user).select_related("plan").order_by("-created_at")
 
 
+def subscription_plan_ids(*, user: User | AnonymousUser) -> tuple[set, set]:
+    """(plans the user subscribes to now, plans the user ever subscribed to or tried): the pricing page."""
+    if not getattr(user, "pk", None):
+        return set(), set()
+    rows = list(Subscription.objects.filter(user=user).values_list("plan_id", "status"))
+    return {p for p, s in rows if s in Subscription.LIVE_STATUSES}, {p for p, _ in rows}
+
+
 def refund_request_list(*, user: User) -> QuerySet[RefundRequest]:
     return RefundRequest.objects.filter(user=user).select_related("payment").order_by("-created_at")
 
@@ -107,6 +117,11 @@ def credit_balance_get(*, user: User) -> Decimal:
 
 def credit_entries(*, user: User) -> QuerySet[CreditEntry]:
     return CreditEntry.objects.filter(account__user=user).order_by("-created_at")
+
+
+def referral_list(*, user: User) -> QuerySet[Referral]:
+    """The people `user` referred, newest first."""
+    return Referral.objects.filter(referrer=user).select_related("referred").order_by("-created_at")
 
 
 def campaign_resolve(*, code: str = "", utm_source: str = "") -> MarketingCampaign | None:
@@ -213,8 +228,10 @@ def instructor_balance(*, instructor: User) -> Decimal:
     return q(earned - paid)
 
 
-def payout_list() -> QuerySet[Payout]:
-    return Payout.objects.select_related("instructor", "created_by").order_by("-created_at")
+def payout_list(*, instructor: User | None = None) -> QuerySet[Payout]:
+    """Payouts, newest first: every instructor's (Finance) or one instructor's."""
+    qs = Payout.objects.select_related("instructor", "created_by").order_by("-created_at")
+    return qs if instructor is None else qs.filter(instructor=instructor)
 
 
 def licence_list(*, partner=None) -> QuerySet[ContentLicensing]:

@@ -52,12 +52,7 @@ def _remember_attribution(request) -> None:
 def pricing(request):
     _remember_attribution(request)
     plans = list(selectors.plan_list_active())
-    live_plan_ids = set()
-    trial_used = set()
-    if request.user.is_authenticated:
-        subs = list(Subscription.objects.filter(user=request.user).values_list("plan_id", "status"))
-        live_plan_ids = {p for p, s in subs if s in Subscription.LIVE_STATUSES}
-        trial_used = {p for p, _ in subs}
+    live_plan_ids, trial_used = selectors.subscription_plan_ids(user=request.user)
     return render(
         request,
         "billing/pricing.html",
@@ -371,7 +366,7 @@ def referrals(request):
             "link": link,
             "credit": selectors.credit_balance_get(user=request.user),
             "entries": list(selectors.credit_entries(user=request.user)[:20]),
-            "referrals": list(request.user.referrals_made.select_related("referred").order_by("-created_at")[:20]),
+            "referrals": list(selectors.referral_list(user=request.user)[:20]),
             "reward": conf.referral_credit_amount(),
             "currency": conf.currency(),
         },
@@ -400,7 +395,7 @@ def earnings(request):
             "by_course": list(selectors.earnings_by_course(instructor=instructor)),
             "by_month": list(selectors.earnings_by_month(instructor=instructor)[:12]),
             "recent": list(selectors.earnings_recent(instructor=instructor)),
-            "payouts": list(instructor.payouts.order_by("-created_at")[:10]),
+            "payouts": list(selectors.payout_list(instructor=instructor)[:10]),
             "currency": conf.currency(),
         },
     )
