@@ -1,7 +1,13 @@
-"""Every billing setting, read in one place with its default.
+"""Every billing setting, read in one place.
 
-The project settings may define any of these names (from the environment); billing code reads them
-only through the functions below so tests can override them with pytest-django's `settings` fixture.
+The names, their defaults and their meaning live in `courseworx/settings.py` only (section "Billing",
+read from the environment; the project README lists them).  Billing code reads them through the
+functions below, at call time, so tests can override them with pytest-django's `settings` fixture.
+A missing or empty setting is an `ImproperlyConfigured` error naming it, never a silent fallback.
+
+The sandbox provider's webhook secret is never a fixed value: settings takes
+`BILLING_SANDBOX_WEBHOOK_SECRET` from the environment or, unset, derives it from `SECRET_KEY` (so every
+process of one deployment agrees on it and no two deployments share it); an empty value is refused here.
 """
 
 from __future__ import annotations
@@ -9,44 +15,20 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
-
-DEFAULTS: dict[str, object] = {
-    # Three-letter code of the site's currency (plans, bundles, credits).
-    "BILLING_CURRENCY": "USD",
-    # Sales tax / VAT applied to every checkout, as a percentage of the taxable amount.
-    "BILLING_TAX_RATE_PERCENT": Decimal("0.00"),
-    # Refund policy: a purchase may be refunded at most this many days after payment ...
-    "BILLING_REFUND_WINDOW_DAYS": 14,
-    # ... and only while the buyer's progress in the course is at most this percentage.
-    "BILLING_REFUND_MAX_PROGRESS_PERCENT": Decimal("30"),
-    # Whether an approved refund gives the coupon use back / takes the referral credit back.
-    "BILLING_REFUND_RESTORES_COUPON": True,
-    "BILLING_REFUND_REVERSES_REFERRAL_CREDIT": True,
-    # A subscription whose renewal failed keeps access this many days before it expires.
-    "BILLING_SUBSCRIPTION_GRACE_DAYS": 7,
-    # A pending checkout older than this is marked failed and its coupon reservation released.
-    "BILLING_PENDING_PAYMENT_TTL_HOURS": 24,
-    # Name of the provider new checkouts use ("sandbox" ships with the app).
-    "BILLING_DEFAULT_PROVIDER": "sandbox",
-    # The sandbox lets buyers mark their own payments as paid: only for development and demos.
-    "BILLING_SANDBOX_ENABLED": False,
-    # HMAC-SHA256 secret of the sandbox provider's webhooks.
-    "BILLING_SANDBOX_WEBHOOK_SECRET": "sandbox-dev-webhook-secret",
-    # Webhooks whose timestamp is further than this from now are refused (replay protection).
-    "BILLING_WEBHOOK_TOLERANCE_SECONDS": 300,
-    # What a referrer earns (as checkout credit) when the referred user's first payment succeeds.
-    "BILLING_REFERRAL_CREDIT_AMOUNT": Decimal("10.00"),
-    # Instructors' share of a course's net revenue when the course has no ContentLicensing row.
-    "BILLING_DEFAULT_REVENUE_SHARE_PERCENT": Decimal("70.00"),
-}
+from django.core.exceptions import ImproperlyConfigured
 
 
 def get(name: str):
-    value = getattr(settings, name, DEFAULTS[name])
-    default = DEFAULTS[name]
-    if isinstance(default, Decimal) and not isinstance(value, Decimal):
-        value = Decimal(str(value))
-    return value
+    """The setting `name` (one of the BILLING_* names of courseworx/settings.py)."""
+    try:
+        return getattr(settings, name)
+    except AttributeError:
+        raise ImproperlyConfigured(f"{name} is not set: it is defined in courseworx/settings.py.") from None
+
+
+def _decimal(name: str) -> Decimal:
+    value = get(name)
+    return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
 def currency() -> str:
@@ -54,7 +36,7 @@ def currency() -> str:
 
 
 def tax_rate_percent() -> Decimal:
-    return get("BILLING_TAX_RATE_PERCENT")
+    return _decimal("BILLING_TAX_RATE_PERCENT")
 
 
 def refund_window_days() -> int:
@@ -62,7 +44,7 @@ def refund_window_days() -> int:
 
 
 def refund_max_progress_percent() -> Decimal:
-    return get("BILLING_REFUND_MAX_PROGRESS_PERCENT")
+    return _decimal("BILLING_REFUND_MAX_PROGRESS_PERCENT")
 
 
 def refund_restores_coupon() -> bool:
@@ -90,7 +72,13 @@ def sandbox_enabled() -> bool:
 
 
 def sandbox_webhook_secret() -> str:
-    return str(get("BILLING_SANDBOX_WEBHOOK_SECRET"))
+    secret = str(get("BILLING_SANDBOX_WEBHOOK_SECRET") or "")
+    if not secret:
+        raise ImproperlyConfigured(
+            "BILLING_SANDBOX_WEBHOOK_SECRET is empty: leave it unset (settings derives it from SECRET_KEY) or set a "
+            "long random value."
+        )
+    return secret
 
 
 def webhook_tolerance_seconds() -> int:
@@ -98,8 +86,8 @@ def webhook_tolerance_seconds() -> int:
 
 
 def referral_credit_amount() -> Decimal:
-    return get("BILLING_REFERRAL_CREDIT_AMOUNT")
+    return _decimal("BILLING_REFERRAL_CREDIT_AMOUNT")
 
 
 def default_revenue_share_percent() -> Decimal:
-    return get("BILLING_DEFAULT_REVENUE_SHARE_PERCENT")
+    return _decimal("BILLING_DEFAULT_REVENUE_SHARE_PERCENT")

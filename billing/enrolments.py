@@ -12,13 +12,17 @@ import logging
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
+from accounts.models import User
+from courses.models import Course
 from learning import services as learning_services
 from learning.models import Enrollment
+
+from .models import Payment
 
 logger = logging.getLogger(__name__)
 
 
-def enrol(*, user, course, source: str, payment=None) -> Enrollment:
+def enrol(*, user: User, course: Course, source: str, payment: Payment | str | None = None) -> Enrollment:
     """Grant access through learning; a subscription-suspended enrolment is restored first."""
     existing = Enrollment.objects.filter(user=user, course=course).first()
     if existing is not None and existing.status == Enrollment.Status.SUSPENDED and existing.source == "subscription":
@@ -26,7 +30,7 @@ def enrol(*, user, course, source: str, payment=None) -> Enrollment:
     return learning_services.enrollment_create(user=user, course=course, source=source, payment=payment)
 
 
-def suspend_subscription_enrolments(*, user, keep_course_ids, reason: str) -> int:
+def suspend_subscription_enrolments(*, user: User, keep_course_ids, reason: str) -> int:
     """Suspend the user's ongoing enrolments that came from a subscription, except in `keep_course_ids`
     (courses still paid for another way).  Completed courses stay completed."""
     qs = Enrollment.objects.filter(user=user, source="subscription", status=Enrollment.Status.ENROLLED).exclude(
@@ -39,7 +43,7 @@ def suspend_subscription_enrolments(*, user, keep_course_ids, reason: str) -> in
     return count
 
 
-def restore_subscription_enrolments(*, user, course_filter: Q, reason: str) -> int:
+def restore_subscription_enrolments(*, user: User, course_filter: Q, reason: str) -> int:
     """Reinstate the user's subscription enrolments (suspended by expiry) for courses matching the filter."""
     qs = Enrollment.objects.filter(user=user, source="subscription", status=Enrollment.Status.SUSPENDED).filter(
         course_filter
@@ -51,7 +55,7 @@ def restore_subscription_enrolments(*, user, course_filter: Q, reason: str) -> i
     return count
 
 
-def drop_for_refund(*, user, course_ids, payment_id) -> list[str]:
+def drop_for_refund(*, user: User, course_ids, payment_id) -> list[str]:
     """Drop the enrolments a refunded payment paid for (only those it paid for).  Returns what happened."""
     done: list[str] = []
     for enrollment in Enrollment.objects.filter(user=user, course_id__in=course_ids).select_related("course"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import (
     Count,
     DecimalField,
@@ -21,25 +22,31 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncMonth
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
+from accounts.models import User
 from courses.models import Course
 
 from . import permissions
 from .models import (
     ContentLicensing,
     CourseBundle,
+    CreditAccount,
     CreditEntry,
     EarningEntry,
+    MarketingCampaign,
     Payment,
     Payout,
     Plan,
+    Referral,
     RefundRequest,
     SeatAssignment,
     Subscription,
 )
+from .money import ZERO, q
 
 MONEY_OUTPUT = DecimalField(max_digits=12, decimal_places=2)
-ZERO = Value(Decimal("0.00"), output_field=MONEY_OUTPUT)
+SQL_ZERO = Value(ZERO, output_field=MONEY_OUTPUT)
 
 
 def plan_list_active() -> QuerySet[Plan]:
@@ -49,13 +56,13 @@ def plan_list_active() -> QuerySet[Plan]:
 def bundle_list_active() -> QuerySet[CourseBundle]:
     return (
         CourseBundle.objects.filter(is_active=True)
-        .annotate(list_total=Coalesce(Sum("courses__price"), ZERO), course_count=Count("courses"))
+        .annotate(list_total=Coalesce(Sum("courses__price"), SQL_ZERO), course_count=Count("courses"))
         .annotate(savings=F("list_total") - F("price"))
         .prefetch_related(Prefetch("courses", queryset=Course.objects.only("pk", "title", "slug", "price", "currency")))
     )
 
 
-def payment_list(*, user) -> QuerySet[Payment]:
+def payment_list(*, user: User) -> QuerySet[Payment]:
     """The user's own payments (the "My purchases" list and the API), newest first."""
     pending_refund = RefundRequest.objects.filter(payment=OuterRef("pk"), status=RefundRequest.Status.PENDING)
     return (
@@ -71,7 +78,7 @@ def payment_list_all() -> QuerySet[Payment]:
     return Payment.objects.select_related("user", "course", "bundle", "plan", "coupon").order_by("-created_at")
 
 
-def payment_get(*, user, payment_id) -> Payment:
+def payment_get(*, user: User, payment_id) -> Payment:
     """A payment the user may see; anything else is a 404 (its existence is not revealed)."""
     payment = get_object_or_404(
         Payment.objects.select_related("user", "course", "bundle", "plan", "coupon", "subscription"), pk=payment_id
@@ -81,11 +88,19 @@ def payment_get(*, user, payment_id) -> Payment:
     return payment
 
 
-def subscription_list(*, user) -> QuerySet[Subscription]:
+def subscription_list(*, user: User) -> QuerySet[Subscription]:
     return Subscription.objects.filter(user=user).select_related("plan").order_by("-created_at")
 
 
-def refund_request_list(*, user) -> QuerySet[RefundRequest]:
+def subscription_plan_ids(*, user: User | AnonymousUser) -> tuple[set, set]:
+    """(plans the user subscribes to now, plans the user ever subscribed to or tried): the pricing page."""
+    if not getattr(user, "pk", None):
+        return set(), set()
+    rows = list(Subscription.objects.filter(user=user).values_list("plan_id", "status"))
+    return {p for p, s in rows if s in Subscription.LIVE_STATUSES}, {p for p, _ in rows}
+
+
+def refund_request_list(*, user: User) -> QuerySet[RefundRequest]:
     return RefundRequest.objects.filter(user=user).select_related("payment").order_by("-created_at")
 
 
@@ -93,18 +108,42 @@ def refund_request_list_all() -> QuerySet[RefundRequest]:
     return RefundRequest.objects.select_related("payment", "user", "decided_by").order_by("-created_at")
 
 
-def credit_entries(*, user) -> QuerySet[CreditEntry]:
+def credit_balance_get(*, user: User) -> Decimal:
+    """The user's checkout credit (0.00 without an account)."""
+    if not getattr(user, "pk", None):
+        return ZERO
+    return CreditAccount.objects.filter(user=user).values_list("balance", flat=True).first() or ZERO
+
+
+def credit_entries(*, user: User) -> QuerySet[CreditEntry]:
     return CreditEntry.objects.filter(account__user=user).order_by("-created_at")
+
+
+def referral_list(*, user: User) -> QuerySet[Referral]:
+    """The people `user` referred, newest first."""
+    return Referral.objects.filter(referrer=user).select_related("referred").order_by("-created_at")
+
+
+def campaign_resolve(*, code: str = "", utm_source: str = "") -> MarketingCampaign | None:
+    """The running campaign for a `?campaign=` code or a `?utm_source=`."""
+    now = timezone.now()
+    qs = MarketingCampaign.objects.filter(is_active=True)
+    candidates = []
+    if code:
+        candidates = list(qs.filter(code=code.strip().lower())[:1])
+    if not candidates and utm_source:
+        candidates = list(qs.filter(utm_source__iexact=utm_source.strip())[:1])
+    return next((c for c in candidates if c.is_running(now)), None)
 
 
 # --- Revenue (SQL aggregates; no Python loops over rows) -------------------------------------------
 
 
 def _sum(field: str, **filters) -> Coalesce:
-    return Coalesce(Sum(field, filter=Q(**filters) if filters else None), ZERO, output_field=MONEY_OUTPUT)
+    return Coalesce(Sum(field, filter=Q(**filters) if filters else None), SQL_ZERO, output_field=MONEY_OUTPUT)
 
 
-def earnings_summary(*, instructor) -> dict:
+def earnings_summary(*, instructor: User) -> dict:
     entries = EarningEntry.objects.filter(instructor=instructor)
     totals = entries.aggregate(
         sales=_sum("amount", kind=EarningEntry.Kind.SALE),
@@ -117,7 +156,7 @@ def earnings_summary(*, instructor) -> dict:
     return totals
 
 
-def earnings_by_course(*, instructor) -> QuerySet:
+def earnings_by_course(*, instructor: User) -> QuerySet:
     return (
         EarningEntry.objects.filter(instructor=instructor)
         .values("course_id", "course__title", "course__slug", "currency")
@@ -131,7 +170,7 @@ def earnings_by_course(*, instructor) -> QuerySet:
     )
 
 
-def earnings_by_month(*, instructor) -> QuerySet:
+def earnings_by_month(*, instructor: User) -> QuerySet:
     return (
         EarningEntry.objects.filter(instructor=instructor)
         .annotate(month=TruncMonth("created_at"))
@@ -145,7 +184,7 @@ def earnings_by_month(*, instructor) -> QuerySet:
     )
 
 
-def earnings_recent(*, instructor, limit: int = 20) -> QuerySet[EarningEntry]:
+def earnings_recent(*, instructor: User, limit: int = 20) -> QuerySet[EarningEntry]:
     return (
         EarningEntry.objects.filter(instructor=instructor)
         .select_related("course", "payment")
@@ -173,17 +212,26 @@ def payout_balances() -> QuerySet:
         get_user_model()
         .objects.filter(Exists(EarningEntry.objects.filter(instructor=OuterRef("pk"))))
         .annotate(
-            earned=Coalesce(Subquery(earned, output_field=MONEY_OUTPUT), ZERO),
-            sales=Coalesce(Subquery(sales, output_field=MONEY_OUTPUT), ZERO),
-            paid_out=Coalesce(Subquery(paid, output_field=MONEY_OUTPUT), ZERO),
+            earned=Coalesce(Subquery(earned, output_field=MONEY_OUTPUT), SQL_ZERO),
+            sales=Coalesce(Subquery(sales, output_field=MONEY_OUTPUT), SQL_ZERO),
+            paid_out=Coalesce(Subquery(paid, output_field=MONEY_OUTPUT), SQL_ZERO),
         )
         .annotate(balance=F("earned") - F("paid_out"))
         .order_by("-balance", "last_name")
     )
 
 
-def payout_list() -> QuerySet[Payout]:
-    return Payout.objects.select_related("instructor", "created_by").order_by("-created_at")
+def instructor_balance(*, instructor: User) -> Decimal:
+    """What the instructor has earned and not yet been paid (what a payout may take at most)."""
+    earned = EarningEntry.objects.filter(instructor=instructor).aggregate(t=Sum("amount"))["t"] or ZERO
+    paid = Payout.objects.filter(instructor=instructor).aggregate(t=Sum("amount"))["t"] or ZERO
+    return q(earned - paid)
+
+
+def payout_list(*, instructor: User | None = None) -> QuerySet[Payout]:
+    """Payouts, newest first: every instructor's (Finance) or one instructor's."""
+    qs = Payout.objects.select_related("instructor", "created_by").order_by("-created_at")
+    return qs if instructor is None else qs.filter(instructor=instructor)
 
 
 def licence_list(*, partner=None) -> QuerySet[ContentLicensing]:

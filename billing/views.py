@@ -23,7 +23,7 @@ from courseworx.core.utils import parse_uuid
 
 from . import conf, permissions, selectors, services
 from .forms import CheckoutForm, PayoutForm, RefundRequestForm
-from .models import CourseBundle, Payment, Plan, Subscription
+from .models import CourseBundle, MarketingCampaign, Payment, Plan, SeatAssignment, Subscription
 from .providers import ProviderDisabled, get_provider
 from .providers.base import EventType, WebhookVerificationError
 from .providers.sandbox import build_event
@@ -38,7 +38,7 @@ def _remember_attribution(request) -> None:
     """`?campaign=CODE`, `?utm_source=...` and `?ref=CODE` are kept in the session until checkout."""
     code, utm = request.GET.get("campaign", ""), request.GET.get("utm_source", "")
     if code or utm:
-        campaign = services.campaign_resolve(code=code, utm_source=utm)
+        campaign = selectors.campaign_resolve(code=code, utm_source=utm)
         if campaign is not None:
             request.session[SESSION_CAMPAIGN] = str(campaign.pk)
     if request.GET.get("ref"):
@@ -52,12 +52,7 @@ def _remember_attribution(request) -> None:
 def pricing(request):
     _remember_attribution(request)
     plans = list(selectors.plan_list_active())
-    live_plan_ids = set()
-    trial_used = set()
-    if request.user.is_authenticated:
-        subs = list(Subscription.objects.filter(user=request.user).values_list("plan_id", "status"))
-        live_plan_ids = {p for p, s in subs if s in Subscription.LIVE_STATUSES}
-        trial_used = {p for p, _ in subs}
+    live_plan_ids, trial_used = selectors.subscription_plan_ids(user=request.user)
     return render(
         request,
         "billing/pricing.html",
@@ -106,7 +101,7 @@ def checkout(request, kind: str, key: str):
         if request.session.get(SESSION_REFERRAL):
             services.referral_attach(user=request.user, code=request.session[SESSION_REFERRAL])
         campaign_id = request.session.get(SESSION_CAMPAIGN)
-        campaign = services.MarketingCampaign.objects.filter(pk=campaign_id).first() if campaign_id else None
+        campaign = MarketingCampaign.objects.filter(pk=campaign_id).first() if campaign_id else None
         try:
             payment, url = services.checkout_start(
                 user=request.user,
@@ -241,7 +236,7 @@ def purchases(request):
         "billing/purchases.html",
         {
             "payments": payments,
-            "credit": services.credit_balance_get(user=request.user),
+            "credit": selectors.credit_balance_get(user=request.user),
             "refund_requests": list(selectors.refund_request_list(user=request.user)[:10]),
         },
     )
@@ -369,9 +364,9 @@ def referrals(request):
         {
             "code": code,
             "link": link,
-            "credit": services.credit_balance_get(user=request.user),
+            "credit": selectors.credit_balance_get(user=request.user),
             "entries": list(selectors.credit_entries(user=request.user)[:20]),
-            "referrals": list(request.user.referrals_made.select_related("referred").order_by("-created_at")[:20]),
+            "referrals": list(selectors.referral_list(user=request.user)[:20]),
             "reward": conf.referral_credit_amount(),
             "currency": conf.currency(),
         },
@@ -400,7 +395,7 @@ def earnings(request):
             "by_course": list(selectors.earnings_by_course(instructor=instructor)),
             "by_month": list(selectors.earnings_by_month(instructor=instructor)[:12]),
             "recent": list(selectors.earnings_recent(instructor=instructor)),
-            "payouts": list(instructor.payouts.order_by("-created_at")[:10]),
+            "payouts": list(selectors.payout_list(instructor=instructor)[:10]),
             "currency": conf.currency(),
         },
     )
@@ -443,9 +438,7 @@ def payouts(request):
 
 @require_http_methods(["GET", "POST"])
 def seat_accept(request, token: str):
-    seat = get_object_or_404(
-        services.SeatAssignment.objects.select_related("licence__course", "licence__partner"), token=token
-    )
+    seat = get_object_or_404(SeatAssignment.objects.select_related("licence__course", "licence__partner"), token=token)
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect(f"{reverse('accounts:login')}?next={request.path}")

@@ -267,7 +267,7 @@ class CreditApi(APIView):
         return Response(
             s.CreditOutputSerializer(
                 {
-                    "balance": services.credit_balance_get(user=request.user),
+                    "balance": selectors.credit_balance_get(user=request.user),
                     "currency": conf.currency(),
                     "referral_code": code.code,
                 }

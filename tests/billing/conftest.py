@@ -59,3 +59,9 @@ def post_webhook(client, delivery):
 
 def pay(client, payment, event_type="payment.succeeded", **kwargs):
     return post_webhook(client, build_event(payment, event_type, **kwargs))
+
+
+def sell(client, course, n=1):
+    """`n` paid purchases of `course` by new students."""
+    for _ in range(n):
+        pay(client, start_checkout(StudentFactory(), course))

@@ -8,9 +8,8 @@ from django.urls import reverse
 from billing.models import Payment, WebhookEvent
 from billing.providers.sandbox import SIGNATURE_HEADER, build_event, sign
 from learning.models import Enrollment
+from tests.billing.conftest import pay, post_webhook, start_checkout
 from tests.factories import StudentFactory
-
-from .conftest import pay, post_webhook, start_checkout
 
 pytestmark = pytest.mark.django_db
 

@@ -15,11 +15,10 @@ from billing.models import Payment, RefundRequest
 from billing.providers.sandbox import SandboxProvider
 from courses.models import Course
 from learning.models import Enrollment
+from tests.billing.conftest import make_course, pay, start_checkout
+from tests.billing.factories import BundleFactory
 from tests.factories import StudentFactory
 from tests.learning.factories import EnrollmentFactory
-
-from .conftest import make_course, pay, start_checkout
-from .factories import BundleFactory
 
 pytestmark = pytest.mark.django_db
 

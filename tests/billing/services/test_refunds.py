@@ -13,10 +13,9 @@ from billing import services
 from billing.models import Coupon, CreditAccount, EarningEntry, Payment, Referral, RefundRequest
 from courseworx.core.models import AuditLog
 from learning.models import Enrollment
+from tests.billing.conftest import pay, start_checkout
+from tests.billing.factories import CouponFactory
 from tests.factories import StudentFactory
-
-from .conftest import pay, start_checkout
-from .factories import CouponFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,6 @@
 """Subscriptions: renewal through the provider, grace period, expiry suspends plan enrolments, renewal restores."""
 
 import datetime as dt
-from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -9,38 +8,13 @@ from django.utils import timezone
 
 from billing import services
 from billing.models import Payment, Subscription
-from billing.providers.base import RenewalResult
-from billing.providers.sandbox import SandboxProvider
 from learning.models import Enrollment
+from tests.billing.conftest import make_course, pay, start_checkout
+from tests.billing.factories import PlanFactory
+from tests.billing.services.conftest import decline_renewals, make_due
 from tests.factories import StudentFactory
 
-from .conftest import make_course, pay, start_checkout
-from .factories import PlanFactory
-
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def subscribed(client, buyer):
-    courses = [make_course(), make_course()]
-    plan = PlanFactory(courses=courses, price=Decimal("19.00"))
-    payment = start_checkout(buyer, plan)
-    pay(client, payment)
-    payment.refresh_from_db()
-    return payment.subscription, courses
-
-
-def _make_due(subscription, *, days_ago=1):
-    Subscription.objects.filter(pk=subscription.pk).update(
-        current_period_start=timezone.now() - dt.timedelta(days=31),
-        current_period_end=timezone.now() - dt.timedelta(days=days_ago),
-    )
-
-
-def _decline(monkeypatch):
-    monkeypatch.setattr(
-        SandboxProvider, "renew", lambda self, sub, payment: RenewalResult(status="failed", message="Card expired")
-    )
 
 
 def test_expiry_suspends_and_renewal_restores_access(client, buyer, subscribed, monkeypatch, settings):
@@ -51,8 +25,8 @@ def test_expiry_suspends_and_renewal_restores_access(client, buyer, subscribed, 
     assert Enrollment.objects.filter(user=buyer, source="subscription", status="enrolled").count() == 2
 
     # renewal fails -> past_due with a grace period; access continues
-    _make_due(subscription)
-    _decline(monkeypatch)
+    make_due(subscription)
+    decline_renewals(monkeypatch)
     assert services.subscription_renew_due() == {"past_due": 1}
     subscription.refresh_from_db()
     assert subscription.status == "past_due" and subscription.grace_until is not None
@@ -79,28 +53,6 @@ def test_expiry_suspends_and_renewal_restores_access(client, buyer, subscribed, 
     }
 
 
-def test_successful_renewal_while_past_due_restores_and_extends(client, buyer, subscribed, monkeypatch):
-    subscription, _ = subscribed
-    _make_due(subscription)
-    _decline(monkeypatch)
-    services.subscription_renew_due()
-    monkeypatch.undo()
-    assert services.subscription_renew_due() == {"renewed": 1}
-    subscription.refresh_from_db()
-    assert subscription.status == "active" and subscription.grace_until is None
-    assert subscription.current_period_end > timezone.now()
-    renewal = Payment.objects.get(subscription=subscription, kind="renewal", status="succeeded")
-    assert renewal.amount == Decimal("22.80")  # 19.00 + 20% tax
-
-
-def test_renewal_is_not_charged_twice_for_a_period(client, buyer, subscribed):
-    subscription, _ = subscribed
-    _make_due(subscription)
-    services.subscription_renew_due()
-    services.subscription_renew_due()
-    assert Payment.objects.filter(subscription=subscription, kind="renewal").count() == 1
-
-
 def test_cancel_at_period_end_then_it_ends(client, buyer, subscribed):
     subscription, courses = subscribed
     client.force_login(buyer)
@@ -111,7 +63,7 @@ def test_cancel_at_period_end_then_it_ends(client, buyer, subscribed):
     subscription.refresh_from_db()
     assert not subscription.cancel_at_period_end
     services.subscription_cancel(subscription=subscription, user=buyer)
-    _make_due(subscription)
+    make_due(subscription)
     assert services.subscription_renew_due() == {"canceled": 1}
     subscription.refresh_from_db()
     assert subscription.status == "canceled"
@@ -135,7 +87,7 @@ def test_trial_then_first_charge(buyer):
     assert Enrollment.objects.get(user=buyer, course=course).has_access
     with pytest.raises(Exception, match="already had"):
         services.subscription_start_trial(user=buyer, plan=plan)
-    _make_due(subscription)
+    make_due(subscription)
     assert services.subscription_renew_due() == {"renewed": 1}
     subscription.refresh_from_db()
     assert subscription.status == "active"

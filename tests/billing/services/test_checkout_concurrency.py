@@ -9,10 +9,9 @@ from django.db import connection, connections
 
 from billing import services
 from billing.models import Coupon, CouponRedemption, Payment
+from tests.billing.conftest import make_course
+from tests.billing.factories import CouponFactory
 from tests.factories import StudentFactory
-
-from .conftest import make_course
-from .factories import CouponFactory
 
 pytestmark = pytest.mark.postgres
 

@@ -1,0 +1,82 @@
+"""The catalogue of offers: subscription plans and course bundles."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+from courseworx.core.models import TimeStampedModel, UUIDModel
+
+from .base import currency_field, money_field
+
+
+class Plan(UUIDModel):
+    """A subscription: every course, or a chosen set, for a monthly or annual price."""
+
+    class Interval(models.TextChoices):
+        MONTH = "month", "Monthly"
+        YEAR = "year", "Annual"
+
+    class Scope(models.TextChoices):
+        ALL = "all", "All courses"
+        SELECTED = "selected", "Selected courses"
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    description = models.TextField(blank=True)
+    interval = models.CharField(max_length=10, choices=Interval.choices, default=Interval.MONTH)
+    price = money_field()
+    currency = currency_field()
+    trial_days = models.PositiveSmallIntegerField(default=0, help_text="Free days before the first charge.")
+    scope = models.CharField(max_length=10, choices=Scope.choices, default=Scope.ALL)
+    courses = models.ManyToManyField("courses.Course", blank=True, related_name="plans")
+    is_active = models.BooleanField(
+        default=True, help_text="Inactive plans are not sold (existing subscribers keep them)."
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "price"]
+        constraints = [models.CheckConstraint(condition=Q(price__gt=0), name="plan_price_positive")]
+        indexes = [models.Index(fields=["is_active", "order"], name="plan_active_order_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_interval_display().lower()})"
+
+    def covers(self, course) -> bool:
+        if self.scope == self.Scope.ALL:
+            return True
+        return self.courses.filter(pk=course.pk).exists()
+
+
+class CourseBundle(UUIDModel):
+    """Several courses sold together at one price."""
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    description = models.TextField(blank=True)
+    price = money_field()
+    currency = currency_field()
+    courses = models.ManyToManyField("courses.Course", through="BundleCourse", related_name="bundles")
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.CheckConstraint(condition=Q(price__gt=0), name="bundle_price_positive")]
+        indexes = [models.Index(fields=["is_active", "name"], name="bundle_active_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BundleCourse(TimeStampedModel):
+    bundle = models.ForeignKey(CourseBundle, on_delete=models.CASCADE, related_name="items")
+    course = models.ForeignKey("courses.Course", on_delete=models.PROTECT, related_name="+")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["bundle", "course"], name="bundlecourse_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.course_id} in {self.bundle_id}"

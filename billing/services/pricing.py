@@ -1,0 +1,186 @@
+"""Prices: what a product costs a buyer (coupon, tax, credit) — pure arithmetic plus the coupon rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from accounts.models import User
+from courses.models import Course
+
+from .. import conf, selectors
+from ..models import Coupon, CouponRedemption, CourseBundle, Payment, Plan
+from ..money import ZERO, percent_of, q
+from ._common import Product
+
+
+@dataclass(frozen=True)
+class PriceBreakdown:
+    """subtotal - discount + tax - credit = total.  Every amount is a Decimal quantized to cents."""
+
+    description: str
+    currency: str
+    subtotal: Decimal
+    discount: Decimal
+    taxable: Decimal
+    tax_rate: Decimal
+    tax: Decimal
+    credit: Decimal
+    total: Decimal
+    coupon: Coupon | None = None
+    coupon_error: str = ""
+    credit_available: Decimal = ZERO
+
+    def as_dict(self) -> dict[str, Any]:
+        """For the API: amounts as strings (never floats)."""
+        return {
+            "description": self.description,
+            "currency": self.currency,
+            "subtotal": str(self.subtotal),
+            "discount": str(self.discount),
+            "taxable": str(self.taxable),
+            "tax_rate": str(self.tax_rate),
+            "tax": str(self.tax),
+            "credit": str(self.credit),
+            "total": str(self.total),
+            "coupon": self.coupon.code if self.coupon else None,
+            "coupon_error": self.coupon_error,
+            "credit_available": str(self.credit_available),
+        }
+
+
+def product_kind(product: Product) -> str:
+    if isinstance(product, Course):
+        return Payment.Kind.COURSE
+    if isinstance(product, CourseBundle):
+        return Payment.Kind.BUNDLE
+    if isinstance(product, Plan):
+        return Payment.Kind.PLAN
+    raise TypeError(f"Not a product: {product!r}")
+
+
+def product_description(product: Product) -> str:
+    if isinstance(product, Course):
+        return f"Course: {product.title}"
+    if isinstance(product, CourseBundle):
+        return f"Bundle: {product.name}"
+    return f"Subscription: {product}"
+
+
+def coupon_check(*, coupon: Coupon, user: User | None, product: Product, now: dt.datetime | None = None) -> None:
+    """Raise ValidationError (with a code) when `coupon` cannot be used by `user` for `product` now."""
+    now = now or timezone.now()
+    if not coupon.is_active:
+        raise ValidationError("This coupon is no longer active.", code="coupon_inactive")
+    if coupon.starts_at and now < coupon.starts_at:
+        raise ValidationError(
+            "This coupon is valid from %(date)s.",
+            code="coupon_not_started",
+            params={"date": f"{coupon.starts_at:%d %b %Y}"},
+        )
+    if coupon.ends_at and now >= coupon.ends_at:
+        raise ValidationError(
+            "This coupon expired on %(date)s.", code="coupon_expired", params={"date": f"{coupon.ends_at:%d %b %Y}"}
+        )
+    if coupon.max_uses is not None and coupon.uses >= coupon.max_uses:
+        raise ValidationError("This coupon has been used up.", code="coupon_used_up")
+    if coupon.kind == Coupon.Kind.FIXED and coupon.currency != product.currency:
+        raise ValidationError(
+            "This coupon is in %(c)s and cannot be used for a price in %(p)s.",
+            code="coupon_currency",
+            params={"c": coupon.currency, "p": product.currency},
+        )
+    restricted = {
+        "courses": list(coupon.courses.values_list("pk", flat=True)),
+        "bundles": list(coupon.bundles.values_list("pk", flat=True)),
+        "plans": list(coupon.plans.values_list("pk", flat=True)),
+    }
+    if any(restricted.values()):
+        field = {Payment.Kind.COURSE: "courses", Payment.Kind.BUNDLE: "bundles", Payment.Kind.PLAN: "plans"}[
+            product_kind(product)
+        ]
+        if product.pk not in restricted[field]:
+            raise ValidationError(
+                "This coupon does not apply to %(name)s.",
+                code="coupon_not_applicable",
+                params={"name": getattr(product, "title", None) or product.name},
+            )
+    if user is not None and getattr(user, "pk", None):
+        used = CouponRedemption.objects.filter(coupon=coupon, user=user, status__in=CouponRedemption.HOLDING).count()
+        if used >= coupon.max_uses_per_user:
+            raise ValidationError(
+                "You have already used this coupon (limit %(n)s per person).",
+                code="coupon_user_limit",
+                params={"n": coupon.max_uses_per_user},
+            )
+
+
+def _discount(coupon: Coupon | None, subtotal: Decimal) -> Decimal:
+    if coupon is None:
+        return ZERO
+    if coupon.kind == Coupon.Kind.PERCENT:
+        return min(subtotal, percent_of(subtotal, coupon.value))
+    return min(subtotal, q(coupon.value))
+
+
+def price_breakdown(
+    *,
+    product: Product,
+    coupon: Coupon | None = None,
+    credit_balance: Decimal = ZERO,
+    use_credit: bool = False,
+    coupon_error: str = "",
+) -> PriceBreakdown:
+    """Pure arithmetic: no queries, no writes."""
+    subtotal = q(product.price)
+    discount = _discount(coupon, subtotal)
+    taxable = subtotal - discount
+    rate = q(conf.tax_rate_percent())
+    tax = percent_of(taxable, rate)
+    gross = taxable + tax
+    credit_balance = q(credit_balance)
+    credit = ZERO
+    if use_credit and product.currency == conf.currency():
+        credit = min(credit_balance, gross)
+    return PriceBreakdown(
+        description=product_description(product),
+        currency=product.currency,
+        subtotal=subtotal,
+        discount=discount,
+        taxable=taxable,
+        tax_rate=rate,
+        tax=tax,
+        credit=credit,
+        total=gross - credit,
+        coupon=coupon,
+        coupon_error=coupon_error,
+        credit_available=credit_balance,
+    )
+
+
+def checkout_quote(*, user: User, product: Product, coupon_code: str = "", use_credit: bool = False) -> PriceBreakdown:
+    """The price the buyer would pay (the checkout page's live breakdown).  Writes nothing; a coupon
+    problem is reported in `coupon_error` with the price computed without it."""
+    coupon, error = None, ""
+    code = (coupon_code or "").strip().upper()
+    if code:
+        coupon = Coupon.objects.filter(code=code).first()
+        if coupon is None:
+            error = "This coupon code does not exist."
+        else:
+            try:
+                coupon_check(coupon=coupon, user=user, product=product)
+            except ValidationError as exc:
+                coupon, error = None, exc.messages[0]
+    return price_breakdown(
+        product=product,
+        coupon=coupon,
+        credit_balance=selectors.credit_balance_get(user=user),
+        use_credit=use_credit,
+        coupon_error=error,
+    )
