@@ -1,15 +1,21 @@
+"""learning.services.enrolment: the enrolment rules, enrolling, dropping, suspension (staff and system)."""
+
 import datetime as dt
+import threading
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, connections
 from django.utils import timezone
 
 from courses.models import Course
+from courseworx.core.models import AuditLog
 from learning import services
 from learning.models import Enrollment
 from tests.courses.factories import CourseFactory, PublishedCourseFactory
 from tests.factories import StudentFactory
+from tests.learning.factories import EnrollmentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -111,3 +117,82 @@ def test_suspended_student_cannot_re_enrol(enrollment, student, admin_user):
 def test_unknown_source_is_a_programming_error(course, student):
     with pytest.raises(ValueError):
         services.enrollment_create(user=student, course=course, source="gift")
+
+
+def test_system_suspend_and_restore_are_audited_without_a_person():
+    enrollment = EnrollmentFactory()
+    services.enrollment_suspend_by_system(enrollment=enrollment, reason="Subscription expired")
+    enrollment.refresh_from_db()
+    assert enrollment.status == Enrollment.Status.SUSPENDED
+    services.enrollment_restore_by_system(enrollment=enrollment, reason="Subscription renewed")
+    enrollment.refresh_from_db()
+    assert enrollment.status == Enrollment.Status.ENROLLED
+    rows = list(AuditLog.objects.filter(target_id=str(enrollment.pk)).order_by("created_at", "id"))
+    assert [(r.action, r.actor_id, r.reason) for r in rows] == [
+        ("learning.enrollment_suspended", None, "Subscription expired"),
+        ("learning.enrollment_enrolled", None, "Subscription renewed"),
+    ]
+
+
+def test_suspension_leaves_the_learner_count_and_reinstatement_restores_it():
+    enrollment = EnrollmentFactory()
+    course = enrollment.course
+    course.refresh_from_db()
+    before = course.enrollment_count
+    services.enrollment_suspend_by_system(enrollment=enrollment, reason="Subscription expired")
+    course.refresh_from_db()
+    assert course.enrollment_count == max(before - 1, 0)
+    services.enrollment_restore_by_system(enrollment=enrollment, reason="Subscription renewed")
+    course.refresh_from_db()
+    assert course.enrollment_count == max(before - 1, 0) + 1
+
+
+def test_system_cannot_restore_a_dropped_enrolment_or_act_without_a_reason():
+    enrollment = EnrollmentFactory(status=Enrollment.Status.DROPPED)
+    with pytest.raises(ValidationError, match="cannot become"):
+        services.enrollment_restore_by_system(enrollment=enrollment, reason="renewed")
+    active = EnrollmentFactory()
+    with pytest.raises(ValidationError):
+        services.enrollment_suspend_by_system(enrollment=active, reason="  ")
+    active.refresh_from_db()
+    assert active.status == Enrollment.Status.ENROLLED
+
+
+# The seat limit holds under concurrent enrolments (PostgreSQL: real row locks).
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_twenty_parallel_enrolments_for_five_seats():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite serialises writers, so it cannot show a race (set DATABASE_URL)")
+    course = PublishedCourseFactory(max_students=5)
+    students = [StudentFactory() for _ in range(20)]
+    barrier = threading.Barrier(len(students))
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def enrol(user):
+        try:
+            barrier.wait()
+            services.enrollment_create(user=user, course=Course.objects.get(pk=course.pk))
+            result = "enrolled"
+        except ValidationError as exc:
+            result = exc.messages[0]
+        except Exception as exc:  # noqa: BLE001 - surfaces in the assertion below
+            result = f"error: {exc!r}"
+        finally:
+            connections.close_all()
+        with lock:
+            outcomes.append(result)
+
+    threads = [threading.Thread(target=enrol, args=(s,)) for s in students]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+
+    assert len(outcomes) == 20
+    assert outcomes.count("enrolled") == 5, outcomes
+    assert all(o == "enrolled" or "full" in o for o in outcomes), outcomes
+    assert Enrollment.objects.filter(course=course).count() == 5
+    course.refresh_from_db()
+    assert course.enrollment_count == 5
