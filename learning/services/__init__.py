@@ -17,6 +17,7 @@ from .attendance import attendance_check, attendance_record, attendance_sheet_sa
 from .certificates import CERTIFICATE_CODE_BYTES, certificate_issue, certificate_revoke
 from .enrolment import (
     ELIGIBILITY_CODES,
+    ELIGIBILITY_CONFLICT_CODES,
     enrollment_check_eligible,
     enrollment_create,
     enrollment_drop,
@@ -37,6 +38,7 @@ from .streaks import learning_streak_record
 __all__ = [
     "CERTIFICATE_CODE_BYTES",
     "ELIGIBILITY_CODES",
+    "ELIGIBILITY_CONFLICT_CODES",
     "MAX_HEARTBEAT_SECONDS",
     "QUIZ_GRACE_SECONDS",
     "assignment_submit",

@@ -25,24 +25,28 @@ from learning.models import Enrollment
 from ._common import _enqueue_stats_refresh, _required_total
 from .streaks import learning_streak_record
 
-# What `enrollment_check_eligible` may raise (ValidationError codes): stable, used by the API and by billing.
-ELIGIBILITY_CODES = (
+# What `enrollment_check_eligible` may raise: stable codes, used by the API, by billing and by the course page.
+# The state of the course or of the learner's enrolment refuses it: ConflictError (the API answers 409).
+ELIGIBILITY_CONFLICT_CODES = (
     "already_enrolled",
     "suspended",
     "not_published",
     "course_ended",
-    "paid_course",
     "prerequisites",
     "course_full",
 )
+# ...and the one refusal of the request itself (a ValidationError, 400): free enrolment asked of a paid course
+# (buy it through billing instead), like billing's `free_course` the other way round.
+ELIGIBILITY_CODES = (*ELIGIBILITY_CONFLICT_CODES, "paid_course")
 _LOOK_UP = object()
 
 
 def enrollment_check_eligible(
     *, user: User | AnonymousUser | None, course: Course, source: str = "free", enrollment: Any = _LOOK_UP
 ) -> None:
-    """THE enrolment rules: raise ValidationError (code in ELIGIBILITY_CODES) when `user` may not enrol in
-    `course` through `source` now.  Reads only.
+    """THE enrolment rules: raise ConflictError (code in ELIGIBILITY_CONFLICT_CODES: already enrolled, suspended,
+    not published, ended, prerequisites missing, full) or ValidationError (`paid_course`) when `user` may not enrol
+    in `course` through `source` now.  Reads only.
 
     `enrollment_create` calls it under the course row lock (so the seat count is exact there); billing calls
     it before taking any payment (`billing.services.checkout_check`), and the course page to show why the
@@ -55,18 +59,18 @@ def enrollment_check_eligible(
         enrollment = None if user is None else Enrollment.objects.filter(user=user, course_id=course.pk).first()
     if enrollment is not None:
         if enrollment.has_access:
-            raise ValidationError("You already have access to this course.", code="already_enrolled")
+            raise ConflictError("You already have access to this course.", code="already_enrolled")
         # A paid grant restores an enrolment suspended because a subscription lapsed (billing.enrolments.enrol);
         # any other suspension is a person's decision.
         if enrollment.status == Enrollment.Status.SUSPENDED and (
             source == Enrollment.Source.FREE or enrollment.source != Enrollment.Source.SUBSCRIPTION
         ):
-            raise ValidationError("Your enrolment in this course is suspended; contact support.", code="suspended")
+            raise ConflictError("Your enrolment in this course is suspended; contact support.", code="suspended")
     if not course.is_published:
-        raise ValidationError("This course is not open for enrolment.", code="not_published")
+        raise ConflictError("This course is not open for enrolment.", code="not_published")
     today = timezone.localdate()
     if course.end_date and course.end_date < today:
-        raise ValidationError("This course has ended; enrolment is closed.", code="course_ended")
+        raise ConflictError("This course has ended; enrolment is closed.", code="course_ended")
     if source == Enrollment.Source.FREE and not course.is_free:
         raise ValidationError(
             "This is a paid course: buy it to enrol (free enrolment is not available).", code="paid_course"
@@ -78,7 +82,7 @@ def enrollment_check_eligible(
             ).values_list("title", flat=True)
         )
         if missing:
-            raise ValidationError(
+            raise ConflictError(
                 "Complete the prerequisite course(s) first: %(titles)s.",
                 code="prerequisites",
                 params={"titles": ", ".join(missing)},
@@ -88,7 +92,7 @@ def enrollment_check_eligible(
         if enrollment is not None and Enrollment.objects.filter(pk=enrollment.pk).holding_seat().exists():
             taken -= 1  # re-activating an enrolment that already holds its seat takes no new one
         if taken >= course.max_students:
-            raise ValidationError("This course is full: all %(n)s seats are taken.", code="course_full",
+            raise ConflictError("This course is full: all %(n)s seats are taken.", code="course_full",
                                   params={"n": course.max_students})  # fmt: skip
 
 
@@ -104,7 +108,7 @@ def enrollment_create(*, user: User, course: Course, source: str = "free", payme
     if existing is not None and existing.has_access:
         return existing
     if existing is not None and existing.status == Enrollment.Status.SUSPENDED:
-        raise ValidationError("Your enrolment in this course is suspended; contact support.", code="suspended")
+        raise ConflictError("Your enrolment in this course is suspended; contact support.", code="suspended")
 
     # Lock the course row: enrolments of one course are serialised, so the seat count below is exact.
     course = Course.objects.select_for_update().get(pk=course.pk)

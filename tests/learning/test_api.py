@@ -47,8 +47,42 @@ def test_enrol_list_progress_and_drop(course, student, lessons):
 def test_paid_course_enrolment_is_refused_with_a_clear_message(student):
     paid = PublishedCourseFactory(price="10.00")
     response = api(student).post(url("enrollments"), {"course": str(paid.pk)}, format="json")
-    assert response.status_code == 400
+    assert response.status_code == 400  # the request itself is wrong (buy it through billing): not a 409
+    assert response.json()["error"]["code"] == "paid_course"
     assert "paid course" in str(response.json()["error"]["fields"])
+
+
+def _course_refusing(student, code):
+    today = timezone.localdate()
+    if code == "course_full":
+        course = PublishedCourseFactory(max_students=1)
+        EnrollmentFactory(course=course)
+    elif code == "prerequisites":
+        course = PublishedCourseFactory(prerequisites=[PublishedCourseFactory(title="Basics")])
+    elif code == "course_ended":
+        course = PublishedCourseFactory(end_date=today - timezone.timedelta(days=1))
+    else:  # suspended
+        course = EnrollmentFactory(user=student, status=Enrollment.Status.SUSPENDED).course
+    return course
+
+
+@pytest.mark.parametrize(
+    ("code", "text"),
+    [
+        ("course_full", "This course is full"),
+        ("prerequisites", "Basics"),
+        ("course_ended", "This course has ended"),
+        ("suspended", "suspended"),
+    ],
+)
+def test_enrolment_refused_by_the_courses_state_is_a_409_with_its_code(student, code, text):
+    """Issue 13 §3: these were 400s (a ValidationError); the enrolment rules now raise ConflictError."""
+    course = _course_refusing(student, code)
+    response = api(student).post(url("enrollments"), {"course": course.slug}, format="json")
+    assert response.status_code == 409, response.content
+    error = response.json()["error"]
+    assert error["code"] == code and text in error["message"] and error["fields"] == {}
+    assert not Enrollment.objects.filter(user=student, course=course, status=Enrollment.Status.ENROLLED).exists()
 
 
 def test_quiz_attempt_flow_hides_answers_and_refuses_a_second_submit(enrollment, student, course):

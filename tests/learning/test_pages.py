@@ -134,6 +134,16 @@ def test_enrol_and_drop_pages(client, course, student):
     assert "You left" in response.content.decode()
 
 
+def test_enrol_page_shows_a_state_refusal_as_the_same_friendly_message(client, student):
+    """A ConflictError (course full) reads on the page exactly as the ValidationError did."""
+    course = PublishedCourseFactory(max_students=1, title="Tiny Seminar")
+    services.enrollment_create(user=StudentFactory(), course=course)
+    client.force_login(student)
+    response = client.post(reverse("learning:enrol", args=[course.slug]), follow=True)
+    assert [str(m) for m in response.context["messages"]] == ["This course is full: all 1 seats are taken."]
+    assert not Enrollment.objects.filter(user=student, course=course).exists()
+
+
 def test_dashboard_lists_courses_and_empty_states(client, enrollment, student):
     client.force_login(student)
     html = client.get(reverse("learning:dashboard")).content.decode()

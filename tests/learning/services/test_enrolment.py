@@ -10,6 +10,7 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from courses.models import Course
+from courseworx.core.exceptions import ConflictError
 from courseworx.core.models import AuditLog
 from learning import services
 from learning.models import Enrollment
@@ -112,6 +113,56 @@ def test_suspended_student_cannot_re_enrol(enrollment, student, admin_user):
     services.enrollment_set_status(enrollment=enrollment, actor=admin_user, status="suspended", reason="Abuse")
     with pytest.raises(ValidationError, match="suspended"):
         services.enrollment_create(user=student, course=enrollment.course)
+
+
+def _suspended(student):
+    enrollment = services.enrollment_create(user=student, course=PublishedCourseFactory())
+    services.enrollment_suspend_by_system(enrollment=enrollment, reason="Subscription expired")
+    return enrollment.course
+
+
+def _full(student):
+    course = PublishedCourseFactory(max_students=1)
+    services.enrollment_create(user=StudentFactory(), course=course)
+    return course
+
+
+def _ended(student):
+    today = timezone.localdate()
+    return PublishedCourseFactory(start_date=today - dt.timedelta(days=9), end_date=today - dt.timedelta(days=1))
+
+
+STATE_REFUSALS = {
+    "suspended": _suspended,
+    "not_published": lambda student: CourseFactory(status=Course.Status.DRAFT),
+    "course_ended": _ended,
+    "prerequisites": lambda student: PublishedCourseFactory(prerequisites=[PublishedCourseFactory()]),
+    "course_full": _full,
+}
+
+
+@pytest.mark.parametrize("code", STATE_REFUSALS)
+def test_state_refusals_are_conflicts_with_their_code(student, code):
+    """The course's or the enrolment's state refuses it (a 409 in the API), with the code billing and pages use."""
+    course = STATE_REFUSALS[code](student)
+    with pytest.raises(ConflictError) as excinfo:
+        services.enrollment_create(user=student, course=course)
+    assert excinfo.value.code == code
+    assert code in services.ELIGIBILITY_CONFLICT_CODES
+
+
+def test_already_enrolled_is_a_conflict_for_the_rules_but_enrolling_again_is_idempotent(enrollment, student):
+    with pytest.raises(ConflictError) as excinfo:
+        services.enrollment_check_eligible(user=student, course=enrollment.course)
+    assert excinfo.value.code == "already_enrolled"
+    assert services.enrollment_create(user=student, course=enrollment.course).pk == enrollment.pk
+
+
+def test_free_enrolment_in_a_paid_course_is_bad_input_not_a_conflict(student):
+    with pytest.raises(ValidationError) as excinfo:
+        services.enrollment_create(user=student, course=PublishedCourseFactory(price=Decimal("10.00")))
+    assert excinfo.value.code == "paid_course" and not isinstance(excinfo.value, ConflictError)
+    assert set(services.ELIGIBILITY_CODES) == {*services.ELIGIBILITY_CONFLICT_CODES, "paid_course"}
 
 
 def test_unknown_source_is_a_programming_error(course, student):
