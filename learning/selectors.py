@@ -171,7 +171,9 @@ def lesson_player(*, user: User | AnonymousUser, slug: str, content_id) -> Playe
     current.course = course
     completions = {}
     if enrollment is not None:
-        completions = {c.content_id: c for c in LessonCompletion.objects.filter(user=user, course_id=course.pk)}
+        completions = {
+            c.content_id: c for c in LessonCompletion.objects.filter(user_id=enrollment.user_id, course_id=course.pk)
+        }
     completed_ids = {pk for pk, c in completions.items() if c.completed}
     today = timezone.localdate()
     sections: list[SyllabusSection] = []
@@ -433,8 +435,10 @@ def student_dashboard(*, user: User) -> StudentDashboard:
     current = 0
     if streak and streak.last_activity_date and streak.last_activity_date >= today - dt.timedelta(days=1):
         current = streak.current_days
-    in_progress = [e for e in enrollments if e.status == Enrollment.Status.ENROLLED and e.last_accessed_at]
-    continue_enrollment = max(in_progress, key=lambda e: e.last_accessed_at) if in_progress else None
+    # The ongoing enrolment opened last: the list is ordered by status, then by last access, most recent first.
+    continue_enrollment = next(
+        (e for e in enrollments if e.status == Enrollment.Status.ENROLLED and e.last_accessed_at), None
+    )
     return StudentDashboard(
         enrollments=enrollments,
         upcoming=upcoming_assignments(user=user),

@@ -53,10 +53,9 @@ def enrollment_check_eligible(
     Enrol/Buy button is disabled.  `enrollment` is the user's enrolment in the course if the caller has it
     (None: none); by default it is looked up.  `user=None` (a visitor) checks the course alone.
     """
-    if user is not None and not getattr(user, "is_authenticated", True):
-        user = None
+    learner = None if user is None or isinstance(user, AnonymousUser) else user
     if enrollment is _LOOK_UP:
-        enrollment = None if user is None else Enrollment.objects.filter(user=user, course_id=course.pk).first()
+        enrollment = None if learner is None else Enrollment.objects.filter(user=learner, course_id=course.pk).first()
     if enrollment is not None:
         if enrollment.has_access:
             raise ConflictError("You already have access to this course.", code="already_enrolled")
@@ -75,10 +74,10 @@ def enrollment_check_eligible(
         raise ValidationError(
             "This is a paid course: buy it to enrol (free enrolment is not available).", code="paid_course"
         )
-    if user is not None:
+    if learner is not None:
         missing = list(
             course.prerequisites.exclude(
-                enrollments__user=user, enrollments__status=Enrollment.Status.COMPLETED
+                enrollments__user=learner, enrollments__status=Enrollment.Status.COMPLETED
             ).values_list("title", flat=True)
         )
         if missing:

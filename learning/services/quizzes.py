@@ -198,9 +198,9 @@ def _record_quiz_result(*, enrollment: Enrollment, content: CourseContent, attem
         user_id=attempt.user_id, content=content, defaults={"course_id": content.course_id}
     )
     changes: dict[str, Any] = {"attempts": F("attempts") + 1, "updated_at": timezone.now()}
-    graded = attempt.percent is not None and not attempt.needs_manual_grading
-    if graded and (completion.score is None or attempt.percent > completion.score):
-        changes["score"] = attempt.percent
+    percent = None if attempt.needs_manual_grading else attempt.percent  # a score only once fully graded
+    if percent is not None and (completion.score is None or percent > completion.score):
+        changes["score"] = percent
     LessonCompletion.objects.filter(pk=completion.pk).update(**changes)
     if attempt.passed:
         _complete_lesson(enrollment=enrollment, content=content)
