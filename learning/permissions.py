@@ -88,5 +88,6 @@ def can_record_attendance(user, course: Course) -> bool:
     return is_course_staff(user, course)
 
 
-def can_manage_enrollment(user, course: Course) -> bool:
+def can_manage_enrollment(user, course: Course | None) -> bool:
+    """Staff with the permission (or superusers) suspend/reinstate enrolments; `course` is not consulted yet."""
     return _authenticated(user) and (user.is_superuser or user.has_perm("learning.manage_enrollment"))

@@ -6,11 +6,15 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from courses.models import Course, CourseContent, CourseSection
 
 from . import permissions
@@ -30,7 +34,7 @@ from .models import (
 # --- Enrolments --------------------------------------------------------------------------------
 
 
-def enrollment_list(*, user) -> QuerySet[Enrollment]:
+def enrollment_list(*, user: User) -> QuerySet[Enrollment]:
     return (
         Enrollment.objects.filter(user=user)
         .select_related("course", "course__instructor", "last_content")
@@ -38,20 +42,20 @@ def enrollment_list(*, user) -> QuerySet[Enrollment]:
     )
 
 
-def enrollment_for(*, user, course) -> Enrollment | None:
+def enrollment_for(*, user: User | AnonymousUser, course: Course) -> Enrollment | None:
     if not user.is_authenticated:
         return None
     return Enrollment.objects.filter(user=user, course=course).first()
 
 
-def enrollment_get(*, user, enrollment_id) -> Enrollment:
+def enrollment_get(*, user: User, enrollment_id) -> Enrollment:
     enrollment = enrollment_list(user=user).filter(pk=enrollment_id).first()
     if enrollment is None:
         raise Http404("No such enrolment.")
     return enrollment
 
 
-def course_for_learning(*, slug: str, user) -> Course:
+def course_for_learning(*, slug: str, user: User | AnonymousUser) -> Course:
     """The course at `slug` if `user` may see it (permissions.can_see_course), else the same 404 as an
     unknown slug: a draft's slug reveals nothing."""
     course = Course.objects.select_related("instructor").filter(slug=slug).first()
@@ -60,7 +64,7 @@ def course_for_learning(*, slug: str, user) -> Course:
     return course
 
 
-def course_for_learning_by_id_or_slug(*, value, user) -> Course:
+def course_for_learning_by_id_or_slug(*, value, user: User | AnonymousUser) -> Course:
     """As `course_for_learning`, given a course's id or its slug (the API accepts both)."""
     try:
         lookup = Q(pk=uuid.UUID(str(value)))
@@ -72,7 +76,7 @@ def course_for_learning_by_id_or_slug(*, value, user) -> Course:
     return course
 
 
-def lesson_for_learning(*, user, content_id, slug: str | None = None) -> CourseContent:
+def lesson_for_learning(*, user: User | AnonymousUser, content_id, slug: str | None = None) -> CourseContent:
     """The lesson if `user` may see it (permissions.can_see_lesson), else the same 404 as an unknown id.
 
     Used by every page and API call that takes a lesson id, so that a draft course's lessons (or an
@@ -150,7 +154,7 @@ def published_lessons(course_id) -> QuerySet[CourseContent]:
     )
 
 
-def lesson_player(*, user, slug: str, content_id) -> Player:
+def lesson_player(*, user: User | AnonymousUser, slug: str, content_id) -> Player:
     """Everything the player page shows, in a fixed number of queries whatever the course's size."""
     course = course_for_learning(slug=slug, user=user)
     is_staff = permissions.is_course_staff(user, course)
@@ -167,7 +171,9 @@ def lesson_player(*, user, slug: str, content_id) -> Player:
     current.course = course
     completions = {}
     if enrollment is not None:
-        completions = {c.content_id: c for c in LessonCompletion.objects.filter(user=user, course_id=course.pk)}
+        completions = {
+            c.content_id: c for c in LessonCompletion.objects.filter(user_id=enrollment.user_id, course_id=course.pk)
+        }
     completed_ids = {pk for pk, c in completions.items() if c.completed}
     today = timezone.localdate()
     sections: list[SyllabusSection] = []
@@ -222,14 +228,14 @@ def first_open_lesson(*, course: Course, enrollment: Enrollment | None) -> Cours
 # --- Notes -------------------------------------------------------------------------------------
 
 
-def note_list(*, user, course=None) -> QuerySet[UserNote]:
+def note_list(*, user: User, course: Course | None = None) -> QuerySet[UserNote]:
     qs = UserNote.objects.filter(user=user).select_related("content", "content__section", "course")
     if course is not None:
         qs = qs.filter(course=course)
     return qs.order_by("content__section__order", "content__order")
 
 
-def note_get(*, user, note_id) -> UserNote:
+def note_get(*, user: User, note_id) -> UserNote:
     note = UserNote.objects.filter(user=user, pk=note_id).select_related("content", "course").first()
     if note is None:
         raise Http404("No such note.")
@@ -239,7 +245,9 @@ def note_get(*, user, note_id) -> UserNote:
 # --- Quizzes -----------------------------------------------------------------------------------
 
 
-def quiz_attempt_list(*, user, content=None, course=None) -> QuerySet[QuizAttempt]:
+def quiz_attempt_list(
+    *, user: User, content: CourseContent | None = None, course: Course | None = None
+) -> QuerySet[QuizAttempt]:
     qs = QuizAttempt.objects.filter(user=user).select_related("content", "course")
     if content is not None:
         qs = qs.filter(content=content)
@@ -248,7 +256,7 @@ def quiz_attempt_list(*, user, content=None, course=None) -> QuerySet[QuizAttemp
     return qs.order_by("-started_at")
 
 
-def quiz_attempt_get(*, user, attempt_id) -> QuizAttempt:
+def quiz_attempt_get(*, user: User, attempt_id) -> QuizAttempt:
     """The student's own attempt, or one of a course they teach; anything else is a 404."""
     attempt = (
         QuizAttempt.objects.select_related("content", "course", "course__instructor", "user")
@@ -266,7 +274,12 @@ def quiz_questions_for(attempt: QuizAttempt) -> list:
     return [questions[qid] for qid in attempt.question_order if qid in questions]
 
 
-def pending_quiz_attempts(*, user, course=None) -> QuerySet[QuizAttempt]:
+def quiz_attempts_left(*, content: CourseContent, used: int) -> int | None:
+    """How many more attempts the quiz allows after `used` (None: no limit)."""
+    return None if content.max_attempts is None else max(0, content.max_attempts - used)
+
+
+def pending_quiz_attempts(*, user: User, course: Course | None = None) -> QuerySet[QuizAttempt]:
     qs = QuizAttempt.objects.filter(status=QuizAttempt.Status.PENDING_REVIEW).filter(
         course__in=Course.objects.editable_by(user).values("pk")
     )
@@ -278,7 +291,7 @@ def pending_quiz_attempts(*, user, course=None) -> QuerySet[QuizAttempt]:
 # --- Assignments -------------------------------------------------------------------------------
 
 
-def assignment_list_for_student(*, user, course=None) -> QuerySet[Assignment]:
+def assignment_list_for_student(*, user: User, course: Course | None = None) -> QuerySet[Assignment]:
     active = Enrollment.objects.filter(user=user).active().values("course_id")
     qs = Assignment.objects.filter(is_published=True, course_id__in=active).select_related("course")
     if course is not None:
@@ -290,7 +303,7 @@ def assignment_list_for_student(*, user, course=None) -> QuerySet[Assignment]:
     ).order_by(Coalesce("due_at", timezone.now() + dt.timedelta(days=36500)), "title")
 
 
-def assignment_get(*, user, assignment_id) -> tuple[Assignment, Enrollment | None]:
+def assignment_get(*, user: User, assignment_id) -> tuple[Assignment, Enrollment | None]:
     assignment = Assignment.objects.select_related("course", "course__instructor").filter(pk=assignment_id).first()
     if assignment is None:
         raise Http404("No such assignment.")
@@ -300,11 +313,11 @@ def assignment_get(*, user, assignment_id) -> tuple[Assignment, Enrollment | Non
     return assignment, enrollment
 
 
-def submission_list_for_student(*, user) -> QuerySet[AssignmentSubmission]:
+def submission_list_for_student(*, user: User) -> QuerySet[AssignmentSubmission]:
     return AssignmentSubmission.objects.filter(user=user).select_related("assignment", "course")
 
 
-def submission_get(*, user, submission_id) -> AssignmentSubmission:
+def submission_get(*, user: User, submission_id) -> AssignmentSubmission:
     submission = (
         AssignmentSubmission.objects.select_related("assignment", "course", "course__instructor", "user")
         .filter(pk=submission_id)
@@ -315,7 +328,9 @@ def submission_get(*, user, submission_id) -> AssignmentSubmission:
     return submission
 
 
-def grading_queue(*, user, course=None, status: str | None = AssignmentSubmission.Status.SUBMITTED):
+def grading_queue(
+    *, user: User, course: Course | None = None, status: str | None = AssignmentSubmission.Status.SUBMITTED
+) -> QuerySet[AssignmentSubmission]:
     qs = AssignmentSubmission.objects.filter(course__in=Course.objects.editable_by(user).values("pk"))
     if status:
         qs = qs.filter(status=status)
@@ -324,7 +339,7 @@ def grading_queue(*, user, course=None, status: str | None = AssignmentSubmissio
     return qs.select_related("assignment", "course", "user").order_by("submitted_at")
 
 
-def upcoming_assignments(*, user, limit: int = 5) -> list[Assignment]:
+def upcoming_assignments(*, user: User, limit: int = 5) -> list[Assignment]:
     now = timezone.now()
     submitted = AssignmentSubmission.objects.filter(assignment=OuterRef("pk"), user=user)
     return list(
@@ -342,14 +357,16 @@ def upcoming_assignments(*, user, limit: int = 5) -> list[Assignment]:
 # --- Attendance --------------------------------------------------------------------------------
 
 
-def attendance_for_student(*, user, course=None) -> QuerySet[Attendance]:
+def attendance_for_student(*, user: User, course: Course | None = None) -> QuerySet[Attendance]:
     qs = Attendance.objects.filter(user=user).select_related("course")
     if course is not None:
         qs = qs.filter(course=course)
     return qs.order_by("-date")
 
 
-def attendance_for_course(*, user, course=None, date=None) -> QuerySet[Attendance]:
+def attendance_for_course(
+    *, user: User, course: Course | None = None, date: dt.date | None = None
+) -> QuerySet[Attendance]:
     qs = Attendance.objects.filter(course__in=Course.objects.editable_by(user).values("pk"))
     if course is not None:
         qs = qs.filter(course=course)
@@ -370,15 +387,20 @@ def attendance_sheet(*, course: Course, date: dt.date) -> list[tuple]:
 # --- Certificates ------------------------------------------------------------------------------
 
 
-def certificate_list(*, user) -> QuerySet[IssuedCertificate]:
+def certificate_list(*, user: User) -> QuerySet[IssuedCertificate]:
     return IssuedCertificate.objects.filter(user=user).select_related("course").order_by("-issued_at")
 
 
-def certificate_get(*, user, certificate_id) -> IssuedCertificate:
+def certificate_get(*, user: User, certificate_id) -> IssuedCertificate:
     certificate = IssuedCertificate.objects.select_related("course", "user").filter(pk=certificate_id).first()
     if certificate is None or not permissions.can_view_certificate(user, certificate):
         raise Http404("No such certificate.")
     return certificate
+
+
+def certificate_verification_url(certificate: IssuedCertificate) -> str:
+    """The public page that checks the certificate (printed on its PDF)."""
+    return settings.SITE_URL + reverse("learning:certificate_verify", kwargs={"code": certificate.code})
 
 
 def certificate_by_code(*, code: str) -> IssuedCertificate:
@@ -402,7 +424,7 @@ class StudentDashboard:
     continue_enrollment: Enrollment | None
 
 
-def student_dashboard(*, user) -> StudentDashboard:
+def student_dashboard(*, user: User) -> StudentDashboard:
     enrollments = list(
         enrollment_list(user=user)
         .exclude(status=Enrollment.Status.DROPPED)
@@ -413,8 +435,10 @@ def student_dashboard(*, user) -> StudentDashboard:
     current = 0
     if streak and streak.last_activity_date and streak.last_activity_date >= today - dt.timedelta(days=1):
         current = streak.current_days
-    in_progress = [e for e in enrollments if e.status == Enrollment.Status.ENROLLED and e.last_accessed_at]
-    continue_enrollment = max(in_progress, key=lambda e: e.last_accessed_at) if in_progress else None
+    # The ongoing enrolment opened last: the list is ordered by status, then by last access, most recent first.
+    continue_enrollment = next(
+        (e for e in enrollments if e.status == Enrollment.Status.ENROLLED and e.last_accessed_at), None
+    )
     return StudentDashboard(
         enrollments=enrollments,
         upcoming=upcoming_assignments(user=user),
@@ -426,7 +450,7 @@ def student_dashboard(*, user) -> StudentDashboard:
     )
 
 
-def instructor_courses(*, user) -> QuerySet[Course]:
+def instructor_courses(*, user: User) -> QuerySet[Course]:
     """The user's courses with live figures (subqueries, so the counts never multiply)."""
     pending = (
         AssignmentSubmission.objects.filter(course=OuterRef("pk"), status=AssignmentSubmission.Status.SUBMITTED)
@@ -480,7 +504,7 @@ def time_spent_by_student(*, course: Course) -> dict:
     return {r["user_id"]: r["t"] for r in rows}
 
 
-def saved_course_ids(*, user) -> set:
+def saved_course_ids(*, user: User | AnonymousUser) -> set:
     if not user.is_authenticated:
         return set()
     return set(SavedCourse.objects.filter(user=user).values_list("course_id", flat=True))

@@ -6,7 +6,7 @@ from celery import shared_task
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from . import services
+from . import selectors, services
 from .certificates import certificate_render_pdf
 from .models import IssuedCertificate
 
@@ -42,7 +42,7 @@ def _render_pdf(certificate_id) -> None:
         )
         if certificate.pdf:
             return
-        pdf = certificate_render_pdf(certificate, services.certificate_verification_url(certificate))
+        pdf = certificate_render_pdf(certificate, selectors.certificate_verification_url(certificate))
         certificate.pdf.save(f"certificate-{certificate.code}.pdf", ContentFile(pdf), save=False)
         certificate.save(update_fields=["pdf", "updated_at"])
 

@@ -162,7 +162,7 @@ def _quiz_intro(user, content: CourseContent) -> dict:
     return {
         "attempts": attempts,
         "open_attempt": open_attempt,
-        "attempts_left": services.quiz_attempts_left(content=content, used=len(attempts)),
+        "attempts_left": selectors.quiz_attempts_left(content=content, used=len(attempts)),
         "question_count": content.questions.filter(is_active=True).count(),
         "best_percent": max((a.percent for a in attempts if a.percent is not None), default=None),
     }
@@ -490,7 +490,7 @@ def my_attendance(request, slug: str):
 def certificate_detail(request, certificate_id):
     certificate = selectors.certificate_get(user=request.user, certificate_id=certificate_id)
     return render(request, "learning/certificate_detail.html", {
-        "certificate": certificate, "verification_url": services.certificate_verification_url(certificate),
+        "certificate": certificate, "verification_url": selectors.certificate_verification_url(certificate),
     })  # fmt: skip
 
 

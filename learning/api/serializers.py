@@ -14,7 +14,7 @@ from learning.models import (
     SavedCourse,
     UserNote,
 )
-from learning.services import certificate_verification_url
+from learning.selectors import certificate_verification_url
 
 
 class CourseRefSerializer(serializers.Serializer):

@@ -39,7 +39,10 @@ def _lesson(request, content_id) -> CourseContent:
 
 
 class EnrollmentListCreateView(generics.ListAPIView):
-    """My enrolments; POST enrols in a free course (paid courses are bought through billing)."""
+    """My enrolments; POST enrols in a free course (a paid course is bought through billing: 400 `paid_course`).
+    Enrolling again answers the enrolment one has (idempotent); a course whose state refuses the caller is a 409
+    with `error.code` `course_full`, `prerequisites`, `course_ended`, `suspended` (the caller's enrolment) or
+    `not_published` (course staff enrolling in their draft)."""
 
     queryset = Enrollment.objects.none()  # the model, for the schema; rows come from get_queryset
 
@@ -49,6 +52,7 @@ class EnrollmentListCreateView(generics.ListAPIView):
         return selectors.enrollment_list(user=self.request.user)
 
     @extend_schema(request=s.EnrollmentCreateInputSerializer, responses={201: s.EnrollmentOutputSerializer})
+    @conflict_codes("course_full", "prerequisites", "course_ended", "suspended", "not_published")
     def post(self, request):
         data = s.EnrollmentCreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

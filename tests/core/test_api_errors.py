@@ -113,7 +113,8 @@ def test_the_error_component_documents_the_body(schema):
     [
         ("/api/v1/instructor/courses/{course_id}/submit/", "post", ["invalid_transition"]),
         ("/api/v1/instructor/courses/{course_id}/", "delete", ["not_deletable"]),
-        ("/api/v1/billing/checkout/", "post", ["already_enrolled", "already_subscribed"]),
+        ("/api/v1/billing/checkout/", "post", ["already_enrolled", "course_full", "already_subscribed"]),
+        ("/api/v1/enrollments/", "post", ["course_full", "prerequisites", "course_ended", "suspended"]),
     ],
 )
 def test_operations_that_can_conflict_document_409_and_its_codes(schema, path, method, codes):

@@ -48,3 +48,17 @@ class NoteFactory(factory.django.DjangoModelFactory):
     content = factory.SubFactory(ContentFactory)
     course = factory.SelfAttribute("content.course")
     body = "A private thought."
+
+
+def quiz_answers(attempt, correct=True) -> dict:
+    """Answers to the `quiz` fixture (tests/learning/conftest.py) by question id: all right, or all wrong."""
+    by_text = {q.question: q for q in attempt.content.questions.all()}
+    good = {
+        "Capital of France?": "Paris",
+        "Pick primes": ["3", "2"],
+        "Python is typed dynamically": "True",
+        "Keyword to define a function?": "  DEF. ",
+    }
+    bad = {"Capital of France?": "London", "Pick primes": ["2"], "Python is typed dynamically": "False"}
+    chosen = good if correct else bad
+    return {str(by_text[t].pk): v for t, v in chosen.items()}

@@ -6,10 +6,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courses.models import CourseContent
+from courseworx.core.models import AuditLog
 from learning import services
-from learning.models import LessonCompletion, UserNote
-from tests.courses.factories import ContentFactory, QuestionFactory, QuizContentFactory, SectionFactory
-from tests.factories import StudentFactory
+from learning.models import Attendance, Enrollment, LessonCompletion, QuizAttempt, UserNote
+from tests.courses.factories import (
+    ContentFactory,
+    PublishedCourseFactory,
+    QuestionFactory,
+    QuizContentFactory,
+    SectionFactory,
+)
+from tests.factories import InstructorFactory, StudentFactory
+from tests.learning.factories import quiz_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -126,6 +134,16 @@ def test_enrol_and_drop_pages(client, course, student):
     assert "You left" in response.content.decode()
 
 
+def test_enrol_page_shows_a_state_refusal_as_the_same_friendly_message(client, student):
+    """A ConflictError (course full) reads on the page exactly as the ValidationError did."""
+    course = PublishedCourseFactory(max_students=1, title="Tiny Seminar")
+    services.enrollment_create(user=StudentFactory(), course=course)
+    client.force_login(student)
+    response = client.post(reverse("learning:enrol", args=[course.slug]), follow=True)
+    assert [str(m) for m in response.context["messages"]] == ["This course is full: all 1 seats are taken."]
+    assert not Enrollment.objects.filter(user=student, course=course).exists()
+
+
 def test_dashboard_lists_courses_and_empty_states(client, enrollment, student):
     client.force_login(student)
     html = client.get(reverse("learning:dashboard")).content.decode()
@@ -181,3 +199,111 @@ def test_course_page_enrol_button_follows_enrolment(client, course, student):
     services.enrollment_create(user=student, course=course)
     html = client.get(course.get_absolute_url()).content.decode()
     assert "Continue learning" in html and reverse("learning:course_home", args=[course.slug]) in html
+
+
+def test_quiz_page_never_sends_correct_answers(client, enrollment, student, quiz):
+    client.force_login(student)
+    start = reverse("learning:quiz_start", args=[quiz.course.slug, quiz.pk])
+    response = client.post(start)
+    attempt = QuizAttempt.objects.get(user=student)
+    assert response["Location"] == reverse("learning:quiz_attempt", args=[attempt.pk])
+    html = client.get(response["Location"]).content.decode()
+    assert "Capital of France?" in html
+    assert "Paris since 987." not in html  # explanation only after submission
+    assert 'value="def"' not in html
+
+    post = {f"q_{qid}": v for qid, v in quiz_answers(attempt).items() if not isinstance(v, list)}
+    primes = next(q for q in quiz.questions.all() if q.question == "Pick primes")
+    data = {**post, f"q_{primes.pk}": ["2", "3"]}
+    response = client.post(reverse("learning:quiz_attempt", args=[attempt.pk]), data)
+    assert response["Location"] == reverse("learning:quiz_result", args=[attempt.pk])
+    html = client.get(response["Location"]).content.decode()
+    assert "Passed" in html and "Paris since 987." in html
+
+
+def test_another_student_cannot_see_an_attempt(client, enrollment, student, quiz):
+    attempt = services.quiz_attempt_start(user=student, content=quiz)
+    other = StudentFactory()
+    Enrollment.objects.create(user=other, course=quiz.course, enrolled_at=timezone.now())
+    client.force_login(other)
+    assert client.get(reverse("learning:quiz_attempt", args=[attempt.pk])).status_code == 404
+    assert client.get(reverse("learning:quiz_result", args=[attempt.pk])).status_code == 404
+
+
+def test_grading_queue_shows_only_own_courses(client, enrollment, student, assignment, instructor):
+    submission = services.assignment_submit(user=student, assignment=assignment, text="My essay")
+    other_teacher = InstructorFactory()
+
+    PublishedCourseFactory(instructor=other_teacher)
+    client.force_login(other_teacher)
+    assert student.get_full_name() not in client.get(reverse("learning:grading")).content.decode()
+    assert client.get(reverse("learning:submission_grade", args=[submission.pk])).status_code == 404
+    client.force_login(instructor)
+    assert student.get_full_name() in client.get(reverse("learning:grading")).content.decode()
+    response = client.post(reverse("learning:submission_grade", args=[submission.pk]), {"score": "25", "feedback": "x"})
+    assert response.status_code == 200  # form error: more than 20 points
+    response = client.post(
+        reverse("learning:submission_grade", args=[submission.pk]), {"score": "15", "feedback": "Nice"}
+    )
+    assert response.status_code == 302
+    client.force_login(student)
+    html = client.get(reverse("learning:assignment", args=[assignment.pk])).content.decode()
+    assert "Nice" in html and "15" in html
+
+
+def test_student_cannot_read_another_students_submission(client, enrollment, student, assignment):
+    submission = services.assignment_submit(
+        user=student, assignment=assignment, text="secret", file=SimpleUploadedFile("e.pdf", b"%PDF-1.4")
+    )
+    other = StudentFactory()
+    services.enrollment_create(user=other, course=assignment.course)
+    client.force_login(other)
+    assert "secret" not in client.get(reverse("learning:assignment", args=[assignment.pk])).content.decode()
+    assert client.get(reverse("learning:submission_file", args=[submission.pk])).status_code == 404
+
+
+def test_attendance_pages(client, enrollment, student, course, instructor):
+    client.force_login(instructor)
+    url = reverse("learning:attendance_sheet", args=[course.slug])
+    prefix = f"u{student.pk.hex}"
+    response = client.post(
+        url,
+        {
+            "date": "2026-05-04",
+            f"{prefix}-status": "present",
+            f"{prefix}-sign_in_at": "09:00",
+            f"{prefix}-sign_out_at": "10:30",
+        },
+    )
+    assert response.status_code == 302
+    assert Attendance.objects.get().duration_minutes == 90
+    client.force_login(student)
+    html = client.get(reverse("learning:my_attendance", args=[course.slug])).content.decode()
+    assert "90 min" in html
+    assert client.get(url).status_code == 404
+
+
+def test_attendance_sheet_is_saved_whole_or_not_at_all(client, enrollment, student, course, instructor):
+    other = StudentFactory()
+    services.enrollment_create(user=other, course=course)
+    client.force_login(instructor)
+    url = reverse("learning:attendance_sheet", args=[course.slug])
+    good, bad = f"u{student.pk.hex}", f"u{other.pk.hex}"
+    data = {
+        "date": "2026-05-04",
+        f"{good}-status": "present",
+        f"{good}-sign_in_at": "09:00",
+        f"{good}-sign_out_at": "10:30",
+        f"{bad}-status": "present",
+        f"{bad}-sign_in_at": "11:00",
+        f"{bad}-sign_out_at": "10:00",  # before sign-in
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "Nothing was saved" in response.content.decode()
+    assert not Attendance.objects.exists(), "the valid row is not saved on its own"
+    response = client.post(url, data | {f"{bad}-sign_out_at": "12:00"})
+    assert response.status_code == 302
+    assert Attendance.objects.count() == 2
+    audit = AuditLog.objects.get(action="attendance.sheet_save")
+    assert audit.actor == instructor and audit.changes["date"] == "2026-05-04"

@@ -1,15 +1,17 @@
-"""Pages and API lists run a fixed number of queries, whatever the number of courses/lessons/rows."""
+"""Pages and API lists run a fixed number of queries, whatever the number of courses/lessons/rows: the same
+number at two sizes (the dashboard, the player and the instructor dashboard also keep an overall budget)."""
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from learning import services
-from learning.models import IssuedCertificate, SavedCourse
-from tests.courses.factories import ContentFactory, PublishedCourseFactory, SectionFactory
-from tests.learning.factories import AssignmentFactory, EnrollmentFactory
+from learning.models import Attendance, Enrollment, IssuedCertificate, LessonCompletion, QuizAttempt, SavedCourse
+from tests.courses.factories import ContentFactory, PublishedCourseFactory, QuizContentFactory, SectionFactory
+from tests.learning.factories import AssignmentFactory, EnrollmentFactory, NoteFactory, SubmissionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -26,8 +28,8 @@ def count_queries(client, url) -> int:
     return measure(client, url)[0]
 
 
-def _course_with_lesson():
-    course = PublishedCourseFactory()
+def _course_with_lesson(instructor=None):
+    course = PublishedCourseFactory(**({"instructor": instructor} if instructor is not None else {}))
     section = SectionFactory(course=course, order=1)
     return course, ContentFactory(section=section, order=1)
 
@@ -104,4 +106,205 @@ def test_instructor_dashboard_query_count_does_not_grow(client, instructor):
     large, response = measure(client, reverse("learning:instructor_dashboard"))
     assert len(response.context["courses"]) == 6
     assert response.context["totals"]["students"] == 5
+    assert small == large
+
+
+# --- Lists at two sizes ---------------------------------------------------------------------------
+# Every list page and list API: the same number of queries with SMALL rows and with LARGE rows (not an
+# upper bound, which a query per row can stay under).  Rows are spread over courses, lessons, sections and
+# students so that a missing select_related on any of them shows up as a difference.
+
+SMALL, LARGE = 2, 7
+
+
+def queries_at_two_sizes(client, url, add_rows, shown) -> tuple[int, int]:
+    """(queries with SMALL rows, queries with LARGE rows) of one GET of `url`.  `add_rows(n)` adds n rows;
+    `shown(response)` is the number of rows the response lists (checked, so the list measured did grow)."""
+    add_rows(SMALL)
+    small, response = measure(client, url)
+    assert shown(response) == SMALL, url
+    add_rows(LARGE - SMALL)
+    large, response = measure(client, url)
+    assert shown(response) == LARGE, url
+    return small, large
+
+
+def api_count(response) -> int:
+    return response.json()["count"]
+
+
+def _own_course(student):
+    """A course of its own (instructor, section, lesson) the student is enrolled in."""
+    course, lesson = _course_with_lesson()
+    return EnrollmentFactory(user=student, course=course, status=Enrollment.Status.ENROLLED), lesson
+
+
+def _student_rows(name: str, student):
+    def add(n):
+        now = timezone.now()
+        for _ in range(n):
+            enrollment, lesson = _own_course(student)
+            course = enrollment.course
+            if name == "submissions":
+                SubmissionFactory(user=student, assignment__course=course)
+            elif name == "notes":
+                NoteFactory(user=student, content=lesson)
+            elif name == "certificates":
+                IssuedCertificate.objects.create(
+                    enrollment=enrollment, user=student, course=course, code=f"C{enrollment.pk.hex[:12]}",
+                    holder_name=student.get_full_name(), course_title=course.title, issued_at=now,
+                )  # fmt: skip
+            elif name == "quiz-attempts":
+                quiz = QuizContentFactory(section=lesson.section, order=2)
+                QuizAttempt.objects.create(user=student, content=quiz, course=course, number=1, started_at=now)
+            elif name == "assignments":
+                AssignmentFactory(course=course, due_at=now + timezone.timedelta(days=3))
+            elif name == "completions":
+                LessonCompletion.objects.create(
+                    user=student, content=lesson, course=course, completed=True, completed_at=now
+                )
+            elif name == "attendance":
+                Attendance.objects.create(course=course, user=student, date=now.date(), status="present")
+            elif name == "saved-courses":
+                SavedCourse.objects.create(user=student, course=course)
+
+    return add
+
+
+STUDENT_LISTS = [
+    "enrollments",
+    "completions",
+    "quiz-attempts",
+    "assignments",
+    "submissions",
+    "notes",
+    "attendance",
+    "certificates",
+    "saved-courses",
+]
+
+
+@pytest.mark.parametrize("name", STUDENT_LISTS)
+def test_api_lists_run_a_constant_number_of_queries(name, student):
+    client = APIClient()
+    client.force_authenticate(student)
+    url = reverse(f"api:learning-{name}")
+    small, large = queries_at_two_sizes(client, url, _student_rows(name, student), api_count)
+    assert small == large, f"{name}: a query per row"
+
+
+def _taught_rows(name: str, instructor):
+    """Rows in courses `instructor` teaches, each course with its own students."""
+
+    def add(n):
+        now = timezone.now()
+        for _ in range(n):
+            course, lesson = _course_with_lesson(instructor=instructor)
+            enrollment = EnrollmentFactory(course=course, status=Enrollment.Status.ENROLLED)
+            if name == "grading-submissions":
+                SubmissionFactory(user=enrollment.user, assignment__course=course)
+            else:  # quiz attempts waiting for review
+                quiz = QuizContentFactory(section=lesson.section, order=2)
+                QuizAttempt.objects.create(
+                    user=enrollment.user, content=quiz, course=course, number=1, started_at=now, submitted_at=now,
+                    status=QuizAttempt.Status.PENDING_REVIEW,
+                )  # fmt: skip
+
+    return add
+
+
+def test_grading_api_runs_a_constant_number_of_queries(instructor):
+    client = APIClient()
+    client.force_authenticate(instructor)
+    url = reverse("api:learning-grading-submissions")
+    small, large = queries_at_two_sizes(client, url, _taught_rows("grading-submissions", instructor), api_count)
+    assert small == large
+
+
+def test_course_attendance_api_runs_a_constant_number_of_queries(instructor):
+    course = PublishedCourseFactory(instructor=instructor)
+
+    def add(n):
+        for _ in range(n):
+            student = EnrollmentFactory(course=course).user
+            Attendance.objects.create(course=course, user=student, date=timezone.localdate(), status="present")
+
+    client = APIClient()
+    client.force_authenticate(instructor)
+    url = f"{reverse('api:learning-attendance')}?course={course.pk}"
+    small, large = queries_at_two_sizes(client, url, add, api_count)
+    assert small == large
+
+
+@pytest.mark.parametrize("kind", ["submissions", "quiz_attempts"])
+def test_grading_page_runs_a_constant_number_of_queries(client, instructor, kind):
+    """The instructors' list of assignment submissions (and of quiz attempts to review)."""
+    client.force_login(instructor)
+    url = f"{reverse('learning:grading')}?status=all"
+    rows = _taught_rows("grading-submissions" if kind == "submissions" else "quiz-attempts", instructor)
+    small, large = queries_at_two_sizes(client, url, rows, lambda r: len(r.context[kind]))
+    assert small == large
+
+
+def test_course_notes_page_runs_a_constant_number_of_queries(client, student):
+    course, _ = _course_with_lesson()
+    EnrollmentFactory(user=student, course=course)
+
+    def add(n):
+        for _ in range(n):  # each note on a lesson of its own section
+            section = SectionFactory(course=course, order=course.sections.count() + 1)
+            NoteFactory(user=student, content=ContentFactory(section=section, order=1))
+
+    client.force_login(student)
+    url = reverse("learning:course_notes", args=[course.slug])
+    small, large = queries_at_two_sizes(client, url, add, lambda r: len(r.context["notes"]))
+    assert small == large
+
+
+def test_course_assignments_page_runs_a_constant_number_of_queries(client, student):
+    course, _ = _course_with_lesson()
+    EnrollmentFactory(user=student, course=course)
+
+    def add(n):
+        for _ in range(n):
+            SubmissionFactory(user=student, assignment__course=course)
+
+    client.force_login(student)
+    url = reverse("learning:course_assignments", args=[course.slug])
+    small, large = queries_at_two_sizes(client, url, add, lambda r: len(r.context["assignments"]))
+    assert small == large
+
+
+def test_my_attendance_page_runs_a_constant_number_of_queries(client, student):
+    course, _ = _course_with_lesson()
+    EnrollmentFactory(user=student, course=course)
+
+    def add(n):
+        start = Attendance.objects.filter(user=student).count()
+        for i in range(start, start + n):
+            Attendance.objects.create(
+                course=course, user=student, date=timezone.localdate() - timezone.timedelta(days=i), status="late",
+                recorded_by=course.instructor,
+            )  # fmt: skip
+
+    client.force_login(student)
+    url = reverse("learning:my_attendance", args=[course.slug])
+    small, large = queries_at_two_sizes(client, url, add, lambda r: len(r.context["records"]))
+    assert small == large
+
+
+@pytest.mark.parametrize("name", ["learning:course_students", "learning:attendance_sheet"])
+def test_course_roster_pages_run_a_constant_number_of_queries(client, instructor, name):
+    course = PublishedCourseFactory(instructor=instructor)
+
+    def add(n):
+        for _ in range(n):
+            enrollment = EnrollmentFactory(course=course)
+            Attendance.objects.create(course=course, user=enrollment.user, date=timezone.localdate(), status="present")
+
+    def shown(response):
+        return len(response.context["enrollments"] if "enrollments" in response.context else response.context["rows"])
+
+    client.force_login(instructor)
+    small, large = queries_at_two_sizes(client, reverse(name, args=[course.slug]), add, shown)
     assert small == large

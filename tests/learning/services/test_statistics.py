@@ -1,16 +1,36 @@
-"""The catalog's counters recounted from the enrolment rows: learning.services.course_counters_recount
-(learning counts its rows, courses.counters writes the course columns)."""
+"""learning.services.statistics: CourseStats aggregated in SQL; the catalog's counters recounted from the
+enrolment rows (learning counts its rows, courses.counters writes the course columns)."""
+
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
 from courses.models import Course
 from learning import services
-from learning.models import Enrollment
+from learning.models import CourseStats, Enrollment
 from tests.courses.factories import PublishedCourseFactory
+from tests.factories import StudentFactory
 from tests.learning.factories import EnrollmentFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def test_course_stats_are_aggregated_in_sql(course, instructor, django_capture_on_commit_callbacks):
+    students = [StudentFactory() for _ in range(4)]
+    for s in students:
+        services.enrollment_create(user=s, course=course)
+    services.enrollment_drop(enrollment=students[3].enrollments.get(), user=students[3])
+    lessons = list(course.contents.filter(is_required=True))
+    with django_capture_on_commit_callbacks(execute=True):
+        for lesson in lessons:
+            services.lesson_mark_complete(user=students[0], content=lesson)
+        services.lesson_mark_complete(user=students[1], content=lessons[0])
+    assert services.course_stats_refresh(course_ids=[course.pk]) == 1
+    stats = CourseStats.objects.get(course=course)
+    assert (stats.total_enrollments, stats.active_enrollments, stats.completed_enrollments) == (4, 2, 1)
+    assert stats.completion_rate == Decimal("25.00")
+    assert stats.average_progress == Decimal("44.44")  # (100 + 33.33 + 0) / 3
 
 
 def test_course_counters_recount_repairs_drifted_counters():

@@ -1,0 +1,72 @@
+"""Learning write paths.  Keyword-only, atomic, validated; side effects (tasks) go out on commit.
+
+One module per part of learning (enrolment, progress, streaks, notes, quizzes, assignments, attendance,
+certificates, statistics, saved_courses, privacy); helpers several of them share are in `_common`
+(private to this package).  Callers use `from learning import services` and the names re-exported
+below; reads are in `learning.selectors`.
+
+Lock order (always the same, so two transactions never wait on each other in a cycle):
+    enrolment row  ->  course row  ->  quiz attempt / submission / certificate row
+`enrollment_create` locks an existing enrolment first (a re-enrolment), then the course row (seat
+limit); progress updates lock the enrolment, then touch the course counters (an UPDATE, which locks
+the course row).
+"""
+
+from .assignments import assignment_submit, submission_grade
+from .attendance import attendance_check, attendance_record, attendance_sheet_save
+from .certificates import CERTIFICATE_CODE_BYTES, certificate_issue, certificate_revoke
+from .enrolment import (
+    ELIGIBILITY_CODES,
+    ELIGIBILITY_CONFLICT_CODES,
+    enrollment_check_eligible,
+    enrollment_create,
+    enrollment_drop,
+    enrollment_grade_set,
+    enrollment_restore_by_system,
+    enrollment_set_status,
+    enrollment_suspend_by_system,
+    enrollment_touch,
+)
+from .notes import note_delete, note_save
+from .privacy import personal_data_anonymise_for_user
+from .progress import MAX_HEARTBEAT_SECONDS, lesson_mark_complete, lesson_time_record
+from .quizzes import QUIZ_GRACE_SECONDS, quiz_attempt_grade, quiz_attempt_start, quiz_attempt_submit
+from .saved_courses import saved_course_add, saved_course_remove
+from .statistics import course_counters_recount, course_stats_refresh
+from .streaks import learning_streak_record
+
+__all__ = [
+    "CERTIFICATE_CODE_BYTES",
+    "ELIGIBILITY_CODES",
+    "ELIGIBILITY_CONFLICT_CODES",
+    "MAX_HEARTBEAT_SECONDS",
+    "QUIZ_GRACE_SECONDS",
+    "assignment_submit",
+    "attendance_check",
+    "attendance_record",
+    "attendance_sheet_save",
+    "certificate_issue",
+    "certificate_revoke",
+    "course_counters_recount",
+    "course_stats_refresh",
+    "enrollment_check_eligible",
+    "enrollment_create",
+    "enrollment_drop",
+    "enrollment_grade_set",
+    "enrollment_restore_by_system",
+    "enrollment_set_status",
+    "enrollment_suspend_by_system",
+    "enrollment_touch",
+    "learning_streak_record",
+    "lesson_mark_complete",
+    "lesson_time_record",
+    "note_delete",
+    "note_save",
+    "personal_data_anonymise_for_user",
+    "quiz_attempt_grade",
+    "quiz_attempt_start",
+    "quiz_attempt_submit",
+    "saved_course_add",
+    "saved_course_remove",
+    "submission_grade",
+]

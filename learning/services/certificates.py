@@ -1,0 +1,92 @@
+"""Certificates: the row of a completed enrolment's certificate (the task renders its PDF) and revoking
+one (audited)."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from courseworx.core.exceptions import ConflictError
+from courseworx.core.models import Notification
+from courseworx.core.notifications import notification_create
+from courseworx.core.services import audit_log_create
+from learning import permissions
+from learning.models import Enrollment, IssuedCertificate
+
+CERTIFICATE_CODE_BYTES = 8  # secrets.token_urlsafe(8) -> 11 characters, 64 bits of randomness
+
+
+def certificate_issue(*, enrollment_id) -> IssuedCertificate | None:
+    """Create the certificate row of a completed enrolment (idempotent: one per enrolment)."""
+    with transaction.atomic():
+        enrollment = (
+            Enrollment.objects.select_for_update(of=("self",))
+            .select_related("user", "course", "course__certificate_template")
+            .filter(pk=enrollment_id)
+            .first()
+        )
+        if enrollment is None or enrollment.status != Enrollment.Status.COMPLETED:
+            return None
+        existing = IssuedCertificate.objects.filter(enrollment=enrollment).first()
+        if existing is not None:
+            return existing
+        course = enrollment.course
+        certificate = None
+        for _ in range(5):  # a code collision (2^-64) is retried with a new code
+            try:
+                with transaction.atomic():
+                    certificate = IssuedCertificate.objects.create(
+                        enrollment=enrollment,
+                        user=enrollment.user,
+                        course=course,
+                        template=course.certificate_template,
+                        code=secrets.token_urlsafe(CERTIFICATE_CODE_BYTES),
+                        holder_name=enrollment.user.get_full_name()[:120],
+                        course_title=course.title[:200],
+                        issued_at=enrollment.completed_at or timezone.now(),
+                    )
+                break
+            except IntegrityError:
+                if IssuedCertificate.objects.filter(enrollment=enrollment).exists():
+                    return IssuedCertificate.objects.get(enrollment=enrollment)
+        if certificate is None:
+            raise RuntimeError("Could not generate a unique verification code.")
+        notification_create(
+            user=enrollment.user,
+            category=Notification.Category.CERTIFICATE,
+            title=f"Your certificate for {course.title} is ready",
+            body="Congratulations on completing the course!",
+            url=reverse("learning:certificate_detail", kwargs={"certificate_id": certificate.pk}),
+        )
+        return certificate
+
+
+@transaction.atomic
+def certificate_revoke(*, certificate: IssuedCertificate, actor: User, reason: str) -> IssuedCertificate:
+    if not permissions.can_revoke_certificate(actor):
+        raise PermissionDenied("You may not revoke certificates.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Give the reason for revoking the certificate."})
+    certificate = IssuedCertificate.objects.select_for_update().get(pk=certificate.pk)
+    if certificate.status == IssuedCertificate.Status.REVOKED:
+        raise ConflictError("This certificate is already revoked.", code="already_revoked")
+    certificate.status = IssuedCertificate.Status.REVOKED
+    certificate.revoked_at = timezone.now()
+    certificate.revoked_reason = reason
+    certificate.revoked_by = actor
+    certificate.full_clean(validate_unique=False)
+    certificate.save(update_fields=["status", "revoked_at", "revoked_reason", "revoked_by", "updated_at"])
+    audit_log_create(actor=actor, action="learning.certificate_revoked", target=certificate, reason=reason)
+    notification_create(
+        user=certificate.user,
+        category=Notification.Category.CERTIFICATE,
+        title=f"Your certificate for {certificate.course_title} was revoked",
+        body=reason,
+    )
+    return certificate
