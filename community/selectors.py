@@ -5,7 +5,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.contrib.contenttypes.prefetch import GenericPrefetch
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -95,7 +95,13 @@ FlagTarget = DiscussionThread | ThreadReply | Review | CourseContent
 
 
 def flag_target_model(kind: str) -> type[FlagTarget]:
-    return {"thread": DiscussionThread, "reply": ThreadReply, "review": Review, "lesson": CourseContent}[kind]
+    models: dict[str, type[FlagTarget]] = {
+        "thread": DiscussionThread,
+        "reply": ThreadReply,
+        "review": Review,
+        "lesson": CourseContent,
+    }
+    return models[kind]
 
 
 def flag_target_get(*, kind: str, object_id) -> FlagTarget:
@@ -106,7 +112,7 @@ def flag_target_get(*, kind: str, object_id) -> FlagTarget:
     related = {"thread": ["course"], "reply": ["thread__course"], "review": ["course"], "lesson": ["course"]}[kind]
     try:
         return model.objects.select_related(*related).get(pk=object_id)
-    except (model.DoesNotExist, ValidationError, ValueError) as exc:
+    except (ObjectDoesNotExist, ValidationError, ValueError) as exc:
         raise Http404("No such content.") from exc
 
 

@@ -9,6 +9,7 @@ are unpublished through the courses app's moderation interface.  Every decision 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TypeGuard
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -168,12 +169,12 @@ def flag_create(*, user: User, target: FlagTarget, reason: str, details: str = "
     return flag
 
 
-def _is_lesson(target: Model | None) -> bool:
+def _is_lesson(target: Model | None) -> TypeGuard[CourseContent]:
     return isinstance(target, CourseContent)
 
 
 # --- moderation ----------------------------------------------------------------------------------
-MODERATION_OUTCOMES = {
+MODERATION_OUTCOMES: dict[str, str] = {
     ModerationAction.Action.HIDE: "was hidden by a moderator",
     ModerationAction.Action.RESTORE: "was reviewed and stays visible",
     ModerationAction.Action.DISMISS: "was reviewed and stays visible",
@@ -288,15 +289,16 @@ def moderation_mute(*, moderator: User, item: FlaggedItem, note: str, days: int)
     """Mute the content's author from posting for `days` days (flags stay open)."""
     _check_moderate(moderator=moderator, note=note)
     item = _lock_item(item)
-    if item.author_id is None:
+    author = item.author
+    if author is None:
         raise ValidationError("This content has no author to mute.")
     if not 1 <= int(days) <= 365:
         raise ValidationError({"days": "Mute for 1 to 365 days."})
-    mute = user_mute_create(user=item.author, until=mute_until(int(days)), reason=note, by=moderator)
+    mute = user_mute_create(user=author, until=mute_until(int(days)), reason=note, by=moderator)
     _log(moderator=moderator, action=ModerationAction.Action.MUTE, item=item, note=note,
          details={"days": int(days), "until": mute.until.isoformat()})  # fmt: skip
     notification_create(
-        user=item.author,
+        user=author,
         category=Notification.Category.MODERATION,
         title=f"You cannot post until {timezone.localtime(mute.until):%d %b %Y}",
         body=f"A moderator muted you: {note}",

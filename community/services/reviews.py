@@ -40,6 +40,8 @@ def review_save(*, user: User, course: Course, rating: int, body: str = "") -> R
 
     _check_review(user=user, course=course)
     enrollment = permissions.active_enrollment(user, course)
+    if enrollment is None:  # checked above; the enrolment may not have gone since
+        raise PermissionDenied("Only students enrolled in this course can review it.")
     review = Review.objects.select_for_update().filter(course=course, author=user).first()
     if review is None:
         review = Review(course=course, author=user, enrollment_id=enrollment.pk)

@@ -33,7 +33,7 @@ from ..models import SupportTicket, TicketAttachment, TicketMessage
 from ._common import setting
 from .guards import user_check_can_post
 
-TICKET_TRANSITIONS = {
+TICKET_TRANSITIONS: dict[str, set[str]] = {
     SupportTicket.Status.OPEN: {SupportTicket.Status.PENDING, SupportTicket.Status.RESOLVED},
     SupportTicket.Status.PENDING: {SupportTicket.Status.OPEN, SupportTicket.Status.RESOLVED},
     SupportTicket.Status.RESOLVED: {SupportTicket.Status.CLOSED, SupportTicket.Status.OPEN},
