@@ -379,9 +379,9 @@ class TicketAdminForm(forms.ModelForm):
         status = data.get("new_status")
         try:
             if data.get("reply"):
-                services._check_ticket_reply(user=user, ticket=self.instance)
+                services.ticket_check_reply(user=user, ticket=self.instance)
             if status:
-                services._check_ticket_status(user=user, ticket=self.instance, status=status)
+                services.ticket_check_status(user=user, ticket=self.instance, status=status)
         except (ValidationError, PermissionDenied) as exc:
             raise ValidationError(_error_text(exc)) from exc
         return data

@@ -317,7 +317,7 @@ def _counters_refresh(log) -> None:
     """The catalog's counters, recounted from the rows: learners, completions and ratings."""
     learning_services.course_counters_recount()
     for course_id in Course.objects.values_list("pk", flat=True):
-        services._rating_refresh(course_id)
+        services.review_rating_refresh(course_id=course_id)
     learning_services.course_stats_refresh()
     log("  course counters recounted (learners, completions, ratings)")
 

@@ -10,11 +10,12 @@ superusers), or moderating.  Someone outside a course gets a
 from django.db.models import Q
 from rest_framework.permissions import BasePermission
 
-from courses.models import Course
-from courses.permissions import courses_taught_q, is_course_staff
+from courses.models import Course, CourseContent
+from courses.permissions import can_view_course, courses_taught_q, is_course_staff
 from learning.models import Enrollment
 
-from .models import Survey
+from .models import Review, SupportTicket, Survey
+from .selectors import FlagTarget, flag_target_course
 
 
 def _active(user) -> bool:
@@ -98,6 +99,21 @@ def can_see_hidden(user, course: Course) -> bool:
     return can_moderate(user) or is_course_staff(user, course)
 
 
+# --- flags ---------------------------------------------------------------------------------------
+def can_see_flag_target(user, target: FlagTarget) -> bool:
+    """Who may see (and so flag) a thread, reply, review or lesson."""
+    course = flag_target_course(target)
+    if isinstance(target, Review):
+        return can_view_course(user, course) and (not target.is_hidden or can_see_hidden(user, course))
+    if isinstance(target, CourseContent):
+        return can_view_course(user, course) and (
+            is_course_member(user, course) or (target.is_preview and target.is_published)
+        )
+    if target.is_hidden and not can_see_hidden(user, course):
+        return False
+    return can_read_discussions(user, course)
+
+
 # --- reviews -------------------------------------------------------------------------------------
 def can_review_course(user, course: Course) -> bool:
     """Enrolled (or completed) students; never the course's own teachers."""
@@ -127,6 +143,17 @@ def is_conversation_participant(user, conversation) -> bool:
 # --- tickets -------------------------------------------------------------------------------------
 def can_view_ticket(user, ticket) -> bool:
     return _active(user) and (ticket.requester_id == user.pk or can_handle_tickets(user))
+
+
+def can_set_ticket_status(user, ticket, status: str) -> bool:
+    """Support changes any status; the requester may close their ticket or reopen it once resolved.
+    (Which transitions exist at all is the services' status machine, `TICKET_TRANSITIONS`.)"""
+    if can_handle_tickets(user):
+        return True
+    requester_may = status == SupportTicket.Status.CLOSED or (
+        status == SupportTicket.Status.OPEN and ticket.status == SupportTicket.Status.RESOLVED
+    )
+    return _active(user) and ticket.requester_id == user.pk and requester_may
 
 
 def can_rate_ticket(user, ticket) -> bool:

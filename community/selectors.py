@@ -1,9 +1,16 @@
-"""Community read paths used by pages, the API and the admin (joins and filters in one place)."""
+"""Community read paths used by pages, the API, the admin and the services (joins and filters in one place)."""
+
+from __future__ import annotations
+
+from uuid import UUID
 
 from django.contrib.contenttypes.prefetch import GenericPrefetch
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from courses.models import Course, CourseContent
@@ -24,7 +31,14 @@ from .models import (
     SurveyResponse,
     ThreadReply,
     ThreadSubscription,
+    UserMute,
 )
+
+
+# --- posting guards ------------------------------------------------------------------------------
+def user_mute_active(*, user: User) -> UserMute | None:
+    """The user's mute in force (the one lasting longest), or None."""
+    return UserMute.objects.filter(user_id=user.pk, until__gt=timezone.now()).order_by("-until").first()
 
 
 # --- reviews -------------------------------------------------------------------------------------
@@ -53,7 +67,9 @@ def review_distribution(*, course) -> list[dict]:
 
 
 # --- discussions ---------------------------------------------------------------------------------
-def thread_list(*, course, user, lesson=None, query: str = "", include_hidden: bool = False) -> QuerySet:
+def thread_list(
+    *, course: Course, user: User, lesson: CourseContent | None = None, query: str = "", include_hidden: bool = False
+) -> QuerySet:
     qs = DiscussionThread.objects.filter(course=course).select_related("author", "lesson")
     if not include_hidden:
         qs = qs.filter(is_hidden=False)
@@ -73,7 +89,46 @@ def reply_list(*, thread, include_hidden: bool = False) -> QuerySet:
     return qs.order_by("created_at")
 
 
-# --- moderation ----------------------------------------------------------------------------------
+# --- flags and moderation ------------------------------------------------------------------------
+FLAG_KINDS = ("thread", "reply", "review", "lesson")
+FlagTarget = DiscussionThread | ThreadReply | Review | CourseContent
+
+
+def flag_target_model(kind: str) -> type[FlagTarget]:
+    models: dict[str, type[FlagTarget]] = {
+        "thread": DiscussionThread,
+        "reply": ThreadReply,
+        "review": Review,
+        "lesson": CourseContent,
+    }
+    return models[kind]
+
+
+def flag_target_get(*, kind: str, object_id) -> FlagTarget:
+    """The flaggable object (with what the permission checks need), or Http404."""
+    if kind not in FLAG_KINDS:
+        raise Http404("Unknown content.")
+    model = flag_target_model(kind)
+    related = {"thread": ["course"], "reply": ["thread__course"], "review": ["course"], "lesson": ["course"]}[kind]
+    try:
+        return model.objects.select_related(*related).get(pk=object_id)
+    except (ObjectDoesNotExist, ValidationError, ValueError) as exc:
+        raise Http404("No such content.") from exc
+
+
+def flag_target_course(target: FlagTarget) -> Course:
+    if isinstance(target, ThreadReply):
+        return target.thread.course
+    return target.course
+
+
+def flag_target_author_id(target: FlagTarget) -> UUID:
+    """Whose content it is (a lesson's: its course's instructor)."""
+    if isinstance(target, CourseContent):
+        return target.course.instructor_id
+    return target.author_id
+
+
 def flagged_item_queue() -> QuerySet:
     """Flagged targets with their content, course and author: a constant number of queries."""
 
@@ -125,7 +180,7 @@ def moderation_context(*, item) -> dict:
 
 
 # --- tickets -------------------------------------------------------------------------------------
-def ticket_list(*, user, queue: bool = False, status: str = "", mine: bool = False) -> QuerySet:
+def ticket_list(*, user: User, queue: bool = False, status: str = "", mine: bool = False) -> QuerySet:
     """The user's own tickets, or (queue=True, Support) every ticket."""
 
     qs = SupportTicket.objects.select_related("requester", "assignee", "course")
@@ -143,7 +198,7 @@ def ticket_messages(*, ticket) -> QuerySet:
 
 
 # --- messages ------------------------------------------------------------------------------------
-def conversation_list(*, user) -> QuerySet:
+def conversation_list(*, user: User) -> QuerySet:
     """The user's conversations, newest first, each with `unread` (messages from the other person
     after the user last read it): one query."""
 
@@ -172,7 +227,12 @@ def conversation_list(*, user) -> QuerySet:
     )
 
 
-def message_contacts(*, user, limit: int = 200) -> QuerySet:
+def message_list(*, conversation: Conversation) -> QuerySet:
+    """A conversation's messages with their senders, oldest first."""
+    return conversation.messages.select_related("sender").order_by("created_at")
+
+
+def message_contacts(*, user: User, limit: int = 200) -> QuerySet:
     """People the user may start a conversation with."""
 
     active = Enrollment.ACCESS_STATUSES
@@ -189,7 +249,7 @@ def message_contacts(*, user, limit: int = 200) -> QuerySet:
 
 
 # --- surveys -------------------------------------------------------------------------------------
-def survey_list_for(*, user) -> QuerySet:
+def survey_list_for(*, user: User) -> QuerySet:
     """Published surveys the user may answer (everyone, or courses they take), with `answered`."""
 
     my_courses = Enrollment.objects.filter(user_id=user.pk, status__in=Enrollment.ACCESS_STATUSES).values("course_id")

@@ -343,8 +343,8 @@ def thread_accept(request, thread_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def flag_content(request, kind: str, object_id):
-    target = services.flag_target_get(kind=kind, object_id=object_id)
-    if not services.can_see_flag_target(request.user, target):
+    target = selectors.flag_target_get(kind=kind, object_id=object_id)
+    if not permissions.can_see_flag_target(request.user, target):
         raise Http404("No such content.")
     form = FlagForm(request.POST or None)
     next_url = safe_next_url(request, request.POST.get("next") or request.GET.get("next"))
@@ -357,7 +357,7 @@ def flag_content(request, kind: str, object_id):
             messages.success(request, "Thank you. A moderator will review this content.")
             return redirect(next_url or "/")
     context = {"form": form, "kind": kind, "target": target, "next": next_url,
-               "course": services.flag_target_course(target)}  # fmt: skip
+               "course": selectors.flag_target_course(target)}  # fmt: skip
     return render(request, "community/flag.html", context)
 
 
@@ -440,7 +440,7 @@ def _status_choices(user, ticket) -> list[tuple[str, str]]:
     choices = []
     for value in SupportTicket.Status.values:
         try:
-            services._check_ticket_status(user=user, ticket=ticket, status=value)
+            services.ticket_check_status(user=user, ticket=ticket, status=value)
         except (ValidationError, PermissionDenied, Http404):
             continue
         choices.append((value, SupportTicket.Status(value).label))
@@ -566,7 +566,7 @@ def conversation_detail(request, conversation_id):
             else:
                 return redirect("community:conversation", conversation_id=conversation.pk)
     services.conversation_mark_read(user=request.user, conversation=conversation)
-    recent = list(conversation.messages.select_related("sender").order_by("-created_at")[:50])[::-1]
+    recent = list(selectors.message_list(conversation=conversation).reverse()[:50])[::-1]  # the latest 50
     context = {"conversation": conversation, "messages_list": recent, "form": form,
                "other": conversation.other(request.user)}  # fmt: skip
     template = "community/messages/_thread.html" if request.htmx else "community/messages/conversation.html"

@@ -309,7 +309,7 @@ class FlagCreateApi(APIView):
         data = s.FlagInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        target = services.flag_target_get(kind=values["kind"], object_id=values["object_id"])
+        target = selectors.flag_target_get(kind=values["kind"], object_id=values["object_id"])
         flag = services.flag_create(user=request.user, target=target, reason=values["reason"],
                                     details=values["details"])  # fmt: skip
         return Response(s.FlagOutputSerializer(flag).data, status=status.HTTP_201_CREATED)
@@ -383,8 +383,7 @@ class ConversationMessagesApi(PagedApi):
     def get(self, request, conversation_id):
         conversation = _conversation(request.user, conversation_id)
         services.conversation_mark_read(user=request.user, conversation=conversation)
-        qs = conversation.messages.select_related("sender").order_by("created_at")
-        return self.paged(qs, s.MessageOutputSerializer)
+        return self.paged(selectors.message_list(conversation=conversation), s.MessageOutputSerializer)
 
     @extend_schema(tags=TAG_MESSAGES, request=s.MessageInputSerializer, responses={201: s.MessageOutputSerializer})
     def post(self, request, conversation_id):

@@ -1,13 +1,15 @@
-"""The community API: same permissions as the pages, JSON errors, constant query counts."""
+"""The community API (community/api/): same permissions as the pages, JSON errors, and every list at the
+same number of queries at two list sizes."""
 
 import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
 from community import services
-from community.models import FlaggedItem, SupportTicket
+from community.models import Conversation, DiscussionThread, FlaggedItem, Review, SupportTicket, Survey
 from learning import services as learning_services
 from tests.community.factories import ReplyFactory, SurveyFactory, SurveyQuestionFactory, ThreadFactory, TicketFactory
+from tests.community.helpers import assert_same_queries_at_two_sizes, count_queries
 from tests.core.factories import NotificationFactory
 from tests.factories import StudentFactory
 
@@ -129,35 +131,53 @@ def test_surveys_api(course, enrolled, instructor, outsider):
     assert api(instructor).get(url("survey-results", survey.pk)).json()[0]["average"] == 5.0
 
 
-@pytest.mark.parametrize("size", [2, 15])
-def test_list_apis_constant_queries(course, enrolled, instructor, support, moderator, size,
-                                    django_assert_max_num_queries):  # fmt: skip
-    threads = ThreadFactory.create_batch(size, course=course)
-    ReplyFactory.create_batch(size, thread=threads[0])
-    NotificationFactory.create_batch(size, user=enrolled)
-    for thread in threads:
-        services.flag_create(user=enrolled, target=thread, reason="spam")
-    for _ in range(size):
-        TicketFactory(requester=StudentFactory())
-        other = StudentFactory()
-        learning_services.enrollment_create(user=other, course=course)
-        services.review_save(user=other, course=course, rating=4)
-        conversation = services.conversation_start(user=other, other=instructor)
-        services.message_send(user=other, conversation=conversation, body="x")
-    checks = [  # (user, list, rows it must show)
-        (enrolled, url("course-threads", course.slug), size),
-        (enrolled, url("thread-replies", threads[0].pk), size),
-        (enrolled, url("notification-list"), enrolled.notifications.count()),
-        (None, url("course-reviews", course.slug), size),
-        (moderator, url("moderation-queue") + "?status=open", size),
-        (support, url("tickets") + "?queue=1", size),
-        (instructor, url("conversations"), size),
-    ]
-    assert enrolled.notifications.count() >= size
-    for user, path, rows in checks:
-        client = api(user)
-        with django_assert_max_num_queries(9):
-            response = client.get(path)
-        assert response.status_code == 200, path
-        assert (response.data["count"], len(response.data["results"])) == (rows, min(rows, 20)), path
-    assert SupportTicket.objects.count() == size
+def test_list_apis_same_queries_at_two_sizes(settings, course, enrolled, instructor, support, moderator):
+    """Every list API of the app, each at the same number of queries with SMALL and LARGE rows."""
+    settings.COMMUNITY_POST_RATE_LIMIT = 0
+    replied = ThreadFactory(course=course)  # the thread whose replies are listed
+    talk = services.conversation_start(user=enrolled, other=instructor)  # the conversation whose messages are listed
+    flagged: set = set()
+
+    def load(n: int) -> dict:
+        ThreadFactory.create_batch(n - DiscussionThread.objects.filter(course=course).count(), course=course)
+        for thread in DiscussionThread.objects.filter(course=course).exclude(pk__in=flagged):
+            services.flag_create(user=enrolled, target=thread, reason="spam")
+            flagged.add(thread.pk)
+        ReplyFactory.create_batch(n - replied.replies.count(), thread=replied)
+        for _ in range(n - SupportTicket.objects.count()):
+            TicketFactory(requester=enrolled)
+        for _ in range(n - Review.objects.filter(course=course).count()):
+            other = StudentFactory()
+            learning_services.enrollment_create(user=other, course=course)
+            services.review_save(user=other, course=course, rating=4)
+        for _ in range(n - Conversation.objects.filter(instructor=instructor).count()):
+            other = StudentFactory()
+            learning_services.enrollment_create(user=other, course=course)
+            services.message_send(user=other, conversation=services.conversation_start(user=other, other=instructor),
+                                  body="x")  # fmt: skip
+        for i in range(n - talk.messages.count()):
+            services.message_send(user=enrolled if i % 2 == 0 else instructor, conversation=talk, body=f"m{i}")
+        SurveyFactory.create_batch(n - Survey.objects.count(), audience="course", course=course)
+        # last: the messages above notified `enrolled` too
+        NotificationFactory.create_batch(n - enrolled.notifications.count(), user=enrolled)
+        checks = {  # list: (user, path)
+            "threads": (enrolled, url("course-threads", course.slug)),
+            "replies": (enrolled, url("thread-replies", replied.pk)),
+            "notifications": (enrolled, url("notification-list")),
+            "reviews": (None, url("course-reviews", course.slug)),
+            "moderation queue": (moderator, url("moderation-queue") + "?status=open"),
+            "ticket queue": (support, url("tickets") + "?queue=1"),
+            "own tickets": (enrolled, url("tickets")),
+            "conversations": (instructor, url("conversations")),
+            "messages": (enrolled, url("conversation-messages", talk.pk)),
+            "surveys": (enrolled, url("surveys")),
+        }
+        counts = {}
+        for name, (user, path) in checks.items():
+            client = api(user)
+            response, counts[name] = count_queries(lambda client=client, path=path: client.get(path))
+            assert response.status_code == 200, name
+            assert (response.data["count"], len(response.data["results"])) == (n, n), name  # the rows are listed
+        return counts
+
+    assert_same_queries_at_two_sizes(load)

@@ -1,4 +1,4 @@
-"""community.services: personal-data deletion of texts and ticket attachments (files on commit only)."""
+"""community.services.privacy: personal-data deletion of texts and ticket attachments (files on commit only)."""
 
 from io import BytesIO
 

@@ -1,47 +1,32 @@
-"""Flags and moderation: anyone signed in who can see content may report it; N open flags hide it
-automatically; moderators hide / restore / dismiss / mute from the admin queue with a required note;
-nothing is destroyed; every action is logged and the reporters are told the outcome."""
+"""Flags and moderation (community.services.moderation): anyone signed in who can see content may
+report it; N open flags hide it automatically; moderators hide / restore / dismiss / mute with a
+required note; nothing is destroyed; every action is logged and the reporters are told the outcome.
+Lessons are hidden by unpublishing them (the courses app's moderation interface), never deleted."""
 
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.urls import reverse
 
 from community import services
 from community.models import ContentFlag, DiscussionThread, FlaggedItem, ModerationAction, ThreadReply, UserMute
+from courses.services import content_moderation_reason
 from courseworx.core.models import AuditLog
-from learning import services as learning_services
-from tests.community.factories import ReplyFactory, ReviewFactory, ThreadFactory
-from tests.factories import StudentFactory
+from tests.community.factories import ReviewFactory
+from tests.community.helpers import flag_all
+from tests.courses.factories import ContentFactory
+from tests.factories import ModeratorFactory
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def members(course):
-    users = StudentFactory.create_batch(4)
-    for user in users:
-        learning_services.enrollment_create(user=user, course=course)
-    return users
-
-
-@pytest.fixture
-def thread(course, enrolled):
-    return services.thread_create(user=enrolled, course=course, title="Buy cheap pills", body="spam spam")
-
-
-def _flag(users, target, reason="spam"):
-    return [services.flag_create(user=u, target=target, reason=reason) for u in users]
-
-
 def test_auto_hide_after_threshold(settings, thread, members):
     settings.COMMUNITY_FLAG_HIDE_THRESHOLD = 3
-    _flag(members[:2], thread)
+    flag_all(members[:2], thread)
     thread.refresh_from_db()
     assert not thread.is_hidden and thread.open_flag_count == 2
-    _flag(members[2:3], thread)
+    flag_all(members[2:3], thread)
     thread.refresh_from_db()
     assert thread.is_hidden and thread.hidden_reason == "flags" and thread.hidden_at
     item = FlaggedItem.objects.get()
@@ -51,29 +36,17 @@ def test_auto_hide_after_threshold(settings, thread, members):
     assert DiscussionThread.objects.filter(pk=thread.pk).exists()
 
 
-def test_hidden_thread_is_404_for_members_but_visible_to_instructor(client, settings, thread, members, instructor):
-    settings.COMMUNITY_FLAG_HIDE_THRESHOLD = 1
-    _flag(members[:1], thread)
-    client.force_login(members[1])
-    url = reverse("community:thread", kwargs={"thread_id": thread.pk})
-    assert client.get(url).status_code == 404
-    listing = client.get(reverse("community:course_discussions", kwargs={"slug": thread.course.slug}))
-    assert b"Buy cheap pills" not in listing.content
-    client.force_login(instructor)
-    assert b"Hidden" in client.get(url).content
-
-
 def test_cannot_flag_twice_or_own_content(thread, members, enrolled):
-    _flag(members[:1], thread)
+    flag_all(members[:1], thread)
     with pytest.raises(ValidationError, match="already reported"):
-        _flag(members[:1], thread)
+        flag_all(members[:1], thread)
     with pytest.raises(ValidationError, match="own content"):
-        _flag([enrolled], thread)
+        flag_all([enrolled], thread)
 
 
 def test_outsider_cannot_flag_what_they_cannot_see(thread, outsider):
     with pytest.raises(Http404):
-        _flag([outsider], thread)
+        flag_all([outsider], thread)
 
 
 def test_anyone_signed_in_can_flag_a_review_and_a_lesson(course, outsider, lesson):
@@ -87,7 +60,7 @@ def test_anyone_signed_in_can_flag_a_review_and_a_lesson(course, outsider, lesso
 
 def test_hide_then_restore_keeps_content_and_notifies(settings, thread, members, moderator):
     settings.COMMUNITY_FLAG_HIDE_THRESHOLD = 10
-    _flag(members[:2], thread)
+    flag_all(members[:2], thread)
     item = FlaggedItem.objects.get()
     with pytest.raises(ValidationError, match="note"):
         services.moderation_hide(moderator=moderator, item=item, note="  ")
@@ -110,7 +83,7 @@ def test_hide_then_restore_keeps_content_and_notifies(settings, thread, members,
 
 def test_dismiss_restores_auto_hidden(settings, thread, members, moderator):
     settings.COMMUNITY_FLAG_HIDE_THRESHOLD = 2
-    _flag(members[:2], thread)
+    flag_all(members[:2], thread)
     thread.refresh_from_db()
     assert thread.is_hidden
     services.moderation_dismiss(moderator=moderator, item=FlaggedItem.objects.get(), note="Not spam")
@@ -145,7 +118,7 @@ def test_hidden_reply_leaves_count(settings, thread, members):
 
 
 def test_mute_author(thread, members, moderator, enrolled):
-    _flag(members[:1], thread)
+    flag_all(members[:1], thread)
     services.moderation_mute(moderator=moderator, item=FlaggedItem.objects.get(), note="Spammer", days=3)
     assert UserMute.objects.filter(user=enrolled).exists()
     with pytest.raises(PermissionDenied):
@@ -153,78 +126,64 @@ def test_mute_author(thread, members, moderator, enrolled):
 
 
 def test_only_moderators_moderate(thread, members, instructor):
-    _flag(members[:1], thread)
+    flag_all(members[:1], thread)
     with pytest.raises(PermissionDenied):
         services.moderation_hide(moderator=instructor, item=FlaggedItem.objects.get(), note="x")
 
 
-def test_flag_page(client, thread, members):
-    client.force_login(members[0])
-    url = reverse("community:flag", kwargs={"kind": "thread", "object_id": thread.pk})
-    assert client.get(url).status_code == 200
-    response = client.post(url, {"reason": "spam", "details": "ads", "next": "/"})
-    assert response.status_code == 302
-    assert ContentFlag.objects.filter(flagger=members[0]).exists()
-    assert client.get(reverse("community:flag", kwargs={"kind": "nope", "object_id": thread.pk})).status_code == 404
+# --- lessons --------------------------------------------------------------------------------------
+@pytest.fixture
+def moderator_user():
+    return ModeratorFactory()
 
 
-# --- the admin queue ---------------------------------------------------------------------------
-def test_queue_changelist_and_review_page(client, settings, thread, members, moderator, course):
-    settings.COMMUNITY_FLAG_HIDE_THRESHOLD = 10
-    reply = ReplyFactory(thread=thread, body="reply in context")
-    _flag(members[:2], thread)
-    services.flag_create(user=members[2], target=reply, reason="abuse")
-    client.force_login(moderator)
-    response = client.get(reverse("admin:community_flaggeditem_changelist"))
-    assert response.status_code == 200
-    assert b"Buy cheap pills" in response.content and b"reply in context" in response.content
-    item = FlaggedItem.objects.get(object_id=str(reply.pk))
-    page = client.get(reverse("admin:community_moderate", args=[item.pk]))
-    assert page.status_code == 200
-    assert b"reply in context" in page.content and b"Harassment" in page.content
-    # A decision without a note is refused.
-    response = client.post(reverse("admin:community_moderate", args=[item.pk]), {"action": "hide", "note": ""})
-    assert response.status_code == 200
-    reply.refresh_from_db()
-    assert not reply.is_hidden
-    response = client.post(reverse("admin:community_moderate", args=[item.pk]), {"action": "hide", "note": "Rude"})
-    assert response.status_code == 302
-    reply.refresh_from_db()
-    assert reply.is_hidden
-
-
-def test_queue_bulk_action_asks_for_note(client, thread, members, moderator):
-    _flag(members[:1], thread)
+def test_a_lesson_is_hidden_automatically_after_the_threshold_and_dismissing_restores_it(
+    settings, course, lesson, members, moderator_user
+):
+    settings.COMMUNITY_FLAG_HIDE_THRESHOLD = 3
+    flag_all(members[:2], lesson, reason="copyright")
+    lesson.refresh_from_db()
+    assert lesson.is_published
+    flag_all(members[2:3], lesson, reason="copyright")
+    lesson.refresh_from_db()
+    assert not lesson.is_published and content_moderation_reason(lesson) == "flags"
     item = FlaggedItem.objects.get()
-    client.force_login(moderator)
-    response = client.post(
-        reverse("admin:community_flaggeditem_changelist"),
-        {"action": "dismiss_selected", "_selected_action": [str(item.pk)]},
-    )
-    assert response.status_code == 302
-    bulk_url = response["Location"]
-    assert client.get(bulk_url).status_code == 200
-    response = client.post(bulk_url, {"action": "dismiss", "note": "Fine"})
-    assert response.status_code == 302
-    item.refresh_from_db()
-    assert item.status == "resolved"
+    assert ModerationAction.objects.filter(action="auto_hide", item=item).exists()
+    services.moderation_dismiss(moderator=moderator_user, item=item, note="Our own material, licensed.")
+    lesson.refresh_from_db()
+    assert lesson.is_published and content_moderation_reason(lesson) is None
 
 
-@pytest.mark.parametrize("who", ["student", "instructor"])
-def test_queue_is_for_moderators_only(client, who, student, instructor):
-    client.force_login({"student": student, "instructor": instructor}[who])
-    response = client.get(reverse("admin:community_flaggeditem_changelist"))
-    assert response.status_code in (302, 403)
+def test_a_moderator_hides_and_restores_a_lesson_and_nothing_is_lost(settings, course, lesson, members, moderator_user):
+    settings.COMMUNITY_FLAG_HIDE_THRESHOLD = 10
+    flag_all(members[:1], lesson, reason="copyright")
+    item = FlaggedItem.objects.get()
+    services.moderation_hide(moderator=moderator_user, item=item, note="Copied from a paid book.")
+    lesson.refresh_from_db()
+    assert not lesson.is_published and content_moderation_reason(lesson) == "moderator"
+    assert lesson.title  # still there
+    services.moderation_restore(moderator=moderator_user, item=item, note="The author showed a licence.")
+    lesson.refresh_from_db()
+    assert lesson.is_published
 
 
-@pytest.mark.parametrize("size", [2, 12])
-def test_queue_constant_queries(client, course, moderator, members, size, django_assert_max_num_queries):
-    for _ in range(size):
-        services.flag_create(user=members[0], target=ThreadFactory(course=course), reason="spam")
-        services.flag_create(user=members[1], target=ReplyFactory(thread__course=course), reason="abuse")
-    client.force_login(moderator)
-    with django_assert_max_num_queries(16):
-        response = client.get(reverse("admin:community_flaggeditem_changelist"))
-    assert response.status_code == 200
-    cl = response.context["cl"]
-    assert (cl.result_count, len(cl.result_list)) == (2 * size, 2 * size)  # every flagged thread and reply
+def test_restoring_never_publishes_a_lesson_its_author_had_unpublished(course, members, moderator_user):
+    draft = ContentFactory(section=course.sections.first(), order=5, is_published=True, is_preview=True)
+    services.flag_create(user=members[0], target=draft, reason="other")
+    item = FlaggedItem.objects.get()
+    draft.is_published = False  # the author takes it down while the flag is open
+    draft.save(update_fields=["is_published"])
+    services.moderation_restore(moderator=moderator_user, item=item, note="Nothing wrong.")
+    draft.refresh_from_db()
+    assert not draft.is_published
+
+
+def test_a_moderator_upholding_an_auto_hidden_lesson_becomes_the_reason(
+    settings, course, lesson, members, moderator_user
+):
+    settings.COMMUNITY_FLAG_HIDE_THRESHOLD = 1
+    flag_all(members[:1], lesson, reason="copyright")
+    item = FlaggedItem.objects.get()
+    services.moderation_hide(moderator=moderator_user, item=item, note="Confirmed: copied material.")
+    lesson.refresh_from_db()
+    assert not lesson.is_published and content_moderation_reason(lesson) == "moderator"

@@ -1,12 +1,11 @@
-"""Messages: only between a student and the instructors of courses they take; unread counts."""
+"""Messages (community.services.messages): only between a student and the instructors of courses
+they take; unread counts."""
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.urls import reverse
 
 from community import selectors, services
 from learning import services as learning_services
-from tests.courses.factories import PublishedCourseFactory
 from tests.factories import StudentFactory
 
 pytestmark = pytest.mark.django_db
@@ -41,30 +40,3 @@ def test_dropped_student_cannot_write_any_more(course, enrolled, instructor):
     learning_services.enrollment_drop(enrollment=enrollment, user=enrolled)
     with pytest.raises(PermissionDenied):
         services.message_send(user=enrolled, conversation=conversation, body="hi")
-
-
-def test_pages(client, course, enrolled, instructor, outsider):
-    client.force_login(enrolled)
-    inbox = client.get(reverse("community:inbox"))
-    assert instructor.get_full_name().encode() in inbox.content
-    response = client.post(reverse("community:conversation_start"), {"user": str(instructor.pk)})
-    url = response["Location"]
-    response = client.post(url, {"body": "Question about lesson 2"}, HTTP_HX_REQUEST="true")
-    assert b"Question about lesson 2" in response.content
-    client.force_login(outsider)
-    assert client.get(url).status_code == 404
-
-
-@pytest.mark.parametrize("size", [2, 12])
-def test_inbox_constant_queries(client, instructor, size, django_assert_max_num_queries):
-    course = PublishedCourseFactory(instructor=instructor)
-    for _ in range(size):
-        student = StudentFactory()
-        learning_services.enrollment_create(user=student, course=course)
-        conversation = services.conversation_start(user=student, other=instructor)
-        services.message_send(user=student, conversation=conversation, body="hi")
-    client.force_login(instructor)
-    with django_assert_max_num_queries(8):
-        response = client.get(reverse("community:inbox"))
-    assert response.status_code == 200
-    assert response.context["unread_total"] == size
