@@ -9,7 +9,6 @@ called by anyone else is a 403.  Money is always a string.
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -27,7 +26,6 @@ from billing.models import CourseBundle, EmployerPartner, Payment, Plan, RefundR
 from billing.permissions import CanDecideRefunds, CanManagePayouts, IsFinance, can_manage_partner
 from courses.models import Course
 from courseworx.core.api.schema import conflict_codes
-from courseworx.core.exceptions import ConflictError
 from learning import services as learning_services
 
 from . import serializers as s
@@ -45,19 +43,6 @@ def _product(kind: str, slug: str):
     if kind == "bundle":
         return get_object_or_404(CourseBundle, slug=slug, is_active=True)
     return get_object_or_404(Plan, slug=slug)
-
-
-def _bundle_conflicts(func, **kwargs):
-    """Call checkout.  A course's state refusals (already enrolled, full...) are learning's ConflictErrors (409
-    with their code) on their own; a bundle's are re-raised by `services.checkout_check` as plain
-    ValidationErrors naming the course (same code), made 409 here too.  Goes once checkout_check keeps the
-    ConflictError class (billing/services is being split: issue 13)."""
-    try:
-        return func(**kwargs)
-    except ValidationError as exc:
-        if isinstance(kwargs.get("product"), CourseBundle) and exc.code in learning_services.ELIGIBILITY_CONFLICT_CODES:
-            raise ConflictError(exc.messages[0], code=exc.code) from exc
-        raise
 
 
 # --- Catalogue ------------------------------------------------------------------------------------------
@@ -124,8 +109,7 @@ class CheckoutApi(APIView):
         subscription = None
         if v["subscription"]:
             subscription = get_object_or_404(Subscription, pk=v["subscription"], user=request.user)
-        payment, url = _bundle_conflicts(
-            services.checkout_start,
+        payment, url = services.checkout_start(
             user=request.user,
             product=product,
             idempotency_key=v["idempotency_key"],

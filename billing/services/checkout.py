@@ -64,13 +64,14 @@ def checkout_check(*, user: User, product: Product, subscription: Subscription |
                 if exc.code == "already_enrolled":
                     owned += 1
                     continue
-                raise ValidationError(
+                # Same class (a state refusal stays a ConflictError, 409) and code, naming the course.
+                raise type(exc)(
                     "This bundle includes “%(course)s”: %(reason)s",
                     code=exc.code,
                     params={"course": course.title, "reason": exc.messages[0]},
                 ) from exc
         if courses and owned == len(courses):
-            raise ValidationError("You already have every course in this bundle.", code="already_enrolled")
+            raise ConflictError("You already have every course in this bundle.", code="already_enrolled")
     elif isinstance(product, Plan):
         if subscription is not None:
             if subscription.user_id != user.pk or subscription.plan_id != product.pk:
