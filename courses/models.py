@@ -1,6 +1,6 @@
 """What is taught: catalog, authoring structure, quizzes, translations, certificates, approval.
 
-Course.status changes only through courses.services (see the transition table there).
+Course.status changes only through courses.services (see the transition table in services/courses.py).
 """
 
 from decimal import Decimal

@@ -1,7 +1,9 @@
-"""Read paths for the catalog: pages, API and other apps read courses through these functions.
+"""Read paths: pages, API, the admin, services and other apps read courses through these functions.
 
-Every selector runs a constant number of queries whatever the number of rows: the instructor and
+Catalog selectors run a constant number of queries whatever the number of rows: the instructor and
 category are joined, tags and the syllabus are prefetched, and lesson counts are computed in SQL.
+Authoring reads (a free slug, why moderation hid a lesson) and the version format (`course_snapshot`,
+`course_version_diff`) are here too: the services use them, never the other way round.
 
 The catalog search (and category matching) used by `CourseFilter` is in `courses.search`.
 """
@@ -10,7 +12,12 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
 
+from django.db import models
 from django.db.models import (
     Count,
     IntegerField,
@@ -22,11 +29,13 @@ from django.db.models import (
     Subquery,
     Sum,
 )
+from django.db.models.fields.files import FieldFile
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils.text import slugify
 
 from .filters import CourseFilter
-from .models import Category, Course, CourseContent, CourseSection, Tag, Translation
+from .models import Category, Course, CourseContent, CourseSection, QuizQuestion, Tag, Translation
 from .permissions import can_view_course
 
 # Fields a translation may replace, per target.
@@ -244,3 +253,157 @@ def course_review_queue() -> QuerySet:
         .prefetch_related("tags")
         .order_by("updated_at", "id")
     )
+
+
+# -- authoring reads --------------------------------------------------------------------------
+def course_slug_generate(*, title: str, exclude_pk=None) -> str:
+    """A slug made from `title` that no other course uses (`-2`, `-3`... appended when taken)."""
+    base = (slugify(title) or "course")[:200]
+    taken = set(Course.objects.filter(slug__startswith=base).exclude(pk=exclude_pk).values_list("slug", flat=True))
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
+MODERATION_KEY = "hidden_by_moderation"  # CourseContent.metadata key set by services.moderation
+
+
+def content_moderation_reason(content: CourseContent) -> str | None:
+    """Why moderation hid this lesson ("flags" or "moderator"), or None."""
+    return (content.metadata or {}).get(MODERATION_KEY)
+
+
+# -- versions: what a version stores, and what changed between two ------------------------------
+SNAPSHOT_SCHEMA = 1
+# What a version records and restores.  Not the slug (URLs stay stable), the status, the featured
+# flag (a staff decision) or the counters.
+COURSE_SNAPSHOT_FIELDS = (
+    "title", "short_description", "description", "thumbnail", "price", "currency", "duration_minutes", "level",
+    "language", "max_students", "start_date", "end_date", "requirements", "learning_outcomes",
+    "curriculum_summary", "certificate_template",
+)  # fmt: skip
+SECTION_SNAPSHOT_FIELDS = ("title", "description", "order", "is_published")
+CONTENT_SNAPSHOT_FIELDS = (
+    "section", "title", "description", "kind", "order", "is_published", "is_required", "is_preview", "points",
+    "duration_seconds", "file", "file_size", "file_type", "alt_text", "video_url", "captions", "article_body",
+    "pass_mark", "max_attempts", "time_limit_minutes", "shuffle_questions", "manual_grading", "metadata",
+)  # fmt: skip
+QUESTION_SNAPSHOT_FIELDS = (
+    "question", "question_type", "options", "correct_answers", "points", "explanation", "order", "is_active",
+)  # fmt: skip
+
+
+def snapshot_value(value: Any) -> Any:
+    """A field's value as stored in a snapshot (JSON): files by name, decimals/ids/dates as text."""
+    if isinstance(value, FieldFile):
+        return value.name or ""
+    if isinstance(value, Decimal | UUID):
+        return str(value)
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return value
+
+
+def _dump(obj: models.Model, fields: tuple[str, ...]) -> dict[str, Any]:
+    out = {}
+    for name in fields:
+        field = obj._meta.get_field(name)
+        out[name] = snapshot_value(getattr(obj, field.attname))
+    return out
+
+
+def course_snapshot(*, course: Course) -> dict:
+    """The whole approved structure as JSON: course fields, sections, lessons and quiz questions."""
+    course = (
+        Course.objects.select_related("category")
+        .prefetch_related(
+            "tags",
+            Prefetch("prerequisites", queryset=Course.objects.only("id", "title").order_by("id")),
+            Prefetch(
+                "sections",
+                queryset=CourseSection.objects.order_by("order", "id").prefetch_related(
+                    Prefetch(
+                        "contents",
+                        queryset=CourseContent.objects.order_by("order", "id").prefetch_related(
+                            Prefetch("questions", queryset=QuizQuestion.objects.order_by("order", "id"))
+                        ),
+                    )
+                ),
+            ),
+        )
+        .get(pk=course.pk)
+    )
+    data = _dump(course, COURSE_SNAPSHOT_FIELDS)
+    data["category"] = {"id": course.category_id, "name": course.category.name} if course.category else None
+    data["tags"] = sorted(t.name for t in course.tags.all())
+    data["prerequisites"] = [{"id": str(p.pk), "title": p.title} for p in course.prerequisites.all()]
+    sections = []
+    for section in course.sections.all():
+        lessons = []
+        for content in section.contents.all():
+            lesson = {"id": str(content.pk), **_dump(content, CONTENT_SNAPSHOT_FIELDS)}
+            lesson["questions"] = [
+                {"id": str(q.pk), **_dump(q, QUESTION_SNAPSHOT_FIELDS)} for q in content.questions.all()
+            ]
+            lessons.append(lesson)
+        sections.append({"id": str(section.pk), **_dump(section, SECTION_SNAPSHOT_FIELDS), "lessons": lessons})
+    return {"schema": SNAPSHOT_SCHEMA, "course": data, "sections": sections}
+
+
+def snapshot_index(snapshot: dict) -> tuple[dict, dict, dict]:
+    sections, lessons, questions = {}, {}, {}
+    for section in snapshot.get("sections", []):
+        sections[section["id"]] = {k: v for k, v in section.items() if k != "lessons"}
+        for lesson in section.get("lessons", []):
+            lessons[lesson["id"]] = {k: v for k, v in lesson.items() if k != "questions"}
+            for question in lesson.get("questions", []):
+                questions[question["id"]] = {**question, "content": lesson["id"]}
+    return sections, lessons, questions
+
+
+def _changed_fields(old: dict, new: dict) -> dict[str, dict[str, Any]]:
+    return {
+        key: {"old": old.get(key), "new": new.get(key)}
+        for key in sorted(set(old) | set(new))
+        if key != "id" and old.get(key) != new.get(key)
+    }
+
+
+def course_version_diff(*, old: dict, new: dict) -> list[dict]:
+    """What changed from snapshot `old` to `new` (pass `{}` as old for a first submission).
+
+    One entry per changed object: {"kind": course|section|lesson|question,
+    "change": added|removed|changed, "id", "title", "fields": {name: {"old", "new"}}} ("fields" only
+    for "changed").  Lessons and questions are matched by id, so a lesson moved to another section
+    is "changed" (its "section" field), not removed and added.
+    """
+    diff: list[dict] = []
+    old_course, new_course = old.get("course", {}), new.get("course", {})
+    if old_course and new_course:
+        fields = _changed_fields(old_course, new_course)
+        if fields:
+            diff.append(
+                {"kind": "course", "change": "changed", "id": None, "title": new_course.get("title"), "fields": fields}
+            )
+    for kind, before, after in zip(
+        ("section", "lesson", "question"), snapshot_index(old), snapshot_index(new), strict=True
+    ):
+        title_key = "question" if kind == "question" else "title"
+        for pk, item in after.items():
+            if pk not in before:
+                diff.append({"kind": kind, "change": "added", "id": pk, "title": item.get(title_key)})
+            else:
+                fields = _changed_fields(before[pk], item)
+                if fields:
+                    diff.append(
+                        {"kind": kind, "change": "changed", "id": pk, "title": item.get(title_key), "fields": fields}
+                    )
+        diff.extend(
+            {"kind": kind, "change": "removed", "id": pk, "title": item.get(title_key)}
+            for pk, item in before.items()
+            if pk not in after
+        )
+    return diff

@@ -14,7 +14,7 @@ from accounts.models import User
 from courseworx.core.forms import add_service_errors
 from courseworx.core.forms import service_error_text as _error_text
 
-from .. import permissions, services
+from .. import permissions, selectors, services
 from ..models import (
     CertificateTemplate,
     Course,
@@ -142,7 +142,7 @@ class CourseAdminForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if "slug" in self.fields and not cleaned.get("slug") and cleaned.get("title"):
-            cleaned["slug"] = services.course_slug_generate(title=cleaned["title"], exclude_pk=self.instance.pk)
+            cleaned["slug"] = selectors.course_slug_generate(title=cleaned["title"], exclude_pk=self.instance.pk)
             self.instance.slug = cleaned["slug"]
         return cleaned
 

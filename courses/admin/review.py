@@ -15,7 +15,7 @@ from courseworx.core.admin import ReadOnlyAdmin
 from courseworx.core.forms import add_service_errors
 from courseworx.core.forms import service_error_text as _error_text
 
-from .. import permissions, services
+from .. import permissions, selectors, services
 from ..models import (
     Course,
     CourseApprovalRequest,
@@ -117,8 +117,8 @@ class CourseReviewQueueAdmin(ReadOnlyAdmin):
                 return HttpResponseRedirect(queue_url)
 
         last_version = course.versions.order_by("-number").first()
-        current = services.course_snapshot(course=course)
-        diff = services.course_version_diff(old=last_version.snapshot if last_version else {}, new=current)
+        current = selectors.course_snapshot(course=course)
+        diff = selectors.course_version_diff(old=last_version.snapshot if last_version else {}, new=current)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -221,6 +221,6 @@ class CourseVersionAdmin(CourseHistoryAdmin):
             "title": f"Restore version {version.number} of “{course}”",
             "version": version,
             "course": course,
-            "diff": services.course_version_diff(old=services.course_snapshot(course=course), new=version.snapshot),
+            "diff": selectors.course_version_diff(old=selectors.course_snapshot(course=course), new=version.snapshot),
         }
         return TemplateResponse(request, "admin/courses/courseversion/restore.html", context)

@@ -5,7 +5,7 @@ import pytest
 
 from community import services
 from community.models import FlaggedItem, ModerationAction
-from courses.services import content_moderation_reason
+from courses.selectors import content_moderation_reason
 from learning import services as learning_services
 from tests.courses.factories import ContentFactory
 from tests.factories import ModeratorFactory, StudentFactory
