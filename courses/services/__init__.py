@@ -2,6 +2,7 @@
 
 - `courses`: a course's life (create, update, delete, submit, approve, request changes, archive, notify);
 - `versions`: restoring an approved version into its course;
+- `revisions`: revising a live course through a draft copy, applied on approval;
 - `structure`: sections, lessons and quiz questions, re-ordering;
 - `certificate_templates`: templates under the lock rules, editable copies;
 - `moderation`: hiding/restoring a lesson (community's moderation calls these).
@@ -28,6 +29,7 @@ from .courses import (
     course_update,
 )
 from .moderation import content_moderation_hide, content_moderation_restore
+from .revisions import course_revision_start
 from .structure import (
     content_create,
     content_reorder,
@@ -56,6 +58,7 @@ __all__ = [
     "course_create",
     "course_delete",
     "course_request_changes",
+    "course_revision_start",
     "course_submit",
     "course_update",
     "course_version_restore",

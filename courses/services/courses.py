@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,9 +25,10 @@ from courseworx.core.notifications import notification_create
 from courseworx.core.services import audit_log_create
 
 from .. import permissions
-from ..models import Course, CourseApprovalRequest, CourseContent, CourseVersion
-from ..selectors import course_slug_generate, course_snapshot
+from ..models import Course, CourseApprovalRequest, CourseVersion
+from ..selectors import course_slug_generate, course_snapshot, course_submit_checklist
 from ._common import _apply_fields, _lock_course, _sync
+from .revisions import _revision_apply
 
 S = Course.Status
 # (from, to) -> the verb used in error messages.
@@ -179,26 +180,20 @@ def course_delete(*, course: Course, user: User) -> None:
 
 
 def course_submit(*, course: Course, user: User, note: str = "") -> CourseApprovalRequest:
+    """Draft / changes requested -> in review.  Refused (ValidationError, one error per item) when an item
+    of `selectors.course_submit_checklist` is not met.  The request keeps what was submitted (a
+    snapshot): the next review compares with it."""
     with transaction.atomic():
         locked = _lock_course(course)
         if not permissions.user_teaches_course(user, locked):
             raise PermissionDenied("Only the course's instructor or a co-author can submit it for review.")
         _check_transition(locked, S.IN_REVIEW)
-        if not locked.contents.exists():
-            raise ValidationError("Add at least one lesson before submitting the course for review.", code="empty")
-        empty_quizzes = list(
-            locked.contents.filter(kind=CourseContent.Kind.QUIZ)
-            .annotate(n=Count("questions", filter=Q(questions__is_active=True)))
-            .filter(n=0)
-            .values_list("title", flat=True)
+        refusals = [item for item in course_submit_checklist(locked) if not item.ok]
+        if refusals:
+            raise ValidationError([ValidationError(item.message, code=item.code) for item in refusals])
+        request = CourseApprovalRequest.objects.create(
+            course=locked, submitted_by=user, submission_note=note, snapshot=course_snapshot(course=locked)
         )
-        if empty_quizzes:
-            raise ValidationError(
-                "These quizzes have no questions yet: %(titles)s.",
-                code="empty_quiz",
-                params={"titles": ", ".join(empty_quizzes)},
-            )
-        request = CourseApprovalRequest.objects.create(course=locked, submitted_by=user, submission_note=note)
         old = _set_status(locked, S.IN_REVIEW)
         audit_log_create(
             actor=user, action="course.submit", target=locked, reason=note, changes={"status": [old, locked.status]}
@@ -235,24 +230,24 @@ def _decide(request: CourseApprovalRequest, *, reviewer: User, decision: str, no
 
 
 def course_approve(*, course: Course, reviewer: User, note: str = "") -> CourseVersion:
-    """Publish a course in review and record the approved structure as the next version."""
+    """Publish a course in review and record the approved structure as the next version.
+
+    A revision is not published: its content is applied to the live course it revises (which stays
+    published), the version is the live course's next one, the revision's review requests move to the
+    live course and the revision row is deleted (`course.revision_applied_to` is then the live course).
+    """
     with transaction.atomic():
         locked = _lock_course(course)
         _check_reviewer(reviewer, locked)
         _check_transition(locked, S.PUBLISHED)
+        if locked.is_revision:
+            return _revision_approve(course, locked, reviewer=reviewer, note=note)
         request = _open_request(locked)
         _decide(request, reviewer=reviewer, decision=CourseApprovalRequest.Decision.APPROVED, note=note)
         # Keeps the first publication date when a revised course is approved again.
         locked.published_at = locked.published_at or timezone.now()
         old = _set_status(locked, S.PUBLISHED, "published_at")
-        last = locked.versions.aggregate(n=Max("number"))["n"] or 0
-        version = CourseVersion.objects.create(
-            course=locked,
-            number=last + 1,
-            snapshot=course_snapshot(course=locked),
-            approval=request,
-            created_by=reviewer,
-        )
+        version = _version_create(locked, request, reviewer)
         audit_log_create(
             actor=reviewer,
             action="course.approve",
@@ -262,6 +257,43 @@ def course_approve(*, course: Course, reviewer: User, note: str = "") -> CourseV
         )
         _enqueue_review_notification(request.pk)
     _sync(course, locked, "status", "published_at", "updated_at")
+    return version
+
+
+def _version_create(course: Course, request: CourseApprovalRequest, reviewer: User) -> CourseVersion:
+    last = course.versions.aggregate(n=Max("number"))["n"] or 0
+    return CourseVersion.objects.create(
+        course=course, number=last + 1, snapshot=course_snapshot(course=course), approval=request, created_by=reviewer
+    )
+
+
+def _revision_approve(course: Course, revision: Course, *, reviewer: User, note: str) -> CourseVersion:
+    """course_approve of a revision (inside its transaction, the revision locked)."""
+    live = _lock_course(revision.revision_of)
+    if live.status != S.PUBLISHED:
+        raise ConflictError(
+            "The course this revision changes is %(status)s, no longer published: the revision cannot be applied.",
+            code="invalid_transition",
+            params={"status": live.get_status_display().lower()},
+        )
+    request = _open_request(revision)
+    _decide(request, reviewer=reviewer, decision=CourseApprovalRequest.Decision.APPROVED, note=note)
+    _revision_apply(revision=revision, live=live)
+    version = _version_create(live, request, reviewer)
+    # The review history follows the live course (the revision row goes).  Earlier submissions' snapshots
+    # hold the revision's row ids: only the approved one is kept, as what the live course now is.
+    CourseApprovalRequest.objects.filter(course=revision).exclude(pk=request.pk).update(course=live, snapshot=None)
+    CourseApprovalRequest.objects.filter(pk=request.pk).update(course=live, snapshot=version.snapshot)
+    audit_log_create(
+        actor=reviewer,
+        action="course.approve",
+        target=live,
+        reason=note,
+        changes={"revision": str(revision.pk), "version": version.number},
+    )
+    revision.delete()
+    _enqueue_review_notification(request.pk)
+    course.revision_applied_to = live
     return version
 
 
@@ -307,7 +339,7 @@ def approval_request_notify(*, approval_request_id) -> bool:
     with transaction.atomic():
         request = (
             CourseApprovalRequest.objects.select_for_update(of=("self",))
-            .select_related("course__instructor")
+            .select_related("course__instructor", "course__revision_of")
             .filter(pk=approval_request_id, notified_at__isnull=True)
             .exclude(decision=CourseApprovalRequest.Decision.PENDING)
             .first()
@@ -315,12 +347,18 @@ def approval_request_notify(*, approval_request_id) -> bool:
         if request is None:
             return False
         course = request.course
+        name = f"the revision of “{course.revision_of.title}”" if course.is_revision else f"“{course.title}”"
         if request.decision == CourseApprovalRequest.Decision.APPROVED:
             title = f"“{course.title}” is approved and published"
-            body = request.review_note or "Your course is now live in the catalog."
+            revised = CourseVersion.objects.filter(approval=request, number__gt=1).exists()
+            live = "The revised course is now live." if revised else "Your course is now live in the catalog."
+            body = request.review_note or live
         else:
-            title = f"Changes requested for “{course.title}”"
-            body = request.review_note
+            title = f"Changes requested for {name}"
+            body = (
+                f"The reviewer's note:\n\n{request.review_note}\n\n"
+                "Make the changes in the admin (the note is shown on the course's page), then submit it again."
+            )
         notification_create(
             user=course.instructor,
             category="course_review",

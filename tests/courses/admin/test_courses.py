@@ -209,3 +209,35 @@ def test_admin_change_goes_through_course_update(client, course_a, monkeypatch):
     assert response.status_code == 302
     assert [(c["user"], c["data"]) for c in calls] == [(course_a.instructor, {"title": "Through the service"})]
     assert Course.objects.get(pk=course_a.pk).title == "Through the service"
+
+
+# --- the review loop on the course page ------------------------------------------------------------
+
+
+def test_the_reviewers_note_is_a_banner_on_the_course_page(client, course_a, reviewer):
+    services.course_submit(course=course_a, user=course_a.instructor)
+    client.force_login(course_a.instructor)
+    assert "In review." in client.get(change_url(course_a)).text
+    services.course_request_changes(course=course_a, reviewer=reviewer, note="Add <b>examples</b> to lesson 1")
+    page = client.get(change_url(course_a)).text
+    assert "Changes requested by the reviewer" in page
+    assert "Add &lt;b&gt;examples&lt;/b&gt; to lesson 1" in page  # escaped
+    services.course_submit(course=course_a, user=course_a.instructor)
+    assert "Changes requested by the reviewer" not in client.get(change_url(course_a)).text
+
+
+def test_submit_page_checklist_disables_the_button_until_it_passes(client, course_a):
+    client.force_login(course_a.instructor)
+    submit_url = reverse("admin:courses_course_submit", args=[course_a.pk])
+    page = client.get(submit_url)
+    assert all(item.ok for item in page.context["checklist"]) and page.context["ready"]
+    assert 'value="Submit for review">' in page.text
+
+    QuizContentFactory(course=course_a, title="Empty quiz")
+    page = client.get(submit_url)
+    assert not page.context["ready"]
+    assert "These quizzes have no questions yet: Empty quiz." in page.text
+    assert 'value="Submit for review" disabled' in page.text
+    response = client.post(submit_url, follow=True)  # a forced POST is refused by the same rule
+    assert "These quizzes have no questions yet: Empty quiz." in response.text
+    assert Course.objects.get(pk=course_a.pk).status == S.DRAFT

@@ -137,3 +137,58 @@ def test_approval_requests_are_read_only(client, course_a, reviewer):
     client.force_login(reviewer)
     page = client.get(reverse("admin:courses_courseapprovalrequest_change", args=[request.pk]))
     assert page.status_code == 200 and page.context["has_change_permission"] is False
+
+
+def test_review_queue_is_oldest_first_and_says_what_it_lists(client, reviewer):
+    # Created and submitted in the same order: the newest course first (the model's ordering) would be wrong.
+    for title in ("Submitted first", "Submitted second"):
+        course = CourseFactory(title=title)
+        ContentFactory(course=course)
+        services.course_submit(course=course, user=course.instructor)
+    client.force_login(reviewer)
+    response = client.get(reverse("admin:courses_coursereviewqueue_changelist"))
+    assert [c.title for c in response.context["cl"].result_list] == ["Submitted first", "Submitted second"]
+    assert "Courses awaiting review" in response.text
+    assert "review queue" not in response.text.lower()
+    assert "2 courses awaiting review" in response.text
+
+
+def test_review_page_after_a_change_request_compares_with_the_last_submission(client, course_a, reviewer):
+    services.course_submit(course=course_a, user=course_a.instructor)
+    services.course_request_changes(course=course_a, reviewer=reviewer, note="Rename it")
+    services.course_update(course=course_a, user=course_a.instructor, data={"title": "A better title"})
+    services.course_submit(course=course_a, user=course_a.instructor, note="Renamed")
+    client.force_login(reviewer)
+    page = client.get(reverse("admin:courses_review", args=[course_a.pk]))
+    assert "Changes since the last submission" in page.text and "First submission" not in page.text
+    rows = page.context["diff_rows"]
+    assert [(r["label"], r["change"], [(f["label"], f["before"], f["after"]) for f in r["fields"]]) for r in rows] == [
+        ("Course", "changed", [("Title", "Course of A", "A better title")])
+    ]
+    assert "<dt>Status</dt><dd>In review</dd>" in page.text
+    assert "Rename it" in page.text and "Renamed" in page.text  # the last review and the author's answer
+
+
+def test_review_page_of_a_revision_compares_with_the_live_course(client, course_a, reviewer):
+    services.course_submit(course=course_a, user=course_a.instructor)
+    services.course_approve(course=course_a, reviewer=reviewer)
+    revision = services.course_revision_start(course=course_a, user=course_a.instructor)
+    lesson = revision.contents.get()
+    long_text = "\n".join(f"Paragraph {i}." for i in range(6))
+    services.content_update(content=lesson, user=course_a.instructor, data={"article_body": long_text})
+    services.course_submit(course=revision, user=course_a.instructor)
+    client.force_login(reviewer)
+    queue = client.get(reverse("admin:courses_coursereviewqueue_changelist"))
+    assert "Revision of a live course" in queue.text
+    page = client.get(reverse("admin:courses_review", args=[revision.pk]))
+    assert "Changes from the published course" in page.text and "Revision of" in page.text
+    (row,) = page.context["diff_rows"]
+    assert (row["label"], row["title"], row["change"]) == ("Lesson", "A lesson", "changed")
+    (field,) = row["fields"]
+    assert field["label"] == "Article body" and ("add", "+Paragraph 5.") in field["text_diff"]
+    assert '<span class="cw-line cw-line-add">+Paragraph 5.</span>' in page.text
+
+    response = client.post(reverse("admin:courses_review", args=[revision.pk]), {"decision": "approve"})
+    assert response.status_code == 302
+    assert course_a.contents.get().article_body == long_text
+    assert not Course.objects.filter(pk=revision.pk).exists()

@@ -4,8 +4,8 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from courses import services
-from courses.models import Course, CourseApprovalRequest, CourseVersion
+from courses import selectors, services
+from courses.models import CertificateTemplate, Course, CourseApprovalRequest, CourseVersion
 from courses.tasks import course_review_notify
 from courseworx.core.exceptions import ConflictError
 from courseworx.core.models import AuditLog, Notification
@@ -214,7 +214,11 @@ def test_changes_requested_notification_and_task_is_idempotent(course, reviewer,
     make_in_review(course)
     with django_capture_on_commit_callbacks(execute=True):
         request = services.course_request_changes(course=course, reviewer=reviewer, note="Fix lesson 2")
-    assert Notification.objects.get().body == "Fix lesson 2"
+    notification = Notification.objects.get()
+    assert notification.title == f"Changes requested for “{course.title}”"
+    assert "Fix lesson 2" in notification.body  # the reviewer's note, with what to do next
+    assert notification.url == f"/admin/courses/course/{course.pk}/change/"  # the admin page (with the note)
+    assert "Fix lesson 2" in mail.outbox[0].body
     assert len(mail.outbox) == 1
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -324,3 +328,67 @@ def test_course_check_writes_nothing_and_refuses_what_the_services_refuse(course
     make_in_review(course)
     with pytest.raises(PermissionDenied):
         services.course_check(user=course.instructor, course=course, data={"title": "Frozen"})
+
+
+# --- the pre-submit checklist: the same rules as course_submit's refusal ---------------------------------
+
+
+def _no_lessons(course):
+    course.contents.all().delete()
+
+
+def _unpublished_lessons(course):
+    course.contents.update(is_published=False)
+
+
+def _empty_quiz(course):
+    QuizContentFactory(course=course, title="Final quiz")
+
+
+def _certificate_without_template(course):
+    ContentFactory(course=course, title="Your certificate", kind="certificate", article_body="")
+
+
+def _price_without_currency(course):
+    Course.objects.filter(pk=course.pk).update(price="10.00", currency="")
+
+
+def _no_description(course):
+    Course.objects.filter(pk=course.pk).update(description="  ")
+
+
+@pytest.mark.parametrize(
+    ("breakage", "codes"),
+    [
+        (_no_lessons, ["empty"]),
+        (_unpublished_lessons, ["no_published_lesson"]),
+        (_empty_quiz, ["empty_quiz"]),
+        (_certificate_without_template, ["no_certificate_template"]),
+        (_price_without_currency, ["no_currency"]),
+        (_no_description, ["no_description"]),
+    ],
+)
+def test_checklist_and_course_submit_refuse_the_same_things(course, breakage, codes):
+    assert all(item.ok for item in selectors.course_submit_checklist(course))
+    breakage(course)
+    course.refresh_from_db()
+    missing = [item for item in selectors.course_submit_checklist(course) if not item.ok]
+    assert [item.code for item in missing] == codes
+    with pytest.raises(ValidationError) as caught:
+        services.course_submit(course=course, user=course.instructor)
+    assert [e.code for e in caught.value.error_list] == codes
+    assert caught.value.messages == [item.message for item in missing]
+    assert statuses(course) == S.DRAFT and not CourseApprovalRequest.objects.exists()
+
+
+def test_a_default_template_is_enough_for_a_certificate(course):
+    _certificate_without_template(course)
+    CertificateTemplate.objects.create(name="House", html="<h1>{{ student_name }}</h1>", is_default=True)
+    assert all(item.ok for item in selectors.course_submit_checklist(course))
+    services.course_submit(course=course, user=course.instructor)
+    assert statuses(course) == S.IN_REVIEW
+
+
+def test_the_submission_keeps_what_was_submitted(course):
+    request = services.course_submit(course=course, user=course.instructor)
+    assert request.snapshot == selectors.course_snapshot(course=course)

@@ -122,3 +122,49 @@ def test_restore_refused_in_review_and_for_strangers(course, reviewer):
     with pytest.raises(ValidationError, match="in review"):
         services.course_version_restore(version=v1, user=course.instructor)
     assert statuses(course) == S.IN_REVIEW
+
+
+# --- the reviewer's comparison ------------------------------------------------------------------------
+
+
+def test_after_a_change_request_the_diff_shows_exactly_the_changed_fields(reviewer):
+    course = CourseFactory(title="Glass", price="10.00")
+    section = SectionFactory(course=course, title="Basics", order=0)
+    article = ContentFactory(section=section, title="Sand", order=0, article_body="Line one\nLine two\n")
+    untouched = ContentFactory(section=section, title="Heat", order=1)
+    quiz = QuizContentFactory(section=section, title="Check", order=2)
+    question = QuestionFactory(content=quiz, question="Hot?", options=["Yes", "No"], correct_answers=["Yes"], order=0)
+    instructor = course.instructor
+    services.course_submit(course=course, user=instructor)
+    services.course_request_changes(course=course, reviewer=reviewer, note="Fix the price and the sand lesson")
+
+    services.course_update(course=course, user=instructor, data={"price": "12.00", "short_description": "Better"})
+    services.content_update(content=article, user=instructor, data={"article_body": "Line one\nLine 2\n"})
+    services.question_update(question=question, user=instructor, data={"options": ["Yes", "No", "Maybe"], "points": 2})
+    services.course_submit(course=course, user=instructor)
+
+    comparison = selectors.course_review_comparison(course=course)
+    assert comparison.label.startswith("Changes since the last submission")
+    assert not comparison.first_submission
+    changed = {(d["kind"], d["change"], d["id"]): d.get("fields") for d in comparison.diff}
+    assert changed == {
+        ("course", "changed", None): {
+            "price": {"old": "10.00", "new": "12.00"},
+            "short_description": {"old": "A short description.", "new": "Better"},
+        },
+        ("lesson", "changed", str(article.pk)): {
+            "article_body": {"old": "Line one\nLine two\n", "new": "Line one\nLine 2\n"}
+        },
+        ("question", "changed", str(question.pk)): {
+            "options": {"old": ["Yes", "No"], "new": ["Yes", "No", "Maybe"]},
+            "points": {"old": 1, "new": 2},
+        },
+    }
+    assert str(untouched.pk) not in {d["id"] for d in comparison.diff}
+
+
+def test_a_first_submission_lists_everything_as_new(course):
+    services.course_submit(course=course, user=course.instructor)
+    comparison = selectors.course_review_comparison(course=course)
+    assert comparison.first_submission and comparison.label == "First submission: everything is new"
+    assert [(d["kind"], d["change"]) for d in comparison.diff] == [("section", "added"), ("lesson", "added")]
