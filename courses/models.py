@@ -201,7 +201,7 @@ class Course(UUIDModel):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return f"{self.title} (revision)" if self.revision_of_id else self.title
 
     def clean(self) -> None:
         super().clean()

@@ -58,6 +58,7 @@ def test_start_copies_the_course_into_a_draft_revision(live):
     revision = services.course_revision_start(course=live, user=live.instructor)
 
     assert revision.revision_of == live and revision.status == S.DRAFT and revision.is_revision
+    assert str(revision) == "Pottery basics (revision)" and str(live) == "Pottery basics"  # in admin lists, selects
     assert revision.slug != live.slug and revision.title == live.title and revision.price == live.price
     assert structure(revision) == structure(live)
     assert list(revision.collaborators.values_list("user", flat=True)) == list(
