@@ -1,6 +1,6 @@
 """What is taught: catalog, authoring structure, quizzes, translations, certificates, approval.
 
-Course.status changes only through courses.services (see the transition table there).
+Course.status changes only through courses.services (see the transition table in services/courses.py).
 """
 
 from decimal import Decimal
@@ -92,6 +92,10 @@ class CourseQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Course.Status.PUBLISHED)
 
+    def without_revisions(self):
+        """Courses themselves, not the draft revisions of live courses (`Course.revision_of`)."""
+        return self.filter(revision_of__isnull=True)
+
     def taught_by(self, user):
         """Courses `user` teaches (owns or co-authors); superusers are no exception."""
         return self.filter(courses_taught_q(user))
@@ -146,6 +150,14 @@ class Course(UUIDModel):
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False)
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # A revision is a draft copy of a published course (courses.services.revisions): it is reviewed like a
+    # course and, once approved, applied to the live course it revises, then deleted.  It is never published.
+    revision_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="revisions", editable=False
+    )
+    # Of a revision: the live row each cloned row was copied from, per kind
+    # ({"section": {clone id: origin id}, "content": {...}, "question": {...}, "assignment": {...}}).
+    revision_origins = models.JSONField(default=dict, blank=True, editable=False)
     # Denormalised counters, maintained in SQL (F expressions) by the apps that own the events.
     rating = models.DecimalField(
         max_digits=3, decimal_places=2, default=Decimal("0.00"), editable=False,
@@ -171,6 +183,10 @@ class Course(UUIDModel):
             models.CheckConstraint(
                 condition=Q(max_students__isnull=True) | Q(max_students__gte=1), name="course_max_students_positive"
             ),
+            # One open revision per live course.
+            models.UniqueConstraint(
+                fields=["revision_of"], condition=Q(revision_of__isnull=False), name="course_one_open_revision"
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "-created_at"], name="course_status_created_idx"),
@@ -185,7 +201,7 @@ class Course(UUIDModel):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return f"{self.title} (revision)" if self.revision_of_id else self.title
 
     def clean(self) -> None:
         super().clean()
@@ -216,6 +232,10 @@ class Course(UUIDModel):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_revision(self) -> bool:
+        return self.revision_of_id is not None
 
     def requirement_list(self) -> list[str]:
         return [line.strip(" -*\t") for line in self.requirements.splitlines() if line.strip(" -*\t")]
@@ -621,6 +641,8 @@ class CourseApprovalRequest(TimeStampedModel):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     review_note = models.TextField(blank=True)
+    # What was submitted (courses.selectors.course_snapshot): the next review compares with it.
+    snapshot = models.JSONField(null=True, blank=True, editable=False)
     # Set once the instructor has been told of the decision (keeps the notify task idempotent).
     notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
@@ -664,7 +686,7 @@ class CourseReviewQueue(Course):
     class Meta:
         proxy = True
         verbose_name = "course awaiting review"
-        verbose_name_plural = "review queue"
+        verbose_name_plural = "courses awaiting review"
 
 
 class VoiceTranscript(TimeStampedModel):

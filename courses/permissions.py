@@ -16,7 +16,8 @@ above courses):
 
 Authors (those who teach a course) edit it only while it is a draft or has changes requested: a
 course in review is frozen for the reviewer, and a published course changes only through a new
-review (restore a version into a draft, see `course_version_restore`).  Superusers may edit any course.
+review: a revision (a draft copy, `can_start_revision`, see `courses.services.revisions`) that is
+applied to the live course when approved.  Superusers may edit any course.
 
 Certificate templates follow their courses: an instructor creates templates and edits their own
 while every course using it is a draft or has changes requested; once a course using it is in
@@ -107,6 +108,13 @@ def can_delete_course(user, course: Course) -> bool:
 def can_restore_version(user, course: Course) -> bool:
     """Authors (or superusers) restore an approved version while the course is not in review or archived."""
     if course.status in (Course.Status.IN_REVIEW, Course.Status.ARCHIVED) or not _active(user):
+        return False
+    return user.is_superuser or user_teaches_course(user, course)
+
+
+def can_start_revision(user, course: Course) -> bool:
+    """Authors (or superusers) revise a published course through a draft revision (one at a time)."""
+    if course.status != Course.Status.PUBLISHED or course.revision_of_id is not None or not _active(user):
         return False
     return user.is_superuser or user_teaches_course(user, course)
 

@@ -1,7 +1,9 @@
-"""Read paths for the catalog: pages, API and other apps read courses through these functions.
+"""Read paths: pages, API, the admin, services and other apps read courses through these functions.
 
-Every selector runs a constant number of queries whatever the number of rows: the instructor and
+Catalog selectors run a constant number of queries whatever the number of rows: the instructor and
 category are joined, tags and the syllabus are prefetched, and lesson counts are computed in SQL.
+Authoring reads (a free slug, why moderation hid a lesson) and the version format (`course_snapshot`,
+`course_version_diff`) are here too: the services use them, never the other way round.
 
 The catalog search (and category matching) used by `CourseFilter` is in `courses.search`.
 """
@@ -10,7 +12,12 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
 
+from django.db import models
 from django.db.models import (
     Count,
     IntegerField,
@@ -22,12 +29,25 @@ from django.db.models import (
     Subquery,
     Sum,
 )
+from django.db.models.fields.files import FieldFile
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils.text import slugify
 
 from .filters import CourseFilter
-from .models import Category, Course, CourseContent, CourseSection, Tag, Translation
+from .models import (
+    Category,
+    CertificateTemplate,
+    Course,
+    CourseApprovalRequest,
+    CourseContent,
+    CourseSection,
+    QuizQuestion,
+    Tag,
+    Translation,
+)
 from .permissions import can_view_course
+from .revisions import revision_participants
 
 # Fields a translation may replace, per target.
 TRANSLATABLE_FIELDS = {
@@ -221,9 +241,11 @@ def apply_translations(objs: Iterable, language: str | None) -> None:
 
 # -- instructor and reviewer lists ------------------------------------------------------------
 def course_list_for_editor(*, user) -> QuerySet:
-    """Courses `user` owns or co-authors (superusers: all), newest first."""
+    """Courses `user` owns or co-authors (superusers: all), newest first.  Revisions of live courses are
+    not listed (the live course's admin page leads to its revision)."""
     return (
         Course.objects.editable_by(user)
+        .without_revisions()
         .select_related("instructor", "category")
         .prefetch_related("tags")
         .order_by("-created_at", "id")
@@ -237,10 +259,374 @@ def content_next_order(*, course: Course) -> int:
 
 
 def course_review_queue() -> QuerySet:
-    """Courses waiting for review, oldest submission first."""
+    """Courses (and revisions of live courses) waiting for review, oldest submission first; each with
+    `submitted_at` (when its pending request was made) and `lesson_total`."""
+    pending = CourseApprovalRequest.objects.filter(
+        course=OuterRef("pk"), decision=CourseApprovalRequest.Decision.PENDING
+    ).values("created_at")[:1]
     return (
         Course.objects.filter(status=Course.Status.IN_REVIEW)
-        .select_related("instructor", "category")
+        .select_related("instructor", "category", "revision_of")
         .prefetch_related("tags")
-        .order_by("updated_at", "id")
+        .annotate(submitted_at=Subquery(pending), lesson_total=Count("contents"))
+        .order_by("submitted_at", "created_at", "id")
     )
+
+
+# -- authoring reads --------------------------------------------------------------------------
+def course_slug_generate(*, title: str, exclude_pk=None) -> str:
+    """A slug made from `title` that no other course uses (`-2`, `-3`... appended when taken)."""
+    base = (slugify(title) or "course")[:200]
+    taken = set(Course.objects.filter(slug__startswith=base).exclude(pk=exclude_pk).values_list("slug", flat=True))
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
+MODERATION_KEY = "hidden_by_moderation"  # CourseContent.metadata key set by services.moderation
+
+
+def content_moderation_reason(content: CourseContent) -> str | None:
+    """Why moderation hid this lesson ("flags" or "moderator"), or None."""
+    return (content.metadata or {}).get(MODERATION_KEY)
+
+
+# -- versions: what a version stores, and what changed between two ------------------------------
+# Schema 2 adds "items": the rows of apps above courses ({kind: [row, ...]}, courses.revisions).
+SNAPSHOT_SCHEMA = 2
+# What a version records and restores.  Not the slug (URLs stay stable), the status, the featured
+# flag (a staff decision) or the counters.
+COURSE_SNAPSHOT_FIELDS = (
+    "title", "short_description", "description", "thumbnail", "price", "currency", "duration_minutes", "level",
+    "language", "max_students", "start_date", "end_date", "requirements", "learning_outcomes",
+    "curriculum_summary", "certificate_template",
+)  # fmt: skip
+SECTION_SNAPSHOT_FIELDS = ("title", "description", "order", "is_published")
+CONTENT_SNAPSHOT_FIELDS = (
+    "section", "title", "description", "kind", "order", "is_published", "is_required", "is_preview", "points",
+    "duration_seconds", "file", "file_size", "file_type", "alt_text", "video_url", "captions", "article_body",
+    "pass_mark", "max_attempts", "time_limit_minutes", "shuffle_questions", "manual_grading", "metadata",
+)  # fmt: skip
+QUESTION_SNAPSHOT_FIELDS = (
+    "question", "question_type", "options", "correct_answers", "points", "explanation", "order", "is_active",
+)  # fmt: skip
+
+
+def snapshot_value(value: Any) -> Any:
+    """A field's value as stored in a snapshot (JSON): files by name, decimals/ids/dates as text."""
+    if isinstance(value, FieldFile):
+        return value.name or ""
+    if isinstance(value, Decimal | UUID):
+        return str(value)
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return value
+
+
+def _dump(obj: models.Model, fields: tuple[str, ...]) -> dict[str, Any]:
+    out = {}
+    for name in fields:
+        field = obj._meta.get_field(name)
+        out[name] = snapshot_value(getattr(obj, field.attname))
+    return out
+
+
+def course_snapshot(*, course: Course) -> dict:
+    """The whole structure as JSON: course fields, sections, lessons, quiz questions, and the rows of the
+    revision participants (learning's assignments) under "items"."""
+    course = (
+        Course.objects.select_related("category")
+        .prefetch_related(
+            "tags",
+            Prefetch("prerequisites", queryset=Course.objects.only("id", "title").order_by("id")),
+            Prefetch(
+                "sections",
+                queryset=CourseSection.objects.order_by("order", "id").prefetch_related(
+                    Prefetch(
+                        "contents",
+                        queryset=CourseContent.objects.order_by("order", "id").prefetch_related(
+                            Prefetch("questions", queryset=QuizQuestion.objects.order_by("order", "id"))
+                        ),
+                    )
+                ),
+            ),
+        )
+        .get(pk=course.pk)
+    )
+    data = _dump(course, COURSE_SNAPSHOT_FIELDS)
+    data["category"] = {"id": course.category_id, "name": course.category.name} if course.category else None
+    data["tags"] = sorted(t.name for t in course.tags.all())
+    data["prerequisites"] = [{"id": str(p.pk), "title": p.title} for p in course.prerequisites.all()]
+    sections = []
+    for section in course.sections.all():
+        lessons = []
+        for content in section.contents.all():
+            lesson = {"id": str(content.pk), **_dump(content, CONTENT_SNAPSHOT_FIELDS)}
+            lesson["questions"] = [
+                {"id": str(q.pk), **_dump(q, QUESTION_SNAPSHOT_FIELDS)} for q in content.questions.all()
+            ]
+            lessons.append(lesson)
+        sections.append({"id": str(section.pk), **_dump(section, SECTION_SNAPSHOT_FIELDS), "lessons": lessons})
+    items = {p.kind: p.snapshot(course=course) for p in revision_participants()}
+    return {"schema": SNAPSHOT_SCHEMA, "course": data, "sections": sections, "items": items}
+
+
+def snapshot_index(snapshot: dict) -> tuple[dict, dict, dict]:
+    sections, lessons, questions = {}, {}, {}
+    for section in snapshot.get("sections", []):
+        sections[section["id"]] = {k: v for k, v in section.items() if k != "lessons"}
+        for lesson in section.get("lessons", []):
+            lessons[lesson["id"]] = {k: v for k, v in lesson.items() if k != "questions"}
+            for question in lesson.get("questions", []):
+                questions[question["id"]] = {**question, "content": lesson["id"]}
+    return sections, lessons, questions
+
+
+def _changed_fields(old: dict, new: dict) -> dict[str, dict[str, Any]]:
+    return {
+        key: {"old": old.get(key), "new": new.get(key)}
+        for key in sorted(set(old) | set(new))
+        if key != "id" and old.get(key) != new.get(key)
+    }
+
+
+def _snapshot_items(snapshot: dict) -> dict[str, dict[str, dict]] | None:
+    """The participants' rows by kind and id; None for a snapshot taken before they were recorded."""
+    if not snapshot:
+        return {}
+    if "items" not in snapshot:
+        return None
+    return {kind: {row["id"]: row for row in rows} for kind, rows in snapshot["items"].items()}
+
+
+def _diff_rows(kind: str, before: dict, after: dict, title_key: str) -> list[dict]:
+    diff: list[dict] = []
+    for pk, item in after.items():
+        if pk not in before:
+            diff.append({"kind": kind, "change": "added", "id": pk, "title": item.get(title_key)})
+        else:
+            fields = _changed_fields(before[pk], item)
+            if fields:
+                diff.append(
+                    {"kind": kind, "change": "changed", "id": pk, "title": item.get(title_key), "fields": fields}
+                )
+    diff.extend(
+        {"kind": kind, "change": "removed", "id": pk, "title": item.get(title_key)}
+        for pk, item in before.items()
+        if pk not in after
+    )
+    return diff
+
+
+def course_version_diff(*, old: dict, new: dict) -> list[dict]:
+    """What changed from snapshot `old` to `new` (pass `{}` as old for a first submission).
+
+    One entry per changed object: {"kind": course|section|lesson|question|<participant kind>,
+    "change": added|removed|changed, "id", "title", "fields": {name: {"old", "new"}}} ("fields" only
+    for "changed").  Lessons and questions are matched by id, so a lesson moved to another section
+    is "changed" (its "section" field), not removed and added.  Participants' rows (assignments) are
+    compared when both snapshots recorded them.
+    """
+    diff: list[dict] = []
+    old_course, new_course = old.get("course", {}), new.get("course", {})
+    if old_course and new_course:
+        fields = _changed_fields(old_course, new_course)
+        if fields:
+            diff.append(
+                {"kind": "course", "change": "changed", "id": None, "title": new_course.get("title"), "fields": fields}
+            )
+    for kind, before, after in zip(
+        ("section", "lesson", "question"), snapshot_index(old), snapshot_index(new), strict=True
+    ):
+        diff += _diff_rows(kind, before, after, "question" if kind == "question" else "title")
+    old_items, new_items = _snapshot_items(old), _snapshot_items(new)
+    if old_items is not None and new_items is not None:
+        for participant in revision_participants():
+            kind = participant.kind
+            diff += _diff_rows(kind, old_items.get(kind, {}), new_items.get(kind, {}), participant.title_field)
+    return diff
+
+
+# -- review: what changed, what is missing, what the reviewer said --------------------------------
+def revision_snapshot_as_live(snapshot: dict, origins: dict) -> dict:
+    """A revision's snapshot with each copied row's id replaced by the id of the live row it came from
+    (`Course.revision_origins`), so that it compares with (and applies to) the live course's rows.
+    Rows the revision added keep their own ids."""
+    sections, contents, questions = (origins.get(k, {}) for k in ("section", "content", "question"))
+    out = {**snapshot, "sections": []}
+    for section in snapshot.get("sections", []):
+        lessons = []
+        for lesson in section.get("lessons", []):
+            lesson_questions = [{**q, "id": questions.get(q["id"], q["id"])} for q in lesson.get("questions", [])]
+            lessons.append(
+                {
+                    **lesson,
+                    "id": contents.get(lesson["id"], lesson["id"]),
+                    "section": sections.get(lesson["section"], lesson["section"]),
+                    "questions": lesson_questions,
+                }
+            )
+        out["sections"].append({**section, "id": sections.get(section["id"], section["id"]), "lessons": lessons})
+    if "items" in snapshot:
+        out["items"] = {
+            kind: [{**row, "id": origins.get(kind, {}).get(row["id"], row["id"])} for row in rows]
+            for kind, rows in snapshot["items"].items()
+        }
+    return out
+
+
+@dataclass
+class ReviewComparison:
+    """What a reviewer compares: `diff` (course_version_diff) from the `baseline` described by `label`."""
+
+    label: str
+    diff: list
+    baseline: dict
+    current: dict
+    first_submission: bool = False
+
+
+def course_review_comparison(*, course: Course) -> ReviewComparison:
+    """The reviewer's diff of a course: a revision against the live course it revises; another course
+    against what was submitted last time (or its last approved version, whichever is newer); a course
+    never submitted before: everything is new."""
+    current = course_snapshot(course=course)
+    if course.is_revision:
+        live = course.revision_of
+        return ReviewComparison(
+            label=f"Changes from the published course (live since {live.published_at:%Y-%m-%d})"
+            if live.published_at
+            else "Changes from the published course",
+            diff=course_version_diff(
+                old=course_snapshot(course=live), new=revision_snapshot_as_live(current, course.revision_origins)
+            ),
+            baseline=course_snapshot(course=live),
+            current=current,
+        )
+    last_request = (
+        course.approval_requests.exclude(decision=CourseApprovalRequest.Decision.PENDING)
+        .filter(snapshot__isnull=False)
+        .order_by("-created_at")
+        .first()
+    )
+    last_version = course.versions.order_by("-number").first()
+    if last_request and (last_version is None or last_request.created_at >= last_version.created_at):
+        when = f"{last_request.created_at:%Y-%m-%d}"
+        verdict = "approved" if last_request.decision == CourseApprovalRequest.Decision.APPROVED else "sent back"
+        label = f"Changes since the last submission ({when}, {verdict})"
+        baseline = last_request.snapshot
+    elif last_version:
+        label = f"Changes since version {last_version.number} (approved {last_version.created_at:%Y-%m-%d})"
+        baseline = last_version.snapshot
+    else:
+        return ReviewComparison(
+            label="First submission: everything is new",
+            diff=course_version_diff(old={}, new=current),
+            baseline={},
+            current=current,
+            first_submission=True,
+        )
+    return ReviewComparison(label=label, diff=course_version_diff(old=baseline, new=current), baseline=baseline,
+                            current=current)  # fmt: skip
+
+
+_DIFF_KINDS = {"lesson": "content"}  # diff kinds -> item-key kinds
+
+
+def course_revision_changes(course: Course) -> dict[tuple[str, Any], str]:
+    """Which items of a revision differ from the live course: {(kind, id): "added" | "changed" | "removed"}.
+
+    Kinds are "course", "section", "content", "question" and the participants' ("assignment").  Added
+    and changed items are keyed by the revision's own ids (the rows the outline shows); removed items
+    by the id of the live row that the revision no longer has.  Unchanged items are absent.  Ids are
+    UUIDs.  For a course that is not a revision: the changes since its last approved version (same ids),
+    or nothing when it has none.
+    """
+    if course.is_revision:
+        origins = course.revision_origins or {}
+        old = course_snapshot(course=course.revision_of)
+        new = revision_snapshot_as_live(course_snapshot(course=course), origins)
+        back = {kind: {origin: copy for copy, origin in mapping.items()} for kind, mapping in origins.items()}
+    else:
+        version = course.versions.order_by("-number").first()
+        if version is None:
+            return {}
+        old, new, back = version.snapshot, course_snapshot(course=course), {}
+    changes: dict[tuple[str, Any], str] = {}
+    for entry in course_version_diff(old=old, new=new):
+        kind = _DIFF_KINDS.get(entry["kind"], entry["kind"])
+        if kind == "course":
+            changes[("course", course.pk)] = "changed"
+            continue
+        pk = entry["id"] if entry["change"] == "removed" else back.get(kind, {}).get(entry["id"], entry["id"])
+        changes[(kind, uuid.UUID(str(pk)))] = entry["change"]
+    return changes
+
+
+@dataclass(frozen=True)
+class CheckItem:
+    """One line of the pre-submit checklist: `label` says what is checked; `message` what to do if not `ok`."""
+
+    code: str
+    label: str
+    ok: bool
+    message: str = ""
+
+
+def course_submit_checklist(course: Course) -> list[CheckItem]:
+    """What a course needs before it can be submitted for review.
+
+    `course_submit` refuses a course with any item not ok, with these messages and codes: the checklist
+    on the submit page and the refusal come from here.
+    """
+    contents = CourseContent.objects.filter(course=course)
+    published = contents.filter(is_published=True, section__is_published=True)
+    empty_quizzes = list(
+        contents.filter(kind=CourseContent.Kind.QUIZ)
+        .annotate(n=Count("questions", filter=Q(questions__is_active=True)))
+        .filter(n=0)
+        .order_by("section__order", "order")
+        .values_list("title", flat=True)
+    )
+    has_lessons = contents.exists()
+    items = [
+        CheckItem("no_description", "A description", bool((course.description or "").strip()),
+                  "Write the course's description."),
+        CheckItem("empty", "At least one lesson", has_lessons,
+                  "Add at least one lesson before submitting the course for review."),
+        CheckItem("no_published_lesson", "A published lesson in a published section",
+                  not has_lessons or published.exists(), "Publish at least one lesson in a published section."),
+        CheckItem("empty_quiz", "Questions in every quiz", not empty_quizzes,
+                  f"These quizzes have no questions yet: {', '.join(empty_quizzes)}."),
+    ]  # fmt: skip
+    if course.price and course.price > 0:
+        currency_ok = len(course.currency or "") == 3 and course.currency.isalpha()
+        items.append(CheckItem("no_currency", f"Price: {course.price} {course.currency}", currency_ok,
+                               "Give the price's currency as a three-letter code (e.g. USD)."))  # fmt: skip
+    else:
+        items.append(CheckItem("price", "Price: free", True))
+    if contents.filter(kind=CourseContent.Kind.CERTIFICATE).exists():
+        template_ok = (
+            bool(course.certificate_template_id) or CertificateTemplate.objects.filter(is_default=True).exists()
+        )
+        items.append(CheckItem("no_certificate_template", "A certificate template (the course awards a certificate)",
+                               template_ok, "Choose a certificate template for the course."))  # fmt: skip
+    return items
+
+
+def course_latest_decision(course: Course) -> CourseApprovalRequest | None:
+    """The course's latest decided review (with the reviewer's note), or None."""
+    return (
+        course.approval_requests.exclude(decision=CourseApprovalRequest.Decision.PENDING)
+        .select_related("reviewer")
+        .order_by("-decided_at", "-created_at")
+        .first()
+    )
+
+
+def course_open_revision(course: Course) -> Course | None:
+    """The revision in progress of a live course, or None."""
+    return Course.objects.filter(revision_of=course).first()

@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, FileField
 from django.http import HttpResponseRedirect
@@ -14,7 +15,7 @@ from accounts.models import User
 from courseworx.core.forms import add_service_errors
 from courseworx.core.forms import service_error_text as _error_text
 
-from .. import permissions, services
+from .. import permissions, selectors, services
 from ..models import (
     CertificateTemplate,
     Course,
@@ -23,6 +24,7 @@ from ..models import (
     InstructorCollaborator,
 )
 from ._common import _is_reviewer, preview_url
+from .revisions import CourseRevisionAdminMixin
 
 
 class CourseInlinePermissions:
@@ -142,7 +144,7 @@ class CourseAdminForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if "slug" in self.fields and not cleaned.get("slug") and cleaned.get("title"):
-            cleaned["slug"] = services.course_slug_generate(title=cleaned["title"], exclude_pk=self.instance.pk)
+            cleaned["slug"] = selectors.course_slug_generate(title=cleaned["title"], exclude_pk=self.instance.pk)
             self.instance.slug = cleaned["slug"]
         return cleaned
 
@@ -182,8 +184,15 @@ class CourseAdminForm(forms.ModelForm):
         return data
 
 
+class CourseChangeList(ChangeList):
+    """The course list shows courses, not the revisions of live courses (reached from the live course's page)."""
+
+    def get_queryset(self, request, exclude_parameters=None):
+        return super().get_queryset(request, exclude_parameters).filter(revision_of__isnull=True)
+
+
 @admin.register(Course)
-class CourseAdmin(admin.ModelAdmin):
+class CourseAdmin(CourseRevisionAdminMixin, admin.ModelAdmin):
     form = CourseAdminForm
     list_display = ("title", "instructor", "status", "level", "category", "price", "is_featured", "lesson_count",
                     "updated_at")  # fmt: skip
@@ -266,7 +275,12 @@ class CourseAdmin(admin.ModelAdmin):
     def get_inlines(self, request, obj):
         if obj is None:
             return [SectionInline]
+        if obj.is_revision:  # co-authors are the live course's
+            return [SectionInline, LessonInline]
         return [SectionInline, LessonInline, CollaboratorInline]
+
+    def get_changelist(self, request, **kwargs):
+        return CourseChangeList
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -307,6 +321,10 @@ class CourseAdmin(admin.ModelAdmin):
     def lesson_count(self, obj) -> int:
         return obj.lesson_total
 
+    def view_on_site(self, obj):
+        # Unpublished courses (drafts, revisions) are not on the site: "Preview as a student" is their link.
+        return obj.get_absolute_url() if obj.is_published else None
+
     @admin.display(description="Preview")
     def preview_link(self, obj) -> str:
         if not obj or not obj.pk:
@@ -324,6 +342,7 @@ class CourseAdmin(admin.ModelAdmin):
                 "add_lesson_url": f"{reverse('admin:courses_coursecontent_add')}?course={course.pk}",
                 "can_add_lesson": permissions.can_edit_course(request.user, course),
                 "versions_url": f"{reverse('admin:courses_courseversion_changelist')}?course__id__exact={course.pk}",
+                **self.revision_context(request, course),
             }
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -346,6 +365,7 @@ class CourseAdmin(admin.ModelAdmin):
         if not permissions.user_teaches_course(request.user, course):
             raise PermissionDenied
         change_url = reverse("admin:courses_course_change", args=[course.pk])
+        checklist = selectors.course_submit_checklist(course)
         if request.method == "POST":
             try:
                 services.course_submit(course=course, user=request.user, note=request.POST.get("note", "").strip())
@@ -361,6 +381,8 @@ class CourseAdmin(admin.ModelAdmin):
             "title": f"Submit “{course}” for review",
             "change_url": change_url,
             "can_submit": permissions.can_submit_course(request.user, course),
+            "checklist": checklist,
+            "ready": all(item.ok for item in checklist),
         }
         return TemplateResponse(request, "admin/courses/course/submit.html", context)
 

@@ -15,7 +15,7 @@ from courseworx.core.admin import ReadOnlyAdmin
 from courseworx.core.forms import add_service_errors
 from courseworx.core.forms import service_error_text as _error_text
 
-from .. import permissions, services
+from .. import permissions, selectors, services
 from ..models import (
     Course,
     CourseApprovalRequest,
@@ -23,6 +23,7 @@ from ..models import (
     CourseVersion,
 )
 from ._common import _is_reviewer, preview_url
+from ._diff import diff_rows
 
 
 class DecisionForm(forms.Form):
@@ -45,23 +46,41 @@ class DecisionForm(forms.Form):
 
 @admin.register(CourseReviewQueue)
 class CourseReviewQueueAdmin(ReadOnlyAdmin):
-    list_display = ("title", "instructor", "submitted_at", "lesson_count", "review_link")
-    list_select_related = ("instructor",)
+    list_display = ("title", "kind", "instructor", "submitted_at", "lesson_count", "review_link")
+    list_select_related = ("instructor", "revision_of")
     list_display_links = None
     search_fields = ("title", "instructor__email", "instructor__last_name")
 
+    @staticmethod
+    def _submitted():
+        """When the course's pending review request was made."""
+        return Subquery(
+            CourseApprovalRequest.objects.filter(
+                course=OuterRef("pk"), decision=CourseApprovalRequest.Decision.PENDING
+            ).values("created_at")[:1]
+        )
+
     def get_queryset(self, request):
-        pending = CourseApprovalRequest.objects.filter(
-            course=OuterRef("pk"), decision=CourseApprovalRequest.Decision.PENDING
-        ).values("created_at")[:1]
         return (
             super()
             .get_queryset(request)
             .filter(status=Course.Status.IN_REVIEW)
-            .select_related("instructor")
-            .annotate(submitted=Subquery(pending), lesson_total=Count("contents"))
-            .order_by("submitted", "created_at")
+            .select_related("instructor", "revision_of")
+            .annotate(submitted=self._submitted(), lesson_total=Count("contents"))
         )
+
+    def get_ordering(self, request):
+        # Oldest submission first.  An expression, not the "submitted" annotation: the admin orders the
+        # queryset before get_queryset annotates it, and the changelist would otherwise use the model's
+        # newest-first ordering.
+        return [self._submitted().asc(), "created_at"]
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, {"title": "Courses awaiting review", **(extra_context or {})})
+
+    @admin.display(description="What")
+    def kind(self, obj) -> str:
+        return "Revision of a live course" if obj.revision_of_id else "New course"
 
     def has_module_permission(self, request):
         return _is_reviewer(request)
@@ -94,7 +113,9 @@ class CourseReviewQueueAdmin(ReadOnlyAdmin):
         if not _is_reviewer(request):
             raise PermissionDenied
         course = get_object_or_404(
-            Course.objects.select_related("instructor", "category").annotate(lesson_total=Count("contents")),
+            Course.objects.select_related("instructor", "category", "revision_of").annotate(
+                lesson_total=Count("contents")
+            ),
             pk=course_id,
         )
         queue_url = reverse("admin:courses_coursereviewqueue_changelist")
@@ -105,7 +126,13 @@ class CourseReviewQueueAdmin(ReadOnlyAdmin):
             try:
                 if form.cleaned_data["decision"] == "approve":
                     version = services.course_approve(course=course, reviewer=request.user, note=note)
-                    self.message_user(request, f"“{course}” is published (version {version.number}).")
+                    if course.is_revision:
+                        self.message_user(
+                            request,
+                            f"The revision is applied: “{version.course}” is updated (version {version.number}).",
+                        )
+                    else:
+                        self.message_user(request, f"“{course}” is published (version {version.number}).")
                 else:
                     services.course_request_changes(course=course, reviewer=request.user, note=note)
                     self.message_user(request, f"Changes were requested for “{course}”.")
@@ -116,9 +143,7 @@ class CourseReviewQueueAdmin(ReadOnlyAdmin):
             else:
                 return HttpResponseRedirect(queue_url)
 
-        last_version = course.versions.order_by("-number").first()
-        current = services.course_snapshot(course=course)
-        diff = services.course_version_diff(old=last_version.snapshot if last_version else {}, new=current)
+        comparison = selectors.course_review_comparison(course=course)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -127,9 +152,11 @@ class CourseReviewQueueAdmin(ReadOnlyAdmin):
             "pending": course.approval_requests.filter(decision=CourseApprovalRequest.Decision.PENDING)
             .select_related("submitted_by")
             .first(),
-            "last_version": last_version,
-            "snapshot": current,
-            "diff": diff,
+            "previous": selectors.course_latest_decision(course),
+            "comparison": comparison,
+            "snapshot": comparison.current,
+            "diff": comparison.diff,
+            "diff_rows": diff_rows(comparison.diff, old=comparison.baseline, new=comparison.current),
             "form": form,
             "can_decide": can_decide,
             "is_author": permissions.user_teaches_course(request.user, course),
@@ -215,12 +242,15 @@ class CourseVersionAdmin(CourseHistoryAdmin):
                 request, f"Version {version.number} was restored into “{course}”. Submit it for review when ready."
             )
             return HttpResponseRedirect(reverse("admin:courses_course_change", args=[course.pk]))
+        current = selectors.course_snapshot(course=course)
+        diff = selectors.course_version_diff(old=current, new=version.snapshot)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": f"Restore version {version.number} of “{course}”",
             "version": version,
             "course": course,
-            "diff": services.course_version_diff(old=services.course_snapshot(course=course), new=version.snapshot),
+            "diff": diff,
+            "diff_rows": diff_rows(diff, old=current, new=version.snapshot),
         }
         return TemplateResponse(request, "admin/courses/courseversion/restore.html", context)

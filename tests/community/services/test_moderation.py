@@ -11,7 +11,7 @@ from django.http import Http404
 
 from community import services
 from community.models import ContentFlag, DiscussionThread, FlaggedItem, ModerationAction, ThreadReply, UserMute
-from courses.services import content_moderation_reason
+from courses.selectors import content_moderation_reason
 from courseworx.core.models import AuditLog
 from tests.community.factories import ReviewFactory
 from tests.community.helpers import flag_all

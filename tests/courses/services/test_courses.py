@@ -1,11 +1,11 @@
-"""The course review workflow, versions and authoring services."""
+"""A course's life: create, update, delete, the review workflow and its notifications (services.courses)."""
 
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from courses import services
-from courses.models import Course, CourseApprovalRequest, CourseContent, CourseVersion, QuizQuestion
+from courses import selectors, services
+from courses.models import CertificateTemplate, Course, CourseApprovalRequest, CourseVersion
 from courses.tasks import course_review_notify
 from courseworx.core.exceptions import ConflictError
 from courseworx.core.models import AuditLog, Notification
@@ -13,38 +13,15 @@ from tests.courses.factories import (
     CollaboratorFactory,
     ContentFactory,
     CourseFactory,
-    QuestionFactory,
     QuizContentFactory,
     SectionFactory,
 )
+from tests.courses.services.utils import make_in_review, statuses
 from tests.factories import AdminFactory, InstructorFactory, ReviewerFactory, StudentFactory
 
 pytestmark = pytest.mark.django_db
 
 S = Course.Status
-
-
-@pytest.fixture
-def reviewer():
-    return ReviewerFactory()
-
-
-@pytest.fixture
-def course():
-    """A draft course with one section and one article lesson."""
-    course = CourseFactory(title="Intro to Django")
-    ContentFactory(course=course, title="Welcome")
-    return course
-
-
-def make_in_review(course):
-    services.course_submit(course=course, user=course.instructor)
-    return course
-
-
-def statuses(course):
-    course.refresh_from_db()
-    return course.status
 
 
 # --- transitions ------------------------------------------------------------------------------
@@ -237,7 +214,11 @@ def test_changes_requested_notification_and_task_is_idempotent(course, reviewer,
     make_in_review(course)
     with django_capture_on_commit_callbacks(execute=True):
         request = services.course_request_changes(course=course, reviewer=reviewer, note="Fix lesson 2")
-    assert Notification.objects.get().body == "Fix lesson 2"
+    notification = Notification.objects.get()
+    assert notification.title == f"Changes requested for “{course.title}”"
+    assert "Fix lesson 2" in notification.body  # the reviewer's note, with what to do next
+    assert notification.url == f"/admin/courses/course/{course.pk}/change/"  # the admin page (with the note)
+    assert "Fix lesson 2" in mail.outbox[0].body
     assert len(mail.outbox) == 1
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -249,128 +230,6 @@ def test_submission_does_not_notify(course, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         make_in_review(course)
     assert callbacks == [] and not Notification.objects.exists()
-
-
-# --- versions, diff, restore ------------------------------------------------------------------
-
-
-def approve(course, reviewer):
-    services.course_submit(course=course, user=course.instructor)
-    return services.course_approve(course=course, reviewer=reviewer)
-
-
-def test_versions_1_then_2_and_diff(course, reviewer):
-    instructor = course.instructor
-    v1 = approve(course, reviewer)
-    assert v1.number == 1
-
-    # Revise: restoring v1 reopens the published course as a draft.
-    services.course_version_restore(version=v1, user=instructor)
-    assert statuses(course) == S.DRAFT
-    services.course_update(course=course, user=instructor, data={"title": "Django in depth"})
-    section = course.sections.get()
-    added = services.content_create(section=section, user=instructor, title="Models", kind="article",
-                                    article_body="Fields")  # fmt: skip
-    v2 = approve(course, reviewer)
-
-    assert v2.number == 2
-    assert v2.snapshot["course"]["title"] == "Django in depth"
-    assert len(v2.snapshot["sections"][0]["lessons"]) == 2
-    v1.refresh_from_db()
-    assert v1.snapshot["course"]["title"] == "Intro to Django"  # untouched
-
-    diff = services.course_version_diff(old=v1.snapshot, new=v2.snapshot)
-    assert {"kind": "lesson", "change": "added", "id": str(added.pk), "title": "Models"} in diff
-    course_change = next(d for d in diff if d["kind"] == "course")
-    assert course_change["fields"]["title"] == {"old": "Intro to Django", "new": "Django in depth"}
-    assert len(diff) == 2
-
-
-def test_diff_reports_removed_and_changed_questions():
-    quiz = QuizContentFactory()
-    q1 = QuestionFactory(content=quiz, question="2+2?", options=["3", "4"], correct_answers=["4"])
-    q2 = QuestionFactory(content=quiz)
-    q2_id = str(q2.pk)
-    old = services.course_snapshot(course=quiz.course)
-    QuizQuestion.objects.filter(pk=q1.pk).update(question="2+3?")
-    q2.delete()
-    new = services.course_snapshot(course=quiz.course)
-
-    diff = services.course_version_diff(old=old, new=new)
-    changed = next(d for d in diff if d["change"] == "changed")
-    assert changed["kind"] == "question" and changed["fields"] == {"question": {"old": "2+2?", "new": "2+3?"}}
-    assert {"kind": "question", "change": "removed", "id": q2_id, "title": q2.question} in diff
-
-
-def test_diff_against_nothing_lists_everything_as_added(course):
-    diff = services.course_version_diff(old={}, new=services.course_snapshot(course=course))
-    assert [(d["kind"], d["change"]) for d in diff] == [("section", "added"), ("lesson", "added")]
-
-
-def test_restore_brings_back_old_structure_and_leaves_versions_untouched(reviewer):
-    course = CourseFactory(title="Original")
-    s1 = SectionFactory(course=course, title="Basics", order=0)
-    s2 = SectionFactory(course=course, title="More", order=1)
-    lesson = ContentFactory(section=s1, title="Lesson A", order=0, article_body="**A**")
-    moved = ContentFactory(section=s1, title="Lesson B", order=1)
-    quiz = QuizContentFactory(section=s2, title="Quiz", order=0)
-    question = QuestionFactory(content=quiz, question="Capital of France?", order=0)
-    v1 = approve(course, reviewer)
-    snapshot_before = v1.snapshot
-
-    # Change everything: back to draft, then edit, delete, add, move and re-order.
-    services.course_version_restore(version=v1, user=course.instructor)
-    instructor = course.instructor
-    services.course_update(course=course, user=instructor, data={"title": "Changed", "price": "10.00"})
-    services.content_update(content=lesson, user=instructor, data={"title": "Renamed", "article_body": "new"})
-    services.content_update(content=moved, user=instructor, data={"section": s2, "order": 5})
-    services.question_update(question=question, user=instructor, data={"question": "Capital of Spain?",
-                             "options": ["Madrid", "Paris"], "correct_answers": ["Madrid"]})  # fmt: skip
-    services.section_reorder(course=course, user=instructor, section_ids=[s2.pk, s1.pk])
-    extra = services.section_create(course=course, user=instructor, title="Extra")
-    services.content_create(section=extra, user=instructor, title="New", kind="article", article_body="x")
-    quiz_id = quiz.pk
-    quiz.delete()
-
-    restored = services.course_version_restore(version=v1, user=instructor)
-
-    assert restored.status == S.DRAFT
-    course.refresh_from_db()
-    assert course.title == "Original" and str(course.price) == "0.00"
-    assert services.course_snapshot(course=course)["sections"] == snapshot_before["sections"]
-    lesson.refresh_from_db()
-    assert lesson.title == "Lesson A" and "<strong>A</strong>" in lesson.article_html  # same row, same id
-    assert not course.sections.filter(title="Extra").exists()
-    assert CourseContent.objects.get(pk=quiz_id).questions.get().question == "Capital of France?"
-    v1.refresh_from_db()
-    assert v1.snapshot == snapshot_before
-    assert CourseVersion.objects.count() == 1
-    assert AuditLog.objects.filter(action="course.version_restore").count() == 2
-
-
-def test_restore_refused_in_review_and_for_strangers(course, reviewer):
-    v1 = approve(course, reviewer)
-    with pytest.raises(PermissionDenied):
-        services.course_version_restore(version=v1, user=InstructorFactory())
-    services.course_version_restore(version=v1, user=course.instructor)
-    services.course_submit(course=course, user=course.instructor)
-    with pytest.raises(ValidationError, match="in review"):
-        services.course_version_restore(version=v1, user=course.instructor)
-    assert statuses(course) == S.IN_REVIEW
-
-
-# --- authoring --------------------------------------------------------------------------------
-
-
-def test_reorder_sections_swaps_orders(course):
-    first = course.sections.get()
-    second = SectionFactory(course=course)
-    services.section_reorder(course=course, user=course.instructor, section_ids=[second.pk, first.pk])
-    assert list(course.sections.order_by("order").values_list("pk", "order")) == [(second.pk, 0), (first.pk, 1)]
-    with pytest.raises(ValidationError, match="exactly once"):
-        services.section_reorder(course=course, user=course.instructor, section_ids=[second.pk])
-    with pytest.raises(ValidationError, match="already exists"):
-        services.section_update(section=first, user=course.instructor, data={"order": 0})
 
 
 def test_course_create_makes_unique_slugs(instructor):
@@ -416,26 +275,6 @@ def test_course_in_review_is_frozen_for_authors(course):
         services.course_update(course=course, user=course.instructor, data={"title": "Sneaky"})
     with pytest.raises(PermissionDenied):
         services.section_create(course=course, user=course.instructor, title="Sneaky")
-
-
-def test_structure_services_validate(course):
-    user = course.instructor
-    first = course.sections.get()
-    section = services.section_create(course=course, user=user, title="Second")
-    assert section.order == first.order + 1
-    with pytest.raises(ValidationError) as exc:
-        services.content_create(section=section, user=user, title="Empty article", kind="article")
-    assert "article_body" in exc.value.message_dict
-    quiz = services.content_create(section=section, user=user, title="Quiz", kind="quiz")
-    tf = services.question_create(content=quiz, user=user, question="Sky is blue?", question_type="true_false",
-                                  correct_answers=["True"])  # fmt: skip
-    assert tf.options == ["True", "False"] and tf.order == 0
-    with pytest.raises(ValidationError) as exc:
-        services.question_create(content=quiz, user=user, question="?", options=["a", "b"], correct_answers=["c"])
-    assert "correct_answers" in exc.value.message_dict
-    with pytest.raises(PermissionDenied):
-        services.question_create(content=quiz, user=StudentFactory(), question="?", options=["a", "b"],
-                                 correct_answers=["a"])  # fmt: skip
 
 
 # --- deletion and the checks the admin runs ------------------------------------------------------
@@ -491,7 +330,65 @@ def test_course_check_writes_nothing_and_refuses_what_the_services_refuse(course
         services.course_check(user=course.instructor, course=course, data={"title": "Frozen"})
 
 
-def test_course_slug_generate():
-    course = CourseFactory(title="Intro to Django", slug="intro-to-django")
-    assert services.course_slug_generate(title="Intro to Django!") == "intro-to-django-2"
-    assert services.course_slug_generate(title="Intro to Django", exclude_pk=course.pk) == "intro-to-django"
+# --- the pre-submit checklist: the same rules as course_submit's refusal ---------------------------------
+
+
+def _no_lessons(course):
+    course.contents.all().delete()
+
+
+def _unpublished_lessons(course):
+    course.contents.update(is_published=False)
+
+
+def _empty_quiz(course):
+    QuizContentFactory(course=course, title="Final quiz")
+
+
+def _certificate_without_template(course):
+    ContentFactory(course=course, title="Your certificate", kind="certificate", article_body="")
+
+
+def _price_without_currency(course):
+    Course.objects.filter(pk=course.pk).update(price="10.00", currency="")
+
+
+def _no_description(course):
+    Course.objects.filter(pk=course.pk).update(description="  ")
+
+
+@pytest.mark.parametrize(
+    ("breakage", "codes"),
+    [
+        (_no_lessons, ["empty"]),
+        (_unpublished_lessons, ["no_published_lesson"]),
+        (_empty_quiz, ["empty_quiz"]),
+        (_certificate_without_template, ["no_certificate_template"]),
+        (_price_without_currency, ["no_currency"]),
+        (_no_description, ["no_description"]),
+    ],
+)
+def test_checklist_and_course_submit_refuse_the_same_things(course, breakage, codes):
+    assert all(item.ok for item in selectors.course_submit_checklist(course))
+    breakage(course)
+    course.refresh_from_db()
+    missing = [item for item in selectors.course_submit_checklist(course) if not item.ok]
+    assert [item.code for item in missing] == codes
+    with pytest.raises(ValidationError) as caught:
+        services.course_submit(course=course, user=course.instructor)
+    assert [e.code for e in caught.value.error_list] == codes
+    assert caught.value.messages == [item.message for item in missing]
+    assert statuses(course) == S.DRAFT and not CourseApprovalRequest.objects.exists()
+
+
+def test_a_default_template_is_enough_for_a_certificate(course):
+    _certificate_without_template(course)
+    CertificateTemplate.objects.create(name="House", html="<h1>{{ student_name }}</h1>", is_default=True)
+    assert all(item.ok for item in selectors.course_submit_checklist(course))
+    services.course_submit(course=course, user=course.instructor)
+    assert statuses(course) == S.IN_REVIEW
+
+
+def test_the_submission_keeps_what_was_submitted(course):
+    request = services.course_submit(course=course, user=course.instructor)
+    assert request.snapshot == selectors.course_snapshot(course=course)
