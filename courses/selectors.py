@@ -496,6 +496,7 @@ def course_review_comparison(*, course: Course) -> ReviewComparison:
     current = course_snapshot(course=course)
     if course.is_revision:
         live = course.revision_of
+        assert live is not None  # is_revision means revision_of is set
         return ReviewComparison(
             label=f"Changes from the published course (live since {live.published_at:%Y-%m-%d})"
             if live.published_at
@@ -517,10 +518,10 @@ def course_review_comparison(*, course: Course) -> ReviewComparison:
         when = f"{last_request.created_at:%Y-%m-%d}"
         verdict = "approved" if last_request.decision == CourseApprovalRequest.Decision.APPROVED else "sent back"
         label = f"Changes since the last submission ({when}, {verdict})"
-        baseline = last_request.snapshot
+        baseline = last_request.snapshot or {}  # filtered: never None
     elif last_version:
         label = f"Changes since version {last_version.number} (approved {last_version.created_at:%Y-%m-%d})"
-        baseline = last_version.snapshot
+        baseline = last_version.snapshot or {}
     else:
         return ReviewComparison(
             label="First submission: everything is new",
@@ -546,6 +547,7 @@ def course_revision_changes(course: Course) -> dict[tuple[str, Any], str]:
     or nothing when it has none.
     """
     if course.is_revision:
+        assert course.revision_of is not None  # is_revision means revision_of is set
         origins = course.revision_origins or {}
         old = course_snapshot(course=course.revision_of)
         new = revision_snapshot_as_live(course_snapshot(course=course), origins)

@@ -269,6 +269,7 @@ def _version_create(course: Course, request: CourseApprovalRequest, reviewer: Us
 
 def _revision_approve(course: Course, revision: Course, *, reviewer: User, note: str) -> CourseVersion:
     """course_approve of a revision (inside its transaction, the revision locked)."""
+    assert revision.revision_of is not None  # is_revision means revision_of is set
     live = _lock_course(revision.revision_of)
     if live.status != S.PUBLISHED:
         raise ConflictError(

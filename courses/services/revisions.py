@@ -58,16 +58,18 @@ def _clone_structure(live: Course, revision: Course) -> dict[str, dict[str, str]
     content_ids: dict[UUID, UUID] = {}
     contents = []
     for content in live.contents.order_by("section__order", "order"):
-        copy = CourseContent(course=revision, section_id=section_ids[content.section_id], **_copy_values(content))
-        content_ids[content.pk] = copy.pk
-        origins["content"][str(copy.pk)] = str(content.pk)
-        contents.append(copy)
+        content_copy = CourseContent(
+            course=revision, section_id=section_ids[content.section_id], **_copy_values(content)
+        )
+        content_ids[content.pk] = content_copy.pk
+        origins["content"][str(content_copy.pk)] = str(content.pk)
+        contents.append(content_copy)
     CourseContent.objects.bulk_create(contents)  # article_html is copied (save() would render the same)
     questions = []
     for question in QuizQuestion.objects.filter(content__course=live).order_by("content_id", "order"):
-        copy = QuizQuestion(content_id=content_ids[question.content_id], **_copy_values(question))
-        origins["question"][str(copy.pk)] = str(question.pk)
-        questions.append(copy)
+        question_copy = QuizQuestion(content_id=content_ids[question.content_id], **_copy_values(question))
+        origins["question"][str(question_copy.pk)] = str(question.pk)
+        questions.append(question_copy)
     QuizQuestion.objects.bulk_create(questions)
     return origins
 
@@ -140,7 +142,7 @@ def _revision_apply(*, revision: Course, live: Course) -> None:
     values = _apply_course_fields(live, snapshot.get("course", {}))
     live.save(update_fields=[*values, "updated_at"])
     copied = {kind: set(mapping) for kind, mapping in origins.items()}
-    movable = {
+    movable: dict[str, dict] = {
         "section": {s.pk: s for s in revision.sections.all() if str(s.pk) not in copied.get("section", ())},
         "content": {c.pk: c for c in revision.contents.all() if str(c.pk) not in copied.get("content", ())},
         "question": {
