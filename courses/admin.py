@@ -15,7 +15,7 @@ from django.db.models import Count, FileField, OuterRef, Q, Subquery
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils.html import escape, format_html, format_html_join
 
 from accounts.models import User
@@ -24,7 +24,7 @@ from courseworx.core.forms import add_service_errors
 from courseworx.core.forms import service_error_text as _error_text
 from courseworx.core.utils import parse_uuid
 
-from . import permissions, selectors, services
+from . import permissions, previews, selectors, services
 from .models import (
     Category,
     CertificateTemplate,
@@ -52,11 +52,8 @@ def _authored_courses(request: HttpRequest):
 
 
 def preview_url(course: Course) -> str:
-    try:
-        base = course.get_absolute_url()
-    except NoReverseMatch:  # the catalog's URLs are not mounted
-        base = f"/courses/{course.slug}/"
-    return f"{base}?preview=1"
+    """The link "Preview as a student": the player in preview mode (`courses.previews`)."""
+    return previews.course_preview_url(course)
 
 
 # --- catalog lookups ----------------------------------------------------------------------------

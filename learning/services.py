@@ -137,9 +137,8 @@ def enrollment_check_eligible(*, user, course: Course, source: str = "free", enr
 
 
 def _required_total(course_id) -> int:
-    return CourseContent.objects.filter(
-        course_id=course_id, is_published=True, is_required=True, section__is_published=True
-    ).count()
+    """The required lessons that count (courses.models.counted_lessons_q: the rule of every lesson number)."""
+    return CourseContent.objects.counted().filter(course_id=course_id, is_required=True).count()
 
 
 @transaction.atomic
@@ -326,7 +325,7 @@ def _complete_lesson(*, enrollment: Enrollment, content: CourseContent, score: D
     newly = LessonCompletion.objects.filter(pk=completion.pk, completed=False).update(
         completed=True, completed_at=now, updated_at=now
     )
-    if newly and content.is_required and content.is_published:
+    if newly and content.is_required and content.is_counted:
         _progress_increment(enrollment=enrollment)
     if newly:
         user_id = enrollment.user_id

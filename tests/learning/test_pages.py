@@ -90,9 +90,10 @@ def test_player_refuses_students_who_are_not_enrolled(client, lessons):
 
 def test_instructor_can_preview_lessons(client, instructor, lessons):
     client.force_login(instructor)
-    response = client.get(lesson_url(lessons[0]))
-    assert response.status_code == 200
-    assert "Instructor preview" in response.content.decode()
+    response = client.get(lesson_url(lessons[0]), follow=True)
+    preview = reverse("learning:lesson_preview", args=[lessons[0].course.slug, lessons[0].pk])
+    assert response.redirect_chain[-1][0] == preview
+    assert "you are seeing this course as a student would; progress is not recorded" in response.content.decode()
 
 
 def test_notes_are_saved_with_htmx_and_private(client, enrollment, student, lessons):
