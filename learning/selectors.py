@@ -181,6 +181,8 @@ class Player:
     hidden_from_students: bool = False
     # In preview: the required lessons that count ("0 of 6"), as `with_lesson_progress` counts them.
     lessons_required: int = 0
+    # The next lesson is locked for this viewer (a visitor on a free preview: "Enrol to continue").
+    next_locked: bool = False
 
     @property
     def is_completed(self) -> bool:
@@ -275,6 +277,9 @@ def lesson_player(*, user, slug: str, content_id, preview: bool = False) -> Play
         ),
         note=note,
         completion=completions.get(current.pk),
+        next_locked=following is not None
+        and lesson_locked_reason(following, course=course, enrollment=enrollment, is_staff=is_staff, today=today)
+        is not None,
     )
 
 

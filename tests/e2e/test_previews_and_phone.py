@@ -137,6 +137,7 @@ def test_a_visitor_opens_a_free_preview_lesson(live_server, page, browser_proble
     expect(page.get_by_text("Clay is earth and water.")).to_be_visible()
     expect(page.get_by_text("This lesson is open to everyone.")).to_be_visible()
     expect(page.get_by_role("button", name="Mark as complete")).to_have_count(0)
+    expect(page.get_by_role("link", name="Enrol to continue")).to_have_attribute("href", course.get_absolute_url())
     page.screenshot(path=str(tmp_path / "free-preview-visitor-390x844.png"), full_page=True)
     page.get_by_role("button", name="Course outline").click()
     expect(page.locator("#player-outline")).to_have_class(re.compile(r"\bcollapse show\b"))

@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -182,3 +183,19 @@ def test_course_page_enrol_button_follows_enrolment(client, course, student):
     services.enrollment_create(user=student, course=course)
     html = client.get(course.get_absolute_url()).content.decode()
     assert "Continue learning" in html and reverse("learning:course_home", args=[course.slug]) in html
+
+
+def test_teaching_page_links_each_course_to_its_outline_preview_and_analytics(client, instructor, course):
+    client.force_login(instructor)
+    body = client.get(reverse("learning:instructor_dashboard")).content.decode()
+    change = reverse("admin:courses_course_change", args=[course.pk])
+    assert f'<a class="fw-semibold" href="{change}">{course.title}</a>' in body  # the name is a link
+    for label, url in [
+        ("Edit outline", change),
+        ("Preview", reverse("learning:course_preview", args=[course.slug])),
+        ("Analytics", f"{reverse('reports:report', args=['engagement'])}?course={course.pk}"),
+    ]:
+        assert re.search(rf'href="{re.escape(url)}"><i [^>]*></i> {label}<span class="visually-hidden">', body), label
+    # "Author courses" opens the instructor's course list in the admin, not the admin's home page.
+    assert f'href="{reverse("admin:courses_course_changelist")}">Author courses</a>' in body
+    assert f'href="{reverse("admin:index")}">Author courses' not in body

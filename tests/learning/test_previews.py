@@ -213,6 +213,9 @@ def test_a_visitor_opens_a_free_preview_lesson_in_the_player(client):
     body = page.content.decode()
     assert "Meet your clay" in body and "Free preview" in body and BANNER not in body
     assert free.article_html in body
+    # The next lesson is not open to them: the player offers to enrol rather than a link to a log-in page.
+    assert "Enrol to continue" in body
+    assert reverse("learning:lesson", args=[course.slug, paid.pk]) not in body
     # Nothing to record for a visitor: no completion button, notes or heartbeat.
     assert reverse("learning:lesson_complete", args=[course.slug, free.pk]) not in body
     assert reverse("learning:lesson_heartbeat", args=[course.slug, free.pk]) not in body
