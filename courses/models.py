@@ -258,6 +258,36 @@ class InstructorCollaborator(TimeStampedModel):
         return f"{self.user} on {self.course}"
 
 
+# Which items of a course count as its lessons: the one rule behind every number of lessons shown (the
+# course page and catalog cards, My learning's "2 of 6", the player, the API) and behind progress.
+# Counted: published lessons in published sections (moderation hides a lesson by unpublishing it), of
+# every kind except the "certificate" placeholder, which is where learners collect their certificate
+# rather than something to learn.  Progress and course completion count the `is_required` ones among
+# them.  `CourseContent.is_counted` is the same rule for a lesson already in memory.
+UNCOUNTED_KINDS = ("certificate",)
+
+
+def counted_lessons_q(prefix: str = "") -> Q:
+    """Lessons that count (see above): on lessons themselves (prefix "") or through `prefix` ("contents")."""
+    p = f"{prefix}__" if prefix else ""
+    return Q(**{f"{p}is_published": True, f"{p}section__is_published": True}) & ~Q(**{f"{p}kind__in": UNCOUNTED_KINDS})
+
+
+def lesson_length_seconds() -> models.Expression:
+    """`CourseContent.length_seconds` in SQL (for sums of a course's or section's length)."""
+    return models.Case(
+        models.When(Q(kind="quiz", time_limit_minutes__gt=0), then=models.F("time_limit_minutes") * 60),
+        default=models.F("duration_seconds"),
+        output_field=models.PositiveIntegerField(),
+    )
+
+
+class CourseContentQuerySet(models.QuerySet):
+    def counted(self):
+        """The lessons that count towards every lesson number and progress (`counted_lessons_q`)."""
+        return self.filter(counted_lessons_q())
+
+
 class CourseSection(UUIDModel):
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="sections")
     title = models.CharField(max_length=200)
@@ -324,6 +354,8 @@ class CourseContent(UUIDModel):
     )
     metadata = models.JSONField(default=dict, blank=True)
 
+    objects = CourseContentQuerySet.as_manager()
+
     class Meta:
         ordering = ["section__order", "order"]
         verbose_name = "lesson"
@@ -340,6 +372,19 @@ class CourseContent(UUIDModel):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_counted(self) -> bool:
+        """`counted_lessons_q` for this lesson (reads `section`): does it count as one of the course's lessons?"""
+        return self.is_published and self.kind not in UNCOUNTED_KINDS and self.section.is_published
+
+    @property
+    def length_seconds(self) -> int | None:
+        """How long the lesson takes, as every page shows it: a quiz with a time limit takes its limit (an
+        author's `duration_seconds` estimate never contradicts the timer); other lessons their duration."""
+        if self.kind == self.Kind.QUIZ and self.time_limit_minutes:
+            return self.time_limit_minutes * 60
+        return self.duration_seconds
 
     @property
     def file_download_name(self) -> str:

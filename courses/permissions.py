@@ -98,6 +98,14 @@ def can_view_course(user, course: Course) -> bool:
     return _active(user) and (user.is_superuser or can_review_courses(user) or user_teaches_course(user, course))
 
 
+def can_preview_course(user, course: Course) -> bool:
+    """Open the course in the student player's preview mode (whatever its status: draft, in review,
+    published...): its teachers, reviewers and superusers.  Nobody else, not even its learners: a
+    preview shows every lesson without enrolment, so it must never open a course to a student.
+    The preview's pages are `courses.previews.course_preview_url` / `lesson_preview_url`."""
+    return _active(user) and (user.is_superuser or can_review_courses(user) or user_teaches_course(user, course))
+
+
 def can_delete_course(user, course: Course) -> bool:
     """The owner (or a superuser), only while the course is a draft that was never published."""
     if not _active(user) or course.status != Course.Status.DRAFT or course.published_at is not None:

@@ -45,6 +45,8 @@ from .models import (
     QuizQuestion,
     Tag,
     Translation,
+    counted_lessons_q,
+    lesson_length_seconds,
 )
 from .permissions import can_view_course
 from .revisions import revision_participants
@@ -59,14 +61,15 @@ TRANSLATABLE_FIELDS = {
 
 # -- building blocks --------------------------------------------------------------------------
 def _published_lessons() -> QuerySet:
-    return CourseContent.objects.filter(course=OuterRef("pk"), is_published=True, section__is_published=True).order_by()
+    """The course's lessons that count (`courses.models.counted_lessons_q`: every lesson number uses it)."""
+    return CourseContent.objects.filter(counted_lessons_q(), course=OuterRef("pk")).order_by()
 
 
 def course_card_queryset() -> QuerySet:
     """Published courses with what a course card shows (instructor, category, lesson count)."""
     lessons = _published_lessons()
     lesson_count = lessons.values("course").annotate(n=Count("pk")).values("n")
-    lesson_seconds = lessons.values("course").annotate(s=Sum("duration_seconds")).values("s")
+    lesson_seconds = lessons.values("course").annotate(s=Sum(lesson_length_seconds())).values("s")
     return (
         Course.objects.published()
         .select_related("instructor", "category")
@@ -98,10 +101,10 @@ def course_list_published(*, filters: Mapping | None = None, with_tags: bool = T
 
 
 def syllabus_prefetch() -> Prefetch:
-    """sections (published, ordered) -> `lessons` (published, ordered) as `course.syllabus`."""
-    lessons = CourseContent.objects.filter(is_published=True).order_by("order").only(
+    """sections (published, ordered) -> `lessons` (those that count, ordered) as `course.syllabus`."""
+    lessons = CourseContent.objects.filter(counted_lessons_q()).order_by("order").only(
         "id", "section_id", "course_id", "title", "description", "kind", "order", "is_preview",
-        "duration_seconds", "is_required",
+        "duration_seconds", "time_limit_minutes", "is_required",
     )  # fmt: skip
     sections = (
         CourseSection.objects.filter(is_published=True)
@@ -139,10 +142,14 @@ def course_detail(*, slug: str, user=None, preview: bool = False) -> Course:
         if not (preview and user is not None and user.is_authenticated and can_view_course(user, course)):
             raise Http404("No such course.")
         course.is_preview = True
+    # The syllabus holds exactly the lessons that count (`counted_lessons_q`), so these are the numbers
+    # the catalog cards, the API and the learners' progress show too.
     course.lesson_count = sum(len(s.lessons) for s in course.syllabus)
-    course.lesson_seconds = sum(lesson.duration_seconds or 0 for s in course.syllabus for lesson in s.lessons)
+    course.required_lesson_count = sum(1 for s in course.syllabus for lesson in s.lessons if lesson.is_required)
+    course.optional_lesson_count = course.lesson_count - course.required_lesson_count
+    course.lesson_seconds = sum(lesson.length_seconds or 0 for s in course.syllabus for lesson in s.lessons)
     for section in course.syllabus:
-        section.lesson_seconds = sum(lesson.duration_seconds or 0 for lesson in section.lessons)
+        section.lesson_seconds = sum(lesson.length_seconds or 0 for lesson in section.lessons)
     return course
 
 

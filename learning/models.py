@@ -105,6 +105,17 @@ class Enrollment(UUIDModel):
     def is_completed(self) -> bool:
         return self.status == self.Status.COMPLETED
 
+    @property
+    def lessons_percent(self) -> int:
+        """Progress as every page shows it: 100 once completed, else `lessons_done` of `lessons_required` (the
+        live counts annotated by `learning.selectors.with_lesson_progress`); the stored percentage otherwise."""
+        if self.is_completed:
+            return 100
+        required = getattr(self, "lessons_required", None)
+        if required is None:
+            return int(self.progress_percent or 0)
+        return int(100 * min(self.lessons_done, required) / required) if required else 0
+
 
 class LessonCompletion(TimeStampedModel):
     """A student's progress on one lesson: time spent, whether and when it was completed, quiz score."""

@@ -7,6 +7,7 @@ ever sees their own notes, attempts, submissions and certificates; everything el
 """
 
 from courses.models import Course, CourseContent
+from courses.permissions import can_preview_course as can_preview_course
 from courses.permissions import can_view_course
 from courses.permissions import is_course_staff as is_course_staff
 
@@ -40,15 +41,21 @@ def can_see_lesson(user, content: CourseContent) -> bool:
     return content.is_published and can_see_course(user, content.course)
 
 
+def is_free_preview(content: CourseContent) -> bool:
+    """A lesson anyone may open without enrolling, visitors included (the course page links it)."""
+    return content.is_preview and content.is_published and content.section.is_published and content.course.is_published
+
+
 def can_open_lesson(user, content: CourseContent, enrollment: Enrollment | None) -> bool:
-    """Enrolled students (enrolled or completed), course staff, and anyone signed in for a preview."""
-    if not _authenticated(user):
-        return False
-    if enrollment is not None and enrollment.user_id == user.pk and enrollment.has_access:
+    """Enrolled students (enrolled or completed), course staff, and anyone (visitors too) for a free preview.
+
+    Authors and reviewers who are not enrolled see lessons in the preview mode instead
+    (`can_preview_course`, learning:lesson_preview), which records nothing."""
+    if _authenticated(user) and enrollment is not None and enrollment.user_id == user.pk and enrollment.has_access:
         return content.is_published
     if is_course_staff(user, content.course):
         return True
-    return content.is_preview and content.is_published and content.course.is_published
+    return is_free_preview(content)
 
 
 def can_view_attempt(user, attempt: QuizAttempt) -> bool:

@@ -15,7 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from courses.models import Course, CourseContent, CourseSection
+from courses.models import Course, CourseContent, CourseSection, counted_lessons_q
+from courses.permissions import can_preview_course
 
 from . import permissions
 from .models import (
@@ -34,8 +35,40 @@ from .models import (
 # --- Enrolments --------------------------------------------------------------------------------
 
 
+def with_lesson_progress(queryset: QuerySet[Enrollment]) -> QuerySet[Enrollment]:
+    """Enrolments with their course's lesson numbers counted now, by the one rule of what counts
+    (`courses.models.counted_lessons_q`, also behind the course page's and the API's `lesson_count`):
+
+    - `lessons_total`: the course's lessons that count (the course page's "7 lessons");
+    - `lessons_required`: those of them that are required (what completes the course);
+    - `lessons_done`: the required ones this learner has completed ("2 of 6").
+
+    Three subqueries in the same single query, whatever the number of enrolments.  The stored
+    `required_total`/`completed_required` drive completion; pages and the API show these live numbers,
+    which stay right when authors add, remove or unpublish lessons after the learner enrolled.
+    """
+    lessons = CourseContent.objects.filter(counted_lessons_q(), course_id=OuterRef("course_id")).order_by()
+    total = lessons.values("course_id").annotate(n=Count("pk")).values("n")
+    required = lessons.filter(is_required=True).values("course_id").annotate(n=Count("pk")).values("n")
+    done = (
+        LessonCompletion.objects.filter(
+            counted_lessons_q("content"), content__is_required=True, completed=True,
+            user_id=OuterRef("user_id"), course_id=OuterRef("course_id"),
+        )
+        .order_by()
+        .values("course_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )  # fmt: skip
+    return queryset.annotate(
+        lessons_total=Coalesce(Subquery(total), 0),
+        lessons_required=Coalesce(Subquery(required), 0),
+        lessons_done=Coalesce(Subquery(done), 0),
+    )
+
+
 def enrollment_list(*, user: User) -> QuerySet[Enrollment]:
-    return (
+    return with_lesson_progress(
         Enrollment.objects.filter(user=user)
         .select_related("course", "course__instructor", "last_content")
         .order_by("-last_accessed_at", "-enrolled_at")
@@ -43,9 +76,10 @@ def enrollment_list(*, user: User) -> QuerySet[Enrollment]:
 
 
 def enrollment_for(*, user: User | AnonymousUser, course: Course) -> Enrollment | None:
+    """The user's enrolment in `course` (any status) with its live lesson numbers, or None."""
     if not user.is_authenticated:
         return None
-    return Enrollment.objects.filter(user=user, course=course).first()
+    return with_lesson_progress(Enrollment.objects.filter(user=user, course=course)).first()
 
 
 def enrollment_get(*, user: User, enrollment_id) -> Enrollment:
@@ -76,16 +110,44 @@ def course_for_learning_by_id_or_slug(*, value, user: User | AnonymousUser) -> C
     return course
 
 
-def lesson_for_learning(*, user: User | AnonymousUser, content_id, slug: str | None = None) -> CourseContent:
+def course_for_preview(*, slug: str, user: User | AnonymousUser) -> Course:
+    """The course at `slug` for the player's preview mode if `user` may preview it
+    (`courses.permissions.can_preview_course`: its teachers, reviewers, superusers), else the 404 of an
+    unknown slug: students (enrolled or not), other instructors and visitors learn nothing."""
+    course = Course.objects.select_related("instructor").filter(slug=slug).first()
+    if course is None or not can_preview_course(user, course):
+        raise Http404("No such course.")
+    return course
+
+
+def free_preview_lesson(*, slug: str, content_id) -> CourseContent | None:
+    """The lesson if anyone may open it without enrolling: a free-preview lesson (`is_preview`), published, in
+    a published section of a published course (the course page lists it, so it reveals nothing); else None."""
+    return (
+        CourseContent.objects.select_related("course", "course__instructor", "section")
+        .filter(
+            pk=content_id, course__slug=slug, course__status=Course.Status.PUBLISHED, is_preview=True,
+            is_published=True, section__is_published=True,
+        )
+        .first()
+    )  # fmt: skip
+
+
+def lesson_for_learning(
+    *, user: User | AnonymousUser, content_id, slug: str | None = None, preview: bool = False
+) -> CourseContent:
     """The lesson if `user` may see it (permissions.can_see_lesson), else the same 404 as an unknown id.
 
     Used by every page and API call that takes a lesson id, so that a draft course's lessons (or an
-    unpublished lesson) reveal neither that they exist nor their type."""
+    unpublished lesson) reveal neither that they exist nor their type.  `preview=True` (the preview's
+    lesson files): also any lesson of a course the user may preview (`can_preview_course`)."""
     qs = CourseContent.objects.select_related("course", "course__instructor", "section").filter(pk=content_id)
     if slug is not None:
         qs = qs.filter(course__slug=slug)
     content = qs.first()
-    if content is None or not permissions.can_see_lesson(user, content):
+    if content is None:
+        raise Http404("No such lesson.")
+    if not (permissions.can_see_lesson(user, content) or (preview and can_preview_course(user, content.course))):
         raise Http404("No such lesson.")
     return content
 
@@ -119,6 +181,14 @@ class Player:
     locked_reason: str | None
     note: UserNote | None
     completion: LessonCompletion | None
+    # Preview mode (`lesson_player(preview=True)`): the course as a student sees it, nothing recorded.
+    preview: bool = False
+    # In preview: the open lesson is one students do not see (unpublished, or in an unpublished section).
+    hidden_from_students: bool = False
+    # In preview: the required lessons that count ("0 of 6"), as `with_lesson_progress` counts them.
+    lessons_required: int = 0
+    # The next lesson is locked for this viewer (a visitor on a free preview: "Enrol to continue").
+    next_locked: bool = False
 
     @property
     def is_completed(self) -> bool:
@@ -154,8 +224,16 @@ def published_lessons(course_id) -> QuerySet[CourseContent]:
     )
 
 
-def lesson_player(*, user: User | AnonymousUser, slug: str, content_id) -> Player:
-    """Everything the player page shows, in a fixed number of queries whatever the course's size."""
+def lesson_player(*, user: User | AnonymousUser, slug: str, content_id, preview: bool = False) -> Player:
+    """Everything the player page shows, in a fixed number of queries whatever the course's size.
+
+    `preview=True` is the authors' and reviewers' "Preview as a student" (404 unless
+    `can_preview_course`): the published lessons as an enrolled student with no progress sees them,
+    nothing locked, no enrolment, completions or note of the previewer; a lesson students do not see
+    may be opened directly (the outline links every item) and is marked `hidden_from_students`.
+    """
+    if preview:
+        return _preview_player(user=user, slug=slug, content_id=content_id)
     course = course_for_learning(slug=slug, user=user)
     is_staff = permissions.is_course_staff(user, course)
     enrollment = enrollment_for(user=user, course=course)
@@ -207,6 +285,44 @@ def lesson_player(*, user: User | AnonymousUser, slug: str, content_id) -> Playe
         ),
         note=note,
         completion=completions.get(current.pk),
+        next_locked=following is not None
+        and lesson_locked_reason(following, course=course, enrollment=enrollment, is_staff=is_staff, today=today)
+        is not None,
+    )
+
+
+def _preview_player(*, user, slug: str, content_id) -> Player:
+    course = course_for_preview(slug=slug, user=user)
+    lessons = list(published_lessons(course.pk))
+    current = next((c for c in lessons if c.pk == content_id), None)
+    hidden = current is None
+    if current is None:
+        current = CourseContent.objects.select_related("section").filter(course=course, pk=content_id).first()
+        if current is None:
+            raise Http404("No such lesson.")
+    current.course = course
+    sections: list[SyllabusSection] = []
+    for lesson in lessons:
+        lesson.course = course
+        if not sections or sections[-1].section.pk != lesson.section_id:
+            sections.append(SyllabusSection(section=lesson.section))
+        sections[-1].lessons.append(SyllabusLesson(content=lesson, completed=False, locked_reason=None))
+    index = next((i for i, c in enumerate(lessons) if c.pk == current.pk), None)
+    return Player(
+        course=course,
+        content=current,
+        enrollment=None,
+        is_staff=False,
+        sections=sections,
+        previous=lessons[index - 1] if index else None,
+        next=lessons[index + 1] if index is not None and index + 1 < len(lessons) else None,
+        completed_ids=set(),
+        locked_reason=None,
+        note=None,
+        completion=None,
+        preview=True,
+        hidden_from_students=hidden,
+        lessons_required=sum(1 for lesson in lessons if lesson.is_counted and lesson.is_required),
     )
 
 

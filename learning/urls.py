@@ -14,6 +14,9 @@ urlpatterns = [
     path("learn/<slug:slug>/notes/", views.course_notes, name="course_notes"),
     path("learn/<slug:slug>/assignments/", views.course_assignments, name="course_assignments"),
     path("learn/<slug:slug>/attendance/", views.my_attendance, name="my_attendance"),
+    # Preview as a student (authors, reviewers): courses.previews.course_preview_url / lesson_preview_url.
+    path("learn/<slug:slug>/preview/", views.course_preview, name="course_preview"),
+    path("learn/<slug:slug>/preview/<uuid:content_id>/", views.lesson_preview, name="lesson_preview"),
     path("learn/<slug:slug>/<uuid:content_id>/", views.lesson, name="lesson"),
     path("learn/<slug:slug>/<uuid:content_id>/file/", views.lesson_file, name="lesson_file"),
     path("learn/<slug:slug>/<uuid:content_id>/complete/", views.lesson_complete, name="lesson_complete"),

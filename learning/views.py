@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -87,7 +88,9 @@ def course_home(request, slug: str):
     """Continue where the student left off (or open the first lesson)."""
     course = selectors.course_for_learning(slug=slug, user=request.user)
     enrollment = selectors.enrollment_for(user=request.user, course=course)
-    if not (enrollment and enrollment.has_access) and not permissions.is_course_staff(request.user, course):
+    if not (enrollment and enrollment.has_access):
+        if permissions.can_preview_course(request.user, course):  # its authors and reviewers: the preview
+            return redirect("learning:course_preview", slug=course.slug)
         messages.info(request, "Enrol in this course to start learning.")
         return redirect(_course_page(course))
     lesson = selectors.first_open_lesson(course=course, enrollment=enrollment)
@@ -100,22 +103,54 @@ def course_home(request, slug: str):
 # --- The lesson player ---------------------------------------------------------------------------
 
 
-@login_required
 @require_GET
 def lesson(request, slug: str, content_id):
+    """The player.  Visitors open free-preview lessons only (anything else: log in first, the same answer
+    for every slug and id); authors and reviewers who are not enrolled get the preview mode."""
+    if not request.user.is_authenticated and selectors.free_preview_lesson(slug=slug, content_id=content_id) is None:
+        return redirect_to_login(request.get_full_path())
     player = selectors.lesson_player(user=request.user, slug=slug, content_id=content_id)
     enrollment = player.enrollment
+    has_access = enrollment is not None and enrollment.has_access
+    if not has_access and permissions.can_preview_course(request.user, player.course):
+        return redirect("learning:lesson_preview", slug=player.course.slug, content_id=player.content.pk)
     if not permissions.can_open_lesson(request.user, player.content, enrollment):
         messages.info(request, "Enrol in this course to open its lessons.")
         return redirect(_course_page(player.course))
     context = {"player": player, "note_form": _note_form(player.note)}
-    if player.locked_reason is None and enrollment is not None and enrollment.has_access:
+    if player.locked_reason is None and has_access:
         services.enrollment_touch(enrollment=enrollment, content=player.content)
         activity_record(
             user=request.user, event="lesson_view", course_id=player.course.pk, content_id=player.content.pk
         )
     if player.content.kind == CourseContent.Kind.QUIZ and player.locked_reason is None:
         context.update(_quiz_intro(request.user, player.content))
+    return render(request, "learning/lesson.html", context)
+
+
+# --- Preview as a student (authors, reviewers) -----------------------------------------------------
+# Read-only: these views write nothing (no enrolment touch, progress, attempt, note or activity), and
+# their pages offer no button that would.  Everyone but `can_preview_course` gets the 404 of an unknown
+# course, visitors included.  Links: courses.previews.course_preview_url / lesson_preview_url.
+
+
+@require_GET
+def course_preview(request, slug: str):
+    """The preview opens at the course's first lesson."""
+    course = selectors.course_for_preview(slug=slug, user=request.user)
+    first = selectors.published_lessons(course.pk).first()
+    if first is None:
+        messages.info(request, "This course has no published lessons yet: there is nothing to preview in the player.")
+        return redirect(f"{_course_page(course)}?preview=1")
+    return redirect("learning:lesson_preview", slug=course.slug, content_id=first.pk)
+
+
+@require_GET
+def lesson_preview(request, slug: str, content_id):
+    player = selectors.lesson_player(user=request.user, slug=slug, content_id=content_id, preview=True)
+    context = {"player": player, "note_form": None}
+    if player.content.kind == CourseContent.Kind.QUIZ:
+        context.update(_quiz_preview(player.content))
     return render(request, "learning/lesson.html", context)
 
 
@@ -129,16 +164,22 @@ def _private_headers(response: FileResponse) -> FileResponse:
     return response
 
 
-@login_required
 @require_GET
 def lesson_file(request, slug: str, content_id):
-    """A lesson's uploaded file, to exactly who may open the lesson (files have no public URL)."""
-    content = selectors.lesson_for_learning(user=request.user, slug=slug, content_id=content_id)
+    """A lesson's uploaded file, to exactly who may open the lesson (files have no public URL): its learners,
+    the previewers of its course, and anyone for a free-preview lesson."""
+    if not request.user.is_authenticated:
+        content = selectors.free_preview_lesson(slug=slug, content_id=content_id)
+        if content is None:
+            return redirect_to_login(request.get_full_path())
+    else:
+        content = selectors.lesson_for_learning(user=request.user, slug=slug, content_id=content_id, preview=True)
     course = content.course
     enrollment = selectors.enrollment_for(user=request.user, course=course)
-    if not content.file or not permissions.can_open_lesson(request.user, content, enrollment):
+    previewer = permissions.can_preview_course(request.user, course)
+    if not content.file or not (previewer or permissions.can_open_lesson(request.user, content, enrollment)):
         raise Http404("No such file.")
-    if not permissions.is_course_staff(request.user, course):
+    if not (previewer or permissions.is_course_staff(request.user, course)):
         locked = selectors.lesson_locked_reason(
             content, course=course, enrollment=enrollment, is_staff=False, today=timezone.localdate()
         )
@@ -156,7 +197,22 @@ def _note_form(note) -> NoteForm:
     return NoteForm(initial={"body": note.body if note else "", "is_private": note.is_private if note else True})
 
 
+def _quiz_preview(content: CourseContent) -> dict:
+    """A quiz in preview: its figures and its questions as students see them (no answers), no attempt."""
+    questions = list(content.questions.filter(is_active=True).order_by("order"))
+    return {
+        "attempts": [],
+        "open_attempt": None,
+        "attempts_left": content.max_attempts,
+        "question_count": len(questions),
+        "preview_questions": questions,
+        "best_percent": None,
+    }
+
+
 def _quiz_intro(user, content: CourseContent) -> dict:
+    if not user.is_authenticated:  # a visitor on a free-preview quiz: its figures, nothing of theirs
+        return _quiz_preview(content) | {"preview_questions": []}
     attempts = list(selectors.quiz_attempt_list(user=user, content=content))
     open_attempt = next((a for a in attempts if a.is_open), None)
     return {

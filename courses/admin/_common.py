@@ -1,9 +1,8 @@
 """Helpers shared by the course admin modules."""
 
 from django.http import HttpRequest
-from django.urls import NoReverseMatch
 
-from .. import permissions
+from .. import permissions, previews
 from ..models import (
     Course,
 )
@@ -21,8 +20,5 @@ def _authored_courses(request: HttpRequest):
 
 
 def preview_url(course: Course) -> str:
-    try:
-        base = course.get_absolute_url()
-    except NoReverseMatch:  # the catalog's URLs are not mounted
-        base = f"/courses/{course.slug}/"
-    return f"{base}?preview=1"
+    """The link "Preview as a student": the player in preview mode (`courses.previews`)."""
+    return previews.course_preview_url(course)

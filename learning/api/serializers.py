@@ -27,8 +27,14 @@ class CourseRefSerializer(serializers.Serializer):
 
 
 class EnrollmentOutputSerializer(serializers.ModelSerializer):
+    """`lessons_*` are counted now by the rule of the course's `lesson_count` (learning.selectors.
+    with_lesson_progress); `required_total`/`completed_required` are the stored counters behind completion."""
+
     course = CourseRefSerializer()
     last_content_id = serializers.UUIDField(allow_null=True)
+    lessons_total = serializers.IntegerField(help_text="The course's lessons (the course's lesson_count).")
+    lessons_required = serializers.IntegerField(help_text="Those of them that are required.")
+    lessons_done = serializers.IntegerField(help_text='Required lessons completed ("2 of 6").')
 
     class Meta:
         model = Enrollment
@@ -40,6 +46,9 @@ class EnrollmentOutputSerializer(serializers.ModelSerializer):
             "enrolled_at",
             "completed_at",
             "dropped_at",
+            "lessons_total",
+            "lessons_required",
+            "lessons_done",
             "required_total",
             "completed_required",
             "progress_percent",

@@ -58,6 +58,7 @@ class EnrollmentListCreateView(generics.ListAPIView):
         data.is_valid(raise_exception=True)
         course = selectors.course_for_learning_by_id_or_slug(value=data.validated_data["course"], user=request.user)
         enrollment = services.enrollment_create(user=request.user, course=course, source="free")
+        enrollment = selectors.enrollment_get(user=request.user, enrollment_id=enrollment.pk)  # with its counts
         return Response(s.EnrollmentOutputSerializer(enrollment).data, status=status.HTTP_201_CREATED)
 
 
@@ -73,7 +74,8 @@ class EnrollmentDropView(APIView):
     @conflict_codes("not_droppable")
     def post(self, request, enrollment_id):
         enrollment = selectors.enrollment_get(user=request.user, enrollment_id=enrollment_id)
-        enrollment = services.enrollment_drop(enrollment=enrollment, user=request.user)
+        services.enrollment_drop(enrollment=enrollment, user=request.user)
+        enrollment = selectors.enrollment_get(user=request.user, enrollment_id=enrollment_id)
         return Response(s.EnrollmentOutputSerializer(enrollment).data)
 
 

@@ -33,9 +33,8 @@ def _percent(part, whole) -> Decimal:
 
 
 def _required_total(course_id) -> int:
-    return CourseContent.objects.filter(
-        course_id=course_id, is_published=True, is_required=True, section__is_published=True
-    ).count()
+    """The required lessons that count (courses.models.counted_lessons_q: the rule of every lesson number)."""
+    return CourseContent.objects.counted().filter(course_id=course_id, is_required=True).count()
 
 
 def _enqueue_stats_refresh(course_id) -> None:
@@ -61,7 +60,7 @@ def _complete_lesson(*, enrollment: Enrollment, content: CourseContent, score: D
     newly = LessonCompletion.objects.filter(pk=completion.pk, completed=False).update(
         completed=True, completed_at=now, updated_at=now
     )
-    if newly and content.is_required and content.is_published:
+    if newly and content.is_required and content.is_counted:
         _progress_increment(enrollment=enrollment)
     if newly:
         user_id = enrollment.user_id

@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 from PIL import Image
 
+from courses.demo import COURSES, QUIZZES
 from courses.models import (
     Category,
     CertificateTemplate,
@@ -61,3 +62,29 @@ def test_demo_files_are_valid(media):
     assert image.alt_text
     video = CourseContent.objects.filter(kind=CourseContent.Kind.VIDEO).first()
     assert video.video_url.startswith("https://www.youtube.com/watch?v=")
+
+    # Each course's final quiz asks its own questions (issue 14: one asked about another course's subject),
+    # and lasts its time limit wherever a length is shown.
+    for course in Course.objects.all():
+        quiz = course.contents.get(kind=CourseContent.Kind.QUIZ)
+        asked = list(quiz.questions.order_by("order").values_list("question", flat=True))
+        assert asked == [q[1] for q in QUIZZES[course.slug]], course.slug
+        assert quiz.length_seconds == quiz.time_limit_minutes * 60 and quiz.duration_seconds is None
+
+
+def test_every_demo_course_has_a_quiz_of_its_own():
+    assert set(QUIZZES) == {row[0] for row in COURSES}
+    texts = [q[1] for questions in QUIZZES.values() for q in questions]
+    assert len(texts) == len(set(texts)), "a question shared by two courses is about neither"
+    for slug, questions in QUIZZES.items():
+        assert len(questions) >= 4, slug
+        for qtype, text, options, answers, _explanation in questions:
+            if qtype in ("single_choice", "multiple_choice"):
+                assert set(answers) <= set(options), (slug, text)
+            if qtype == "multiple_choice":  # learning's demo fails a quiz by ticking only the first answer
+                assert len(answers) >= 2, (slug, text)
+    # A few spot checks that the subject is the course's own.
+    assert QUIZZES["python-for-absolute-beginners"][3][3] == ["def"]
+    assert all("rule of thirds" not in q[1] for q in QUIZZES["spanish-for-beginners"])
+    assert "rule of thirds" in QUIZZES["photography-masterclass"][3][3]
+    assert all("Python" not in q[1] for q in QUIZZES["modern-javascript-from-scratch"])

@@ -165,11 +165,16 @@ def test_students_keep_learning_in_a_course_sent_back_to_draft(client):
 
 
 def test_authors_open_their_draft_and_its_unpublished_lessons(client):
+    """In the player's preview mode (they are not enrolled): the lesson page sends them there."""
     draft, quiz, article, published, hidden_quiz, hidden_article = world()
     client.force_login(draft.instructor)
-    assert client.get(reverse("learning:lesson", args=[draft.slug, article.pk])).status_code == 200
+    response = client.get(reverse("learning:lesson", args=[draft.slug, article.pk]))
+    assert response.url == reverse("learning:lesson_preview", args=[draft.slug, article.pk])
+    assert client.get(response.url).status_code == 200
     client.force_login(published.instructor)
-    assert client.get(reverse("learning:lesson", args=[published.slug, hidden_article.pk])).status_code == 200
+    response = client.get(reverse("learning:lesson", args=[published.slug, hidden_article.pk]), follow=True)
+    assert response.status_code == 200
+    assert response.context["player"].preview and response.context["player"].hidden_from_students
 
 
 def test_a_published_courses_lessons_still_say_enrol_first(api):

@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -98,9 +99,10 @@ def test_player_refuses_students_who_are_not_enrolled(client, lessons):
 
 def test_instructor_can_preview_lessons(client, instructor, lessons):
     client.force_login(instructor)
-    response = client.get(lesson_url(lessons[0]))
-    assert response.status_code == 200
-    assert "Instructor preview" in response.content.decode()
+    response = client.get(lesson_url(lessons[0]), follow=True)
+    preview = reverse("learning:lesson_preview", args=[lessons[0].course.slug, lessons[0].pk])
+    assert response.redirect_chain[-1][0] == preview
+    assert "you are seeing this course as a student would; progress is not recorded" in response.content.decode()
 
 
 def test_notes_are_saved_with_htmx_and_private(client, enrollment, student, lessons):
@@ -307,3 +309,19 @@ def test_attendance_sheet_is_saved_whole_or_not_at_all(client, enrollment, stude
     assert Attendance.objects.count() == 2
     audit = AuditLog.objects.get(action="attendance.sheet_save")
     assert audit.actor == instructor and audit.changes["date"] == "2026-05-04"
+
+
+def test_teaching_page_links_each_course_to_its_outline_preview_and_analytics(client, instructor, course):
+    client.force_login(instructor)
+    body = client.get(reverse("learning:instructor_dashboard")).content.decode()
+    change = reverse("admin:courses_course_change", args=[course.pk])
+    assert f'<a class="fw-semibold" href="{change}">{course.title}</a>' in body  # the name is a link
+    for label, url in [
+        ("Edit outline", change),
+        ("Preview", reverse("learning:course_preview", args=[course.slug])),
+        ("Analytics", f"{reverse('reports:report', args=['engagement'])}?course={course.pk}"),
+    ]:
+        assert re.search(rf'href="{re.escape(url)}"><i [^>]*></i> {label}<span class="visually-hidden">', body), label
+    # "Author courses" opens the instructor's course list in the admin, not the admin's home page.
+    assert f'href="{reverse("admin:courses_course_changelist")}">Author courses</a>' in body
+    assert f'href="{reverse("admin:index")}">Author courses' not in body

@@ -308,3 +308,16 @@ def test_course_roster_pages_run_a_constant_number_of_queries(client, instructor
     client.force_login(instructor)
     small, large = queries_at_two_sizes(client, reverse(name, args=[course.slug]), add, shown)
     assert small == large
+
+
+def test_enrolment_api_list_with_lesson_numbers_query_count_does_not_grow(client, student):
+    """`lessons_total/required/done` (learning.selectors.with_lesson_progress) are subqueries of the one query."""
+    client.force_login(student)
+    add_courses(student, 1)
+    small, response = measure(client, reverse("api:learning-enrollments"))
+    assert len(response.json()["results"]) == 2
+    add_courses(student, 3)
+    large, response = measure(client, reverse("api:learning-enrollments"))
+    rows = response.json()["results"]
+    assert len(rows) == 8 and {(r["lessons_total"], r["lessons_required"]) for r in rows} == {(1, 1)}
+    assert small == large, "the lesson numbers must not run a query per enrolment"

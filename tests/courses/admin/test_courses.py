@@ -128,7 +128,7 @@ def test_submit_button_page_and_post(client, course_a):
     page = client.get(change_url(course_a))
     submit_url = reverse("admin:courses_course_submit", args=[course_a.pk])
     assert submit_url in page.text and "Preview as a student" in page.text
-    assert f"/courses/{course_a.slug}/?preview=1" in page.text
+    assert f'href="/learn/{course_a.slug}/preview/"' in page.text  # the player in preview mode
 
     response = client.post(submit_url, {"note": "Please review"}, follow=True)
     assert "was submitted for review" in response.text
