@@ -1,8 +1,7 @@
 """No Python module over ~700 lines outside migrations (issue 13: modules a newcomer can hold in mind).
 
 A module that grows past the limit is split into a package along its sections (as billing/services.py and
-deploy/smoke.py were).  The modules listed in SPLITTING are being split right now (issue 13 §4): remove an
-entry once its split has landed.
+deploy/smoke.py were).
 """
 
 from pathlib import Path
@@ -10,14 +9,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 LIMIT = 700
 SOURCE_DIRS = ("accounts", "courses", "learning", "community", "billing", "reports", "courseworx", "deploy", "bench")
-SPLITTING = {
-    "billing/models.py",
-    "billing/services.py",
-    "community/services.py",
-    "courses/admin.py",
-    "courses/services.py",
-    "learning/services.py",
-}
 
 
 def module_lengths() -> dict[str, int]:
@@ -30,5 +21,5 @@ def module_lengths() -> dict[str, int]:
 
 
 def test_no_module_is_over_the_limit():
-    too_long = {name: n for name, n in module_lengths().items() if n > LIMIT and name not in SPLITTING}
+    too_long = {name: n for name, n in module_lengths().items() if n > LIMIT}
     assert too_long == {}, f"split these modules into packages (limit {LIMIT} lines)"
