@@ -45,7 +45,7 @@ from .models import (
 )
 from .money import ZERO, q
 
-MONEY_OUTPUT = DecimalField(max_digits=12, decimal_places=2)
+MONEY_OUTPUT: DecimalField[Decimal, Decimal] = DecimalField(max_digits=12, decimal_places=2)
 SQL_ZERO = Value(ZERO, output_field=MONEY_OUTPUT)
 
 
@@ -94,7 +94,7 @@ def subscription_list(*, user: User) -> QuerySet[Subscription]:
 
 def subscription_plan_ids(*, user: User | AnonymousUser) -> tuple[set, set]:
     """(plans the user subscribes to now, plans the user ever subscribed to or tried): the pricing page."""
-    if not getattr(user, "pk", None):
+    if isinstance(user, AnonymousUser) or not user.pk:
         return set(), set()
     rows = list(Subscription.objects.filter(user=user).values_list("plan_id", "status"))
     return {p for p, s in rows if s in Subscription.LIVE_STATUSES}, {p for p, _ in rows}

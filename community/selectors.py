@@ -6,7 +6,20 @@ from uuid import UUID
 
 from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
@@ -132,16 +145,14 @@ def flag_target_author_id(target: FlagTarget) -> UUID:
 def flagged_item_queue() -> QuerySet:
     """Flagged targets with their content, course and author: a constant number of queries."""
 
+    targets: list[QuerySet[Model]] = [
+        DiscussionThread.objects.select_related("lesson"),
+        ThreadReply.objects.select_related("thread"),
+        Review.objects.all(),
+        CourseContent.objects.all(),
+    ]
     return FlaggedItem.objects.select_related("content_type", "course", "author").prefetch_related(
-        GenericPrefetch(
-            "target",
-            [
-                DiscussionThread.objects.select_related("lesson"),
-                ThreadReply.objects.select_related("thread"),
-                Review.objects.all(),
-                CourseContent.objects.all(),
-            ],
-        )
+        GenericPrefetch("target", targets)
     )
 
 

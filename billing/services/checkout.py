@@ -129,6 +129,7 @@ def _checkout_create(
                 {"coupon_code": ValidationError("This coupon has been used up.", code="coupon_used_up")}
             )
     if breakdown.credit > 0:
+        assert account is not None  # credit comes only from the balance of the account read above
         spent = CreditAccount.objects.filter(pk=account.pk, balance__gte=breakdown.credit).update(
             balance=F("balance") - breakdown.credit, updated_at=now
         )
@@ -161,6 +162,7 @@ def _checkout_create(
     if coupon is not None:
         CouponRedemption.objects.create(coupon=coupon, user=user, payment=payment, discount=breakdown.discount)
     if breakdown.credit > 0:
+        assert account is not None  # as above
         CreditEntry.objects.create(
             account=account,
             kind=CreditEntry.Kind.SPENT,

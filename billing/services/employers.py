@@ -41,7 +41,7 @@ def employer_request_create(
     return request
 
 
-EMPLOYER_TRANSITIONS = {
+EMPLOYER_TRANSITIONS: dict[str, set[str]] = {
     EmployerRequest.Status.NEW: {
         EmployerRequest.Status.IN_REVIEW,
         EmployerRequest.Status.APPROVED,
@@ -124,6 +124,7 @@ def seat_assign(*, licence: ContentLicensing, email: str, actor: User) -> SeatAs
     email = get_user_model().objects.normalize_email((email or "").strip()).lower()
     if SeatAssignment.objects.filter(licence=licence, email__iexact=email).exists():
         raise ValidationError({"email": "This person already has a seat."})
+    assert licence.seats is not None  # an employer licence has seats (constraint licensing_employer_complete)
     used = SeatAssignment.objects.filter(licence=licence).exclude(status=SeatAssignment.Status.REVOKED).count()
     if used >= licence.seats:
         raise ValidationError("All %(n)s seats are assigned.", code="no_seats_left", params={"n": licence.seats})

@@ -121,9 +121,12 @@ def _grant(payment: Payment, course: Course, source: str) -> None:
 
 
 def _fulfil(payment: Payment) -> None:
+    # The payment_product_matches_kind constraint: a course payment has its course, a bundle payment its bundle.
     if payment.kind == Payment.Kind.COURSE:
+        assert payment.course is not None
         _grant(payment, payment.course, "purchase")
     elif payment.kind == Payment.Kind.BUNDLE:
+        assert payment.bundle is not None
         for item in payment.bundle.items.select_related("course").order_by("order", "pk"):
             _grant(payment, item.course, "bundle")
     elif payment.kind == Payment.Kind.PLAN:

@@ -54,7 +54,7 @@ class PriceBreakdown:
         }
 
 
-def product_kind(product: Product) -> str:
+def product_kind(product: Product) -> Payment.Kind:
     if isinstance(product, Course):
         return Payment.Kind.COURSE
     if isinstance(product, CourseBundle):
@@ -108,7 +108,7 @@ def coupon_check(*, coupon: Coupon, user: User | None, product: Product, now: dt
             raise ValidationError(
                 "This coupon does not apply to %(name)s.",
                 code="coupon_not_applicable",
-                params={"name": getattr(product, "title", None) or product.name},
+                params={"name": product.title if isinstance(product, Course) else product.name},
             )
     if user is not None and getattr(user, "pk", None):
         used = CouponRedemption.objects.filter(coupon=coupon, user=user, status__in=CouponRedemption.HOLDING).count()

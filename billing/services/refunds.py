@@ -48,6 +48,7 @@ def _progress_of(payment: Payment) -> tuple[Decimal, str]:
     if payment.kind == Payment.Kind.COURSE:
         course_ids = [payment.course_id]
     elif payment.kind == Payment.Kind.BUNDLE:
+        assert payment.bundle is not None  # constraint payment_product_matches_kind
         course_ids = list(payment.bundle.courses.values_list("pk", flat=True))
     else:
         course_ids = list(
@@ -229,6 +230,7 @@ def refund_request_approve(
     if drop_enrolment:
         _refund_revoke_access(request, payment, actor)
     if full and conf.refund_restores_coupon() and release_coupon(payment, to_status=CouponRedemption.Status.REVERSED):
+        assert payment.coupon is not None  # a redemption is only made by a checkout with this coupon
         _refund_log(request, actor, "coupon_reversed", f"One use of {payment.coupon.code} given back")
     if full and conf.refund_reverses_referral_credit():
         _referral_reverse(request, payment, actor)
@@ -254,6 +256,7 @@ def _refund_revoke_access(request: RefundRequest, payment: Payment, actor: User)
     if payment.kind == Payment.Kind.COURSE:
         course_ids = [payment.course_id]
     else:
+        assert payment.bundle is not None  # not a course nor a plan: a bundle (constraint payment_product_matches_kind)
         course_ids = list(payment.bundle.courses.values_list("pk", flat=True))
     outcome = enrolments.drop_for_refund(user=payment.user, course_ids=course_ids, payment_id=payment.pk)
     _refund_log(request, actor, "enrolment_dropped", "; ".join(outcome) or "no enrolment")
@@ -266,7 +269,7 @@ def _referral_reverse(request: RefundRequest, payment: Payment, actor: User) -> 
     account = CreditAccount.objects.select_for_update().filter(user_id=referral.referrer_id).first()
     available = account.balance if account else ZERO
     taken = min(available, referral.reward)
-    if taken > 0:
+    if taken > 0 and account is not None:  # without an account nothing is available: taken is 0
         CreditAccount.objects.filter(pk=account.pk, balance__gte=taken).update(balance=F("balance") - taken)
         CreditEntry.objects.create(
             account=account,

@@ -24,14 +24,19 @@ def _allocations(payment: Payment) -> list[tuple[Course, Decimal]]:
     """How a payment's net revenue splits over courses (bundles by list price, selected-course plans
     evenly; all-courses plans are platform revenue and are not attributed)."""
     net = payment.net_amount
+    # The payment_product_matches_kind constraint: a course payment has its course, a bundle payment its
+    # bundle, a plan or renewal payment its plan.
     if payment.kind == Payment.Kind.COURSE:
+        assert payment.course is not None
         return [(payment.course, net)]
     if payment.kind == Payment.Kind.BUNDLE:
+        assert payment.bundle is not None
         courses = [i.course for i in payment.bundle.items.select_related("course").order_by("order", "pk")]
-    elif payment.plan.scope == Plan.Scope.SELECTED:
-        courses = list(payment.plan.courses.select_related("instructor").order_by("pk"))
     else:
-        return []
+        assert payment.plan is not None
+        if payment.plan.scope != Plan.Scope.SELECTED:
+            return []
+        courses = list(payment.plan.courses.select_related("instructor").order_by("pk"))
     weights = [c.price if payment.kind == Payment.Kind.BUNDLE else Decimal(1) for c in courses]
     return list(zip(courses, split(net, weights), strict=True))
 

@@ -53,6 +53,7 @@ def _plan_grant_access(subscription: Subscription) -> None:
 
 def _subscription_activate(payment: Payment) -> Subscription:
     plan, now = payment.plan, timezone.now()
+    assert plan is not None  # a plan payment has its plan (constraint payment_product_matches_kind)
     if payment.subscription_id:  # buying again a subscription that had ended
         subscription = Subscription.objects.select_for_update().get(pk=payment.subscription_id)
         if subscription.is_live:

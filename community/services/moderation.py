@@ -61,7 +61,7 @@ def _hide_target(target: Model, *, reason: str, now: datetime) -> bool:
     model = type(target)
     if not issubclass(model, ModeratedContent):
         return False
-    changed = model.objects.filter(pk=target.pk, is_hidden=False).update(
+    changed = model._default_manager.filter(pk=target.pk, is_hidden=False).update(
         is_hidden=True, hidden_reason=reason, hidden_at=now
     )
     if changed:
@@ -75,7 +75,7 @@ def _restore_target(target: Model, *, only_reason: str | None = None) -> bool:
     model = type(target)
     if not issubclass(model, ModeratedContent):
         return False
-    changed = model.objects.filter(pk=target.pk, is_hidden=True).update(
+    changed = model._default_manager.filter(pk=target.pk, is_hidden=True).update(
         is_hidden=False, hidden_reason="", hidden_at=None
     )
     if changed:
@@ -203,7 +203,7 @@ def _resolve_item(*, item: FlaggedItem, moderator: User, action: str, note: str,
     )
     model = item.content_type.model_class()
     if model is not None and issubclass(model, ModeratedContent):
-        model.objects.filter(pk=item.object_id).update(open_flag_count=0)
+        model._default_manager.filter(pk=item.object_id).update(open_flag_count=0)
     outcome = MODERATION_OUTCOMES.get(action, "was reviewed")
     for flagger in {f.flagger for f in open_flags}:
         notification_create(

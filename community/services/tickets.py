@@ -47,7 +47,7 @@ def ticket_attachment_check(file: UploadedFile) -> str:
     """Type (extension and leading bytes) and size of an uploaded attachment; returns its MIME type."""
 
     max_bytes = int(setting("COMMUNITY_TICKET_ATTACHMENT_MAX_MB", 10)) * 1024 * 1024
-    ext = PurePosixPath(file.name).suffix.lower().lstrip(".")
+    ext = PurePosixPath(file.name or "").suffix.lower().lstrip(".")
     if ext not in ATTACHMENT_EXTENSIONS:
         raise ValidationError(
             "Attach images, PDF, text, CSV, Word or Excel files (not .%(ext)s).",
@@ -66,7 +66,7 @@ def _attach(message: TicketMessage, files: Iterable[UploadedFile] | None) -> Non
         raise ValidationError({"attachments": "Too many attachments."})
     for file in files:
         mime = ticket_attachment_check(file)
-        TicketAttachment.objects.create(message=message, file=file, name=file.name[:255], size=file.size,
+        TicketAttachment.objects.create(message=message, file=file, name=(file.name or "")[:255], size=file.size or 0,
                                         content_type=mime)  # fmt: skip
 
 
@@ -153,7 +153,7 @@ def ticket_reply(
         notification_create(user=ticket.requester, category=Notification.Category.SUPPORT,
                             title=f"Support replied to ticket #{ticket.number}: {ticket.subject}",
                             body=plain_text(body), url=url)  # fmt: skip
-    elif ticket.assignee_id:
+    elif ticket.assignee is not None:
         notification_create(user=ticket.assignee, category=Notification.Category.SUPPORT,
                             title=f"New reply on ticket #{ticket.number}: {ticket.subject}",
                             body=plain_text(body), url=url)  # fmt: skip

@@ -206,6 +206,8 @@ def test_revoking_a_token_is_allowed_while_a_password_change_is_required(api_cli
 
 
 def test_token_api_of_other_users_is_unaffected(token_client, django_assert_max_num_queries):
+    # Not a list (the user's own record): an upper bound on what token authentication and the
+    # password-change check cost a request.
     with django_assert_max_num_queries(4):
         assert token_client.get(reverse("api:me")).status_code == 200
 

@@ -1,40 +1,14 @@
-"""Helpers shared by the community tests: the query-count rule, files to upload, survey answers."""
+"""Helpers shared by the community tests: files to upload, tickets, flags, survey answers.  (The query-count
+rule is shared by every app: tests/querycount.py.)"""
 
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
-from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
 from community import services
-
-# The two list sizes every list page and list API is measured at (both within one page of results).
-SMALL, LARGE = 2, 7
-
-
-def count_queries(fetch: Callable[[], Any]) -> tuple[Any, int]:
-    """(what `fetch()` returned, the number of SQL queries it ran)."""
-    with CaptureQueriesContext(connection) as ctx:
-        result = fetch()
-    return result, len(ctx.captured_queries)
-
-
-def assert_same_queries_at_two_sizes(load: Callable[[int], Any]) -> Any:
-    """The query-count rule: a list costs the SAME number of queries with SMALL and LARGE rows.
-
-    `load(n)` brings the list to n rows, fetches it, checks that the n rows are shown and returns its
-    query count (or a dict of counts, one per list).  It runs once at SMALL first to fill per-process
-    caches (content types...), which are not part of the comparison.
-    """
-    load(SMALL)
-    small, large = load(SMALL), load(LARGE)
-    assert small == large, f"queries at {SMALL} rows: {small}; at {LARGE} rows: {large} (a query per row?)"
-    return small
 
 
 def png_bytes() -> bytes:

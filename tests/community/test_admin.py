@@ -8,9 +8,10 @@ from django.urls import reverse
 from community import services
 from community.models import DiscussionThread, FlaggedItem, InternalDoc, Review, SupportTicket, Survey, ThreadReply
 from tests.community.factories import ReplyFactory, ReviewFactory, SurveyFactory, ThreadFactory, TicketFactory
-from tests.community.helpers import assert_same_queries_at_two_sizes, count_queries, flag_all, open_ticket
+from tests.community.helpers import flag_all, open_ticket
 from tests.courses.factories import PublishedCourseFactory
 from tests.factories import StudentFactory
+from tests.querycount import assert_same_queries_at_two_sizes, count_queries
 
 pytestmark = pytest.mark.django_db
 

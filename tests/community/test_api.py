@@ -9,9 +9,9 @@ from community import services
 from community.models import Conversation, DiscussionThread, FlaggedItem, Review, SupportTicket, Survey
 from learning import services as learning_services
 from tests.community.factories import ReplyFactory, SurveyFactory, SurveyQuestionFactory, ThreadFactory, TicketFactory
-from tests.community.helpers import assert_same_queries_at_two_sizes, count_queries
 from tests.core.factories import NotificationFactory
 from tests.factories import StudentFactory
+from tests.querycount import assert_same_queries_at_two_sizes, count_queries
 
 pytestmark = pytest.mark.django_db
 

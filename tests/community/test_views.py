@@ -18,8 +18,6 @@ from learning import services as learning_services
 from tests.community.factories import ReplyFactory, SurveyFactory, SurveyQuestionFactory, ThreadFactory, TicketFactory
 from tests.community.helpers import (
     PNG,
-    assert_same_queries_at_two_sizes,
-    count_queries,
     flag_all,
     open_ticket,
     png_file,
@@ -29,6 +27,7 @@ from tests.core.factories import NotificationFactory
 from tests.courses.factories import PublishedCourseFactory
 from tests.factories import StudentFactory
 from tests.learning.factories import EnrollmentFactory
+from tests.querycount import assert_same_queries_at_two_sizes, count_queries
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,5 @@
-"""Licensing, the earnings ledger (SQL aggregates), payouts; constant query counts on list pages."""
+"""Licensing, the earnings ledger (SQL aggregates), payouts.  (The query counts of the list pages are in
+tests/billing/test_selectors.py.)"""
 
 from decimal import Decimal
 

@@ -71,6 +71,10 @@ def test_attachments_checked(student):
     exe = SimpleUploadedFile("run.exe", b"MZ", content_type="application/octet-stream")
     with pytest.raises(ValidationError):
         open_ticket(student, attachments=[exe])
+    nameless = SimpleUploadedFile(None, PNG, content_type="image/png")  # no name, so no type: refused (not a 500)
+    with pytest.raises(ValidationError) as refused:
+        open_ticket(student, attachments=[nameless])
+    assert refused.value.code == "invalid_file_type"
 
 
 def test_the_check_steps_say_why_before_anything_changes(student, support, outsider):
