@@ -10,7 +10,7 @@ The catalog search (and category matching) used by `CourseFilter` is in `courses
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -31,8 +31,10 @@ from django.db.models import (
 )
 from django.db.models.fields.files import FieldFile
 from django.db.models.functions import Coalesce
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.utils.text import slugify
+
+from courseworx.core.utils import concrete_field
 
 from .filters import CourseFilter
 from .models import (
@@ -81,7 +83,7 @@ def course_card_queryset() -> QuerySet:
 
 
 # -- list, detail, home -----------------------------------------------------------------------
-def course_list_published(*, filters: Mapping | None = None, with_tags: bool = True) -> QuerySet:
+def course_list_published(*, filters: QueryDict | dict | None = None, with_tags: bool = True) -> QuerySet:
     """The public catalog: published courses filtered, searched and sorted by `CourseFilter`.
 
     `filters` is a query dict (request.GET / query_params); invalid values are ignored.
@@ -93,7 +95,7 @@ def course_list_published(*, filters: Mapping | None = None, with_tags: bool = T
     filterset = CourseFilter(filters or {}, queryset=queryset)
     if not filterset.is_valid():
         # Drop the bad values (e.g. an unknown level) instead of failing the whole page.
-        cleaned = filters.copy()  # a QueryDict keeps every value of a repeated parameter (level=a&level=b)
+        cleaned = (filters or {}).copy()  # a QueryDict keeps every value of a repeated parameter (level=a&level=b)
         for key in filterset.errors:
             cleaned.pop(key, None)
         filterset = CourseFilter(cleaned, queryset=queryset)
@@ -180,7 +182,7 @@ def category_list() -> list[Category]:
     for category in categories:
         by_parent[category.parent_id].append(category)
     for category in categories:
-        category.subcategories = by_parent.get(category.pk, [])
+        setattr(category, "subcategories", by_parent.get(category.pk, []))  # noqa: B010  (for templates)
     return by_parent.get(None, [])
 
 
@@ -336,7 +338,7 @@ def snapshot_value(value: Any) -> Any:
 def _dump(obj: models.Model, fields: tuple[str, ...]) -> dict[str, Any]:
     out = {}
     for name in fields:
-        field = obj._meta.get_field(name)
+        field = concrete_field(obj, name)
         out[name] = snapshot_value(getattr(obj, field.attname))
     return out
 

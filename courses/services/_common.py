@@ -33,7 +33,11 @@ def _apply_fields(obj: models.Model, data: dict[str, Any], protected: set[str]) 
         except FieldDoesNotExist:
             errors[name] = "Unknown field."
             continue
-        if name in protected or not field.concrete or field.many_to_many or not field.editable:
+        # (reverse relations and generic foreign keys are not `models.Field`s, nor concrete)
+        if not isinstance(field, models.Field) or name in protected or not field.concrete or field.many_to_many:
+            errors[name] = "This field cannot be set here."
+            continue
+        if not field.editable:
             errors[name] = "This field cannot be set here."
             continue
         setattr(obj, name, value)

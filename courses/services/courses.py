@@ -294,7 +294,7 @@ def _revision_approve(course: Course, revision: Course, *, reviewer: User, note:
     )
     revision.delete()
     _enqueue_review_notification(request.pk)
-    course.revision_applied_to = live
+    setattr(course, "revision_applied_to", live)  # noqa: B010  (read by the admin after approving a revision)
     return version
 
 
@@ -348,7 +348,8 @@ def approval_request_notify(*, approval_request_id) -> bool:
         if request is None:
             return False
         course = request.course
-        name = f"the revision of “{course.revision_of.title}”" if course.is_revision else f"“{course.title}”"
+        live_course = course.revision_of
+        name = f"the revision of “{live_course.title}”" if live_course is not None else f"“{course.title}”"
         if request.decision == CourseApprovalRequest.Decision.APPROVED:
             title = f"“{course.title}” is approved and published"
             revised = CourseVersion.objects.filter(approval=request, number__gt=1).exists()

@@ -19,6 +19,7 @@ from django.db.models.fields.files import FieldFile
 from accounts.models import User
 from courseworx.core.exceptions import ConflictError
 from courseworx.core.services import audit_log_create
+from courseworx.core.utils import concrete_field
 
 from .. import permissions
 from ..models import Course, CourseContent, CourseSection, InstructorCollaborator, QuizQuestion
@@ -96,8 +97,9 @@ def course_revision_start(*, course: Course, user: User) -> Course:
             )
         fields = {}
         for name in COURSE_SNAPSHOT_FIELDS:
-            value = getattr(live, live._meta.get_field(name).attname)
-            fields[live._meta.get_field(name).attname] = value.name if isinstance(value, FieldFile) else value
+            attname = concrete_field(live, name).attname
+            value = getattr(live, attname)
+            fields[attname] = value.name if isinstance(value, FieldFile) else value
         revision = Course.objects.create(
             instructor_id=live.instructor_id,
             slug=course_slug_generate(title=f"{live.slug} revision"),

@@ -16,6 +16,7 @@ from accounts.models import User
 from courseworx.core.exceptions import ConflictError
 from courseworx.core.services import audit_log_create
 from courseworx.core.text import AUTHOR, render_markdown
+from courseworx.core.utils import concrete_field
 
 from .. import permissions
 from ..models import (
@@ -44,7 +45,7 @@ def _load(model: type[models.Model], data: dict[str, Any], fields: tuple[str, ..
     """Snapshot values -> model attribute values (attnames)."""
     values = {}
     for name in fields:
-        field = model._meta.get_field(name)
+        field = concrete_field(model, name)
         value = data.get(name, field.get_default())
         values[field.attname] = None if value is None and field.null else field.to_python(value)
     return values
@@ -87,7 +88,7 @@ def _apply_course_fields(course: Course, data: dict[str, Any]) -> list[str]:
         values["certificate_template_id"] = None
     category = data.get("category") or {}
     values["category_id"] = (
-        category.get("id") if category and Category.objects.filter(pk=category.get("id")).exists() else None
+        category["id"] if category.get("id") and Category.objects.filter(pk=category["id"]).exists() else None
     )
     for attname, value in values.items():
         setattr(course, attname, value)
