@@ -1,11 +1,12 @@
 """Helpers shared by the course admin modules."""
 
 from django.http import HttpRequest
-from django.urls import NoReverseMatch
+from django.urls import NoReverseMatch, reverse
 
 from .. import permissions
 from ..models import (
     Course,
+    CourseContent,
 )
 
 
@@ -26,3 +27,27 @@ def preview_url(course: Course) -> str:
     except NoReverseMatch:  # the catalog's URLs are not mounted
         base = f"/courses/{course.slug}/"
     return f"{base}?preview=1"
+
+
+def outline_url(course: Course) -> str:
+    """The course's outline: its authors' first page in the admin."""
+    return reverse("admin:courses_course_outline", args=[course.pk])
+
+
+def lesson_preview_url(content: CourseContent) -> str:
+    """The lesson in the student's player (`/learn/<slug>/<id>/`; course staff may open every lesson).
+
+    The player belongs to `learning` (above courses): only its URL name is used, never its code.
+    """
+    try:
+        return reverse("learning:lesson", kwargs={"slug": content.course.slug, "content_id": content.pk})
+    except NoReverseMatch:  # the learning pages are not mounted
+        return ""
+
+
+def player_preview_url(course: Course) -> str:
+    """The course in the student's player (its first lesson)."""
+    try:
+        return reverse("learning:course_home", kwargs={"slug": course.slug})
+    except NoReverseMatch:
+        return ""

@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from . import pending_uploads
 from .models import Notification
 from .notifications import unsubscribe_token_make
 
@@ -31,6 +32,12 @@ def ping(value: str = "pong") -> str:
 @shared_task(name="core.add")
 def add(x: int, y: int) -> int:
     return x + y
+
+
+@shared_task(name="core.pending_uploads_purge", acks_late=True)
+def pending_uploads_purge() -> int:
+    """Periodic (settings.CELERY_BEAT_SCHEDULE): delete uploads kept for forms nobody sent again."""
+    return pending_uploads.pending_uploads_purge()
 
 
 # Merge into settings.CELERY_BEAT_SCHEDULE (django-celery-beat stores it at start-up).
