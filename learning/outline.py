@@ -28,6 +28,7 @@ def _details(assignment: Assignment) -> tuple[str, ...]:
 
 def assignment_outline_items(course, user) -> list[OutlineExtraItem]:
     assignments = Assignment.objects.filter(course=course).order_by(F("due_at").asc(nulls_last=True), "title")
+    staff = user is not None and course_permissions.is_course_staff(user, course)  # who may open the page
     return [
         OutlineExtraItem(
             id=a.pk,
@@ -36,7 +37,7 @@ def assignment_outline_items(course, user) -> list[OutlineExtraItem]:
             kind_label="Assignment",
             edit_url=reverse("admin:learning_assignment_change", args=[a.pk]),
             delete_url=reverse("admin:learning_assignment_delete", args=[a.pk]),
-            view_url=a.get_absolute_url(),
+            view_url=a.get_absolute_url() if staff else "",
             details=_details(a),
             is_published=a.is_published,
         )

@@ -343,8 +343,11 @@ class CourseAdmin(admin.ModelAdmin):
             return super().get_list_filter(request)
         return ("status",)  # authors have a handful of courses
 
-    def get_date_hierarchy(self, request):
-        return self.date_hierarchy if request.user.is_superuser or _is_reviewer(request) else None
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        if not (request.user.is_superuser or _is_reviewer(request)):
+            changelist.date_hierarchy = None  # authors have a handful of courses: no date drill-down
+        return changelist
 
     def changelist_view(self, request, extra_context=None):
         if not (request.user.is_superuser or _is_reviewer(request)):

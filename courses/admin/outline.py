@@ -23,6 +23,7 @@ import json
 
 from django import forms
 from django.contrib import messages
+from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect, JsonResponse
@@ -87,7 +88,7 @@ def _status_note(course: Course, can_edit: bool) -> str:
     if course.status == S.IN_REVIEW:
         return "In review: the outline is locked until the reviewer decides."
     if course.status == S.PUBLISHED:
-        return "Published: students see this course. It can no longer be edited here."
+        return "Published: students see this course. To change it, restore its latest version into a draft (Versions)."
     if course.status == S.ARCHIVED:
         return "Archived: this course is read-only."
     if course.status == S.CHANGES_REQUESTED:
@@ -139,6 +140,8 @@ def _add_choices(course: Course, section: CourseSection, groups) -> list[dict]:
 def outline_view(model_admin, request, object_id):
     course = _course_or_404(model_admin, request, object_id)
     can_edit = permissions.can_edit_course(request.user, course)
+    # The player opens every lesson to the course's staff only (reviewers' previews: see the player's app).
+    can_preview = permissions.is_course_staff(request.user, course)
     outline = course_outline(course=course, user=request.user)
     sections = []
     for section in outline.sections:
@@ -149,7 +152,7 @@ def outline_view(model_admin, request, object_id):
                 "facts": _item_facts(item),
                 "edit_url": reverse("admin:courses_coursecontent_change", args=[item.pk]),
                 "delete_url": reverse("admin:courses_coursecontent_delete", args=[item.pk]),
-                "preview_url": lesson_preview_url(item),
+                "preview_url": lesson_preview_url(item) if can_preview else "",
                 "changed": item.pk in outline.changed_ids,
             }
             for item in section.items
@@ -178,7 +181,7 @@ def outline_view(model_admin, request, object_id):
         "can_decide": permissions.can_decide_course(request.user, course),
         "status_note": _status_note(course, can_edit),
         "change_url": reverse("admin:courses_course_change", args=[course.pk]),
-        "player_url": player_preview_url(course),
+        "player_url": player_preview_url(course) if can_preview else "",
         "catalog_preview_url": preview_url(course),
         "versions_url": f"{reverse('admin:courses_courseversion_changelist')}?course__id__exact={course.pk}",
         "reorder_url": reverse("admin:courses_course_outline_reorder", args=[course.pk]),
@@ -250,7 +253,8 @@ class SectionForm(forms.ModelForm):
         model = CourseSection
         fields = ("title", "description", "is_published")
         widgets = {"description": forms.Textarea(attrs={"rows": 3, "cols": 60})}
-        help_texts = {"is_published": "Unpublished sections and their lessons are hidden from students."}
+        labels = {"is_published": "Published (students see it)"}
+        help_texts = {"is_published": "A hidden section hides its lessons from students too."}
 
 
 @require_POST
@@ -307,9 +311,10 @@ def section_edit_view(model_admin, request, object_id, section_id):
     if not can_edit:
         for field in form.fields.values():
             field.disabled = True
+    adminform = helpers.AdminForm(form, [(None, {"fields": list(form.fields)})], {}, model_admin=model_admin)
     return _section_page(
         request, model_admin, course, section, f"Section “{section}”", "admin/courses/outline/section_form.html",
-        form=form, can_edit=can_edit,
+        form=form, adminform=adminform, can_edit=can_edit,
     )  # fmt: skip
 
 
@@ -326,7 +331,8 @@ def section_delete_view(model_admin, request, object_id, section_id):
             return _refused(request, exc, course)
         messages.success(request, f"Section “{section}” deleted.")
         return HttpResponseRedirect(outline_url(course))
+    title = f"The section “{section}” is not empty" if lesson_count else f"Delete the section “{section}”?"
     return _section_page(
-        request, model_admin, course, section, f"Delete the section “{section}”?",
+        request, model_admin, course, section, title,
         "admin/courses/outline/section_delete.html", lesson_count=lesson_count,
     )  # fmt: skip

@@ -134,8 +134,8 @@ class KeptUploadInput(forms.Widget):
         if not self.kept_token:
             return html
         return format_html(
-            '{}<input type="hidden" name="{}" value="{}"><p class="kept-upload help">'
-            "Kept from your last try: <strong>{}</strong> (choose another file to replace it).</p>",
+            '<div class="kept-upload-box">{}<input type="hidden" name="{}" value="{}"><p class="kept-upload">'
+            "Kept from your last try: <strong>{}</strong> (choose another file to replace it).</p></div>",
             html,
             kept_token_name(name),
             self.kept_token,
