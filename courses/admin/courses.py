@@ -1,4 +1,7 @@
-"""The course change page: the course form, its section/lesson/collaborator inlines, submit for review."""
+"""The course page in the admin: the course form, co-authors (and a new course's first sections), submit for review.
+
+Sections and lessons are edited on the course outline (`outline.py`), which the course list links each title to.
+"""
 
 from django import forms
 from django.conf import settings

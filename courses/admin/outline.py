@@ -39,7 +39,7 @@ from courseworx.core.forms import add_service_errors, service_error_text
 from .. import permissions, services, services_outline
 from ..models import Course, CourseContent, CourseSection
 from ..outline import course_outline
-from ._common import lesson_preview_url, outline_url, player_preview_url, preview_url
+from ._common import lesson_preview_url, outline_url, player_preview_url
 from .lesson_forms import KIND_ICONS, LESSON_TYPES
 
 
@@ -182,7 +182,6 @@ def outline_view(model_admin, request, object_id):
         "status_note": _status_note(course, can_edit),
         "change_url": reverse("admin:courses_course_change", args=[course.pk]),
         "player_url": player_preview_url(course) if can_preview else "",
-        "catalog_preview_url": preview_url(course),
         "versions_url": f"{reverse('admin:courses_courseversion_changelist')}?course__id__exact={course.pk}",
         "reorder_url": reverse("admin:courses_course_outline_reorder", args=[course.pk]),
         "move_url": reverse("admin:courses_course_outline_move", args=[course.pk]),
