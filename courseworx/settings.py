@@ -45,7 +45,7 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # --- Applications ----------------------------------------------------------------------------
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "accounts.admin_site.CourseWorxAdminConfig",  # django.contrib.admin with a quieter home for instructors
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -378,6 +378,9 @@ REPORTS_ROLLUP_MAX_AGE_MINUTES = env.int("REPORTS_ROLLUP_MAX_AGE_MINUTES", defau
 
 # --- Billing (read through billing/conf.py) -------------------------------------------------
 BILLING_CURRENCY = env.str("BILLING_CURRENCY", default="USD")
+# ISO 4217 codes a course price may be given in (the course form's choice); the site's currency comes first.
+_CURRENCIES = env.list("CURRENCIES", default=["USD", "EUR", "GBP", "CAD", "AUD", "CHF", "INR"])
+CURRENCIES = list(dict.fromkeys([BILLING_CURRENCY, *_CURRENCIES]))
 BILLING_TAX_RATE_PERCENT = Decimal(env.str("BILLING_TAX_RATE_PERCENT", default="0.00"))
 BILLING_REFUND_WINDOW_DAYS = env.int("BILLING_REFUND_WINDOW_DAYS", default=14)
 BILLING_REFUND_MAX_PROGRESS_PERCENT = Decimal(env.str("BILLING_REFUND_MAX_PROGRESS_PERCENT", default="30"))
@@ -422,6 +425,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.notification_send_daily_digests",
         "schedule": crontab(minute=0, hour=COMMUNITY_DIGEST_HOUR),
     },
+    "core-pending-uploads-purge": {"task": "core.pending_uploads_purge", "schedule": crontab(hour=2, minute=40)},
     "reports-content-analytics": {"task": "reports.content_analytics_refresh", "schedule": crontab(minute=15)},
     "reports-accessibility-scan": {"task": "reports.accessibility_scan", "schedule": crontab(hour=3, minute=30)},
     "reports-subscriptions": {"task": "reports.subscriptions_send", "schedule": crontab(hour=6, minute=0)},

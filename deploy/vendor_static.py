@@ -44,6 +44,10 @@ PACKAGES = {
         "LICENSE.md": "chartjs/LICENSE.md",
         "dist/chart.umd.min.js": "chartjs/chart.umd.min.js",
     },
+    "sortablejs@1.15.7": {
+        "LICENSE": "sortablejs/LICENSE",
+        "Sortable.min.js": "sortablejs/Sortable.min.js",
+    },
 }
 
 # The comment bundlers append: `//# sourceMappingURL=x.map` (JS) or `/*# sourceMappingURL=x.map */` (CSS).

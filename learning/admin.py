@@ -2,15 +2,20 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IS_POPUP_VAR
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from courses import permissions as course_permissions
 from courses.models import Course
 from courses.permissions import course_staff_q
 from courseworx.core.admin import PrivateFileAdminMixin, ReadOnlyAdmin
 from courseworx.core.exceptions import ConflictError
-from courseworx.core.forms import add_service_errors
+from courseworx.core.forms import add_service_errors, service_error_text
+from courseworx.core.utils import parse_uuid
 
 from . import permissions, services
 from .models import (
@@ -107,31 +112,120 @@ class QuizAttemptAdmin(TaughtCoursesMixin, ReadOnlyAdmin):
 
 
 class AssignmentAdminForm(forms.ModelForm):
+    """Runs the authoring check of `services_assignments` in validation: a locked course is a form error."""
+
+    user = None  # set by AssignmentAdmin.get_form
+
     class Meta:
         model = Assignment
         fields = ("course", "title", "description", "due_at", "points", "is_published", "allow_late")
+        labels = {"due_at": "Due", "is_published": "Published (students see it)"}
+        widgets = {"description": forms.Textarea(attrs={"rows": 6, "cols": 80})}
+
+    def _post_clean(self):
+        super()._post_clean()
+        courses = set() if self.instance._state.adding else {self.instance.course}
+        if self.cleaned_data.get("course"):
+            courses.add(self.cleaned_data["course"])
+        for course in courses:
+            try:
+                services.assignment_check(user=self.user, course=course)
+            except PermissionDenied as exc:
+                self.add_error("course" if "course" in self.fields else None, service_error_text(exc))
+                return
 
 
 @admin.register(Assignment)
 class AssignmentAdmin(TaughtCoursesMixin, admin.ModelAdmin):
+    """Assignments are part of their course (its outline and its review lock): saved and deleted through
+    `services_assignments`, editable only while the course may be edited, back to the outline after."""
+
     form = AssignmentAdminForm
+    author_home = True  # on instructors' admin home (accounts.admin_site)
     list_display = ("title", "course", "due_at", "points", "is_published", "allow_late")
     list_filter = ("is_published", "allow_late")
     search_fields = ("title", "course__title")
     list_select_related = ("course",)
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.instructor = request.user
-        super().save_model(request, obj, form, change)
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("course",) if obj is not None else ()
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "course" and field is not None and not request.user.is_superuser:
+            # Only the author's courses whose content may be changed now (a draft, or changes requested).
+            field.queryset = field.queryset.filter(status__in=course_permissions.EDITABLE_STATUSES)
+        return field
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "course" and field is not None:  # a plain select: courses are not edited from here
+            for flag in ("can_add_related", "can_change_related", "can_view_related", "can_delete_related"):
+                setattr(field.widget, flag, False)
+        return field
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        course_id = parse_uuid(request.GET.get("course"))
+        initial.pop("course", None)
+        if course_id and Course.objects.editable_by(request.user).filter(pk=course_id).exists():
+            initial["course"] = course_id
+        return initial
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
-        return allowed and (obj is None or permissions.is_course_staff(request.user, obj.course))
+        return allowed and (obj is None or course_permissions.can_edit_course(request.user, obj.course))
 
     def has_delete_permission(self, request, obj=None):
         allowed = super().has_delete_permission(request, obj)
-        return allowed and (obj is None or permissions.is_course_staff(request.user, obj.course))
+        return allowed and (obj is None or course_permissions.can_edit_course(request.user, obj.course))
+
+    def save_model(self, request, obj, form, change):
+        data = {name: form.cleaned_data[name] for name in services.ASSIGNMENT_FIELDS if name in form.fields}
+        if change:
+            services.assignment_update(assignment=obj, user=request.user, data=data)
+            return
+        created = services.assignment_create(course=form.cleaned_data["course"], user=request.user, **data)
+        obj.__dict__.update(created.__dict__)
+
+    def delete_model(self, request, obj):
+        services.assignment_delete(assignment=obj, user=request.user)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        request._cw_outline_course = obj.course if obj is not None else None
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except ValidationError as exc:  # e.g. students handed work in (a permission refusal stays a 403)
+            self.message_user(request, service_error_text(exc), messages.ERROR)
+            return HttpResponseRedirect(_outline_url(obj.course) if obj is not None else reverse("admin:index"))
+
+    # Back to the course outline after saving or deleting (the course's home for its authors).
+
+    def _back(self, request, course, response):
+        if course is None or IS_POPUP_VAR in request.POST or "_continue" in request.POST:
+            return response
+        if "_addanother" in request.POST:
+            return HttpResponseRedirect(f"{reverse('admin:learning_assignment_add')}?course={course.pk}")
+        return HttpResponseRedirect(_outline_url(course))
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self._back(request, obj.course, super().response_add(request, obj, post_url_continue))
+
+    def response_change(self, request, obj):
+        return self._back(request, obj.course, super().response_change(request, obj))
+
+    def response_delete(self, request, obj_display, obj_id):
+        response = super().response_delete(request, obj_display, obj_id)
+        return self._back(request, getattr(request, "_cw_outline_course", None), response)
+
+
+def _outline_url(course) -> str:
+    return f"{reverse('admin:courses_course_outline', args=[course.pk])}#group-assignments"
 
 
 class SubmissionGradeForm(forms.ModelForm):

@@ -7,7 +7,10 @@ class LearningConfig(AppConfig):
     name = "learning"
 
     def ready(self) -> None:
-        """Take part in course revisions (assignments; lessons holding learners' data): courses.revisions."""
+        """Take part in course revisions (courses.revisions) and in the course outline (courses.outline)."""
+        from . import outline  # noqa: PLC0415 — app loading: uses the models, ready only now
         from .revisions import AssignmentRevisions  # noqa: PLC0415 — app loading: uses the models, ready only now
 
         register_revision_participant(AssignmentRevisions())
+
+        outline.register()  # assignments in the course outline (courses.outline)

@@ -231,7 +231,7 @@ class Assignment(UUIDModel):
     description = models.TextField()
     due_at = models.DateTimeField(null=True, blank=True, help_text="Deadline; empty for none.")
     points = models.PositiveIntegerField(default=100, validators=[MinValueValidator(1)])
-    is_published = models.BooleanField(default=False)
+    is_published = models.BooleanField(default=True, help_text="Unpublished assignments are hidden from students.")
     allow_late = models.BooleanField("late submissions allowed", default=False)
 
     class Meta:

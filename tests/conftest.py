@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 import redis
 from celery.result import _set_task_join_will_block
+from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -92,6 +94,14 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    # LocaleMiddleware activates the request's language in the thread and nothing deactivates it: a test
+    # whose request asked for French left later tests of the same worker with French messages.
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -39,6 +39,7 @@ class CertificateTemplateAdmin(admin.ModelAdmin):
     published or archived uses them (courses.permissions).  Reviewers: all, read-only.  Saving goes through
     `services.certificate_template_save` (checks on the stored row, under lock); validation is the model's."""
 
+    author_home = True  # on instructors' admin home (accounts.admin_site)
     list_display = ("name", "owner", "orientation", "is_default", "used_by")
     list_select_related = ("owner",)
     search_fields = ("name",)

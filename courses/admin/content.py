@@ -1,59 +1,53 @@
-"""Lessons (course content) and their quiz questions."""
+"""Lessons (course content) and their quiz questions.
 
-import contextlib
+Lessons are reached from the course outline (`courses.admin.outline`): "+ Add item" opens the form of one
+lesson type (`?course=…&section=…&kind=…`), which shows only that type's fields (`lesson_forms`); saving,
+deleting or "save and add another" lead back to the outline.  Saving goes through `courses.services`
+(`content_create` / `content_update`, which lock the course and check that it may be edited), deleting
+through `courses.services.content_delete`.  A quiz's questions are edited on the quiz's page, even
+while the quiz is being created, with the correct options ticked.
+"""
 
-from django import forms
-from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.contrib import admin, messages
+from django.contrib.admin.options import IS_POPUP_VAR
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Max
+from django.http import HttpResponseRedirect
+from django.template.defaultfilters import filesizeformat
+from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from courseworx.core.admin import PrivateFileAdminMixin
+from courseworx.core.forms import service_error_text
 from courseworx.core.utils import parse_uuid
 
-from .. import permissions, selectors
+from .. import permissions, services
 from ..models import (
     Course,
     CourseContent,
     CourseSection,
     QuizQuestion,
 )
-from ._common import _is_reviewer
-
-
-class LinesField(forms.CharField):
-    """A list of short texts edited one per line (quiz options and answers)."""
-
-    widget = forms.Textarea(attrs={"rows": 4, "cols": 40})
-
-    def prepare_value(self, value):
-        return "\n".join(value) if isinstance(value, list) else value
-
-    def to_python(self, value):
-        text = super().to_python(value) or ""
-        return [line.strip() for line in text.splitlines() if line.strip()]
-
-
-class QuestionForm(forms.ModelForm):
-    options = LinesField(required=False, help_text="One option per line (true/false: leave empty).")
-    correct_answers = LinesField(
-        required=False, help_text="The correct option(s), copied exactly; for text questions every accepted answer."
-    )
-
-    class Meta:
-        model = QuizQuestion
-        fields = ("order", "question", "question_type", "options", "correct_answers", "points", "explanation",
-                  "is_active")  # fmt: skip
-        widgets = {"question": forms.Textarea(attrs={"rows": 2}), "explanation": forms.Textarea(attrs={"rows": 2})}
+from ._common import _is_reviewer, lesson_preview_url, outline_url
+from .lesson_forms import LESSON_TYPES, NEW_LESSON_KINDS, LessonForm, QuestionForm, lesson_fieldsets
 
 
 class QuestionInline(admin.StackedInline):
     model = QuizQuestion
     form = QuestionForm
     extra = 0
-    ordering = ("order",)
+    ordering = ("order", "created_at")
+    verbose_name = "question"
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return 0 if obj is not None and obj.questions.exists() else 1
 
     def _editable(self, request, obj) -> bool:
-        return obj is not None and permissions.can_edit_course(request.user, obj.course)
+        if obj is None:  # a new quiz: its course was checked by the lesson form
+            return request.user.has_perm("courses.add_quizquestion")
+        return permissions.can_edit_course(request.user, obj.course)
 
     def has_add_permission(self, request, obj=None):
         return self._editable(request, obj) and super().has_add_permission(request, obj)
@@ -67,45 +61,46 @@ class QuestionInline(admin.StackedInline):
         return self._editable(request, obj) and super().has_change_permission(request, obj)
 
 
-class LessonForm(forms.ModelForm):
-    video_url = forms.URLField(
-        required=False, assume_scheme="https", help_text="A YouTube or Vimeo link (https), instead of a file."
-    )
-
-    class Meta:
-        model = CourseContent
-        fields = "__all__"  # noqa: DJ007 (the admin's fieldsets choose what is shown)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Offer only the sections of the lesson's course once it is known.
-        course_id = self.instance.course_id or self.initial.get("course") or self.data.get("course")
-        if course_id and "section" in self.fields:
-            # Not a course id: the course field reports it.
-            with contextlib.suppress(ValueError, ValidationError):
-                self.fields["section"].queryset = self.fields["section"].queryset.filter(course_id=course_id)
-
-
 @admin.register(CourseContent)
 class CourseContentAdmin(PrivateFileAdminMixin, admin.ModelAdmin):
     form = LessonForm
+    change_form_template = "admin/courses/coursecontent/change_form.html"
     list_display = ("title", "course", "section", "kind", "order", "is_published", "is_preview")
     list_select_related = ("course", "section")
     list_filter = ("kind", "is_published", "is_preview")
     search_fields = ("title", "course__title")
-    readonly_fields = ("file_type", "file_size")
-    fieldsets = (
-        (None, {"fields": ("course", "section", "title", "kind", "order", "description")}),
-        ("Settings", {"fields": ("is_published", "is_required", "is_preview", "points", "duration_seconds")}),
-        ("Document, image or video", {
-            "description": "Documents and images need a file; videos need a file or a link from an allowed host.",
-            "fields": ("file", "file_type", "file_size", "alt_text", "video_url", "captions"),
-        }),
-        ("Article", {"description": "Markdown; HTML is sanitised.", "fields": ("article_body",)}),
-        ("Quiz settings", {"description": "Only for quizzes: add the questions below after saving.",
-                           "fields": ("pass_mark", "max_attempts", "time_limit_minutes", "shuffle_questions",
-                                      "manual_grading")}),
-    )  # fmt: skip
+    readonly_fields = ("file_details",)
+
+    # -- which lesson type --
+
+    def _requested_kind(self, request) -> str:
+        kind = request.GET.get("kind") or request.POST.get("kind") or ""
+        return kind if kind in NEW_LESSON_KINDS else ""
+
+    def _kind(self, request, obj) -> str:
+        return obj.kind if obj is not None else self._requested_kind(request)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = lesson_fieldsets(self._kind(request, obj), adding=obj is None)
+        readonly = self._private_readonly(request, obj)
+        return [(title, {**opts, "fields": self._swap_private(opts["fields"], readonly)}) for title, opts in fieldsets]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        fixed = {"fixed_kind": self._kind(request, obj), "kept_upload_user": request.user}
+        return type(form.__name__, (form,), fixed)
+
+    def get_inlines(self, request, obj):
+        return [QuestionInline] if self._kind(request, obj) == CourseContent.Kind.QUIZ else []
+
+    @admin.display(description="Stored file")
+    def file_details(self, obj) -> str:
+        if not obj or not obj.file:
+            return "-"
+        size = f" · {filesizeformat(obj.file_size)}" if obj.file_size else ""
+        return f"{obj.file_type or 'file'}{size}"
+
+    # -- visibility and permissions --
 
     def get_queryset(self, request):
         qs = super().get_queryset(request).select_related("course", "section")
@@ -134,29 +129,36 @@ class CourseContentAdmin(PrivateFileAdminMixin, admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
-        return [*fields, "course"] if obj is not None else fields
+        return [*fields, "course", "kind"] if obj is not None else fields
 
     def private_file_link(self, obj, field_name):
         return reverse("learning:lesson_file", args=[obj.course.slug, obj.pk])  # checks who may open it
-
-    def get_inlines(self, request, obj):
-        return [QuestionInline] if obj is not None and obj.kind == CourseContent.Kind.QUIZ else []
-
-    def get_changeform_initial_data(self, request):
-        initial = super().get_changeform_initial_data(request)
-        course_id = parse_uuid(request.GET.get("course"))
-        if course_id:
-            course = self._editable_courses(request).filter(pk=course_id).first()
-            if course is not None:
-                initial["course"] = course.pk
-                initial["order"] = selectors.content_next_order(course=course)
-        return initial
 
     def _editable_courses(self, request):
         courses = Course.objects.editable_by(request.user)
         if not request.user.is_superuser:
             courses = courses.filter(status__in=permissions.EDITABLE_STATUSES)
         return courses
+
+    def _requested_course(self, request) -> Course | None:
+        course_id = parse_uuid(request.GET.get("course"))
+        return self._editable_courses(request).filter(pk=course_id).first() if course_id else None
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        initial.pop("kind", None)
+        course = self._requested_course(request)
+        if course is None:
+            initial.pop("course", None)
+            initial.pop("section", None)
+            return initial
+        initial["course"] = course.pk
+        section_id = parse_uuid(request.GET.get("section"))
+        section = course.sections.filter(pk=section_id).first() if section_id else None
+        section = section or course.sections.order_by("-order").first()
+        if section is not None:
+            initial["section"] = section.pk
+        return initial
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "course":
@@ -167,3 +169,112 @@ class CourseContentAdmin(PrivateFileAdminMixin, admin.ModelAdmin):
             )
             kwargs["queryset"] = sections.order_by("course__title", "order")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in ("course", "section") and field is not None:
+            # Plain selects: courses and sections are edited on the outline, not from a lesson's pop-ups.
+            for flag in ("can_add_related", "can_change_related", "can_view_related", "can_delete_related"):
+                setattr(field.widget, flag, False)
+        return field
+
+    # -- the type picker (adding without a type) --
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if self._requested_kind(request) or IS_POPUP_VAR in request.GET:
+            return super().add_view(request, form_url, extra_context)
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        course = self._requested_course(request)
+        params = {k: request.GET[k] for k in ("course", "section") if request.GET.get(k)}
+        choices = [
+            {"type": t, "url": f"{reverse('admin:courses_coursecontent_add')}?{urlencode({**params, 'kind': t.kind})}"}
+            for t in LESSON_TYPES
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "What would you like to add?",
+            "course": course,
+            "choices": choices,
+            "outline_url": outline_url(course) if course else "",
+        }
+        return TemplateResponse(request, "admin/courses/outline/lesson_picker.html", context)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        obj = self.get_object(request, unquote(object_id)) if object_id else None
+        course = obj.course if obj is not None else self._requested_course(request)
+        kind = self._kind(request, obj)
+        extra_context = {
+            **(extra_context or {}),
+            "course": course,
+            "outline_url": outline_url(course) if course else "",
+            "lesson_kind_label": CourseContent.Kind(kind).label if kind else "",
+            "lesson_preview_url": lesson_preview_url(obj) if obj is not None else "",
+        }
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    # -- saving through the services, then back to the outline --
+
+    def save_model(self, request, obj, form, change):
+        data = form.service_data()
+        if change:
+            services.content_update(content=obj, user=request.user, data=data)
+        else:
+            section = data.pop("section")
+            created = services.content_create(section=section, user=request.user, kind=obj.kind, **data)
+            obj.__dict__.update(created.__dict__)  # the admin goes on with the saved row (inlines, log)
+        form.kept_uploads_discard()
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not QuizQuestion:
+            return super().save_formset(request, form, formset, change)
+        # New questions go after the others (the order is not typed: questions keep their place).
+        questions = formset.save(commit=False)
+        last = QuizQuestion.objects.filter(content=form.instance).aggregate(n=Max("order"))["n"]
+        following = 0 if last is None else last + 1
+        for question in formset.deleted_objects:
+            question.delete()
+        for question in questions:
+            if question._state.adding:
+                question.order, following = following, following + 1
+            question.save()
+        formset.save_m2m()
+        return None
+
+    def _back_to_outline(self, request, obj) -> HttpResponseRedirect | None:
+        if IS_POPUP_VAR in request.POST or "_continue" in request.POST:
+            return None
+        if "_addanother" in request.POST:
+            query = urlencode({"course": obj.course_id, "section": obj.section_id})
+            return HttpResponseRedirect(f"{reverse('admin:courses_coursecontent_add')}?{query}")
+        return HttpResponseRedirect(f"{outline_url(obj.course)}#item-{obj.pk}")
+
+    def response_add(self, request, obj, post_url_continue=None):
+        response = super().response_add(request, obj, post_url_continue)
+        return self._back_to_outline(request, obj) or response
+
+    def response_change(self, request, obj):
+        response = super().response_change(request, obj)
+        return self._back_to_outline(request, obj) or response
+
+    # -- deleting through the outline service --
+
+    def delete_model(self, request, obj):
+        services.content_delete(content=obj, user=request.user)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        request._cw_deleted_course = obj.course if obj is not None else None
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except ValidationError as exc:  # refused by the service (a lock taken meanwhile is a 403, as usual)
+            self.message_user(request, service_error_text(exc), messages.ERROR)
+            return HttpResponseRedirect(outline_url(obj.course) if obj is not None else reverse("admin:index"))
+
+    def response_delete(self, request, obj_display, obj_id):
+        response = super().response_delete(request, obj_display, obj_id)
+        course = getattr(request, "_cw_deleted_course", None)
+        if course is None or IS_POPUP_VAR in request.POST:
+            return response
+        return HttpResponseRedirect(outline_url(course))

@@ -1,7 +1,12 @@
-"""The course change page: the course form, its section/lesson/collaborator inlines, submit for review."""
+"""The course page in the admin: the course form, co-authors (and a new course's first sections), submit for review.
+
+Sections and lessons are edited on the course outline (`outline.py`), which the course list links each title to.
+"""
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,11 +24,11 @@ from .. import permissions, selectors, services
 from ..models import (
     CertificateTemplate,
     Course,
-    CourseContent,
     CourseSection,
     InstructorCollaborator,
 )
-from ._common import _is_reviewer, preview_url
+from . import outline
+from ._common import _is_reviewer, outline_url, player_preview_url, preview_url
 from .revisions import CourseRevisionAdminMixin
 
 
@@ -49,8 +54,10 @@ class CourseInlinePermissions:
 
 
 class SectionInline(CourseInlinePermissions, admin.TabularInline):
+    """A new course's first sections (numbered in the order given); afterwards sections live on the outline."""
+
     model = CourseSection
-    fields = ("order", "title", "description", "is_published")
+    fields = ("title", "description", "is_published")
     extra = 0
     ordering = ("order",)
 
@@ -67,30 +74,6 @@ class SectionInline(CourseInlinePermissions, admin.TabularInline):
         if db_field.name == "description":
             kwargs["widget"] = forms.Textarea(attrs={"rows": 1, "cols": 40})
         return super().formfield_for_dbfield(db_field, request, **kwargs)
-
-
-class LessonInline(CourseInlinePermissions, admin.TabularInline):
-    """Lessons at a glance (section, order, flags).  Content is edited on the lesson's own page."""
-
-    model = CourseContent
-    fields = ("section", "order", "title", "kind", "is_published", "is_required", "is_preview")
-    readonly_fields = ("kind",)
-    extra = 0
-    show_change_link = True
-    ordering = ("section__order", "order")
-
-    def has_add_permission(self, request, obj=None):
-        return False  # a lesson needs its text, file or video: see "Add a lesson"
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("section")
-
-    def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-        if obj is not None and "section" in formset.form.base_fields:
-            # Only this course's sections.  The select's choices are evaluated once per formset.
-            formset.form.base_fields["section"].queryset = obj.sections.order_by("order")
-        return formset
 
 
 class CollaboratorInline(admin.TabularInline):
@@ -140,6 +123,15 @@ class CourseAdminForm(forms.ModelForm):
         if "slug" in self.fields:
             self.fields["slug"].required = False
             self.fields["slug"].help_text = "Leave empty to make one from the title."
+        if "currency" in self.fields:
+            codes = list(dict.fromkeys([*settings.CURRENCIES, self.instance.currency or settings.BILLING_CURRENCY]))
+            self.fields["currency"] = forms.ChoiceField(
+                choices=[(c, c) for c in codes],
+                initial=self.instance.currency or settings.BILLING_CURRENCY,
+                help_text="The ISO code of the price's currency.",
+            )
+        if "duration_minutes" in self.fields:
+            self.fields["duration_minutes"].label = "Duration (minutes)"
 
     def clean(self):
         cleaned = super().clean()
@@ -191,11 +183,17 @@ class CourseChangeList(ChangeList):
         return super().get_queryset(request, exclude_parameters).filter(revision_of__isnull=True)
 
 
+# Decided by staff (superusers, reviewers), never shown to authors (not even read-only).
+STAFF_ONLY_FIELDS = ("status", "published_at", "is_featured")
+
+
 @admin.register(Course)
 class CourseAdmin(CourseRevisionAdminMixin, admin.ModelAdmin):
     form = CourseAdminForm
-    list_display = ("title", "instructor", "status", "level", "category", "price", "is_featured", "lesson_count",
-                    "updated_at")  # fmt: skip
+    author_home = True  # on instructors' admin home (accounts.admin_site)
+    list_display = ("title_link", "instructor", "status", "level", "category", "price", "is_featured", "lesson_count",
+                    "updated_at", "details_link")  # fmt: skip
+    list_display_links = None
     list_select_related = ("instructor", "category")
     list_filter = ("status", "level", "category", "is_featured")
     search_fields = ("title", "slug", "instructor__email", "instructor__last_name")
@@ -276,8 +274,22 @@ class CourseAdmin(CourseRevisionAdminMixin, admin.ModelAdmin):
         if obj is None:
             return [SectionInline]
         if obj.is_revision:  # co-authors are the live course's
-            return [SectionInline, LessonInline]
-        return [SectionInline, LessonInline, CollaboratorInline]
+            return []
+        return [CollaboratorInline]  # sections and lessons: on the course outline
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser or _is_reviewer(request):
+            return fieldsets
+        # Authors: no staff decisions (featured, status, publication date), and no owner to pick when adding.
+        hidden = set(STAFF_ONLY_FIELDS)
+        if obj is None:  # a new course: its author is the user, and it has no page or numbers yet
+            hidden |= {"instructor", "preview_link", "rating", "rating_count", "enrollment_count"}
+        return [
+            (name, {**opts, "fields": [f for f in opts["fields"] if f not in hidden]})
+            for name, opts in fieldsets
+            if [f for f in opts["fields"] if f not in hidden]
+        ]
 
     def get_changelist(self, request, **kwargs):
         return CourseChangeList
@@ -315,6 +327,14 @@ class CourseAdmin(CourseRevisionAdminMixin, admin.ModelAdmin):
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not CourseSection:
+            return super().save_formset(request, form, formset, change)
+        for order, section in enumerate(formset.save(commit=False)):  # a new course: its first sections
+            section.order = order
+            section.save()
+        return None
+
     # -- list and detail helpers --
 
     @admin.display(description="Lessons", ordering="lesson_total")
@@ -324,6 +344,42 @@ class CourseAdmin(CourseRevisionAdminMixin, admin.ModelAdmin):
     def view_on_site(self, obj):
         # Unpublished courses (drafts, revisions) are not on the site: "Preview as a student" is their link.
         return obj.get_absolute_url() if obj.is_published else None
+
+    @admin.display(description="Course", ordering="title")
+    def title_link(self, obj) -> str:
+        return format_html('<a href="{}">{}</a>', outline_url(obj), obj.title)
+
+    @admin.display(description="Details")
+    def details_link(self, obj) -> str:
+        return format_html('<a href="{}">Course details</a>', reverse("admin:courses_course_change", args=[obj.pk]))
+
+    def get_list_display(self, request):
+        shown = super().get_list_display(request)
+        if request.user.is_superuser or _is_reviewer(request):
+            return shown
+        return [f for f in shown if f not in ("instructor", "is_featured", "level", "category")]
+
+    def get_list_filter(self, request):
+        if request.user.is_superuser or _is_reviewer(request):
+            return super().get_list_filter(request)
+        return ("status",)  # authors have a handful of courses
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        if not (request.user.is_superuser or _is_reviewer(request)):
+            changelist.date_hierarchy = None  # authors have a handful of courses: no date drill-down
+        return changelist
+
+    def changelist_view(self, request, extra_context=None):
+        if not (request.user.is_superuser or _is_reviewer(request)):
+            extra_context = {"title": "Your courses", **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        response = super().response_add(request, obj, post_url_continue)
+        if "_continue" in request.POST or "_addanother" in request.POST or IS_POPUP_VAR in request.POST:
+            return response
+        return HttpResponseRedirect(outline_url(obj))  # a new course goes on in its outline
 
     @admin.display(description="Preview")
     def preview_link(self, obj) -> str:
@@ -339,8 +395,8 @@ class CourseAdmin(CourseRevisionAdminMixin, admin.ModelAdmin):
                 "can_submit": permissions.can_submit_course(request.user, course),
                 "can_decide": permissions.can_decide_course(request.user, course),
                 "preview_url": preview_url(course),
-                "add_lesson_url": f"{reverse('admin:courses_coursecontent_add')}?course={course.pk}",
-                "can_add_lesson": permissions.can_edit_course(request.user, course),
+                "player_url": player_preview_url(course),
+                "outline_url": outline_url(course),
                 "versions_url": f"{reverse('admin:courses_courseversion_changelist')}?course__id__exact={course.pk}",
                 **self.revision_context(request, course),
             }
@@ -350,6 +406,7 @@ class CourseAdmin(CourseRevisionAdminMixin, admin.ModelAdmin):
 
     def get_urls(self):
         return [
+            *outline.urls(self),
             path(
                 "<path:object_id>/submit/",
                 self.admin_site.admin_view(self.submit_view),
@@ -364,7 +421,7 @@ class CourseAdmin(CourseRevisionAdminMixin, admin.ModelAdmin):
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         if not permissions.user_teaches_course(request.user, course):
             raise PermissionDenied
-        change_url = reverse("admin:courses_course_change", args=[course.pk])
+        change_url = outline_url(course)  # where the author goes on (the submit page's "back" link too)
         checklist = selectors.course_submit_checklist(course)
         if request.method == "POST":
             try:

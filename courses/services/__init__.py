@@ -29,6 +29,7 @@ from .courses import (
     course_update,
 )
 from .moderation import content_moderation_hide, content_moderation_restore
+from .outline import content_delete, outline_move, outline_reorder, section_delete
 from .revisions import course_revision_start
 from .structure import (
     content_create,
@@ -48,6 +49,7 @@ __all__ = [
     "certificate_template_copy",
     "certificate_template_save",
     "content_create",
+    "content_delete",
     "content_moderation_hide",
     "content_moderation_restore",
     "content_reorder",
@@ -62,9 +64,12 @@ __all__ = [
     "course_submit",
     "course_update",
     "course_version_restore",
+    "outline_move",
+    "outline_reorder",
     "question_create",
     "question_update",
     "section_create",
+    "section_delete",
     "section_reorder",
     "section_update",
 ]

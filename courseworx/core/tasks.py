@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from . import pending_uploads
 from .models import Notification
 from .notifications import unsubscribe_token_make
 
@@ -30,6 +31,12 @@ def ping(value: str = "pong") -> str:
 @shared_task(name="core.add")
 def add(x: int, y: int) -> int:
     return x + y
+
+
+@shared_task(name="core.pending_uploads_purge", acks_late=True)
+def pending_uploads_purge() -> int:
+    """Periodic (settings.CELERY_BEAT_SCHEDULE): delete uploads kept for forms nobody sent again."""
+    return pending_uploads.pending_uploads_purge()
 
 
 def _absolute(url: str) -> str:

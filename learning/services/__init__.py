@@ -12,6 +12,13 @@ limit); progress updates lock the enrolment, then touch the course counters (an 
 the course row).
 """
 
+from .assignment_authoring import (
+    assignment_check,
+    assignment_create,
+    assignment_delete,
+    assignment_lock_reason,
+    assignment_update,
+)
 from .assignments import assignment_submit, submission_grade
 from .attendance import attendance_check, attendance_record, attendance_sheet_save
 from .certificates import CERTIFICATE_CODE_BYTES, certificate_issue, certificate_revoke
@@ -41,7 +48,12 @@ __all__ = [
     "ELIGIBILITY_CONFLICT_CODES",
     "MAX_HEARTBEAT_SECONDS",
     "QUIZ_GRACE_SECONDS",
+    "assignment_check",
+    "assignment_create",
+    "assignment_delete",
+    "assignment_lock_reason",
     "assignment_submit",
+    "assignment_update",
     "attendance_check",
     "attendance_record",
     "attendance_sheet_save",

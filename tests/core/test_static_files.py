@@ -45,6 +45,7 @@ def test_collectstatic_with_the_manifest_storage_succeeds(tmp_path):
         "vendor/bootstrap/bootstrap.bundle.min.js",
         "vendor/chartjs/chart.umd.min.js",
         "vendor/htmx/htmx.min.js",
+        "vendor/sortablejs/Sortable.min.js",
         "css/courseworx.css",
     ):
         assert name in manifest, name

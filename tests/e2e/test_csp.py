@@ -212,10 +212,10 @@ def test_admin_course_page_widgets_inlines_and_popup(
     page.goto(f"{live_server.url}/admin/courses/course/{draft.pk}/change/")
     expect(page.locator("#id_tags_from")).to_be_visible()  # filter_horizontal, built by SelectFilter2.js
 
-    # Inline formsets (inlines.js): "Add another" adds a row.
-    rows = page.locator("#sections-group tbody tr.form-row:not(.empty-form)")
+    # Inline formsets (inlines.js): "Add another" adds a row (sections and lessons are on the outline now).
+    rows = page.locator("#collaborators-group tbody tr.form-row:not(.empty-form)")
     count = rows.count()
-    page.locator("#sections-group .add-row a").click()
+    page.locator("#collaborators-group .add-row a").click()
     expect(rows).to_have_count(count + 1)
 
     # A related-object pop-up (RelatedObjectLookups.js, prepopulate.js, popup_response.js).
