@@ -70,3 +70,25 @@ def test_no_revision_button_on_a_draft(client):
     assert "Start a new revision" not in client.get(change_url(draft)).text
     client.post(revise_url(draft))
     assert not Course.objects.filter(revision_of=draft).exists()
+
+
+def test_the_outline_of_a_revision_badges_what_changed_since_the_live_course(client, reviewer):
+    live = CourseFactory(title="Two lessons")
+    ContentFactory(course=live, title="A lesson", order=0)
+    ContentFactory(course=live, title="Another lesson", order=1)
+    services.course_submit(course=live, user=live.instructor)
+    services.course_approve(course=live, reviewer=reviewer)
+    revision = services.course_revision_start(course=live, user=live.instructor)
+    edited = revision.contents.get(title="A lesson")
+    services.content_update(content=edited, user=live.instructor, data={"title": "A better lesson"})
+    untouched = revision.contents.get(title="Another lesson")
+
+    client.force_login(live.instructor)
+    page = client.get(reverse("admin:courses_course_outline", args=[revision.pk]))
+    assert page.status_code == 200
+    changed = page.context["outline"].changed_ids
+    assert edited.pk in changed and untouched.pk not in changed
+    assert page.text.count("cw-badge-changed") == 1  # one badge: the edited lesson
+
+    live_page = client.get(reverse("admin:courses_course_outline", args=[live.pk]))
+    assert "cw-badge-changed" not in live_page.text  # the live course itself: nothing changed since approval
