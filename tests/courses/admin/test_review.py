@@ -192,3 +192,13 @@ def test_review_page_of_a_revision_compares_with_the_live_course(client, course_
     assert response.status_code == 302
     assert course_a.contents.get().article_body == long_text
     assert not Course.objects.filter(pk=revision.pk).exists()
+
+
+def test_the_reviewers_note_follows_the_author_to_the_course_page_and_the_outline(client, course_a, reviewer):
+    services.course_submit(course=course_a, user=course_a.instructor)
+    services.course_request_changes(course=course_a, reviewer=reviewer, note="Add a summary <b>lesson</b>.")
+    client.force_login(course_a.instructor)
+    for url in (change_url(course_a), reverse("admin:courses_course_outline", args=[course_a.pk])):
+        page = client.get(url)
+        assert "Changes requested by the reviewer" in page.text, url
+        assert "Add a summary &lt;b&gt;lesson&lt;/b&gt;." in page.text, url  # the note, escaped
