@@ -17,8 +17,9 @@ from courses.revisions import RevisionParticipant
 from courses.selectors import snapshot_value
 
 from .models import Assignment, AssignmentSubmission, LessonCompletion, QuizAttempt, UserNote
-
-ASSIGNMENT_FIELDS = ("title", "description", "due_at", "points", "is_published", "allow_late")
+from .services.assignment_authoring import (
+    ASSIGNMENT_FIELDS,  # what an assignment is made of (authored, revised, diffed)
+)
 
 
 class AssignmentRevisions(RevisionParticipant):

@@ -13,6 +13,7 @@ the course row).
 """
 
 from .assignment_authoring import (
+    ASSIGNMENT_FIELDS,
     assignment_check,
     assignment_create,
     assignment_delete,
@@ -43,6 +44,7 @@ from .statistics import course_counters_recount, course_stats_refresh
 from .streaks import learning_streak_record
 
 __all__ = [
+    "ASSIGNMENT_FIELDS",
     "CERTIFICATE_CODE_BYTES",
     "ELIGIBILITY_CODES",
     "ELIGIBILITY_CONFLICT_CODES",

@@ -84,7 +84,7 @@ def test_outline_shows_every_kind_of_item_in_one_tree(client, course):
     add = reverse("admin:courses_coursecontent_add")
     assert f"{add}?course={course.pk}&amp;section=" in text and "kind=quiz" in text and "kind=certificate" not in text
     assert f"{reverse('admin:learning_assignment_add')}?course={course.pk}" in text
-    assert reverse("learning:lesson", args=[course.slug, lesson("a1").pk]) in text
+    assert reverse("learning:lesson_preview", args=[course.slug, lesson("a1").pk]) in text  # preview mode
     assert "vendor/sortablejs/Sortable.min.js" in text and "courses/outline.js" in text
 
 

@@ -6,9 +6,9 @@ from django.urls import reverse
 
 from accounts.admin_site import is_author_only
 from courses.models import Course
+from tests.courses.admin.helpers import course_form_data
 from tests.courses.admin.test_outline import outline_url
 from tests.courses.factories import CourseFactory
-from tests.courses.test_admin import course_form_data
 from tests.factories import AdminFactory, InstructorFactory, ModeratorFactory, ReviewerFactory
 
 pytestmark = pytest.mark.django_db
