@@ -82,6 +82,13 @@ def browser_problems(page):
     problems: list[str] = []
     page.on("console", lambda msg: problems.append(f"console {msg.type}: {msg.text}") if msg.type == "error" else None)
     page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
-    page.on("requestfailed", lambda req: problems.append(f"request failed: {req.url} {req.failure}"))
+
+    def request_failed(request) -> None:
+        # net::ERR_ABORTED is the browser cancelling an in-flight request because the page moved on
+        # (an htmx poll such as the notification bell when a form submits); it is not a failure.
+        if request.failure != "net::ERR_ABORTED":
+            problems.append(f"request failed: {request.url} {request.failure}")
+
+    page.on("requestfailed", request_failed)
     page.on("response", lambda resp: problems.append(f"HTTP {resp.status}: {resp.url}") if resp.status >= 400 else None)
     return problems
