@@ -228,8 +228,11 @@ def _urls(course) -> list[tuple[str, str, dict]]:
         ("post", f"{API}/sections/{section.pk}/lessons/reorder/", {"ids": [str(lesson.pk)]}),
         ("patch", f"{API}/lessons/{lesson.pk}/", {"title": "X"}),
         ("post", f"{API}/lessons/{lesson.pk}/move/", {"section": str(section.pk)}),
-        ("post", f"{API}/lessons/{lesson.pk}/questions/", {"question": "Q", "options": ["a", "b"],
-                                                           "correct_answers": ["a"]}),  # fmt: skip
+        (
+            "post",
+            f"{API}/lessons/{lesson.pk}/questions/",
+            {"question": "Q", "options": ["a", "b"], "correct_answers": ["a"]},
+        ),  # fmt: skip
         ("post", f"{API}/lessons/{lesson.pk}/questions/reorder/", {"ids": [str(question.pk)]}),
         ("patch", f"{API}/questions/{question.pk}/", {"points": 2}),
         ("put", f"{API}/courses/{course.pk}/certificate-template/", {"template": None}),
