@@ -95,6 +95,24 @@ def _ids(request) -> list:
 
 
 # =================================================================================================
+# The course itself
+# =================================================================================================
+class CourseAuthoringDetailApi(views.InstructorCourseDetailApi):
+    """One of your courses: read, change (drafts and courses with changes requested; otherwise 409 like
+    every authoring write), delete (drafts never published)."""
+
+    @extend_schema(
+        tags=TAGS_INSTRUCTOR,
+        request=s.InstructorCourseUpdateInputSerializer,
+        responses=s.InstructorCourseOutputSerializer,
+    )
+    @conflict_codes(*LOCK_CODES)
+    def patch(self, request, course_id):
+        check_editable(request.user, _authored_course(request.user, course_id))
+        return super().patch(request, course_id)
+
+
+# =================================================================================================
 # Sections
 # =================================================================================================
 class SectionListCreateApi(views.InstructorSectionListCreateApi):

@@ -12,7 +12,9 @@ urlpatterns = [
     path("tags/", views.TagListApi.as_view(), name="tag-list"),
     # instructors
     path("instructor/courses/", views.InstructorCourseListCreateApi.as_view(), name="instructor-course-list"),
-    path("instructor/courses/<uuid:course_id>/", views.InstructorCourseDetailApi.as_view(), name="instructor-course"),
+    path(
+        "instructor/courses/<uuid:course_id>/", authoring.CourseAuthoringDetailApi.as_view(), name="instructor-course"
+    ),
     path(
         "instructor/courses/<uuid:course_id>/submit/",
         views.InstructorCourseSubmitApi.as_view(),

@@ -236,6 +236,7 @@ def _urls(course) -> list[tuple[str, str, dict]]:
         ("post", f"{API}/lessons/{lesson.pk}/questions/reorder/", {"ids": [str(question.pk)]}),
         ("patch", f"{API}/questions/{question.pk}/", {"points": 2}),
         ("put", f"{API}/courses/{course.pk}/certificate-template/", {"template": None}),
+        ("patch", f"{API}/courses/{course.pk}/", {"short_description": "Changed"}),
         ("delete", f"{API}/questions/{question.pk}/", {}),
         ("delete", f"{API}/lessons/{lesson.pk}/", {}),
         ("delete", f"{API}/sections/{section.pk}/", {}),
@@ -244,6 +245,7 @@ def _urls(course) -> list[tuple[str, str, dict]]:
 
 def _snapshot(course) -> tuple:
     return (
+        Course.objects.filter(pk=course.pk).values_list("short_description", flat=True).get(),
         list(CourseSection.objects.filter(course=course).values_list("pk", "title", "order")),
         list(CourseContent.objects.filter(course=course).values_list("pk", "title", "order", "section_id")),
         list(QuizQuestion.objects.filter(content__course=course).values_list("pk", "points", "order")),
