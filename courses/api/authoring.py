@@ -185,12 +185,18 @@ class LessonListCreateApi(views.InstructorLessonListCreateApi):
 
 
 class LessonDetailApi(views.InstructorLessonDetailApi):
-    """One lesson: read, change (the same checks as when adding it), delete (its questions go with it)."""
+    """One lesson: read, change (the same checks as when adding it; not its type), delete (its questions
+    go with it)."""
 
     @extend_schema(tags=TAGS_INSTRUCTOR, request=s.LessonInputSerializer, responses=s.LessonOutputSerializer)
     @conflict_codes(*LOCK_CODES)
     def patch(self, request, lesson_id):
-        check_editable(request.user, _authored_lesson(request.user, lesson_id).course)
+        lesson = _authored_lesson(request.user, lesson_id)
+        check_editable(request.user, lesson.course)
+        if "type" in request.data and request.data.get("type") != lesson.kind:
+            # As in the admin, where the type is read-only once the lesson exists.
+            message = "A lesson's type is chosen when it is added: add a new lesson instead."
+            raise serializers.ValidationError({"type": [message]})
         return super().patch(request, lesson_id)
 
     @extend_schema(tags=TAGS_INSTRUCTOR, request=None, responses={204: None})

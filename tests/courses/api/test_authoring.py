@@ -134,6 +134,9 @@ def test_lessons_of_each_type_are_created_changed_and_deleted(api, course):
     assert changed.status_code == 200 and "<strong>Bold</strong>" in changed.json()["article_html"]
     wrong = api.patch(f"{API}/lessons/{lesson_id}/", {"time_limit_minutes": 5}, format="json")
     assert wrong.status_code == 400 and "time_limit_minutes" in _error(wrong)["fields"]
+    retyped = api.patch(f"{API}/lessons/{lesson_id}/", {"type": "quiz"}, format="json")
+    assert retyped.status_code == 400 and "type" in _error(retyped)["fields"]
+    assert CourseContent.objects.get(pk=lesson_id).kind == "article"
 
     assert api.delete(f"{API}/lessons/{lesson_id}/").status_code == 204
     assert not CourseContent.objects.filter(pk=lesson_id).exists()
