@@ -79,6 +79,26 @@ def can_edit_course(user, course: Course) -> bool:
     return course.status in EDITABLE_STATUSES and user_teaches_course(user, course)
 
 
+def course_edit_lock(user, course: Course) -> tuple[str, str] | None:
+    """Why someone who teaches `course` may not edit it right now, as (code, message); None when they may
+    edit it, or when they do not teach it (that is a refusal, not a state: callers answer 404 or 403).
+
+    The rule is `can_edit_course`; this only names the state that stops it.  A published course changes
+    through a revision (`can_start_revision`, `courses.services.course_revision_start`), like in the admin.
+    """
+    if can_edit_course(user, course) or not is_course_staff(user, course):
+        return None
+    if course.status == Course.Status.PUBLISHED:
+        return (
+            "revision_required",
+            "This course is published: start a revision of it and edit the revision; students keep the "
+            "published course until the revision is approved.",
+        )
+    if course.status == Course.Status.IN_REVIEW:
+        return "course_locked", "This course is in review: it cannot be changed until the reviewer decides."
+    return "course_locked", f"This course is {course.get_status_display().lower()}: it cannot be changed."
+
+
 def can_submit_course(user, course: Course) -> bool:
     return course.status in SUBMITTABLE_STATUSES and user_teaches_course(user, course)
 

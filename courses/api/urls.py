@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import authoring, views
 
 urlpatterns = [
     # public catalog
@@ -12,7 +12,9 @@ urlpatterns = [
     path("tags/", views.TagListApi.as_view(), name="tag-list"),
     # instructors
     path("instructor/courses/", views.InstructorCourseListCreateApi.as_view(), name="instructor-course-list"),
-    path("instructor/courses/<uuid:course_id>/", views.InstructorCourseDetailApi.as_view(), name="instructor-course"),
+    path(
+        "instructor/courses/<uuid:course_id>/", authoring.CourseAuthoringDetailApi.as_view(), name="instructor-course"
+    ),
     path(
         "instructor/courses/<uuid:course_id>/submit/",
         views.InstructorCourseSubmitApi.as_view(),
@@ -20,27 +22,57 @@ urlpatterns = [
     ),
     path(
         "instructor/courses/<uuid:course_id>/sections/",
-        views.InstructorSectionListCreateApi.as_view(),
+        authoring.SectionListCreateApi.as_view(),
         name="instructor-section-list",
     ),
-    path(
-        "instructor/sections/<uuid:section_id>/", views.InstructorSectionDetailApi.as_view(), name="instructor-section"
-    ),
+    path("instructor/sections/<uuid:section_id>/", authoring.SectionDetailApi.as_view(), name="instructor-section"),
     path(
         "instructor/sections/<uuid:section_id>/lessons/",
-        views.InstructorLessonListCreateApi.as_view(),
+        authoring.LessonListCreateApi.as_view(),
         name="instructor-lesson-list",
     ),
-    path("instructor/lessons/<uuid:lesson_id>/", views.InstructorLessonDetailApi.as_view(), name="instructor-lesson"),
+    path("instructor/lessons/<uuid:lesson_id>/", authoring.LessonDetailApi.as_view(), name="instructor-lesson"),
     path(
         "instructor/lessons/<uuid:lesson_id>/questions/",
-        views.InstructorQuestionListCreateApi.as_view(),
+        authoring.QuestionListCreateApi.as_view(),
         name="instructor-question-list",
     ),
     path(
         "instructor/questions/<uuid:question_id>/",
-        views.InstructorQuestionDetailApi.as_view(),
+        authoring.QuestionDetailApi.as_view(),
         name="instructor-question",
+    ),
+    # instructors: the rest of the course (courses/api/authoring.py)
+    path(
+        "instructor/courses/<uuid:course_id>/sections/reorder/",
+        authoring.SectionReorderApi.as_view(),
+        name="instructor-section-reorder",
+    ),
+    path(
+        "instructor/sections/<uuid:section_id>/lessons/reorder/",
+        authoring.LessonReorderApi.as_view(),
+        name="instructor-lesson-reorder",
+    ),
+    path("instructor/lessons/<uuid:lesson_id>/move/", authoring.LessonMoveApi.as_view(), name="instructor-lesson-move"),
+    path(
+        "instructor/lessons/<uuid:lesson_id>/questions/reorder/",
+        authoring.QuestionReorderApi.as_view(),
+        name="instructor-question-reorder",
+    ),
+    path(
+        "instructor/courses/<uuid:course_id>/revision/",
+        authoring.CourseRevisionStartApi.as_view(),
+        name="instructor-course-revision",
+    ),
+    path(
+        "instructor/courses/<uuid:course_id>/certificate-template/",
+        authoring.CourseCertificateTemplateApi.as_view(),
+        name="instructor-course-certificate-template",
+    ),
+    path(
+        "instructor/certificate-templates/",
+        authoring.CertificateTemplateListApi.as_view(),
+        name="instructor-certificate-template-list",
     ),
     # reviewers
     path("review/courses/", views.ReviewQueueApi.as_view(), name="review-course-list"),

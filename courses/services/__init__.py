@@ -29,13 +29,15 @@ from .courses import (
     course_update,
 )
 from .moderation import content_moderation_hide, content_moderation_restore
-from .outline import content_delete, outline_move, outline_reorder, section_delete
+from .outline import content_delete, content_move, outline_move, outline_reorder, section_delete
 from .revisions import course_revision_start
 from .structure import (
     content_create,
     content_reorder,
     content_update,
     question_create,
+    question_delete,
+    question_reorder,
     question_update,
     section_create,
     section_reorder,
@@ -52,6 +54,7 @@ __all__ = [
     "content_delete",
     "content_moderation_hide",
     "content_moderation_restore",
+    "content_move",
     "content_reorder",
     "content_update",
     "course_approve",
@@ -67,6 +70,8 @@ __all__ = [
     "outline_move",
     "outline_reorder",
     "question_create",
+    "question_delete",
+    "question_reorder",
     "question_update",
     "section_create",
     "section_delete",

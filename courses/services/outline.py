@@ -173,3 +173,25 @@ def content_delete(*, content: CourseContent, user) -> None:
         row.delete()
         file_delete_on_commit(row.file, row.captions)
         _write_order(locked, _current_order(locked))
+
+
+def content_move(*, content: CourseContent, user, section: CourseSection, position: int | None = None) -> None:
+    """Move a lesson into `section` (of the same course) at `position` (0 first; None or past the end: last).
+
+    The lessons after its old place move up, those from its new place down (orders stay gapless)."""
+    if position is not None and position < 0:
+        raise ValidationError({"position": "Give a place from 0 (first)."}, code="invalid")
+    with transaction.atomic():
+        locked = _lock_for_edit(user, content.course_id)
+        if section.course_id != locked.pk:
+            raise ValidationError({"section": "This section belongs to another course."}, code="not_in_course")
+        order = _current_order(locked)
+        for _section_id, items in order:
+            if content.pk in items:
+                items.remove(content.pk)
+        target = next((items for section_id, items in order if section_id == section.pk), None)
+        if target is None:  # deleted meanwhile
+            raise ValidationError({"section": "This section no longer exists."}, code="not_in_course")
+        target.insert(len(target) if position is None else min(position, len(target)), content.pk)
+        _write_order(locked, order)
+        content.section_id = section.pk

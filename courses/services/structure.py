@@ -57,6 +57,12 @@ def content_reorder(*, section: CourseSection, user: User, content_ids: list) ->
         _reorder(CourseContent.objects.filter(section=section), content_ids, "lesson of the section")
 
 
+def question_reorder(*, content: CourseContent, user: User, question_ids: list) -> None:
+    with transaction.atomic():
+        _lock_editable_course(user, content.course_id)
+        _reorder(QuizQuestion.objects.filter(content=content), question_ids, "question of the quiz")
+
+
 def _next_order(queryset) -> int:
     last = queryset.aggregate(n=Max("order"))["n"]
     return 0 if last is None else last + 1
@@ -130,3 +136,15 @@ def question_update(*, question: QuizQuestion, user: User, data: dict[str, Any])
             # clean() fills the options of a true/false question.
             question.save(update_fields=sorted({*changed, "options", "updated_at"}))
     return question
+
+
+def question_delete(*, question: QuizQuestion, user: User) -> None:
+    """Delete a quiz question; the questions after it move up (orders stay gapless from 0).
+
+    Learners' past attempts keep their answers and scores (they are stored on the attempt)."""
+    with transaction.atomic():
+        _lock_editable_course(user, question.content.course_id)
+        QuizQuestion.objects.filter(pk=question.pk).delete()
+        rest = list(QuizQuestion.objects.filter(content_id=question.content_id).order_by("order", "created_at"))
+        QuizQuestion.objects.filter(content_id=question.content_id).update(order=F("order") + _REORDER_OFFSET)
+        QuizQuestion.objects.bulk_update([QuizQuestion(pk=q.pk, order=i) for i, q in enumerate(rest)], ["order"])

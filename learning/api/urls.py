@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import authoring, views
 
 urlpatterns = [
     path("enrollments/", views.EnrollmentListCreateView.as_view(), name="learning-enrollments"),
@@ -52,4 +52,15 @@ urlpatterns = [
     path("certificates/verify/<str:code>/", views.CertificateVerifyView.as_view(), name="learning-certificate-verify"),
     path("saved-courses/", views.SavedCourseListCreateView.as_view(), name="learning-saved-courses"),
     path("saved-courses/<uuid:course_id>/", views.SavedCourseDeleteView.as_view(), name="learning-saved-course"),
+    # instructors: a course's assignments (learning/api/authoring.py)
+    path(
+        "instructor/courses/<uuid:course_id>/assignments/",
+        authoring.AssignmentListCreateApi.as_view(),
+        name="learning-instructor-assignments",
+    ),
+    path(
+        "instructor/assignments/<uuid:assignment_id>/",
+        authoring.AssignmentAuthoringDetailApi.as_view(),
+        name="learning-instructor-assignment",
+    ),
 ]

@@ -200,13 +200,15 @@ def test_co_author_edits_but_cannot_delete(draft):
     assert Course.objects.filter(pk=draft.pk).exists()
 
 
-def test_course_in_review_is_visible_but_frozen_403(draft, owner):
+def test_course_in_review_is_visible_but_frozen_409(draft, owner):
     services.course_submit(course=draft, user=owner)
     api = client_for(owner)
     assert api.get(f"{API}/instructor/courses/{draft.pk}/").status_code == 200
     response = api.patch(f"{API}/instructor/courses/{draft.pk}/", {"title": "Sneaky change"})
-    assert response.status_code == 403
-    assert response.json()["error"]["code"] == "permission_denied"
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "course_locked"
+    draft.refresh_from_db()
+    assert draft.title == "Owner's draft"
     deleted = api.delete(f"{API}/instructor/courses/{draft.pk}/")
     assert deleted.status_code == 409 and deleted.json()["error"]["code"] == "not_deletable"
 

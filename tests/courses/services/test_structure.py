@@ -6,6 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from courses import services
 from courses.models import Course
 from tests.courses.factories import (
+    QuestionFactory,
+    QuizContentFactory,
     SectionFactory,
 )
 from tests.factories import StudentFactory
@@ -44,3 +46,16 @@ def test_structure_services_validate(course):
     with pytest.raises(PermissionDenied):
         services.question_create(content=quiz, user=StudentFactory(), question="?", options=["a", "b"],
                                  correct_answers=["a"])  # fmt: skip
+
+
+def test_question_reorder_and_delete_keep_orders_gapless(course):
+    quiz = QuizContentFactory(course=course)
+    a, b, c = (QuestionFactory(content=quiz, order=i) for i in range(3))
+    services.question_reorder(content=quiz, user=course.instructor, question_ids=[c.pk, a.pk, b.pk])
+    assert list(quiz.questions.order_by("order").values_list("pk", flat=True)) == [c.pk, a.pk, b.pk]
+    with pytest.raises(ValidationError, match="exactly once"):
+        services.question_reorder(content=quiz, user=course.instructor, question_ids=[c.pk, a.pk])
+    with pytest.raises(PermissionDenied):
+        services.question_delete(question=a, user=StudentFactory())
+    services.question_delete(question=a, user=course.instructor)
+    assert list(quiz.questions.order_by("order").values_list("pk", "order")) == [(c.pk, 0), (b.pk, 1)]
