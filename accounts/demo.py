@@ -17,6 +17,7 @@ DEMO_USERS = [
     ("instructor2@courseworx.local", "Ines", "Teacher", User.Role.INSTRUCTOR, False, []),
     ("student@courseworx.local", "Stella", "Student", User.Role.STUDENT, False, []),
     ("student2@courseworx.local", "Sid", "Learner", User.Role.STUDENT, False, []),
+    ("manager@courseworx.local", "Hannah", "Reed", User.Role.STUDENT, False, []),
 ]
 
 
@@ -32,6 +33,7 @@ def demo_logins() -> list[tuple[str, str, str]]:
         "instructor2@courseworx.local": "a second instructor",
         "student@courseworx.local": "student",
         "student2@courseworx.local": "a second student",
+        "manager@courseworx.local": "employer licence manager (Acme Learning Ltd: seats, usage)",
     }
     return [(email, settings.DEMO_PASSWORD, purpose[email]) for email, *_ in DEMO_USERS]
 

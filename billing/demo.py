@@ -265,6 +265,8 @@ def seed(ctx: dict, log) -> None:
         )
         services.seat_assign(licence=seats.licence, email=users.get("student2").email, actor=admin or finance)
         services.seat_assign(licence=seats.licence, email="new.hire@acme.example", actor=admin or finance)
+    if users.get("manager"):  # the licence manager's pages (billing/employer_views.py)
+        partner.managers.add(users["manager"])
 
     counts = Payment.objects.values_list("status", flat=True)
     log(

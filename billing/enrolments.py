@@ -43,6 +43,18 @@ def suspend_subscription_enrolments(*, user: User, keep_course_ids, reason: str)
     return count
 
 
+def suspend_seat_enrolment(*, user_id, course_id, reference: str, reason: str) -> bool:
+    """Suspend the ongoing enrolment an employer seat gave (`payment_reference` = the seat's); an enrolment
+    paid another way, or completed, is left alone.  Returns whether one was suspended."""
+    enrollment = Enrollment.objects.filter(
+        user_id=user_id, course_id=course_id, payment_reference=reference, status=Enrollment.Status.ENROLLED
+    ).first()
+    if enrollment is None:
+        return False
+    learning_services.enrollment_suspend_by_system(enrollment=enrollment, reason=reason)
+    return True
+
+
 def restore_subscription_enrolments(*, user: User, course_filter: Q, reason: str) -> int:
     """Reinstate the user's subscription enrolments (suspended by expiry) for courses matching the filter."""
     qs = Enrollment.objects.filter(user=user, source="subscription", status=Enrollment.Status.SUSPENDED).filter(

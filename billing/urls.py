@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import employer_views, views
 
 app_name = "billing"
 
@@ -25,4 +25,18 @@ urlpatterns = [
     path("earnings/", views.earnings, name="earnings"),
     path("payouts/", views.payouts, name="payouts"),
     path("seats/<str:token>/", views.seat_accept, name="seat_accept"),
+    path("employer/", employer_views.employer_home, name="employer_home"),
+    path("employer/<uuid:partner_id>/", employer_views.employer_partner, name="employer_partner"),
+    path(
+        "employer/<uuid:partner_id>/licences/<uuid:licence_id>/",
+        employer_views.employer_licence,
+        name="employer_licence",
+    ),
+    path(
+        "employer/<uuid:partner_id>/seats/<uuid:seat_id>/revoke/",
+        employer_views.employer_seat_revoke,
+        name="employer_seat_revoke",
+    ),
+    path("employer/<uuid:partner_id>/usage/", employer_views.employer_usage, name="employer_usage"),
+    path("employer/<uuid:partner_id>/usage.csv", employer_views.employer_usage_csv, name="employer_usage_csv"),
 ]

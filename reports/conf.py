@@ -7,6 +7,7 @@ courseworx/settings.py only (from the environment; README.md's Configuration tab
 | REPORTS_PAGE_SIZE | 25 | rows per page of a report table |
 | REPORTS_SYNC_EXPORT_MAX_ROWS | 5000 | a CSV export with more rows runs as a Celery job (smaller ones stream at once) |
 | REPORTS_PDF_MAX_ROWS | 2000 | rows printed in a PDF (the CSV has them all) |
+| REPORTS_SYNC_PDF_MAX_ROWS | 500 | a PDF export with more rows runs as a Celery job (smaller: rendered at once) |
 | REPORTS_EXPORT_RETENTION_DAYS | 7 | finished report exports are deleted after this many days |
 | REPORTS_DATA_EXPORT_LINK_HOURS | 48 | a personal-data ZIP can be downloaded for this many hours |
 | REPORTS_MOBILE_LOG_MAX_EVENTS | 100 | events per mobile-log request (more: 400) |
@@ -32,6 +33,10 @@ def page_size() -> int:
 
 def sync_export_max_rows() -> int:
     return int(settings.REPORTS_SYNC_EXPORT_MAX_ROWS)
+
+
+def sync_pdf_max_rows() -> int:
+    return int(settings.REPORTS_SYNC_PDF_MAX_ROWS)
 
 
 def pdf_max_rows() -> int:

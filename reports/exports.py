@@ -4,14 +4,15 @@
   file, in the export job); rows are never all in memory.
 - PDF: the one safe renderer (`courseworx.core.pdf.render_pdf`: WeasyPrint without file or network
   access) renders `reports/pdf/report.html` with the charts inlined as pygal SVG.  Called by the
-  export task (reports.tasks.report_export_task) and by the subscription mailer, never in a request.
+  export task (reports.tasks.report_export_task), by the subscription mailer and, for a small report
+  (at most `REPORTS_SYNC_PDF_MAX_ROWS` rows, `pdf_response`), in the request.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -98,3 +99,12 @@ def render_pdf(
     pdf = render_html_pdf(html)
     step(95)
     return pdf, total
+
+
+def pdf_response(report: Report, params: ReportParams, *, user=None) -> HttpResponse:
+    """A small report's PDF as a download, rendered now (the caller checked the row count)."""
+    pdf, _rows = render_pdf(report, params, user=user)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{export_filename(report, params, "pdf")}"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import QueryDict
+from django.urls import reverse
 
 from accounts.models import User
 
@@ -90,6 +91,38 @@ def report_cards(user: User) -> list[Report]:
     return [REPORTS[slug] for slug in visible_report_slugs(user) if slug in REPORTS]
 
 
+@dataclass(frozen=True)
+class NavItem:
+    slug: str
+    title: str
+    icon: str
+    url: str
+    active: bool
+
+
+# Report pages that are not `Report`s of the registry, by slug of permissions.REPORT_GROUPS: (title, icon, url name).
+EXTRA_NAV_PAGES = {"accessibility": ("Accessibility", "universal-access", "reports:accessibility")}
+
+
+def report_nav(user: User, current: str = "") -> list[NavItem]:
+    """The report switcher shown on every report page: the reports `user` may open, in the registry's
+    order (`permissions.visible_report_slugs` decides, as for the pages themselves), then the other
+    report pages they may open."""
+
+    visible = visible_report_slugs(user)
+    items = []
+    for slug, report in REPORTS.items():
+        if slug in visible:
+            items.append(
+                NavItem(slug, report.title, report.icon, reverse("reports:report", args=[slug]), slug == current)
+            )
+    for slug in visible:
+        if slug in EXTRA_NAV_PAGES:
+            title, icon, url_name = EXTRA_NAV_PAGES[slug]
+            items.append(NavItem(slug, title, icon, reverse(url_name), slug == current))
+    return items
+
+
 def subscription_list(*, user: User, report: str | None = None) -> QuerySet[ReportSubscription]:
     qs = ReportSubscription.objects.filter(user=user)
     return qs.filter(report=report) if report else qs
@@ -99,4 +132,13 @@ def export_list(*, user: User, limit: int = 10) -> QuerySet[ReportExport]:
     return ReportExport.objects.filter(user=user).order_by("-created_at")[:limit]
 
 
-__all__ = ["Chart", "ReportPage", "export_list", "report_cards", "report_page", "subscription_list"]
+__all__ = [
+    "Chart",
+    "NavItem",
+    "ReportPage",
+    "export_list",
+    "report_cards",
+    "report_nav",
+    "report_page",
+    "subscription_list",
+]

@@ -16,6 +16,7 @@ urlpatterns = [
     path("subscriptions/<int:subscription_id>/delete/", views.unsubscribe, name="unsubscribe"),
     path("<slug:slug>/", views.report_detail, name="report"),
     path("<slug:slug>/export.csv", views.report_csv, name="report_csv"),
+    path("<slug:slug>/export.pdf", views.report_pdf, name="report_pdf"),
     path("<slug:slug>/export/", views.report_export_start, name="report_export"),
     path("<slug:slug>/subscribe/", views.subscribe, name="subscribe"),
 ]

@@ -17,7 +17,7 @@ from courseworx.core.utils import parse_uuid
 
 from . import conf, rollups, selectors, services
 from .accessibility import accessibility_report_create
-from .exports import csv_response
+from .exports import csv_response, pdf_response
 from .filters import report_params
 from .forms import SubscriptionForm
 from .models import AccessibilityReport, DataExportRequest, DataPipelineRun, ReportExport, ReportSubscription
@@ -75,6 +75,7 @@ def report_detail(request, slug: str):
             "rp": page,
             "report": report,
             "csv_sync": page.page.paginator.count <= conf.sync_export_max_rows(),
+            "pdf_sync": page.page.paginator.count <= conf.sync_pdf_max_rows(),
             "subscriptions": subscriptions,
             "subscription_form": SubscriptionForm(),
             "reports": REPORTS,
@@ -93,6 +94,19 @@ def report_csv(request, slug: str):
         messages.info(request, "This export is large: press Export CSV to prepare it in the background.")
         return redirect(f"{reverse('reports:report', args=[slug])}?{request.GET.urlencode()}")
     return csv_response(report, params)
+
+
+@login_required
+def report_pdf(request, slug: str):
+    """Download a small report's PDF at once (through the one safe renderer).  A large one is prepared
+    in the background, which only a POST starts (report_export_start), as for the CSV."""
+
+    report = _report_or_403(request, slug)
+    params, _ = report_params(user=request.user, report=slug, data=request.GET)
+    if report.rows(params).count() > conf.sync_pdf_max_rows():
+        messages.info(request, "This report is large: press Export PDF to prepare it in the background.")
+        return redirect(f"{reverse('reports:report', args=[slug])}?{request.GET.urlencode()}")
+    return pdf_response(report, params, user=request.user)
 
 
 @login_required

@@ -11,7 +11,7 @@ services.checkout_start(...)`); code inside billing may import them from their m
     renewals       subscription_renew, subscription_renew_due (charges outside any transaction)
     refunds        refund_eligibility, refund_request_create/approve/reject
     revenue        the earnings ledger (at sale and refund), payout_create
-    employers      employer requests, licences, seat_assign, seat_accept
+    employers      employer requests, licences, seat_assign, seat_revoke, seat_accept
     privacy        personal_data_anonymise_for_user
     _common        helpers shared by the modules above (lock_payment, credit_add, release_coupon, notify)
 
@@ -38,6 +38,7 @@ from .employers import (
     employer_request_set_status,
     seat_accept,
     seat_assign,
+    seat_revoke,
 )
 from .payments import payment_expire_pending
 from .pricing import PriceBreakdown, checkout_quote, coupon_check, price_breakdown, product_description, product_kind
@@ -91,6 +92,7 @@ __all__ = [
     "refund_request_reject",
     "seat_accept",
     "seat_assign",
+    "seat_revoke",
     "subscription_cancel",
     "subscription_course_enrol",
     "subscription_expire_due",

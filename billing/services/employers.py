@@ -122,12 +122,25 @@ def seat_assign(*, licence: ContentLicensing, email: str, actor: User) -> SeatAs
             params={"a": licence.starts_on, "b": licence.ends_on},
         )
     email = get_user_model().objects.normalize_email((email or "").strip()).lower()
-    if SeatAssignment.objects.filter(licence=licence, email__iexact=email).exists():
-        raise ValidationError({"email": "This person already has a seat."})
+    if not email:
+        raise ValidationError({"email": "Give the employee's e-mail address."})
+    existing = SeatAssignment.objects.filter(licence=licence, email__iexact=email).first()
+    if existing is not None:
+        raise ConflictError(
+            "%(email)s already has a seat of this licence." if existing.status != SeatAssignment.Status.REVOKED
+            else "The seat of %(email)s was revoked; it cannot be given to the same address again.",
+            code="already_assigned",
+            params={"email": email},
+        )  # fmt: skip
     assert licence.seats is not None  # an employer licence has seats (constraint licensing_employer_complete)
     used = SeatAssignment.objects.filter(licence=licence).exclude(status=SeatAssignment.Status.REVOKED).count()
     if used >= licence.seats:
-        raise ValidationError("All %(n)s seats are assigned.", code="no_seats_left", params={"n": licence.seats})
+        # A conflict with the licence's state (409 in the API): nothing the manager typed is wrong.
+        raise ConflictError(
+            "All %(n)s seats are assigned: revoke one or ask for more seats.",
+            code="no_seats_left",
+            params={"n": licence.seats},
+        )
     seat = SeatAssignment(licence=licence, email=email, assigned_by=actor if getattr(actor, "pk", None) else None)
     seat.full_clean()
     seat.save()
@@ -146,6 +159,40 @@ def _seat_enrol(seat: SeatAssignment, user: User) -> None:
     seat.status = SeatAssignment.Status.ENROLLED
     seat.enrolled_at = timezone.now()
     seat.save(update_fields=["user", "status", "enrolled_at", "updated_at"])
+
+
+@transaction.atomic
+def seat_revoke(*, seat: SeatAssignment, actor: User, reason: str = "") -> SeatAssignment:
+    """Take a seat back: it no longer counts against the licence.  The employee's enrolment that the
+    seat gave (still in progress) is suspended; a completed course stays completed (its certificate is
+    theirs).  An invitation not yet accepted can no longer be accepted.  Audited."""
+    seat = (
+        SeatAssignment.objects.select_for_update(of=("self",))
+        .select_related("licence__partner", "licence__course")
+        .get(pk=seat.pk)
+    )
+    if not (
+        permissions.can_handle_employer_requests(actor) or permissions.can_manage_partner(actor, seat.licence.partner)
+    ):
+        raise PermissionDenied("You cannot revoke seats of this licence.")
+    if seat.status == SeatAssignment.Status.REVOKED:
+        raise ConflictError(
+            "The seat of %(email)s is already revoked.", code="already_revoked", params={"email": seat.email}
+        )
+    old = seat.status
+    if seat.user_id is not None:
+        enrolments.suspend_seat_enrolment(
+            user_id=seat.user_id,
+            course_id=seat.licence.course_id,
+            reference=f"seat:{seat.pk}",
+            reason=reason.strip() or f"Seat revoked by {seat.licence.partner}",
+        )
+    seat.status = SeatAssignment.Status.REVOKED
+    seat.save(update_fields=["status", "updated_at"])
+    audit_log_create(
+        actor=actor, action="billing.seat_revoke", target=seat, reason=reason, changes={"status": [old, "revoked"]}
+    )
+    return seat
 
 
 @transaction.atomic

@@ -26,7 +26,8 @@ WeasyPrint never reaches the file system or the network on its own:
   (and never passes the option), so even an allowed static file is never embedded.  No PDF forms, no
   custom metadata, no XMP files.
 
-Rendering is slow: call this from Celery tasks only, never in a request.
+Rendering is slow: call this from Celery tasks, never in a request, except for documents bounded
+small by a setting (a report of at most `REPORTS_SYNC_PDF_MAX_ROWS` rows, reports.exports.pdf_response).
 """
 
 from __future__ import annotations

@@ -5,6 +5,7 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from reports.reports import REPORTS
+from reports.selectors import report_nav
 
 register = template.Library()
 
@@ -37,3 +38,11 @@ def quick_ranges(rp) -> list[tuple[str, str]]:
         q["date_to"] = today.isoformat()
         out.append((label, q.urlencode()))
     return out
+
+
+@register.inclusion_tag("reports/partials/switcher.html", takes_context=True)
+def report_switcher(context, current: str = "") -> dict:
+    """The bar of every report page listing the reports the user may open (selectors.report_nav)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return {"items": report_nav(user, current) if user is not None else [], "current": current}

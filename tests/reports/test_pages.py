@@ -3,13 +3,14 @@
 import csv
 import datetime as dt
 import io
+import subprocess
 from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.http import StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from pypdf import PdfReader
 
 from accounts import roles
@@ -231,3 +232,89 @@ def test_headline_figures_are_grouped_by_thousands_and_cells_stay_plain():
     assert Kpi("Net revenue", Decimal("2450000"), "money").display == "2,450,000.00"
     assert Kpi("Time spent (h)", 4_546_000, "hours").display == "1,262.8"
     assert format_value(3499631, "int") == "3499631"  # the table and the CSV: plain numbers
+
+
+# -- report switcher ------------------------------------------------------------------------------
+def _switcher_links(html: str) -> list[str]:
+    nav = html.split('data-testid="report-switcher"', 1)[1].split("</nav>", 1)[0]
+    return [part.split('"', 1)[0] for part in nav.split('data-report="')[1:]]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse_lazy("reports:home"),
+        reverse_lazy("reports:report", args=["support"]),
+        reverse_lazy("reports:export_list"),
+    ],
+)
+def test_every_report_page_has_the_switcher_with_the_permitted_reports(client, make_staff, url):
+    client.force_login(make_staff(roles.SUPPORT))
+    assert _switcher_links(client.get(url).content.decode()) == ["support", "accessibility"]
+
+
+def test_switcher_marks_the_current_report_and_hides_closed_ones(client, world):
+    client.force_login(world.ivan)
+    html = client.get(reverse("reports:report", args=["completion"]), MARCH).content.decode()
+    assert "support" not in _switcher_links(html) and "completion" in _switcher_links(html)
+    assert 'aria-current="page" href="/reports/completion/" data-report="completion"' in html
+    html = client.get(reverse("reports:accessibility")).content.decode()
+    assert 'aria-current="page" href="/reports/accessibility/" data-report="accessibility"' in html
+
+
+# -- direct PDF of a small report ------------------------------------------------------------------
+def test_small_pdf_is_downloaded_directly(client, world, admin_user, settings, tmp_path):
+    settings.REPORTS_SYNC_PDF_MAX_ROWS = 3  # completion in March: 3 courses
+    client.force_login(admin_user)
+    page = client.get(reverse("reports:report", args=["completion"]), MARCH).content.decode()
+    assert f'href="{reverse("reports:report_pdf", args=["completion"])}?' in page
+    response = client.get(reverse("reports:report_pdf", args=["completion"]), MARCH)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="completion_20260301-20260331.pdf"'
+    assert response.content.startswith(b"%PDF") and not ReportExport.objects.exists()
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Course completion & certification" in text and "Alpha" in text and "Gamma" in text
+    (tmp_path / "r.pdf").write_bytes(response.content)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", str(tmp_path / "r.pdf"), str(tmp_path / "p")], check=True
+    )
+    png = next(tmp_path.glob("p*.png")).read_bytes()
+    assert png.startswith(b"\x89PNG") and len(png) > 2000  # a drawn page, not an empty one
+
+
+def test_large_pdf_goes_to_the_background_job(client, world, admin_user, settings, django_capture_on_commit_callbacks):
+    settings.REPORTS_SYNC_PDF_MAX_ROWS = 2
+    client.force_login(admin_user)
+    page = client.get(reverse("reports:report", args=["completion"]), MARCH).content.decode()
+    assert "reports:report_pdf" not in page and reverse("reports:report_pdf", args=["completion"]) not in page
+    assert 'value="pdf"><button' in page  # the POST form that starts the job
+    # A GET of the direct link never renders nor queues: back to the report with a message.
+    response = client.get(reverse("reports:report_pdf", args=["completion"]), MARCH, follow=True)
+    assert b"press Export PDF to prepare it in the background" in response.content
+    assert not ReportExport.objects.exists()
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post(reverse("reports:report_export", args=["completion"]), {**MARCH, "format": "pdf"})
+    export = ReportExport.objects.get()
+    assert len(callbacks) == 1 and export.status == "pending"  # queued after the commit
+    assert response["Location"] == reverse("reports:export_detail", args=[export.pk])
+    assert 'hx-trigger="every 2s"' in client.get(response["Location"]).content.decode()
+
+
+@pytest.mark.parametrize("who", ["student", "finance", "other"])
+def test_direct_pdf_is_refused_without_the_report(client, world, student, make_staff, who):
+    user = {"student": student, "finance": make_staff(roles.FINANCE), "other": world.ivan}[who]
+    client.force_login(user)
+    slug = "support" if who == "other" else "completion"
+    response = client.get(reverse("reports:report_pdf", args=[slug]), MARCH)
+    assert response.status_code == 403 and not response.get("Content-Type", "").startswith("application/pdf")
+
+
+def test_direct_pdf_of_an_instructor_shows_only_their_courses(client, world, settings):
+    settings.REPORTS_SYNC_PDF_MAX_ROWS = 100
+    client.force_login(world.ivan)
+    url = reverse("reports:report_pdf", args=["completion"])
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(client.get(url, MARCH).content)).pages)
+    assert "Alpha" in text and "Beta" in text and "Gamma" not in text
+    # Asking for Irene's course by id does not show it either.
+    response = client.get(url, {**MARCH, "course": world.gamma.pk})
+    assert "Gamma" not in "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)

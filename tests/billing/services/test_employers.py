@@ -4,9 +4,12 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from billing import services
 from billing.models import EmployerPartner, EmployerRequest, SeatAssignment
+from courseworx.core.exceptions import ConflictError
+from courseworx.core.models import AuditLog
 from learning.models import Enrollment
 from tests.factories import StudentFactory
 
@@ -89,3 +92,47 @@ def test_partner_manager_assigns_seats_through_the_api(client, licence, partner)
         ).status_code
         == 404
     )
+
+
+def test_no_seat_left_and_the_same_address_twice_are_conflicts(licence, finance):
+    services.seat_assign(licence=licence, email="a@acme.test", actor=finance)
+    with pytest.raises(ConflictError, match="already has a seat") as exc:
+        services.seat_assign(licence=licence, email=" A@ACME.test ", actor=finance)
+    assert exc.value.code == "already_assigned"
+    services.seat_assign(licence=licence, email="b@acme.test", actor=finance)
+    with pytest.raises(ConflictError, match="All 2 seats are assigned") as exc:
+        services.seat_assign(licence=licence, email="c@acme.test", actor=finance)
+    assert exc.value.code == "no_seats_left" and SeatAssignment.objects.count() == 2
+
+
+def test_revoking_a_seat_frees_it_and_suspends_the_ongoing_enrolment(licence, partner, paid_course):
+    manager = partner.managers.get()
+    employee, finisher = StudentFactory(email="emp@acme.test"), StudentFactory(email="fin@acme.test")
+    seat = services.seat_assign(licence=licence, email=employee.email, actor=manager)
+    done = services.seat_assign(licence=licence, email=finisher.email, actor=manager)
+    Enrollment.objects.filter(user=finisher).update(
+        status="completed", progress_percent=100, completed_at=timezone.now()
+    )
+
+    services.seat_revoke(seat=seat, actor=manager, reason="Left the company")
+    seat.refresh_from_db()
+    assert seat.status == "revoked"
+    assert Enrollment.objects.get(user=employee, course=paid_course).status == "suspended"
+    assert AuditLog.objects.filter(action="billing.seat_revoke", target_id=str(seat.pk)).exists()
+    services.seat_revoke(seat=done, actor=manager)
+    assert Enrollment.objects.get(user=finisher, course=paid_course).status == "completed"  # theirs to keep
+    # Both seats are free again.
+    assert services.seat_assign(licence=licence, email="next@acme.test", actor=manager).status == "invited"
+    with pytest.raises(ConflictError, match="already revoked"):
+        services.seat_revoke(seat=seat, actor=manager)
+
+
+def test_revoked_invitation_cannot_be_accepted_and_outsiders_cannot_revoke(licence, partner):
+    manager = partner.managers.get()
+    invited = services.seat_assign(licence=licence, email="later@acme.test", actor=manager)
+    with pytest.raises(PermissionDenied):
+        services.seat_revoke(seat=invited, actor=StudentFactory())
+    assert SeatAssignment.objects.get(pk=invited.pk).status == "invited"
+    services.seat_revoke(seat=invited, actor=manager)
+    with pytest.raises(ValidationError, match="not valid"):
+        services.seat_accept(token=invited.token, user=StudentFactory(email="later@acme.test"))
