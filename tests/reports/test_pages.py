@@ -3,6 +3,7 @@
 import csv
 import datetime as dt
 import io
+import shutil
 import subprocess
 from decimal import Decimal
 
@@ -22,6 +23,7 @@ from reports.reports import REPORTS
 from reports.reports.base import Kpi, format_value
 from tests.courses.factories import ContentFactory, PublishedCourseFactory
 from tests.factories import InstructorFactory, StudentFactory
+from tests.utils import skip_or_fail
 
 from .conftest import MARCH, _certificate, _completion, _earning, _enrol, _event, _payment, _ticket, at
 
@@ -275,6 +277,8 @@ def test_small_pdf_is_downloaded_directly(client, world, admin_user, settings, t
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
     assert "Course completion & certification" in text and "Alpha" in text and "Gamma" in text
     (tmp_path / "r.pdf").write_bytes(response.content)
+    if shutil.which("pdftoppm") is None:
+        skip_or_fail("pdftoppm not found: install Debian's poppler-utils to render the PDF to a PNG")
     subprocess.run(
         ["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", str(tmp_path / "r.pdf"), str(tmp_path / "p")], check=True
     )
