@@ -45,6 +45,7 @@ class TranslationField:
     field: str
     original: str
     text: str = ""
+    errors: list[str] = field(default_factory=list)
 
     @property
     def name(self) -> str:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import translations, views
 
 urlpatterns = [
     # public catalog
@@ -41,6 +41,11 @@ urlpatterns = [
         "instructor/questions/<uuid:question_id>/",
         views.InstructorQuestionDetailApi.as_view(),
         name="instructor-question",
+    ),
+    path(
+        "instructor/courses/<uuid:course_id>/translations/<str:language>/",
+        translations.InstructorCourseTranslationApi.as_view(),
+        name="instructor-course-translation",
     ),
     # reviewers
     path("review/courses/", views.ReviewQueueApi.as_view(), name="review-course-list"),
