@@ -77,3 +77,33 @@ def test_switching_language_on_the_course_page(page, live_server, course, screen
     expect(page.locator("main")).not_to_contain_text("Premiers pas")
     page.screenshot(path=str(screenshot_dir / f"language-switcher-{name}-en.png"))
     assert browser_problems == []
+
+
+def test_an_instructor_translates_a_course_in_the_admin(page, live_server, screenshot_dir, browser_problems):
+    from django.conf import settings  # noqa: PLC0415 - only this test logs in
+    from django.test import Client  # noqa: PLC0415
+    from django.urls import reverse  # noqa: PLC0415
+
+    from tests.courses.factories import CourseFactory  # noqa: PLC0415
+
+    course = CourseFactory(title="Pottery basics", language="en", short_description="Learn pottery at home.")
+    section = SectionFactory(course=course, title="Intro", order=0)
+    ContentFactory(section=section, title="Clay", order=0, article_body="# Clay\n\nClay is **wet**.")
+    client = Client()
+    client.force_login(course.instructor)
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+          "url": live_server.url}]
+    )  # fmt: skip
+    page.set_viewport_size(LAPTOP)
+    page.goto(f"{live_server.url}{reverse('admin:courses_course_change', args=[course.pk])}")
+    page.get_by_role("link", name="Translations").click()
+    page.get_by_role("link", name="Translate").first.click()  # Français is listed first
+    expect(page.locator("h1")).to_contain_text("Français translation")
+    page.locator(f"#id_course-{course.pk}-title").fill("Les bases de la poterie")
+    page.locator(f"#id_section-{section.pk}-title").fill("Introduction")
+    page.get_by_role("button", name="Save the Français translation").click()
+    expect(page.locator(".messagelist")).to_contain_text("2 field(s) of the Français translation saved")
+    page.screenshot(path=str(screenshot_dir / "language-admin-translation.png"), full_page=True)
+    assert Translation.objects.filter(course=course, language="fr").count() == 2
+    assert browser_problems == []
