@@ -117,3 +117,20 @@ def test_a_live_course_is_translated_through_its_revision(client, course, review
     assert Translation.objects.get(course=revision).text == "Poterie"
     assert not Translation.objects.filter(course=course).exists()
     assert Course.objects.get(pk=course.pk).status == Course.Status.PUBLISHED
+
+
+def test_the_reviewer_sees_a_revision_s_translation_changes(client, course, reviewer):
+    services.translation_save(
+        course=course, language="fr", values={"course": {"title": "Poterie"}}, user=course.instructor
+    )
+    services.course_submit(course=course, user=course.instructor)
+    services.course_approve(course=course, reviewer=reviewer)
+    revision = services.course_revision_start(course=course, user=course.instructor)
+    services.translation_save(
+        course=revision, language="fr", values={"course": {"title": "La poterie"}}, user=course.instructor
+    )
+    services.course_submit(course=revision, user=course.instructor)
+    client.force_login(reviewer)
+    page = client.get(reverse("admin:courses_review", args=[revision.pk]))
+    assert page.status_code == 200
+    assert "Français: course title" in page.text and "La poterie" in page.text and "Poterie" in page.text
