@@ -3,7 +3,9 @@ catalog selectors apply.
 
 Search: PostgreSQL full-text search (weighted vector, `websearch` query syntax, ranked); on SQLite
 (development, tests) a simple `icontains` fallback that ranks title matches first.  Lessons' published
-transcripts match too (courses.transcripts).
+transcripts match too (courses.transcripts), and so do the course's translated titles and short
+descriptions in any language (a subquery on `Translation`, ranked like a title match on SQLite and
+as the weakest match on PostgreSQL).
 """
 
 from collections import defaultdict
@@ -13,7 +15,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 
-from .models import SEARCH_CONFIG, Category, Tag
+from .models import SEARCH_CONFIG, Category, Tag, Translation
 from .transcripts import transcript_course_ids
 
 MAX_SEARCH_TERMS = 8
@@ -37,6 +39,27 @@ def category_descendant_ids(slug: str) -> list:
         found.append(pk)
         stack.extend(children.get(pk, ()))
     return found
+
+
+# Course fields whose translations the search looks at.
+_TRANSLATED_FIELDS = ("title", "short_description")
+
+
+def _translated_course_ids_fallback(term: str) -> QuerySet:
+    """Courses with a translated title or short description containing `term` (a subquery)."""
+    return Translation.objects.filter(
+        target=Translation.Target.COURSE, field__in=_TRANSLATED_FIELDS, text__icontains=term
+    ).values("course_id")
+
+
+def _translated_course_ids_postgresql(query: SearchQuery) -> QuerySet:
+    """Courses with a translated title or short description matching the full-text `query` (a subquery)."""
+    return (
+        Translation.objects.filter(target=Translation.Target.COURSE, field__in=_TRANSLATED_FIELDS)
+        .annotate(document=SearchVector("text", config=SEARCH_CONFIG))
+        .filter(document=query)
+        .values("course_id")
+    )
 
 
 # -- search -----------------------------------------------------------------------------------
@@ -74,7 +97,9 @@ def _search_postgresql(queryset: QuerySet, text: str) -> QuerySet:
     query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
     # Lessons' video transcripts (VoiceTranscript) count too; a transcript-only match ranks last.
     return queryset.annotate(search_document=vector, search_rank=SearchRank(vector, query)).filter(
-        Q(search_document=query) | Q(pk__in=transcript_course_ids(text))
+        Q(search_document=query)
+        | Q(pk__in=transcript_course_ids(text))
+        | Q(pk__in=_translated_course_ids_postgresql(query))
     )
 
 
@@ -90,9 +115,11 @@ def _search_fallback(queryset: QuerySet, text: str) -> QuerySet:
             | Q(description__icontains=term)
             | tag_match
             | Q(pk__in=transcript_course_ids(term))
+            | Q(pk__in=_translated_course_ids_fallback(term))
         )
         rank = rank + Case(
             When(title__icontains=term, then=Value(4)),
+            When(Exists(_translated_course_ids_fallback(term).filter(course_id=OuterRef("pk"))), then=Value(3)),
             When(short_description__icontains=term, then=Value(2)),
             default=Value(1),
             output_field=IntegerField(),

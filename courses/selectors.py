@@ -34,10 +34,12 @@ from django.db.models.functions import Coalesce
 from django.http import Http404, QueryDict
 from django.utils.text import slugify
 
+from courseworx.core.text import AUTHOR, render_markdown
 from courseworx.core.utils import concrete_field
 
 from .filters import CourseFilter
 from .models import (
+    TRANSLATABLE_FIELDS,
     Category,
     CertificateTemplate,
     Course,
@@ -52,13 +54,6 @@ from .models import (
 )
 from .permissions import can_view_course
 from .revisions import revision_participants
-
-# Fields a translation may replace, per target.
-TRANSLATABLE_FIELDS = {
-    Translation.Target.COURSE: ("title", "short_description", "description"),
-    Translation.Target.SECTION: ("title", "description"),
-    Translation.Target.CONTENT: ("title", "description"),
-}
 
 
 # -- building blocks --------------------------------------------------------------------------
@@ -243,9 +238,15 @@ def apply_translations(objs: Iterable, language: str | None) -> None:
             target = Translation.Target.CONTENT
         for fld in TRANSLATABLE_FIELDS[target]:
             text = texts.get((target.value, obj.pk, fld))
-            if text:
-                setattr(obj, fld, text)
-                obj.translated_to = language
+            if not text:
+                continue  # the original is the fallback
+            if fld == "article_body":
+                if getattr(obj, "kind", None) != CourseContent.Kind.ARTICLE:
+                    continue
+                # Rendered and sanitised exactly like the original's `article_html` (CourseContent.save).
+                obj.article_html = render_markdown(text, policy=AUTHOR)
+            setattr(obj, fld, text)
+            obj.translated_to = language
 
 
 # -- instructor and reviewer lists ------------------------------------------------------------

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", course_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("favicon.ico", core_views.favicon),
+    path("i18n/", include("django.conf.urls.i18n")),  # set_language: the navbar's language switcher
     path("accounts/", include("accounts.urls")),
     path("courses/", include("courses.urls")),
     path("", include("learning.urls")),

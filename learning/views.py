@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from courses.models import Course, CourseContent
+from courses.selectors import apply_translations
 from courseworx.core.activity import activity_record
 from courseworx.core.exceptions import ConflictError
 from courseworx.core.forms import add_service_errors
@@ -100,6 +101,23 @@ def course_home(request, slug: str):
     return redirect("learning:lesson", slug=course.slug, content_id=lesson.pk)
 
 
+def _translate_player(request, player) -> None:
+    """The player's course, sections and lessons in the reader's language (the original as fallback;
+    one query whatever the course's size; none when the reader reads the course's own language)."""
+    language = getattr(request, "LANGUAGE_CODE", "") or ""
+    if not language or language.split("-")[0] == player.course.language:
+        return
+    objs: dict[int, object] = {id(player.course): player.course, id(player.content): player.content}
+    for block in player.sections:
+        objs[id(block.section)] = block.section
+        for item in block.lessons:
+            objs[id(item.content)] = item.content
+    for lesson in (player.previous, player.next, getattr(player.content, "section", None)):
+        if lesson is not None:
+            objs[id(lesson)] = lesson
+    apply_translations(objs.values(), language)
+
+
 # --- The lesson player ---------------------------------------------------------------------------
 
 
@@ -117,6 +135,7 @@ def lesson(request, slug: str, content_id):
     if not permissions.can_open_lesson(request.user, player.content, enrollment):
         messages.info(request, "Enrol in this course to open its lessons.")
         return redirect(_course_page(player.course))
+    _translate_player(request, player)
     context = {"player": player, "note_form": _note_form(player.note)}
     if player.locked_reason is None and has_access:
         services.enrollment_touch(enrollment=enrollment, content=player.content)
@@ -148,6 +167,7 @@ def course_preview(request, slug: str):
 @require_GET
 def lesson_preview(request, slug: str, content_id):
     player = selectors.lesson_player(user=request.user, slug=slug, content_id=content_id, preview=True)
+    _translate_player(request, player)
     context = {"player": player, "note_form": None}
     if player.content.kind == CourseContent.Kind.QUIZ:
         context.update(_quiz_preview(player.content))

@@ -30,6 +30,7 @@ from ..models import (
 from . import outline
 from ._common import _is_reviewer, outline_url, player_preview_url, preview_url
 from .revisions import CourseRevisionAdminMixin
+from .translations import CourseTranslationAdminMixin
 
 
 class CourseInlinePermissions:
@@ -188,7 +189,7 @@ STAFF_ONLY_FIELDS = ("status", "published_at", "is_featured")
 
 
 @admin.register(Course)
-class CourseAdmin(CourseRevisionAdminMixin, admin.ModelAdmin):
+class CourseAdmin(CourseTranslationAdminMixin, CourseRevisionAdminMixin, admin.ModelAdmin):
     form = CourseAdminForm
     author_home = True  # on instructors' admin home (accounts.admin_site)
     list_display = ("title_link", "instructor", "status", "level", "category", "price", "is_featured", "lesson_count",
@@ -397,6 +398,7 @@ class CourseAdmin(CourseRevisionAdminMixin, admin.ModelAdmin):
                 "preview_url": preview_url(course),
                 "player_url": player_preview_url(course),
                 "outline_url": outline_url(course),
+                "can_translate": permissions.is_course_staff(request.user, course),
                 "versions_url": f"{reverse('admin:courses_courseversion_changelist')}?course__id__exact={course.pk}",
                 **self.revision_context(request, course),
             }

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import authoring, views
+from . import authoring, translations, views
 
 urlpatterns = [
     # public catalog
@@ -73,6 +73,11 @@ urlpatterns = [
         "instructor/certificate-templates/",
         authoring.CertificateTemplateListApi.as_view(),
         name="instructor-certificate-template-list",
+    ),
+    path(
+        "instructor/courses/<uuid:course_id>/translations/<str:language>/",
+        translations.InstructorCourseTranslationApi.as_view(),
+        name="instructor-course-translation",
     ),
     # reviewers
     path("review/courses/", views.ReviewQueueApi.as_view(), name="review-course-list"),

@@ -555,13 +555,63 @@ def _build_syllabus(course: Course, user, outcomes: list[str], rng) -> None:
     services.content_create(section=final, user=user, title="Your certificate", kind=K.CERTIFICATE, is_required=False)
 
 
+# The one course translated in full (every field the translation pages offer), lesson titles by original.
+FULL_FRENCH_SLUG = "python-for-absolute-beginners"
+FRENCH_DESCRIPTION = (
+    "Écrivez vos premiers programmes en Python : variables, boucles, fonctions et fichiers, un petit projet à la "
+    "fois.\n\n**Python pour grands débutants** est un cours pratique : chaque section mêle courtes vidéos, notes "
+    "lisibles et exercices, et se termine par un quiz pour vérifier ce que vous avez appris.\n\n"
+    "### Au programme\n\n- Écrire et lancer des scripts Python sur votre ordinateur\n"
+    "- Utiliser variables, listes, dictionnaires et boucles\n- Découper un problème en fonctions testables\n"
+    "- Lire et écrire des fichiers texte et CSV\n- Construire une petite application de tâches en ligne de commande"
+)
+FRENCH_LESSONS = {
+    "Welcome to the course": "Bienvenue dans le cours",
+    "How this course works": "Comment fonctionne ce cours",
+    "Write and run Python scripts on your own computer": "Écrire et lancer des scripts Python sur votre ordinateur",
+    "Use variables, lists, dictionaries and loops": "Utiliser variables, listes, dictionnaires et boucles",
+    "Break problems into functions you can test": "Découper un problème en fonctions testables",
+    "Read and write text and CSV files": "Lire et écrire des fichiers texte et CSV",
+    "Build a small command-line to-do app": "Construire une petite application de tâches",
+    "Cheat sheet (PDF)": "Aide-mémoire (PDF)",
+    "Overview diagram": "Schéma d'ensemble",
+    "Summary and next steps": "Résumé et prochaines étapes",
+    "Course notes (PDF)": "Notes de cours (PDF)",
+    "Key ideas at a glance": "Les idées clés en un coup d'œil",
+    "Final quiz": "Quiz final",
+    "Your certificate": "Votre certificat",
+}
+FRENCH_ARTICLES = {
+    "How this course works": (
+        "# Comment fonctionne ce cours\n\nBienvenue dans **Python pour grands débutants** ! Chaque section "
+        "comporte :\n\n1. de courtes **vidéos** qui montrent les idées en action,\n2. des **notes** à "
+        "télécharger et à garder,\n3. un **quiz** pour vérifier votre compréhension.\n\n> Astuce : pratiquez en "
+        "même temps que les vidéos — on apprend bien plus vite en faisant."
+    ),
+    "Summary and next steps": (
+        "## Bravo !\n\nVous avez couvert l'essentiel de *Python pour grands débutants*.\n\n"
+        "Pratiquez un peu chaque jour et relisez l'aide-mémoire quand vous en avez besoin."
+    ),
+}
+
+
 def _translations(course: Course) -> None:
     title, short, section_titles = FRENCH[course.slug]
     CourseLanguage.objects.get_or_create(course=course, language="fr")
-    rows = [(Translation.Target.COURSE, course.pk, "title", title),
-            (Translation.Target.COURSE, course.pk, "short_description", short)]  # fmt: skip
+    T = Translation.Target
+    rows = [(T.COURSE, course.pk, "title", title), (T.COURSE, course.pk, "short_description", short)]
     for section, text in zip(course.sections.order_by("order"), section_titles, strict=False):
-        rows.append((Translation.Target.SECTION, section.pk, "title", text))
+        rows.append((T.SECTION, section.pk, "title", text))
+    if course.slug == FULL_FRENCH_SLUG:
+        rows.append((T.COURSE, course.pk, "description", FRENCH_DESCRIPTION))
+        for section in course.sections.all():
+            if section.description:
+                rows.append((T.SECTION, section.pk, "description", "Découvrez le cours et installez le nécessaire."))
+        for lesson in course.contents.all():
+            if lesson.title in FRENCH_LESSONS:
+                rows.append((T.CONTENT, lesson.pk, "title", FRENCH_LESSONS[lesson.title]))
+            if lesson.title in FRENCH_ARTICLES and lesson.kind == CourseContent.Kind.ARTICLE:
+                rows.append((T.CONTENT, lesson.pk, "article_body", FRENCH_ARTICLES[lesson.title]))
     for target, target_id, field, text in rows:
         Translation.objects.get_or_create(
             language="fr", target=target, target_id=target_id, field=field, defaults={"course": course, "text": text}

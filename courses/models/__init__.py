@@ -19,7 +19,7 @@ from .content import (
 from .course import Course, CourseQuerySet, InstructorCollaborator, course_staff_q, course_teachers_q, courses_taught_q
 from .review import CourseApprovalRequest, CourseReviewQueue, CourseVersion
 from .transcripts import VoiceTranscript
-from .translations import CourseLanguage, Translation
+from .translations import TRANSLATABLE_FIELDS, CourseLanguage, Translation
 
 __all__ = [
     "Category",
@@ -38,6 +38,7 @@ __all__ = [
     "QuizQuestion",
     "SEARCH_CONFIG",
     "Tag",
+    "TRANSLATABLE_FIELDS",
     "Translation",
     "UNCOUNTED_KINDS",
     "VoiceTranscript",

@@ -44,3 +44,12 @@ class Translation(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.target}:{self.field} [{self.language}]"
+
+
+# The fields a translation may replace, per target (the admin's translation page, the API and the
+# display follow this).  A lesson's `article_body` is Markdown, rendered and sanitised like the original.
+TRANSLATABLE_FIELDS: dict[str, tuple[str, ...]] = {
+    Translation.Target.COURSE: ("title", "short_description", "description"),
+    Translation.Target.SECTION: ("title", "description"),
+    Translation.Target.CONTENT: ("title", "description", "article_body"),
+}

@@ -5,7 +5,8 @@
 - `revisions`: revising a live course through a draft copy, applied on approval;
 - `structure`: sections, lessons and quiz questions, re-ordering;
 - `certificate_templates`: templates under the lock rules, editable copies;
-- `moderation`: hiding/restoring a lesson (community's moderation calls these).
+- `moderation`: hiding/restoring a lesson (community's moderation calls these);
+- `translations`: a course's translations, one language at a time.
 
 Every function is keyword-only and atomic.  Bad input raises `ValidationError`, an illegal transition
 `courseworx.core.exceptions.ConflictError` (nothing is changed); acting without the right raises
@@ -43,6 +44,7 @@ from .structure import (
     section_reorder,
     section_update,
 )
+from .translations import translation_save
 from .versions import course_version_restore
 
 __all__ = [
@@ -77,4 +79,5 @@ __all__ = [
     "section_delete",
     "section_reorder",
     "section_update",
+    "translation_save",
 ]

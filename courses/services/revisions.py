@@ -113,6 +113,7 @@ def course_revision_start(*, course: Course, user: User) -> Course:
             InstructorCollaborator(course=revision, user_id=c.user_id, role=c.role) for c in live.collaborators.all()
         )
         origins = _clone_structure(live, revision)
+        revision.revision_origins = origins  # participants (translations) map the copied rows' ids
         for participant in revision_participants():
             origins[participant.kind] = participant.clone(source=live, revision=revision)
         revision.revision_origins = origins

@@ -88,3 +88,14 @@ def test_every_demo_course_has_a_quiz_of_its_own():
     assert all("rule of thirds" not in q[1] for q in QUIZZES["spanish-for-beginners"])
     assert "rule of thirds" in QUIZZES["photography-masterclass"][3][3]
     assert all("Python" not in q[1] for q in QUIZZES["modern-javascript-from-scratch"])
+
+
+def test_one_demo_course_is_translated_into_french_in_full(media):
+    call_command("seed_demo")
+    course = Course.objects.get(slug="python-for-absolute-beginners")
+    rows = {(t.target, t.target_id, t.field) for t in Translation.objects.filter(course=course, language="fr")}
+    assert {("course", course.pk, f) for f in ("title", "short_description", "description")} <= rows
+    assert all(("section", s.pk, "title") in rows for s in course.sections.all())
+    assert all(("content", c.pk, "title") in rows for c in course.contents.all())
+    articles = course.contents.filter(kind=CourseContent.Kind.ARTICLE)
+    assert articles and all(("content", a.pk, "article_body") in rows for a in articles)
