@@ -73,7 +73,7 @@ class InstructorCourseTranslationApi(APIView):
         return Response(course_translation_data(course=course, language=language))
 
     @extend_schema(tags=TAGS_INSTRUCTOR, request=TranslationFieldsSerializer, responses=TranslationOutputSerializer)
-    @conflict_codes("revision_required", "invalid_transition")
+    @conflict_codes("revision_required", "course_locked")
     def put(self, request, course_id, language: str):
         course = _authored_course(request.user, course_id)
         _check_language(language)

@@ -40,14 +40,10 @@ def _check_language(course: Course, language: str) -> None:
 def _check_state(user: User, course: Course) -> None:
     if not permissions.is_course_staff(user, course):
         raise PermissionDenied("Only the course's instructors can translate it.")
-    if course.status == Course.Status.PUBLISHED:
-        raise ConflictError(
-            "The course is live: start a new revision to change its translations; they go live when the "
-            "revision is approved.",
-            code="revision_required",
-        )
-    if course.status not in permissions.EDITABLE_STATUSES:
-        raise ConflictError("The course cannot be edited in its current state.", code="invalid_transition")
+    lock = permissions.course_edit_lock(user, course)
+    if lock is not None:  # the one rule for why a course cannot be changed now (as the authoring API answers)
+        code, message = lock
+        raise ConflictError(message, code=code)
 
 
 def _clean_text(value: Any, field: str, path: str, errors: dict[str, str]) -> str | None:
@@ -117,7 +113,7 @@ def translation_save(*, course: Course, language: str, values: Any, user: User) 
     translation, "" removes it (the original shows again), fields not sent are left as they are.
 
     The course's teachers (and superusers: `permissions.is_course_staff`) only, else PermissionDenied;
-    a published course → ConflictError `revision_required`; in review/archived → `invalid_transition`;
+    a published course → ConflictError `revision_required`; in review/archived → `course_locked` (`courses.permissions.course_edit_lock`);
     an unknown language, part, object, field, a non-text value or a NUL character → ValidationError
     keyed by where it is.  `CourseLanguage` follows (the course is offered in the language while it has
     a translation in it).  Audited `course.translation_save`.  Returns the number of fields changed.

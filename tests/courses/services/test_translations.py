@@ -146,7 +146,7 @@ def test_in_review_translations_are_locked(draft):
     services.course_submit(course=draft, user=draft.instructor)
     with pytest.raises(ConflictError) as exc:
         services.translation_save(course=draft, language="fr", values={"course": {"title": "x"}}, user=draft.instructor)
-    assert exc.value.code == "invalid_transition"
+    assert exc.value.code == "course_locked"
 
 
 # -- review: a live course's translations go through a revision ---------------------------------------
