@@ -94,3 +94,11 @@ def enrollment_blocker(context, course, enrollment=None):
         return {"code": exc.code, "label": BLOCKED_LABELS.get(exc.code, "Enrolment unavailable"),
                 "message": exc.messages[0]}  # fmt: skip
     return None
+
+
+@register.simple_tag
+def upcoming_class_sessions(course, limit: int = 5):
+    """{% upcoming_class_sessions course as class_sessions %}: the course's next classroom sessions (one query)."""
+    from learning.session_selectors import class_sessions_for_course
+
+    return class_sessions_for_course(course=course, upcoming_only=True)[:limit]
