@@ -346,7 +346,9 @@ class ClassSession(UUIDModel):
     class Meta:
         ordering = ["starts_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="class_session_ends_after_start")
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="class_session_ends_after_start"
+            )
         ]
         indexes = [
             models.Index(fields=["course", "starts_at"], name="class_session_course_start_idx"),
@@ -450,9 +452,7 @@ class AttendanceTokenUse(models.Model):
     used_at = models.DateTimeField()
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["session", "user", "nonce"], name="attendance_token_single_use")
-        ]
+        constraints = [models.UniqueConstraint(fields=["session", "user", "nonce"], name="attendance_token_single_use")]
 
 
 class IssuedCertificate(UUIDModel):

@@ -644,4 +644,3 @@ from .session_selectors import (  # noqa: E402, F401
     session_attendance_sheet,
     session_signed_in,
 )
-

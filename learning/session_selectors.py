@@ -69,12 +69,16 @@ def class_sessions_for_course(*, course: Course, upcoming_only: bool = False, no
 
 def class_sessions_for_course_with_counts(*, course: Course) -> QuerySet[ClassSession]:
     """The instructor's list: each session with its counts by status (one query)."""
-    return ClassSession.objects.filter(course=course).annotate(
-        signed_in=Count("attendance", filter=Q(attendance__signed_in_at__isnull=False)),
-        late=Count("attendance", filter=Q(attendance__status=S.LATE)),
-        absent=Count("attendance", filter=Q(attendance__status=S.ABSENT)),
-        excused=Count("attendance", filter=Q(attendance__status=S.EXCUSED)),
-    ).order_by("-starts_at")
+    return (
+        ClassSession.objects.filter(course=course)
+        .annotate(
+            signed_in=Count("attendance", filter=Q(attendance__signed_in_at__isnull=False)),
+            late=Count("attendance", filter=Q(attendance__status=S.LATE)),
+            absent=Count("attendance", filter=Q(attendance__status=S.ABSENT)),
+            excused=Count("attendance", filter=Q(attendance__status=S.EXCUSED)),
+        )
+        .order_by("-starts_at")
+    )
 
 
 @dataclass
@@ -161,6 +165,9 @@ def attendance_rates_for_course(*, course: Course) -> dict:
         Attendance.objects.filter(course=course).values("user_id").annotate(**_rate_annotations()).order_by()
     )
     overall = _with_rate(
-        Attendance.objects.filter(course=course).values("course_id").annotate(**_rate_annotations()).order_by()
+        Attendance.objects.filter(course=course)
+        .values("course_id")
+        .annotate(**_rate_annotations())
+        .order_by("course_id")
     ).first()
     return {"users": {row["user_id"]: row for row in per_user}, "overall": overall}

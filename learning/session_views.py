@@ -179,11 +179,14 @@ def session_sheet_csv(request, session_id):
     header = ["Name", "E-mail", "Status", "Signed in", "Signed out", "Minutes", "Method", "Note"]
     body = (
         [
-            enrollment.user.get_full_name(), enrollment.user.email,
+            enrollment.user.get_full_name(),
+            enrollment.user.email,
             record.get_status_display() if record else "Not recorded",
-            local(record.signed_in_at) if record else "", local(record.signed_out_at) if record else "",
+            local(record.signed_in_at) if record else "",
+            local(record.signed_out_at) if record else "",
             record.duration_minutes if record and record.duration_minutes is not None else "",
-            record.method if record else "", record.note if record else "",
+            record.method if record else "",
+            record.note if record else "",
         ]  # fmt: skip
         for enrollment, record in rows
     )
@@ -201,10 +204,12 @@ class SessionForm(forms.Form):
     title = forms.CharField(max_length=200, required=False)
     date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     start = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}))
-    end = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}), help_text="Earlier than the start: the next day.")
+    end = forms.TimeField(
+        widget=forms.TimeInput(attrs={"type": "time"}), help_text="Earlier than the start: the next day."
+    )
     timezone = forms.CharField(max_length=64, initial="UTC")
     room = forms.CharField(max_length=120, required=False)
-    online_url = forms.URLField(required=False, label="Online link")
+    online_url = forms.URLField(required=False, label="Online link", assume_scheme="https")
     capacity = forms.IntegerField(min_value=1, required=False)
     grace_minutes = forms.IntegerField(min_value=0, max_value=240, initial=10)
     self_sign_in_allowed = forms.BooleanField(required=False, label="Trainees may sign in without the QR code")

@@ -9,112 +9,187 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('courses', '0009_course_revisions'),
-        ('learning', '0005_assignment_published_by_default'),
+        ("courses", "0009_course_revisions"),
+        ("learning", "0005_assignment_published_by_default"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AttendanceTokenUse',
+            name="AttendanceTokenUse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('nonce', models.CharField(max_length=32)),
-                ('used_at', models.DateTimeField()),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("nonce", models.CharField(max_length=32)),
+                ("used_at", models.DateTimeField()),
             ],
         ),
         migrations.CreateModel(
-            name='ClassSession',
+            name="ClassSession",
             fields=[
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('title', models.CharField(blank=True, max_length=200)),
-                ('starts_at', models.DateTimeField()),
-                ('ends_at', models.DateTimeField()),
-                ('timezone', models.CharField(default='UTC', help_text='IANA name, e.g. Europe/Paris.', max_length=64, validators=[learning.models.validate_time_zone])),
-                ('room', models.CharField(blank=True, max_length=120)),
-                ('online_url', models.URLField(blank=True, verbose_name='online link')),
-                ('capacity', models.PositiveIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1)])),
-                ('self_sign_in_allowed', models.BooleanField(default=False, help_text='From the session page, in the window.', verbose_name='trainees may sign in without the QR code')),
-                ('allowed_ip_ranges', models.TextField(blank=True, help_text='Self sign-in only from these CIDR ranges (one per line); empty: anywhere.', validators=[learning.models.validate_ip_ranges], verbose_name='allowed IP ranges')),
-                ('grace_minutes', models.PositiveIntegerField(default=10, validators=[django.core.validators.MaxValueValidator(240)])),
-                ('status', models.CharField(choices=[('scheduled', 'Scheduled'), ('cancelled', 'Cancelled')], default='scheduled', max_length=10)),
-                ('closed_at', models.DateTimeField(blank=True, editable=False, help_text='Absences computed.', null=True)),
-                ('reminded_at', models.DateTimeField(blank=True, editable=False, help_text='Reminders sent.', null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ("title", models.CharField(blank=True, max_length=200)),
+                ("starts_at", models.DateTimeField()),
+                ("ends_at", models.DateTimeField()),
+                (
+                    "timezone",
+                    models.CharField(
+                        default="UTC",
+                        help_text="IANA name, e.g. Europe/Paris.",
+                        max_length=64,
+                        validators=[learning.models.validate_time_zone],
+                    ),
+                ),
+                ("room", models.CharField(blank=True, max_length=120)),
+                ("online_url", models.URLField(blank=True, verbose_name="online link")),
+                (
+                    "capacity",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, validators=[django.core.validators.MinValueValidator(1)]
+                    ),
+                ),
+                (
+                    "self_sign_in_allowed",
+                    models.BooleanField(
+                        default=False,
+                        help_text="From the session page, in the window.",
+                        verbose_name="trainees may sign in without the QR code",
+                    ),
+                ),
+                (
+                    "allowed_ip_ranges",
+                    models.TextField(
+                        blank=True,
+                        help_text="Self sign-in only from these CIDR ranges (one per line); empty: anywhere.",
+                        validators=[learning.models.validate_ip_ranges],
+                        verbose_name="allowed IP ranges",
+                    ),
+                ),
+                (
+                    "grace_minutes",
+                    models.PositiveIntegerField(default=10, validators=[django.core.validators.MaxValueValidator(240)]),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("scheduled", "Scheduled"), ("cancelled", "Cancelled")],
+                        default="scheduled",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "closed_at",
+                    models.DateTimeField(blank=True, editable=False, help_text="Absences computed.", null=True),
+                ),
+                (
+                    "reminded_at",
+                    models.DateTimeField(blank=True, editable=False, help_text="Reminders sent.", null=True),
+                ),
             ],
             options={
-                'ordering': ['starts_at'],
+                "ordering": ["starts_at"],
             },
         ),
         migrations.RemoveConstraint(
-            model_name='attendance',
-            name='attendance_user_course_date_unique',
+            model_name="attendance",
+            name="attendance_user_course_date_unique",
         ),
         migrations.AddField(
-            model_name='attendance',
-            name='method',
-            field=models.CharField(blank=True, editable=False, help_text='qr, self, manual or system.', max_length=10),
+            model_name="attendance",
+            name="method",
+            field=models.CharField(blank=True, editable=False, help_text="qr, self, manual or system.", max_length=10),
         ),
         migrations.AddField(
-            model_name='attendance',
-            name='signed_in_at',
+            model_name="attendance",
+            name="signed_in_at",
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='attendance',
-            name='signed_out_at',
+            model_name="attendance",
+            name="signed_out_at",
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
         migrations.AlterField(
-            model_name='attendance',
-            name='status',
-            field=models.CharField(choices=[('present', 'Present'), ('absent', 'Absent'), ('late', 'Late'), ('left_early', 'Left early'), ('excused', 'Excused')], default='present', max_length=10),
+            model_name="attendance",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("present", "Present"),
+                    ("absent", "Absent"),
+                    ("late", "Late"),
+                    ("left_early", "Left early"),
+                    ("excused", "Excused"),
+                ],
+                default="present",
+                max_length=10,
+            ),
         ),
         migrations.AddField(
-            model_name='attendancetokenuse',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="attendancetokenuse",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="+", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddField(
-            model_name='classsession',
-            name='course',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='class_sessions', to='courses.course'),
+            model_name="classsession",
+            name="course",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="class_sessions", to="courses.course"
+            ),
         ),
         migrations.AddField(
-            model_name='attendancetokenuse',
-            name='session',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='learning.classsession'),
+            model_name="attendancetokenuse",
+            name="session",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="+", to="learning.classsession"
+            ),
         ),
         migrations.AddField(
-            model_name='attendance',
-            name='session',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='attendance', to='learning.classsession'),
+            model_name="attendance",
+            name="session",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="attendance",
+                to="learning.classsession",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='attendance',
-            constraint=models.UniqueConstraint(condition=models.Q(('session__isnull', True)), fields=('user', 'course', 'date'), name='attendance_user_course_date_unique'),
+            model_name="attendance",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("session__isnull", True)),
+                fields=("user", "course", "date"),
+                name="attendance_user_course_date_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='attendance',
-            constraint=models.UniqueConstraint(condition=models.Q(('session__isnull', False)), fields=('user', 'session'), name='attendance_user_session_unique'),
+            model_name="attendance",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("session__isnull", False)),
+                fields=("user", "session"),
+                name="attendance_user_session_unique",
+            ),
         ),
         migrations.AddIndex(
-            model_name='classsession',
-            index=models.Index(fields=['course', 'starts_at'], name='class_session_course_start_idx'),
+            model_name="classsession",
+            index=models.Index(fields=["course", "starts_at"], name="class_session_course_start_idx"),
         ),
         migrations.AddIndex(
-            model_name='classsession',
-            index=models.Index(fields=['ends_at', 'closed_at'], name='class_session_end_closed_idx'),
+            model_name="classsession",
+            index=models.Index(fields=["ends_at", "closed_at"], name="class_session_end_closed_idx"),
         ),
         migrations.AddConstraint(
-            model_name='classsession',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='class_session_ends_after_start'),
+            model_name="classsession",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_at__gt", models.F("starts_at"))), name="class_session_ends_after_start"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='attendancetokenuse',
-            constraint=models.UniqueConstraint(fields=('session', 'user', 'nonce'), name='attendance_token_single_use'),
+            model_name="attendancetokenuse",
+            constraint=models.UniqueConstraint(fields=("session", "user", "nonce"), name="attendance_token_single_use"),
         ),
     ]

@@ -161,7 +161,9 @@ def _record_for_update(session: ClassSession, user: User) -> Attendance | None:
 def _apply(record: Attendance, session: ClassSession) -> None:
     record.status = attendance_status_for(session, record.signed_in_at, record.signed_out_at)
     record.date = _local(session, session.starts_at).date()
-    record.sign_in_at = _local(session, record.signed_in_at).time().replace(microsecond=0) if record.signed_in_at else None
+    record.sign_in_at = (
+        _local(session, record.signed_in_at).time().replace(microsecond=0) if record.signed_in_at else None
+    )
     out = record.signed_out_at
     record.sign_out_at = _local(session, out).time().replace(microsecond=0) if out else None
     if record.sign_in_at and record.sign_out_at and record.sign_out_at < record.sign_in_at:
@@ -182,7 +184,8 @@ def class_session_sign(
     now: dt.datetime | None = None,
 ) -> Attendance:
     """A trainee signs in or out of a session: with a QR token (single use per trainee), or without one
-    when the trainer allows self sign-in (optionally only from allowed IP ranges)."""
+    when the trainer allows self sign-in (optionally only from allowed IP ranges).  Signing out needs no
+    code (the session page's button), only the window."""
     now = now or timezone.now()
     if action not in TOKEN_ACTIONS:
         raise ValidationError("Unknown action.", code="invalid")
@@ -195,7 +198,7 @@ def class_session_sign(
     if not _enrolled(session, user):
         raise PermissionDenied("You are not enrolled in this course.")
     class_session_check_window(session=session, now=now)
-    if payload is None:
+    if payload is None and action == "in":  # signing out by the page's button needs no code
         if not session.self_sign_in_allowed:
             raise ValidationError("Scan the code your trainer shows to sign in or out.", code="code_required")
         ranges = parse_ip_ranges(session.allowed_ip_ranges)
@@ -252,7 +255,9 @@ def attendance_session_mark(
         raise ValidationError({"user": "This person is not enrolled in the course."}, code="not_enrolled")
     at = at or timezone.now()
     with transaction.atomic():
-        record = _record_for_update(session, user) or Attendance(session=session, course_id=session.course_id, user=user)
+        record = _record_for_update(session, user) or Attendance(
+            session=session, course_id=session.course_id, user=user
+        )
         before = {"status": record.status if record.pk else "", "in": str(record.signed_in_at or "")}
         if action == "sign_in":
             record.signed_in_at = at
@@ -276,8 +281,13 @@ def attendance_session_mark(
             action="attendance.session_mark",
             target=record,
             reason=reason,
-            changes={"session": str(session.pk), "user": str(user.pk), "action": action, "before": before,
-                     "status": record.status},  # fmt: skip
+            changes={
+                "session": str(session.pk),
+                "user": str(user.pk),
+                "action": action,
+                "before": before,
+                "status": record.status,
+            },  # fmt: skip
         )
     return record
 
@@ -300,8 +310,14 @@ def class_session_close(*, session_id, now: dt.datetime | None = None) -> int:
         missing = Enrollment.objects.filter(course_id=session.course_id).active().exclude(user_id__in=seen)
         date = _local(session, session.starts_at).date()
         rows = [
-            Attendance(session=session, course_id=session.course_id, user_id=user_id, date=date, status=S.ABSENT,
-                       method="system")  # fmt: skip
+            Attendance(
+                session=session,
+                course_id=session.course_id,
+                user_id=user_id,
+                date=date,
+                status=S.ABSENT,
+                method="system",
+            )  # fmt: skip
             for user_id in missing.values_list("user_id", flat=True)
         ]
         Attendance.objects.bulk_create(rows)
