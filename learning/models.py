@@ -297,7 +297,7 @@ def validate_time_zone(value: str) -> None:
     try:
         zoneinfo.ZoneInfo(value)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
-        raise ValidationError("Unknown time zone: use an IANA name such as Europe/Paris.", code="time_zone")
+        raise ValidationError("Unknown time zone: use an IANA name such as Europe/Paris.", code="time_zone") from None
 
 
 def parse_ip_ranges(text: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
@@ -309,7 +309,7 @@ def validate_ip_ranges(value: str) -> None:
     try:
         parse_ip_ranges(value)
     except ValueError as exc:
-        raise ValidationError(f"Not an IP range: {exc}", code="ip_ranges")
+        raise ValidationError(f"Not an IP range: {exc}", code="ip_ranges") from None
 
 
 class ClassSession(UUIDModel):
@@ -453,6 +453,9 @@ class AttendanceTokenUse(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["session", "user", "nonce"], name="attendance_token_single_use")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} used {self.nonce}"
 
 
 class IssuedCertificate(UUIDModel):

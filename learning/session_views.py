@@ -105,7 +105,8 @@ def session_live(request, session_id):
     action = _action(request.GET.get("action"))
     return render(request, "learning/session_live.html", {
         "session": session, "action": action, "qr": _qr_context(session, action),
-        "signed_in": selectors.session_signed_in(session=session), "sheet": selectors.session_attendance_sheet(session=session),
+        "signed_in": selectors.session_signed_in(session=session),
+        "sheet": selectors.session_attendance_sheet(session=session),
         "rotate": QR_ROTATE_SECONDS, "refresh": LIST_REFRESH_SECONDS, "actions": services.MANUAL_ACTIONS,
     })  # fmt: skip
 
@@ -222,7 +223,7 @@ class SessionForm(forms.Form):
         try:
             tz = zoneinfo.ZoneInfo(data["timezone"])
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            raise ValidationError({"timezone": "Unknown time zone: use an IANA name such as Europe/Paris."})
+            raise ValidationError({"timezone": "Unknown time zone: use an IANA name such as Europe/Paris."}) from None
         starts = dt.datetime.combine(data["date"], data["start"], tzinfo=tz)
         end_day = data["date"] + dt.timedelta(days=1 if data["end"] <= data["start"] else 0)
         data["starts_at"], data["ends_at"] = starts, dt.datetime.combine(end_day, data["end"], tzinfo=tz)
@@ -250,6 +251,7 @@ def course_sessions(request, slug: str):
         Enrollment.objects.filter(course=course).active().select_related("user").order_by("user__last_name")
     )
     return render(request, "learning/course_sessions.html", {
-        "course": course, "form": form, "sessions": list(selectors.class_sessions_for_course_with_counts(course=course)),
+        "course": course, "form": form,
+        "sessions": list(selectors.class_sessions_for_course_with_counts(course=course)),
         "rates": rates, "trainees": [(e, rates["users"].get(e.user_id)) for e in trainees],
     })  # fmt: skip

@@ -22,6 +22,7 @@ from .assignment_authoring import (
 )
 from .assignments import assignment_submit, submission_grade
 from .attendance import attendance_check, attendance_record, attendance_sheet_save
+from .certificates import CERTIFICATE_CODE_BYTES, certificate_issue, certificate_revoke
 from .class_sessions import (
     MANUAL_ACTIONS,
     SESSION_FIELDS,
@@ -40,7 +41,6 @@ from .class_sessions import (
     class_session_update,
     class_sessions_close_due,
 )
-from .certificates import CERTIFICATE_CODE_BYTES, certificate_issue, certificate_revoke
 from .enrolment import (
     ELIGIBILITY_CODES,
     ELIGIBILITY_CONFLICT_CODES,

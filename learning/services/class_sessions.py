@@ -29,7 +29,7 @@ from courseworx.core.services import audit_log_create
 from learning import permissions
 from learning.models import Attendance, AttendanceTokenUse, ClassSession, Enrollment, parse_ip_ranges
 
-TOKEN_SALT = "learning.class_session.attendance"
+TOKEN_SALT = "learning.class_session.attendance"  # noqa: S105 - a signing salt, not a secret
 TOKEN_MAX_AGE = 45  # seconds; the live page shows a new code every 30 s
 TOKEN_ACTIONS = ("in", "out")
 SESSION_FIELDS = (
@@ -112,9 +112,9 @@ def attendance_token_read(*, session: ClassSession, token: str) -> dict[str, str
     except signing.SignatureExpired:
         raise ValidationError(
             "This code has expired: scan the code on the screen again (it changes every 30 seconds).", code="expired"
-        )
+        ) from None
     except signing.BadSignature:
-        raise ValidationError("This code is not valid: scan the code on the screen again.", code="forged")
+        raise ValidationError("This code is not valid: scan the code on the screen again.", code="forged") from None
     if not isinstance(payload, dict) or payload.get("a") not in TOKEN_ACTIONS or not payload.get("n"):
         raise ValidationError("This code is not valid: scan the code on the screen again.", code="forged")
     if payload.get("s") != str(session.pk):
@@ -217,7 +217,7 @@ def class_session_sign(
                 with transaction.atomic():
                     AttendanceTokenUse.objects.create(session=locked, user=user, nonce=payload["n"], used_at=now)
             except IntegrityError:
-                raise ConflictError("You have already used this code.", code="replayed")
+                raise ConflictError("You have already used this code.", code="replayed") from None
         record = _record_for_update(locked, user)
         if action == "in":
             if record is not None and record.signed_in_at:

@@ -9,8 +9,9 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from courseworx.core.models import AuditLog
-from learning import services
+from learning import selectors, services
 from learning.models import Attendance, ClassSession
+from reports.reports.attendance import AttendanceReport
 from tests.factories import InstructorFactory, UserFactory
 from tests.learning.factories import ClassSessionFactory, EnrollmentFactory
 from tests.querycount import assert_same_queries_at_two_sizes, count_queries
@@ -278,16 +279,12 @@ def test_course_sessions_page_schedules_and_shows_rates(client, course, trainee,
 
 
 def test_report_counts_left_early_as_attended(course, session, trainee, instructor):
-    from reports.reports.attendance import AttendanceReport
-
     services.class_session_sign(
         user=trainee, session=session, action="in", token=services.attendance_token_make(session=session, action="in")
     )
     services.class_session_sign(user=trainee, session=session, action="out")
     report = AttendanceReport()
     assert report.slug == "attendance"
-    from learning import selectors
-
     rates = selectors.attendance_rates_for_course(course=course)
     assert rates["overall"]["rate"] == 100.0
     assert selectors.attendance_rates_for_student(user=trainee)[0]["rate"] == 100.0

@@ -16,6 +16,7 @@ from courseworx.core.models import AuditLog, Notification
 from learning import services
 from learning.models import Attendance, ClassSession
 from learning.services.class_sessions import TOKEN_SALT
+from learning.tasks import class_session_reminders_task, class_sessions_close_due_task
 from tests.factories import InstructorFactory, UserFactory
 from tests.learning.factories import ClassSessionFactory, EnrollmentFactory
 
@@ -274,8 +275,6 @@ def test_absent_computed_when_the_session_ends_across_the_day_boundary(course, t
 
 
 def test_closing_through_the_celery_task(course, trainee):
-    from learning.tasks import class_sessions_close_due_task
-
     starts = timezone.now() - dt.timedelta(hours=3)
     session = ClassSessionFactory(course=course, starts_at=starts, ends_at=starts + dt.timedelta(hours=1))
     assert class_sessions_close_due_task.delay().get() == 1
@@ -343,8 +342,6 @@ def test_reminders_the_day_before_are_sent_once(course, trainee):
     ClassSessionFactory(course=course, starts_at=starts, ends_at=starts + dt.timedelta(hours=1))
     far = timezone.now() + dt.timedelta(days=3)
     ClassSessionFactory(course=course, starts_at=far, ends_at=far + dt.timedelta(hours=1))
-    from learning.tasks import class_session_reminders_task
-
     assert class_session_reminders_task.delay().get() == 1
     assert Notification.objects.filter(user=trainee, title__startswith="Tomorrow").count() == 1
     assert services.class_session_reminders_send() == 0
