@@ -22,6 +22,7 @@ from .models import (
     Assignment,
     AssignmentSubmission,
     Attendance,
+    ClassSession,
     CourseStats,
     Enrollment,
     IssuedCertificate,
@@ -304,6 +305,39 @@ class AttendanceAdmin(TaughtCoursesMixin, admin.ModelAdmin):
             sign_in_at=obj.sign_in_at, sign_out_at=obj.sign_out_at, note=obj.note,
         )  # fmt: skip
         obj.pk = record.pk
+
+
+class ClassSessionAdminForm(forms.ModelForm):
+    class Meta:
+        model = ClassSession
+        fields = services.SESSION_FIELDS + ("course",)
+
+
+@admin.register(ClassSession)
+class ClassSessionAdmin(TaughtCoursesMixin, admin.ModelAdmin):
+    """Trainers schedule sessions of their own courses; saves and deletes go through the services (audited)."""
+
+    form = ClassSessionAdminForm
+    list_display = ("__str__", "course", "starts_at", "timezone", "room", "status", "closed_at")
+    list_filter = ("status", "starts_at")
+    search_fields = ("title", "room", "course__title")
+    list_select_related = ("course",)
+    readonly_fields = ("closed_at", "reminded_at")
+    date_hierarchy = "starts_at"
+
+    def save_model(self, request, obj, form, change):
+        fields = {name: form.cleaned_data.get(name) for name in services.SESSION_FIELDS if name in form.cleaned_data}
+        try:
+            if change:
+                saved = services.class_session_update(actor=request.user, session=obj, **fields)
+            else:
+                saved = services.class_session_create(actor=request.user, course=obj.course, **fields)
+        except PermissionDenied as exc:
+            raise PermissionDenied(str(exc)) from exc
+        obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        services.class_session_delete(actor=request.user, session=obj)
 
 
 class RevokeForm(forms.Form):
