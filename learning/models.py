@@ -443,7 +443,7 @@ class Attendance(TimeStampedModel):
         return f"{self.user_id} {self.date}: {self.status}"
 
 
-class AttendanceTokenUse(models.Model):
+class AttendanceTokenUse(TimeStampedModel):
     """A QR token a trainee used: single use per trainee (the unique constraint refuses a replay)."""
 
     session = models.ForeignKey(ClassSession, on_delete=models.CASCADE, related_name="+")
