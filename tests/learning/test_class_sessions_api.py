@@ -11,7 +11,8 @@ from rest_framework.test import APIClient
 from courseworx.core.models import AuditLog
 from learning import selectors, services
 from learning.models import Attendance, ClassSession
-from reports.reports.attendance import AttendanceReport
+from reports.filters import report_params
+from reports.reports import REPORTS
 from tests.factories import InstructorFactory, UserFactory
 from tests.learning.factories import ClassSessionFactory, EnrollmentFactory
 from tests.querycount import assert_same_queries_at_two_sizes, count_queries
@@ -278,13 +279,18 @@ def test_course_sessions_page_schedules_and_shows_rates(client, course, trainee,
     assert client.get(url).status_code == 404
 
 
-def test_report_counts_left_early_as_attended(course, session, trainee, instructor):
+def test_report_counts_left_early_as_attended(course, session, trainee, instructor, admin_user):
     services.class_session_sign(
         user=trainee, session=session, action="in", token=services.attendance_token_make(session=session, action="in")
     )
-    services.class_session_sign(user=trainee, session=session, action="out")
-    report = AttendanceReport()
-    assert report.slug == "attendance"
-    rates = selectors.attendance_rates_for_course(course=course)
-    assert rates["overall"]["rate"] == 100.0
+    services.class_session_sign(user=trainee, session=session, action="out")  # left early
+    absent = EnrollmentFactory(course=course).user
+    services.attendance_session_mark(session=session, user=absent, actor=instructor, action="absent", reason="No show")
+    day = session.local_start.date().isoformat()
+    params, filterset = report_params(user=admin_user, report="attendance", data={"date_from": day, "date_to": day})
+    assert filterset.is_valid(), filterset.errors
+    (row,) = [r for r in REPORTS["attendance"].rows(params) if r["title"] == course.title]
+    assert (row["records"], row["left_early"], row["absent"], row["sessions"]) == (2, 1, 1, 1)
+    assert abs(row["rate"] - 50.0) < 0.01
+    assert selectors.attendance_rates_for_course(course=course)["overall"]["rate"] == 50.0
     assert selectors.attendance_rates_for_student(user=trainee)[0]["rate"] == 100.0
