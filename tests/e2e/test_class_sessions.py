@@ -28,7 +28,16 @@ def log_in(page, live_server, user) -> None:
     page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
 
 
-def test_trainee_signs_in_by_opening_the_qr_url_on_a_phone(live_server, browser, browser_problems, screenshot_dir):
+def watch(page, problems: list[str]) -> None:
+    """Console errors (CSP violations among them), page errors and 4xx/5xx responses of a page."""
+    page.on("console", lambda msg: problems.append(f"console: {msg.text}") if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
+    page.on("response", lambda resp: problems.append(f"HTTP {resp.status}: {resp.url}") if resp.status >= 400 else None)
+
+
+def test_trainee_signs_in_by_opening_the_qr_url_on_a_phone(
+    live_server, page, browser, browser_problems, screenshot_dir
+):
     trainer = InstructorFactory(first_name="Tara", last_name="Trainer")
     course = PublishedCourseFactory(instructor=trainer, title="Forklift Safety")
     trainee = StudentFactory(first_name="Pia", last_name="Phone", email="pia@example.com")
@@ -39,7 +48,8 @@ def test_trainee_signs_in_by_opening_the_qr_url_on_a_phone(live_server, browser,
     )
 
     # The trainer's live page on a projector-sized screen.
-    trainer_page = browser.new_page(viewport={"width": 1600, "height": 900})
+    trainer_page = page
+    trainer_page.set_viewport_size({"width": 1600, "height": 900})
     log_in(trainer_page, live_server, trainer)
     trainer_page.goto(f"{live_server.url}/teach/sessions/{session.pk}/live/")
     qr = trainer_page.locator("#session-qr img")
@@ -53,6 +63,8 @@ def test_trainee_signs_in_by_opening_the_qr_url_on_a_phone(live_server, browser,
 
     # The trainee's phone: not logged in yet -> the login page, then back to the code's URL.
     phone = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
+    phone_problems: list[str] = []
+    watch(phone, phone_problems)
     phone.goto(f"{live_server.url}{parts.path}?{parts.query}")
     expect(phone.locator("#id_username")).to_be_visible()
     phone.fill("#id_username", trainee.email)
@@ -68,6 +80,15 @@ def test_trainee_signs_in_by_opening_the_qr_url_on_a_phone(live_server, browser,
     expect(trainer_page.locator(".session-count")).to_have_text("1", timeout=12_000)
     expect(trainer_page.locator("#session-signed-in")).to_contain_text("Pia Phone")
     trainer_page.screenshot(path=str(screenshot_dir / "e2e-session-live-trainer-after.png"))
+
+    # The trainee's dashboard: "Today: 01:36 Room 2" and the course page lists the session.
+    phone.goto(f"{live_server.url}/my/learning/")
+    local = session.local_start.strftime("%H:%M")
+    expect(phone.locator(".sessions-today")).to_contain_text(f"Today: {local} Room 2")
+    phone.screenshot(path=str(screenshot_dir / "e2e-session-trainee-dashboard.png"), full_page=True)
+    phone.goto(f"{live_server.url}{course.get_absolute_url()}")
+    expect(phone.locator(".class-sessions")).to_contain_text("Room 2")
+    assert phone_problems == [] and browser_problems == []
 
     # Opening the same code again is refused with a clear message.
     phone.goto(f"{live_server.url}{parts.path}?{parts.query}")
