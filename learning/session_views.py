@@ -208,13 +208,17 @@ class SessionForm(forms.Form):
     end = forms.TimeField(
         widget=forms.TimeInput(attrs={"type": "time"}), help_text="Earlier than the start: the next day."
     )
-    timezone = forms.CharField(max_length=64, initial="UTC")
+    timezone = forms.CharField(
+        max_length=64, initial="UTC", label="Time zone", help_text="IANA name, e.g. Europe/Paris."
+    )
     room = forms.CharField(max_length=120, required=False)
     online_url = forms.URLField(required=False, label="Online link", assume_scheme="https")
     capacity = forms.IntegerField(min_value=1, required=False)
     grace_minutes = forms.IntegerField(min_value=0, max_value=240, initial=10)
     self_sign_in_allowed = forms.BooleanField(required=False, label="Trainees may sign in without the QR code")
-    allowed_ip_ranges = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    allowed_ip_ranges = forms.CharField(
+        required=False, label="Allowed IP ranges", help_text="Self sign-in only from these (CIDR, one a line)."
+    )
 
     def clean(self):
         data = super().clean()

@@ -88,8 +88,13 @@ def test_trainee_signs_in_by_opening_the_qr_url_on_a_phone(
     phone.screenshot(path=str(screenshot_dir / "e2e-session-trainee-dashboard.png"), full_page=True)
     phone.goto(f"{live_server.url}{course.get_absolute_url()}")
     expect(phone.locator(".class-sessions")).to_contain_text("Room 2")
+    trainer_page.set_viewport_size({"width": 1280, "height": 900})
+    trainer_page.goto(f"{live_server.url}/teach/{course.slug}/sessions/")
+    expect(trainer_page.locator(".course-rate")).to_have_text("100%")
+    trainer_page.screenshot(path=str(screenshot_dir / "e2e-session-course-sessions.png"), full_page=True)
     assert phone_problems == [] and browser_problems == []
 
     # Opening the same code again is refused with a clear message.
     phone.goto(f"{live_server.url}{parts.path}?{parts.query}")
     expect(phone.locator(".session-error")).to_contain_text("already used this code")
+    phone.screenshot(path=str(screenshot_dir / "e2e-session-trainee-phone-replayed.png"))
