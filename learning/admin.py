@@ -1,5 +1,7 @@
 """Learning in the admin.  Instructors see only the rows of courses they teach; actions call services."""
 
+import zoneinfo
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IS_POPUP_VAR
@@ -8,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 
 from courses import permissions as course_permissions
 from courses.models import Course
@@ -308,9 +311,36 @@ class AttendanceAdmin(TaughtCoursesMixin, admin.ModelAdmin):
 
 
 class ClassSessionAdminForm(forms.ModelForm):
+    """Start and end are typed as wall-clock times of the session's own time zone (not the admin user's)."""
+
     class Meta:
         model = ClassSession
         fields = services.SESSION_FIELDS + ("course",)
+        help_texts = {"starts_at": "In the session's time zone.", "ends_at": "In the session's time zone."}
+
+    def clean(self):
+        cleaned = super().clean()
+        name = cleaned.get("timezone")
+        if name and "timezone" not in self.errors:
+            try:
+                tz = zoneinfo.ZoneInfo(name)
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                return cleaned
+            current = timezone.get_current_timezone()
+            for field in ("starts_at", "ends_at"):
+                value = cleaned.get(field)
+                if value is not None:
+                    cleaned[field] = value.astimezone(current).replace(tzinfo=None).replace(tzinfo=tz)
+                    setattr(self.instance, field, cleaned[field])
+        return cleaned
+
+    def get_initial_for_field(self, field, field_name):
+        value = super().get_initial_for_field(field, field_name)
+        if field_name in ("starts_at", "ends_at") and value is not None and self.instance.pk:
+            # Shown as the session's wall-clock time, read back the same way by clean().
+            local = value.astimezone(self.instance.tz).replace(tzinfo=None)
+            return timezone.make_aware(local, timezone.get_current_timezone())
+        return value
 
 
 @admin.register(ClassSession)
