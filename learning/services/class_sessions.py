@@ -344,6 +344,7 @@ def class_session_reminders_send(*, now: dt.datetime | None = None) -> int:
             if not ClassSession.objects.filter(pk=session.pk, reminded_at__isnull=True).update(reminded_at=now):
                 continue
             start = _local(session, session.starts_at)
+            when = "Today" if start.date() == _local(session, now).date() else "Tomorrow"
             where = f" · {session.where}" if session.where else ""
             users = User.objects.filter(
                 enrollments__course_id=session.course_id, enrollments__status__in=Enrollment.ACCESS_STATUSES
@@ -352,7 +353,7 @@ def class_session_reminders_send(*, now: dt.datetime | None = None) -> int:
                 notification_create(
                     user=user,
                     category="enrollment",
-                    title=f"Tomorrow: {session.course.title} — {start:%a %d %b %H:%M}{where}",
+                    title=f"{when}: {session.course.title} — {start:%a %d %b %H:%M}{where}",
                     body=f"{session} starts {start:%A %d %B at %H:%M} ({session.timezone}){where}.",
                     url=reverse("learning:session_detail", kwargs={"session_id": session.pk}),
                 )

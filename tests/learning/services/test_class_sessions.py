@@ -7,6 +7,7 @@ import zoneinfo
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
@@ -338,11 +339,24 @@ def test_time_zone_and_ip_ranges_are_validated(course, instructor):
 
 
 def test_reminders_the_day_before_are_sent_once(course, trainee):
-    starts = timezone.now() + dt.timedelta(hours=20)
+    now = dt.datetime(2027, 3, 1, 10, 0, tzinfo=dt.UTC)
+    tomorrow = dt.datetime(2027, 3, 2, 9, 0, tzinfo=dt.UTC)
+    ClassSessionFactory(course=course, title="Lab", starts_at=tomorrow, ends_at=tomorrow + dt.timedelta(hours=1))
+    later = dt.datetime(2027, 3, 4, 9, 0, tzinfo=dt.UTC)
+    ClassSessionFactory(course=course, starts_at=later, ends_at=later + dt.timedelta(hours=1))
+    assert services.class_session_reminders_send(now=now) == 1
+    (note,) = Notification.objects.filter(user=trainee)
+    assert note.title == f"Tomorrow: {course.title} — Tue 02 Mar 09:00 · Room 2"
+    assert services.class_session_reminders_send(now=now + dt.timedelta(hours=1)) == 0  # not twice
+    assert Notification.objects.filter(user=trainee).count() == 1
+
+
+def test_the_reminder_task_runs_from_beat(course, trainee):
+    assert (
+        settings.CELERY_BEAT_SCHEDULE["learning-class-session-reminders"]["task"] == "learning.class_session_reminders"
+    )
+    starts = timezone.now() + dt.timedelta(hours=2)
     ClassSessionFactory(course=course, starts_at=starts, ends_at=starts + dt.timedelta(hours=1))
-    far = timezone.now() + dt.timedelta(days=3)
-    ClassSessionFactory(course=course, starts_at=far, ends_at=far + dt.timedelta(hours=1))
     assert class_session_reminders_task.delay().get() == 1
-    assert Notification.objects.filter(user=trainee, title__startswith="Tomorrow").count() == 1
-    assert services.class_session_reminders_send() == 0
-    assert Notification.objects.filter(user=trainee).filter(title__startswith="Tomorrow").count() == 1
+    assert class_session_reminders_task.delay().get() == 0
+    assert Notification.objects.filter(user=trainee).count() == 1
