@@ -1,5 +1,7 @@
 """Learning in the admin.  Instructors see only the rows of courses they teach; actions call services."""
 
+import zoneinfo
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IS_POPUP_VAR
@@ -8,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 
 from courses import permissions as course_permissions
 from courses.models import Course
@@ -22,6 +25,7 @@ from .models import (
     Assignment,
     AssignmentSubmission,
     Attendance,
+    ClassSession,
     CourseStats,
     Enrollment,
     IssuedCertificate,
@@ -304,6 +308,66 @@ class AttendanceAdmin(TaughtCoursesMixin, admin.ModelAdmin):
             sign_in_at=obj.sign_in_at, sign_out_at=obj.sign_out_at, note=obj.note,
         )  # fmt: skip
         obj.pk = record.pk
+
+
+class ClassSessionAdminForm(forms.ModelForm):
+    """Start and end are typed as wall-clock times of the session's own time zone (not the admin user's)."""
+
+    class Meta:
+        model = ClassSession
+        fields = services.SESSION_FIELDS + ("course",)
+        help_texts = {"starts_at": "In the session's time zone.", "ends_at": "In the session's time zone."}
+
+    def clean(self):
+        cleaned = super().clean()
+        name = cleaned.get("timezone")
+        if name and "timezone" not in self.errors:
+            try:
+                tz = zoneinfo.ZoneInfo(name)
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                return cleaned
+            current = timezone.get_current_timezone()
+            for field in ("starts_at", "ends_at"):
+                value = cleaned.get(field)
+                if value is not None:
+                    cleaned[field] = value.astimezone(current).replace(tzinfo=None).replace(tzinfo=tz)
+                    setattr(self.instance, field, cleaned[field])
+        return cleaned
+
+    def get_initial_for_field(self, field, field_name):
+        value = super().get_initial_for_field(field, field_name)
+        if field_name in ("starts_at", "ends_at") and value is not None and self.instance.pk:
+            # Shown as the session's wall-clock time, read back the same way by clean().
+            local = value.astimezone(self.instance.tz).replace(tzinfo=None)
+            return timezone.make_aware(local, timezone.get_current_timezone())
+        return value
+
+
+@admin.register(ClassSession)
+class ClassSessionAdmin(TaughtCoursesMixin, admin.ModelAdmin):
+    """Trainers schedule sessions of their own courses; saves and deletes go through the services (audited)."""
+
+    form = ClassSessionAdminForm
+    list_display = ("__str__", "course", "starts_at", "timezone", "room", "status", "closed_at")
+    list_filter = ("status", "starts_at")
+    search_fields = ("title", "room", "course__title")
+    list_select_related = ("course",)
+    readonly_fields = ("closed_at", "reminded_at")
+    date_hierarchy = "starts_at"
+
+    def save_model(self, request, obj, form, change):
+        fields = {name: form.cleaned_data.get(name) for name in services.SESSION_FIELDS if name in form.cleaned_data}
+        try:
+            if change:
+                saved = services.class_session_update(actor=request.user, session=obj, **fields)
+            else:
+                saved = services.class_session_create(actor=request.user, course=obj.course, **fields)
+        except PermissionDenied as exc:
+            raise PermissionDenied(str(exc)) from exc
+        obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        services.class_session_delete(actor=request.user, session=obj)
 
 
 class RevokeForm(forms.Form):

@@ -15,7 +15,7 @@ from django.utils import timezone
 from courses.models import Course, CourseContent
 
 from . import services
-from .models import Assignment, AssignmentSubmission, LearningStreak, QuizAttempt
+from .models import Assignment, AssignmentSubmission, ClassSession, LearningStreak, QuizAttempt
 
 PREFERRED = ["python-for-absolute-beginners", "django-web-development-bootcamp"]
 
@@ -89,6 +89,33 @@ def _assignment(course: Course, title: str, days: int, **extra) -> Assignment:
     return assignment
 
 
+def _class_sessions(course: Course, student, student2) -> None:
+    """Classroom sessions: last week's (closed: the classmate is absent), one today at 14:00 in Room 2
+    (self sign-in allowed) and one next week online.  Idempotent: keyed by title."""
+    tz = timezone.get_current_timezone()
+    today = timezone.localdate()
+    plans = [
+        ("Kick-off workshop", today - dt.timedelta(days=7), (9, 30), "Room 2", "", False),
+        ("Hands-on lab", today, (14, 0), "Room 2", "", True),
+        ("Q&A (online)", today + dt.timedelta(days=7), (17, 0), "", "https://meet.example.com/courseworx", False),
+    ]
+    for title, day, (hour, minute), room, url, self_sign_in in plans:
+        if ClassSession.objects.filter(course=course, title=title).exists():
+            continue
+        starts = dt.datetime.combine(day, dt.time(hour, minute), tzinfo=tz)
+        session = services.class_session_create(
+            actor=course.instructor, course=course, title=title, starts_at=starts,
+            ends_at=starts + dt.timedelta(hours=2), timezone=timezone.get_current_timezone_name(), room=room,
+            online_url=url, self_sign_in_allowed=self_sign_in, capacity=30,
+        )  # fmt: skip
+        if day < today:
+            services.attendance_session_mark(
+                session=session, user=student, actor=course.instructor, action="sign_in",
+                reason="Demo data: signed in on paper", at=starts + dt.timedelta(minutes=3),
+            )  # fmt: skip
+            services.class_session_close(session_id=session.pk, now=starts + dt.timedelta(hours=3))
+
+
 def seed(ctx: dict, log) -> None:
     users = ctx.get("users") or {}
     student, student2 = users.get("student"), users.get("student2")
@@ -143,6 +170,8 @@ def seed(ctx: dict, log) -> None:
             sign_in_at=dt.time(*start) if start else None,
             sign_out_at=dt.time(*end) if end else None,
         )
+
+    _class_sessions(halfway, student, student2)
 
     # 3. Just started.
     _enrol(student, started)

@@ -4,9 +4,13 @@ certificates, course statistics, saved courses and learning streaks.
 State changes go through learning.services (see README.md); models hold data and invariants.
 """
 
+import datetime as dt
+import ipaddress
+import zoneinfo
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -289,11 +293,110 @@ class AssignmentSubmission(UUIDModel):
         return download_name(title, self.file.name if self.file else "", default="submission")
 
 
+def validate_time_zone(value: str) -> None:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
+        raise ValidationError("Unknown time zone: use an IANA name such as Europe/Paris.", code="time_zone") from None
+
+
+def parse_ip_ranges(text: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """CIDR ranges, one per line or separated by commas/spaces (ValueError on a bad one)."""
+    return [ipaddress.ip_network(part, strict=False) for part in text.replace(",", " ").split()]
+
+
+def validate_ip_ranges(value: str) -> None:
+    try:
+        parse_ip_ranges(value)
+    except ValueError as exc:
+        raise ValidationError(f"Not an IP range: {exc}", code="ip_ranges") from None
+
+
+class ClassSession(UUIDModel):
+    """A classroom (or online live) session of a course; trainees sign in and out, attendance is per session."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        CANCELLED = "cancelled", "Cancelled"
+
+    course = models.ForeignKey("courses.Course", on_delete=models.CASCADE, related_name="class_sessions")
+    title = models.CharField(max_length=200, blank=True)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    timezone = models.CharField(
+        max_length=64, default="UTC", validators=[validate_time_zone], help_text="IANA name, e.g. Europe/Paris."
+    )
+    room = models.CharField(max_length=120, blank=True)
+    online_url = models.URLField("online link", blank=True)
+    capacity = models.PositiveIntegerField(null=True, blank=True, validators=[MinValueValidator(1)])
+    self_sign_in_allowed = models.BooleanField(
+        "trainees may sign in without the QR code", default=False, help_text="From the session page, in the window."
+    )
+    allowed_ip_ranges = models.TextField(
+        "allowed IP ranges",
+        blank=True,
+        validators=[validate_ip_ranges],
+        help_text="Self sign-in only from these CIDR ranges (one per line); empty: anywhere.",
+    )
+    grace_minutes = models.PositiveIntegerField(default=10, validators=[MaxValueValidator(240)])
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    closed_at = models.DateTimeField(null=True, blank=True, editable=False, help_text="Absences computed.")
+    reminded_at = models.DateTimeField(null=True, blank=True, editable=False, help_text="Reminders sent.")
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="class_session_ends_after_start"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["course", "starts_at"], name="class_session_course_start_idx"),
+            models.Index(fields=["ends_at", "closed_at"], name="class_session_end_closed_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or f"Session {self.local_start:%d %b %Y %H:%M}"
+
+    def clean(self) -> None:
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": "The session must end after it starts."})
+        if self.starts_at and self.ends_at and self.ends_at - self.starts_at > dt.timedelta(hours=24):
+            raise ValidationError({"ends_at": "A session lasts at most 24 hours."})
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        try:
+            return zoneinfo.ZoneInfo(self.timezone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return zoneinfo.ZoneInfo("UTC")
+
+    @property
+    def local_start(self) -> dt.datetime:
+        return self.starts_at.astimezone(self.tz)
+
+    @property
+    def local_end(self) -> dt.datetime:
+        return self.ends_at.astimezone(self.tz)
+
+    @property
+    def window_opens_at(self) -> dt.datetime:
+        return self.starts_at - dt.timedelta(minutes=SIGN_IN_OPENS_MINUTES)
+
+    @property
+    def where(self) -> str:
+        return self.room or ("Online" if self.online_url else "")
+
+
+SIGN_IN_OPENS_MINUTES = 15  # sign-in opens this long before a session starts
+
+
 class Attendance(TimeStampedModel):
     class Status(models.TextChoices):
         PRESENT = "present", "Present"
         ABSENT = "absent", "Absent"
         LATE = "late", "Late"
+        LEFT_EARLY = "left_early", "Left early"
         EXCUSED = "excused", "Excused"
 
     course = models.ForeignKey("courses.Course", on_delete=models.CASCADE, related_name="attendance")
@@ -307,12 +410,26 @@ class Attendance(TimeStampedModel):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # A classroom session's record (the day's sheet has none): exact times, how they were taken.
+    session = models.ForeignKey(
+        ClassSession, null=True, blank=True, on_delete=models.CASCADE, related_name="attendance"
+    )
+    signed_in_at = models.DateTimeField(null=True, blank=True, editable=False)
+    signed_out_at = models.DateTimeField(null=True, blank=True, editable=False)
+    method = models.CharField(max_length=10, blank=True, editable=False, help_text="qr, self, manual or system.")
 
     class Meta:
         ordering = ["-date", "user"]
         verbose_name_plural = "attendance"
         constraints = [
-            models.UniqueConstraint(fields=["user", "course", "date"], name="attendance_user_course_date_unique"),
+            models.UniqueConstraint(
+                fields=["user", "course", "date"],
+                condition=Q(session__isnull=True),
+                name="attendance_user_course_date_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "session"], condition=Q(session__isnull=False), name="attendance_user_session_unique"
+            ),
             models.CheckConstraint(
                 condition=Q(sign_in_at__isnull=True)
                 | Q(sign_out_at__isnull=True)
@@ -324,6 +441,21 @@ class Attendance(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.date}: {self.status}"
+
+
+class AttendanceTokenUse(TimeStampedModel):
+    """A QR token a trainee used: single use per trainee (the unique constraint refuses a replay)."""
+
+    session = models.ForeignKey(ClassSession, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    nonce = models.CharField(max_length=32)
+    used_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["session", "user", "nonce"], name="attendance_token_single_use")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} used {self.nonce}"
 
 
 class IssuedCertificate(UUIDModel):

@@ -496,7 +496,7 @@ def attendance_sheet(*, course: Course, date: dt.date) -> list[tuple]:
     enrollments = list(
         Enrollment.objects.filter(course=course).holding_seat().select_related("user").order_by("user__last_name")
     )
-    records = {a.user_id: a for a in Attendance.objects.filter(course=course, date=date)}
+    records = {a.user_id: a for a in Attendance.objects.filter(course=course, date=date, session=None)}
     return [(e, records.get(e.user_id)) for e in enrollments]
 
 
@@ -538,6 +538,8 @@ class StudentDashboard:
     streak_days: int
     longest_streak: int
     continue_enrollment: Enrollment | None
+    sessions_today: list = field(default_factory=list)
+    attendance_rates: list = field(default_factory=list)
 
 
 def student_dashboard(*, user: User) -> StudentDashboard:
@@ -563,6 +565,8 @@ def student_dashboard(*, user: User) -> StudentDashboard:
         streak_days=current,
         longest_streak=streak.longest_days if streak else 0,
         continue_enrollment=continue_enrollment,
+        sessions_today=class_sessions_today(user=user),
+        attendance_rates=attendance_rates_for_student(user=user),
     )
 
 
@@ -624,3 +628,19 @@ def saved_course_ids(*, user: User | AnonymousUser) -> set:
     if not user.is_authenticated:
         return set()
     return set(SavedCourse.objects.filter(user=user).values_list("course_id", flat=True))
+
+
+# Classroom sessions and attendance rates live in their own module (this one is near its size limit).
+from .session_selectors import (  # noqa: E402, F401
+    attendance_rates_for_course,
+    attendance_rates_for_student,
+    class_session_for_staff,
+    class_session_for_user,
+    class_sessions_for_course,
+    class_sessions_for_course_with_counts,
+    class_sessions_today,
+    class_sessions_visible,
+    session_attendance_for,
+    session_attendance_sheet,
+    session_signed_in,
+)

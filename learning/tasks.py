@@ -56,3 +56,15 @@ def course_stats_refresh_task(course_id: str) -> int:
 @shared_task(name="learning.course_stats_refresh_all", acks_late=True)
 def course_stats_refresh_all_task() -> int:
     return services.course_stats_refresh()
+
+
+@shared_task(name="learning.class_sessions_close_due", acks_late=True)
+def class_sessions_close_due_task() -> int:
+    """Sessions that ended and are not closed yet: trainees who never signed in are marked absent."""
+    return services.class_sessions_close_due()
+
+
+@shared_task(name="learning.class_session_reminders", acks_late=True)
+def class_session_reminders_task() -> int:
+    """Notify trainees of their sessions within the next 24 hours (each session once)."""
+    return services.class_session_reminders_send()

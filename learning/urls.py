@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import session_views, views
 
 app_name = "learning"
 
@@ -14,6 +14,10 @@ urlpatterns = [
     path("learn/<slug:slug>/notes/", views.course_notes, name="course_notes"),
     path("learn/<slug:slug>/assignments/", views.course_assignments, name="course_assignments"),
     path("learn/<slug:slug>/attendance/", views.my_attendance, name="my_attendance"),
+    # Classroom sessions (learning/session_views.py)
+    path("learn/sessions/<uuid:session_id>/", session_views.session_detail, name="session_detail"),
+    path("learn/sessions/<uuid:session_id>/scan/", session_views.session_scan, name="session_scan"),
+    path("learn/sessions/<uuid:session_id>/sign/", session_views.session_sign, name="session_sign"),
     # Preview as a student (authors, reviewers): courses.previews.course_preview_url / lesson_preview_url.
     path("learn/<slug:slug>/preview/", views.course_preview, name="course_preview"),
     path("learn/<slug:slug>/preview/<uuid:content_id>/", views.lesson_preview, name="lesson_preview"),
@@ -37,4 +41,10 @@ urlpatterns = [
     path("teach/quiz-attempts/<uuid:attempt_id>/grade/", views.quiz_attempt_grade, name="quiz_attempt_grade"),
     path("teach/<slug:slug>/students/", views.course_students, name="course_students"),
     path("teach/<slug:slug>/attendance/", views.attendance_sheet, name="attendance_sheet"),
+    path("teach/<slug:slug>/sessions/", session_views.course_sessions, name="course_sessions"),
+    path("teach/sessions/<uuid:session_id>/live/", session_views.session_live, name="session_live"),
+    path("teach/sessions/<uuid:session_id>/live/qr/", session_views.session_live_qr, name="session_live_qr"),
+    path("teach/sessions/<uuid:session_id>/live/list/", session_views.session_live_list, name="session_live_list"),
+    path("teach/sessions/<uuid:session_id>/mark/", session_views.session_mark, name="session_mark"),
+    path("teach/sessions/<uuid:session_id>/sheet.csv", session_views.session_sheet_csv, name="session_sheet_csv"),
 ]

@@ -113,7 +113,8 @@ def translation_save(*, course: Course, language: str, values: Any, user: User) 
     translation, "" removes it (the original shows again), fields not sent are left as they are.
 
     The course's teachers (and superusers: `permissions.is_course_staff`) only, else PermissionDenied;
-    a published course → ConflictError `revision_required`; in review/archived → `course_locked` (`courses.permissions.course_edit_lock`);
+    a published course → ConflictError `revision_required`; in review/archived → `course_locked`
+    (`courses.permissions.course_edit_lock`);
     an unknown language, part, object, field, a non-text value or a NUL character → ValidationError
     keyed by where it is.  `CourseLanguage` follows (the course is offered in the language while it has
     a translation in it).  Audited `course.translation_save`.  Returns the number of fields changed.

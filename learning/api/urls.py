@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import authoring, views
+from . import authoring, session_views, views
 
 urlpatterns = [
     path("enrollments/", views.EnrollmentListCreateView.as_view(), name="learning-enrollments"),
@@ -42,6 +42,32 @@ urlpatterns = [
     path("notes/", views.NoteListCreateView.as_view(), name="learning-notes"),
     path("notes/<uuid:note_id>/", views.NoteDetailView.as_view(), name="learning-note"),
     path("attendance/", views.AttendanceListCreateView.as_view(), name="learning-attendance"),
+    path("class-sessions/", session_views.ClassSessionListCreateView.as_view(), name="learning-class-sessions"),
+    path(
+        "class-sessions/<uuid:session_id>/",
+        session_views.ClassSessionDetailView.as_view(),
+        name="learning-class-session",
+    ),
+    path(
+        "class-sessions/<uuid:session_id>/live-token/",
+        session_views.ClassSessionLiveTokenView.as_view(),
+        name="learning-class-session-live-token",
+    ),
+    path(
+        "class-sessions/<uuid:session_id>/sign-in/",
+        session_views.ClassSessionSignInView.as_view(),
+        name="learning-class-session-sign-in",
+    ),
+    path(
+        "class-sessions/<uuid:session_id>/sign-out/",
+        session_views.ClassSessionSignOutView.as_view(),
+        name="learning-class-session-sign-out",
+    ),
+    path(
+        "class-sessions/<uuid:session_id>/attendance/",
+        session_views.ClassSessionAttendanceView.as_view(),
+        name="learning-class-session-attendance",
+    ),
     path("certificates/", views.CertificateListView.as_view(), name="learning-certificates"),
     path("certificates/<uuid:certificate_id>/", views.CertificateDetailView.as_view(), name="learning-certificate"),
     path(

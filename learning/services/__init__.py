@@ -23,6 +23,24 @@ from .assignment_authoring import (
 from .assignments import assignment_submit, submission_grade
 from .attendance import attendance_check, attendance_record, attendance_sheet_save
 from .certificates import CERTIFICATE_CODE_BYTES, certificate_issue, certificate_revoke
+from .class_sessions import (
+    MANUAL_ACTIONS,
+    SESSION_FIELDS,
+    TOKEN_MAX_AGE,
+    attendance_session_mark,
+    attendance_status_for,
+    attendance_token_make,
+    attendance_token_read,
+    attendance_token_url,
+    class_session_check_window,
+    class_session_close,
+    class_session_create,
+    class_session_delete,
+    class_session_reminders_send,
+    class_session_sign,
+    class_session_update,
+    class_sessions_close_due,
+)
 from .enrolment import (
     ELIGIBILITY_CODES,
     ELIGIBILITY_CONFLICT_CODES,
@@ -44,6 +62,22 @@ from .statistics import course_counters_recount, course_stats_refresh
 from .streaks import learning_streak_record
 
 __all__ = [
+    "MANUAL_ACTIONS",
+    "SESSION_FIELDS",
+    "TOKEN_MAX_AGE",
+    "attendance_session_mark",
+    "attendance_status_for",
+    "attendance_token_make",
+    "attendance_token_read",
+    "attendance_token_url",
+    "class_session_check_window",
+    "class_session_close",
+    "class_session_create",
+    "class_session_delete",
+    "class_session_reminders_send",
+    "class_session_sign",
+    "class_session_update",
+    "class_sessions_close_due",
     "ASSIGNMENT_FIELDS",
     "CERTIFICATE_CODE_BYTES",
     "ELIGIBILITY_CODES",

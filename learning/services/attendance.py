@@ -47,7 +47,9 @@ def attendance_record(
         delta = dt.datetime.combine(date, sign_out_at) - dt.datetime.combine(date, sign_in_at)
         duration = int(delta.total_seconds() // 60)
     with transaction.atomic():
-        record = Attendance.objects.select_for_update().filter(course=course, user=user, date=date).first()
+        record = (
+            Attendance.objects.select_for_update().filter(course=course, user=user, date=date, session=None).first()
+        )
         record = record or Attendance(course=course, user=user, date=date)
         record.status = status
         record.sign_in_at = sign_in_at

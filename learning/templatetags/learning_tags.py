@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from learning.embeds import embed_url as _embed_url
 from learning.selectors import enrollment_for as select
 from learning.services import enrollment_check_eligible
+from learning.session_selectors import class_sessions_for_course
 
 register = template.Library()
 
@@ -94,3 +95,9 @@ def enrollment_blocker(context, course, enrollment=None):
         return {"code": exc.code, "label": BLOCKED_LABELS.get(exc.code, "Enrolment unavailable"),
                 "message": exc.messages[0]}  # fmt: skip
     return None
+
+
+@register.simple_tag
+def upcoming_class_sessions(course, limit: int = 5):
+    """{% upcoming_class_sessions course as class_sessions %}: the course's next classroom sessions (one query)."""
+    return class_sessions_for_course(course=course, upcoming_only=True)[:limit]

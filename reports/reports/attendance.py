@@ -2,8 +2,9 @@
 
 From learning.Attendance records dated in the period:
 - sessions: distinct dates with records; students: distinct students with records;
-- records by status (present, late, absent, excused);
-- attendance rate = (present + late) / (records - excused): an excused absence counts neither way.
+- sessions: distinct dates (a day sheet's, or classroom sessions' local dates);
+- records by status (present, late, left early, absent, excused);
+- attendance rate = (present + late + left early) / (records - excused): an excused absence counts neither way.
 One source, one grouped join.
 """
 
@@ -34,9 +35,10 @@ class AttendanceReport(Report):
         Column("records", "Records"),
         Column("present", "Present"),
         Column("late", "Late"),
+        Column("left_early", "Left early"),
         Column("absent", "Absent"),
         Column("excused", "Excused"),
-        Column("rate", "Attendance rate (%)", "percent", help="(present + late) / (records − excused)"),
+        Column("rate", "Attendance rate (%)", "percent", help="(present + late + left early) / (records − excused)"),
     ]
 
     def base_rows(self, p):
@@ -52,12 +54,13 @@ class AttendanceReport(Report):
                 students=Count("attendance__user", filter=period, distinct=True),
                 present=Count("attendance", filter=period & Q(**{status: S.PRESENT})),
                 late=Count("attendance", filter=period & Q(**{status: S.LATE})),
+                left_early=Count("attendance", filter=period & Q(**{status: S.LEFT_EARLY})),
                 absent=Count("attendance", filter=period & Q(**{status: S.ABSENT})),
                 excused=Count("attendance", filter=period & Q(**{status: S.EXCUSED})),
             )
             .filter(records__gt=0)
             .annotate(
-                rate=(Cast(F("present") + F("late"), FloatField()) * Value(100.0))
+                rate=(Cast(F("present") + F("late") + F("left_early"), FloatField()) * Value(100.0))
                 / NullIf(Cast(F("records") - F("excused"), FloatField()), Value(0.0)),
                 instructor_name=full_name("instructor__"),
             )
@@ -71,6 +74,7 @@ class AttendanceReport(Report):
                 "records",
                 "present",
                 "late",
+                "left_early",
                 "absent",
                 "excused",
                 "rate",
@@ -83,7 +87,7 @@ class AttendanceReport(Report):
             qs = qs.filter(course__in=p.course_ids())
         t = qs.aggregate(
             records=Count("id"),
-            attended=Count("id", filter=Q(status__in=[S.PRESENT, S.LATE])),
+            attended=Count("id", filter=Q(status__in=[S.PRESENT, S.LATE, S.LEFT_EARLY])),
             excused=Count("id", filter=Q(status=S.EXCUSED)),
             absent=Count("id", filter=Q(status=S.ABSENT)),
         )
@@ -114,6 +118,7 @@ class AttendanceReport(Report):
                 [
                     {"label": "Present", "data": [r["present"] for r in rows]},
                     {"label": "Late", "data": [r["late"] for r in rows]},
+                    {"label": "Left early", "data": [r["left_early"] for r in rows]},
                     {"label": "Absent", "data": [r["absent"] for r in rows]},
                     {"label": "Excused", "data": [r["excused"] for r in rows]},
                 ],

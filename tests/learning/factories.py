@@ -1,5 +1,7 @@
 """Factories for learning tests (rows written directly; use the services when a test is about them)."""
 
+import datetime as dt
+
 import factory
 from django.utils import timezone
 
@@ -62,3 +64,18 @@ def quiz_answers(attempt, correct=True) -> dict:
     bad = {"Capital of France?": "London", "Pick primes": ["2"], "Python is typed dynamically": "False"}
     chosen = good if correct else bad
     return {str(by_text[t].pk): v for t, v in chosen.items()}
+
+
+class ClassSessionFactory(factory.django.DjangoModelFactory):
+    """A session running now (started 5 minutes ago, ends in 55 minutes), UTC."""
+
+    class Meta:
+        model = "learning.ClassSession"
+
+    course = factory.SubFactory(PublishedCourseFactory)
+    title = factory.Sequence(lambda n: f"Session {n}")
+    starts_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(minutes=5))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + dt.timedelta(hours=1))
+    timezone = "UTC"
+    room = "Room 2"
+    grace_minutes = 10
