@@ -35,7 +35,7 @@ from .enrolment import (
     enrollment_suspend_by_system,
     enrollment_touch,
 )
-from .notes import note_delete, note_save
+from .notes import note_course_create, note_delete, note_save, note_tags_normalise, note_update
 from .privacy import personal_data_anonymise_for_user
 from .progress import MAX_HEARTBEAT_SECONDS, lesson_mark_complete, lesson_time_record
 from .quizzes import QUIZ_GRACE_SECONDS, quiz_attempt_grade, quiz_attempt_start, quiz_attempt_submit
@@ -74,8 +74,11 @@ __all__ = [
     "learning_streak_record",
     "lesson_mark_complete",
     "lesson_time_record",
+    "note_course_create",
     "note_delete",
     "note_save",
+    "note_tags_normalise",
+    "note_update",
     "personal_data_anonymise_for_user",
     "quiz_attempt_grade",
     "quiz_attempt_start",
