@@ -266,6 +266,7 @@ def seed(ctx: dict, log) -> None:
         services.seat_assign(licence=seats.licence, email=users.get("student2").email, actor=admin or finance)
         services.seat_assign(licence=seats.licence, email="new.hire@acme.example", actor=admin or finance)
 
+    services.course_revenue_refresh()  # CourseStats.revenue of every course (also refreshed after each payment)
     counts = Payment.objects.values_list("status", flat=True)
     log(
         f"  billing: {Plan.objects.count()} plans, {CourseBundle.objects.count()} bundle(s), "

@@ -403,7 +403,10 @@ class CourseStats(TimeStampedModel):
     average_score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     completion_rate = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("0.00"))
     revenue = models.DecimalField(
-        max_digits=12, decimal_places=2, default=Decimal("0.00"), help_text="Filled by billing (placeholder)."
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        help_text="Paid course payments minus their refunds (billing.services.course_revenue_refresh).",
     )
     refreshed_at = models.DateTimeField(null=True, blank=True)
 

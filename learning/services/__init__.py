@@ -40,7 +40,7 @@ from .privacy import personal_data_anonymise_for_user
 from .progress import MAX_HEARTBEAT_SECONDS, lesson_mark_complete, lesson_time_record
 from .quizzes import QUIZ_GRACE_SECONDS, quiz_attempt_grade, quiz_attempt_start, quiz_attempt_submit
 from .saved_courses import saved_course_add, saved_course_remove
-from .statistics import course_counters_recount, course_stats_refresh
+from .statistics import course_counters_recount, course_stats_refresh, course_stats_revenue_set
 from .streaks import learning_streak_record
 
 __all__ = [
@@ -63,6 +63,7 @@ __all__ = [
     "certificate_revoke",
     "course_counters_recount",
     "course_stats_refresh",
+    "course_stats_revenue_set",
     "enrollment_check_eligible",
     "enrollment_create",
     "enrollment_drop",
