@@ -34,7 +34,7 @@ def course_revenue_by_course(*, course_ids: list | None = None) -> dict:
     payments = Payment.objects.filter(kind=Payment.Kind.COURSE, status__in=Payment.PAID_STATUSES)
     if course_ids is not None:
         payments = payments.filter(course_id__in=course_ids)
-    money = DecimalField(max_digits=12, decimal_places=2)
+    money: DecimalField = DecimalField(max_digits=12, decimal_places=2)
     rows = (
         payments.values("course_id")
         .order_by()
