@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from learning import services
 from learning.models import LessonCompletion
 from reports.models import ActivityLog
-from tests.courses.factories import ContentFactory, PublishedCourseFactory, SectionFactory
+from tests.courses.factories import CategoryFactory, ContentFactory, PublishedCourseFactory, SectionFactory
 from tests.factories import InstructorFactory, StudentFactory
 from tests.learning.factories import EnrollmentFactory
 
@@ -85,7 +85,7 @@ def test_instructor_lesson_analytics_page(page, live_server, browser_problems, s
     page.set_viewport_size(LAPTOP)
     log_in(page, live_server, instructor)
     page.goto(live_server.url + reverse("learning:instructor_dashboard"))
-    page.get_by_role("link", name="Lessons: lesson analytics of Python Basics").click()
+    page.get_by_role("link", name="lesson analytics of Python Basics").click()
     expect(page.get_by_role("heading", name="Lesson analytics")).to_be_visible()
     drawn = page.wait_for_function("() => window.Chart && Chart.getChart(document.getElementById('chart-lessons'))")
     assert drawn
@@ -99,4 +99,19 @@ def test_instructor_lesson_analytics_page(page, live_server, browser_problems, s
     page.wait_for_function("() => window.Chart && Chart.getChart(document.getElementById('chart-lessons'))")
     page.wait_for_timeout(600)
     page.screenshot(path=str(screenshot_dir / "lesson-analytics-phone.png"), full_page=True)
+    assert browser_problems == []
+
+
+def test_course_page_lists_every_category(page, live_server, browser_problems, screenshot_dir):
+    primary = CategoryFactory(name="Data Analysis", slug="data-analysis")
+    second = CategoryFactory(name="Business", slug="business")
+    course = PublishedCourseFactory(title="SQL for Data Analysis", category=primary, categories=[second])
+    ContentFactory(section=SectionFactory(course=course, order=1), order=1)
+    page.set_viewport_size(LAPTOP)
+    page.goto(live_server.url + course.get_absolute_url())
+    facts = page.locator(".course-categories")
+    expect(facts).to_contain_text("Data Analysis, Business")  # the primary first
+    page.screenshot(path=str(screenshot_dir / "course-categories-laptop.png"))
+    facts.get_by_role("link", name="Business").click()
+    expect(page.get_by_role("link", name="SQL for Data Analysis").first).to_be_visible()
     assert browser_problems == []
