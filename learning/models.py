@@ -177,7 +177,7 @@ class UserNote(UUIDModel):
         return f"Note by {self.user_id} on {self.content_id or self.course_id}"
 
 
-class NoteTag(models.Model):
+class NoteTag(TimeStampedModel):
     """One normalised tag (lower case, single spaces) of a note; the user is repeated for the tag filter."""
 
     note = models.ForeignKey(UserNote, on_delete=models.CASCADE, related_name="tags")

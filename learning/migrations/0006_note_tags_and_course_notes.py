@@ -28,6 +28,8 @@ class Migration(migrations.Migration):
             name="NoteTag",
             fields=[
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
                 ("name", models.CharField(max_length=40)),
                 (
                     "note",
