@@ -268,6 +268,7 @@ def seed(ctx: dict, log) -> None:
     if users.get("manager"):  # the licence manager's pages (billing/employer_views.py)
         partner.managers.add(users["manager"])
 
+    services.course_revenue_refresh()  # CourseStats.revenue of every course (also refreshed after each payment)
     counts = Payment.objects.values_list("status", flat=True)
     log(
         f"  billing: {Plan.objects.count()} plans, {CourseBundle.objects.count()} bundle(s), "

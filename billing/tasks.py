@@ -103,3 +103,16 @@ def subscriptions_expire_due_task() -> int:
 @shared_task(name="billing.payments_expire_pending", acks_late=True)
 def payments_expire_pending_task() -> int:
     return services.payment_expire_pending()
+
+
+@shared_task(name="billing.course_revenue_refresh", acks_late=True, autoretry_for=(Exception,), max_retries=3,
+             retry_backoff=True)  # fmt: skip
+def course_revenue_refresh_task(course_id: str) -> int:
+    """CourseStats.revenue of one course (after a payment of it succeeded or was refunded)."""
+    return services.course_revenue_refresh(course_ids=[course_id])
+
+
+@shared_task(name="billing.course_revenue_refresh_all", acks_late=True)
+def course_revenue_refresh_all_task() -> int:
+    """Every course's revenue recomputed (the periodic repair; also `manage.py course_revenue_refresh`)."""
+    return services.course_revenue_refresh()

@@ -64,7 +64,12 @@ class CourseFilter(django_filters.FilterSet):
 
     def filter_category(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         ids = category_descendant_ids(value)
-        return queryset.filter(category_id__in=ids) if ids else queryset.none()
+        if not ids:
+            return queryset.none()
+        # Any of the course's categories (the primary, or one of `categories`): an EXISTS, not a join, so a
+        # course in two matching categories is listed once and the count stays one query.
+        links = Course.categories.through.objects.filter(course_id=OuterRef("pk"), category_id__in=ids)
+        return queryset.filter(Q(category_id__in=ids) | Exists(links))
 
     def filter_price(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(price=0) if value == "free" else queryset.filter(price__gt=0)

@@ -86,7 +86,10 @@ def course_list_published(*, filters: QueryDict | dict | None = None, with_tags:
 
     queryset = course_card_queryset()
     if with_tags:
-        queryset = queryset.prefetch_related(Prefetch("tags", queryset=Tag.objects.only("id", "name", "slug")))
+        queryset = queryset.prefetch_related(
+            Prefetch("tags", queryset=Tag.objects.only("id", "name", "slug")),
+            Prefetch("categories", queryset=Category.objects.only("id", "name", "slug")),
+        )
     filterset = CourseFilter(filters or {}, queryset=queryset)
     if not filterset.is_valid():
         # Drop the bad values (e.g. an unknown level) instead of failing the whole page.
@@ -129,7 +132,7 @@ def course_detail(*, slug: str, user=None, preview: bool = False) -> Course:
 
     prerequisites = Course.objects.published().only("id", "slug", "title", "level", "status")
     queryset = Course.objects.select_related("instructor", "category", "category__parent").prefetch_related(
-        "tags", Prefetch("prerequisites", queryset=prerequisites), syllabus_prefetch()
+        "tags", "categories", Prefetch("prerequisites", queryset=prerequisites), syllabus_prefetch()
     )
     course = queryset.filter(_course_lookup(slug)).first()
     if course is None:
@@ -257,7 +260,7 @@ def course_list_for_editor(*, user) -> QuerySet:
         Course.objects.editable_by(user)
         .without_revisions()
         .select_related("instructor", "category")
-        .prefetch_related("tags")
+        .prefetch_related("tags", "categories")
         .order_by("-created_at", "id")
     )
 
@@ -351,6 +354,7 @@ def course_snapshot(*, course: Course) -> dict:
         Course.objects.select_related("category")
         .prefetch_related(
             "tags",
+            "categories",
             Prefetch("prerequisites", queryset=Course.objects.only("id", "title").order_by("id")),
             Prefetch(
                 "sections",
@@ -369,6 +373,9 @@ def course_snapshot(*, course: Course) -> dict:
     data = _dump(course, COURSE_SNAPSHOT_FIELDS)
     data["category"] = {"id": course.category_id, "name": course.category.name} if course.category else None
     data["tags"] = sorted(t.name for t in course.tags.all())
+    data["categories"] = sorted(
+        ({"id": c.pk, "name": c.name} for c in course.categories.all()), key=lambda c: (c["name"], c["id"])
+    )
     data["prerequisites"] = [{"id": str(p.pk), "title": p.title} for p in course.prerequisites.all()]
     sections = []
     for section in course.sections.all():

@@ -440,6 +440,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "billing.payments_expire_pending",
         "schedule": crontab(minute=30, hour="*/6"),
     },
+    "billing-course-revenue": {"task": "billing.course_revenue_refresh_all", "schedule": crontab(hour=3, minute=10)},
 }
 # Heavy or slow work gets its own queue so workers can be scaled per queue (see README).
 CELERY_TASK_DEFAULT_QUEUE = "default"

@@ -432,8 +432,8 @@ class CourseStatsAdmin(TaughtCoursesMixin, ReadOnlyAdmin):
 class UserNoteAdmin(admin.ModelAdmin):
     """Notes are private: superusers may see that they exist (support), not read them in lists."""
 
-    list_display = ("user", "content", "is_private", "updated_at")
-    list_select_related = ("user", "content")
+    list_display = ("user", "course", "content", "is_private", "updated_at")  # no lesson: a course note
+    list_select_related = ("user", "course", "content")
 
     def has_module_permission(self, request):
         return request.user.is_superuser

@@ -9,6 +9,21 @@ class NoteForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6, "placeholder": "Write down what you want to remember…"}),
     )  # fmt: skip
     is_private = forms.BooleanField(label="Private (only you can see it)", required=False, initial=True)
+    tags = forms.CharField(
+        label="Tags", required=False, max_length=500,
+        help_text="Separated by commas, e.g. loops, exam",
+    )  # fmt: skip
+
+
+class CourseNoteForm(forms.Form):
+    """A new note on the course as a whole (not on one lesson)."""
+
+    body = forms.CharField(
+        label="Note on the course", max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "A note on the whole course…"}),
+    )  # fmt: skip
+    tags = forms.CharField(label="Tags", required=False, max_length=500, help_text="Separated by commas")
+    is_private = forms.BooleanField(label="Private (only you can see it)", required=False, initial=True)
 
 
 class SubmissionForm(forms.Form):

@@ -160,11 +160,15 @@ class LessonCompletion(TimeStampedModel):
 
 
 class UserNote(UUIDModel):
-    """A student's own note on one lesson (private unless they choose to share it)."""
+    """A student's own note on one lesson, or on the course as a whole (no lesson); private unless shared.
+
+    One note per learner and lesson; any number of course-level notes.  Tags are NoteTag rows."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notes")
     course = models.ForeignKey("courses.Course", on_delete=models.CASCADE, related_name="+")
-    content = models.ForeignKey("courses.CourseContent", on_delete=models.CASCADE, related_name="notes")
+    content = models.ForeignKey(
+        "courses.CourseContent", on_delete=models.CASCADE, related_name="notes", null=True, blank=True
+    )
     body = models.TextField(max_length=20_000)
     is_private = models.BooleanField(default=True)
 
@@ -174,7 +178,23 @@ class UserNote(UUIDModel):
         indexes = [models.Index(fields=["user", "course", "-updated_at"], name="note_user_course_idx")]
 
     def __str__(self) -> str:
-        return f"Note by {self.user_id} on {self.content_id}"
+        return f"Note by {self.user_id} on {self.content_id or self.course_id}"
+
+
+class NoteTag(TimeStampedModel):
+    """One normalised tag (lower case, single spaces) of a note; the user is repeated for the tag filter."""
+
+    note = models.ForeignKey(UserNote, on_delete=models.CASCADE, related_name="tags")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=40)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["note", "name"], name="notetag_note_name_unique")]
+        indexes = [models.Index(fields=["user", "name"], name="notetag_user_name_idx")]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class QuizAttempt(UUIDModel):
@@ -515,7 +535,10 @@ class CourseStats(TimeStampedModel):
     average_score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     completion_rate = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("0.00"))
     revenue = models.DecimalField(
-        max_digits=12, decimal_places=2, default=Decimal("0.00"), help_text="Filled by billing (placeholder)."
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        help_text="Paid course payments minus their refunds (billing.services.course_revenue_refresh).",
     )
     refreshed_at = models.DateTimeField(null=True, blank=True)
 

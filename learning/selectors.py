@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
@@ -27,6 +27,7 @@ from .models import (
     IssuedCertificate,
     LearningStreak,
     LessonCompletion,
+    NoteTag,
     QuizAttempt,
     SavedCourse,
     UserNote,
@@ -270,7 +271,9 @@ def lesson_player(*, user: User | AnonymousUser, slug: str, content_id, preview:
     index = next((i for i, c in enumerate(lessons) if c.pk == current.pk), None)
     previous = lessons[index - 1] if index else None
     following = lessons[index + 1] if index is not None and index + 1 < len(lessons) else None
-    note = UserNote.objects.filter(user=user, content=current).first() if user.is_authenticated else None
+    note = None
+    if user.is_authenticated:
+        note = UserNote.objects.filter(user=user, content=current).prefetch_related("tags").first()
     return Player(
         course=course,
         content=current,
@@ -344,11 +347,31 @@ def first_open_lesson(*, course: Course, enrollment: Enrollment | None) -> Cours
 # --- Notes -------------------------------------------------------------------------------------
 
 
-def note_list(*, user: User, course: Course | None = None) -> QuerySet[UserNote]:
-    qs = UserNote.objects.filter(user=user).select_related("content", "content__section", "course")
+def note_list(*, user: User, course: Course | None = None, tag: str | None = None) -> QuerySet[UserNote]:
+    """The user's own notes (only ever theirs), with their tags prefetched: course-level notes (no lesson)
+    first, newest first, then lesson notes in course order.  `tag` keeps notes carrying that tag (an
+    EXISTS on the (user, name) index: a note is listed once whatever its tags)."""
+    qs = (
+        UserNote.objects.filter(user=user)
+        .select_related("content", "content__section", "course")
+        .prefetch_related("tags")
+    )
     if course is not None:
         qs = qs.filter(course=course)
-    return qs.order_by("content__section__order", "content__order")
+    if tag:
+        name = " ".join(tag.replace("\x00", "").split()).lstrip("#").strip().lower()
+        qs = qs.filter(Exists(NoteTag.objects.filter(user=user, name=name, note=OuterRef("pk"))))
+    return qs.order_by(
+        F("content__section__order").asc(nulls_first=True), F("content__order").asc(nulls_first=True), "-updated_at"
+    )
+
+
+def note_tag_counts(*, user: User, course: Course | None = None) -> list[tuple[str, int]]:
+    """The user's tags with how many of their notes carry each (in this course when given): one query."""
+    qs = NoteTag.objects.filter(user=user)
+    if course is not None:
+        qs = qs.filter(note__course=course)
+    return [(row["name"], row["n"]) for row in qs.values("name").annotate(n=Count("id")).order_by("name")]
 
 
 def note_get(*, user: User, note_id) -> UserNote:

@@ -25,7 +25,7 @@ from courseworx.core.ranges import ranged_file_response
 from courseworx.core.views import safe_next_url
 
 from . import permissions, selectors, services
-from .forms import AttendanceRowForm, GradeForm, NoteForm, SubmissionForm
+from .forms import AttendanceRowForm, CourseNoteForm, GradeForm, NoteForm, SubmissionForm
 from .models import AssignmentSubmission, Attendance, Enrollment, QuizAttempt
 
 
@@ -214,7 +214,13 @@ def lesson_file(request, slug: str, content_id):
 
 
 def _note_form(note) -> NoteForm:
-    return NoteForm(initial={"body": note.body if note else "", "is_private": note.is_private if note else True})
+    return NoteForm(
+        initial={
+            "body": note.body if note else "",
+            "is_private": note.is_private if note else True,
+            "tags": ", ".join(t.name for t in note.tags.all()) if note else "",
+        }
+    )
 
 
 def _quiz_preview(content: CourseContent) -> dict:
@@ -291,12 +297,12 @@ def lesson_note(request, slug: str, content_id):
             try:
                 note = services.note_save(
                     user=request.user, content=content, body=form.cleaned_data["body"],
-                    is_private=form.cleaned_data["is_private"],
+                    is_private=form.cleaned_data["is_private"], tags=form.cleaned_data["tags"],
                 )  # fmt: skip
                 saved = True
                 form = _note_form(note)
             except (ValidationError, PermissionDenied) as exc:
-                form.add_error(None, _error_text(exc))
+                add_service_errors(form, exc)
         if not request.htmx and saved:
             messages.success(request, "Note saved.")
             return redirect("learning:lesson", slug=slug, content_id=content_id)
@@ -307,10 +313,43 @@ def lesson_note(request, slug: str, content_id):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def course_notes(request, slug: str):
+    """My notes in a course (lesson notes and notes on the course as a whole), filtered by ?tag=;
+    POST adds a course-level note."""
     course = selectors.course_for_learning(slug=slug, user=request.user)
-    notes = selectors.note_list(user=request.user, course=course)
-    return render(request, "learning/notes.html", {"course": course, "notes": notes})
+    form = CourseNoteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.note_course_create(
+                user=request.user, course=course, body=form.cleaned_data["body"],
+                is_private=form.cleaned_data["is_private"], tags=form.cleaned_data["tags"],
+            )  # fmt: skip
+        except (ValidationError, PermissionDenied) as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Note added to the course.")
+            return redirect("learning:course_notes", slug=slug)
+    tag = (request.GET.get("tag") or "").strip()[:40]
+    context = {
+        "course": course,
+        "notes": selectors.note_list(user=request.user, course=course, tag=tag or None),
+        "tags": selectors.note_tag_counts(user=request.user, course=course),
+        "tag": tag,
+        "form": form,
+    }
+    return render(request, "learning/notes.html", context)
+
+
+@login_required
+@require_POST
+def course_note_delete(request, slug: str, note_id):
+    note = selectors.note_get(user=request.user, note_id=note_id)  # another's note: 404
+    if note.course.slug != slug:
+        raise Http404("No such note.")
+    services.note_delete(note=note, user=request.user)
+    messages.success(request, "Note deleted.")
+    return redirect("learning:course_notes", slug=slug)
 
 
 # --- Quizzes -----------------------------------------------------------------------------------

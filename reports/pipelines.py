@@ -1,11 +1,8 @@
 """Data pipelines: each run is recorded in DataPipelineRun (started, finished, rows, status, error).
 
-content_analytics_refresh: per lesson, from three sources aggregated separately in SQL (grouped
-queries), merged by lesson id, and written with one bulk upsert per batch:
-- views / unique viewers: ActivityLog lesson_view events;
-- learners / completions / average time: LessonCompletion rows (a learner = a progress record);
-- drop-offs: enrolments not completed whose last lesson is this one and that have been inactive for
-  REPORTS_DROP_OFF_INACTIVE_DAYS; drop-off rate = drop-offs / learners.
+content_analytics_refresh: per lesson, the figures of `reports.lesson_analytics.lesson_figures` (three
+sources aggregated separately in SQL, merged by lesson id; the instructors' lesson-analytics page uses
+the same function), written with one bulk upsert per batch; drop-off rate = drop-offs / learners.
 """
 
 from __future__ import annotations
@@ -13,16 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
-from decimal import Decimal
 
-from django.db.models import Avg, Count, Q
 from django.utils import timezone
 
 from courses.models import CourseContent
-from learning.models import Enrollment, LessonCompletion
 
 from . import conf, rollups
-from .models import ActivityLog, ContentAnalytics, DataExportRequest, DataPipelineRun, MobileAppLog, ReportExport
+from .lesson_analytics import LessonFigures, lesson_figures
+from .models import ContentAnalytics, DataExportRequest, DataPipelineRun, MobileAppLog, ReportExport
 
 logger = logging.getLogger(__name__)
 BATCH = 1000
@@ -48,56 +43,29 @@ def run_pipeline(name: str, func: Callable[[], int]) -> DataPipelineRun:
     return run
 
 
-def _rate(part: int, whole: int) -> Decimal:
-    if not whole:
-        return Decimal("0.00")
-    return (Decimal(100) * part / whole).quantize(Decimal("0.01"))
-
-
 def _content_analytics(course_ids=None) -> int:
+    """Store `lesson_analytics.lesson_figures` (the one computation, also behind the instructors' page)."""
     now = timezone.now()
     contents = CourseContent.objects.all()
-    views = ActivityLog.objects.filter(event=ActivityLog.Event.LESSON_VIEW, content__isnull=False)
-    lessons = LessonCompletion.objects.all()
-    inactive_since = now - dt.timedelta(days=conf.drop_off_inactive_days())
-    drops = Enrollment.objects.filter(last_content__isnull=False, last_accessed_at__lt=inactive_since).exclude(
-        status=Enrollment.Status.COMPLETED
-    )
     if course_ids is not None:
         contents = contents.filter(course_id__in=course_ids)
-        views, lessons, drops = (
-            views.filter(course_id__in=course_ids),
-            lessons.filter(course_id__in=course_ids),
-            drops.filter(course_id__in=course_ids),
-        )
-    view_rows = {
-        r["content_id"]: r
-        for r in views.values("content_id").annotate(views=Count("id"), viewers=Count("user", distinct=True))
-    }
-    lesson_rows = {
-        r["content_id"]: r
-        for r in lessons.values("content_id").annotate(
-            learners=Count("id"), completions=Count("id", filter=Q(completed=True)), avg=Avg("time_spent_seconds")
-        )
-    }
-    drop_rows = dict(drops.values("last_content_id").annotate(n=Count("id")).values_list("last_content_id", "n"))
+    figures = lesson_figures(course_ids=course_ids, now=now)
     written = 0
     batch: list[ContentAnalytics] = []
     for content_id, course_id in contents.values_list("id", "course_id").iterator(chunk_size=BATCH):
-        v, lr = view_rows.get(content_id, {}), lesson_rows.get(content_id, {})
-        learners = lr.get("learners", 0)
+        f = figures.get(content_id, LessonFigures())
         batch.append(
             ContentAnalytics(
                 content_id=content_id,
                 course_id=course_id,
-                views=v.get("views", 0),
-                unique_viewers=v.get("viewers", 0),
-                learners=learners,
-                completions=lr.get("completions", 0),
-                average_time_seconds=int(lr.get("avg") or 0),
-                completion_rate=_rate(lr.get("completions", 0), learners),
-                drop_offs=drop_rows.get(content_id, 0),
-                drop_off_rate=_rate(drop_rows.get(content_id, 0), learners),
+                views=f.views,
+                unique_viewers=f.unique_viewers,
+                learners=f.learners,
+                completions=f.completions,
+                average_time_seconds=f.average_time_seconds,
+                completion_rate=f.completion_rate,
+                drop_offs=f.drop_offs,
+                drop_off_rate=f.drop_off_rate,
                 refreshed_at=now,
                 updated_at=now,
             )

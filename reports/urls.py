@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import teaching, views
 
 app_name = "reports"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("my-data/", views.my_data, name="my_data"),
     path("my-data/<uuid:request_id>/<str:signature>/download/", views.my_data_download, name="my_data_download"),
     path("subscriptions/<int:subscription_id>/delete/", views.unsubscribe, name="unsubscribe"),
+    path("courses/<slug:slug>/lessons/", teaching.course_lesson_analytics_page, name="course_lesson_analytics"),
     path("<slug:slug>/", views.report_detail, name="report"),
     path("<slug:slug>/export.csv", views.report_csv, name="report_csv"),
     path("<slug:slug>/export.pdf", views.report_pdf, name="report_pdf"),

@@ -11,6 +11,7 @@ services.checkout_start(...)`); code inside billing may import them from their m
     renewals       subscription_renew, subscription_renew_due (charges outside any transaction)
     refunds        refund_eligibility, refund_request_create/approve/reject
     revenue        the earnings ledger (at sale and refund), payout_create
+    course_stats   course_revenue_refresh: CourseStats.revenue (paid course payments minus refunds, in SQL)
     employers      employer requests, licences, seat_assign, seat_revoke, seat_accept
     privacy        personal_data_anonymise_for_user
     _common        helpers shared by the modules above (lock_payment, credit_add, release_coupon, notify)
@@ -32,6 +33,7 @@ released (uses - 1) when it fails or is abandoned (tasks.payments_expire_pending
 """
 
 from .checkout import checkout_check, checkout_start, payment_next_url
+from .course_stats import course_revenue_by_course, course_revenue_refresh
 from .employers import (
     EMPLOYER_TRANSITIONS,
     employer_request_create,
@@ -70,6 +72,8 @@ __all__ = [
     "PriceBreakdown",
     "RefundEligibility",
     "add_interval",
+    "course_revenue_by_course",
+    "course_revenue_refresh",
     "checkout_check",
     "checkout_quote",
     "checkout_start",

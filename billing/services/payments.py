@@ -17,6 +17,7 @@ from courseworx.core.enqueue import enqueue_on_commit
 from .. import conf, enrolments
 from ..models import CampaignEnrollment, CouponRedemption, CreditEntry, Payment, RefundEvent, RefundRequest
 from ._common import credit_add, lock_payment, notify, release_coupon
+from .course_stats import _course_revenue_enqueue
 from .referrals import _referral_credit
 from .revenue import _earnings_record_sale
 from .subscriptions import _subscription_activate, _subscription_renewal_failed, _subscription_renewed
@@ -60,6 +61,7 @@ def _payment_succeed(payment: Payment, *, reference: str = "") -> bool:
             },
         )
     _earnings_record_sale(payment)
+    _course_revenue_enqueue(payment)
     notify(
         payment.user,
         f"Payment received: {payment.description}",

@@ -32,6 +32,7 @@ from ..money import ZERO, q
 from ..providers import get_provider
 from ..providers.base import ProviderError
 from ._common import credit_add, lock_payment, notify, release_coupon
+from .course_stats import _course_revenue_enqueue
 from .revenue import _earnings_record_refund
 from .subscriptions import _subscription_end
 
@@ -235,6 +236,7 @@ def refund_request_approve(
     if full and conf.refund_reverses_referral_credit():
         _referral_reverse(request, payment, actor)
     _earnings_record_refund(request, payment, amount)
+    _course_revenue_enqueue(payment)
     notify(
         request.user,
         f"Refund approved: {payment.description}",

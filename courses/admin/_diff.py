@@ -68,6 +68,8 @@ def _value(name: str, value: Any, names: _Names) -> str:
         return names.template(value)
     if name == "category":
         return value.get("name", "—") if isinstance(value, dict) else str(value)
+    if name == "categories":
+        return ", ".join(c.get("name", "") for c in value)
     if name == "prerequisites":
         return ", ".join(p.get("title", "") for p in value)
     if name in FILE_FIELDS:

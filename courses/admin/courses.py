@@ -136,6 +136,12 @@ class CourseAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        primary = cleaned.get("category")
+        if "categories" in self.fields and primary is not None and "categories" in cleaned:
+            # The primary category is always one of the course's categories (courses.services too).
+            chosen = list(cleaned["categories"] or [])
+            if primary not in chosen:
+                cleaned["categories"] = [*chosen, primary]
         if "slug" in self.fields and not cleaned.get("slug") and cleaned.get("title"):
             cleaned["slug"] = selectors.course_slug_generate(title=cleaned["title"], exclude_pk=self.instance.pk)
             self.instance.slug = cleaned["slug"]
@@ -199,7 +205,7 @@ class CourseAdmin(CourseTranslationAdminMixin, CourseRevisionAdminMixin, admin.M
     list_filter = ("status", "level", "category", "is_featured")
     search_fields = ("title", "slug", "instructor__email", "instructor__last_name")
     date_hierarchy = "created_at"
-    filter_horizontal = ("tags", "prerequisites")
+    filter_horizontal = ("tags", "prerequisites", "categories")
     readonly_fields = ("status", "published_at", "preview_link", "rating", "rating_count", "enrollment_count")
     actions = ["submit_for_review"]
     fieldsets = (
@@ -222,6 +228,7 @@ class CourseAdmin(CourseTranslationAdminMixin, CourseRevisionAdminMixin, admin.M
             {
                 "fields": (
                     "category",
+                    "categories",
                     "tags",
                     "level",
                     "language",

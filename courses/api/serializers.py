@@ -27,7 +27,8 @@ class _TagRefOutputSerializer(serializers.Serializer):
 # -- public catalog -------------------------------------------------------------------------------
 class CourseListOutputSerializer(serializers.ModelSerializer):
     instructor = _InstructorOutputSerializer()
-    category = _CategoryRefOutputSerializer(allow_null=True)
+    category = _CategoryRefOutputSerializer(allow_null=True, help_text="The primary category.")
+    categories = _CategoryRefOutputSerializer(many=True, help_text="Every category, the primary included.")
     tags = _TagRefOutputSerializer(many=True)
     is_free = serializers.BooleanField()
     lesson_count = serializers.IntegerField()
@@ -38,7 +39,7 @@ class CourseListOutputSerializer(serializers.ModelSerializer):
         fields = (
             "id", "slug", "title", "short_description", "thumbnail", "price", "currency", "is_free", "level",
             "language", "duration_minutes", "lesson_count", "rating", "rating_count", "enrollment_count",
-            "is_featured", "instructor", "category", "tags", "published_at", "url",
+            "is_featured", "instructor", "category", "categories", "tags", "published_at", "url",
         )  # fmt: skip
         read_only_fields = fields
 
@@ -103,14 +104,15 @@ class TagOutputSerializer(serializers.ModelSerializer):
 # -- instructor: courses --------------------------------------------------------------------------
 class InstructorCourseOutputSerializer(serializers.ModelSerializer):
     instructor = _InstructorOutputSerializer()
-    category = _CategoryRefOutputSerializer(allow_null=True)
+    category = _CategoryRefOutputSerializer(allow_null=True, help_text="The primary category.")
+    categories = _CategoryRefOutputSerializer(many=True, help_text="Every category, the primary included.")
     tags = _TagRefOutputSerializer(many=True)
 
     class Meta:
         model = Course
         fields = (
             "id", "slug", "title", "status", "short_description", "description", "thumbnail", "price",
-            "currency", "level", "language", "duration_minutes", "category", "tags", "instructor",
+            "currency", "level", "language", "duration_minutes", "category", "categories", "tags", "instructor",
             "requirements", "learning_outcomes", "curriculum_summary", "max_students", "start_date",
             "end_date", "is_featured", "published_at", "created_at", "updated_at",
         )  # fmt: skip
@@ -130,6 +132,10 @@ class InstructorCourseCreateInputSerializer(serializers.Serializer):
     category = serializers.SlugRelatedField(
         slug_field="slug", queryset=Category.objects.all(), required=False, allow_null=True
     )
+    categories = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Category.objects.all(), many=True, required=False,
+        help_text="Category slugs the course is listed under; the primary `category` is always added.",
+    )  # fmt: skip
     tags = serializers.SlugRelatedField(slug_field="slug", queryset=Tag.objects.all(), many=True, required=False)
     requirements = serializers.CharField(required=False, allow_blank=True)
     learning_outcomes = serializers.CharField(required=False, allow_blank=True)

@@ -69,7 +69,9 @@ def _authored_question(user, question_id) -> QuizQuestion:
 
 
 def _instructor_course_output(course: Course) -> dict:
-    course = Course.objects.select_related("instructor", "category").prefetch_related("tags").get(pk=course.pk)
+    course = (
+        Course.objects.select_related("instructor", "category").prefetch_related("tags", "categories").get(pk=course.pk)
+    )
     return s.InstructorCourseOutputSerializer(course).data
 
 

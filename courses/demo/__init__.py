@@ -67,6 +67,15 @@ EXTRA_INSTRUCTORS = [
 I1, I2, I3, I4 = "instructor", "instructor2", "maria.garcia", "kenji.tanaka"
 P, D, R, C, A = "published", "draft", "in_review", "changes_requested", "archived"
 
+# Courses listed under a second category too (the row's category stays the primary one).
+SECOND_CATEGORIES = {
+    "sql-for-data-analysis": "business",
+    "excel-for-business-analysts": "business",
+    "seo-for-developers": "web-development",
+    "leadership-for-new-managers": "business",
+    "ui-design-with-figma": "web-development",
+}
+
 # slug, title, category, tags, level, language, price, instructor, status, featured,
 # short description, outcomes, requirements, prerequisite slugs
 COURSES = [
@@ -452,6 +461,7 @@ def _build_course(row, *, users, categories, tags, certificate, reviewer, rng) -
         level=level,
         language=language,
         category=categories[category],
+        categories=[categories[c] for c in (category, SECOND_CATEGORIES.get(slug)) if c],
         tags=[tags[t] for t in tag_names],
         prerequisites=prereqs,
         requirements="\n".join(requirements),

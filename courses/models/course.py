@@ -93,7 +93,16 @@ class Course(UUIDModel):
     duration_minutes = models.PositiveIntegerField(null=True, blank=True, help_text="Total length in minutes.")
     level = models.CharField(max_length=20, choices=Level.choices, default=Level.BEGINNER, db_index=True)
     language = models.CharField(max_length=10, choices=settings.LANGUAGES, default="en", db_index=True)
-    category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="courses")
+    category = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="courses",
+        help_text="The primary category (breadcrumbs, cards); always one of `categories`.",
+    )  # fmt: skip
+    # Every category the course is listed under (seed CourseCategories), the primary included: the services
+    # and the admin form add it.  The catalog's category filter matches any of them.
+    categories = models.ManyToManyField(
+        Category, blank=True, related_name="courses_listed",
+        help_text="Every category the course is listed under; the primary category is always added.",
+    )  # fmt: skip
     tags = models.ManyToManyField(Tag, blank=True, related_name="courses")
     is_featured = models.BooleanField(default=False)
     max_students = models.PositiveIntegerField(null=True, blank=True, help_text="Seat limit; empty for unlimited.")

@@ -74,11 +74,24 @@ def _enqueue_review_notification(approval_request_id) -> None:
 # --- create, update, delete ---------------------------------------------------------------------
 
 
-def _set_course_m2m(course: Course, tags, prerequisites) -> None:
+def _set_course_m2m(course: Course, tags, prerequisites, categories=None) -> None:
     if prerequisites is not None:
         course.prerequisites.set(prerequisites)
     if tags is not None:
         course.tags.set(list(tags))
+    course_categories_set(course=course, categories=categories)
+
+
+def course_categories_set(*, course: Course, categories=None) -> None:
+    """Make `categories` (objects or ids; None keeps the current ones) the course's categories, always with
+    its primary `course.category` among them (the one rule of the many-to-many: callers cannot drop it)."""
+    if categories is not None:
+        ids = {getattr(c, "pk", c) for c in categories}
+        if course.category_id:
+            ids.add(course.category_id)
+        course.categories.set(ids)
+    elif course.category_id:
+        course.categories.add(course.category_id)
 
 
 def _prerequisites_check(course: Course, prerequisites) -> list | None:
@@ -96,6 +109,7 @@ def _course_build(*, instructor: User, fields: dict[str, Any]) -> tuple[Course, 
     fields = dict(fields)
     tags = fields.pop("tags", None)
     prerequisites = fields.pop("prerequisites", None)
+    fields.pop("categories", None)  # set after saving (course_create)
     course = Course(instructor=instructor)
     _apply_fields(course, fields, _COURSE_PROTECTED | {"instructor"})
     if not course.slug:
@@ -109,6 +123,7 @@ def _course_apply(*, course: Course, user: User, data: dict[str, Any]) -> tuple[
     data = dict(data)
     tags = data.pop("tags", None)
     prerequisites = data.pop("prerequisites", None)
+    data.pop("categories", None)  # set after saving (course_update)
     protected = _COURSE_PROTECTED if user.is_superuser else _COURSE_PROTECTED | {"instructor"}
     if not permissions.can_edit_course(user, course):
         raise PermissionDenied("You may not edit this course.")
@@ -140,7 +155,7 @@ def course_create(*, instructor: User, **fields) -> Course:
     course, tags, prerequisites = _course_build(instructor=instructor, fields=fields)
     with transaction.atomic():
         course.save()
-        _set_course_m2m(course, tags, prerequisites)
+        _set_course_m2m(course, tags, prerequisites, fields.get("categories"))
     return course
 
 
@@ -151,7 +166,7 @@ def course_update(*, course: Course, user: User, data: dict[str, Any]) -> Course
         changed, tags, prerequisites = _course_apply(course=locked, user=user, data=data)
         if changed:
             locked.save(update_fields=[*changed, "updated_at"])
-        _set_course_m2m(locked, tags, prerequisites)
+        _set_course_m2m(locked, tags, prerequisites, data.get("categories"))
     return locked
 
 

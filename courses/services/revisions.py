@@ -108,6 +108,7 @@ def course_revision_start(*, course: Course, user: User) -> Course:
             **fields,
         )
         revision.tags.set(live.tags.all())
+        revision.categories.set(live.categories.all())
         revision.prerequisites.set(live.prerequisites.all())
         InstructorCollaborator.objects.bulk_create(
             InstructorCollaborator(course=revision, user_id=c.user_id, role=c.role) for c in live.collaborators.all()

@@ -94,6 +94,9 @@ def _apply_course_fields(course: Course, data: dict[str, Any]) -> list[str]:
         setattr(course, attname, value)
     course.full_clean(exclude=["slug", "thumbnail"])
     course.tags.set(Tag.objects.filter(name__in=data.get("tags", [])))
+    # Snapshots older than the many-to-many have no "categories": the primary alone then.
+    listed = Category.objects.filter(pk__in=[c["id"] for c in data.get("categories", []) if c.get("id")])
+    course.categories.set({*listed.values_list("pk", flat=True), *([course.category_id] if course.category_id else [])})
     excluded = [course.pk, *Course.objects.filter(revision_of=course).values_list("pk", flat=True)]
     course.prerequisites.set(
         Course.objects.filter(pk__in=[p["id"] for p in data.get("prerequisites", [])]).exclude(pk__in=excluded)

@@ -194,24 +194,42 @@ class GradeInputSerializer(serializers.Serializer):
 
 
 class NoteOutputSerializer(serializers.ModelSerializer):
-    content_id = serializers.UUIDField()
+    content_id = serializers.UUIDField(allow_null=True, help_text="The lesson; null for a note on the whole course.")
     course_id = serializers.UUIDField()
+    tags = serializers.SerializerMethodField()
 
     class Meta:
         model = UserNote
-        fields = ("id", "content_id", "course_id", "body", "is_private", "created_at", "updated_at")
+        fields = ("id", "content_id", "course_id", "body", "is_private", "tags", "created_at", "updated_at")
         read_only_fields = fields
+
+    def get_tags(self, obj) -> list[str]:
+        return [t.name for t in obj.tags.all()]
+
+
+_TAGS = serializers.ListField(
+    child=serializers.CharField(max_length=200, allow_blank=True), max_length=50, required=False,
+    help_text="Tags (normalised: lower case, single spaces; at most 10 of 40 characters).",
+)  # fmt: skip
 
 
 class NoteInputSerializer(serializers.Serializer):
-    content = serializers.UUIDField()
+    content = serializers.UUIDField(required=False, help_text="A lesson (one note per lesson: saving again updates).")
+    course = serializers.UUIDField(required=False, help_text="Without `content`: a new note on the whole course.")
     body = serializers.CharField(max_length=20_000)
     is_private = serializers.BooleanField(default=True)
+    tags = _TAGS
+
+    def validate(self, attrs):
+        if not attrs.get("content") and not attrs.get("course"):
+            raise serializers.ValidationError({"content": "Give a lesson (`content`) or a course (`course`)."})
+        return attrs
 
 
 class NoteUpdateInputSerializer(serializers.Serializer):
     body = serializers.CharField(max_length=20_000, required=False)
     is_private = serializers.BooleanField(required=False)
+    tags = _TAGS
 
 
 # --- Attendance --------------------------------------------------------------------------------

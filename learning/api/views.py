@@ -261,25 +261,39 @@ class GradingQuizAttemptGradeView(APIView):
 
 
 class NoteListCreateView(generics.ListAPIView):
+    """My notes (only ever mine), lesson notes and notes on a whole course; ?course= and ?tag= filter.
+    POST with `content` saves my note on that lesson; with only `course`, adds a course-level note."""
+
     queryset = UserNote.objects.none()  # the model, for the schema; rows come from get_queryset
     serializer_class = s.NoteOutputSerializer
 
+    @extend_schema(parameters=[COURSE_PARAM, OpenApiParameter("tag", str, description="Only notes with this tag.")])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
-        qs = selectors.note_list(user=self.request.user)
-        if self.request.query_params.get("course"):
-            qs = qs.filter(course_id=self.request.query_params["course"])
+        params = self.request.query_params
+        qs = selectors.note_list(user=self.request.user, tag=params.get("tag") or None)
+        if params.get("course"):
+            qs = qs.filter(course_id=params["course"])
         return qs
 
     @extend_schema(request=s.NoteInputSerializer, responses={201: s.NoteOutputSerializer})
     def post(self, request):
         data = s.NoteInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        note = services.note_save(
-            user=request.user,
-            content=_lesson(request, data.validated_data["content"]),
-            body=data.validated_data["body"],
-            is_private=data.validated_data["is_private"],
-        )
+        v = data.validated_data
+        if v.get("content"):
+            note = services.note_save(
+                user=request.user, content=_lesson(request, v["content"]), body=v["body"],
+                is_private=v["is_private"], tags=v.get("tags"),
+            )  # fmt: skip
+        else:
+            course = selectors.course_for_learning_by_id_or_slug(value=str(v["course"]), user=request.user)
+            note = services.note_course_create(
+                user=request.user, course=course, body=v["body"], is_private=v["is_private"], tags=v.get("tags")
+            )
+        note = selectors.note_get(user=request.user, note_id=note.pk)  # with its tags
         return Response(s.NoteOutputSerializer(note).data, status=status.HTTP_201_CREATED)
 
 
@@ -295,13 +309,11 @@ class NoteDetailView(APIView):
         note = selectors.note_get(user=request.user, note_id=note_id)
         data = s.NoteUpdateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        note = services.note_save(
-            user=request.user,
-            content=note.content,
-            body=data.validated_data.get("body", note.body),
-            is_private=data.validated_data.get("is_private", note.is_private),
+        v = data.validated_data
+        services.note_update(
+            note=note, user=request.user, body=v.get("body"), is_private=v.get("is_private"), tags=v.get("tags")
         )
-        return Response(s.NoteOutputSerializer(note).data)
+        return Response(s.NoteOutputSerializer(selectors.note_get(user=request.user, note_id=note.pk)).data)
 
     def delete(self, request, note_id):
         services.note_delete(note=selectors.note_get(user=request.user, note_id=note_id), user=request.user)

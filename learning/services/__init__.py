@@ -53,12 +53,12 @@ from .enrolment import (
     enrollment_suspend_by_system,
     enrollment_touch,
 )
-from .notes import note_delete, note_save
+from .notes import note_course_create, note_delete, note_save, note_tags_normalise, note_update
 from .privacy import personal_data_anonymise_for_user
 from .progress import MAX_HEARTBEAT_SECONDS, lesson_mark_complete, lesson_time_record
 from .quizzes import QUIZ_GRACE_SECONDS, quiz_attempt_grade, quiz_attempt_start, quiz_attempt_submit
 from .saved_courses import saved_course_add, saved_course_remove
-from .statistics import course_counters_recount, course_stats_refresh
+from .statistics import course_counters_recount, course_stats_refresh, course_stats_revenue_set
 from .streaks import learning_streak_record
 
 __all__ = [
@@ -97,6 +97,7 @@ __all__ = [
     "certificate_revoke",
     "course_counters_recount",
     "course_stats_refresh",
+    "course_stats_revenue_set",
     "enrollment_check_eligible",
     "enrollment_create",
     "enrollment_drop",
@@ -108,8 +109,11 @@ __all__ = [
     "learning_streak_record",
     "lesson_mark_complete",
     "lesson_time_record",
+    "note_course_create",
     "note_delete",
     "note_save",
+    "note_tags_normalise",
+    "note_update",
     "personal_data_anonymise_for_user",
     "quiz_attempt_grade",
     "quiz_attempt_start",

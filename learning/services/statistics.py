@@ -81,3 +81,17 @@ def course_stats_refresh(*, course_ids: list | None = None) -> int:
                        "average_score", "completion_rate", "refreshed_at", "updated_at"],
     )  # fmt: skip
     return len(stats)
+
+
+def course_stats_revenue_set(*, revenues: dict) -> int:
+    """Store courses' revenue ({course_id: Decimal}) in CourseStats: one upsert that touches only
+    `revenue` (a new row gets its other figures at the next `course_stats_refresh`, which never touches
+    `revenue`).  Billing owns payments and computes the figures (`billing.services.course_revenue_refresh`);
+    learning only stores them."""
+    if not revenues:
+        return 0
+    rows = [CourseStats(course_id=course_id, revenue=value) for course_id, value in revenues.items()]
+    CourseStats.objects.bulk_create(
+        rows, update_conflicts=True, unique_fields=["course"], update_fields=["revenue", "updated_at"]
+    )
+    return len(rows)

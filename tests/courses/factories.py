@@ -61,6 +61,12 @@ class CourseFactory(factory.django.DjangoModelFactory):
             self.tags.add(*extracted)
 
     @factory.post_generation
+    def categories(self, create, extracted, **kwargs):
+        # As courses.services does: the primary category is always one of the categories.
+        if create and (extracted or self.category_id):
+            self.categories.set({*(c.pk for c in extracted or []), *([self.category_id] if self.category_id else [])})
+
+    @factory.post_generation
     def prerequisites(self, create, extracted, **kwargs):
         if create and extracted:
             self.prerequisites.add(*extracted)

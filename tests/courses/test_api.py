@@ -22,7 +22,7 @@ from tests.factories import InstructorFactory, ReviewerFactory, StudentFactory
 pytestmark = pytest.mark.django_db
 
 API = "/api/v1"
-LIST_QUERIES = 3  # count, page of courses, tags (the same at any size)
+LIST_QUERIES = 4  # count, page of courses, tags, categories (the same at any size)
 
 
 def client_for(user) -> APIClient:

@@ -29,9 +29,9 @@ CATALOG = reverse("courses:catalog")
 # Anonymous visitors, English: the same number at any size.  A new query here must be justified: it runs on
 # every page view.
 CATALOG_QUERIES = 4  # count, page of courses, categories (sidebar), tags (sidebar)
-# course (+instructor, category), tags, prerequisites, sections, lessons; reviews: rating summary, latest reviews;
-# learning: the upcoming classroom sessions
-DETAIL_QUERIES = 8
+# course (+instructor, category), tags, categories, prerequisites, sections, lessons; reviews: rating summary,
+# latest reviews; learning: the upcoming classroom sessions
+DETAIL_QUERIES = 9
 HOME_QUERIES = 4  # featured, newest, popular, categories
 
 

@@ -19,6 +19,7 @@ def course_form_data(course, **overrides):
         "level": course.level,
         "language": course.language,
         "category": str(course.category_id or ""),
+        "categories": [str(pk) for pk in course.categories.values_list("pk", flat=True)],
         "requirements": "",
         "learning_outcomes": "",
         "curriculum_summary": "",

@@ -1,10 +1,10 @@
 """learning.services.notes: one private note per learner and lesson; an empty body deletes it."""
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from learning import services
-from learning.models import UserNote
+from learning.models import NoteTag, UserNote
 from tests.factories import StudentFactory
 
 pytestmark = pytest.mark.django_db
@@ -31,3 +31,43 @@ def test_only_the_author_deletes_a_note(enrollment, student, lessons):
         services.note_delete(note=note, user=StudentFactory())
     services.note_delete(note=note, user=student)
     assert not UserNote.objects.exists()
+
+
+def test_tags_are_normalised_deduplicated_and_bounded():
+    assert services.note_tags_normalise(" Loops,  EXAM  prep ,#loops,, exam prep") == ["loops", "exam prep"]
+    assert services.note_tags_normalise(["A", "a", " b "]) == ["a", "b"]
+    with pytest.raises(ValidationError):
+        services.note_tags_normalise("x" * 41)
+    with pytest.raises(ValidationError):
+        services.note_tags_normalise([f"t{i}" for i in range(11)])
+
+
+def test_tags_are_replaced_or_kept(enrollment, student, lessons):
+    note = services.note_save(user=student, content=lessons[0], body="b", tags="Loops, exam")
+    assert sorted(NoteTag.objects.filter(note=note).values_list("name", flat=True)) == ["exam", "loops"]
+    services.note_save(user=student, content=lessons[0], body="b2")  # tags=None keeps them
+    assert NoteTag.objects.filter(note=note).count() == 2
+    services.note_update(note=note, user=student, tags=["exam", "revision"])
+    assert sorted(NoteTag.objects.filter(note=note).values_list("name", flat=True)) == ["exam", "revision"]
+    assert set(NoteTag.objects.values_list("user_id", flat=True)) == {student.pk}
+
+
+def test_course_notes_have_no_lesson_and_may_be_many(enrollment, student, course):
+    first = services.note_course_create(user=student, course=course, body="Overall plan", tags="plan")
+    second = services.note_course_create(user=student, course=course, body="Questions for the trainer")
+    assert first.content_id is None and second.content_id is None
+    assert UserNote.objects.filter(user=student, course=course, content__isnull=True).count() == 2
+    with pytest.raises(ValidationError):
+        services.note_course_create(user=student, course=course, body="   ")
+
+
+def test_course_notes_need_an_enrolment_and_only_the_author_updates(enrollment, student, course):
+    with pytest.raises(PermissionDenied):
+        services.note_course_create(user=StudentFactory(), course=course, body="Not enrolled")
+    note = services.note_course_create(user=student, course=course, body="Mine")
+    with pytest.raises(PermissionDenied):
+        services.note_update(note=note, user=StudentFactory(), body="Hijacked")
+    with pytest.raises(ValidationError):
+        services.note_update(note=note, user=student, body=" ")
+    note.refresh_from_db()
+    assert note.body == "Mine"
