@@ -27,7 +27,7 @@ from django.utils import timezone
 from accounts.models import User
 from courses.models import Course
 
-from . import permissions
+from . import conf, permissions
 from .models import (
     ContentLicensing,
     CourseBundle,
@@ -108,11 +108,20 @@ def refund_request_list_all() -> QuerySet[RefundRequest]:
     return RefundRequest.objects.select_related("payment", "user", "decided_by").order_by("-created_at")
 
 
-def credit_balance_get(*, user: User) -> Decimal:
-    """The user's checkout credit (0.00 without an account)."""
+def credit_balance_get(*, user: User, currency: str = "") -> Decimal:
+    """The user's checkout credit in `currency` (the base currency when empty; 0.00 without an account)."""
     if not getattr(user, "pk", None):
         return ZERO
-    return CreditAccount.objects.filter(user=user).values_list("balance", flat=True).first() or ZERO
+    code = (currency or conf.currency()).upper()
+    return CreditAccount.objects.filter(user=user, currency=code).values_list("balance", flat=True).first() or ZERO
+
+
+def credit_balances(*, user: User) -> list[CreditAccount]:
+    """Every currency the user holds credit in (base currency first), for the credit page's selector."""
+    if not getattr(user, "pk", None):
+        return []
+    accounts = list(CreditAccount.objects.filter(user=user).order_by("currency"))
+    return sorted(accounts, key=lambda a: (a.currency != conf.currency(), a.currency))
 
 
 def credit_entries(*, user: User) -> QuerySet[CreditEntry]:

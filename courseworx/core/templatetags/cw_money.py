@@ -1,0 +1,42 @@
+"""Money in templates: `{% load cw_money %}`.
+
+- `{{ amount|money_fmt:"JPY" }}`: the amount rounded and formatted for its currency (py-moneyed/Babel).
+- `{% approx_price amount currency %}`: when the visitor chose another display currency (see
+  courseworx.core.currency), "≈ €45.80 approx." in a muted span; nothing otherwise.  The rates are read
+  once per request.
+"""
+
+from django import template
+from django.utils.html import format_html
+
+from courseworx.core import currency
+
+register = template.Library()
+
+
+@register.filter
+def money_fmt(amount, code: str = "") -> str:
+    return currency.format_amount(amount, code or currency.base_currency())
+
+
+@register.simple_tag(takes_context=True)
+def approx_price(context, amount, code):
+    request = context.get("request")
+    if not amount:
+        return ""
+    shown = currency.display_price(request, amount, code)
+    if shown is None:
+        return ""
+    value, target = shown
+    return format_html(
+        '<span class="approx-price small text-body-secondary" data-display-currency="{}" '
+        'title="Converted at today\'s rate; you pay in {}.">≈ {} <abbr title="approximately">approx.</abbr></span>',
+        target,
+        code,
+        currency.format_amount(value, target),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def display_currency_code(context) -> str:
+    return currency.display_currency(context.get("request")) or ""
