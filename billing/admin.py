@@ -423,3 +423,6 @@ class SeatAssignmentAdmin(ReadOnlyAdmin):
     list_filter = ("status",)
     search_fields = ("email",)
     list_select_related = ("licence__course", "licence__partner", "user")
+
+
+from . import admin_currency  # noqa: E402,F401  (Currency and ExchangeRate admins, in their own module)

@@ -17,9 +17,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from courses.models import Course
+from courseworx.core import currency as core_currency
 from courseworx.core.forms import add_service_errors
 from courseworx.core.forms import service_error_text as _error_text
 from courseworx.core.utils import parse_uuid
+from courseworx.core.views import safe_next_url
 
 from . import conf, permissions, selectors, services
 from .forms import CheckoutForm, PayoutForm, RefundRequestForm
@@ -450,3 +452,21 @@ def seat_accept(request, token: str):
         messages.success(request, f"Welcome! You are enrolled in “{seat.licence.course.title}”.")
         return redirect("learning:course_home", slug=seat.licence.course.slug)
     return render(request, "billing/seat_accept.html", {"seat": seat})
+
+
+@require_POST
+def set_currency(request):
+    """The navbar's display-currency selector: remembered in the session (there is no profile field for it);
+    an empty choice goes back to each price's own currency.  Checkout always charges the price's currency."""
+    code = core_currency.normalise_code(request.POST.get("currency") or "")
+    if code and code in dict(core_currency.active_currencies()):
+        request.session[core_currency.SESSION_KEY] = code
+        messages.success(
+            request, f"Prices are now also shown in {code} (approximate; you pay in the price's currency)."
+        )
+    elif not (request.POST.get("currency") or "").strip():
+        request.session.pop(core_currency.SESSION_KEY, None)
+        messages.success(request, "Prices are shown in their own currency.")
+    else:
+        messages.error(request, "That currency is not available.")
+    return redirect(safe_next_url(request, request.POST.get("next")) or reverse("courses:catalog"))

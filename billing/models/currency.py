@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 
+from courseworx.core.currency import active_currencies_changed
 from courseworx.core.models import TimeStampedModel
 
 ISO_CODE = RegexValidator(r"^[A-Z]{3}$", "Three capital letters (ISO 4217), e.g. EUR.")
@@ -34,6 +35,15 @@ class Currency(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.code} — {self.name}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        active_currencies_changed()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        active_currencies_changed()
+        return result
 
 
 class ExchangeRate(TimeStampedModel):

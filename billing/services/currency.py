@@ -40,7 +40,7 @@ MAX_SOURCE_BYTES = 1_000_000
 
 
 def _rate(value, code: str) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+    if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
         raise ValidationError(f"The rate of {code} is not a number.", code="bad_rate")
     try:
         rate = Decimal(str(value))

@@ -22,6 +22,7 @@ from typing import Protocol
 from babel.core import Locale, UnknownLocaleError
 from babel.numbers import get_currency_precision
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import translation
 from moneyed import Money
 from moneyed.l10n import format_money
@@ -70,6 +71,23 @@ def table(*, at: datetime | None = None) -> dict[str, CurrencyInfo]:
         code: CurrencyInfo(code, code, code, decimals(code), Decimal(1) if code == base else None)
         for code in settings.CURRENCIES
     }
+
+
+CODES_CACHE_KEY = "cw:currency:active-codes"
+
+
+def active_currencies() -> list[tuple[str, str]]:
+    """(code, name) of the active currencies, cached (billing clears the cache when a currency changes): the
+    navbar's selector and the display-currency check cost no query on most pages."""
+    codes = cache.get(CODES_CACHE_KEY)
+    if codes is None:
+        codes = [(c.code, c.name) for c in table().values()]
+        cache.set(CODES_CACHE_KEY, codes, 300)
+    return codes
+
+
+def active_currencies_changed() -> None:
+    cache.delete(CODES_CACHE_KEY)
 
 
 def currency_choices() -> list[tuple[str, str]]:
@@ -169,7 +187,7 @@ def display_currency(request) -> str | None:
         request.session.get(SESSION_KEY) if hasattr(request, "session") else None,
     ):
         code = normalise_code(candidate)
-        if code and code in request_table(request):
+        if code and code in dict(active_currencies()):
             request._cw_display_currency = code
             return code
     request._cw_display_currency = None

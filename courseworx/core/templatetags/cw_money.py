@@ -7,6 +7,7 @@
 """
 
 from django import template
+from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 
 from courseworx.core import currency
@@ -40,3 +41,20 @@ def approx_price(context, amount, code):
 @register.simple_tag(takes_context=True)
 def display_currency_code(context) -> str:
     return currency.display_currency(context.get("request")) or ""
+
+
+@register.inclusion_tag("core/includes/currency_selector.html", takes_context=True)
+def currency_selector(context):
+    """The navbar's display-currency form (posts to billing's /billing/currency/ when billing is installed)."""
+    request = context.get("request")
+    try:
+        action = reverse("billing:set_currency")
+    except NoReverseMatch:
+        action = ""
+    return {
+        "action": action,
+        "currencies": currency.active_currencies() if action else [],
+        "selected": currency.display_currency(request) or "",
+        "next": request.get_full_path() if request is not None else "/",
+        "csrf_token": context.get("csrf_token"),
+    }
