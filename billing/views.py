@@ -454,10 +454,20 @@ def seat_accept(request, token: str):
     return render(request, "billing/seat_accept.html", {"seat": seat})
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def set_currency(request):
-    """The navbar's display-currency selector: remembered in the session (there is no profile field for it);
-    an empty choice goes back to each price's own currency.  Checkout always charges the price's currency."""
+    """The navbar's display-currency selector: GET gives its options (htmx, so pages cost no query for it);
+    POST remembers the choice in the session (there is no profile field for it); an empty choice goes back to
+    each price's own currency.  Checkout always charges the price's currency."""
+    if request.method == "GET":
+        return render(
+            request,
+            "billing/partials/currency_options.html",
+            {
+                "currencies": core_currency.active_currencies(),
+                "selected": core_currency.display_currency(request) or "",
+            },
+        )
     code = core_currency.normalise_code(request.POST.get("currency") or "")
     if code and code in dict(core_currency.active_currencies()):
         request.session[core_currency.SESSION_KEY] = code

@@ -45,7 +45,8 @@ def display_currency_code(context) -> str:
 
 @register.inclusion_tag("core/includes/currency_selector.html", takes_context=True)
 def currency_selector(context):
-    """The navbar's display-currency form (posts to billing's /billing/currency/ when billing is installed)."""
+    """The navbar's display-currency form (posts to billing's /billing/currency/ when billing is installed).
+    Its options load by htmx from the same URL (GET), so pages cost no query for it."""
     request = context.get("request")
     try:
         action = reverse("billing:set_currency")
@@ -53,7 +54,6 @@ def currency_selector(context):
         action = ""
     return {
         "action": action,
-        "currencies": currency.active_currencies() if action else [],
         "selected": currency.display_currency(request) or "",
         "next": request.get_full_path() if request is not None else "/",
         "csrf_token": context.get("csrf_token"),
