@@ -23,6 +23,7 @@ from babel.core import Locale, UnknownLocaleError
 from babel.numbers import get_currency_precision
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.utils import translation
 from moneyed import Money
 from moneyed.l10n import format_money
@@ -212,3 +213,37 @@ def display_price(request, amount, code: str) -> tuple[Decimal, str] | None:
     info = request_table(request)
     converted = convert(amount, code.upper(), target, info=info)
     return (converted, target) if converted is not None else None
+
+
+def requested_display_currency(request) -> str | None:
+    """For the API: the display currency asked by `?display_currency=` or the `X-Display-Currency` header
+    (else the session's); a code that is not an active currency is a ValidationError (400), never ignored."""
+    for raw in (request.GET.get(QUERY_PARAM), request.META.get(HEADER)):
+        if raw is None or raw == "":
+            continue
+        code = normalise_code(raw)
+        if code is None or code not in dict(active_currencies()):
+            raise ValidationError(
+                {QUERY_PARAM: ValidationError("Unknown or inactive currency code.", code="invalid_currency")}
+            )
+    return display_currency(request)
+
+
+def display_price_data(request, amount, code: str) -> dict | None:
+    """The API's `display_price`: {"amount", "currency", "formatted", "approximate"} in the requested display
+    currency, or None when none was requested (or no rate is known)."""
+    target = display_currency(request)
+    if not target or amount is None or not code:
+        return None
+    if target == code.upper():
+        value: Decimal | None = round_amount(amount, target)
+    else:
+        value = convert(amount, code.upper(), target, info=request_table(request))
+    if value is None:
+        return None
+    return {
+        "amount": str(value),
+        "currency": target,
+        "formatted": format_amount(value, target),
+        "approximate": target != code.upper(),
+    }
