@@ -367,6 +367,7 @@ def referrals(request):
             "code": code,
             "link": link,
             "credit": selectors.credit_balance_get(user=request.user),
+            "balances": selectors.credit_balances(user=request.user),
             "entries": list(selectors.credit_entries(user=request.user)[:20]),
             "referrals": list(selectors.referral_list(user=request.user)[:20]),
             "reward": conf.referral_credit_amount(),

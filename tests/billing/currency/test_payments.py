@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from billing import selectors, services
@@ -73,3 +74,29 @@ def test_yen_credit_does_not_pay_for_a_dollar_price():
     CreditAccount.objects.create(user=user, currency="JPY", balance=Decimal("5000"))
     payment = start_checkout(user, make_course(price="10.00"), use_credit=True)
     assert payment.credit_applied == Decimal("0.00") and payment.currency == "USD"
+
+
+def test_the_credit_page_lists_each_currency_balance(client, buyer):
+    CreditAccount.objects.create(user=buyer, currency="USD", balance=Decimal("5.00"))
+    CreditAccount.objects.create(user=buyer, currency="JPY", balance=Decimal("700"))
+    client.force_login(buyer)
+    page = client.get(reverse("billing:referrals"))
+    assert [a.currency for a in page.context["balances"]] == ["USD", "JPY"]
+    assert "$5.00" in page.text and "¥700" in page.text
+
+
+def test_instructor_balance_and_payouts_sum_in_the_base_currency(client, buyer):
+    rate("EUR", "0.5", days_ago=1)  # 1 EUR = 2 USD
+    usd = make_course(price="10.00")
+    eur = make_course(price="10.00", currency="EUR", instructor=usd.instructor)
+    pay(client, start_checkout(buyer, usd))
+    pay(client, start_checkout(buyer, eur))
+    # 70 % of 10.00 USD + 70 % of 10.00 EUR x 2 = 7.00 + 14.00 USD
+    assert selectors.instructor_balance(instructor=usd.instructor) == Decimal("21.00")
+    row = selectors.payout_balances().get(pk=usd.instructor.pk)
+    assert (row.earned, row.balance) == (Decimal("21.00"), Decimal("21.00"))
+    assert selectors.earnings_summary(instructor=usd.instructor)["earned"] == Decimal("21.00")
+    by_course = {
+        r["currency"]: (r["earned"], r["earned_base"]) for r in selectors.earnings_by_course(instructor=usd.instructor)
+    }
+    assert by_course == {"USD": (Decimal("7.00"), Decimal("7.00")), "EUR": (Decimal("7.00"), Decimal("14.00"))}
