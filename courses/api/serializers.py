@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from courses.models import Category, Course, CourseContent, CourseSection, QuizQuestion, Tag
-from courseworx.core.currency import display_price_data
+from courseworx.core.currency import currency_choices, display_price_data, normalise_code
 
 
 # -- small nested outputs -----------------------------------------------------------------------
@@ -154,6 +154,12 @@ class InstructorCourseCreateInputSerializer(serializers.Serializer):
     max_students = serializers.IntegerField(min_value=1, required=False, allow_null=True)
     start_date = serializers.DateField(required=False, allow_null=True)
     end_date = serializers.DateField(required=False, allow_null=True)
+
+    def validate_currency(self, value: str) -> str:
+        code = normalise_code(value)
+        if code is None or code not in dict(currency_choices()):
+            raise serializers.ValidationError("Unknown or inactive currency code.", code="invalid_currency")
+        return code
 
 
 class InstructorCourseUpdateInputSerializer(InstructorCourseCreateInputSerializer):

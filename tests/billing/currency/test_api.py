@@ -10,6 +10,7 @@ from billing.models import ExchangeRate
 from courseworx.core.models import AuditLog
 from tests.billing.conftest import make_course
 from tests.billing.currency.helpers import rate
+from tests.courses.factories import CourseFactory
 from tests.factories import FinanceFactory, InstructorFactory, StudentFactory
 
 pytestmark = pytest.mark.django_db
@@ -100,3 +101,13 @@ def test_unknown_display_currency_is_400_json(api_client, code):
     response = api_client.get(COURSES, {"display_currency": code})
     assert response.status_code == 400
     assert response.json()["error"]["fields"]["display_currency"] == ["Unknown or inactive currency code."]
+
+
+def test_an_instructor_prices_a_course_only_in_an_active_currency(api_client):
+    course = CourseFactory(price=Decimal("10.00"))  # a draft
+    api_client.force_authenticate(course.instructor)
+    url = reverse("api:instructor-course", args=[course.pk])
+    assert api_client.patch(url, {"currency": "XYZ"}, format="json").status_code == 400
+    response = api_client.patch(url, {"currency": "jpy", "price": "9800"}, format="json")
+    assert response.status_code == 200, response.json()
+    assert response.json()["currency"] == "JPY"
