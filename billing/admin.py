@@ -166,8 +166,10 @@ class RefundRequestInline(ReadOnlyInline):
 
 @admin.register(Payment)
 class PaymentAdmin(PrivateFileAdminMixin, ReadOnlyAdmin):
-    list_display = ("created_at", "user", "description", "amount", "currency", "status", "provider", "coupon")
-    list_filter = ("status", "kind", "provider")
+    list_display = (
+        "created_at", "user", "description", "amount", "currency", "amount_base", "status", "provider", "coupon",
+    )  # fmt: skip
+    list_filter = ("status", "kind", "provider", "currency")
     search_fields = ("user__email", "description", "provider_reference", "receipt_number", "idempotency_key")
     list_select_related = ("user", "coupon")
     date_hierarchy = "created_at"

@@ -133,7 +133,10 @@ class FinancePaymentOutputSerializer(PaymentOutputSerializer):
     user = serializers.EmailField(source="user.email")
 
     class Meta(PaymentOutputSerializer.Meta):
-        fields = ("user", *PaymentOutputSerializer.Meta.fields, "idempotency_key")
+        fields = (
+            "user", *PaymentOutputSerializer.Meta.fields, "base_currency", "exchange_rate", "amount_base",
+            "idempotency_key",
+        )  # fmt: skip
         read_only_fields = fields
 
 
