@@ -480,4 +480,5 @@ def set_currency(request):
         messages.success(request, "Prices are shown in their own currency.")
     else:
         messages.error(request, "That currency is not available.")
-    return redirect(safe_next_url(request, request.POST.get("next")) or reverse("courses:catalog"))
+    back = safe_next_url(request, request.META.get("HTTP_REFERER")) or safe_next_url(request, request.POST.get("next"))
+    return redirect(back or reverse("courses:catalog"))

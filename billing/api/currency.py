@@ -13,6 +13,7 @@ from rest_framework import generics, serializers, status
 from rest_framework import permissions as drf_permissions
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from courseworx.core import currency as core_currency
 
@@ -58,11 +59,10 @@ class ExchangeRateInputSerializer(serializers.Serializer):
         return found
 
 
-class CurrencyListApi(generics.GenericAPIView):
+class CurrencyListApi(APIView):
     """The active currencies with their decimals and today's rate against the base currency."""
 
     permission_classes = [drf_permissions.AllowAny]
-    pagination_class = None
 
     @extend_schema(tags=TAGS, responses=CurrencyOutputSerializer(many=True))
     def get(self, request):

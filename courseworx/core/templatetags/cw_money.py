@@ -55,6 +55,7 @@ def currency_selector(context):
     return {
         "action": action,
         "selected": currency.display_currency(request) or "",
-        "next": request.get_full_path() if request is not None else "/",
+        # The path only: a query string may carry anything (the view goes back to the Referer when it is ours).
+        "next": request.path if request is not None else "/",
         "csrf_token": context.get("csrf_token"),
     }

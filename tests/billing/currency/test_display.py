@@ -93,3 +93,12 @@ def test_catalog_with_a_display_currency_runs_the_same_queries_at_two_sizes(clie
         return count
 
     assert_same_queries_at_two_sizes(load)
+
+
+def test_switching_goes_back_to_the_page_with_its_filters_but_never_off_site(client, rates):
+    back = "http://testserver/courses/?level=beginner"
+    assert client.post(SET, {"currency": "EUR", "next": CATALOG}, headers={"referer": back}).url == back
+    evil = client.post(
+        SET, {"currency": "EUR", "next": "//evil.example/"}, headers={"referer": "https://evil.example/"}
+    )
+    assert evil.url == CATALOG
