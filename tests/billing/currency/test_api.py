@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from billing.models import ExchangeRate
+from billing.models import CreditAccount, ExchangeRate
 from courseworx.core.models import AuditLog
 from tests.billing.conftest import make_course
 from tests.billing.currency.helpers import rate
@@ -111,3 +111,13 @@ def test_an_instructor_prices_a_course_only_in_an_active_currency(api_client):
     response = api_client.patch(url, {"currency": "jpy", "price": "9800"}, format="json")
     assert response.status_code == 200, response.json()
     assert response.json()["currency"] == "JPY"
+
+
+def test_the_credit_api_lists_a_balance_per_currency(api_client):
+    user = StudentFactory()
+    CreditAccount.objects.create(user=user, currency="USD", balance=Decimal("5.00"))
+    CreditAccount.objects.create(user=user, currency="EUR", balance=Decimal("2.50"))
+    api_client.force_authenticate(user)
+    body = api_client.get(reverse("api:billing-credit")).json()
+    assert body["balance"] == "5.00" and body["currency"] == "USD"
+    assert body["balances"] == [{"currency": "USD", "balance": "5.00"}, {"currency": "EUR", "balance": "2.50"}]
