@@ -1,7 +1,8 @@
 import pytest
 from django.core.management import call_command
 
-from billing.models import Coupon, CourseBundle, Payment, Plan, RefundRequest
+from billing.models import Coupon, CourseBundle, ExchangeRate, Payment, Plan, RefundRequest
+from courses.models import Course
 
 pytestmark = pytest.mark.django_db
 
@@ -13,6 +14,10 @@ def test_demo_has_every_payment_status_and_is_idempotent(settings, tmp_path):
     assert statuses == {"pending", "succeeded", "failed", "refunded", "partially_refunded"}
     assert Plan.objects.count() == 3 and CourseBundle.objects.count() == 1 and Coupon.objects.count() == 4
     assert RefundRequest.objects.filter(status="pending").count() == 1
+    # Multi-currency: courses priced in USD, EUR and the zero-decimal JPY; rates with history; USD payments.
+    assert {"USD", "EUR", "JPY"} <= set(Course.objects.published().values_list("currency", flat=True))
+    assert ExchangeRate.objects.filter(currency_id="JPY").count() == 2
+    assert set(Payment.objects.values_list("base_currency", flat=True)) == {"USD"}
     counts = (Payment.objects.count(), RefundRequest.objects.count())
     call_command("seed_demo", verbosity=0)
     assert (Payment.objects.count(), RefundRequest.objects.count()) == counts
