@@ -459,7 +459,8 @@ def seat_accept(request, token: str):
 def set_currency(request):
     """The navbar's display-currency selector: GET gives its options (htmx, so pages cost no query for it);
     POST remembers the choice in the session (there is no profile field for it); an empty choice goes back to
-    each price's own currency.  Checkout always charges the price's currency."""
+    each price's own currency; then back to the page (the Referer when it is ours, else `next`, else the catalog;
+    the form carries no URL, so every page renders it the same).  Checkout always charges the price's currency."""
     if request.method == "GET":
         return render(
             request,

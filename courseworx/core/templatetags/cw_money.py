@@ -55,7 +55,5 @@ def currency_selector(context):
     return {
         "action": action,
         "selected": currency.display_currency(request) or "",
-        # The path only: a query string may carry anything (the view goes back to the Referer when it is ours).
-        "next": request.path if request is not None else "/",
         "csrf_token": context.get("csrf_token"),
     }
