@@ -13,9 +13,10 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from courseworx.core.admin import PrivateFileAdminMixin, ReadOnlyAdmin, ReadOnlyInline
+from courseworx.core.currency import currency_choices
 from courseworx.core.forms import add_service_errors
 
-from . import permissions, services
+from . import conf, permissions, services
 from .forms import RefundDecisionForm
 from .models import (
     BundleCourse,
@@ -44,8 +45,24 @@ from .models import (
 # --- Catalogue ------------------------------------------------------------------------------------
 
 
+def _currency_form_field(current: str) -> forms.ChoiceField:
+    """The price-currency choice shared with courses: the active Currency rows (plus the stored value)."""
+    choices = dict(currency_choices())
+    current = current or conf.currency()
+    choices.setdefault(current, current)
+    return forms.ChoiceField(choices=list(choices.items()), initial=current, help_text="The price's currency.")
+
+
+class CurrencyChoiceForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "currency" in self.fields:
+            self.fields["currency"] = _currency_form_field(getattr(self.instance, "currency", ""))
+
+
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
+    form = CurrencyChoiceForm
     list_display = ("name", "interval", "price", "currency", "scope", "trial_days", "is_active", "order")
     list_filter = ("is_active", "interval", "scope")
     list_editable = ("is_active", "order")
@@ -62,6 +79,7 @@ class BundleCourseInline(admin.TabularInline):
 
 @admin.register(CourseBundle)
 class CourseBundleAdmin(admin.ModelAdmin):
+    form = CurrencyChoiceForm
     list_display = ("name", "price", "currency", "is_active")
     list_filter = ("is_active",)
     prepopulated_fields = {"slug": ("name",)}
@@ -69,7 +87,7 @@ class CourseBundleAdmin(admin.ModelAdmin):
     search_fields = ("name",)
 
 
-class CouponForm(forms.ModelForm):
+class CouponForm(CurrencyChoiceForm):
     class Meta:
         model = Coupon
         fields = [
@@ -148,8 +166,10 @@ class RefundRequestInline(ReadOnlyInline):
 
 @admin.register(Payment)
 class PaymentAdmin(PrivateFileAdminMixin, ReadOnlyAdmin):
-    list_display = ("created_at", "user", "description", "amount", "currency", "status", "provider", "coupon")
-    list_filter = ("status", "kind", "provider")
+    list_display = (
+        "created_at", "user", "description", "amount", "currency", "amount_base", "status", "provider", "coupon",
+    )  # fmt: skip
+    list_filter = ("status", "kind", "provider", "currency")
     search_fields = ("user__email", "description", "provider_reference", "receipt_number", "idempotency_key")
     list_select_related = ("user", "coupon")
     date_hierarchy = "created_at"
@@ -423,3 +443,6 @@ class SeatAssignmentAdmin(ReadOnlyAdmin):
     list_filter = ("status",)
     search_fields = ("email",)
     list_select_related = ("licence__course", "licence__partner", "user")
+
+
+from . import admin_currency  # noqa: E402,F401  (Currency and ExchangeRate admins, in their own module)

@@ -2,6 +2,8 @@ from django.apps import AppConfig
 from django.conf import settings
 from django.core import checks
 
+from courseworx.core.currency import register_currency_provider
+
 from . import conf
 
 
@@ -10,6 +12,9 @@ class BillingConfig(AppConfig):
 
     def ready(self):
         checks.register(check_sandbox_not_in_production, checks.Tags.security, deploy=True)
+        from .currency import BillingCurrencyProvider  # noqa: PLC0415 - needs the models, loaded by now
+
+        register_currency_provider(BillingCurrencyProvider())
 
 
 def check_sandbox_not_in_production(app_configs, **kwargs):

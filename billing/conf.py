@@ -91,3 +91,8 @@ def referral_credit_amount() -> Decimal:
 
 def default_revenue_share_percent() -> Decimal:
     return _decimal("BILLING_DEFAULT_REVENUE_SHARE_PERCENT")
+
+
+def exchange_rates_source() -> str:
+    """A file path or https URL of the exchange-rate JSON; empty: the import does nothing."""
+    return str(get("BILLING_EXCHANGE_RATES_SOURCE") or "")

@@ -17,13 +17,15 @@ from django.utils import timezone
 from courses.models import Course
 from learning.models import Enrollment
 
-from . import selectors, services
+from . import conf, selectors, services
 from .models import (
     ContentLicensing,
     Coupon,
     CourseBundle,
+    Currency,
     EmployerPartner,
     EmployerRequest,
+    ExchangeRate,
     MarketingCampaign,
     Payment,
     Payout,
@@ -66,6 +68,31 @@ def _purchasable(user, courses) -> list[Course]:
     return [c for c in courses if c.pk not in owned]
 
 
+# Units per 1 USD: a rate from 60 days ago and today's (history: older payments keep their day's rate).
+DEMO_RATES = {
+    "EUR": ("0.9000", "0.9200"),
+    "GBP": ("0.7800", "0.7900"),
+    "JPY": ("148.50", "151.20"),
+    "KWD": ("0.3070", "0.3075"),
+    "CAD": ("1.3500", "1.3700"),
+    "INR": ("83.10", "83.40"),
+}
+
+
+def _seed_rates(*, now, actor) -> None:
+    if conf.currency() != "USD":
+        return  # the demo rates are against the dollar
+    day = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    for code, (old, new) in DEMO_RATES.items():
+        currency = Currency.objects.filter(code=code).first()
+        if currency is None or currency.rates.exists():
+            continue
+        for moment, rate in ((day - dt.timedelta(days=60), old), (day, new)):
+            services.exchange_rate_set(
+                currency=currency, rate=Decimal(rate), valid_from=moment, actor=actor, source=ExchangeRate.Source.DEMO
+            )
+
+
 def seed(ctx: dict, log) -> None:
     users = ctx.get("users", {})
     student, student2 = users.get("student"), users.get("student2")
@@ -73,7 +100,13 @@ def seed(ctx: dict, log) -> None:
     if not (student and student2 and finance):
         log("  billing: demo users missing; skipped")
         return
-    paid = list(Course.objects.published().filter(price__gt=0).select_related("instructor").order_by("price", "slug"))
+    _seed_rates(now=timezone.now(), actor=finance)
+    paid = list(
+        Course.objects.published()
+        .filter(price__gt=0, currency=conf.currency())
+        .select_related("instructor")
+        .order_by("price", "slug")
+    )
     if len(paid) < 6:
         log("  billing: fewer than 6 paid published courses; skipped")
         return

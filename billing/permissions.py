@@ -37,6 +37,11 @@ def can_manage_payouts(user) -> bool:
     return _authenticated(user) and (user.is_superuser or user.has_perm("billing.manage_payout"))
 
 
+def can_set_exchange_rates(user) -> bool:
+    """Finance (group permission from migration 0005) and superusers."""
+    return _authenticated(user) and (user.is_superuser or user.has_perm("billing.add_exchangerate"))
+
+
 def can_view_all_earnings(user) -> bool:
     return _authenticated(user) and (user.is_superuser or user.has_perm("billing.view_all_earnings"))
 

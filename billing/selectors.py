@@ -27,7 +27,7 @@ from django.utils import timezone
 from accounts.models import User
 from courses.models import Course
 
-from . import permissions
+from . import conf, permissions
 from .models import (
     ContentLicensing,
     CourseBundle,
@@ -108,15 +108,24 @@ def refund_request_list_all() -> QuerySet[RefundRequest]:
     return RefundRequest.objects.select_related("payment", "user", "decided_by").order_by("-created_at")
 
 
-def credit_balance_get(*, user: User) -> Decimal:
-    """The user's checkout credit (0.00 without an account)."""
+def credit_balance_get(*, user: User, currency: str = "") -> Decimal:
+    """The user's checkout credit in `currency` (the base currency when empty; 0.00 without an account)."""
     if not getattr(user, "pk", None):
         return ZERO
-    return CreditAccount.objects.filter(user=user).values_list("balance", flat=True).first() or ZERO
+    code = (currency or conf.currency()).upper()
+    return CreditAccount.objects.filter(user=user, currency=code).values_list("balance", flat=True).first() or ZERO
+
+
+def credit_balances(*, user: User) -> list[CreditAccount]:
+    """Every currency the user holds credit in (base currency first), for the credit page's selector."""
+    if not getattr(user, "pk", None):
+        return []
+    accounts = list(CreditAccount.objects.filter(user=user).order_by("currency"))
+    return sorted(accounts, key=lambda a: (a.currency != conf.currency(), a.currency))
 
 
 def credit_entries(*, user: User) -> QuerySet[CreditEntry]:
-    return CreditEntry.objects.filter(account__user=user).order_by("-created_at")
+    return CreditEntry.objects.filter(account__user=user).select_related("account").order_by("-created_at")
 
 
 def referral_list(*, user: User) -> QuerySet[Referral]:
@@ -144,12 +153,13 @@ def _sum(field: str, **filters) -> Coalesce:
 
 
 def earnings_summary(*, instructor: User) -> dict:
+    """Totals in the base currency (each sale at its payment's rate of the day): payouts are in the base currency."""
     entries = EarningEntry.objects.filter(instructor=instructor)
     totals = entries.aggregate(
-        sales=_sum("amount", kind=EarningEntry.Kind.SALE),
-        refunds=_sum("amount", kind=EarningEntry.Kind.REFUND),
+        sales=_sum("amount_base", kind=EarningEntry.Kind.SALE),
+        refunds=_sum("amount_base", kind=EarningEntry.Kind.REFUND),
         gross=_sum("gross"),
-        earned=_sum("amount"),
+        earned=_sum("amount_base"),
     )
     totals["paid_out"] = Payout.objects.filter(instructor=instructor).aggregate(t=_sum("amount"))["t"]
     totals["balance"] = totals["earned"] - totals["paid_out"]
@@ -165,6 +175,7 @@ def earnings_by_course(*, instructor: User) -> QuerySet:
             gross=_sum("gross"),
             refunds=_sum("amount", kind=EarningEntry.Kind.REFUND),
             earned=_sum("amount"),
+            earned_base=_sum("amount_base"),
         )
         .order_by("-earned", "course__title")
     )
@@ -176,9 +187,9 @@ def earnings_by_month(*, instructor: User) -> QuerySet:
         .annotate(month=TruncMonth("created_at"))
         .values("month")
         .annotate(
-            earned=_sum("amount"),
-            sales=_sum("amount", kind=EarningEntry.Kind.SALE),
-            refunds=_sum("amount", kind=EarningEntry.Kind.REFUND),
+            earned=_sum("amount_base"),
+            sales=_sum("amount_base", kind=EarningEntry.Kind.SALE),
+            refunds=_sum("amount_base", kind=EarningEntry.Kind.REFUND),
         )
         .order_by("-month")
     )
@@ -193,18 +204,18 @@ def earnings_recent(*, instructor: User, limit: int = 20) -> QuerySet[EarningEnt
 
 
 def payout_balances() -> QuerySet:
-    """Every instructor with earnings: earned, paid out and balance (one query; each source is
+    """Every instructor with earnings: earned, paid out and balance, in the base currency (one query; each source is
     aggregated separately in a subquery so the two one-to-many tables do not multiply)."""
     earned = (
         EarningEntry.objects.filter(instructor=OuterRef("pk"))
         .values("instructor")
-        .annotate(t=Sum("amount"))
+        .annotate(t=Sum("amount_base"))
         .values("t")
     )
     sales = (
         EarningEntry.objects.filter(instructor=OuterRef("pk"), kind=EarningEntry.Kind.SALE)
         .values("instructor")
-        .annotate(t=Sum("amount"))
+        .annotate(t=Sum("amount_base"))
         .values("t")
     )
     paid = Payout.objects.filter(instructor=OuterRef("pk")).values("instructor").annotate(t=Sum("amount")).values("t")
@@ -223,7 +234,7 @@ def payout_balances() -> QuerySet:
 
 def instructor_balance(*, instructor: User) -> Decimal:
     """What the instructor has earned and not yet been paid (what a payout may take at most)."""
-    earned = EarningEntry.objects.filter(instructor=instructor).aggregate(t=Sum("amount"))["t"] or ZERO
+    earned = EarningEntry.objects.filter(instructor=instructor).aggregate(t=Sum("amount_base"))["t"] or ZERO
     paid = Payout.objects.filter(instructor=instructor).aggregate(t=Sum("amount"))["t"] or ZERO
     return q(earned - paid)
 

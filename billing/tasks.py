@@ -6,6 +6,7 @@ import logging
 
 from celery import shared_task
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.db import transaction
@@ -116,3 +117,16 @@ def course_revenue_refresh_task(course_id: str) -> int:
 def course_revenue_refresh_all_task() -> int:
     """Every course's revenue recomputed (the periodic repair; also `manage.py course_revenue_refresh`)."""
     return services.course_revenue_refresh()
+
+
+@shared_task(name="billing.exchange_rates_import", acks_late=True)
+def exchange_rates_import_task() -> str:
+    """Daily: import the rates of BILLING_EXCHANGE_RATES_SOURCE (nothing when it is empty).  A bad or
+    refused source is logged and reported, not retried (the next run tries again)."""
+    try:
+        result = services.exchange_rates_import()
+    except ValidationError as exc:
+        message = f"Exchange-rate import failed: {'; '.join(exc.messages)}"
+        logger.warning(message)
+        return message
+    return str(result["message"])

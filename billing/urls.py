@@ -8,6 +8,7 @@ app_name = "billing"
 
 urlpatterns = [
     path("pricing/", views.pricing, name="pricing"),
+    path("currency/", views.set_currency, name="set_currency"),
     path("checkout/<str:kind>/<slug:key>/", views.checkout, name="checkout"),
     path("checkout/<str:kind>/<slug:key>/breakdown/", views.checkout_breakdown, name="checkout_breakdown"),
     path("sandbox/pay/<uuid:payment_id>/", views.sandbox_pay, name="sandbox_pay"),

@@ -17,9 +17,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from courses.models import Course
+from courseworx.core import currency as core_currency
 from courseworx.core.forms import add_service_errors
 from courseworx.core.forms import service_error_text as _error_text
 from courseworx.core.utils import parse_uuid
+from courseworx.core.views import safe_next_url
 
 from . import conf, permissions, selectors, services
 from .forms import CheckoutForm, PayoutForm, RefundRequestForm
@@ -365,6 +367,7 @@ def referrals(request):
             "code": code,
             "link": link,
             "credit": selectors.credit_balance_get(user=request.user),
+            "balances": selectors.credit_balances(user=request.user),
             "entries": list(selectors.credit_entries(user=request.user)[:20]),
             "referrals": list(selectors.referral_list(user=request.user)[:20]),
             "reward": conf.referral_credit_amount(),
@@ -450,3 +453,33 @@ def seat_accept(request, token: str):
         messages.success(request, f"Welcome! You are enrolled in “{seat.licence.course.title}”.")
         return redirect("learning:course_home", slug=seat.licence.course.slug)
     return render(request, "billing/seat_accept.html", {"seat": seat})
+
+
+@require_http_methods(["GET", "POST"])
+def set_currency(request):
+    """The navbar's display-currency selector: GET gives its options (htmx, so pages cost no query for it);
+    POST remembers the choice in the session (there is no profile field for it); an empty choice goes back to
+    each price's own currency; then back to the page (the Referer when it is ours, else `next`, else the catalog;
+    the form carries no URL, so every page renders it the same).  Checkout always charges the price's currency."""
+    if request.method == "GET":
+        return render(
+            request,
+            "billing/partials/currency_options.html",
+            {
+                "currencies": core_currency.active_currencies(),
+                "selected": core_currency.display_currency(request) or "",
+            },
+        )
+    code = core_currency.normalise_code(request.POST.get("currency") or "")
+    if code and code in dict(core_currency.active_currencies()):
+        request.session[core_currency.SESSION_KEY] = code
+        messages.success(
+            request, f"Prices are now also shown in {code} (approximate; you pay in the price's currency)."
+        )
+    elif not (request.POST.get("currency") or "").strip():
+        request.session.pop(core_currency.SESSION_KEY, None)
+        messages.success(request, "Prices are shown in their own currency.")
+    else:
+        messages.error(request, "That currency is not available.")
+    back = safe_next_url(request, request.META.get("HTTP_REFERER")) or safe_next_url(request, request.POST.get("next"))
+    return redirect(back or reverse("courses:catalog"))

@@ -379,7 +379,8 @@ REPORTS_ROLLUP_MAX_AGE_MINUTES = env.int("REPORTS_ROLLUP_MAX_AGE_MINUTES", defau
 
 # --- Billing (read through billing/conf.py) -------------------------------------------------
 BILLING_CURRENCY = env.str("BILLING_CURRENCY", default="USD")
-# ISO 4217 codes a course price may be given in (the course form's choice); the site's currency comes first.
+# ISO 4217 codes a price may be given in when billing's Currency table is not available (billing registers the
+# active Currency rows as the choice; see courseworx/core/currency.py); the site's (base) currency comes first.
 _CURRENCIES = env.list("CURRENCIES", default=["USD", "EUR", "GBP", "CAD", "AUD", "CHF", "INR"])
 CURRENCIES = list(dict.fromkeys([BILLING_CURRENCY, *_CURRENCIES]))
 BILLING_TAX_RATE_PERCENT = Decimal(env.str("BILLING_TAX_RATE_PERCENT", default="0.00"))
@@ -400,6 +401,9 @@ BILLING_SANDBOX_WEBHOOK_SECRET = (
 BILLING_WEBHOOK_TOLERANCE_SECONDS = env.int("BILLING_WEBHOOK_TOLERANCE_SECONDS", default=300)
 BILLING_REFERRAL_CREDIT_AMOUNT = Decimal(env.str("BILLING_REFERRAL_CREDIT_AMOUNT", default="10.00"))
 BILLING_DEFAULT_REVENUE_SHARE_PERCENT = Decimal(env.str("BILLING_DEFAULT_REVENUE_SHARE_PERCENT", default="70.00"))
+# Where the daily task billing.exchange_rates_import reads rates: a file path or an https URL (SSRF-checked)
+# of JSON {"base": "USD", "date": "2026-12-01", "rates": {"EUR": "0.92", ...}}; empty: the task does nothing.
+BILLING_EXCHANGE_RATES_SOURCE = env.str("BILLING_EXCHANGE_RATES_SOURCE", default="")
 
 # --- Celery ----------------------------------------------------------------------------------
 # https://docs.celeryq.dev/en/stable/userguide/configuration.html
@@ -436,6 +440,7 @@ CELERY_BEAT_SCHEDULE = {
     "reports-rollups": {"task": "reports.rollups_refresh", "schedule": REPORTS_ROLLUP_REFRESH_MINUTES * 60.0},
     "billing-subscriptions-renew": {"task": "billing.subscriptions_renew_due", "schedule": crontab(minute=15)},
     "billing-subscriptions-expire": {"task": "billing.subscriptions_expire_due", "schedule": crontab(minute=45)},
+    "billing-exchange-rates-import": {"task": "billing.exchange_rates_import", "schedule": crontab(hour=5, minute=5)},
     "billing-payments-expire-pending": {
         "task": "billing.payments_expire_pending",
         "schedule": crontab(minute=30, hour="*/6"),

@@ -133,7 +133,10 @@ class FinancePaymentOutputSerializer(PaymentOutputSerializer):
     user = serializers.EmailField(source="user.email")
 
     class Meta(PaymentOutputSerializer.Meta):
-        fields = ("user", *PaymentOutputSerializer.Meta.fields, "idempotency_key")
+        fields = (
+            "user", *PaymentOutputSerializer.Meta.fields, "base_currency", "exchange_rate", "amount_base",
+            "idempotency_key",
+        )  # fmt: skip
         read_only_fields = fields
 
 
@@ -213,9 +216,15 @@ class BillingSubscriptionOutputSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CreditOutputSerializer(serializers.Serializer):
-    balance = serializers.DecimalField(**MONEY)
+class CreditBalanceOutputSerializer(serializers.Serializer):
     currency = serializers.CharField()
+    balance = serializers.DecimalField(**MONEY)
+
+
+class CreditOutputSerializer(serializers.Serializer):
+    balance = serializers.DecimalField(**MONEY, help_text="In the base currency (`currency`).")
+    currency = serializers.CharField()
+    balances = CreditBalanceOutputSerializer(many=True, help_text="Every currency you hold credit in.")
     referral_code = serializers.CharField()
 
 

@@ -2,9 +2,11 @@
 
 from django.urls import path
 
-from . import views
+from . import currency, views
 
 urlpatterns = [
+    path("currencies/", currency.CurrencyListApi.as_view(), name="billing-currency-list"),
+    path("exchange-rates/", currency.ExchangeRateListApi.as_view(), name="billing-exchange-rate-list"),
     path("billing/plans/", views.PlanListApi.as_view(), name="billing-plan-list"),
     path("billing/bundles/", views.BundleListApi.as_view(), name="billing-bundle-list"),
     path("billing/checkout/quote/", views.CheckoutQuoteApi.as_view(), name="billing-checkout-quote"),

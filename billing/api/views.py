@@ -238,7 +238,7 @@ class SubscriptionActionApi(APIView):
 
 
 class CreditApi(APIView):
-    """Your credit balance and referral code."""
+    """Your credit balances (one per currency; credit pays only for prices in its currency) and referral code."""
 
     @extend_schema(tags=TAGS_BUYER, responses=s.CreditOutputSerializer)
     def get(self, request):
@@ -248,6 +248,10 @@ class CreditApi(APIView):
                 {
                     "balance": selectors.credit_balance_get(user=request.user),
                     "currency": conf.currency(),
+                    "balances": [
+                        {"currency": a.currency, "balance": a.balance}
+                        for a in selectors.credit_balances(user=request.user)
+                    ],
                     "referral_code": code.code,
                 }
             ).data

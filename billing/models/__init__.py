@@ -9,6 +9,7 @@ decimal_places=2)` plus a currency code (`base.money_field`).  State changes go 
 
 from .base import MONEY, ZERO, currency_field, money_field, new_token
 from .catalogue import BundleCourse, CourseBundle, Plan
+from .currency import Currency, ExchangeRate
 from .employers import ContentLicensing, EmployerPartner, EmployerRequest, SeatAssignment
 from .marketing import CampaignEnrollment, Coupon, CouponRedemption, MarketingCampaign
 from .payments import Payment, PaymentQuerySet, WebhookEvent
@@ -27,9 +28,11 @@ __all__ = [
     "CouponRedemption",
     "CourseBundle",
     "CreditAccount",
+    "Currency",
     "CreditEntry",
     "EarningEntry",
     "EmployerPartner",
+    "ExchangeRate",
     "EmployerRequest",
     "MarketingCampaign",
     "Payment",

@@ -64,6 +64,14 @@ class Payment(UUIDModel):
     tax = money_field()
     amount = money_field(help_text="What the buyer pays: subtotal - discount - credit + tax.")
     amount_refunded = money_field()
+    base_currency = currency_field(help_text="The site's base currency when the payment was made.")
+    exchange_rate = models.DecimalField(
+        max_digits=20,
+        decimal_places=10,
+        default=Decimal(1),
+        help_text="Units of the base currency for one unit of the payment's currency, on the payment's day.",
+    )
+    amount_base = money_field(help_text="`amount` in the base currency at `exchange_rate` (what revenue sums).")
     coupon = models.ForeignKey(Coupon, null=True, blank=True, on_delete=models.PROTECT, related_name="payments")
     campaign = models.ForeignKey(
         MarketingCampaign, null=True, blank=True, on_delete=models.SET_NULL, related_name="payments"

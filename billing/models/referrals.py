@@ -47,15 +47,19 @@ class Referral(TimeStampedModel):
 
 
 class CreditAccount(TimeStampedModel):
-    """A user's checkout credit.  `balance` only moves through conditional UPDATEs (never below 0);
+    """A user's checkout credit in one currency (one account per user and currency; credit pays only for
+    a price in the same currency).  `balance` only moves through conditional UPDATEs (never below 0);
     every move is a CreditEntry row, so balance == sum(entries)."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="credit_account")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="credit_accounts")
     balance = money_field()
     currency = currency_field()
 
     class Meta:
-        constraints = [models.CheckConstraint(condition=Q(balance__gte=0), name="credit_balance_not_negative")]
+        constraints = [
+            models.CheckConstraint(condition=Q(balance__gte=0), name="credit_balance_not_negative"),
+            models.UniqueConstraint(fields=["user", "currency"], name="credit_account_one_per_currency"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.balance} {self.currency}"

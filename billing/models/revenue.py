@@ -32,6 +32,9 @@ class EarningEntry(TimeStampedModel):
     share_percent = models.DecimalField(max_digits=5, decimal_places=2)
     amount = models.DecimalField(**MONEY, help_text="The instructor's part (negative for refunds).")
     currency = currency_field()
+    amount_base = models.DecimalField(
+        **MONEY, default=0, help_text="`amount` in the base currency at the payment's exchange rate."
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -3,6 +3,7 @@ out on commit.  The public functions are re-exported here (`from billing import 
 services.checkout_start(...)`); code inside billing may import them from their module.
 
     pricing        what a product costs (coupon rules, tax, credit): checkout_quote, price_breakdown
+    currency       exchange_rate_set, exchange_rates_import (BILLING_EXCHANGE_RATES_SOURCE), payment_base_amounts
     checkout       checkout_check, checkout_start, payment_next_url
     payments       payment outcomes (success delivers, failure gives back), payment_expire_pending
     webhooks       webhook_process (exactly once), webhook_reject_record
@@ -34,6 +35,7 @@ released (uses - 1) when it fails or is abandoned (tasks.payments_expire_pending
 
 from .checkout import checkout_check, checkout_start, payment_next_url
 from .course_stats import course_revenue_by_course, course_revenue_refresh
+from .currency import exchange_rate_set, exchange_rates_import, parse_rates, payment_base_amounts
 from .employers import (
     EMPLOYER_TRANSITIONS,
     employer_request_create,
@@ -74,6 +76,10 @@ __all__ = [
     "add_interval",
     "course_revenue_by_course",
     "course_revenue_refresh",
+    "exchange_rate_set",
+    "exchange_rates_import",
+    "parse_rates",
+    "payment_base_amounts",
     "checkout_check",
     "checkout_quote",
     "checkout_start",

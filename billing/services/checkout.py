@@ -29,6 +29,7 @@ from ..models import (
 from ..money import ZERO
 from ..providers import get_provider
 from ._common import Product, lock_payment
+from .currency import payment_base_amounts
 from .payments import _payment_succeed
 from .pricing import coupon_check, price_breakdown, product_kind
 
@@ -113,7 +114,11 @@ def _checkout_create(
         except ValidationError as exc:
             raise ValidationError({"coupon_code": exc.error_list}) from exc
     # 2. the credit account
-    account = CreditAccount.objects.select_for_update().filter(user=user).first() if use_credit else None
+    account = (
+        CreditAccount.objects.select_for_update().filter(user=user, currency=product.currency).first()
+        if use_credit
+        else None
+    )
     breakdown = price_breakdown(
         product=product, coupon=coupon, use_credit=use_credit, credit_balance=account.balance if account else ZERO
     )
@@ -156,6 +161,7 @@ def _checkout_create(
         campaign=campaign if campaign is not None and campaign.is_running(now) else None,
         provider=provider if breakdown.total > 0 else "internal",
         idempotency_key=idempotency_key,
+        **payment_base_amounts(currency=breakdown.currency, amount=breakdown.total, at=now),
     )
     payment.full_clean()
     payment.save()

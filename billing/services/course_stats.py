@@ -2,8 +2,9 @@
 `learning.services.course_stats_revenue_set` (learning never imports billing).
 
 A course's revenue is the sum, over its paid course payments (succeeded, partially refunded, refunded),
-of what was paid minus what was refunded — one grouped SQL aggregate.  Bundles and subscription plans
-are not attributed to single courses (the earnings ledger splits them for payouts).
+of what was paid minus what was refunded, in the base currency at each payment's rate — one grouped SQL
+aggregate.  Bundles and subscription plans are not attributed to single courses (the earnings ledger splits
+them for payouts).
 
 Refreshed after a course payment succeeds or is refunded (`billing.course_revenue_refresh`, queued on
 commit) and for every course by the periodic `billing.course_revenue_refresh_all`.
@@ -23,10 +24,9 @@ from learning import services as learning_services
 
 ZERO = Decimal("0.00")
 
-# The amount summed.  MERGE NOTE (multi-currency): switch to the base-currency columns
-# (amount_base - amount_refunded_base, or however the refunded base amount is stored) so that courses
-# sold in several currencies add up; this is the only place the sum is computed.
-REVENUE_EXPRESSION = F("amount") - F("amount_refunded")
+# The amount summed, in the base currency (BILLING_CURRENCY) so that a course sold in several currencies adds
+# up: the base amount of the payment (at the rate of its day) minus the refunded part at that same rate.
+REVENUE_EXPRESSION = F("amount_base") - F("amount_refunded") * F("exchange_rate")
 
 
 def course_revenue_by_course(*, course_ids: list | None = None) -> dict:

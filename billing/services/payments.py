@@ -84,7 +84,13 @@ def _payment_fail(payment: Payment, *, reason: str) -> bool:
     payment.save(update_fields=["status", "failed_at", "failure_reason", "updated_at"])
     release_coupon(payment, to_status=CouponRedemption.Status.RELEASED)
     if payment.credit_applied > 0:
-        credit_add(user=payment.user, amount=payment.credit_applied, kind=CreditEntry.Kind.RELEASED, payment=payment)
+        credit_add(
+            user=payment.user,
+            amount=payment.credit_applied,
+            kind=CreditEntry.Kind.RELEASED,
+            payment=payment,
+            currency=payment.currency,
+        )
     if payment.kind == Payment.Kind.RENEWAL and payment.subscription_id:
         _subscription_renewal_failed(payment)
     else:

@@ -145,7 +145,7 @@ def price_breakdown(
     gross = taxable + tax
     credit_balance = q(credit_balance)
     credit = ZERO
-    if use_credit and product.currency == conf.currency():
+    if use_credit:  # the balance given is the buyer's credit in the product's currency
         credit = min(credit_balance, gross)
     return PriceBreakdown(
         description=product_description(product),
@@ -180,7 +180,7 @@ def checkout_quote(*, user: User, product: Product, coupon_code: str = "", use_c
     return price_breakdown(
         product=product,
         coupon=coupon,
-        credit_balance=selectors.credit_balance_get(user=user),
+        credit_balance=selectors.credit_balance_get(user=user, currency=product.currency),
         use_credit=use_credit,
         coupon_error=error,
     )

@@ -70,6 +70,7 @@ def _referral_credit(payment: Payment) -> None:
         amount=amount,
         kind=CreditEntry.Kind.REFERRAL,
         referral=referral,
+        currency=referral.currency,
         note=f"Referral of {payment.user.get_full_name()}",
     )
     notify(

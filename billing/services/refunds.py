@@ -224,7 +224,13 @@ def refund_request_approve(
         ]
     )
     if full and payment.credit_applied > 0:
-        credit_add(user=payment.user, amount=payment.credit_applied, kind=CreditEntry.Kind.REFUNDED, payment=payment)
+        credit_add(
+            user=payment.user,
+            amount=payment.credit_applied,
+            kind=CreditEntry.Kind.REFUNDED,
+            payment=payment,
+            currency=payment.currency,
+        )
         _refund_log(request, actor, "credit_returned", f"{payment.credit_applied} {payment.currency}")
     if drop_enrolment is None:
         drop_enrolment = full
@@ -268,7 +274,11 @@ def _referral_reverse(request: RefundRequest, payment: Payment, actor: User) -> 
     referral = Referral.objects.select_for_update().filter(payment=payment, status=Referral.Status.CREDITED).first()
     if referral is None:
         return
-    account = CreditAccount.objects.select_for_update().filter(user_id=referral.referrer_id).first()
+    account = (
+        CreditAccount.objects.select_for_update()
+        .filter(user_id=referral.referrer_id, currency=referral.currency)
+        .first()
+    )
     available = account.balance if account else ZERO
     taken = min(available, referral.reward)
     if taken > 0 and account is not None:  # without an account nothing is available: taken is 0

@@ -11,6 +11,7 @@ from ..models import Payment, Subscription
 from ..providers import get_provider
 from ..providers.base import RenewalResult
 from ._common import lock_payment
+from .currency import payment_base_amounts
 from .payments import _payment_fail, _payment_succeed
 from .pricing import price_breakdown
 from .subscriptions import _subscription_end
@@ -55,6 +56,7 @@ def subscription_renew(*, subscription_id) -> str:
                 amount=breakdown.total,
                 provider=subscription.provider,
                 idempotency_key=key,
+                **payment_base_amounts(currency=plan.currency, amount=breakdown.total),
             )
             payment.full_clean()
             payment.save()

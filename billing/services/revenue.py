@@ -62,6 +62,7 @@ def _earnings_record_sale(payment: Payment) -> None:
                 gross=g,
                 share_percent=shares.get(c.pk, default),
                 amount=percent_of(g, shares.get(c.pk, default)),
+                amount_base=q(percent_of(g, shares.get(c.pk, default)) * payment.exchange_rate),
                 currency=payment.currency,
             )
             for c, g in allocations
@@ -86,6 +87,7 @@ def _earnings_record_refund(request: RefundRequest, payment: Payment, amount: De
                 gross=-part,
                 share_percent=s.share_percent,
                 amount=-percent_of(part, s.share_percent),
+                amount_base=-q(percent_of(part, s.share_percent) * payment.exchange_rate),
                 currency=s.currency,
             )
             for s, part in zip(sales, parts, strict=True)

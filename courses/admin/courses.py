@@ -17,6 +17,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from accounts.models import User
+from courseworx.core.currency import currency_choices
 from courseworx.core.forms import add_service_errors
 from courseworx.core.forms import service_error_text as _error_text
 
@@ -125,9 +126,12 @@ class CourseAdminForm(forms.ModelForm):
             self.fields["slug"].required = False
             self.fields["slug"].help_text = "Leave empty to make one from the title."
         if "currency" in self.fields:
-            codes = list(dict.fromkeys([*settings.CURRENCIES, self.instance.currency or settings.BILLING_CURRENCY]))
+            # The active currencies (billing's Currency table, through core's registry), plus the current one.
+            choices = dict(currency_choices())
+            current = self.instance.currency or settings.BILLING_CURRENCY
+            choices.setdefault(current, current)
             self.fields["currency"] = forms.ChoiceField(
-                choices=[(c, c) for c in codes],
+                choices=list(choices.items()),
                 initial=self.instance.currency or settings.BILLING_CURRENCY,
                 help_text="The ISO code of the price's currency.",
             )

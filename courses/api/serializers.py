@@ -2,9 +2,11 @@
 
 from django.conf import settings
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from courses.models import Category, Course, CourseContent, CourseSection, QuizQuestion, Tag
+from courseworx.core.currency import currency_choices, display_price_data, normalise_code
 
 
 # -- small nested outputs -----------------------------------------------------------------------
@@ -25,6 +27,13 @@ class _TagRefOutputSerializer(serializers.Serializer):
 
 
 # -- public catalog -------------------------------------------------------------------------------
+class DisplayPriceSerializer(serializers.Serializer):
+    amount = serializers.DecimalField(max_digits=20, decimal_places=3, coerce_to_string=True)
+    currency = serializers.CharField()
+    formatted = serializers.CharField()
+    approximate = serializers.BooleanField()
+
+
 class CourseListOutputSerializer(serializers.ModelSerializer):
     instructor = _InstructorOutputSerializer()
     category = _CategoryRefOutputSerializer(allow_null=True, help_text="The primary category.")
@@ -33,6 +42,10 @@ class CourseListOutputSerializer(serializers.ModelSerializer):
     is_free = serializers.BooleanField()
     lesson_count = serializers.IntegerField()
     url = serializers.CharField(source="get_absolute_url")
+    display_price = serializers.SerializerMethodField(
+        help_text="The price in the display currency asked by ?display_currency= or X-Display-Currency "
+        "(approximate, at today's rate; checkout charges `price` `currency`); null when none was asked."
+    )
 
     class Meta:
         model = Course
@@ -40,8 +53,13 @@ class CourseListOutputSerializer(serializers.ModelSerializer):
             "id", "slug", "title", "short_description", "thumbnail", "price", "currency", "is_free", "level",
             "language", "duration_minutes", "lesson_count", "rating", "rating_count", "enrollment_count",
             "is_featured", "instructor", "category", "categories", "tags", "published_at", "url",
+            "display_price",
         )  # fmt: skip
         read_only_fields = fields
+
+    @extend_schema_field(DisplayPriceSerializer(allow_null=True))
+    def get_display_price(self, course) -> dict | None:
+        return display_price_data(self.context.get("request"), course.price, course.currency)
 
 
 class _LessonOutlineOutputSerializer(serializers.ModelSerializer):
@@ -143,6 +161,12 @@ class InstructorCourseCreateInputSerializer(serializers.Serializer):
     max_students = serializers.IntegerField(min_value=1, required=False, allow_null=True)
     start_date = serializers.DateField(required=False, allow_null=True)
     end_date = serializers.DateField(required=False, allow_null=True)
+
+    def validate_currency(self, value: str) -> str:
+        code = normalise_code(value)
+        if code is None or code not in dict(currency_choices()):
+            raise serializers.ValidationError("Unknown or inactive currency code.", code="invalid_currency")
+        return code
 
 
 class InstructorCourseUpdateInputSerializer(InstructorCourseCreateInputSerializer):

@@ -24,6 +24,7 @@ from courses.filters import CourseFilter
 from courses.models import Category, Course, CourseContent, CourseSection, QuizQuestion
 from courses.permissions import IsReviewer
 from courseworx.core.api.schema import conflict_codes
+from courseworx.core.currency import requested_display_currency
 
 from . import serializers as s
 
@@ -78,6 +79,14 @@ def _instructor_course_output(course: Course) -> dict:
 # =================================================================================================
 # Public catalog
 # =================================================================================================
+DISPLAY_CURRENCY = OpenApiParameter(
+    "display_currency",
+    OpenApiTypes.STR,
+    description="ISO 4217 code: adds `display_price` (approximate); also the X-Display-Currency header. "
+    "An unknown or inactive code is a 400.",
+)
+
+
 class CourseListApi(generics.GenericAPIView):
     """Published courses: filter, `search=` (full text, ranked) and `ordering=`; paginated."""
 
@@ -89,8 +98,9 @@ class CourseListApi(generics.GenericAPIView):
     def get_queryset(self):
         return selectors.course_list_published(filters={}, with_tags=True)
 
-    @extend_schema(tags=TAGS_CATALOG, responses=s.CourseListOutputSerializer(many=True))
+    @extend_schema(tags=TAGS_CATALOG, parameters=[DISPLAY_CURRENCY], responses=s.CourseListOutputSerializer(many=True))
     def get(self, request):
+        requested_display_currency(request)  # an unknown ?display_currency= is a 400
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         selectors.apply_translations(page, _language(request))
         data = s.CourseListOutputSerializer(page, many=True, context={"request": request}).data
@@ -108,10 +118,12 @@ class CourseDetailApi(APIView):
         parameters=[
             OpenApiParameter("slug", OpenApiTypes.STR, OpenApiParameter.PATH, description="Slug or id."),
             OpenApiParameter("preview", OpenApiTypes.BOOL, description="Authors/reviewers: show a draft."),
+            DISPLAY_CURRENCY,
         ],
         responses=s.CourseDetailOutputSerializer,
     )
     def get(self, request, slug: str):
+        requested_display_currency(request)
         preview = request.query_params.get("preview") in ("1", "true")
         course = selectors.course_detail(slug=slug, user=request.user, preview=preview)
         selectors.apply_translations([course], _language(request))

@@ -443,6 +443,10 @@ def _description(title: str, short: str, outcomes: list[str], requirements: list
     )
 
 
+# A few courses are priced in other currencies (multi-currency demo: a euro price and a zero-decimal yen one).
+DEMO_CURRENCY_PRICES = {"ux-design-essentials": ("EUR", "54.90"), "ui-design-with-figma": ("JPY", "9800")}
+
+
 def _build_course(row, *, users, categories, tags, certificate, reviewer, rng) -> Course:
     (slug, title, category, tag_names, level, language, price, who, status, featured, short, outcomes, requirements,
      prerequisites) = row  # fmt: skip
@@ -456,8 +460,8 @@ def _build_course(row, *, users, categories, tags, certificate, reviewer, rng) -
         title=title,
         short_description=short,
         description=_description(title, short, outcomes, requirements, language),
-        price=Decimal(price),
-        currency="USD",
+        price=Decimal(DEMO_CURRENCY_PRICES.get(slug, ("USD", price))[1]),
+        currency=DEMO_CURRENCY_PRICES.get(slug, ("USD", price))[0],
         level=level,
         language=language,
         category=categories[category],

@@ -1,7 +1,6 @@
 """Template helpers for course cards and course pages: `{% load catalog %}`."""
 
 import hashlib
-from decimal import Decimal
 
 from django import template
 from django.core.cache import cache
@@ -9,11 +8,11 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from courses.transcripts import transcript_for
+from courseworx.core.currency import base_currency, format_amount
 from courseworx.core.text import AUTHOR, render_markdown
 
 register = template.Library()
 
-CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹"}
 KIND_ICONS = {
     "video": "play-circle",
     "article": "file-earmark-text",
@@ -27,13 +26,10 @@ THUMB_PALETTES = 8
 
 
 @register.filter
-def money(amount, currency: str = "USD") -> str:
-    """49.5, "USD" -> "$49.50"; other currencies -> "49.50 CHF"."""
-    if amount is None:
-        return ""
-    amount = Decimal(amount).quantize(Decimal("0.01"))
-    symbol = CURRENCY_SYMBOLS.get((currency or "").upper())
-    return f"{symbol}{amount:,}" if symbol else f"{amount:,} {currency}"
+def money(amount, currency: str = "") -> str:
+    """49.5, "USD" -> "$49.50"; 1234, "JPY" -> "¥1,234": rounded to the currency's decimals and formatted for
+    the active language by py-moneyed/Babel (courseworx.core.currency); no currency: the base currency."""
+    return format_amount(amount, currency or base_currency())
 
 
 @register.filter

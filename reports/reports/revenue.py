@@ -9,13 +9,17 @@ a negative row per refund), booked in the period (created_at), for the courses i
 - platform share = net revenue - instructor share;
 - licences: employer licences of the instructor's courses whose term overlaps the period, and their fees
   (billing.ContentLicensing, a separate source: a correlated Subquery, so no row is multiplied).
-Amounts in different currencies are never added: one row per instructor and currency.
+Amounts in different currencies are never added: one row per instructor and currency (the per-currency
+breakdown); the base-currency columns and the KPI cards add everything in the base currency
+(`BILLING_CURRENCY`) at each payment's own exchange rate (the rate of its day, stored on the payment):
+net revenue (base) = sum(gross x payment.exchange_rate), instructor share (base) = sum(amount_base).
 An instructor sees only their own earnings (not a co-authored course's owner's).
 """
 
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, F, IntegerField, OuterRef, Q, Subquery, Sum
+from django.conf import settings
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncWeek
 
 from billing.models import ContentLicensing, EarningEntry
@@ -29,6 +33,12 @@ SALE, REFUND = EarningEntry.Kind.SALE, EarningEntry.Kind.REFUND
 
 def _money(expr):
     return Coalesce(expr, ZERO, output_field=MONEY)
+
+
+def _gross_base(condition=None):
+    """sum(gross x the payment's rate to the base currency), in SQL."""
+    expr = ExpressionWrapper(F("gross") * F("payment__exchange_rate"), output_field=MONEY)
+    return _money(Sum(expr, filter=condition))
 
 
 class RevenueReport(Report):
@@ -50,6 +60,8 @@ class RevenueReport(Report):
         Column("net_revenue", "Net revenue", "money", help="gross sales − refunded"),
         Column("instructor_share", "Instructor share", "money"),
         Column("platform_share", "Platform share", "money", help="net revenue − instructor share"),
+        Column("net_revenue_base", "Net revenue (base currency)", "money", help="at each payment's rate of its day"),
+        Column("instructor_share_base", "Instructor share (base currency)", "money"),
         Column("licences", "Employer licences"),
         Column("licence_fees", "Licence fees", "money"),
     ]
@@ -85,6 +97,8 @@ class RevenueReport(Report):
                 refunded=_money(-Sum("gross", filter=Q(kind=REFUND))),
                 net_revenue=_money(Sum("gross")),
                 instructor_share=_money(Sum("amount")),
+                net_revenue_base=_gross_base(),
+                instructor_share_base=_money(Sum("amount_base")),
             )
             .annotate(
                 platform_share=F("net_revenue") - F("instructor_share"),
@@ -92,12 +106,13 @@ class RevenueReport(Report):
                 licence_fees=_money(Subquery(fees, output_field=MONEY)),
             )
             .values("instructor_id", "instructor_name", "currency", "sales", "gross_sales", "refunds", "refunded",
-                    "net_revenue", "instructor_share", "platform_share", "licences", "licence_fees")
+                    "net_revenue", "instructor_share", "platform_share", "net_revenue_base", "instructor_share_base",
+                    "licences", "licence_fees")
         )  # fmt: skip
 
-    def summary(self, p):
-        # Totals per currency; the KPI cards show the main currency (the one with most revenue).
-        per_currency = list(
+    def per_currency(self, p) -> list[dict]:
+        """The breakdown: per currency, its own totals and their base-currency equivalent (one query)."""
+        return list(
             self.entries(p)
             .values("currency")
             .annotate(
@@ -105,19 +120,23 @@ class RevenueReport(Report):
                 refunds=Count("id", filter=Q(kind=REFUND)),
                 net=_money(Sum("gross")),
                 share=_money(Sum("amount")),
+                net_base=_gross_base(),
+                share_base=_money(Sum("amount_base")),
             )
-            .order_by("-net", "currency")
+            .order_by("-net_base", "currency")
         )
-        main = (
-            per_currency[0] if per_currency else {"currency": "", "sales": 0, "refunds": 0, "net": ZERO, "share": ZERO}
-        )
-        cur = main["currency"]
+
+    def summary(self, p):
+        # Totals of every currency added in the base currency (each payment at its day's rate).
+        per_currency = self.per_currency(p)
+        base = str(settings.BILLING_CURRENCY)
+        breakdown = ", ".join(f"{r['currency']} {r['net']}" for r in per_currency)
         licences = self.licences(p).aggregate(n=Count("id"))["n"]
         return [
-            Kpi("Sales", main["sales"], hint=cur),
-            Kpi("Refunds", main["refunds"], hint=cur),
-            Kpi(f"Net revenue {cur}".strip(), main["net"], "money"),
-            Kpi(f"Instructor share {cur}".strip(), main["share"], "money"),
+            Kpi("Sales", sum(r["sales"] for r in per_currency), hint="all currencies"),
+            Kpi("Refunds", sum(r["refunds"] for r in per_currency), hint="all currencies"),
+            Kpi(f"Net revenue {base}", sum((r["net_base"] for r in per_currency), ZERO), "money", hint=breakdown),
+            Kpi(f"Instructor share {base}", sum((r["share_base"] for r in per_currency), ZERO), "money"),
             Kpi("Employer licences", licences, hint="active in the period"),
         ]
 
@@ -127,7 +146,7 @@ class RevenueReport(Report):
             self.entries(p)
             .annotate(week=TruncWeek("created_at"))
             .values("week")
-            .annotate(net=_money(Sum("gross")), refunded=_money(-Sum("gross", filter=Q(kind=REFUND))))
+            .annotate(net=_gross_base(), refunded=-_gross_base(Q(kind=REFUND)))
             .order_by("week")
         )
         return [
@@ -145,7 +164,7 @@ class RevenueReport(Report):
             ),
             Chart(
                 "revenue-weekly",
-                "Net revenue and refunds per week (all currencies)",
+                f"Net revenue and refunds per week (all currencies, in {settings.BILLING_CURRENCY})",
                 "line",
                 [w["week"].date().isoformat() for w in weekly],
                 [

@@ -2,7 +2,8 @@ import pytest
 from django.core.management import call_command
 
 from billing.employer_selectors import managed_partners, partner_licences
-from billing.models import Coupon, CourseBundle, EmployerPartner, Payment, Plan, RefundRequest
+from billing.models import Coupon, CourseBundle, EmployerPartner, ExchangeRate, Payment, Plan, RefundRequest
+from courses.models import Course
 
 pytestmark = pytest.mark.django_db
 
@@ -19,6 +20,10 @@ def test_demo_has_every_payment_status_and_is_idempotent(settings, tmp_path):
     manager = acme.managers.get()
     assert manager.email == "manager@courseworx.local" and list(managed_partners(manager)) == [acme]
     assert [(lic.seats, lic.seats_used) for lic in partner_licences(acme)] == [(10, 2)]
+    # Multi-currency: courses priced in USD, EUR and the zero-decimal JPY; rates with history; USD payments.
+    assert {"USD", "EUR", "JPY"} <= set(Course.objects.published().values_list("currency", flat=True))
+    assert ExchangeRate.objects.filter(currency_id="JPY").count() == 2
+    assert set(Payment.objects.values_list("base_currency", flat=True)) == {"USD"}
     counts = (Payment.objects.count(), RefundRequest.objects.count())
     call_command("seed_demo", verbosity=0)
     assert (Payment.objects.count(), RefundRequest.objects.count()) == counts

@@ -166,7 +166,10 @@ def test_a_preview_records_no_progress_attempt_note_streak_or_activity(client, m
         assert page.context["player"].enrollment is None  # the previewer's own enrolment plays no part
         for action in ("lesson_complete", "lesson_heartbeat", "lesson_note", "quiz_start"):
             assert reverse(f"learning:{action}", args=[course.slug, lesson.pk]) not in body, action
-        assert 'name="csrfmiddlewaretoken"' not in re.sub(r"<form[^>]*(logout|setlang).*?</form>", "", body, flags=re.S)
+        # No form but the site-wide ones (log out, the language and display currency switchers: none records
+        # course work).
+        site_forms = r"<form[^>]*(?:logout|setlang|currency-selector).*?</form>"
+        assert 'name="csrfmiddlewaretoken"' not in re.sub(site_forms, "", body, flags=re.S)
 
     enrollment.refresh_from_db()
     assert enrollment.last_content_id is None and enrollment.last_accessed_at is None

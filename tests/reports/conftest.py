@@ -173,8 +173,11 @@ def _ticket(n, requester, category, status, created, first=None, resolved=None, 
     return ticket
 
 
-def _payment(n, user, course, amount, currency="USD", status="succeeded"):
+def _payment(n, user, course, amount, currency="USD", status="succeeded", rate="1"):
+    """`rate`: base-currency (USD) units per unit of `currency` on the payment's day."""
     return Payment.objects.create(
+        exchange_rate=Decimal(rate),
+        amount_base=(Decimal(amount) * Decimal(rate)).quantize(Decimal("0.01")),
         user=user,
         kind="course",
         course=course,
@@ -197,6 +200,7 @@ def _earning(payment, course, kind, gross, share, when, refund=None):
         gross=Decimal(gross),
         share_percent=Decimal(share),
         amount=Decimal(gross) * Decimal(share) / 100,
+        amount_base=(Decimal(gross) * Decimal(share) / 100 * payment.exchange_rate).quantize(Decimal("0.01")),
         currency=payment.currency,
     )
     EarningEntry.objects.filter(pk=entry.pk).update(created_at=when)
@@ -217,7 +221,7 @@ def money_world(world):
     p1 = _payment(1, w.s1, w.alpha, "100.00", status="refunded")
     p2 = _payment(2, w.s1, w.beta, "50.00")
     p3 = _payment(3, w.s3, w.gamma, "200.00")
-    p4 = _payment(4, w.s2, w.gamma, "90.00", currency="EUR")
+    p4 = _payment(4, w.s2, w.gamma, "90.00", currency="EUR", rate="1.10")
     _earning(p0, w.alpha, "sale", "80.00", 70, at(2, 20))
     _earning(p1, w.alpha, "sale", "100.00", 70, at(3, 3))
     _earning(p2, w.beta, "sale", "50.00", 70, at(3, 4))

@@ -53,10 +53,17 @@ def test_revenue_per_instructor(money_world, make_staff):
     assert (irene["sales"], irene["net_revenue"], irene["instructor_share"], irene["licences"]) == (
         1, Decimal("200.00"), Decimal("140.00"), 0,
     )  # fmt: skip
-    assert rows[(w.irene.pk, "EUR")]["net_revenue"] == Decimal("90.00")
+    euro = rows[(w.irene.pk, "EUR")]
+    assert (euro["net_revenue"], euro["instructor_share"]) == (Decimal("90.00"), Decimal("63.00"))
+    # The base-currency columns: the EUR payment at its day's rate 1.10; USD rows at 1.
+    assert (euro["net_revenue_base"], euro["instructor_share_base"]) == (Decimal("99.00"), Decimal("69.30"))
+    assert (ivan["net_revenue_base"], irene["instructor_share_base"]) == (Decimal("50.00"), Decimal("140.00"))
     totals = kpis(report, params)
-    assert totals["Sales"] == 3 and totals["Refunds"] == 1
-    assert totals["Net revenue USD"] == Decimal("250.00") and totals["Instructor share USD"] == Decimal("175.00")
+    # KPIs add every currency in the base currency (USD 250.00 + EUR 90.00 x 1.10), sales of all currencies.
+    assert totals["Sales"] == 4 and totals["Refunds"] == 1
+    assert totals["Net revenue USD"] == Decimal("349.00") and totals["Instructor share USD"] == Decimal("244.30")
+    breakdown = {r["currency"]: (r["net"], r["net_base"]) for r in report.per_currency(params)}
+    assert breakdown == {"USD": (Decimal("250.00"), Decimal("250.00")), "EUR": (Decimal("90.00"), Decimal("99.00"))}
     assert totals["Employer licences"] == 1
 
 

@@ -246,13 +246,14 @@ class Command(BaseCommand):
         payments = [(self._uuid(), u, c, e) for _pk, u, c, e in paid]
         self._bulk(out, "payments", Payment, (
             Payment(id=pk, user_id=u, kind="course", course_id=c, description="Generated", status="succeeded",
-                    subtotal=Decimal("49.00"), amount=Decimal("49.00"), idempotency_key=f"scale-{pk.hex}",
+                    subtotal=Decimal("49.00"), amount=Decimal("49.00"), amount_base=Decimal("49.00"),
+                    idempotency_key=f"scale-{pk.hex}",
                     succeeded_at=e)
             for pk, u, c, e in payments
         ), len(payments))  # fmt: skip
         self._bulk(out, "earnings", EarningEntry, (
             EarningEntry(instructor_id=owner[c], course_id=c, payment_id=pk, kind="sale", gross=Decimal("49.00"),
-                         share_percent=Decimal("70.00"), amount=Decimal("34.30"))
+                         share_percent=Decimal("70.00"), amount=Decimal("34.30"), amount_base=Decimal("34.30"))
             for pk, _u, c, _e in payments
         ), len(payments))  # fmt: skip
 

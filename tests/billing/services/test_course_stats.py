@@ -11,6 +11,7 @@ from billing.models import Payment
 from learning import services as learning_services
 from learning.models import CourseStats
 from tests.billing.conftest import make_course, pay, start_checkout
+from tests.billing.currency.helpers import rate
 from tests.factories import StudentFactory
 from tests.querycount import assert_same_queries_at_two_sizes, count_queries
 
@@ -65,3 +66,16 @@ def test_full_recount_queries_do_not_grow_with_courses(client):
         return queries
 
     assert_same_queries_at_two_sizes(load)
+
+
+def test_revenue_adds_up_in_the_base_currency(client, finance, django_capture_on_commit_callbacks):
+    rate("EUR", "0.50", days_ago=1)  # 1 EUR = 2 USD (the base currency)
+    course = make_course(price="40.00", currency="EUR")
+    with django_capture_on_commit_callbacks(execute=True):
+        payment = start_checkout(StudentFactory(), course)  # 48.00 EUR with tax = 96.00 USD
+        pay(client, payment)
+    assert revenue(course) == Decimal("96.00")
+    with django_capture_on_commit_callbacks(execute=True):
+        request = services.refund_request_create(user=payment.user, payment=payment, reason="Not for me")
+        services.refund_request_approve(refund_request=request, actor=finance, note="ok", amount=Decimal("10.00"))
+    assert revenue(course) == Decimal("76.00")  # 96 USD minus 10 EUR at the payment's rate (20 USD)

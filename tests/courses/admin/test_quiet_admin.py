@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.admin_site import is_author_only
+from billing.models import Currency
 from courses.models import Course
 from tests.courses.admin.helpers import course_form_data
 from tests.courses.admin.test_outline import outline_url
@@ -79,13 +80,14 @@ def test_an_author_cannot_feature_their_course_by_posting_it(client):
     assert Course.objects.get(pk=course.pk).is_featured is False
 
 
-def test_currency_is_a_choice_of_iso_codes(client, settings):
-    settings.CURRENCIES = ["USD", "EUR", "GBP"]
+def test_currency_is_a_choice_of_the_active_currencies(client):
+    """The choice comes from billing's active Currency rows (through core's registry), not a setting."""
+    Currency.objects.exclude(code__in=["USD", "EUR", "GBP"]).update(active=False)
     course = CourseFactory()
     client.force_login(course.instructor)
     page = client.get(reverse("admin:courses_course_change", args=[course.pk]))
     field = page.context["adminform"].form.fields["currency"]
-    assert [code for code, _label in field.choices] == ["USD", "EUR", "GBP"]
+    assert [code for code, _label in field.choices] == ["EUR", "GBP", "USD"]
     response = client.post(
         reverse("admin:courses_course_change", args=[course.pk]), course_form_data(course, currency="XYZ")
     )
@@ -96,8 +98,8 @@ def test_currency_is_a_choice_of_iso_codes(client, settings):
     assert response.status_code == 302 and Course.objects.get(pk=course.pk).currency == "EUR"
 
 
-def test_a_stored_currency_outside_the_list_stays_selectable(client, settings):
-    settings.CURRENCIES = ["USD"]
+def test_a_stored_currency_outside_the_list_stays_selectable(client):
+    Currency.objects.filter(code="CHF").update(active=False)
     course = CourseFactory(currency="CHF")
     client.force_login(course.instructor)
     page = client.get(reverse("admin:courses_course_change", args=[course.pk]))
