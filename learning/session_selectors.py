@@ -61,9 +61,10 @@ def class_session_for_user(*, user: User, session_id) -> ClassSession:
 
 
 def class_sessions_for_course(*, course: Course, upcoming_only: bool = False, now=None) -> list[ClassSession]:
+    """The course's sessions; `upcoming_only`: those not ended yet (cancelled ones too, shown as such)."""
     qs = ClassSession.objects.filter(course=course)
     if upcoming_only:
-        qs = qs.filter(ends_at__gte=now or timezone.now(), status=ClassSession.Status.SCHEDULED)
+        qs = qs.filter(ends_at__gte=now or timezone.now())
     return list(qs.order_by("starts_at")[:50])
 
 
@@ -89,12 +90,12 @@ class TodaySession:
 
 
 def class_sessions_today(*, user: User, now: dt.datetime | None = None) -> list[TodaySession]:
-    """The trainee's sessions today (each in its own time zone) with their own record: 2 queries."""
+    """The trainee's sessions today (each in its own time zone; cancelled ones too, shown as such) with their
+    own record: 2 queries."""
     now = now or timezone.now()
     candidates = list(
         ClassSession.objects.filter(
             course_id__in=_learner_course_ids(user),
-            status=ClassSession.Status.SCHEDULED,
             starts_at__gte=now - dt.timedelta(hours=26),
             starts_at__lte=now + dt.timedelta(hours=26),
         )

@@ -47,5 +47,7 @@ urlpatterns = [
     path("teach/sessions/<uuid:session_id>/live/qr/", session_views.session_live_qr, name="session_live_qr"),
     path("teach/sessions/<uuid:session_id>/live/list/", session_views.session_live_list, name="session_live_list"),
     path("teach/sessions/<uuid:session_id>/mark/", session_views.session_mark, name="session_mark"),
+    path("teach/sessions/<uuid:session_id>/edit/", session_views.session_edit, name="session_edit"),
+    path("teach/sessions/<uuid:session_id>/cancel/", session_views.session_cancel, name="session_cancel"),
     path("teach/sessions/<uuid:session_id>/sheet.csv", session_views.session_sheet_csv, name="session_sheet_csv"),
 ]
