@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, F, FloatField, Q, QuerySet, Value
-from django.db.models.functions import Cast, NullIf
+from django.db.models import Count, F, FloatField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Cast, Coalesce, NullIf
 from django.http import Http404
 from django.utils import timezone
 
@@ -172,3 +172,15 @@ def attendance_rates_for_course(*, course: Course) -> dict:
         .order_by("course_id")
     ).first()
     return {"users": {row["user_id"]: row for row in per_user}, "overall": overall}
+
+
+def course_attendance_annotations(outer: str = "pk") -> dict:
+    """Annotations for a Course queryset (the teaching dashboard): `attendance_records` and `attendance_rate`
+    (%, None without records), each one correlated subquery grouped by course."""
+    per_course = (
+        Attendance.objects.filter(course=OuterRef(outer)).order_by().values("course").annotate(**_rate_annotations())
+    )
+    return {
+        "attendance_records": Coalesce(Subquery(per_course.values("records")), 0),
+        "attendance_rate": Subquery(_with_rate(per_course).values("rate")),
+    }

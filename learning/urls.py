@@ -12,6 +12,7 @@ urlpatterns = [
     path("learn/<slug:slug>/drop/", views.drop, name="drop"),
     path("learn/<slug:slug>/save/", views.saved_toggle, name="saved_toggle"),
     path("learn/<slug:slug>/notes/", views.course_notes, name="course_notes"),
+    path("learn/<slug:slug>/notes/<uuid:note_id>/edit/", views.course_note_edit, name="course_note_edit"),
     path("learn/<slug:slug>/notes/<uuid:note_id>/delete/", views.course_note_delete, name="course_note_delete"),
     path("learn/<slug:slug>/assignments/", views.course_assignments, name="course_assignments"),
     path("learn/<slug:slug>/attendance/", views.my_attendance, name="my_attendance"),
