@@ -14,9 +14,10 @@ from courseworx.core.exceptions import ConflictError
 from courseworx.core.models import AuditLog, Notification
 from learning import services
 from learning.models import Attendance, ClassSession
-from tests.courses.factories import CollaboratorFactory
+from tests.courses.factories import CollaboratorFactory, PublishedCourseFactory
 from tests.factories import InstructorFactory, UserFactory
 from tests.learning.factories import ClassSessionFactory, EnrollmentFactory
+from tests.querycount import assert_same_queries_at_two_sizes, count_queries
 
 S = Attendance.Status
 
@@ -413,9 +414,6 @@ def test_rates_on_the_teaching_and_student_dashboards(client, session, ended, tr
 
 
 def test_teaching_dashboard_queries_do_not_grow_with_courses(client, instructor):
-    from tests.courses.factories import PublishedCourseFactory
-    from tests.querycount import assert_same_queries_at_two_sizes, count_queries
-
     client.force_login(instructor)
 
     def load(n):
