@@ -107,6 +107,16 @@ def test_bad_input_is_a_400_with_field_messages(session, trainee, instructor):
     assert "during the session" in outside.json()["error"]["fields"]["at"][0]
 
 
+@pytest.mark.parametrize(
+    "at", ["0001-01-01T00:00:00-05:00", "9999-12-31T23:59:59+14:00", "2026-13-45T99:00", "x" * 300, 10**30]
+)
+def test_odd_times_are_a_400(session, trainee, instructor, at):
+    response = _api(instructor).post(
+        _mark_url(session, trainee), {"action": "sign_in", "reason": "x", "at": at}, format="json"
+    )
+    assert response.status_code == 400 and "at" in response.json()["error"]["fields"]
+
+
 def test_sign_out_before_sign_in_is_a_409(session, trainee, instructor):
     response = _api(instructor).post(_mark_url(session, trainee), {"action": "sign_out", "reason": "x"})
     assert response.status_code == 409 and response.json()["error"]["code"] == "not_signed_in"
