@@ -124,3 +124,25 @@ def test_student_edits_a_course_note_on_a_phone(live_server, browser, screenshot
     assert sorted(UserNote.objects.get(pk=note.pk).tags.values_list("name", flat=True)) == ["autumn", "plan"]
     assert phone.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
     assert problems == []
+
+
+def test_per_trainee_attendance_report(live_server, page, browser_problems, screenshot_dir):
+    trainer = InstructorFactory()
+    course = PublishedCourseFactory(instructor=trainer, title="Welding Basics")
+    past = timezone.now() - dt.timedelta(days=1)
+    session = ClassSessionFactory(course=course, starts_at=past, ends_at=past + dt.timedelta(hours=2))
+    for i, action in enumerate(["sign_in", "absent", "excuse"]):
+        trainee = EnrollmentFactory(course=course, user=StudentFactory(first_name=f"Trainee{i}")).user
+        services.attendance_session_mark(
+            session=session, user=trainee, actor=trainer, action=action, reason="Sheet",
+            at=past + dt.timedelta(minutes=1) if action == "sign_in" else None,
+        )  # fmt: skip
+    day = session.local_start.date().isoformat()
+    log_in(page, live_server, trainer)
+    for name, size in (("laptop", LAPTOP), ("phone", PHONE)):
+        page.set_viewport_size(size)
+        page.goto(f"{live_server.url}/reports/attendance-trainees/?course={course.pk}&date_from={day}&date_to={day}")
+        expect(page.get_by_role("heading", name="Attendance per trainee")).to_be_visible()
+        expect(page.locator("table")).to_contain_text("Trainee1")
+        page.screenshot(path=str(screenshot_dir / f"e2e-sessions-manage-report-{name}.png"), full_page=True)
+    assert browser_problems == []
