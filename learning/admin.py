@@ -332,6 +332,19 @@ class ClassSessionAdminForm(forms.ModelForm):
                 if value is not None:
                     cleaned[field] = value.astimezone(current).replace(tzinfo=None).replace(tzinfo=tz)
                     setattr(self.instance, field, cleaned[field])
+        stored = ClassSession.objects.filter(pk=self.instance.pk).first() if self.instance.pk else None
+        if stored is not None:  # an edit: the service's rules (not after it ended, times fixed once started...)
+            changes = {
+                name: cleaned[name]
+                for name in services.SESSION_FIELDS
+                if name in cleaned and getattr(stored, name) != cleaned[name]
+            }
+            try:
+                services.class_session_update_check(session=stored, changes=changes)
+            except ValidationError as exc:
+                if hasattr(exc, "error_dict"):
+                    raise
+                raise ValidationError(exc.messages) from None
         return cleaned
 
     def get_initial_for_field(self, field, field_name):

@@ -15,6 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from courseworx.core.models import TimeStampedModel, UUIDModel
 from courseworx.core.storage import RandomFileName, download_name, private_storage
@@ -362,6 +363,8 @@ class ClassSession(UUIDModel):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
     closed_at = models.DateTimeField(null=True, blank=True, editable=False, help_text="Absences computed.")
     reminded_at = models.DateTimeField(null=True, blank=True, editable=False, help_text="Reminders sent.")
+    cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    cancel_reason = models.CharField(max_length=300, blank=True, editable=False, help_text="Told to the trainees.")
 
     class Meta:
         ordering = ["starts_at"]
@@ -406,6 +409,16 @@ class ClassSession(UUIDModel):
     @property
     def where(self) -> str:
         return self.room or ("Online" if self.online_url else "")
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+    def has_started(self, now: dt.datetime | None = None) -> bool:
+        return (now or timezone.now()) >= self.starts_at
+
+    def is_over(self, now: dt.datetime | None = None) -> bool:
+        return (now or timezone.now()) > self.ends_at or self.closed_at is not None
 
 
 SIGN_IN_OPENS_MINUTES = 15  # sign-in opens this long before a session starts

@@ -626,6 +626,7 @@ def instructor_courses(*, user: User) -> QuerySet[Course]:
             pending_grading=Coalesce(Subquery(pending), 0) + Coalesce(Subquery(pending_quiz), 0),
             enrolled_now=Coalesce(Subquery(enrolled), 0),
             completed_now=Coalesce(Subquery(completed), 0),
+            **course_attendance_annotations(),  # attendance_records, attendance_rate
         )
         .select_related("stats")
         .order_by("title")
@@ -663,6 +664,7 @@ from .session_selectors import (  # noqa: E402, F401
     class_sessions_for_course_with_counts,
     class_sessions_today,
     class_sessions_visible,
+    course_attendance_annotations,
     session_attendance_for,
     session_attendance_sheet,
     session_signed_in,

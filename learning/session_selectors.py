@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, F, FloatField, Q, QuerySet, Value
-from django.db.models.functions import Cast, NullIf
+from django.db.models import Count, F, FloatField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Cast, Coalesce, NullIf
 from django.http import Http404
 from django.utils import timezone
 
@@ -61,9 +61,10 @@ def class_session_for_user(*, user: User, session_id) -> ClassSession:
 
 
 def class_sessions_for_course(*, course: Course, upcoming_only: bool = False, now=None) -> list[ClassSession]:
+    """The course's sessions; `upcoming_only`: those not ended yet (cancelled ones too, shown as such)."""
     qs = ClassSession.objects.filter(course=course)
     if upcoming_only:
-        qs = qs.filter(ends_at__gte=now or timezone.now(), status=ClassSession.Status.SCHEDULED)
+        qs = qs.filter(ends_at__gte=now or timezone.now())
     return list(qs.order_by("starts_at")[:50])
 
 
@@ -89,12 +90,12 @@ class TodaySession:
 
 
 def class_sessions_today(*, user: User, now: dt.datetime | None = None) -> list[TodaySession]:
-    """The trainee's sessions today (each in its own time zone) with their own record: 2 queries."""
+    """The trainee's sessions today (each in its own time zone; cancelled ones too, shown as such) with their
+    own record: 2 queries."""
     now = now or timezone.now()
     candidates = list(
         ClassSession.objects.filter(
             course_id__in=_learner_course_ids(user),
-            status=ClassSession.Status.SCHEDULED,
             starts_at__gte=now - dt.timedelta(hours=26),
             starts_at__lte=now + dt.timedelta(hours=26),
         )
@@ -171,3 +172,15 @@ def attendance_rates_for_course(*, course: Course) -> dict:
         .order_by("course_id")
     ).first()
     return {"users": {row["user_id"]: row for row in per_user}, "overall": overall}
+
+
+def course_attendance_annotations(outer: str = "pk") -> dict:
+    """Annotations for a Course queryset (the teaching dashboard): `attendance_records` and `attendance_rate`
+    (%, None without records), each one correlated subquery grouped by course."""
+    per_course = (
+        Attendance.objects.filter(course=OuterRef(outer)).order_by().values("course").annotate(**_rate_annotations())
+    )
+    return {
+        "attendance_records": Coalesce(Subquery(per_course.values("records")), 0),
+        "attendance_rate": Subquery(_with_rate(per_course).values("rate")),
+    }

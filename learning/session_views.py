@@ -20,12 +20,13 @@ from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
 from courseworx.core import csv as safe_csv
 from courseworx.core.clientip import client_ip
-from courseworx.core.forms import service_error_text
+from courseworx.core.forms import add_service_errors, service_error_text
 
 from . import permissions, selectors, services
 from .models import ClassSession, Enrollment
@@ -141,6 +142,18 @@ class MarkForm(forms.Form):
     user = forms.UUIDField()
     action = forms.ChoiceField(choices=[(a, a) for a in services.MANUAL_ACTIONS])
     reason = forms.CharField(max_length=300)
+    at = forms.TimeField(required=False)  # the session's local time; empty: now
+
+    def moment(self, session: ClassSession) -> dt.datetime | None:
+        """`at` on the session's local day (the next day when earlier than a start it runs past midnight from)."""
+        at = self.cleaned_data.get("at")
+        if at is None:
+            return None
+        start, end = session.local_start, session.local_end
+        day = start.date()
+        if at < start.time().replace(second=0, microsecond=0) and end.date() > day:
+            day = end.date()
+        return dt.datetime.combine(day, at, tzinfo=session.tz)
 
 
 @login_required
@@ -158,7 +171,7 @@ def session_mark(request, session_id):
     try:
         record = services.attendance_session_mark(
             session=session, user=user, actor=request.user, action=form.cleaned_data["action"],
-            reason=form.cleaned_data["reason"],
+            reason=form.cleaned_data["reason"], at=form.moment(session),
         )  # fmt: skip
     except ValidationError as exc:
         messages.error(request, service_error_text(exc))
@@ -259,3 +272,85 @@ def course_sessions(request, slug: str):
         "sessions": list(selectors.class_sessions_for_course_with_counts(course=course)),
         "rates": rates, "trainees": [(e, rates["users"].get(e.user_id)) for e in trainees],
     })  # fmt: skip
+
+
+def _session_form_initial(session: ClassSession) -> dict:
+    start, end = session.local_start, session.local_end
+    initial = {name: getattr(session, name) for name in services.SESSION_FIELDS if name in SessionForm.base_fields}
+    initial.update(date=start.date(), start=start.time().replace(second=0, microsecond=0),
+                   end=end.time().replace(second=0, microsecond=0))  # fmt: skip
+    return initial
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        max_length=300, label=_("Reason"), help_text=_("Sent to the enrolled trainees with the notice."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_edit(request, session_id):
+    """Change a session's time, place or options (before it ends; times only before it starts) or cancel it."""
+    session = selectors.class_session_for_staff(user=request.user, session_id=session_id)
+    back = reverse("learning:course_sessions", kwargs={"slug": session.course.slug})
+    now = timezone.now()
+    if session.is_cancelled or session.is_over(now):
+        reason = (
+            _("This session has been cancelled: it can no longer be changed.")
+            if session.is_cancelled
+            else _("This session is over: its time, place and options can no longer be changed.")
+        )
+        messages.error(request, reason)
+        return redirect(back)
+    started = session.has_started(now)
+    form = SessionForm(request.POST or None, initial=_session_form_initial(session))
+    if started:
+        for name in ("date", "start", "end", "timezone", "grace_minutes"):
+            form.fields[name].disabled = True
+    cancel_form = CancelForm()
+    if request.method == "POST" and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k in services.SESSION_FIELDS and k != "status"}
+        if started:
+            fields = {k: v for k, v in fields.items() if k not in services.TIME_FIELDS}
+        elif not {"date", "start", "end", "timezone"} & set(form.changed_data):
+            fields = {k: v for k, v in fields.items() if k not in ("starts_at", "ends_at", "timezone")}
+        try:
+            services.class_session_update(actor=request.user, session=session, **fields)
+        except (ValidationError, PermissionDenied) as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Session updated."))
+            return redirect(back)
+    return render(request, "learning/session_edit.html", {
+        "session": session, "course": session.course, "form": form, "cancel_form": cancel_form, "started": started,
+    })  # fmt: skip
+
+
+@login_required
+@require_POST
+def session_cancel(request, session_id):
+    session = selectors.class_session_for_staff(user=request.user, session_id=session_id)
+    form = CancelForm(request.POST)
+    if form.is_valid():
+        try:
+            services.class_session_cancel(actor=request.user, session=session, reason=form.cleaned_data["reason"])
+        except (ValidationError, PermissionDenied) as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Session cancelled: the trainees have been told."))
+            return redirect("learning:course_sessions", slug=session.course.slug)
+    if session.is_cancelled or session.is_over():
+        messages.error(
+            request, " ".join(str(e) for e in form.non_field_errors()) or _("This session can no longer be cancelled.")
+        )
+        return redirect("learning:course_sessions", slug=session.course.slug)
+    edit = SessionForm(initial=_session_form_initial(session))
+    started = session.has_started()
+    if started:
+        for name in ("date", "start", "end", "timezone", "grace_minutes"):
+            edit.fields[name].disabled = True
+    return render(request, "learning/session_edit.html", {
+        "session": session, "course": session.course, "form": edit, "cancel_form": form, "started": started,
+    }, status=400)  # fmt: skip

@@ -12,6 +12,7 @@ urlpatterns = [
     path("learn/<slug:slug>/drop/", views.drop, name="drop"),
     path("learn/<slug:slug>/save/", views.saved_toggle, name="saved_toggle"),
     path("learn/<slug:slug>/notes/", views.course_notes, name="course_notes"),
+    path("learn/<slug:slug>/notes/<uuid:note_id>/edit/", views.course_note_edit, name="course_note_edit"),
     path("learn/<slug:slug>/notes/<uuid:note_id>/delete/", views.course_note_delete, name="course_note_delete"),
     path("learn/<slug:slug>/assignments/", views.course_assignments, name="course_assignments"),
     path("learn/<slug:slug>/attendance/", views.my_attendance, name="my_attendance"),
@@ -47,5 +48,7 @@ urlpatterns = [
     path("teach/sessions/<uuid:session_id>/live/qr/", session_views.session_live_qr, name="session_live_qr"),
     path("teach/sessions/<uuid:session_id>/live/list/", session_views.session_live_list, name="session_live_list"),
     path("teach/sessions/<uuid:session_id>/mark/", session_views.session_mark, name="session_mark"),
+    path("teach/sessions/<uuid:session_id>/edit/", session_views.session_edit, name="session_edit"),
+    path("teach/sessions/<uuid:session_id>/cancel/", session_views.session_cancel, name="session_cancel"),
     path("teach/sessions/<uuid:session_id>/sheet.csv", session_views.session_sheet_csv, name="session_sheet_csv"),
 ]

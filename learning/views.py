@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from courses.models import Course, CourseContent
@@ -339,6 +340,30 @@ def course_notes(request, slug: str):
         "form": form,
     }
     return render(request, "learning/notes.html", context)
+
+
+@login_required
+@require_POST
+def course_note_edit(request, slug: str, note_id):
+    """Change a course note (body, tags, private) from the notes page; another's note is a 404."""
+    note = selectors.note_get(user=request.user, note_id=note_id)
+    if note.course.slug != slug or note.content_id is not None:
+        raise Http404("No such note.")
+    form = CourseNoteForm(request.POST)
+    back = reverse("learning:course_notes", kwargs={"slug": slug})
+    if not form.is_valid():
+        messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
+        return redirect(back)
+    try:
+        services.note_update(
+            note=note, user=request.user, body=form.cleaned_data["body"], is_private=form.cleaned_data["is_private"],
+            tags=form.cleaned_data["tags"],
+        )  # fmt: skip
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, gettext("Note saved."))
+    return redirect(back)
 
 
 @login_required

@@ -2,7 +2,8 @@
 
 - superusers: every report, every course;
 - staff duties (groups): Finance -> revenue; Support -> support load and accessibility; Reviewers ->
-  completion, engagement, top students, activity, attendance and accessibility; their reports cover
+  completion, engagement, top students, activity, attendance (per course and per trainee) and accessibility;
+  their reports cover
   every course;
 - instructors: the course reports (completion, engagement, top students, activity, attendance,
   accessibility, revenue), limited to the courses they own or co-author.
@@ -25,10 +26,20 @@ REPORT_GROUPS: dict[str, tuple[str, ...]] = {
     "completion": (roles.REVIEWERS,),
     "support": (roles.SUPPORT,),
     "attendance": (roles.REVIEWERS,),
+    "attendance-trainees": (roles.REVIEWERS,),
     "accessibility": (roles.REVIEWERS, roles.SUPPORT),
 }
 INSTRUCTOR_REPORTS = frozenset(
-    {"revenue", "top-students", "activity", "engagement", "completion", "attendance", "accessibility"}
+    {
+        "revenue",
+        "top-students",
+        "activity",
+        "engagement",
+        "completion",
+        "attendance",
+        "attendance-trainees",
+        "accessibility",
+    }
 )
 
 

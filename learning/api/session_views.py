@@ -1,5 +1,6 @@
-"""Classroom sessions API: list/create/update/delete (instructors), the live token (trainers), sign-in and
-sign-out (trainees, with the QR token or by self sign-in), a session's attendance sheet (trainers).
+"""Classroom sessions API: list/create/update/cancel/delete (instructors), the live token (trainers), sign-in
+and sign-out (trainees, with the QR token or by self sign-in), a session's attendance sheet and manual marks
+with a reason (trainers).
 
 A session of a course the caller neither learns nor teaches is a 404; trainees get 403 for trainer actions.
 """
@@ -13,12 +14,13 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.models import User
 from courses.models import Course
 from courseworx.core.api.schema import conflict_codes
 from courseworx.core.clientip import client_ip
 from learning import permissions as perms
 from learning import selectors, services
-from learning.models import Attendance, ClassSession
+from learning.models import Attendance, ClassSession, Enrollment
 
 
 class ClassSessionSerializer(serializers.ModelSerializer):
@@ -31,9 +33,9 @@ class ClassSessionSerializer(serializers.ModelSerializer):
         fields = [
             "id", "course", "title", "starts_at", "ends_at", "timezone", "local_start", "local_end", "room",
             "online_url", "capacity", "self_sign_in_allowed", "allowed_ip_ranges", "grace_minutes", "status",
-            "closed_at",
+            "closed_at", "cancelled_at", "cancel_reason",
         ]  # fmt: skip
-        read_only_fields = ["id", "closed_at"]
+        read_only_fields = ["id", "closed_at", "cancelled_at", "cancel_reason"]
 
 
 class ClassSessionInputSerializer(serializers.Serializer):
@@ -48,7 +50,27 @@ class ClassSessionInputSerializer(serializers.Serializer):
     self_sign_in_allowed = serializers.BooleanField(required=False)
     allowed_ip_ranges = serializers.CharField(max_length=2000, required=False, allow_blank=True)
     grace_minutes = serializers.IntegerField(min_value=0, max_value=240, required=False)
-    status = serializers.ChoiceField(choices=ClassSession.Status.choices, required=False)
+    status = serializers.ChoiceField(
+        choices=ClassSession.Status.choices, required=False,
+        help_text="On create only; cancel a session with `POST …/cancel/` and a reason.",
+    )  # fmt: skip
+
+
+class CancelInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300, help_text="Why: sent to the enrolled trainees.")
+
+
+class MarkInputSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(
+        choices=[(a, a) for a in ("sign_in", "sign_out", "excuse", "absent")],
+        help_text="sign_in / sign_out: now (or at `at`); excuse / absent: the whole session.",
+    )
+    reason = serializers.CharField(
+        max_length=300, help_text="Required: kept as the record's note and in the audit log."
+    )
+    at = serializers.DateTimeField(
+        required=False, help_text="When the trainee signed in or out (default: now); within the session's day."
+    )
 
 
 class SignInputSerializer(serializers.Serializer):
@@ -120,6 +142,7 @@ class ClassSessionDetailView(APIView):
         return Response(ClassSessionSerializer(_visible(request, session_id)).data)
 
     @extend_schema(request=ClassSessionInputSerializer, responses=ClassSessionSerializer)
+    @conflict_codes("cancelled", "session_over", "started")
     def patch(self, request, session_id):
         session = _staff(request, session_id)
         data = ClassSessionInputSerializer(data=request.data, partial=True)
@@ -187,3 +210,57 @@ class ClassSessionAttendanceView(generics.ListAPIView):
     def get_queryset(self):
         session = _staff(self.request, self.kwargs["session_id"])
         return Attendance.objects.filter(session=session).order_by("user__last_name", "user_id")
+
+
+class ClassSessionCancelView(APIView):
+    """Cancel a session with a reason (trainers): closed to sign-in, shown as cancelled, trainees notified."""
+
+    @extend_schema(request=CancelInputSerializer, responses=ClassSessionSerializer)
+    @conflict_codes("cancelled", "session_over")
+    def post(self, request, session_id):
+        session = _staff(request, session_id)
+        data = CancelInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        session = services.class_session_cancel(
+            actor=request.user, session=session, reason=data.validated_data["reason"]
+        )
+        return Response(ClassSessionSerializer(session).data)
+
+
+class ClassSessionMarkView(APIView):
+    """A trainer signs a trainee in or out, or marks them excused or absent, with a reason (audited).
+
+    The trainee is a user enrolled in the session's course; anyone else is a 404."""
+
+    @extend_schema(responses=SessionAttendanceSerializer)
+    def get(self, request, session_id, user_id):
+        session = _staff(request, session_id)
+        record = selectors.session_attendance_for(session=session, user=self._trainee(session, user_id))
+        if record is None:
+            raise Http404("No record yet.")
+        return Response(SessionAttendanceSerializer(record).data)
+
+    @extend_schema(request=MarkInputSerializer, responses=SessionAttendanceSerializer)
+    @conflict_codes("not_signed_in", "cancelled")
+    def post(self, request, session_id, user_id):
+        session = _staff(request, session_id)
+        trainee = self._trainee(session, user_id)
+        data = MarkInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        record = services.attendance_session_mark(
+            session=session, user=trainee, actor=request.user, action=data.validated_data["action"],
+            reason=data.validated_data["reason"], at=data.validated_data.get("at"),
+        )  # fmt: skip
+        return Response(SessionAttendanceSerializer(record).data)
+
+    @staticmethod
+    def _trainee(session: ClassSession, user_id) -> User:
+        enrollment = (
+            Enrollment.objects.filter(course_id=session.course_id, user_id=user_id)
+            .active()
+            .select_related("user")
+            .first()
+        )
+        if enrollment is None:
+            raise Http404("No such trainee in this course.")
+        return enrollment.user

@@ -68,6 +68,16 @@ urlpatterns = [
         session_views.ClassSessionAttendanceView.as_view(),
         name="learning-class-session-attendance",
     ),
+    path(
+        "class-sessions/<uuid:session_id>/attendance/<uuid:user_id>/",
+        session_views.ClassSessionMarkView.as_view(),
+        name="learning-class-session-mark",
+    ),
+    path(
+        "class-sessions/<uuid:session_id>/cancel/",
+        session_views.ClassSessionCancelView.as_view(),
+        name="learning-class-session-cancel",
+    ),
     path("certificates/", views.CertificateListView.as_view(), name="learning-certificates"),
     path("certificates/<uuid:certificate_id>/", views.CertificateDetailView.as_view(), name="learning-certificate"),
     path(

@@ -26,12 +26,14 @@ from .certificates import CERTIFICATE_CODE_BYTES, certificate_issue, certificate
 from .class_sessions import (
     MANUAL_ACTIONS,
     SESSION_FIELDS,
+    TIME_FIELDS,
     TOKEN_MAX_AGE,
     attendance_session_mark,
     attendance_status_for,
     attendance_token_make,
     attendance_token_read,
     attendance_token_url,
+    class_session_cancel,
     class_session_check_window,
     class_session_close,
     class_session_create,
@@ -39,6 +41,7 @@ from .class_sessions import (
     class_session_reminders_send,
     class_session_sign,
     class_session_update,
+    class_session_update_check,
     class_sessions_close_due,
 )
 from .enrolment import (
@@ -64,6 +67,7 @@ from .streaks import learning_streak_record
 __all__ = [
     "MANUAL_ACTIONS",
     "SESSION_FIELDS",
+    "TIME_FIELDS",
     "TOKEN_MAX_AGE",
     "attendance_session_mark",
     "attendance_status_for",
@@ -73,10 +77,12 @@ __all__ = [
     "class_session_check_window",
     "class_session_close",
     "class_session_create",
+    "class_session_cancel",
     "class_session_delete",
     "class_session_reminders_send",
     "class_session_sign",
     "class_session_update",
+    "class_session_update_check",
     "class_sessions_close_due",
     "ASSIGNMENT_FIELDS",
     "CERTIFICATE_CODE_BYTES",

@@ -67,18 +67,137 @@ def class_session_create(*, actor: User, course: Course, **fields: Any) -> Class
     return session
 
 
-def class_session_update(*, actor: User, session: ClassSession, **fields: Any) -> ClassSession:
+TIME_FIELDS = ("starts_at", "ends_at", "timezone", "grace_minutes")
+NOTIFIED_FIELDS = ("starts_at", "ends_at", "timezone", "room", "online_url")
+
+
+def class_session_update_check(
+    *, session: ClassSession, changes: dict[str, Any], now: dt.datetime | None = None
+) -> None:
+    """Whether these changes may be made now (no writes; the admin form calls it in `clean()`).
+
+    A cancelled session is not edited (409 `cancelled`); nothing changes once a session is over (409
+    `session_over`); once it has started its times are fixed, since the statuses already given depend on them
+    (409 `started`; the room, link and options may still change); a session is cancelled with a reason
+    (`class_session_cancel`), not by setting its status."""
+    now = now or timezone.now()
+    if not changes:
+        return
+    if session.is_cancelled:
+        raise ConflictError("This session has been cancelled: it can no longer be changed.", code="cancelled")
+    if session.is_over(now):
+        raise ConflictError(
+            "This session is over: its time, place and options can no longer be changed "
+            "(correct a trainee's attendance by hand instead).",
+            code="session_over",
+        )
+    if "status" in changes:
+        raise ValidationError({"status": "Cancel a session with its Cancel button and a reason."}, code="invalid")
+    if session.has_started(now) and set(changes) & set(TIME_FIELDS):
+        raise ConflictError(
+            "This session has started: its times can no longer be changed (the room, link and options can).",
+            code="started",
+        )
+    starts = changes.get("starts_at")
+    if starts is not None and starts < now:
+        raise ValidationError({"starts_at": "Choose a start in the future."}, code="in_past")
+
+
+def class_session_update(
+    *, actor: User, session: ClassSession, now: dt.datetime | None = None, **fields: Any
+) -> ClassSession:
+    """Change a session's time, place or options (course staff; audited).  The stored row is the reference
+    (the admin's form has already copied the new values onto `session`).  Changing the time or place of an
+    upcoming session tells its trainees (after commit) and sends the day-before reminder again."""
     _check_staff(actor, session.course)
-    changed = {}
-    for name, value in fields.items():
-        if name in SESSION_FIELDS and getattr(session, name) != value:
-            setattr(session, name, value)
-            changed[name] = str(value)
-    session.full_clean()
     with transaction.atomic():
-        session.save()
-        audit_log_create(actor=actor, action="class_session.update", target=session, changes=changed)
+        stored = ClassSession.objects.select_for_update().get(pk=session.pk)
+        changes = {
+            name: value for name, value in fields.items() if name in SESSION_FIELDS and getattr(stored, name) != value
+        }
+        class_session_update_check(session=stored, changes=changes, now=now)
+        for name, value in changes.items():
+            setattr(stored, name, value)
+        stored.full_clean()
+        if {"starts_at", "timezone"} & set(changes):
+            stored.reminded_at = None  # remind again for the new time
+        stored.save()
+        audit_log_create(
+            actor=actor,
+            action="class_session.update",
+            target=stored,
+            changes={name: str(value) for name, value in changes.items()},
+        )
+        if set(changes) & set(NOTIFIED_FIELDS):
+            session_id = stored.pk
+            transaction.on_commit(lambda: _notify_trainees(session_id, kind="changed"))
+    for name in SESSION_FIELDS + ("reminded_at", "updated_at"):
+        setattr(session, name, getattr(stored, name))
     return session
+
+
+def class_session_cancel(
+    *, actor: User, session: ClassSession, reason: str, now: dt.datetime | None = None
+) -> ClassSession:
+    """Cancel a session with a reason (course staff; audited): it no longer opens for sign-in, is shown as
+    cancelled, and its enrolled trainees are notified after commit.  409 `cancelled` when it already is,
+    `session_over` once it has ended."""
+    _check_staff(actor, session.course)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Give a reason: it is sent to the trainees."}, code="reason_required")
+    now = now or timezone.now()
+    with transaction.atomic():
+        stored = ClassSession.objects.select_for_update().get(pk=session.pk)
+        if stored.is_cancelled:
+            raise ConflictError("This session has already been cancelled.", code="cancelled")
+        if stored.is_over(now):
+            raise ConflictError("This session is over: it can no longer be cancelled.", code="session_over")
+        stored.status = ClassSession.Status.CANCELLED
+        stored.cancelled_at = now
+        stored.cancel_reason = reason[:300]
+        stored.save(update_fields=["status", "cancelled_at", "cancel_reason", "updated_at"])
+        audit_log_create(
+            actor=actor, action="class_session.cancel", target=stored, reason=reason,
+            changes={"course": str(stored.course_id), "starts_at": stored.starts_at.isoformat()},
+        )  # fmt: skip
+        session_id = stored.pk
+        transaction.on_commit(lambda: _notify_trainees(session_id, kind="cancelled"))
+    session.status, session.cancelled_at, session.cancel_reason = (
+        stored.status,
+        stored.cancelled_at,
+        stored.cancel_reason,
+    )
+    return session
+
+
+def _session_trainees(session: ClassSession):
+    return User.objects.filter(
+        enrollments__course_id=session.course_id, enrollments__status__in=Enrollment.ACCESS_STATUSES
+    ).distinct()
+
+
+def _notify_trainees(session_id, *, kind: str) -> int:
+    """After commit: tell the session's trainees it was cancelled (with the reason) or moved."""
+    session = ClassSession.objects.select_related("course").filter(pk=session_id).first()
+    if session is None:
+        return 0
+    start = _local(session, session.starts_at)
+    where = f" · {session.where}" if session.where else ""
+    when = f"{start:%a %d %b %H:%M}"
+    if kind == "cancelled":
+        title = f"Cancelled: {session.course.title} — {when}"
+        body = f"{session} ({start:%A %d %B at %H:%M}, {session.timezone}) has been cancelled: {session.cancel_reason}"
+    else:
+        title = f"Changed: {session.course.title} — now {when}{where}"
+        body = f"{session} is now on {start:%A %d %B at %H:%M} ({session.timezone}){where}."
+    url = reverse("learning:session_detail", kwargs={"session_id": session.pk})
+    sent = 0
+    with transaction.atomic():
+        for user in _session_trainees(session):
+            notification_create(user=user, category="enrollment", title=title, body=body, url=url)
+            sent += 1
+    return sent
 
 
 def class_session_delete(*, actor: User, session: ClassSession) -> None:
@@ -253,6 +372,16 @@ def attendance_session_mark(
         raise ValidationError({"action": "Unknown action."}, code="invalid")
     if not _enrolled(session, user):
         raise ValidationError({"user": "This person is not enrolled in the course."}, code="not_enrolled")
+    if action in ("sign_in", "sign_out"):
+        if session.is_cancelled:
+            raise ConflictError("This session has been cancelled.", code="cancelled")
+        moment = at or timezone.now()
+        if not session.window_opens_at <= moment <= session.ends_at:
+            opens, ends = _local(session, session.window_opens_at), _local(session, session.ends_at)
+            message = (
+                f"Give a time during the session: from {opens:%d %b %H:%M} to {ends:%d %b %H:%M} ({session.timezone})."
+            )
+            raise ValidationError({"at": message}, code="outside_session")
     at = at or timezone.now()
     with transaction.atomic():
         record = _record_for_update(session, user) or Attendance(
@@ -346,10 +475,7 @@ def class_session_reminders_send(*, now: dt.datetime | None = None) -> int:
             start = _local(session, session.starts_at)
             when = "Today" if start.date() == _local(session, now).date() else "Tomorrow"
             where = f" · {session.where}" if session.where else ""
-            users = User.objects.filter(
-                enrollments__course_id=session.course_id, enrollments__status__in=Enrollment.ACCESS_STATUSES
-            ).distinct()
-            for user in users:
+            for user in _session_trainees(session):
                 notification_create(
                     user=user,
                     category="enrollment",

@@ -100,6 +100,22 @@ class AttendanceRowSerializer(CourseRowMixin):
     rate = serializers.FloatField(allow_null=True)
 
 
+class AttendanceTraineeRowSerializer(serializers.Serializer):
+    id = serializers.UUIDField(help_text="The enrolment.")
+    user_id = serializers.UUIDField()
+    course_id = serializers.UUIDField()
+    name = serializers.CharField()
+    email = serializers.CharField()
+    title = serializers.CharField()
+    records = serializers.IntegerField()
+    present = serializers.IntegerField()
+    late = serializers.IntegerField()
+    left_early = serializers.IntegerField()
+    absent = serializers.IntegerField()
+    excused = serializers.IntegerField()
+    rate = serializers.FloatField(allow_null=True)
+
+
 class SupportRowSerializer(serializers.Serializer):
     category = serializers.CharField()
     tickets = serializers.IntegerField()
@@ -134,6 +150,7 @@ ROW_SERIALIZERS = {
     "top-students": TopStudentRowSerializer,
     "activity": ActivityRowSerializer,
     "attendance": AttendanceRowSerializer,
+    "attendance-trainees": AttendanceTraineeRowSerializer,
     "support": SupportRowSerializer,
     "revenue": RevenueRowSerializer,
 }

@@ -2,6 +2,7 @@
 
 from .activity import ActivityReport
 from .attendance import AttendanceReport
+from .attendance_trainees import AttendanceTraineesReport
 from .base import Chart, Column, Kpi, Report, format_value
 from .completion import CompletionReport
 from .engagement import EngagementReport
@@ -17,6 +18,7 @@ REPORTS: dict[str, Report] = {
         TopStudentsReport(),
         ActivityReport(),
         AttendanceReport(),
+        AttendanceTraineesReport(),
         SupportReport(),
         RevenueReport(),
     )

@@ -142,3 +142,51 @@ def test_api_denies_other_students_and_non_enrolled(enrollment, student, course)
     outsider = api(StudentFactory())
     response = outsider.post(reverse("api:learning-notes"), {"course": str(course.pk), "body": "x"}, format="json")
     assert response.status_code == 403
+
+
+# --- editing a course note on the page -----------------------------------------------------------
+
+
+def test_notes_page_creates_edits_and_deletes_a_course_note(client, enrollment, student, course):
+    client.force_login(student)
+    assert client.post(notes_url(course), {"body": "First idea", "tags": "plan", "is_private": "on"}).status_code == 302
+    note = UserNote.objects.get(user=student, content__isnull=True)
+    page = client.get(notes_url(course)).content.decode()
+    edit = reverse("learning:course_note_edit", args=[course.slug, note.pk])
+    assert f'action="{edit}"' in page and "<details" in page and 'value="plan"' in page
+    response = client.post(edit, {"body": "Better idea", "tags": "exam, plan"})  # no is_private: shared now
+    assert response.status_code == 302
+    note.refresh_from_db()
+    assert note.body == "Better idea" and not note.is_private
+    assert sorted(note.tags.values_list("name", flat=True)) == ["exam", "plan"]
+    assert "Better idea" in client.get(notes_url(course), {"tag": "exam"}).content.decode()
+    assert "Better idea" not in client.get(notes_url(course), {"tag": "other"}).content.decode()
+    empty = client.post(edit, {"body": "", "tags": ""}, follow=True).content.decode()
+    assert "This field is required" in empty
+    note.refresh_from_db()
+    assert note.body == "Better idea"
+    client.post(reverse("learning:course_note_delete", args=[course.slug, note.pk]))
+    assert not UserNote.objects.filter(pk=note.pk).exists()
+
+
+def test_another_students_note_cannot_be_edited_or_seen(client, enrollment, student, course, lessons):
+    note = services.note_course_create(user=student, course=course, body="Mine alone")
+    lesson_note = services.note_save(user=student, content=lessons[0], body="Lesson note")
+    intruder = StudentFactory()
+    EnrollmentFactory(user=intruder, course=course)
+    client.force_login(intruder)
+    edit = reverse("learning:course_note_edit", args=[course.slug, note.pk])
+    assert client.post(edit, {"body": "Hacked"}).status_code == 404
+    note.refresh_from_db()
+    assert note.body == "Mine alone"
+    assert "Mine alone" not in client.get(notes_url(course)).content.decode()
+    client.force_login(student)  # a lesson's note is edited in the lesson's panel, not here
+    assert (
+        client.post(reverse("learning:course_note_edit", args=[course.slug, lesson_note.pk]), {"body": "x"}).status_code
+        == 404
+    )
+    other_course = EnrollmentFactory(user=student).course  # the note's own course only
+    assert (
+        client.post(reverse("learning:course_note_edit", args=[other_course.slug, note.pk]), {"body": "x"}).status_code
+        == 404
+    )

@@ -34,8 +34,8 @@ def test_report_json_matches_the_selector(world, admin_user):
     assert body["charts"][0]["type"] == "bar"
 
 
-@pytest.mark.parametrize("slug", ["completion", "engagement", "top-students", "activity", "attendance", "support",
-                                  "revenue"])  # fmt: skip
+@pytest.mark.parametrize("slug", ["completion", "engagement", "top-students", "activity", "attendance",
+                                  "attendance-trainees", "support", "revenue"])  # fmt: skip
 def test_every_report_answers(world, admin_user, slug):
     assert _client(admin_user).get(reverse("api:report-detail", args=[slug]), MARCH).status_code == 200
 

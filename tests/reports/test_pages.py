@@ -203,6 +203,9 @@ def _add_report_row(slug, world, i):
     elif slug == "attendance":  # a course with attendance taken in March
         course = PublishedCourseFactory()
         Attendance.objects.create(course=course, user=student, date=dt.date(2026, 3, 15), status="present")
+    elif slug == "attendance-trainees":  # a trainee with attendance in March
+        _enrol(student, world.a1.course, at(3, 1))
+        Attendance.objects.create(course=world.a1.course, user=student, date=dt.date(2026, 3, 15), status="late")
     elif slug == "support":  # a ticket of another category
         category = SupportTicket.Category.values[i]
         _ticket(100 + i, student, category, "resolved", at(3, 15, 9), at(3, 15, 10), at(3, 16, 9), 4)

@@ -17,10 +17,10 @@ def test_duties(make_staff, admin_user, student, instructor):
     assert visible_report_slugs(finance) == ["revenue"]
     assert set(visible_report_slugs(support)) == {"support", "accessibility"}
     assert set(visible_report_slugs(reviewer)) == {
-        "top-students", "activity", "engagement", "completion", "attendance", "accessibility",
+        "top-students", "activity", "engagement", "completion", "attendance", "attendance-trainees", "accessibility",
     }  # fmt: skip
     assert visible_report_slugs(moderator) == [] and visible_report_slugs(student) == []
-    assert len(visible_report_slugs(admin_user)) == 8
+    assert len(visible_report_slugs(admin_user)) == 9
     assert can_view_report(instructor, "completion") and can_view_report(instructor, "revenue")
     assert not can_view_report(instructor, "support")
     assert not can_view_report(student, "completion")

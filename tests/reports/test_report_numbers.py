@@ -181,3 +181,22 @@ def test_attendance(world, admin_user):
     assert totals["Attendance records"] == 7 and approx(totals["Attendance rate"], 66.67)
     _, _, rows = run("attendance", world.ivan)
     assert [r["title"] for r in rows] == ["Alpha"]
+
+
+def test_attendance_per_trainee(world, admin_user):
+    report, params, rows = run("attendance-trainees", admin_user)
+    got = {(r["email"], r["title"]): (r["records"], r["present"], r["late"], r["absent"], r["excused"]) for r in rows}
+    s1, s2, s3 = world.s1.email, world.s2.email, world.s3.email
+    assert got == {
+        (s1, "Alpha"): (2, 2, 0, 0, 0),  # February's absence is outside the range
+        (s2, "Alpha"): (2, 0, 1, 0, 1),  # dropped since, still listed with the records
+        (s3, "Alpha"): (2, 1, 0, 1, 0),
+        (s3, "Gamma"): (1, 0, 0, 1, 0),
+    }
+    rates = [(r["email"], r["title"], r["rate"]) for r in rows]  # lowest first: whom to follow up
+    assert rates[:2] == [(s3, "Gamma", 0.0), (s3, "Alpha", 50.0)] and {r[2] for r in rates[2:]} == {100.0}
+    totals = kpis(report, params)
+    assert totals["Trainees with records"] == 3 and totals["Attendance records"] == 7
+    assert approx(totals["Attendance rate"], 66.67)  # the same figure as the per-course report
+    _, _, rows = run("attendance-trainees", world.ivan)  # an instructor: their courses' trainees only
+    assert {r["title"] for r in rows} == {"Alpha"}

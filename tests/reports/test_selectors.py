@@ -23,7 +23,18 @@ def test_superuser_sees_every_report_then_accessibility(admin_user):
     [
         (roles.FINANCE, ["revenue"]),
         (roles.SUPPORT, ["support", "accessibility"]),
-        (roles.REVIEWERS, ["completion", "engagement", "top-students", "activity", "attendance", "accessibility"]),
+        (
+            roles.REVIEWERS,
+            [
+                "completion",
+                "engagement",
+                "top-students",
+                "activity",
+                "attendance",
+                "attendance-trainees",
+                "accessibility",
+            ],
+        ),
     ],
 )
 def test_staff_see_only_their_duties(make_staff, group, expected):
