@@ -133,3 +133,6 @@ class PrivateFileAdminMixin:
             (title, {**options, "fields": self._swap_private(options["fields"], readonly)})
             for title, options in super().get_fieldsets(request, obj)
         ]
+
+
+from . import admin_platform  # noqa: E402, F401 - flags, live settings, job runs
