@@ -151,7 +151,7 @@ def flag_snapshot(flag) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for field in SNAPSHOT_FIELDS:
         value = getattr(flag, field)
-        data[field] = str(value) if isinstance(value, Decimal) else value
+        data[field] = str(Decimal(value).quantize(Decimal("0.1"))) if isinstance(value, Decimal) else value
     if flag.pk:
         data["users"] = sorted(str(pk) for pk in flag.users.values_list("pk", flat=True))
         data["groups"] = sorted(flag.groups.values_list("name", flat=True))
