@@ -15,6 +15,7 @@ Old rows are purged by the job `core-job-runs-purge` (`JOB_RUNS_RETENTION_DAYS`)
 from __future__ import annotations
 
 import logging
+import sys
 import time
 from datetime import timedelta
 from typing import Any
@@ -84,15 +85,19 @@ def _on_prerun(sender=None, task_id=None, task=None, **kwargs) -> None:
         _running[task_id or ""] = (pk, time.monotonic())
 
 
+def _error_text(exception: BaseException) -> str:
+    return f"{type(exception).__name__}: {exception}"[:ERROR_EXCERPT_CHARS]
+
+
 def _on_failure(sender=None, task_id=None, exception=None, **kwargs) -> None:
     started = _running.get(task_id or "")
-    if started is None:
+    if started is None or exception is None:
         return
-    text = f"{type(exception).__name__}: {exception}"[:ERROR_EXCERPT_CHARS]
+    text = _error_text(exception)
     _write(lambda: JobRun.objects.filter(pk=started[0]).update(error=text, outcome=JobRun.Outcome.FAILURE))
 
 
-def _on_postrun(sender=None, task_id=None, state=None, **kwargs) -> None:
+def _on_postrun(sender=None, task_id=None, state=None, retval=None, **kwargs) -> None:
     started = _running.pop(task_id or "", None)
     if started is None:
         return
@@ -103,11 +108,14 @@ def _on_postrun(sender=None, task_id=None, state=None, **kwargs) -> None:
         "RETRY": JobRun.Outcome.RETRY,
     }.get(state or "", JobRun.Outcome.FAILURE)
     duration = int((time.monotonic() - t0) * 1000)
-    _write(
-        lambda: JobRun.objects.filter(pk=pk).update(
-            outcome=outcome, finished_at=timezone.now(), duration_ms=duration, updated_at=timezone.now()
-        )
-    )
+    fields = {"outcome": outcome, "finished_at": timezone.now(), "duration_ms": duration, "updated_at": timezone.now()}
+    if outcome == JobRun.Outcome.FAILURE:
+        # Eager mode with propagation (tests) sends no task_failure and no state: the exception is the
+        # one on its way out of the task (postrun is sent from a `finally`).
+        exception = retval if isinstance(retval, BaseException) else sys.exc_info()[1]
+        if exception is not None:
+            fields["error"] = _error_text(exception)
+    _write(lambda: JobRun.objects.filter(pk=pk).update(**fields))
 
 
 def connect() -> None:
