@@ -14,7 +14,6 @@ from django_celery_beat.admin import PeriodicTaskAdmin as BeatPeriodicTaskAdmin
 from django_celery_beat.models import PeriodicTask
 
 from . import live_settings
-from .admin import ReadOnlyAdmin
 from .flags import flag_audit, flag_snapshot
 from .models import FeatureFlag, JobRun, SystemSetting
 
@@ -189,19 +188,7 @@ class SystemSettingAdmin(admin.ModelAdmin):
         obj.refresh_from_db()
 
 
-# --- scheduled jobs -------------------------------------------------------------------------------
-@admin.register(JobRun)
-class JobRunAdmin(ReadOnlyAdmin):
-    list_display = ("started_at", "periodic_task_name", "task_name", "outcome", "duration_ms", "error_excerpt")
-    list_filter = ("outcome", "periodic_task_name")
-    search_fields = ("periodic_task_name", "task_name", "task_id", "error")
-    date_hierarchy = "started_at"
-
-    @admin.display(description=_("Error"))
-    def error_excerpt(self, obj: JobRun) -> str:
-        return obj.error[:120]
-
-
+# --- scheduled jobs (the runs' read-only admin is in admin.py) -----------------------------------
 admin.site.unregister(PeriodicTask)
 
 

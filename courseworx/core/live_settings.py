@@ -54,7 +54,11 @@ class LiveSetting:
         common: dict[str, Any] = {"label": self.label, "help_text": self.help_text, **kwargs}
         common.setdefault("validators", list(self.validators))
         if self.kind == "int":
-            return forms.IntegerField(min_value=self.min_value, max_value=self.max_value, **common)
+            return forms.IntegerField(
+                min_value=None if self.min_value is None else int(self.min_value),
+                max_value=None if self.max_value is None else int(self.max_value),
+                **common,
+            )
         if self.kind == "decimal":
             return forms.DecimalField(
                 min_value=self.min_value, max_value=self.max_value, max_digits=12, decimal_places=2, **common

@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from waffle.models import AbstractUserFlag
 
+from .flag_rules import rule_matches_user
+
 
 class TimeStampedModel(models.Model):
     """Every model carries created_at/updated_at."""
@@ -154,8 +156,6 @@ class FeatureFlag(TimeStampedModel, AbstractUserFlag):
         return self.name
 
     def is_active_for_user(self, user):  # type: ignore[override]
-        from .flags import rule_matches_user  # noqa: PLC0415 - flags.py imports the models
-
         return rule_matches_user(self, user)
 
     def _is_active_for_percent(self, request, read_only):  # type: ignore[override]

@@ -181,7 +181,8 @@ def test_non_staff_and_staff_without_the_permission_cannot_edit_flags(client):
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
     client.force_login(InstructorFactory())  # staff (for their courses), no flag permission
     assert client.get(reverse("admin:core_featureflag_changelist")).status_code == 403
-    response = client.post(reverse("admin:core_featureflag_change", args=[flag.pk]), {"name": "beta", "everyone": "true"})
+    url = reverse("admin:core_featureflag_change", args=[flag.pk])
+    response = client.post(url, {"name": "beta", "everyone": "true"})
     assert response.status_code == 403
     flag.refresh_from_db()
     assert flag.everyone is None
@@ -234,3 +235,30 @@ def test_flags_active_for_a_request_and_for_a_user_agree():
     request = RequestFactory().get("/")
     request.user = student
     assert flags_active(request) == flags_active(student) == ["a", "b"]
+
+
+def test_the_drf_permission_refuses_while_the_flag_is_off(api_client):
+    from rest_framework.permissions import IsAuthenticated
+    from rest_framework.response import Response
+    from rest_framework.test import APIRequestFactory
+    from rest_framework.views import APIView
+
+    from courseworx.core.flags import FlagRequired
+
+    class NewThing(APIView):
+        permission_classes = [IsAuthenticated, FlagRequired("new-api")]
+
+        def get(self, request):
+            return Response({"ok": True})
+
+    alice, bob = StudentFactory(), StudentFactory()
+    FeatureFlagFactory(name="new-api", users=[alice])
+    view = NewThing.as_view()
+    request = APIRequestFactory().get("/api/v1/new-thing/")
+    from rest_framework.test import force_authenticate
+
+    force_authenticate(request, user=alice)
+    assert view(request).status_code == 200
+    request = APIRequestFactory().get("/api/v1/new-thing/")
+    force_authenticate(request, user=bob)
+    assert view(request).status_code == 403

@@ -9,10 +9,12 @@ import sqlite3
 import subprocess
 import sys
 import uuid
+from io import StringIO
 
 import pytest
 from celery import Celery, shared_task
 from django.conf import settings as django_settings
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
@@ -79,6 +81,13 @@ def test_every_declared_job_is_registered_with_celery_beat():
     assert {name: job["task"] for name, job in django_settings.CELERY_BEAT_SCHEDULE.items()}.items() <= stored.items()
     assert jobs.jobs_sync() == len(django_settings.CELERY_BEAT_SCHEDULE)  # idempotent
     assert PeriodicTask.objects.filter(name="core-job-runs-purge").count() == 1
+
+
+def test_the_jobs_sync_command():
+    out = StringIO()
+    call_command("jobs_sync", stdout=out)
+    assert f"{len(django_settings.CELERY_BEAT_SCHEDULE)} periodic jobs registered." in out.getvalue()
+    assert PeriodicTask.objects.filter(name="core-job-runs-purge", task="core.job_runs_purge").exists()
 
 
 def test_the_admin_shows_runs_read_only_and_each_jobs_last_outcome(client, failing_job_scheduled):
