@@ -14,9 +14,14 @@ from django.template import engines
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.test import APIRequestFactory, force_authenticate
+from rest_framework.views import APIView
 
 from accounts import roles
 from courseworx.core.flags import (
+    FlagRequired,
     flag_is_active,
     flag_required,
     flags_active,
@@ -237,14 +242,7 @@ def test_flags_active_for_a_request_and_for_a_user_agree():
     assert flags_active(request) == flags_active(student) == ["a", "b"]
 
 
-def test_the_drf_permission_refuses_while_the_flag_is_off(api_client):
-    from rest_framework.permissions import IsAuthenticated
-    from rest_framework.response import Response
-    from rest_framework.test import APIRequestFactory
-    from rest_framework.views import APIView
-
-    from courseworx.core.flags import FlagRequired
-
+def test_the_drf_permission_refuses_while_the_flag_is_off():
     class NewThing(APIView):
         permission_classes = [IsAuthenticated, FlagRequired("new-api")]
 
@@ -254,11 +252,7 @@ def test_the_drf_permission_refuses_while_the_flag_is_off(api_client):
     alice, bob = StudentFactory(), StudentFactory()
     FeatureFlagFactory(name="new-api", users=[alice])
     view = NewThing.as_view()
-    request = APIRequestFactory().get("/api/v1/new-thing/")
-    from rest_framework.test import force_authenticate
-
-    force_authenticate(request, user=alice)
-    assert view(request).status_code == 200
-    request = APIRequestFactory().get("/api/v1/new-thing/")
-    force_authenticate(request, user=bob)
-    assert view(request).status_code == 403
+    for user, status in ((alice, 200), (bob, 403)):
+        request = APIRequestFactory().get("/api/v1/new-thing/")
+        force_authenticate(request, user=user)
+        assert view(request).status_code == status
