@@ -132,7 +132,7 @@ class SystemSettingAdmin(admin.ModelAdmin):
         except ImproperlyConfigured:
             return None
 
-    @admin.display(description=_("Setting"))
+    @admin.display(description=_("Description"))
     def label(self, obj):
         definition = self._definition(obj)
         return definition.label if definition else obj.key
@@ -160,9 +160,10 @@ class SystemSettingAdmin(admin.ModelAdmin):
             value = value_field
             use_default = forms.BooleanField(
                 required=False,
-                initial=obj.value is None,
                 label=_("Use the default"),
-                help_text=_("Ignore the value above and use the Django setting (the environment's value)."),
+                help_text=_(
+                    "Forget the value changed here and use the Django setting (the environment's value) again."
+                ),
             )
 
             class Meta:
@@ -171,7 +172,9 @@ class SystemSettingAdmin(admin.ModelAdmin):
 
             def clean(self):
                 cleaned = super().clean()
-                if not cleaned.get("use_default") and "value" not in self.errors:
+                if cleaned.get("use_default"):
+                    self._errors.pop("value", None)  # the value is not used
+                elif "value" not in self._errors:
                     try:
                         cleaned["value"] = definition.clean(cleaned.get("value"))
                     except ValidationError as exc:

@@ -161,3 +161,16 @@ def test_settings_cannot_be_added_or_deleted_in_the_admin(client):
     row = _row("SITE_NAME")
     assert client.get(reverse("admin:core_systemsetting_add")).status_code == 403
     assert client.post(reverse("admin:core_systemsetting_delete", args=[row.pk]), {"post": "yes"}).status_code == 403
+
+
+def test_use_the_default_ignores_whatever_is_in_the_value_box(client, django_capture_on_commit_callbacks):
+    client.force_login(AdminFactory())
+    setting_set(actor=None, key="SUPPORT_EMAIL", value="help@academy.example")
+    row = _row("SUPPORT_EMAIL")
+    url = reverse("admin:core_systemsetting_change", args=[row.pk])
+    form = client.get(url).context["adminform"].form
+    assert form["use_default"].initial in (None, False)  # unticked: saving keeps the value typed
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"value": "not an address", "use_default": "on"})
+    assert response.status_code == 302
+    assert setting_value("SUPPORT_EMAIL") == "support@courseworx.local"
