@@ -15,6 +15,7 @@ class BillingConfig(AppConfig):
         from .currency import BillingCurrencyProvider  # noqa: PLC0415 - needs the models, loaded by now
 
         register_currency_provider(BillingCurrencyProvider())
+        conf.register_live_settings()
 
 
 def check_sandbox_not_in_production(app_configs, **kwargs):

@@ -16,6 +16,9 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from courseworx.core.live_settings import LiveSetting, register, setting_value
 
 
 def get(name: str):
@@ -31,6 +34,20 @@ def _decimal(name: str) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
+def register_live_settings() -> None:
+    """Called by BillingConfig.ready(): the billing settings staff may change without a restart."""
+    register(
+        LiveSetting(
+            "BILLING_REFUND_WINDOW_DAYS",
+            _("Refund window (days)"),
+            "int",
+            _("A purchase may be refunded this many days after payment."),
+            min_value=0,
+            max_value=365,
+        )
+    )
+
+
 def currency() -> str:
     return str(get("BILLING_CURRENCY")).upper()
 
@@ -40,7 +57,8 @@ def tax_rate_percent() -> Decimal:
 
 
 def refund_window_days() -> int:
-    return int(get("BILLING_REFUND_WINDOW_DAYS"))
+    """A live setting (admin: System settings), BILLING_REFUND_WINDOW_DAYS by default."""
+    return int(setting_value("BILLING_REFUND_WINDOW_DAYS"))
 
 
 def refund_max_progress_percent() -> Decimal:

@@ -42,6 +42,10 @@ if not DEBUG and not ALLOWED_HOSTS:
     )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Defaults of live settings (staff may change them in the admin, "System settings"; see courseworx/core/README.md).
+SITE_NAME = env.str("SITE_NAME", default="CourseWorx")
+SUPPORT_EMAIL = env.str("SUPPORT_EMAIL", default="support@courseworx.local")
+LIVE_SETTINGS_CACHE_SECONDS = env.int("LIVE_SETTINGS_CACHE_SECONDS", default=300)
 
 # --- Applications ----------------------------------------------------------------------------
 INSTALLED_APPS = [
@@ -63,6 +67,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "csp",
+    "waffle",
     # ours
     "courseworx.core",
     "accounts",
@@ -433,6 +438,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=0, hour=COMMUNITY_DIGEST_HOUR),
     },
     "core-pending-uploads-purge": {"task": "core.pending_uploads_purge", "schedule": crontab(hour=2, minute=40)},
+    "core-job-runs-purge": {"task": "core.job_runs_purge", "schedule": crontab(hour=2, minute=50)},
     "reports-content-analytics": {"task": "reports.content_analytics_refresh", "schedule": crontab(minute=15)},
     "reports-accessibility-scan": {"task": "reports.accessibility_scan", "schedule": crontab(hour=3, minute=30)},
     "reports-subscriptions": {"task": "reports.subscriptions_send", "schedule": crontab(hour=6, minute=0)},
@@ -456,6 +462,13 @@ CELERY_TASK_ROUTES = {
     "billing.receipt_*": {"queue": "certificates"},
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Run history of the periodic jobs above (core.JobRun, admin "Job runs"): kept this many days.
+JOB_RUNS_RETENTION_DAYS = env.int("JOB_RUNS_RETENTION_DAYS", default=30)
+
+# --- Feature flags (django-waffle; see courseworx/core/flags.py) ----------------------------------
+WAFFLE_FLAG_MODEL = "core.FeatureFlag"
+WAFFLE_ENABLE_ADMIN_PAGES = False  # core's admin shows the flags (roles, audit); no switches or samples
+WAFFLE_CACHE_PREFIX = "waffle:"
 
 # --- Logging ---------------------------------------------------------------------------------
 LOGGING = {

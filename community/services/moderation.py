@@ -22,6 +22,7 @@ from django.utils import timezone
 from accounts.models import User
 from courses.models import CourseContent
 from courses.services import content_moderation_hide, content_moderation_restore
+from courseworx.core.live_settings import setting_value
 from courseworx.core.models import Notification
 from courseworx.core.notifications import notification_create
 from courseworx.core.services import audit_log_create
@@ -38,7 +39,6 @@ from ..models import (
     UserMute,
 )
 from ..selectors import FlagTarget, flag_target_author_id, flag_target_course
-from ._common import setting
 from .guards import mute_until, user_mute_create
 from .reviews import review_rating_refresh
 
@@ -138,7 +138,7 @@ def flag_create(*, user: User, target: FlagTarget, reason: str, details: str = "
     model = type(target)
     if issubclass(model, ModeratedContent):
         model.objects.filter(pk=target.pk).update(open_flag_count=F("open_flag_count") + 1)
-        threshold = int(setting("COMMUNITY_FLAG_HIDE_THRESHOLD", 3))
+        threshold = int(setting_value("COMMUNITY_FLAG_HIDE_THRESHOLD"))
         hidden = model.objects.filter(pk=target.pk, is_hidden=False, open_flag_count__gte=threshold).update(
             is_hidden=True, hidden_reason=ModeratedContent.HiddenReason.FLAGS, hidden_at=now
         )
@@ -154,7 +154,7 @@ def flag_create(*, user: User, target: FlagTarget, reason: str, details: str = "
                 note=f"Hidden automatically after {threshold} open flags; waiting for a moderator.",
             )
     elif _is_lesson(target):
-        threshold = int(setting("COMMUNITY_FLAG_HIDE_THRESHOLD", 3))
+        threshold = int(setting_value("COMMUNITY_FLAG_HIDE_THRESHOLD"))
         count = FlaggedItem.objects.filter(pk=item.pk).values_list("open_flag_count", flat=True).get()
         if count >= threshold and _hide_target(target, reason=ModeratedContent.HiddenReason.FLAGS, now=now):
             ModerationAction.objects.create(

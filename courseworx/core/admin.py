@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
-from .models import AuditLog, Notification, NotificationPreference
+from .models import AuditLog, JobRun, Notification, NotificationPreference
 from .storage import PrivateFileInput, PrivateStorage, private_file_display
 
 
@@ -133,3 +134,18 @@ class PrivateFileAdminMixin:
             (title, {**options, "fields": self._swap_private(options["fields"], readonly)})
             for title, options in super().get_fieldsets(request, obj)
         ]
+
+
+@admin.register(JobRun)
+class JobRunAdmin(ReadOnlyAdmin):
+    list_display = ("started_at", "periodic_task_name", "task_name", "outcome", "duration_ms", "error_excerpt")
+    list_filter = ("outcome", "periodic_task_name")
+    search_fields = ("periodic_task_name", "task_name", "task_id", "error")
+    date_hierarchy = "started_at"
+
+    @admin.display(description=_("Error"))
+    def error_excerpt(self, obj: JobRun) -> str:
+        return obj.error[:120]
+
+
+from . import admin_platform  # noqa: E402, F401 - flags, live settings, the periodic tasks' last run

@@ -12,6 +12,9 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         _name_api_enums()
+        from . import jobs  # noqa: PLC0415 - signal receivers, connected once the apps are loaded
+
+        jobs.connect()
 
 
 def _name_api_enums() -> None:

@@ -5,6 +5,10 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from waffle.models import AbstractUserFlag
+
+from .flag_rules import rule_matches_user
 
 
 class TimeStampedModel(models.Model):
@@ -121,3 +125,87 @@ class NotificationPreference(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.category}: {self.channel}"
+
+
+# =================================================================================================
+# Feature flags, live settings, scheduled job runs
+# =================================================================================================
+class FeatureFlag(TimeStampedModel, AbstractUserFlag):
+    """A django-waffle flag (WAFFLE_FLAG_MODEL) that also knows the project's roles.
+
+    waffle decides in this order: everyone (on/off for all), testing, languages, then the user rules
+    (authenticated, staff, superusers, users, groups; here also `roles`), then the percentage.  The
+    percentage is stable per signed-in user (a hash of the flag's name and the user's id, so the same
+    people stay in as it grows) instead of waffle's random cookie; anonymous visitors are never in it.
+    See courseworx/core/flags.py.
+    """
+
+    roles = models.JSONField(
+        default=list,
+        blank=True,
+        verbose_name=_("Roles"),
+        help_text=_("Activate this flag for every user of these roles (student, instructor, admin)."),
+    )
+
+    class Meta(AbstractUserFlag.Meta):
+        verbose_name = _("feature flag")
+        verbose_name_plural = _("feature flags")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_active_for_user(self, user):  # type: ignore[override]
+        return rule_matches_user(self, user)
+
+    def _is_active_for_percent(self, request, read_only):  # type: ignore[override]
+        # Already decided by is_active_for_user (stable per user); never waffle's random cookie.
+        return None
+
+
+class SystemSetting(TimeStampedModel):
+    """A live value of one setting declared in courseworx/core/live_settings.py; a null value means
+    "the Django setting of the same name" (the default).  Written only by `live_settings.setting_set`."""
+
+    key = models.CharField(max_length=100, unique=True, verbose_name=_("Setting"))
+    value = models.JSONField(null=True, blank=True, verbose_name=_("Value"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("system setting")
+        verbose_name_plural = _("system settings")
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class JobRun(TimeStampedModel):
+    """One run of a periodic job (a task named in settings.CELERY_BEAT_SCHEDULE), recorded by
+    courseworx/core/jobs.py from Celery's task signals, whoever started it (beat, a person, a test)."""
+
+    class Outcome(models.TextChoices):
+        RUNNING = "running", _("Running")
+        SUCCESS = "success", _("Success")
+        FAILURE = "failure", _("Failure")
+        RETRY = "retry", _("Retry")
+
+    task_name = models.CharField(max_length=200, db_index=True, verbose_name=_("Task"))
+    periodic_task_name = models.CharField(max_length=200, db_index=True, verbose_name=_("Job"))
+    task_id = models.CharField(max_length=255, blank=True)
+    started_at = models.DateTimeField(db_index=True, verbose_name=_("Started"))
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("Finished"))
+    duration_ms = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("Duration (ms)"))
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.RUNNING, db_index=True)
+    error = models.TextField(blank=True, verbose_name=_("Error"))
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("job run")
+        verbose_name_plural = _("job runs")
+        indexes = [models.Index(fields=["periodic_task_name", "-started_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.periodic_task_name} {self.started_at:%Y-%m-%d %H:%M} {self.outcome}"

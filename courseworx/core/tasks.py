@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from . import pending_uploads
+from . import jobs, pending_uploads
 from .models import Notification
 from .notifications import unsubscribe_token_make
 
@@ -37,6 +37,12 @@ def add(x: int, y: int) -> int:
 def pending_uploads_purge() -> int:
     """Periodic (settings.CELERY_BEAT_SCHEDULE): delete uploads kept for forms nobody sent again."""
     return pending_uploads.pending_uploads_purge()
+
+
+@shared_task(name="core.job_runs_purge", acks_late=True)
+def job_runs_purge() -> int:
+    """Periodic (settings.CELERY_BEAT_SCHEDULE): delete job runs older than JOB_RUNS_RETENTION_DAYS."""
+    return jobs.job_runs_purge()
 
 
 def _absolute(url: str) -> str:

@@ -17,6 +17,7 @@ def test_settings_are_read_at_call_time(settings):
     assert conf.tax_rate_percent() == Decimal("7.5") and conf.currency() == "EUR"
 
 
+@pytest.mark.django_db  # the refund window is a live setting: a stored value is looked for first
 def test_a_missing_setting_is_a_clear_error_not_a_hidden_default(settings):
     del settings.BILLING_REFUND_WINDOW_DAYS
     with pytest.raises(ImproperlyConfigured, match="BILLING_REFUND_WINDOW_DAYS is not set"):
