@@ -3,6 +3,10 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
+from . import ratelimit
+from .api_keys import AUTH_KEYWORD, hash_key
+from .models import ApiKey
+
 ALLOWED_PREFIXES = ("/static/", "/media/", "/healthz")
 
 
@@ -20,17 +24,21 @@ def _password_change_required_response() -> JsonResponse:
 
 
 def _token_user_must_change_password(request) -> bool:
-    """True when the request carries `Authorization: Token <key>` of a user flagged for a password change.
+    """True when the request carries `Authorization: Token <key>` (or `Api-Key <key>`) of a user flagged
+    for a password change.
 
     Token authentication happens inside DRF, after this middleware, so without this check a flagged user
     could keep using (or fetch) an API token and bypass the forced change.  One indexed query, and only
     for API requests that send a token.
     """
     keyword, _, key = request.headers.get("Authorization", "").partition(" ")
-    if keyword != "Token" or not key.strip():
+    if not key.strip():
         return False
-
-    return Token.objects.filter(key=key.strip(), user__requires_password_change=True).exists()
+    if keyword == "Token":
+        return Token.objects.filter(key=key.strip(), user__requires_password_change=True).exists()
+    if keyword.lower() == AUTH_KEYWORD.lower():  # API keys: the same rule
+        return ApiKey.objects.filter(key_hash=hash_key(key.strip()), user__requires_password_change=True).exists()
+    return False
 
 
 class RequirePasswordChangeMiddleware:
@@ -55,3 +63,22 @@ class RequirePasswordChangeMiddleware:
         ):
             return _password_change_required_response()
         return self.get_response(request)
+
+
+class ApiKeyRateLimitHeadersMiddleware:
+    """`X-RateLimit-Limit/Remaining/Reset` on every response to a request made with an API key.
+
+    accounts.api.authentication counts the request and leaves the window's state on the request; this adds
+    the headers to whatever response the view (or the 429/403 error) produced.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        state = getattr(request, ratelimit.REQUEST_ATTR, None)
+        if state is not None:
+            for name, value in ratelimit.headers(state).items():
+                response[name] = value
+        return response
