@@ -4,8 +4,6 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
 from . import ratelimit
-from .api_keys import AUTH_KEYWORD, hash_key
-from .models import ApiKey
 
 ALLOWED_PREFIXES = ("/static/", "/media/", "/healthz")
 
@@ -24,21 +22,18 @@ def _password_change_required_response() -> JsonResponse:
 
 
 def _token_user_must_change_password(request) -> bool:
-    """True when the request carries `Authorization: Token <key>` (or `Api-Key <key>`) of a user flagged
-    for a password change.
+    """True when the request carries `Authorization: Token <key>` of a user flagged for a password change.
+    (API keys check the same flag when they authenticate: accounts.api.authentication.)
 
     Token authentication happens inside DRF, after this middleware, so without this check a flagged user
     could keep using (or fetch) an API token and bypass the forced change.  One indexed query, and only
     for API requests that send a token.
     """
     keyword, _, key = request.headers.get("Authorization", "").partition(" ")
-    if not key.strip():
+    if keyword != "Token" or not key.strip():
         return False
-    if keyword == "Token":
-        return Token.objects.filter(key=key.strip(), user__requires_password_change=True).exists()
-    if keyword.lower() == AUTH_KEYWORD.lower():  # API keys: the same rule
-        return ApiKey.objects.filter(key_hash=hash_key(key.strip()), user__requires_password_change=True).exists()
-    return False
+
+    return Token.objects.filter(key=key.strip(), user__requires_password_change=True).exists()
 
 
 class RequirePasswordChangeMiddleware:

@@ -60,6 +60,10 @@ class ApiKeyAuthentication(BaseAuthentication):
             raise exceptions.AuthenticationFailed(_("This API key has been revoked."), code="key_revoked")
         if key.is_expired(now):
             raise exceptions.AuthenticationFailed(_("This API key has expired."), code="key_expired")
+        if key.user.requires_password_change:  # as for sessions and tokens (accounts.middleware)
+            raise exceptions.PermissionDenied(
+                _("You must change your password before using the API."), code="password_change_required"
+            )
 
         self._touch(key, request, now)
         self._count(key, request)
