@@ -7,11 +7,14 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import get_resolver
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+from rest_framework.views import APIView
 
 from accounts import services
 from accounts.api_keys import AREAS, hash_key, view_area
@@ -73,8 +76,6 @@ def test_creation_and_revocation_are_audited(student):
 
 
 def test_a_key_needs_a_known_area_and_a_future_expiry(student):
-    from django.core.exceptions import ValidationError
-
     with pytest.raises(ValidationError):
         make_key(student, areas=[])
     with pytest.raises(ValidationError):
@@ -88,8 +89,6 @@ def test_the_number_of_active_keys_is_capped(student, settings):
     settings.API_KEYS_MAX_PER_USER = 2
     make_key(student)
     key, _ = make_key(student)
-    from django.core.exceptions import ValidationError
-
     with pytest.raises(ValidationError):
         make_key(student)
     api_key_revoke(key=key, actor=student)
@@ -217,9 +216,6 @@ def test_the_users_own_permissions_still_apply(student):
 
 
 def test_every_api_view_belongs_to_an_area():
-    from django.urls import get_resolver
-    from rest_framework.views import APIView
-
     def walk(patterns, prefix=""):
         for p in patterns:
             if hasattr(p, "url_patterns"):
