@@ -41,6 +41,7 @@ class KeyScopeDenied(exceptions.PermissionDenied):
 
 class ApiKeyAuthentication(BaseAuthentication):
     keyword = AUTH_KEYWORD
+    refuses_by_scope = True  # courseworx.core.api.schema documents a 403 wherever it is accepted
 
     def authenticate(self, request):
         parts = get_authorization_header(request).split()

@@ -390,6 +390,9 @@ def test_the_schema_documents_the_api_key_scheme(api_client):
     scheme = schema["components"]["securitySchemes"]["apiKeyAuth"]
     assert scheme["type"] == "apiKey" and scheme["name"] == "Authorization"
     assert {"apiKeyAuth": []} in schema["paths"]["/api/v1/api-keys/"]["get"]["security"]
+    # A public operation answers a key of another area with 403: documented too.
+    assert "key_scope" in schema["paths"]["/api/v1/courses/"]["get"]["responses"]["403"]["description"]
+    assert "X-RateLimit-Limit" in scheme["description"]
 
 
 def test_deleting_personal_data_deletes_the_keys(student):
