@@ -21,6 +21,7 @@ from accounts.api_keys import AREAS, hash_key, view_area
 from accounts.models import ApiKey
 from accounts.services_api_keys import api_key_create, api_key_revoke
 from courseworx.core.models import AuditLog
+from reports.privacy import collect_accounts
 from tests.courses.factories import PublishedCourseFactory
 from tests.factories import InstructorFactory, StudentFactory
 from tests.querycount import assert_same_queries_at_two_sizes, count_queries
@@ -401,6 +402,13 @@ def test_deleting_personal_data_deletes_the_keys(student):
     services.user_anonymise(user=student)
     assert not ApiKey.objects.exists()
     assert key_client(raw).get(ME).status_code == 401
+
+
+def test_the_personal_data_export_lists_the_keys_without_the_hash(student):
+    key, raw = make_key(student, name="Sync")
+    exported = collect_accounts(student)["api_keys"]
+    assert [(k["name"], k["prefix"]) for k in exported] == [("Sync", key.prefix)]
+    assert key.key_hash not in str(exported) and raw not in str(exported)
 
 
 def test_the_query_cost_of_a_key_request_is_small(student):
