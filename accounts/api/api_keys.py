@@ -2,7 +2,7 @@
 
 Another person's key is a 404.  The full key is in the create response only.  When the caller is itself
 using an API key (area `admin`), the new key may not reach further than that key: its areas must be among
-the caller key's areas, and a read-only caller cannot write at all.
+the caller key's areas, it may not outlive an expiring caller key, and a read-only caller cannot write at all.
 """
 
 from __future__ import annotations
@@ -80,10 +80,16 @@ class ApiKeyListCreateApi(ListAPIView):
         data.is_valid(raise_exception=True)
         values = data.validated_data
         caller_key = request.auth if isinstance(request.auth, ApiKey) else None
-        if caller_key is not None and not set(values["areas"]) <= set(caller_key.areas):
-            raise exceptions.PermissionDenied(
-                "A key created with an API key may only hold areas of that key.", code="key_scope"
-            )
+        if caller_key is not None:
+            if not set(values["areas"]) <= set(caller_key.areas):
+                raise exceptions.PermissionDenied(
+                    "A key created with an API key may only hold areas of that key.", code="key_scope"
+                )
+            expires_at = values.get("expires_at")
+            if caller_key.expires_at is not None and (expires_at is None or expires_at > caller_key.expires_at):
+                raise exceptions.PermissionDenied(
+                    "A key created with an expiring API key must expire no later than that key.", code="key_scope"
+                )
         key, raw = services_api_keys.api_key_create(
             user=request.user,
             name=values["name"],

@@ -7,7 +7,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import get_resolver
@@ -74,6 +74,18 @@ def test_creation_and_revocation_are_audited(student):
     api_key_revoke(key=key, actor=student)
     revoked = AuditLog.objects.get(action="accounts.api_key_revoke")
     assert revoked.actor == student and revoked.target_id == str(key.pk)
+
+
+def test_only_the_owner_creates_and_only_the_owner_or_staff_revoke(student, admin_user):
+    other = StudentFactory()
+    with pytest.raises(PermissionDenied):
+        make_key(other, actor=student)
+    key, _ = make_key(other)
+    with pytest.raises(PermissionDenied):
+        api_key_revoke(key=key, actor=student)
+    api_key_revoke(key=key, actor=admin_user)
+    key.refresh_from_db()
+    assert key.revoked_by == admin_user
 
 
 def test_a_key_needs_a_known_area_and_a_future_expiry(student):
@@ -369,6 +381,18 @@ def test_a_key_cannot_create_a_key_reaching_further_than_itself(student):
     response = api.post(KEYS, {"name": "wider", "areas": ["billing"]}, format="json")
     assert response.status_code == 403 and error_code(response) == "key_scope"
     response = api.post(KEYS, {"name": "narrower", "areas": ["courses"]}, format="json")
+    assert response.status_code == 201
+
+
+def test_a_key_cannot_create_a_key_outliving_itself(student):
+    soon = timezone.now() + timedelta(days=1)
+    _, raw = make_key(student, areas=["admin"], expires_at=soon)
+    api = key_client(raw)
+    for expires_at in (None, (soon + timedelta(days=1)).isoformat()):
+        response = api.post(KEYS, {"name": "longer", "areas": ["admin"], "expires_at": expires_at}, format="json")
+        assert response.status_code == 403 and error_code(response) == "key_scope"
+    earlier = (soon - timedelta(hours=1)).isoformat()
+    response = api.post(KEYS, {"name": "shorter", "areas": ["admin"], "expires_at": earlier}, format="json")
     assert response.status_code == 201
 
 
