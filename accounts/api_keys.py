@@ -25,8 +25,12 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 KEY_PREFIX = "cwk_"
 PREFIX_RANDOM_CHARS = 8  # hex characters after "cwk_"
@@ -36,7 +40,7 @@ AUTH_KEYWORD = "Api-Key"  # Authorization: Api-Key <key>
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 # area -> (label, help text).  Order is the order of the form's check boxes.
-AREAS: dict[str, tuple[str, str]] = {
+AREAS: dict[str, tuple[StrOrPromise, StrOrPromise]] = {
     "courses": (_("Courses"), _("Catalog, course authoring and course review.")),
     "learning": (_("Learning"), _("Enrolments, progress, quizzes, assignments, attendance, certificates.")),
     "community": (_("Community"), _("Notifications, reviews, discussions, messages, tickets, surveys.")),
@@ -57,7 +61,7 @@ MODULE_AREAS: tuple[tuple[str, str], ...] = (
 )
 
 
-def area_choices() -> list[tuple[str, str]]:
+def area_choices() -> list[tuple[str, StrOrPromise]]:
     return [(code, label) for code, (label, _help) in AREAS.items()]
 
 
