@@ -1,9 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
-from . import services
-from .models import AdminNote, User
+from . import services, services_api_keys
+from .models import AdminNote, ApiKey, User
 
 
 class AdminNoteInline(admin.TabularInline):
@@ -123,3 +123,47 @@ class AdminNoteAdmin(admin.ModelAdmin):
             return
         note = services.admin_note_create(user=obj.user, author=request.user, body=obj.body)
         obj.__dict__.update(note.__dict__)
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):
+    """Keys are created by their owners (profile page, API); here staff list them, revoke them and set
+    per-key rate limits.  The hash is never shown, and nothing else about a key can be edited."""
+
+    list_display = ("prefix", "name", "user", "areas", "read_only", "status_display", "expires_at", "last_used_at")
+    list_filter = ("read_only", ("revoked_at", admin.EmptyFieldListFilter), "expires_at", "created_at")
+    search_fields = ("prefix", "name", "user__email")
+    list_select_related = ("user",)
+    readonly_fields = (
+        "user", "name", "prefix", "areas", "read_only", "expires_at", "revoked_at", "revoked_by",
+        "last_used_at", "last_used_ip", "created_at",
+    )  # fmt: skip
+    fields = (*readonly_fields, "rate_limit_per_minute", "rate_limit_per_hour")
+    actions = ["revoke_selected"]
+
+    @admin.display(description="status")
+    def status_display(self, obj: ApiKey) -> str:
+        return obj.status
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # revoked keys stay, for the record
+
+    def save_model(self, request, obj, form, change):
+        # Only the limits are editable; the service checks the right and writes the audit row.
+        services_api_keys.api_key_limits_set(
+            key=obj,
+            actor=request.user,
+            per_minute=form.cleaned_data.get("rate_limit_per_minute"),
+            per_hour=form.cleaned_data.get("rate_limit_per_hour"),
+        )
+
+    @admin.action(description="Revoke the selected API keys", permissions=["change"])
+    def revoke_selected(self, request, queryset):
+        revoked = 0
+        for key in queryset.filter(revoked_at__isnull=True):
+            services_api_keys.api_key_revoke(key=key, actor=request.user, reason="Revoked in the admin.")
+            revoked += 1
+        self.message_user(request, f"{revoked} API key(s) revoked.", messages.SUCCESS)

@@ -3,6 +3,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
+from . import ratelimit
+
 ALLOWED_PREFIXES = ("/static/", "/media/", "/healthz")
 
 
@@ -21,6 +23,7 @@ def _password_change_required_response() -> JsonResponse:
 
 def _token_user_must_change_password(request) -> bool:
     """True when the request carries `Authorization: Token <key>` of a user flagged for a password change.
+    (API keys check the same flag when they authenticate: accounts.api.authentication.)
 
     Token authentication happens inside DRF, after this middleware, so without this check a flagged user
     could keep using (or fetch) an API token and bypass the forced change.  One indexed query, and only
@@ -55,3 +58,22 @@ class RequirePasswordChangeMiddleware:
         ):
             return _password_change_required_response()
         return self.get_response(request)
+
+
+class ApiKeyRateLimitHeadersMiddleware:
+    """`X-RateLimit-Limit/Remaining/Reset` on every response to a request made with an API key.
+
+    accounts.api.authentication counts the request and leaves the window's state on the request; this adds
+    the headers to whatever response the view (or the 429/403 error) produced.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        state = getattr(request, ratelimit.REQUEST_ATTR, None)
+        if state is not None:
+            for name, value in ratelimit.headers(state).items():
+                response[name] = value
+        return response

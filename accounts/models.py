@@ -2,12 +2,15 @@
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.core.validators import MinLengthValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from courseworx.core.models import TimeStampedModel, UUIDModel
 
+from .api_keys import AREAS
 from .identity import normalize_email
 from .validators import validate_avatar
 
@@ -133,3 +136,77 @@ class AdminNote(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"Note on {self.user_id} by {self.author_id}"
+
+
+def _api_key_areas_default() -> list[str]:
+    return []
+
+
+class ApiKey(UUIDModel):
+    """A user's API key (`Authorization: Api-Key <key>`); see accounts/api_keys.py and the README.
+
+    Only the SHA-256 of the key is stored; `prefix` (public) names it.  A key acts as its user, limited
+    to its `areas` (and to safe methods when `read_only`).  Revoked keys stay, for the record.  The rate
+    limits override the defaults for the user's role (`API_KEY_RATE_LIMITS`) when set.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_keys")
+    name = models.CharField(max_length=100, help_text="What the key is for (an integration's name).")
+    prefix = models.CharField(max_length=16, unique=True, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    read_only = models.BooleanField(default=False, help_text="Only GET, HEAD and OPTIONS requests.")
+    areas = models.JSONField(default=_api_key_areas_default, help_text="The API areas the key may call.")
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    last_used_ip = models.GenericIPAddressField(null=True, blank=True)
+    rate_limit_per_minute = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Empty: the default for the user's role."
+    )
+    rate_limit_per_hour = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Empty: the default for the user's role."
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "API key"
+        indexes = [models.Index(fields=["user", "-created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rate_limit_per_minute__isnull=True) | models.Q(rate_limit_per_minute__gt=0),
+                name="accounts_apikey_minute_limit_positive",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rate_limit_per_hour__isnull=True) | models.Q(rate_limit_per_hour__gt=0),
+                name="accounts_apikey_hour_limit_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.name})"
+
+    def clean(self):
+        super().clean()
+        if not isinstance(self.areas, list) or not self.areas:
+            raise ValidationError({"areas": "Choose at least one area."})
+        unknown = [a for a in self.areas if a not in AREAS]
+        if unknown:
+            raise ValidationError({"areas": f"Unknown area: {', '.join(map(str, unknown))}."})
+
+    def is_expired(self, now=None) -> bool:
+        return self.expires_at is not None and self.expires_at <= (now or timezone.now())
+
+    @property
+    def status(self) -> str:
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.is_expired():
+            return "expired"
+        return "active"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == "active"

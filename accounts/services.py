@@ -23,7 +23,7 @@ from rest_framework.authtoken.models import Token
 from courseworx.core.services import audit_log_create
 from courseworx.core.storage import file_delete_on_commit
 
-from .models import AdminNote, User, UserManager
+from .models import AdminNote, ApiKey, User, UserManager
 
 # What a person may change on their own profile (web page and `PATCH /api/v1/me/`).
 PROFILE_FIELDS = ("first_name", "last_name", "phone", "avatar")
@@ -259,8 +259,8 @@ def admin_note_create(*, user: User, author: User, body: str) -> AdminNote:
 
 def user_anonymise(*, user: User) -> User:
     """Remove the person from their account (personal-data deletion): name, e-mail, phone and avatar
-    go, the account is deactivated without a usable password, API tokens and staff notes about them
-    are deleted.  The row stays (payments and course records point at it).  The avatar file is deleted
+    go, the account is deactivated without a usable password, API tokens, API keys and staff notes about
+    them are deleted.  The row stays (payments and course records point at it).  The avatar file is deleted
     when the caller's transaction commits.  Call last (after the other apps' anonymisers)."""
     with transaction.atomic():
         locked = _lock(user)
@@ -277,5 +277,6 @@ def user_anonymise(*, user: User) -> User:
             ]
         )  # fmt: skip
         Token.objects.filter(user=locked).delete()
+        ApiKey.objects.filter(user=locked).delete()
         AdminNote.objects.filter(user=locked).delete()
     return locked

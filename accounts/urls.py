@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import views
+from . import views, views_api_keys
 
 app_name = "accounts"
 
@@ -10,6 +10,8 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("profile/", views.profile, name="profile"),
+    path("profile/api-keys/", views_api_keys.api_keys, name="api_keys"),
+    path("profile/api-keys/<uuid:key_id>/revoke/", views_api_keys.api_key_revoke, name="api_key_revoke"),
     path("password/change/", views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "password/reset/",

@@ -94,6 +94,8 @@ MIDDLEWARE = [
     "courseworx.core.middleware.RejectNulMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.RequirePasswordChangeMiddleware",
+    # X-RateLimit-* headers on responses to API-key requests (counted by accounts.api.authentication).
+    "accounts.middleware.ApiKeyRateLimitHeadersMiddleware",
     # AxesMiddleware last: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -179,6 +181,23 @@ AXES_CLIENT_IP_CALLABLE = "courseworx.core.clientip.client_ip"
 
 # Sign-up attempts per client address (accounts/throttling.py): each one tells whether an e-mail is registered.
 ACCOUNTS_SIGNUP_RATE = env.str("ACCOUNTS_SIGNUP_RATE", default="10/hour")
+# API keys (accounts/api_keys.py): requests per minute and per hour by the key owner's role, unless the key
+# has its own limits (set by staff in the admin); how many unrevoked keys one person may hold.
+API_KEY_RATE_LIMITS = {
+    "student": {
+        "minute": env.int("API_KEY_RATE_STUDENT_MINUTE", default=60),
+        "hour": env.int("API_KEY_RATE_STUDENT_HOUR", default=1000),
+    },
+    "instructor": {
+        "minute": env.int("API_KEY_RATE_INSTRUCTOR_MINUTE", default=120),
+        "hour": env.int("API_KEY_RATE_INSTRUCTOR_HOUR", default=3000),
+    },
+    "admin": {
+        "minute": env.int("API_KEY_RATE_ADMIN_MINUTE", default=300),
+        "hour": env.int("API_KEY_RATE_ADMIN_HOUR", default=10000),
+    },
+}
+API_KEYS_MAX_PER_USER = env.int("API_KEYS_MAX_PER_USER", default=20)
 
 AVATAR_MAX_BYTES = env.int("AVATAR_MAX_BYTES", default=2 * 1024 * 1024)
 
@@ -310,6 +329,8 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: its WWW-Authenticate header makes "not logged in" a 401, not a 403.
         "rest_framework.authentication.TokenAuthentication",
+        # Authorization: Api-Key <key>: scoped, rate-limited keys (accounts/README.md).
+        "accounts.api.authentication.ApiKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -341,7 +362,9 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "CourseWorx API",
     "DESCRIPTION": "The CourseWorx learning platform's REST API. Authenticate with a session or "
-    "`Authorization: Token <key>` (obtain one at `/api/v1/auth/token/`).",
+    "`Authorization: Token <key>` (obtain one at `/api/v1/auth/token/`), or with an API key, "
+    "`Authorization: Api-Key <key>` (created on the profile page or at `/api/v1/api-keys/`; scoped to areas, "
+    "optionally read-only, rate-limited per key with `X-RateLimit-*` headers).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # Assets served locally (drf-spectacular-sidecar): no CDN.

@@ -56,7 +56,20 @@ def collect_accounts(user) -> dict:
             "avatar": user.avatar.name if user.avatar else "",
             "date_joined": user.date_joined,
             "last_login": user.last_login,
-        }
+        },
+        # API keys: what identifies them and their last use; never the hash.
+        "api_keys": _rows(
+            user.api_keys.order_by("created_at"),
+            "name",
+            "prefix",
+            "areas",
+            "read_only",
+            "expires_at",
+            "revoked_at",
+            "last_used_at",
+            "last_used_ip",
+            "created_at",
+        ),  # fmt: skip
     }
 
 

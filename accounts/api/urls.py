@@ -1,8 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import api_keys, views
 
 urlpatterns = [
     path("auth/token/", views.TokenObtainView.as_view(), name="auth-token"),
     path("me/", views.MeView.as_view(), name="me"),
+    path("api-keys/", api_keys.ApiKeyListCreateApi.as_view(), name="api-key-list"),
+    path("api-keys/<uuid:key_id>/", api_keys.ApiKeyDetailApi.as_view(), name="api-key-detail"),
+    path("api-keys/<uuid:key_id>/revoke/", api_keys.ApiKeyRevokeApi.as_view(), name="api-key-revoke"),
 ]

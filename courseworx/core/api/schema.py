@@ -5,7 +5,8 @@ courseworx.core.api.exceptions:
 
 - 400 for writes and for operations with query parameters (`fields`/`codes` per field);
 - 401 everywhere (missing credentials, or a bad token even on public operations);
-- 403 for operations that check permissions, and for writes with a session (CSRF);
+- 403 for operations that check permissions, for writes with a session (CSRF), and wherever an API key
+  is accepted (a key outside its areas, or read-only);
 - 404 for operations with a path parameter or a paginated list (`?page=` past the end);
 - 409 for operations declared with `@conflict_codes(...)`, listing the codes a client may meet;
 - 429 for throttled operations (all by default).
@@ -32,7 +33,8 @@ def _field_lists(help_text: str, **kwargs) -> serializers.DictField:
 class ErrorDetailSerializer(serializers.Serializer):
     code = serializers.CharField(
         help_text="Stable, machine-readable: `not_authenticated`, `authentication_failed`, `permission_denied`, "
-        "`not_found`, `method_not_allowed`, `throttled`, `server_error`; for a 409 the conflict's own code "
+        "`not_found`, `method_not_allowed`, `throttled`, `server_error`; with an API key also `key_revoked`, "
+        "`key_expired` (401), `key_scope`, `key_read_only` (403); for a 409 the conflict's own code "
         "(`invalid_transition`, `already_submitted`...); for a 400 the code shared by every error in `codes` "
         "(`already_enrolled`, `required`...), else `invalid`."
     )
@@ -84,6 +86,8 @@ class AutoSchema(SpectacularAutoSchema):
         public = all(isinstance(p, AllowAny) for p in view.get_permissions())
         authenticators = view.get_authenticators()
         csrf = write and any(isinstance(a, SessionAuthentication) for a in authenticators)
+        # Authenticators that refuse by scope (accounts' API keys: area, read-only) can make any operation a 403.
+        scoped = any(getattr(a, "refuses_by_scope", False) for a in authenticators)
         has_query = any(p.get("in") == "query" for p in self._get_parameters())
         errors: dict[str, OpenApiResponse] = {}
         if write or has_query:
@@ -101,9 +105,10 @@ class AutoSchema(SpectacularAutoSchema):
                 "not_authenticated",
                 "Authentication credentials were not provided.",
             )
-        if csrf or not public:
+        if csrf or scoped or not public:
             errors["403"] = _error(
-                "Not allowed (`permission_denied`), or a session write without its CSRF token.",
+                "Not allowed (`permission_denied`), a session write without its CSRF token, or an API key "
+                "without this operation's area (`key_scope`) or read-only (`key_read_only`).",
                 "permission_denied",
                 "You do not have permission to perform this action.",
             )
