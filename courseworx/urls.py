@@ -19,6 +19,7 @@ api_v1 = [
     path("", include("community.api.urls")),
     path("", include("billing.api.urls")),
     path("", include("reports.api.urls")),
+    path("", include("courseworx.core.api.urls")),
 ]
 
 urlpatterns = [
