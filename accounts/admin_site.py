@@ -37,7 +37,7 @@ class CourseWorxAdminSite(AdminSite):
 
     def register(self, model_or_iterable, admin_class=None, **options):
         """Every ModelAdmin, ours or a library's, gets the audit mixin (no code needed in the apps)."""
-        from courseworx.core.auditing import audited_admin_class  # models: not loaded with this module
+        from courseworx.core.auditing import audited_admin_class  # noqa: PLC0415 — app loading: uses the models
 
         return super().register(model_or_iterable, audited_admin_class(admin_class or ModelAdmin), **options)
 

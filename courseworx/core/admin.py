@@ -94,7 +94,7 @@ class AuditLogAdmin(ReadOnlyAdmin):
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name
         return [
-            path("export/", self.admin_site.admin_view(self.export_csv), name="%s_%s_export" % info),
+            path("export/", self.admin_site.admin_view(self.export_csv), name=f"{info[0]}_{info[1]}_export"),
             *super().get_urls(),
         ]
 

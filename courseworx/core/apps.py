@@ -1,6 +1,12 @@
+import sys
+
+from celery import signals as celery_signals
 from django.apps import AppConfig, apps
 from django.conf import settings
+from django.core.signals import got_request_exception
 from django.db import models
+
+from . import requestid
 
 PROJECT_APPS = ("core", "accounts", "courses", "learning", "billing", "community", "reports")
 
@@ -17,9 +23,7 @@ class CoreConfig(AppConfig):
 
 def _record_request_exception(sender, request=None, **kwargs) -> None:
     """Unhandled exceptions of pages (Django's handler sends this signal) go to the error log."""
-    import sys
-
-    from .services import error_log_record
+    from .services import error_log_record  # noqa: PLC0415 — app loading: uses the models
 
     exc = sys.exc_info()[1]
     if exc is not None:
@@ -27,11 +31,6 @@ def _record_request_exception(sender, request=None, **kwargs) -> None:
 
 
 def _connect_signals() -> None:
-    from celery import signals as celery_signals
-    from django.core.signals import got_request_exception
-
-    from . import requestid
-
     got_request_exception.connect(_record_request_exception, dispatch_uid="core_error_log")
     celery_signals.before_task_publish.connect(requestid.celery_before_publish, dispatch_uid="core_request_id")
     celery_signals.task_prerun.connect(requestid.celery_task_prerun, dispatch_uid="core_request_id")

@@ -18,6 +18,8 @@ import re
 import uuid
 from contextvars import ContextVar
 
+from .clientip import client_ip
+
 HEADER = "X-Request-ID"
 CELERY_HEADER = "cw_request_id"
 _SANE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")
@@ -63,8 +65,6 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from .clientip import client_ip
-
         request_id = sane_request_id(request.headers.get(HEADER)) or new_request_id()
         request.request_id = request_id
         tokens = set_request_context(request_id, client_ip(request))

@@ -97,6 +97,6 @@ def error_log_record(exc: BaseException, *, request=None) -> ErrorLog | None:
                 except Exception:  # noqa: BLE001 - created meanwhile by another process: count it
                     ErrorLog.objects.filter(traceback_hash=digest).update(count=F("count") + 1, **values)
         return ErrorLog.objects.filter(traceback_hash=digest).first()
-    except Exception:  # noqa: BLE001 - recording an error must never raise
+    except Exception:  # recording an error must never raise
         logger.warning("Could not record the error in the error log", exc_info=True)
         return None

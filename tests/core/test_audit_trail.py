@@ -8,7 +8,7 @@ import json
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -190,8 +190,6 @@ def test_the_admin_cannot_add_change_or_delete_audit_rows(admin_client):
 @pytest.mark.postgres
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL only")
 def test_postgresql_refuses_update_and_delete_in_sql():
-    from django.db import DatabaseError, transaction
-
     row = _row()
     for sql in ("UPDATE core_auditlog SET reason = 'x' WHERE id = %s", "DELETE FROM core_auditlog WHERE id = %s"):
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
@@ -203,7 +201,7 @@ def test_postgresql_refuses_update_and_delete_in_sql():
 
 
 def test_the_admin_list_filters_and_exports_csv_with_formulas_escaped(admin_client, superuser):
-    audit_log_create(actor=superuser, action="course.approve", reason="=HYPERLINK(\"http://evil\")")
+    audit_log_create(actor=superuser, action="course.approve", reason='=HYPERLINK("http://evil")')
     audit_log_create(actor=None, action="billing.refund_approve", reason="fine")
     listing = admin_client.get(reverse("admin:core_auditlog_changelist"), {"action": "course.approve"})
     assert listing.status_code == 200
@@ -216,7 +214,7 @@ def test_the_admin_list_filters_and_exports_csv_with_formulas_escaped(admin_clie
     assert rows[0][:3] == ["time (UTC)", "actor", "action"]
     assert len(rows) == 2, "the filter applies to the export"
     assert rows[1][1] == superuser.email and rows[1][2] == "course.approve"
-    assert rows[1][6] == "'=HYPERLINK(\"http://evil\")", "a formula is neutralised"
+    assert rows[1][6] == '\'=HYPERLINK("http://evil")', "a formula is neutralised"
 
 
 def test_the_export_is_refused_to_people_without_the_view_permission(client):

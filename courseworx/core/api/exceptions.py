@@ -29,10 +29,10 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from courseworx.core.exceptions import ConflictError
+
 from ..services import error_log_record
 from ..views import server_error_body
-
-from courseworx.core.exceptions import ConflictError
 
 logger = logging.getLogger(__name__)
 
@@ -106,9 +106,7 @@ def exception_handler(exc, context):
         logger.exception("Unhandled API error", exc_info=exc)
         request = context.get("request")
         error_log_record(exc, request=getattr(request, "_request", request))
-        return Response(
-            {"error": server_error_body(request)}, status=status.HTTP_500_INTERNAL_SERVER_ERROR
-        )
+        return Response({"error": server_error_body(request)}, status=status.HTTP_500_INTERNAL_SERVER_ERROR)
 
     if isinstance(exc, exceptions.ValidationError):
         response.data = {"error": _validation_body(exc)}

@@ -6,38 +6,46 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0002_notifications_from_community'),
+        ("core", "0002_notifications_from_community"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='auditlog',
-            name='request_id',
+            model_name="auditlog",
+            name="request_id",
             field=models.CharField(blank=True, db_index=True, max_length=64),
         ),
         migrations.CreateModel(
-            name='ErrorLog',
+            name="ErrorLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('traceback_hash', models.CharField(max_length=64, unique=True)),
-                ('exception_class', models.CharField(max_length=200)),
-                ('message', models.CharField(blank=True, max_length=500)),
-                ('traceback', models.TextField(blank=True)),
-                ('request_id', models.CharField(blank=True, max_length=64)),
-                ('path', models.CharField(blank=True, max_length=500)),
-                ('method', models.CharField(blank=True, max_length=10)),
-                ('count', models.PositiveIntegerField(default=1)),
-                ('last_seen', models.DateTimeField(db_index=True)),
-                ('resolved', models.BooleanField(default=False, help_text='Fixed; a new occurrence reopens it.')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("traceback_hash", models.CharField(max_length=64, unique=True)),
+                ("exception_class", models.CharField(max_length=200)),
+                ("message", models.CharField(blank=True, max_length=500)),
+                ("traceback", models.TextField(blank=True)),
+                ("request_id", models.CharField(blank=True, max_length=64)),
+                ("path", models.CharField(blank=True, max_length=500)),
+                ("method", models.CharField(blank=True, max_length=10)),
+                ("count", models.PositiveIntegerField(default=1)),
+                ("last_seen", models.DateTimeField(db_index=True)),
+                ("resolved", models.BooleanField(default=False, help_text="Fixed; a new occurrence reopens it.")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-last_seen'],
+                "ordering": ["-last_seen"],
             },
         ),
     ]
