@@ -77,12 +77,13 @@ def error_log_record(exc: BaseException, *, request=None) -> ErrorLog | None:
         digest = traceback_hash(exc)
         text = "".join(tb.format_exception(type(exc), exc, exc.__traceback__))[-20000:]
         user = getattr(request, "user", None) if request is not None else None
+        user_id = getattr(user, "pk", None) if getattr(user, "is_authenticated", False) else None
         values = {
             "exception_class": f"{type(exc).__module__}.{type(exc).__qualname__}"[:200],
             "message": str(exc)[:500],
             "traceback": text,
             "request_id": (getattr(request, "request_id", None) or get_request_id() or "")[:64],
-            "user_id": user.pk if getattr(user, "is_authenticated", False) and getattr(user, "pk", None) else None,
+            "user_id": user_id,
             "path": (request.path if request is not None else "")[:500],
             "method": (getattr(request, "method", "") or "")[:10],
             "last_seen": timezone.now(),

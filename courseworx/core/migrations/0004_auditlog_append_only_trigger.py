@@ -34,7 +34,7 @@ DROP FUNCTION IF EXISTS core_auditlog_append_only();
 def _run(sql):
     def run(apps, schema_editor):
         if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql)
+            schema_editor.execute(sql, params=None)  # no placeholders: RAISE uses a literal %
 
     return run
 
