@@ -73,7 +73,7 @@ class AuditLogAdmin(ReadOnlyAdmin):
     "Export CSV" downloads the filtered list."""
 
     audit_admin = False
-    list_display = ("created_at", "actor", "action", "target_type", "target_repr", "ip_address", "request_id")
+    list_display = ("created_at", "who", "action", "target_type", "target_repr", "ip_address", "request_id")
     list_filter = (
         "action",
         "target_type",
@@ -86,6 +86,10 @@ class AuditLogAdmin(ReadOnlyAdmin):
     readonly_fields = ("changes_pretty",)
     exclude = ("changes",)
     change_list_template = "admin/core/auditlog/change_list.html"
+
+    @admin.display(description="actor", ordering="actor__email")
+    def who(self, obj):
+        return obj.actor or "system"
 
     @admin.display(description="changes")
     def changes_pretty(self, obj):
