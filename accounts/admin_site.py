@@ -9,11 +9,15 @@ ModelAdmin sets `author_home = True`.  Nothing else changes: every URL still ans
 ModelAdmin's permissions, and staff (superusers, reviewers, moderators, support, finance) keep the full
 list.
 
+Every ModelAdmin registered here is audited: `register` puts `courseworx.core.auditing.AdminAuditMixin`
+in front of it, so each add, change, delete and action in the admin writes an AuditLog row with the
+before/after values (see courseworx/core/README.md).
+
 Installed as `accounts.admin_site.CourseWorxAdminConfig` in INSTALLED_APPS, in place of
 "django.contrib.admin" (Django's documented way to replace the default site).
 """
 
-from django.contrib.admin import AdminSite
+from django.contrib.admin import AdminSite, ModelAdmin
 from django.contrib.admin.apps import AdminConfig
 
 from .roles import STAFF_GROUPS
@@ -30,6 +34,12 @@ class CourseWorxAdminSite(AdminSite):
     site_header = "CourseWorx administration"
     site_title = "CourseWorx admin"
     index_title = "Manage the platform"
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        """Every ModelAdmin, ours or a library's, gets the audit mixin (no code needed in the apps)."""
+        from courseworx.core.auditing import audited_admin_class  # noqa: PLC0415 — app loading: uses the models
+
+        return super().register(model_or_iterable, audited_admin_class(admin_class or ModelAdmin), **options)
 
     def get_app_list(self, request, app_label=None):
         apps = super().get_app_list(request, app_label)

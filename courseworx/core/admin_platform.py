@@ -53,6 +53,8 @@ class FeatureFlagForm(forms.ModelForm):
 
 @admin.register(FeatureFlag)
 class FeatureFlagAdmin(admin.ModelAdmin):
+    # Its own audit rows (flag_audit / setting.changed) say more than the generic admin.change.
+    audit_admin = False
     form = FeatureFlagForm
     list_display = ("name", "everyone", "percent", "roles_display", "staff", "authenticated", "note", "updated_at")
     list_filter = ("everyone", "staff", "authenticated")
@@ -106,6 +108,8 @@ def _display(value) -> str:
 @admin.register(SystemSetting)
 class SystemSettingAdmin(admin.ModelAdmin):
     """One row per declared live setting; saving goes through live_settings.setting_set/_reset."""
+    # Its own audit rows (flag_audit / setting.changed) say more than the generic admin.change.
+    audit_admin = False
 
     list_display = ("key", "label", "current_value", "default_value", "is_overridden", "updated_by", "updated_at")
     list_select_related = ("updated_by",)

@@ -1,6 +1,12 @@
+import sys
+
+from celery import signals as celery_signals
 from django.apps import AppConfig, apps
 from django.conf import settings
+from django.core.signals import got_request_exception
 from django.db import models
+
+from . import requestid
 
 PROJECT_APPS = ("core", "accounts", "courses", "learning", "billing", "community", "reports")
 
@@ -15,6 +21,23 @@ class CoreConfig(AppConfig):
         from . import jobs  # noqa: PLC0415 - signal receivers, connected once the apps are loaded
 
         jobs.connect()
+        _connect_signals()
+
+
+def _record_request_exception(sender, request=None, **kwargs) -> None:
+    """Unhandled exceptions of pages (Django's handler sends this signal) go to the error log."""
+    from .services import error_log_record  # noqa: PLC0415 — app loading: uses the models
+
+    exc = sys.exc_info()[1]
+    if exc is not None:
+        error_log_record(exc, request=request)
+
+
+def _connect_signals() -> None:
+    got_request_exception.connect(_record_request_exception, dispatch_uid="core_error_log")
+    celery_signals.before_task_publish.connect(requestid.celery_before_publish, dispatch_uid="core_request_id")
+    celery_signals.task_prerun.connect(requestid.celery_task_prerun, dispatch_uid="core_request_id")
+    celery_signals.task_postrun.connect(requestid.celery_task_postrun, dispatch_uid="core_request_id")
 
 
 def _name_api_enums() -> None:

@@ -30,8 +30,33 @@ class UUIDModel(TimeStampedModel):
         abstract = True
 
 
+class AppendOnlyError(RuntimeError):
+    """Raised on an attempt to change or delete an audit record."""
+
+
+class AuditLogQuerySet(models.QuerySet):
+    """Audit rows are never updated or deleted through the ORM.
+
+    The one update allowed is the one Django makes when an actor's account is deleted
+    (`on_delete=SET_NULL`): `actor` set to None, nothing else.  The PostgreSQL trigger of migration
+    0003 applies the same rule to any SQL.
+    """
+
+    def update(self, **kwargs):
+        if set(kwargs) <= {"actor", "actor_id"} and all(v is None for v in kwargs.values()):
+            return super().update(**kwargs)
+        raise AppendOnlyError("Audit records cannot be changed.")
+
+    def delete(self):
+        raise AppendOnlyError("Audit records cannot be deleted.")
+
+    delete.alters_data = True  # type: ignore[attr-defined]
+    delete.queryset_only = True  # type: ignore[attr-defined]
+
+
 class AuditLog(TimeStampedModel):
-    """Who did what to which object, and why: written by services for privileged changes."""
+    """Who did what to which object, and why: written by services for privileged changes and by the
+    admin site for every add/change/delete (`courseworx.core.auditing`).  Append-only."""
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -43,6 +68,9 @@ class AuditLog(TimeStampedModel):
     reason = models.TextField(blank=True)
     changes = models.JSONField(default=dict, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
+    request_id = models.CharField(max_length=64, blank=True, db_index=True)
+
+    objects = AuditLogQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -50,6 +78,46 @@ class AuditLog(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.target_repr}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("Audit records cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Audit records cannot be deleted.")
+
+
+class ErrorLog(TimeStampedModel):
+    """Unhandled exceptions, one row per traceback hash (the same bug counted, not repeated).
+
+    `created_at` is when it was first seen; request id, user, path, message and traceback are the
+    latest occurrence's.  Written by `services.error_log_record`, which never raises.
+    """
+
+    traceback_hash = models.CharField(max_length=64, unique=True)
+    exception_class = models.CharField(max_length=200)
+    message = models.CharField(max_length=500, blank=True)
+    traceback = models.TextField(blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    path = models.CharField(max_length=500, blank=True)
+    method = models.CharField(max_length=10, blank=True)
+    count = models.PositiveIntegerField(default=1)
+    last_seen = models.DateTimeField(db_index=True)
+    resolved = models.BooleanField(default=False, help_text="Fixed; a new occurrence reopens it.")
+
+    class Meta:
+        ordering = ["-last_seen"]
+
+    def __str__(self) -> str:
+        return f"{self.exception_class}: {self.message[:80]}"
+
+    @property
+    def first_seen(self):
+        return self.created_at
 
 
 # =================================================================================================

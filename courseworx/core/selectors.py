@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from .models import Notification
+from .models import AuditLog, Notification
 from .types import AuthUser
 
 
@@ -15,3 +15,8 @@ def notification_list(*, user: AuthUser, unread: bool = False, category: str = "
     if category:
         qs = qs.filter(category=category)
     return qs.order_by("-created_at")
+
+
+def audit_log_list() -> QuerySet[AuditLog]:
+    """Every audit record, newest first, with its actor."""
+    return AuditLog.objects.select_related("actor").order_by("-created_at", "-id")

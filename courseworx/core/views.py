@@ -13,6 +13,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from .requestid import get_request_id
+
 logger = logging.getLogger(__name__)
 
 
@@ -89,13 +91,24 @@ def error_404(request, exception=None):
     return render(request, "404.html", status=404)
 
 
+def server_error_body(request=None) -> dict:
+    """The `error` object of a JSON 500: no detail, but the request id to quote to support."""
+    request_id = getattr(request, "request_id", None) or get_request_id() or ""
+    return {
+        "code": "server_error",
+        "message": "An unexpected error occurred.",
+        "fields": {},
+        "request_id": request_id,
+    }
+
+
 def error_500(request):
+    """The exception itself was recorded (ErrorLog) by the got_request_exception receiver (apps.py)."""
     if _wants_json(request):
-        return JsonResponse(
-            {"error": {"code": "server_error", "message": "An unexpected error occurred.", "fields": {}}}, status=500
-        )
+        return JsonResponse({"error": server_error_body(request)}, status=500)
     # Rendered without a request context: nothing here may touch the database.
-    return HttpResponseServerError(loader.get_template("500.html").render({}))
+    request_id = getattr(request, "request_id", None) or get_request_id() or ""
+    return HttpResponseServerError(loader.get_template("500.html").render({"request_id": request_id}))
 
 
 def safe_next_url(request, value: str | None) -> str:

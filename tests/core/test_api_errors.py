@@ -102,7 +102,7 @@ def test_the_error_component_documents_the_body(schema):
     error = schema["components"]["schemas"]["Error"]
     assert error["properties"]["error"]["$ref"] == "#/components/schemas/ErrorDetail"
     detail = schema["components"]["schemas"]["ErrorDetail"]
-    assert set(detail["properties"]) == {"code", "message", "fields", "codes"}
+    assert set(detail["properties"]) == {"code", "message", "fields", "codes", "request_id"}
     assert set(detail["required"]) == {"code", "message", "fields"}
     assert "invalid_transition" in detail["properties"]["code"]["description"]
     validate_schema(schema)

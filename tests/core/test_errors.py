@@ -68,7 +68,12 @@ def test_500_for_a_plain_api_path_is_json(client):
     response = client.get("/api/v1/boom/")
     assert response.status_code == 500
     assert response.json() == {
-        "error": {"code": "server_error", "message": "An unexpected error occurred.", "fields": {}}
+        "error": {
+            "code": "server_error",
+            "message": "An unexpected error occurred.",
+            "fields": {},
+            "request_id": response["X-Request-ID"],
+        }
     }
 
 

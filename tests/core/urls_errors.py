@@ -1,6 +1,9 @@
 """The project's URLs plus views that fail on purpose (used with @pytest.mark.urls)."""
 
+import logging
+
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.urls import path
 from rest_framework import serializers
 from rest_framework.decorators import api_view, permission_classes
@@ -13,6 +16,11 @@ from courseworx.urls import urlpatterns as project_urlpatterns
 
 def boom(request):
     raise RuntimeError("boom (test)")
+
+
+def log_something(request):
+    logging.getLogger("courseworx.test").warning("something happened")
+    return HttpResponse("ok")
 
 
 @api_view(["GET"])
@@ -72,6 +80,7 @@ def drf_conflict(request):
 
 urlpatterns = [
     path("boom/", boom),
+    path("log-something/", log_something),
     path("api/v1/boom/", boom),
     path("api/v1/drf-boom/", drf_boom),
     path("api/v1/drf-invalid/", drf_invalid),

@@ -15,7 +15,8 @@ Shape (documented in the OpenAPI schema by courseworx.core.api.schema):
 
 Services raise Django's ValidationError (400), `courseworx.core.exceptions.ConflictError` (409),
 PermissionDenied (403) and Http404 (404); anything else unexpected is still a 500 (and logged), but
-with a JSON body.
+with a JSON body that carries the request id (`request_id`, also in the `X-Request-ID` header), and
+recorded in the error log (`courseworx.core.models.ErrorLog`).
 """
 
 import logging
@@ -29,6 +30,9 @@ from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from courseworx.core.exceptions import ConflictError
+
+from ..services import error_log_record
+from ..views import server_error_body
 
 logger = logging.getLogger(__name__)
 
@@ -100,10 +104,9 @@ def exception_handler(exc, context):
     response = drf_exception_handler(exc, context)
     if response is None:
         logger.exception("Unhandled API error", exc_info=exc)
-        return Response(
-            {"error": {"code": "server_error", "message": "An unexpected error occurred.", "fields": {}}},
-            status=status.HTTP_500_INTERNAL_SERVER_ERROR,
-        )
+        request = context.get("request")
+        error_log_record(exc, request=getattr(request, "_request", request))
+        return Response({"error": server_error_body(request)}, status=status.HTTP_500_INTERNAL_SERVER_ERROR)
 
     if isinstance(exc, exceptions.ValidationError):
         response.data = {"error": _validation_body(exc)}

@@ -47,6 +47,11 @@ class ErrorDetailSerializer(serializers.Serializer):
         "`already_enrolled`...).",
         required=False,
     )
+    request_id = serializers.CharField(
+        required=False,
+        help_text="500 only: the request's id (also in the `X-Request-ID` header of every response), to quote "
+        "to support.",
+    )
 
 
 class ErrorSerializer(serializers.Serializer):

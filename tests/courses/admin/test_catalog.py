@@ -75,7 +75,8 @@ def test_owner_edits_a_template_while_its_courses_are_drafts(client, instructor,
     response = client.post(_change_url(template), _form(template, html="<h2>{{ student_name }}</h2>"))
     assert response.status_code == 302
     assert CertificateTemplate.objects.get(pk=template.pk).html == "<h2>{{ student_name }}</h2>"
-    assert not AuditLog.objects.exists()
+    # Only the admin's own record of the edit; the service writes none for a draft's template.
+    assert list(AuditLog.objects.values_list("action", flat=True)) == ["admin.change"]
 
 
 @pytest.mark.parametrize("status", [S.IN_REVIEW, S.PUBLISHED, S.ARCHIVED])
