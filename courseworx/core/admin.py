@@ -8,10 +8,9 @@ from django.http import StreamingHttpResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
-
-from . import csv as safe_csv
 from django.utils.translation import gettext_lazy as _
 
+from . import csv as safe_csv
 from .models import AuditLog, ErrorLog, JobRun, Notification, NotificationPreference
 from .storage import PrivateFileInput, PrivateStorage, private_file_display
 

@@ -108,6 +108,7 @@ def _display(value) -> str:
 @admin.register(SystemSetting)
 class SystemSettingAdmin(admin.ModelAdmin):
     """One row per declared live setting; saving goes through live_settings.setting_set/_reset."""
+
     # Its own audit rows (flag_audit / setting.changed) say more than the generic admin.change.
     audit_admin = False
 
