@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import views
+from . import views, views_otp
 
 app_name = "accounts"
 
@@ -10,6 +10,11 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("profile/", views.profile, name="profile"),
+    path("2fa/", views_otp.otp_overview, name="otp_overview"),
+    path("2fa/setup/", views_otp.otp_setup, name="otp_setup"),
+    path("2fa/verify/", views_otp.otp_verify, name="otp_verify"),
+    path("2fa/recovery-codes/", views_otp.otp_recovery_codes, name="otp_recovery_codes"),
+    path("2fa/disable/", views_otp.otp_disable, name="otp_disable"),
     path("password/change/", views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "password/reset/",

@@ -63,6 +63,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # ours
     "courseworx.core",
     "accounts",
@@ -82,12 +85,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): True once a second factor was checked in this session (django-otp).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Before any view: NUL characters (which PostgreSQL refuses) answer 400/404 here, with the headers
     # and the signed-in layout of the middleware above; nothing above reads the database.
     "courseworx.core.middleware.RejectNulMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Staff (and anyone who enrolled) pass the second factor before any other page (accounts/otp.py).
+    "accounts.middleware.RequireSecondFactorMiddleware",
     "accounts.middleware.RequirePasswordChangeMiddleware",
     # AxesMiddleware last: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -174,6 +181,20 @@ AXES_CLIENT_IP_CALLABLE = "courseworx.core.clientip.client_ip"
 
 # Sign-up attempts per client address (accounts/throttling.py): each one tells whether an e-mail is registered.
 ACCOUNTS_SIGNUP_RATE = env.str("ACCOUNTS_SIGNUP_RATE", default="10/hour")
+
+# Two-factor authentication (django-otp, accounts/otp.py).  Staff (is_staff, superusers, staff-duty groups)
+# must pass a TOTP code or a recovery code after their password before any page, the admin included; others
+# may enrol.  Default: required in production (DEBUG off), not in development, so `make run`'s demo staff can
+# log in with a password alone (set it to true to try the flow locally).
+OTP_REQUIRED_FOR_STAFF = env.bool("OTP_REQUIRED_FOR_STAFF", default=not DEBUG)
+# Wrong codes in a row (TOTP and recovery codes count separately) before the second factor is locked, and for how
+# long; django-otp's own growing delay between attempts (1 s, 2 s, 4 s...) applies below that limit.
+OTP_FAILURE_LIMIT = env.int("OTP_FAILURE_LIMIT", default=AXES_FAILURE_LIMIT)
+OTP_LOCKOUT_MINUTES = env.int("OTP_LOCKOUT_MINUTES", default=env.int("AXES_COOLOFF_MINUTES", default=15))
+OTP_TOTP_THROTTLE_FACTOR = env.int("OTP_TOTP_THROTTLE_FACTOR", default=1)
+OTP_STATIC_THROTTLE_FACTOR = env.int("OTP_STATIC_THROTTLE_FACTOR", default=1)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="CourseWorx")
+OTP_RECOVERY_CODES = 10
 
 AVATAR_MAX_BYTES = env.int("AVATAR_MAX_BYTES", default=2 * 1024 * 1024)
 
