@@ -426,6 +426,13 @@ BILLING_DEFAULT_REVENUE_SHARE_PERCENT = Decimal(env.str("BILLING_DEFAULT_REVENUE
 # of JSON {"base": "USD", "date": "2026-12-01", "rates": {"EUR": "0.92", ...}}; empty: the task does nothing.
 BILLING_EXCHANGE_RATES_SOURCE = env.str("BILLING_EXCHANGE_RATES_SOURCE", default="")
 
+# --- Backups (courseworx/core/backups.py: manage.py backup / restore, the nightly core.backup_run) -------------
+# Outside the media roots in production (a backup inside MEDIA_ROOT is left out of the media archive anyway).
+BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(BASE_DIR / "backups")))
+BACKUP_KEEP = env.int("BACKUP_KEEP", default=7)  # the newest N backups are kept...
+BACKUP_KEEP_DAYS = env.int("BACKUP_KEEP_DAYS", default=30)  # ...and none older than this (0: no age limit)
+BACKUP_HOUR = env.int("BACKUP_HOUR", default=1)  # the nightly backup's hour (TIME_ZONE), at :20
+
 # --- Celery ----------------------------------------------------------------------------------
 # https://docs.celeryq.dev/en/stable/userguide/configuration.html
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
@@ -453,6 +460,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.notification_send_daily_digests",
         "schedule": crontab(minute=0, hour=COMMUNITY_DIGEST_HOUR),
     },
+    "core-backup-nightly": {"task": "core.backup_run", "schedule": crontab(hour=BACKUP_HOUR, minute=20)},
     "core-pending-uploads-purge": {"task": "core.pending_uploads_purge", "schedule": crontab(hour=2, minute=40)},
     "reports-content-analytics": {"task": "reports.content_analytics_refresh", "schedule": crontab(minute=15)},
     "reports-accessibility-scan": {"task": "reports.accessibility_scan", "schedule": crontab(hour=3, minute=30)},

@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.db import models
+from django.template.defaultfilters import filesizeformat
 
-from .models import AuditLog, Notification, NotificationPreference
+from .models import AuditLog, BackupLog, Notification, NotificationPreference
 from .storage import PrivateFileInput, PrivateStorage, private_file_display
 
 
@@ -133,3 +134,17 @@ class PrivateFileAdminMixin:
             (title, {**options, "fields": self._swap_private(options["fields"], readonly)})
             for title, options in super().get_fieldsets(request, obj)
         ]
+
+
+@admin.register(BackupLog)
+class BackupLogAdmin(ReadOnlyAdmin):
+    """Every backup and restore run (manage.py backup / restore, the nightly task); read-only."""
+
+    list_display = ("started_at", "kind", "trigger", "outcome", "finished_at", "size", "path")
+    list_filter = ("kind", "outcome", "trigger")
+    search_fields = ("path", "error")
+    date_hierarchy = "started_at"
+
+    @admin.display(description="size", ordering="size_bytes")
+    def size(self, obj):
+        return filesizeformat(obj.size_bytes) if obj.size_bytes is not None else "—"
