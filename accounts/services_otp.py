@@ -19,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from courseworx.core.services import audit_log_create
 
 from . import otp
+from .models import User
 
 TOTP_NAME = "Authenticator app"
 RECOVERY_NAME = "Recovery codes"
@@ -68,7 +69,7 @@ def _verify(device: Device, code: str) -> bool:
     return ok
 
 
-def totp_device_start(*, user) -> TOTPDevice:
+def totp_device_start(*, user: User) -> TOTPDevice:
     """The unconfirmed authenticator app being enrolled (a new secret, or the one already shown)."""
     if otp.has_device(user):
         raise ValidationError(_("Two-factor authentication is already set up."), code="already_enrolled")
@@ -78,7 +79,7 @@ def totp_device_start(*, user) -> TOTPDevice:
     return device
 
 
-def _recovery_codes_replace(user) -> list[str]:
+def _recovery_codes_replace(user: User) -> list[str]:
     device, _created = StaticDevice.objects.get_or_create(user=user, name=RECOVERY_NAME, defaults={"confirmed": True})
     device.token_set.all().delete()
     device.throttle_reset(commit=False)
@@ -89,7 +90,7 @@ def _recovery_codes_replace(user) -> list[str]:
     return codes
 
 
-def totp_device_confirm(*, user, device: TOTPDevice, code: str) -> list[str]:
+def totp_device_confirm(*, user: User, device: TOTPDevice, code: str) -> list[str]:
     """Confirm the app with its first code; returns the new recovery codes (shown once)."""
     if device.user_id != user.pk or device.confirmed:
         raise ValidationError(_("Start the set-up again."), code="invalid_device")
@@ -106,7 +107,7 @@ def totp_device_confirm(*, user, device: TOTPDevice, code: str) -> list[str]:
     return codes
 
 
-def second_factor_verify(*, user, code: str) -> Device:
+def second_factor_verify(*, user: User, code: str) -> Device:
     """The device that accepts `code` (a 6-digit app code or a one-time recovery code, then used up).
 
     Wrong: ValidationError on `code`; locked (OTP_FAILURE_LIMIT wrong codes in a row): SecondFactorLocked.
@@ -128,7 +129,7 @@ def second_factor_verify(*, user, code: str) -> Device:
 
 
 @transaction.atomic
-def recovery_codes_regenerate(*, user) -> list[str]:
+def recovery_codes_regenerate(*, user: User) -> list[str]:
     """New recovery codes (the old ones stop working); needs an enrolled app."""
     if not otp.has_device(user):
         raise ValidationError(_("Set up an authenticator app first."), code="not_enrolled")
@@ -137,7 +138,7 @@ def recovery_codes_regenerate(*, user) -> list[str]:
     return codes
 
 
-def second_factor_disable(*, user, password: str, code: str) -> None:
+def second_factor_disable(*, user: User, password: str, code: str) -> None:
     """Remove every device, after the password and a current code (or a recovery code)."""
     if not user.check_password(password or ""):
         raise ValidationError({"password": _("Your password is not right.")})

@@ -285,7 +285,10 @@ def backup_restore(*, source: str | Path, force: bool = False, trigger: str = "c
     if manifest["engine"] != engine:
         raise BackupError(f"This backup is of a {manifest['engine']} database; this site uses {engine}.")
     if not force and not database_is_empty():
-        raise BackupError("The database is not empty (it has user accounts). Restore into an empty database, or pass --force to replace its contents.")  # fmt: skip
+        raise BackupError(
+            "The database is not empty (it has user accounts). Restore into an empty database, or pass --force "
+            "to replace its contents."
+        )
     try:
         _restore_database(folder, engine)
         _restore_files(folder)
