@@ -1,5 +1,6 @@
 from urllib.parse import urlencode
 
+from django.contrib.auth.models import AnonymousUser
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -57,9 +58,10 @@ class RequireSecondFactorMiddleware:
     """After the password, a user who must pass a second factor (accounts/otp.py) reaches nothing else first.
 
     Pages redirect to the code page (or to the set-up page when the user has no device yet), with `next`;
-    session calls to the API answer a JSON 403 `second_factor_required`.  Requests that carry their own
-    credentials (`Authorization:` header: tokens, API keys) are authenticated by DRF, not by the session,
-    and pass.  Installed after django-otp's OTPMiddleware (which provides `user.is_verified()`).
+    session calls to the API answer a JSON 403 `second_factor_required`.  API requests that carry their own
+    credentials (`Authorization:` header: tokens, API keys) go on with the session's user removed, so only
+    those credentials can authenticate them.  Installed after django-otp's OTPMiddleware (which provides
+    `user.is_verified()`).
     """
 
     def __init__(self, get_response):
@@ -71,6 +73,9 @@ class RequireSecondFactorMiddleware:
             if path.startswith("/api/"):
                 if not request.headers.get("Authorization"):
                     return _second_factor_required_response()
+                # The header's own credentials (token, API key) decide; the unverified session never counts
+                # (DRF's SessionAuthentication reads this user).
+                request.user = AnonymousUser()
             else:
                 target = "accounts:otp_verify" if otp.has_device(request.user) else "accounts:otp_setup"
                 return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")

@@ -2,6 +2,7 @@
 disable.  The rules are in `otp.py` (who, lock-out) and `services_otp.py` (writes)."""
 
 from base64 import b32encode
+from urllib.parse import urlencode
 
 import django_otp
 import segno
@@ -33,7 +34,7 @@ def _lock_context() -> dict:
 def _must_verify_first(request):
     """A page that needs a verified session: the code page when the second factor is still pending."""
     if otp.second_factor_pending(request) and otp.has_device(request.user):
-        return redirect(f"{reverse('accounts:otp_verify')}?next={request.path}")
+        return redirect(f"{reverse('accounts:otp_verify')}?{urlencode({'next': request.path})}")
     return None
 
 
@@ -98,7 +99,7 @@ def otp_verify(request):
     user = request.user
     if not otp.has_device(user):
         if otp.second_factor_pending(request):
-            return redirect(f"{reverse('accounts:otp_setup')}?next={_next(request)}")
+            return redirect(f"{reverse('accounts:otp_setup')}?{urlencode({'next': _next(request)})}")
         return redirect("accounts:otp_overview")
     if otp.is_verified(user):
         return redirect(_next(request) or "home")

@@ -132,6 +132,10 @@ def test_api_requests_with_their_own_credentials_are_not_redirected(client, otp_
     # A token (or API key) is checked by DRF, not by the session: a bad one is a plain 401.
     response = client.get("/api/v1/me/", HTTP_AUTHORIZATION="Token nope")
     assert response.status_code == 401
+    # Any other header does not let the unverified session through either.
+    response = client.get("/api/v1/me/", HTTP_AUTHORIZATION="Bearer whatever")
+    assert response.status_code in (401, 403)
+    assert response.json()["error"]["code"] in ("not_authenticated", "authentication_failed")
 
 
 # --- Enrolment ---------------------------------------------------------------------------------------
