@@ -41,6 +41,13 @@ class CourseWorxAdminSite(AdminSite):
 
         return super().register(model_or_iterable, audited_admin_class(admin_class or ModelAdmin), **options)
 
+    def has_permission(self, request):
+        """Active staff, and past the second factor when they must pass one (accounts/otp.py): the
+        middleware already sends such a session to the code page; this keeps the admin closed without it."""
+        from . import otp  # noqa: PLC0415 — uses models: not importable while the app registry loads this module
+
+        return super().has_permission(request) and not otp.second_factor_pending(request)
+
     def get_app_list(self, request, app_label=None):
         apps = super().get_app_list(request, app_label)
         if not is_author_only(request.user):

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import views, views_api_keys
+from . import views, views_api_keys, views_otp
 
 app_name = "accounts"
 
@@ -12,6 +12,11 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("profile/api-keys/", views_api_keys.api_keys, name="api_keys"),
     path("profile/api-keys/<uuid:key_id>/revoke/", views_api_keys.api_key_revoke, name="api_key_revoke"),
+    path("2fa/", views_otp.otp_overview, name="otp_overview"),
+    path("2fa/setup/", views_otp.otp_setup, name="otp_setup"),
+    path("2fa/verify/", views_otp.otp_verify, name="otp_verify"),
+    path("2fa/recovery-codes/", views_otp.otp_recovery_codes, name="otp_recovery_codes"),
+    path("2fa/disable/", views_otp.otp_disable, name="otp_disable"),
     path("password/change/", views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "password/reset/",

@@ -68,6 +68,9 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "waffle",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # ours
     "courseworx.core",
     "accounts",
@@ -89,12 +92,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): True once a second factor was checked in this session (django-otp).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Before any view: NUL characters (which PostgreSQL refuses) answer 400/404 here, with the headers
     # and the signed-in layout of the middleware above; nothing above reads the database.
     "courseworx.core.middleware.RejectNulMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Staff (and anyone who enrolled) pass the second factor before any other page (accounts/otp.py).
+    "accounts.middleware.RequireSecondFactorMiddleware",
     "accounts.middleware.RequirePasswordChangeMiddleware",
     # X-RateLimit-* headers on responses to API-key requests (counted by accounts.api.authentication).
     "accounts.middleware.ApiKeyRateLimitHeadersMiddleware",
@@ -200,6 +207,20 @@ API_KEY_RATE_LIMITS = {
     },
 }
 API_KEYS_MAX_PER_USER = env.int("API_KEYS_MAX_PER_USER", default=20)
+
+# Two-factor authentication (django-otp, accounts/otp.py).  Staff (is_staff, superusers, staff-duty groups)
+# must pass a TOTP code or a recovery code after their password before any page, the admin included; others
+# may enrol.  Default: required in production (DEBUG off), not in development, so `make run`'s demo staff can
+# log in with a password alone (set it to true to try the flow locally).
+OTP_REQUIRED_FOR_STAFF = env.bool("OTP_REQUIRED_FOR_STAFF", default=not DEBUG)
+# Wrong codes in a row (TOTP and recovery codes count separately) before the second factor is locked, and for how
+# long; django-otp's own growing delay between attempts (1 s, 2 s, 4 s...) applies below that limit.
+OTP_FAILURE_LIMIT = env.int("OTP_FAILURE_LIMIT", default=AXES_FAILURE_LIMIT)
+OTP_LOCKOUT_MINUTES = env.int("OTP_LOCKOUT_MINUTES", default=env.int("AXES_COOLOFF_MINUTES", default=15))
+OTP_TOTP_THROTTLE_FACTOR = env.int("OTP_TOTP_THROTTLE_FACTOR", default=1)
+OTP_STATIC_THROTTLE_FACTOR = env.int("OTP_STATIC_THROTTLE_FACTOR", default=1)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="CourseWorx")
+OTP_RECOVERY_CODES = 10
 
 AVATAR_MAX_BYTES = env.int("AVATAR_MAX_BYTES", default=2 * 1024 * 1024)
 
@@ -435,6 +456,13 @@ BILLING_DEFAULT_REVENUE_SHARE_PERCENT = Decimal(env.str("BILLING_DEFAULT_REVENUE
 # of JSON {"base": "USD", "date": "2026-12-01", "rates": {"EUR": "0.92", ...}}; empty: the task does nothing.
 BILLING_EXCHANGE_RATES_SOURCE = env.str("BILLING_EXCHANGE_RATES_SOURCE", default="")
 
+# --- Backups (courseworx/core/backups.py: manage.py backup / restore, the nightly core.backup_run) -------------
+# Outside the media roots in production (a backup inside MEDIA_ROOT is left out of the media archive anyway).
+BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(BASE_DIR / "backups")))
+BACKUP_KEEP = env.int("BACKUP_KEEP", default=7)  # the newest N backups are kept...
+BACKUP_KEEP_DAYS = env.int("BACKUP_KEEP_DAYS", default=30)  # ...and none older than this (0: no age limit)
+BACKUP_HOUR = env.int("BACKUP_HOUR", default=1)  # the nightly backup's hour (TIME_ZONE), at :20
+
 # --- Celery ----------------------------------------------------------------------------------
 # https://docs.celeryq.dev/en/stable/userguide/configuration.html
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
@@ -464,6 +492,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.notification_send_daily_digests",
         "schedule": crontab(minute=0, hour=COMMUNITY_DIGEST_HOUR),
     },
+    "core-backup-nightly": {"task": "core.backup_run", "schedule": crontab(hour=BACKUP_HOUR, minute=20)},
     "core-pending-uploads-purge": {"task": "core.pending_uploads_purge", "schedule": crontab(hour=2, minute=40)},
     "core-job-runs-purge": {"task": "core.job_runs_purge", "schedule": crontab(hour=2, minute=50)},
     "reports-content-analytics": {"task": "reports.content_analytics_refresh", "schedule": crontab(minute=15)},

@@ -181,3 +181,12 @@ def redis_url() -> str:
             "or set REDIS_TEST_URL"
         )
     return REDIS_TEST_URL
+
+
+@pytest.fixture
+def otp_required(settings):
+    """Two-factor authentication required for staff, as in production (the suite runs with DEBUG=true, where
+    `OTP_REQUIRED_FOR_STAFF` defaults to off).  Log staff in with `client.force_login(user)` and then
+    `tests.utils.otp_verify_session(client, user)` for a verified session."""
+    settings.OTP_REQUIRED_FOR_STAFF = True
+    return settings

@@ -44,7 +44,10 @@ class TokenOutputSerializer(serializers.Serializer):
 
 
 class TokenInputSerializer(AuthTokenSerializer):
-    """Email (as `username`) and password; the email is normalised like the web login's."""
+    """Email (as `username`) and password; the email is normalised like the web login's.  `otp`: the second
+    factor of accounts that use one (staff)."""
+
+    otp = serializers.CharField(required=False, max_length=32, write_only=True)
 
     def validate_username(self, value: str) -> str:
         # authenticate() and django-axes then see the stored form of the address (accounts.identity).

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, permissions, status
 from rest_framework.authentication import TokenAuthentication
@@ -7,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from accounts import services
+from accounts import otp, services, services_otp
 from courseworx.core.api.schema import ErrorSerializer
 
 from .serializers import MeOutputSerializer, MeUpdateInputSerializer, TokenInputSerializer, TokenOutputSerializer
@@ -24,8 +25,22 @@ class LockedOut(exceptions.APIException):
         )
 
 
+class SecondFactorRequired(exceptions.PermissionDenied):
+    default_code = "second_factor_required"
+    default_detail = "This account uses two-factor authentication: send the current code as `otp`."
+
+
+class SecondFactorLockedOut(exceptions.APIException):
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_code = "second_factor_locked"
+    default_detail = "Too many wrong codes in a row: the second factor is locked for a while."
+
+
 class TokenObtainView(APIView):
-    """Exchange email + password for an API token (send it as `Authorization: Token <key>`)."""
+    """Exchange email + password for an API token (send it as `Authorization: Token <key>`).
+
+    Accounts with two-factor authentication (staff, and anyone who enrolled) also send `otp`: the current code
+    of their authenticator app, or a recovery code.  Without it: 403 `second_factor_required`."""
 
     permission_classes = [permissions.AllowAny]
     authentication_classes: list = []
@@ -41,8 +56,23 @@ class TokenObtainView(APIView):
             raise LockedOut()
         if not valid:
             raise exceptions.ValidationError(serializer.errors)
-        token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        user = serializer.validated_data["user"]
+        if otp.second_factor_required_for(user):
+            self._check_second_factor(user, request.data.get("otp"))
+        token, _ = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
+
+    @staticmethod
+    def _check_second_factor(user, code) -> None:
+        """Staff (and users who enrolled) send `otp`: a code from their app or a recovery code (accounts/otp.py)."""
+        if not isinstance(code, str) or not code.strip():
+            raise SecondFactorRequired()
+        try:
+            services_otp.second_factor_verify(user=user, code=code)
+        except services_otp.SecondFactorLocked:
+            raise SecondFactorLockedOut() from None
+        except DjangoValidationError:
+            raise exceptions.ValidationError({"otp": ["That code is not right."]}, code="invalid_code") from None
 
     @extend_schema(request=None, responses={204: None, 401: ErrorSerializer})
     def delete(self, request):

@@ -5,13 +5,14 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import StreamingHttpResponse
+from django.template.defaultfilters import filesizeformat
 from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from . import csv as safe_csv
-from .models import AuditLog, ErrorLog, JobRun, Notification, NotificationPreference
+from .models import AuditLog, BackupLog, ErrorLog, JobRun, Notification, NotificationPreference
 from .storage import PrivateFileInput, PrivateStorage, private_file_display
 
 
@@ -249,6 +250,20 @@ class JobRunAdmin(ReadOnlyAdmin):
     @admin.display(description=_("Error"))
     def error_excerpt(self, obj: JobRun) -> str:
         return obj.error[:120]
+
+
+@admin.register(BackupLog)
+class BackupLogAdmin(ReadOnlyAdmin):
+    """Every backup and restore run (manage.py backup / restore, the nightly task); read-only."""
+
+    list_display = ("started_at", "kind", "trigger", "outcome", "finished_at", "size", "path")
+    list_filter = ("kind", "outcome", "trigger")
+    search_fields = ("path", "error")
+    date_hierarchy = "started_at"
+
+    @admin.display(description="size", ordering="size_bytes")
+    def size(self, obj):
+        return filesizeformat(obj.size_bytes) if obj.size_bytes is not None else "—"
 
 
 from . import admin_platform  # noqa: E402, F401 - flags, live settings, the periodic tasks' last run

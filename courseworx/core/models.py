@@ -277,3 +277,35 @@ class JobRun(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.periodic_task_name} {self.started_at:%Y-%m-%d %H:%M} {self.outcome}"
+
+
+# =================================================================================================
+# Backups
+# =================================================================================================
+class BackupLog(TimeStampedModel):
+    """One run of `manage.py backup` / `manage.py restore` (or the nightly task): courseworx/core/backups.py."""
+
+    class Kind(models.TextChoices):
+        BACKUP = "backup", "Backup"
+        RESTORE = "restore", "Restore"
+
+    class Outcome(models.TextChoices):
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    trigger = models.CharField(max_length=20, blank=True, help_text="command, schedule...")
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    size_bytes = models.BigIntegerField(null=True, blank=True)
+    path = models.CharField(max_length=500, blank=True)
+    database_engine = models.CharField(max_length=20, blank=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.RUNNING, db_index=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.started_at:%Y-%m-%d %H:%M} {self.get_outcome_display()}"

@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from . import jobs, pending_uploads
+from . import backups, jobs, pending_uploads
 from .models import Notification
 from .notifications import unsubscribe_token_make
 
@@ -43,6 +43,14 @@ def pending_uploads_purge() -> int:
 def job_runs_purge() -> int:
     """Periodic (settings.CELERY_BEAT_SCHEDULE): delete job runs older than JOB_RUNS_RETENTION_DAYS."""
     return jobs.job_runs_purge()
+
+
+@shared_task(name="core.backup_run", acks_late=False, time_limit=6 * 3600, soft_time_limit=6 * 3600 - 60)
+def backup_run() -> int:
+    """Nightly (settings.CELERY_BEAT_SCHEDULE `core-backup-nightly`): back up the database and media, prune old
+    backups.  Not acked late: a worker lost mid-backup must not start another one; the run's BackupLog row says
+    how it ended.  Returns the BackupLog id."""
+    return backups.backup_create(trigger="schedule").pk
 
 
 def _absolute(url: str) -> str:

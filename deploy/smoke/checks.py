@@ -88,7 +88,22 @@ def check_response(response: Response, role: str, results: Results, allow_missin
                     results.assets.setdefault(asset, f"{role} {response.path}")
 
 
-def login_form(client: Client, email: str, password: str) -> None:
+def second_factor(client: Client, email: str, location: str, code_for) -> None:
+    """Staff pass two-factor authentication after the password (accounts/otp.py): the code page, then a code
+    from the TOTP device the smoke gave the account (`code_for(email)`)."""
+    if code_for is None:
+        raise SmokeError(f"logging in as {email} asks for a second factor ({location}) and the smoke has no code")
+    path = urlsplit(location).path
+    page = client.get(path)
+    token = parse_page(page.body).csrf
+    if page.status != 200 or not token:
+        raise SmokeError(f"second-factor page {path} for {email}: {page.status}")
+    response = client.request("POST", path, form={"csrfmiddlewaretoken": token, "code": code_for(email)})
+    if response.status != 302:
+        raise SmokeError(f"second factor for {email} answered {response.status}, not a redirect")
+
+
+def login_form(client: Client, email: str, password: str, code_for=None) -> None:
     page = client.get("/accounts/login/")
     token = parse_page(page.body).csrf
     if page.status != 200 or not token:
@@ -100,16 +115,19 @@ def login_form(client: Client, email: str, password: str) -> None:
     )
     if response.status != 302:
         raise SmokeError(f"logging in as {email} through the form answered {response.status}, not a redirect")
+    after = client.get(urlsplit(response.header("location")).path or "/", headers={"Accept": BROWSER_ACCEPT})
+    if after.status == 302 and "/accounts/2fa/" in after.header("location"):
+        second_factor(client, email, after.header("location"), code_for)
     me = client.get("/api/v1/me/", headers={"Accept": "application/json"})
     if me.status != 200 or me.json().get("email") != email:
         raise SmokeError(f"after logging in as {email}, /api/v1/me/ answered {me.status}")
 
 
-def crawl_role(config: Config, role: str, credentials, routes, extra_paths, results: Results) -> None:
+def crawl_role(config: Config, role: str, credentials, routes, extra_paths, results: Results, code_for=None) -> None:
     client = Client(config.site)
     try:
         if credentials:
-            login_form(client, *credentials)
+            login_form(client, *credentials, code_for=code_for)
         for path, _name in routes + [(p, "") for p in extra_paths]:
             accept = "application/json" if path.startswith("/api/v1/") else BROWSER_ACCEPT
             try:

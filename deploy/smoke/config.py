@@ -124,6 +124,7 @@ def production_env(config: Config, work: Path) -> dict[str, str]:
             "STATIC_ROOT": str(work / "static"),
             "MEDIA_ROOT": str(work / "media"),
             "PRIVATE_MEDIA_ROOT": str(work / "private_media"),
+            "BACKUP_DIR": str(work / "backups"),
             "GUNICORN_BIND": f"127.0.0.1:{config.port}",
             "GUNICORN_WORKERS": os.environ.get("SMOKE_GUNICORN_WORKERS", "3"),
             "GUNICORN_ACCESS_LOG": str(work / "logs" / "gunicorn-access.log"),

@@ -12,7 +12,8 @@ What it does, in a temporary folder, with the virtualenv's python:
    consuming every queue, and beat.
 4. Through nginx (HTTPS, so the proxy's X-Forwarded-Proto is what makes requests secure), crawls every
    page and API route without parameters — read from the URL configuration, so new routes are covered —
-   anonymously and as each demo account (logged in through the login form), plus a course page, a lesson
+   anonymously and as each demo account (logged in through the login form; staff then pass two-factor
+   authentication with a TOTP device the smoke gives them), plus a course page, a lesson
    in the player and a certificate verification page.  Fails on any 5xx, on any static or media file a
    page references that does not load, and on an HTML page without Content-Security-Policy,
    Strict-Transport-Security, X-Content-Type-Options, Referrer-Policy or X-Frame-Options.
@@ -79,6 +80,32 @@ from .processes import (
     verify_units,
     wait_for,
 )
+
+
+def second_factor_devices(emails: list[str]):
+    """Give each demo account that must pass two-factor authentication (staff, OTP_REQUIRED_FOR_STAFF is on in
+    production) a confirmed TOTP device, as enrolling would; returns `code_for(email)`: its current code."""
+    # Imported here: Django is set up inside main(), with the production environment.
+    from django.contrib.auth import get_user_model
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts import otp
+
+    devices = {}
+    for user in get_user_model().objects.filter(email__in=emails):
+        if otp.second_factor_required_for(user):
+            devices[user.email], _ = TOTPDevice.objects.get_or_create(
+                user=user, name="prod-smoke", defaults={"confirmed": True}
+            )
+    log(f"two-factor devices for {len(devices)} staff accounts")
+
+    def code_for(email: str) -> str:
+        device = devices[email]
+        totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+        return f"{totp.token():0{device.digits}d}"
+
+    return code_for
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -192,6 +219,8 @@ def main(argv: list[str] | None = None) -> int:
         if direct.status != 301 or not direct.header("location").startswith("https://"):
             results.fail(f"gunicorn without X-Forwarded-Proto answered {direct.status}, not a redirect to https")
 
+        code_for = second_factor_devices([email for email, _pw, _ in demo_logins()])
+
         routes = [r for r in crawl_routes() if r[1] not in SKIPPED_ROUTE_NAMES]
         extra, _course_slug = parameterised_paths()
         accounts = [("anonymous", None)] + [(email.split("@")[0], (email, pw)) for email, pw, _ in demo_logins()]
@@ -201,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
         with concurrent.futures.ThreadPoolExecutor(max_workers=config.concurrency + 1) as pool:
             certificate = pool.submit(certificate_flow, config, results, settings.DEMO_PASSWORD)
             crawls = [
-                pool.submit(crawl_role, config, role, credentials, routes, extra, results)
+                pool.submit(crawl_role, config, role, credentials, routes, extra, results, code_for)
                 for role, credentials in accounts
             ]
             for future in crawls:
