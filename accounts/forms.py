@@ -3,11 +3,12 @@ from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 
 from .identity import normalize_email
 from .models import User
+from django.utils.translation import gettext_lazy as _
 
 
 class EmailAuthenticationForm(AuthenticationForm):
     username = forms.EmailField(
-        label="Email", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+        label=_("Email"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
     )
 
     error_messages = {
@@ -39,10 +40,10 @@ class SignUpForm(UserCreationForm):
             # Django's validator lets a few look-alike letters through ("ſ", "ı", "K" Kelvin sign); they
             # would make a second account that looks like someone else's address.
             raise forms.ValidationError(
-                "The part before the @ may only use unaccented Latin letters, digits and punctuation."
+                _("The part before the @ may only use unaccented Latin letters, digits and punctuation.")
             )
         if User.objects.filter(email=email).exists():
-            raise forms.ValidationError("An account with this email address already exists. Try logging in.")
+            raise forms.ValidationError(_("An account with this email address already exists. Try logging in."))
         return email
 
 

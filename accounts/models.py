@@ -10,6 +10,7 @@ from courseworx.core.models import TimeStampedModel, UUIDModel
 
 from .identity import normalize_email
 from .validators import validate_avatar
+from django.utils.translation import gettext_lazy as _
 
 name_validators = [MinLengthValidator(2, "Must be at least 2 characters.")]
 phone_validator = RegexValidator(
@@ -63,10 +64,10 @@ class User(UUIDModel, AbstractBaseUser, PermissionsMixin):
     avatar = models.ImageField(upload_to="avatars/%Y/%m/", blank=True, validators=[validate_avatar])
     is_active = models.BooleanField(default=True, db_index=True)
     is_staff = models.BooleanField(
-        "staff status", default=False, help_text="Can log into the admin site (instructors and staff)."
+        "staff status", default=False, help_text=_("Can log into the admin site (instructors and staff).")
     )
     requires_password_change = models.BooleanField(
-        default=False, help_text="The user must choose a new password before using the site."
+        default=False, help_text=_("The user must choose a new password before using the site.")
     )
     date_joined = models.DateTimeField(auto_now_add=True)
 

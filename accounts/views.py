@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from . import services
 from .forms import EmailAuthenticationForm, ProfileForm, SignUpForm
 from .throttling import SignUpRateThrottle, signup_wait_message
+from django.utils.translation import gettext as _
 
 
 def _add_service_errors(form, exc: ValidationError) -> None:
@@ -65,7 +66,7 @@ class LoginView(auth_views.LoginView):
 class LogoutView(auth_views.LogoutView):
     def post(self, request, *args, **kwargs):
         response = super().post(request, *args, **kwargs)
-        messages.info(request, "You have been logged out.")
+        messages.info(request, _("You have been logged out."))
         return response
 
 
@@ -78,7 +79,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
             user.requires_password_change = False
             user.save(update_fields=["requires_password_change"])
         update_session_auth_hash(self.request, user)
-        messages.success(self.request, "Your password has been changed.")
+        messages.success(self.request, _("Your password has been changed."))
         return redirect(self.get_success_url())
 
     def get_context_data(self, **kwargs):
@@ -102,9 +103,9 @@ def profile(request):
             except ValidationError as exc:
                 _add_service_errors(form, exc)
             else:
-                messages.success(request, "Your profile has been saved.")
+                messages.success(request, _("Your profile has been saved."))
                 return redirect("accounts:profile")
-        messages.error(request, "Please correct the errors below.")
+        messages.error(request, _("Please correct the errors below."))
     else:
         form = ProfileForm(instance=request.user)
     return render(request, "accounts/profile.html", {"form": form})

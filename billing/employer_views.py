@@ -28,16 +28,17 @@ from courseworx.core.forms import add_service_errors, service_error_text
 from . import employer_selectors as sel
 from . import services
 from .models import EmployerPartner, SeatAssignment
+from django.utils.translation import gettext_lazy as _
 
 USAGE_PAGE_SIZE = 50
 
 
 class SeatAssignForm(forms.Form):
     email = forms.EmailField(
-        label="Employee's e-mail",
+        label=_("Employee's e-mail"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "off", "placeholder": "name@company.com"}),
-        help_text="If they have an account they are enrolled at once; otherwise they get an invitation link.",
+        help_text=_("If they have an account they are enrolled at once; otherwise they get an invitation link."),
     )
 
 
@@ -49,7 +50,7 @@ def _partner(request, partner_id) -> EmployerPartner:
 def employer_home(request):
     partners = list(sel.managed_partners(request.user))
     if not partners:
-        raise Http404("You do not manage an organisation.")
+        raise Http404(_("You do not manage an organisation."))
     if len(partners) == 1:
         return redirect("billing:employer_partner", partner_id=partners[0].pk)
     return render(request, "billing/employer/home.html", {"partners": partners})

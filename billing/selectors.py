@@ -44,6 +44,7 @@ from .models import (
     Subscription,
 )
 from .money import ZERO, q
+from django.utils.translation import gettext as _
 
 MONEY_OUTPUT: DecimalField[Decimal, Decimal] = DecimalField(max_digits=12, decimal_places=2)
 SQL_ZERO = Value(ZERO, output_field=MONEY_OUTPUT)
@@ -84,7 +85,7 @@ def payment_get(*, user: User, payment_id) -> Payment:
         Payment.objects.select_related("user", "course", "bundle", "plan", "coupon", "subscription"), pk=payment_id
     )
     if not permissions.can_view_payment(user, payment):
-        raise Http404("No such payment.")
+        raise Http404(_("No such payment."))
     return payment
 
 

@@ -41,6 +41,7 @@ from .models import (
     UserMute,
 )
 from .views import _support_staff
+from django.utils.translation import gettext_lazy as _
 
 
 # =================================================================================================
@@ -55,11 +56,11 @@ class ModerationForm(forms.Form):
     ]
     action = forms.ChoiceField(choices=ACTIONS, widget=forms.RadioSelect)
     note = forms.CharField(
-        label="Resolution note",
+        label=_("Resolution note"),
         widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
-        help_text="Required. Kept in the moderation log and sent to the people who reported it.",
+        help_text=_("Required. Kept in the moderation log and sent to the people who reported it."),
     )
-    days = forms.IntegerField(label="Mute for (days)", min_value=1, max_value=365, initial=7, required=False)
+    days = forms.IntegerField(label=_("Mute for (days)"), min_value=1, max_value=365, initial=7, required=False)
 
     def clean(self):
         data = super().clean()
@@ -201,7 +202,7 @@ class ModerationQueueAdmin(ModeratorOnly, admin.ModelAdmin):
             except (ValidationError, PermissionDenied) as exc:
                 form.add_error(None, _error_text(exc))
             else:
-                messages.success(request, "Done: the action is logged and the reporters are told the outcome.")
+                messages.success(request, _("Done: the action is logged and the reporters are told the outcome."))
                 return HttpResponseRedirect(reverse("admin:community_flaggeditem_changelist"))
         context = {
             **self.admin_site.each_context(request),
@@ -353,9 +354,9 @@ class TicketMessageInline(ReadOnlyAdminMixin, admin.StackedInline):
 class TicketAdminForm(forms.ModelForm):
     """Staff work a ticket here: every change goes through the ticket services (validated in clean)."""
 
-    new_status = forms.ChoiceField(required=False, label="Change status to")
+    new_status = forms.ChoiceField(required=False, label=_("Change status to"))
     reply = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
-                            help_text="Sent to the requester (they are notified).")  # fmt: skip
+                            help_text=_("Sent to the requester (they are notified)."))  # fmt: skip
     assignee = forms.ModelChoiceField(queryset=None, required=False)
 
     class Meta:

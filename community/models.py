@@ -18,6 +18,7 @@ from django.db.models import Q
 from courseworx.core.models import TimeStampedModel, UUIDModel
 from courseworx.core.storage import RandomFileName, private_storage
 from courseworx.core.text import COMMUNITY, render_markdown
+from django.utils.translation import gettext_lazy as _
 
 USER = settings.AUTH_USER_MODEL
 
@@ -194,10 +195,10 @@ class FlaggedItem(UUIDModel):
     object_id = models.CharField(max_length=64)
     target = GenericForeignKey("content_type", "object_id")
     course = models.ForeignKey(
-        "courses.Course", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", help_text="Context."
+        "courses.Course", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", help_text=_("Context.")
     )
     author = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", help_text="Who wrote the content."
+        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", help_text=_("Who wrote the content.")
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     open_flag_count = models.PositiveIntegerField(default=0)
@@ -439,7 +440,7 @@ class Survey(UUIDModel):
     )
     created_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
     is_published = models.BooleanField(default=False)
-    closes_at = models.DateTimeField(null=True, blank=True, help_text="Empty: open until unpublished.")
+    closes_at = models.DateTimeField(null=True, blank=True, help_text=_("Empty: open until unpublished."))
     response_count = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
@@ -466,7 +467,7 @@ class SurveyQuestion(UUIDModel):
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
     text = models.CharField(max_length=500)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.RATING)
-    options = models.JSONField(default=list, blank=True, help_text="Single choice: the options (a list of texts).")
+    options = models.JSONField(default=list, blank=True, help_text=_("Single choice: the options (a list of texts)."))
     required = models.BooleanField(default=True)
     order = models.PositiveIntegerField(default=0)
 
@@ -530,7 +531,7 @@ class InternalDoc(RenderedTextMixin, UUIDModel):
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=220, unique=True)
     category = models.CharField(max_length=100, blank=True, db_index=True)
-    body = models.TextField(help_text="Markdown.")
+    body = models.TextField(help_text=_("Markdown."))
     body_html = models.TextField(blank=True, editable=False)
     updated_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 

@@ -14,6 +14,7 @@ from courses import permissions as course_permissions
 from courses.outline import OutlineExtension, OutlineExtraItem, outline_extension_register
 
 from .models import Assignment
+from django.utils.translation import gettext_lazy as _
 
 
 def _details(assignment: Assignment) -> tuple[str, ...]:
@@ -57,7 +58,7 @@ def register() -> None:
     outline_extension_register(
         OutlineExtension(
             key="assignments",
-            label="Assignments",
+            label=_("Assignments"),
             kind_label="Assignment",
             description="Work students hand in for the whole course (a text or a file), graded by you.",
             icon="clipboard-check",

@@ -15,6 +15,7 @@ from courseworx.core.models import TimeStampedModel, UUIDModel
 from courseworx.core.storage import RandomFileName, private_storage
 
 from .fields import DayRangesField, IntArrayField
+from django.utils.translation import gettext_lazy as _
 
 USER = settings.AUTH_USER_MODEL
 
@@ -81,12 +82,12 @@ class CoursePeriodStats(models.Model):
         "courses.Course", null=True, on_delete=models.CASCADE, related_name="period_stats", db_index=False
     )
     grain = models.CharField(max_length=5, choices=Grain.choices)
-    period = models.DateField(help_text="First day of the day or month.")
+    period = models.DateField(help_text=_("First day of the day or month."))
     enrolments = models.PositiveIntegerField(default=0)
     dropped = models.PositiveIntegerField(default=0)
     completed = models.PositiveIntegerField(default=0)
     certificates = models.PositiveIntegerField(default=0)
-    completion_time = models.DurationField(default=dt.timedelta, help_text="Sum of completed_at - enrolled_at.")
+    completion_time = models.DurationField(default=dt.timedelta, help_text=_("Sum of completed_at - enrolled_at."))
     time_spent_seconds = models.BigIntegerField(default=0)
 
     class Meta:
@@ -105,7 +106,7 @@ class SiteResultStats(models.Model):
     lessons_completed = models.PositiveIntegerField(default=0)
     courses_completed = models.PositiveIntegerField(default=0)
     quizzes = models.PositiveIntegerField(default=0)
-    quizzes_scored = models.PositiveIntegerField(default=0, help_text="Attempts with a score (percent).")
+    quizzes_scored = models.PositiveIntegerField(default=0, help_text=_("Attempts with a score (percent)."))
     quiz_percent_sum = models.DecimalField(max_digits=14, decimal_places=2, default=0)
     certificates = models.PositiveIntegerField(default=0)
 
@@ -133,7 +134,7 @@ class StudentYearTotals(models.Model):
     courses_completed = IntArrayField()
     quizzes = IntArrayField()
     quizzes_scored = IntArrayField()
-    quiz_percent_hundredths = IntArrayField(big=True, help_text="Running sum of the scored attempts' percent × 100.")
+    quiz_percent_hundredths = IntArrayField(big=True, help_text=_("Running sum of the scored attempts' percent × 100."))
     certificates = IntArrayField()
 
     class Meta:
@@ -214,16 +215,16 @@ class ContentAnalytics(TimeStampedModel):
         "courses.CourseContent", on_delete=models.CASCADE, primary_key=True, related_name="analytics"
     )
     course = models.ForeignKey("courses.Course", on_delete=models.CASCADE, related_name="+")
-    views = models.PositiveIntegerField(default=0, help_text="Lesson-view events.")
+    views = models.PositiveIntegerField(default=0, help_text=_("Lesson-view events."))
     unique_viewers = models.PositiveIntegerField(default=0)
-    learners = models.PositiveIntegerField(default=0, help_text="Students with a progress record on the lesson.")
+    learners = models.PositiveIntegerField(default=0, help_text=_("Students with a progress record on the lesson."))
     completions = models.PositiveIntegerField(default=0)
-    average_time_seconds = models.PositiveIntegerField(default=0, help_text="Average time per learner.")
-    completion_rate = models.DecimalField(max_digits=5, decimal_places=2, default=0, help_text="completions / learners")
+    average_time_seconds = models.PositiveIntegerField(default=0, help_text=_("Average time per learner."))
+    completion_rate = models.DecimalField(max_digits=5, decimal_places=2, default=0, help_text=_("completions / learners"))
     drop_offs = models.PositiveIntegerField(
-        default=0, help_text="Learners whose last lesson this is, inactive and not finished with the course."
+        default=0, help_text=_("Learners whose last lesson this is, inactive and not finished with the course.")
     )
-    drop_off_rate = models.DecimalField(max_digits=5, decimal_places=2, default=0, help_text="drop_offs / learners")
+    drop_off_rate = models.DecimalField(max_digits=5, decimal_places=2, default=0, help_text=_("drop_offs / learners"))
     refreshed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -247,7 +248,7 @@ class DataPipelineRun(TimeStampedModel):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
-    rows = models.PositiveIntegerField(default=0, help_text="Rows written.")
+    rows = models.PositiveIntegerField(default=0, help_text=_("Rows written."))
     error = models.TextField(blank=True)
 
     class Meta:
@@ -278,9 +279,9 @@ class ReportExport(UUIDModel):
     user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="report_exports")
     report = models.CharField(max_length=40)
     format = models.CharField(max_length=3, choices=Format.choices)
-    params = models.JSONField(default=dict, blank=True, help_text="The report's filters (query string values).")
+    params = models.JSONField(default=dict, blank=True, help_text=_("The report's filters (query string values)."))
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    progress = models.PositiveSmallIntegerField(default=0, help_text="Per cent done.")
+    progress = models.PositiveSmallIntegerField(default=0, help_text=_("Per cent done."))
     row_count = models.PositiveIntegerField(default=0)
     file = models.FileField(upload_to=RandomFileName("reports/exports"), storage=private_storage, blank=True)
     error = models.TextField(blank=True)
@@ -315,7 +316,7 @@ class ReportSubscription(TimeStampedModel):
     report = models.CharField(max_length=40)
     frequency = models.CharField(max_length=10, choices=Frequency.choices, default=Frequency.WEEKLY)
     format = models.CharField(max_length=3, choices=ReportExport.Format.choices, default=ReportExport.Format.PDF)
-    filters = models.JSONField(default=dict, blank=True, help_text="Course/instructor filters (dates roll).")
+    filters = models.JSONField(default=dict, blank=True, help_text=_("Course/instructor filters (dates roll)."))
     is_active = models.BooleanField(default=True)
     last_sent_at = models.DateTimeField(null=True, blank=True)
 

@@ -12,13 +12,14 @@ from courses.models import Course
 from courses.permissions import user_teaches_course
 
 from .lesson_analytics import course_lesson_analytics, course_lesson_chart
+from django.utils.translation import gettext as _
 
 
 @login_required
 def course_lesson_analytics_page(request, slug: str):
     course = Course.objects.without_revisions().filter(slug=slug).first()
     if course is None or not (request.user.is_superuser or user_teaches_course(request.user, course)):
-        raise Http404("No such course.")
+        raise Http404(_("No such course."))
     rows = course_lesson_analytics(course=course)
     context = {"course": course, "rows": rows, "charts": [course_lesson_chart(rows)] if rows else []}
     return render(request, "reports/lesson_analytics.html", context)

@@ -20,6 +20,7 @@ from courseworx.core import currency as core_currency
 from .. import permissions, services
 from ..currency import currency_table
 from ..models import Currency, ExchangeRate
+from django.utils.translation import gettext_lazy as _
 
 TAGS = ["billing: currencies"]
 
@@ -53,9 +54,9 @@ class ExchangeRateInputSerializer(serializers.Serializer):
         code = core_currency.normalise_code(value)
         found = Currency.objects.filter(code=code, active=True).first() if code else None
         if found is None:
-            raise serializers.ValidationError("Unknown or inactive currency code.", code="invalid_currency")
+            raise serializers.ValidationError(_("Unknown or inactive currency code."), code="invalid_currency")
         if found.code == core_currency.base_currency():
-            raise serializers.ValidationError("The base currency's rate is always 1.", code="base_currency")
+            raise serializers.ValidationError(_("The base currency's rate is always 1."), code="base_currency")
         return found
 
 
@@ -103,7 +104,7 @@ class ExchangeRateListApi(generics.GenericAPIView):
     @extend_schema(tags=TAGS, request=ExchangeRateInputSerializer, responses={201: ExchangeRateOutputSerializer})
     def post(self, request):
         if not permissions.can_set_exchange_rates(request.user):
-            raise PermissionDenied("Only Finance can set exchange rates.")
+            raise PermissionDenied(_("Only Finance can set exchange rates."))
         data = ExchangeRateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         row = services.exchange_rate_set(

@@ -8,6 +8,7 @@ from django.db.models import Q
 from courseworx.core.models import TimeStampedModel, UUIDModel
 
 from .base import currency_field, money_field
+from django.utils.translation import gettext_lazy as _
 
 
 class Plan(UUIDModel):
@@ -27,11 +28,11 @@ class Plan(UUIDModel):
     interval = models.CharField(max_length=10, choices=Interval.choices, default=Interval.MONTH)
     price = money_field()
     currency = currency_field()
-    trial_days = models.PositiveSmallIntegerField(default=0, help_text="Free days before the first charge.")
+    trial_days = models.PositiveSmallIntegerField(default=0, help_text=_("Free days before the first charge."))
     scope = models.CharField(max_length=10, choices=Scope.choices, default=Scope.ALL)
     courses = models.ManyToManyField("courses.Course", blank=True, related_name="plans")
     is_active = models.BooleanField(
-        default=True, help_text="Inactive plans are not sold (existing subscribers keep them)."
+        default=True, help_text=_("Inactive plans are not sold (existing subscribers keep them).")
     )
     order = models.PositiveSmallIntegerField(default=0)
 

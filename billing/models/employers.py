@@ -14,13 +14,14 @@ from django.utils import timezone
 from courseworx.core.models import UUIDModel
 
 from .base import currency_field, money_field, new_token
+from django.utils.translation import gettext_lazy as _
 
 
 class EmployerPartner(UUIDModel):
     name = models.CharField(max_length=150, unique=True)
     contact_name = models.CharField(max_length=120, blank=True)
     contact_email = models.EmailField(blank=True)
-    email_domain = models.CharField(max_length=100, blank=True, help_text="e.g. acme.com (informational).")
+    email_domain = models.CharField(max_length=100, blank=True, help_text=_("e.g. acme.com (informational)."))
     managers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="employer_partners")
     is_active = models.BooleanField(default=True)
     notes = models.TextField(blank=True)
@@ -91,7 +92,7 @@ class ContentLicensing(UUIDModel):
         decimal_places=2,
         default=Decimal("70.00"),
         validators=[MinValueValidator(0), MaxValueValidator(100)],
-        help_text="The instructor's share of the course's net revenue.",
+        help_text=_("The instructor's share of the course's net revenue."),
     )
     partner = models.ForeignKey(
         EmployerPartner, null=True, blank=True, on_delete=models.PROTECT, related_name="licences"
@@ -99,7 +100,7 @@ class ContentLicensing(UUIDModel):
     seats = models.PositiveIntegerField(null=True, blank=True)
     starts_on = models.DateField(null=True, blank=True)
     ends_on = models.DateField(null=True, blank=True)
-    fee = money_field(help_text="What the partner pays for the licence.")
+    fee = money_field(help_text=_("What the partner pays for the licence."))
     currency = currency_field()
 
     class Meta:

@@ -15,6 +15,7 @@ from courseworx.core.storage import RandomFileName, private_storage
 from .base import ZERO, currency_field, money_field
 from .catalogue import CourseBundle, Plan
 from .marketing import Coupon, MarketingCampaign
+from django.utils.translation import gettext_lazy as _
 
 
 class PaymentQuerySet(models.QuerySet):
@@ -62,23 +63,23 @@ class Payment(UUIDModel):
     credit_applied = money_field()
     tax_rate = models.DecimalField(max_digits=5, decimal_places=2, default=ZERO)
     tax = money_field()
-    amount = money_field(help_text="What the buyer pays: subtotal - discount - credit + tax.")
+    amount = money_field(help_text=_("What the buyer pays: subtotal - discount - credit + tax."))
     amount_refunded = money_field()
-    base_currency = currency_field(help_text="The site's base currency when the payment was made.")
+    base_currency = currency_field(help_text=_("The site's base currency when the payment was made."))
     exchange_rate = models.DecimalField(
         max_digits=20,
         decimal_places=10,
         default=Decimal(1),
-        help_text="Units of the base currency for one unit of the payment's currency, on the payment's day.",
+        help_text=_("Units of the base currency for one unit of the payment's currency, on the payment's day."),
     )
-    amount_base = money_field(help_text="`amount` in the base currency at `exchange_rate` (what revenue sums).")
+    amount_base = money_field(help_text=_("`amount` in the base currency at `exchange_rate` (what revenue sums)."))
     coupon = models.ForeignKey(Coupon, null=True, blank=True, on_delete=models.PROTECT, related_name="payments")
     campaign = models.ForeignKey(
         MarketingCampaign, null=True, blank=True, on_delete=models.SET_NULL, related_name="payments"
     )
     provider = models.CharField(max_length=20, default="sandbox")
     provider_reference = models.CharField(max_length=100, blank=True)
-    idempotency_key = models.CharField(max_length=64, unique=True, help_text="One checkout form = one payment.")
+    idempotency_key = models.CharField(max_length=64, unique=True, help_text=_("One checkout form = one payment."))
     succeeded_at = models.DateTimeField(null=True, blank=True)
     failed_at = models.DateTimeField(null=True, blank=True)
     failure_reason = models.CharField(max_length=200, blank=True)

@@ -9,6 +9,7 @@ from django.db.models import F, Q
 from courseworx.core.models import TimeStampedModel
 
 from .base import MONEY, currency_field, money_field
+from django.utils.translation import gettext_lazy as _
 
 
 class ReferralCode(TimeStampedModel):
@@ -76,7 +77,7 @@ class CreditEntry(TimeStampedModel):
 
     account = models.ForeignKey(CreditAccount, on_delete=models.CASCADE, related_name="entries")
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    amount = models.DecimalField(**MONEY, help_text="Positive adds credit, negative uses it.")
+    amount = models.DecimalField(**MONEY, help_text=_("Positive adds credit, negative uses it."))
     payment = models.ForeignKey("Payment", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     referral = models.ForeignKey(Referral, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     note = models.CharField(max_length=200, blank=True)

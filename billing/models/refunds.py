@@ -10,6 +10,7 @@ from courseworx.core.models import TimeStampedModel, UUIDModel
 
 from .base import MONEY, money_field
 from .payments import Payment
+from django.utils.translation import gettext_lazy as _
 
 
 class RefundRequest(UUIDModel):
@@ -22,7 +23,7 @@ class RefundRequest(UUIDModel):
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refund_requests")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="refund_requests")
     reason = models.TextField(max_length=2000)
-    amount_requested = models.DecimalField(**MONEY, null=True, blank=True, help_text="Empty: the full amount.")
+    amount_requested = models.DecimalField(**MONEY, null=True, blank=True, help_text=_("Empty: the full amount."))
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     amount_refunded = money_field()
     decided_by = models.ForeignKey(

@@ -11,6 +11,7 @@ from courseworx.core.models import TimeStampedModel, UUIDModel
 from .base import MONEY, currency_field
 from .payments import Payment
 from .refunds import RefundRequest
+from django.utils.translation import gettext_lazy as _
 
 
 class EarningEntry(TimeStampedModel):
@@ -28,12 +29,12 @@ class EarningEntry(TimeStampedModel):
         RefundRequest, null=True, blank=True, on_delete=models.PROTECT, related_name="earnings"
     )
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    gross = models.DecimalField(**MONEY, help_text="The course's part of the payment's net revenue.")
+    gross = models.DecimalField(**MONEY, help_text=_("The course's part of the payment's net revenue."))
     share_percent = models.DecimalField(max_digits=5, decimal_places=2)
-    amount = models.DecimalField(**MONEY, help_text="The instructor's part (negative for refunds).")
+    amount = models.DecimalField(**MONEY, help_text=_("The instructor's part (negative for refunds)."))
     currency = currency_field()
     amount_base = models.DecimalField(
-        **MONEY, default=0, help_text="`amount` in the base currency at the payment's exchange rate."
+        **MONEY, default=0, help_text=_("`amount` in the base currency at the payment's exchange rate.")
     )
 
     class Meta:
@@ -65,7 +66,7 @@ class Payout(UUIDModel):
     amount = models.DecimalField(**MONEY)
     currency = currency_field()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PAID)
-    reference = models.CharField(max_length=100, blank=True, help_text="Bank transfer reference.")
+    reference = models.CharField(max_length=100, blank=True, help_text=_("Bank transfer reference."))
     note = models.CharField(max_length=200, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

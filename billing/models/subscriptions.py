@@ -9,6 +9,7 @@ from django.db.models import F, Q
 from courseworx.core.models import UUIDModel
 
 from .catalogue import Plan
+from django.utils.translation import gettext_lazy as _
 
 
 class SubscriptionQuerySet(models.QuerySet):
@@ -34,7 +35,7 @@ class Subscription(UUIDModel):
     current_period_end = models.DateTimeField()
     cancel_at_period_end = models.BooleanField(default=False)
     canceled_at = models.DateTimeField(null=True, blank=True)
-    grace_until = models.DateTimeField(null=True, blank=True, help_text="Past due: access ends after this.")
+    grace_until = models.DateTimeField(null=True, blank=True, help_text=_("Past due: access ends after this."))
     ended_at = models.DateTimeField(null=True, blank=True)
     provider = models.CharField(max_length=20, default="sandbox")
     provider_reference = models.CharField(max_length=100, blank=True)

@@ -32,6 +32,7 @@ from . import outline
 from ._common import _is_reviewer, outline_url, player_preview_url, preview_url
 from .revisions import CourseRevisionAdminMixin
 from .translations import CourseTranslationAdminMixin
+from django.utils.translation import gettext_lazy as _
 
 
 class CourseInlinePermissions:
@@ -133,7 +134,7 @@ class CourseAdminForm(forms.ModelForm):
             self.fields["currency"] = forms.ChoiceField(
                 choices=list(choices.items()),
                 initial=self.instance.currency or settings.BILLING_CURRENCY,
-                help_text="The ISO code of the price's currency.",
+                help_text=_("The ISO code of the price's currency."),
             )
         if "duration_minutes" in self.fields:
             self.fields["duration_minutes"].label = "Duration (minutes)"

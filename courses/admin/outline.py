@@ -41,6 +41,7 @@ from ..models import Course, CourseContent, CourseSection
 from ..outline import course_outline
 from ._common import lesson_preview_url, outline_url, player_preview_url
 from .lesson_forms import KIND_ICONS, LESSON_TYPES
+from django.utils.translation import gettext_lazy as _
 
 
 def urls(model_admin) -> list:
@@ -72,7 +73,7 @@ def _course_or_404(model_admin, request, object_id) -> Course:
     """The course if this user may see it in the admin (authors: theirs; reviewers: all), else 404."""
     course = model_admin.get_object(request, unquote(object_id))
     if course is None or not model_admin.has_view_permission(request, course):
-        raise Http404("No such course.")
+        raise Http404(_("No such course."))
     return course
 
 
@@ -261,7 +262,7 @@ def _section_add(request, model_admin, object_id):
     course = _course_or_404(model_admin, request, object_id)
     title = request.POST.get("title", "").strip()
     if not title:
-        messages.error(request, "Give the new section a title.")
+        messages.error(request, _("Give the new section a title."))
         return HttpResponseRedirect(f"{outline_url(course)}#add-section")
     try:
         section = services.section_create(course=course, user=request.user, title=title)
@@ -296,7 +297,7 @@ def section_edit_view(model_admin, request, object_id, section_id):
     form = SectionForm(request.POST or None, instance=section)
     if request.method == "POST":
         if not can_edit:
-            return _refused(request, PermissionDenied("You may not edit this course."), course)
+            return _refused(request, PermissionDenied(_("You may not edit this course.")), course)
         if form.is_valid():
             try:
                 services.section_update(
@@ -321,7 +322,7 @@ def section_delete_view(model_admin, request, object_id, section_id):
     course = _course_or_404(model_admin, request, object_id)
     section = _section_or_404(course, section_id)
     if not permissions.can_edit_course(request.user, course):
-        return _refused(request, PermissionDenied("You may not edit this course."), course)
+        return _refused(request, PermissionDenied(_("You may not edit this course.")), course)
     lesson_count = section.contents.count()
     if request.method == "POST":
         try:

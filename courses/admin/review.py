@@ -24,6 +24,7 @@ from ..models import (
 )
 from ._common import _is_reviewer, preview_url
 from ._diff import diff_rows
+from django.utils.translation import gettext_lazy as _
 
 
 class DecisionForm(forms.Form):
@@ -34,7 +35,7 @@ class DecisionForm(forms.Form):
     note = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 5, "cols": 80}),
-        help_text="Shown to the instructor.  Required when requesting changes.",
+        help_text=_("Shown to the instructor.  Required when requesting changes."),
     )
 
     def clean(self):

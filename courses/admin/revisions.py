@@ -11,6 +11,7 @@ from django.urls import path, reverse
 from courseworx.core.forms import service_error_text
 
 from .. import permissions, selectors, services
+from django.utils.translation import gettext_lazy as _
 
 
 class CourseRevisionAdminMixin:
@@ -41,7 +42,7 @@ class CourseRevisionAdminMixin:
         course = self.get_object(request, unquote(object_id))
         # Another instructor's course is not even found; a reviewer or student may not revise.
         if course is None:
-            raise Http404("No such course.")
+            raise Http404(_("No such course."))
         if not (permissions.is_course_staff(request.user, course)):
             raise PermissionDenied
         change_url = reverse("admin:courses_course_change", args=[course.pk])

@@ -17,6 +17,7 @@ from courseworx.core.forms import service_error_text
 from .. import permissions, services
 from ..models import Course, CourseLanguage, Translation
 from ..translations import TARGET_KEYS, course_translation_groups, language_name, translation_languages
+from django.utils.translation import gettext_lazy as _
 
 
 def _values_from_post(post, groups) -> dict[str, Any]:
@@ -77,7 +78,7 @@ class CourseTranslationAdminMixin:
     def _translation_course(self, request, object_id) -> Course:
         course = self.get_object(request, unquote(object_id))
         if course is None:  # another instructor's course is not even found
-            raise Http404("No such course.")
+            raise Http404(_("No such course."))
         if not permissions.is_course_staff(request.user, course):  # reviewers, co-workers: no
             raise PermissionDenied
         return course
@@ -110,7 +111,7 @@ class CourseTranslationAdminMixin:
     def translation_edit_view(self, request, object_id, language: str):
         course = self._translation_course(request, object_id)
         if language not in dict(translation_languages(course)):
-            raise Http404("This course cannot be translated into that language.")
+            raise Http404(_("This course cannot be translated into that language."))
         groups = course_translation_groups(course=course, language=language)
         field_errors: dict[str, list[str]] = {}
         general: list[str] = []

@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from courses.models import Category, Course, CourseContent, CourseSection, QuizQuestion, Tag
 from courseworx.core.currency import currency_choices, display_price_data, normalise_code
+from django.utils.translation import gettext_lazy as _
 
 
 # -- small nested outputs -----------------------------------------------------------------------
@@ -165,7 +166,7 @@ class InstructorCourseCreateInputSerializer(serializers.Serializer):
     def validate_currency(self, value: str) -> str:
         code = normalise_code(value)
         if code is None or code not in dict(currency_choices()):
-            raise serializers.ValidationError("Unknown or inactive currency code.", code="invalid_currency")
+            raise serializers.ValidationError(_("Unknown or inactive currency code."), code="invalid_currency")
         return code
 
 

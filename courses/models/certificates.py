@@ -11,6 +11,7 @@ from courseworx.core.pdf import pdf_file_url
 
 from ..validators import validate_thumbnail
 from .course import Course
+from django.utils.translation import gettext_lazy as _
 
 
 class CertificateTemplateQuerySet(models.QuerySet):
@@ -51,7 +52,7 @@ class CertificateTemplate(UUIDModel):
     )
     css = models.TextField(
         blank=True,
-        help_text='CSS (with @page and @media). Images: url("{{ background_image }}"), url("/static/…").',
+        help_text=_('CSS (with @page and @media). Images: url("{{ background_image }}"), url("/static/…").'),
     )
     orientation = models.CharField(
         max_length=10, choices=[("landscape", "Landscape"), ("portrait", "Portrait")], default="landscape"
@@ -64,7 +65,7 @@ class CertificateTemplate(UUIDModel):
     )
     signature_name = models.CharField(max_length=200, blank=True)
     signature_title = models.CharField(max_length=200, blank=True)
-    is_default = models.BooleanField(default=False, help_text="Used by courses without their own template.")
+    is_default = models.BooleanField(default=False, help_text=_("Used by courses without their own template."))
 
     objects = CertificateTemplateQuerySet.as_manager()
 

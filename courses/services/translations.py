@@ -21,6 +21,7 @@ from .. import permissions
 from ..models import TRANSLATABLE_FIELDS, Course, CourseContent, CourseLanguage, CourseSection, Translation
 from ..translations import TARGET_KEYS
 from ._common import _lock_course
+from django.utils.translation import gettext as _
 
 T = Translation.Target
 _TARGETS = {key: target for target, key in TARGET_KEYS.items()}
@@ -39,7 +40,7 @@ def _check_language(course: Course, language: str) -> None:
 
 def _check_state(user: User, course: Course) -> None:
     if not permissions.is_course_staff(user, course):
-        raise PermissionDenied("Only the course's instructors can translate it.")
+        raise PermissionDenied(_("Only the course's instructors can translate it."))
     lock = permissions.course_edit_lock(user, course)
     if lock is not None:  # the one rule for why a course cannot be changed now (as the authoring API answers)
         code, message = lock

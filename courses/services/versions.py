@@ -37,6 +37,7 @@ from ..selectors import (
     snapshot_index,
 )
 from ._common import _REORDER_OFFSET, _lock_course, _sync
+from django.utils.translation import gettext as _
 
 S = Course.Status
 
@@ -167,14 +168,14 @@ def course_version_restore(*, version: CourseVersion, user: User) -> Course:
     with transaction.atomic():
         course = _lock_course(version.course)
         if not permissions.is_course_staff(user, course):
-            raise PermissionDenied("Only the course's authors can restore one of its versions.")
+            raise PermissionDenied(_("Only the course's authors can restore one of its versions."))
         if course.status == S.IN_REVIEW:
             raise ConflictError(
-                "This course is in review; wait for the decision before restoring a version.", code="invalid_transition"
+                _("This course is in review; wait for the decision before restoring a version."), code="invalid_transition"
             )
         if course.status == S.ARCHIVED:
             raise ConflictError(
-                "This course is archived; archived courses cannot be changed.", code="invalid_transition"
+                _("This course is archived; archived courses cannot be changed."), code="invalid_transition"
             )
         values = _apply_course_fields(course, snapshot.get("course", {}))
         old_status = course.status

@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class TimeStampedModel(models.Model):
@@ -73,7 +74,7 @@ class Notification(UUIDModel):
     category = models.CharField(max_length=20, choices=Category.choices, default=Category.SYSTEM)
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True)
-    url = models.CharField(max_length=500, blank=True, help_text="Where clicking the notification leads.")
+    url = models.CharField(max_length=500, blank=True, help_text=_("Where clicking the notification leads."))
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
     # How this notification is (to be) e-mailed, decided from the preference when it was created.

@@ -19,6 +19,7 @@ from courseworx.core.clientip import client_ip
 from learning import permissions as perms
 from learning import selectors, services
 from learning.models import Attendance, ClassSession
+from django.utils.translation import gettext_lazy as _
 
 
 class ClassSessionSerializer(serializers.ModelSerializer):
@@ -78,7 +79,7 @@ def _visible(request, session_id) -> ClassSession:
 def _staff(request, session_id) -> ClassSession:
     session = _visible(request, session_id)
     if not perms.can_record_attendance(request.user, session.course):
-        raise PermissionDenied("Only the course's trainers may do this.")
+        raise PermissionDenied(_("Only the course's trainers may do this."))
     return session
 
 
@@ -109,7 +110,7 @@ class ClassSessionListCreateView(generics.ListAPIView):
         fields = dict(data.validated_data)
         course = Course.objects.filter(pk=fields.pop("course", None)).first()
         if course is None or not perms.can_record_attendance(request.user, course):
-            raise Http404("No such course.")
+            raise Http404(_("No such course."))
         session = services.class_session_create(actor=request.user, course=course, **fields)
         return Response(ClassSessionSerializer(session).data, status=status.HTTP_201_CREATED)
 

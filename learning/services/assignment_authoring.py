@@ -19,6 +19,7 @@ from courses.models import Course
 from courseworx.core.exceptions import ConflictError
 
 from ..models import Assignment, AssignmentSubmission
+from django.utils.translation import gettext as _
 
 # What authors set; the course is chosen once (an assignment does not move to another course).
 ASSIGNMENT_FIELDS = ("title", "description", "due_at", "points", "is_published", "allow_late")
@@ -82,7 +83,7 @@ def assignment_delete(*, assignment: Assignment, user) -> None:
         _lock_course(user, assignment.course_id)
         if AssignmentSubmission.objects.filter(assignment_id=assignment.pk).exists():
             raise ConflictError(
-                "Students have handed in work for this assignment: unpublish it instead of deleting it.",
+                _("Students have handed in work for this assignment: unpublish it instead of deleting it."),
                 code="has_submissions",
             )
         Assignment.objects.filter(pk=assignment.pk).delete()

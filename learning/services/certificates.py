@@ -17,6 +17,7 @@ from courseworx.core.notifications import notification_create
 from courseworx.core.services import audit_log_create
 from learning import permissions
 from learning.models import Enrollment, IssuedCertificate
+from django.utils.translation import gettext as _
 
 CERTIFICATE_CODE_BYTES = 8  # secrets.token_urlsafe(8) -> 11 characters, 64 bits of randomness
 
@@ -69,13 +70,13 @@ def certificate_issue(*, enrollment_id) -> IssuedCertificate | None:
 @transaction.atomic
 def certificate_revoke(*, certificate: IssuedCertificate, actor: User, reason: str) -> IssuedCertificate:
     if not permissions.can_revoke_certificate(actor):
-        raise PermissionDenied("You may not revoke certificates.")
+        raise PermissionDenied(_("You may not revoke certificates."))
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Give the reason for revoking the certificate."})
     certificate = IssuedCertificate.objects.select_for_update().get(pk=certificate.pk)
     if certificate.status == IssuedCertificate.Status.REVOKED:
-        raise ConflictError("This certificate is already revoked.", code="already_revoked")
+        raise ConflictError(_("This certificate is already revoked."), code="already_revoked")
     certificate.status = IssuedCertificate.Status.REVOKED
     certificate.revoked_at = timezone.now()
     certificate.revoked_reason = reason

@@ -14,6 +14,7 @@ from courses.models import CourseContent
 from learning.models import LessonCompletion
 
 from ._common import _access_enrollment, _check_lesson_open, _complete_lesson
+from django.utils.translation import gettext as _
 
 # One heartbeat may add at most this much time (the page sends one every 30 s).
 MAX_HEARTBEAT_SECONDS = 120
@@ -23,7 +24,7 @@ MAX_HEARTBEAT_SECONDS = 120
 def lesson_mark_complete(*, user: User, content: CourseContent) -> LessonCompletion:
     """The student's "mark complete" button.  Quizzes complete only by being passed."""
     if content.kind == CourseContent.Kind.QUIZ:
-        raise ValidationError("Pass the quiz to complete this lesson.", code="quiz_not_passed")
+        raise ValidationError(_("Pass the quiz to complete this lesson."), code="quiz_not_passed")
     enrollment = _access_enrollment(user=user, course_id=content.course_id, lock=True)
     _check_lesson_open(content=content, enrollment=enrollment)
     _complete_lesson(enrollment=enrollment, content=content)

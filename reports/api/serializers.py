@@ -9,6 +9,7 @@ from rest_framework import serializers
 from .. import conf
 from ..models import DataExportRequest, MobileAppLog, ReportExport
 from ..services import data_download_signature
+from django.utils.translation import gettext_lazy as _
 
 
 class KpiSerializer(serializers.Serializer):
@@ -191,7 +192,7 @@ class MobileEventSerializer(serializers.Serializer):
 
     def validate_data(self, value):
         if len(json.dumps(value)) > 4096:
-            raise serializers.ValidationError("Keep data under 4 KB per event.")
+            raise serializers.ValidationError(_("Keep data under 4 KB per event."))
         return value
 
 

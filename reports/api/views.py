@@ -24,6 +24,7 @@ from ..pagination import ReportPaginator
 from ..permissions import CanUseReports, can_download_export, can_view_report, visible_report_slugs
 from ..reports import REPORTS
 from . import serializers as s
+from django.utils.translation import gettext as _
 
 TAGS = ["reports"]
 FILTER_PARAMS = [
@@ -43,7 +44,7 @@ def _report(request, slug: str):
     if report is None:
         raise Http404
     if not can_view_report(request.user, slug):
-        raise PermissionDenied("This report is not part of your duties.")
+        raise PermissionDenied(_("This report is not part of your duties."))
     return report
 
 
