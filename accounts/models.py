@@ -5,12 +5,12 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.core.validators import MinLengthValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 
 from courseworx.core.models import TimeStampedModel, UUIDModel
 
 from .identity import normalize_email
 from .validators import validate_avatar
-from django.utils.translation import gettext_lazy as _
 
 name_validators = [MinLengthValidator(2, "Must be at least 2 characters.")]
 phone_validator = RegexValidator(
@@ -52,9 +52,9 @@ class UserManager(BaseUserManager):
 
 class User(UUIDModel, AbstractBaseUser, PermissionsMixin):
     class Role(models.TextChoices):
-        STUDENT = "student", "Student"
-        INSTRUCTOR = "instructor", "Instructor"
-        ADMIN = "admin", "Administrator"
+        STUDENT = "student", _("Student")
+        INSTRUCTOR = "instructor", _("Instructor")
+        ADMIN = "admin", _("Administrator")
 
     email = models.EmailField("email address", max_length=255, unique=True)
     first_name = models.CharField(max_length=50, validators=name_validators)

@@ -18,13 +18,13 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from courseworx.core.services import audit_log_create
 from courseworx.core.storage import file_delete_on_commit
 
 from .models import AdminNote, User, UserManager
-from django.utils.translation import gettext as _
 
 # What a person may change on their own profile (web page and `PATCH /api/v1/me/`).
 PROFILE_FIELDS = ("first_name", "last_name", "phone", "avatar")

@@ -7,12 +7,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from . import services
 from .forms import EmailAuthenticationForm, ProfileForm, SignUpForm
 from .throttling import SignUpRateThrottle, signup_wait_message
-from django.utils.translation import gettext as _
 
 
 def _add_service_errors(form, exc: ValidationError) -> None:

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from courseworx.core.admin import PrivateFileAdminMixin, ReadOnlyAdmin, ReadOnlyInline
 from courseworx.core.currency import currency_choices
@@ -41,7 +42,6 @@ from .models import (
     Subscription,
     WebhookEvent,
 )
-from django.utils.translation import gettext_lazy as _
 
 # --- Catalogue ------------------------------------------------------------------------------------
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .models import Currency, ExchangeRate
-from django.utils.translation import gettext_lazy as _
 
 
 class ExchangeRateInline(admin.TabularInline):

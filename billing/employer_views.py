@@ -19,6 +19,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from courseworx.core import csv as safe_csv
@@ -28,7 +29,6 @@ from courseworx.core.forms import add_service_errors, service_error_text
 from . import employer_selectors as sel
 from . import services
 from .models import EmployerPartner, SeatAssignment
-from django.utils.translation import gettext_lazy as _
 
 USAGE_PAGE_SIZE = 50
 

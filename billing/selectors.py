@@ -23,6 +23,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courses.models import Course
@@ -44,7 +45,6 @@ from .models import (
     Subscription,
 )
 from .money import ZERO, q
-from django.utils.translation import gettext as _
 
 MONEY_OUTPUT: DecimalField[Decimal, Decimal] = DecimalField(max_digits=12, decimal_places=2)
 SQL_ZERO = Value(ZERO, output_field=MONEY_OUTPUT)

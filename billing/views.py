@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -29,7 +30,6 @@ from .models import CourseBundle, MarketingCampaign, Payment, Plan, SeatAssignme
 from .providers import ProviderDisabled, get_provider
 from .providers.base import EventType, WebhookVerificationError
 from .providers.sandbox import build_event
-from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
 

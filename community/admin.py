@@ -18,6 +18,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
 
 from courses.models import Course
 from courseworx.core.admin import ReadOnlyAdminMixin
@@ -41,7 +42,6 @@ from .models import (
     UserMute,
 )
 from .views import _support_staff
-from django.utils.translation import gettext_lazy as _
 
 
 # =================================================================================================
@@ -49,10 +49,10 @@ from django.utils.translation import gettext_lazy as _
 # =================================================================================================
 class ModerationForm(forms.Form):
     ACTIONS = [
-        ("hide", "Hide the content (soft delete) and uphold the flags"),
-        ("restore", "Restore hidden content (flags dismissed)"),
-        ("dismiss", "Dismiss the flags (content hidden by flags becomes visible)"),
-        ("mute", "Mute the author from posting"),
+        ("hide", _("Hide the content (soft delete) and uphold the flags")),
+        ("restore", _("Restore hidden content (flags dismissed)")),
+        ("dismiss", _("Dismiss the flags (content hidden by flags becomes visible)")),
+        ("mute", _("Mute the author from posting")),
     ]
     action = forms.ChoiceField(choices=ACTIONS, widget=forms.RadioSelect)
     note = forms.CharField(

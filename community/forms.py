@@ -1,11 +1,11 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from courseworx.core.models import Notification, NotificationPreference
 
 from . import permissions
 from .models import ContentFlag, SupportTicket
 from .services import ticket_attachment_check
-from django.utils.translation import gettext_lazy as _
 
 
 class NotificationPreferencesForm(forms.Form):
@@ -26,7 +26,9 @@ RATING_CHOICES = [(i, f"{i} star{'s' if i > 1 else ''}") for i in range(5, 0, -1
 
 
 class ReviewForm(forms.Form):
-    rating = forms.TypedChoiceField(choices=RATING_CHOICES, coerce=int, widget=forms.RadioSelect, label=_("Your rating"))
+    rating = forms.TypedChoiceField(
+        choices=RATING_CHOICES, coerce=int, widget=forms.RadioSelect, label=_("Your rating")
+    )
     body = forms.CharField(
         label=_("Your review"),
         required=False,
@@ -67,7 +69,9 @@ class ReplyForm(forms.Form):
 
 class FlagForm(forms.Form):
     reason = forms.ChoiceField(
-        label=_("Why are you reporting this?"), widget=forms.RadioSelect(attrs={"class": "form-check-input"}), choices=()
+        label=_("Why are you reporting this?"),
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        choices=(),
     )
     details = forms.CharField(label=_("Details (optional)"), required=False, max_length=2000,
                               widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip

@@ -24,6 +24,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courses.models import Course, CourseContent
@@ -46,7 +47,6 @@ from .models import (
     ThreadSubscription,
     UserMute,
 )
-from django.utils.translation import gettext as _
 
 
 # --- posting guards ------------------------------------------------------------------------------

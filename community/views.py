@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -41,7 +42,6 @@ from .forms import (
     TicketReplyForm,
 )
 from .models import Conversation, DiscussionThread, Review, SupportTicket, Survey, ThreadReply, TicketAttachment
-from django.utils.translation import gettext as _
 
 PAGE_SIZE = 20
 

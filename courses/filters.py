@@ -8,19 +8,19 @@ search is ordered by relevance and a plain listing by newest first.
 import django_filters
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from .models import Course, CourseLanguage
 from .search import category_descendant_ids, course_search
-from django.utils.translation import gettext_lazy as _
 
 SORT_CHOICES = [
-    ("relevance", "Relevance"),
-    ("newest", "Newest"),
-    ("popular", "Most popular"),
-    ("rating", "Highest rated"),
-    ("price", "Price: low to high"),
-    ("-price", "Price: high to low"),
-    ("title", "Title (A–Z)"),
+    ("relevance", _("Relevance")),
+    ("newest", _("Newest")),
+    ("popular", _("Most popular")),
+    ("rating", _("Highest rated")),
+    ("price", _("Price: low to high")),
+    ("-price", _("Price: high to low")),
+    ("title", _("Title (A–Z)")),
 ]
 # Every order ends with a unique column so that pages never overlap or skip rows.
 SORT_ORDER = {

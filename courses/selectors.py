@@ -33,6 +33,7 @@ from django.db.models.fields.files import FieldFile
 from django.db.models.functions import Coalesce
 from django.http import Http404, QueryDict
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
 from courseworx.core.text import AUTHOR, render_markdown
 from courseworx.core.utils import concrete_field
@@ -54,7 +55,6 @@ from .models import (
 )
 from .permissions import can_view_course
 from .revisions import revision_participants
-from django.utils.translation import gettext_lazy as _
 
 
 # -- building blocks --------------------------------------------------------------------------

@@ -7,9 +7,9 @@ from urllib.parse import urlparse
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
 
 from accounts.validators import validate_image_file
-from django.utils.translation import gettext as _
 
 
 def validate_thumbnail(file) -> None:
@@ -72,7 +72,9 @@ def _check_signature(file, ext: str) -> None:
     window = head[4:12] if ext in ("mp4", "m4v") else head
     if not any(window.startswith(sig) if ext not in ("mp4", "m4v") else sig in window for sig in expected):
         raise ValidationError(
-            _("The file's content does not match its .%(ext)s extension."), code="invalid_file_type", params={"ext": ext}
+            _("The file's content does not match its .%(ext)s extension."),
+            code="invalid_file_type",
+            params={"ext": ext},
         )
 
 

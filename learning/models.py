@@ -15,10 +15,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from courseworx.core.models import TimeStampedModel, UUIDModel
 from courseworx.core.storage import RandomFileName, download_name, private_storage
-from django.utils.translation import gettext_lazy as _
 
 
 class EnrollmentQuerySet(models.QuerySet):
@@ -33,18 +33,18 @@ class EnrollmentQuerySet(models.QuerySet):
 
 class Enrollment(UUIDModel):
     class Status(models.TextChoices):
-        ENROLLED = "enrolled", "Enrolled"
-        COMPLETED = "completed", "Completed"
-        DROPPED = "dropped", "Dropped"
-        SUSPENDED = "suspended", "Suspended"
+        ENROLLED = "enrolled", _("Enrolled")
+        COMPLETED = "completed", _("Completed")
+        DROPPED = "dropped", _("Dropped")
+        SUSPENDED = "suspended", _("Suspended")
 
     class Source(models.TextChoices):
-        FREE = "free", "Free enrolment"
-        PURCHASE = "purchase", "Purchase"
-        SUBSCRIPTION = "subscription", "Subscription"
-        BUNDLE = "bundle", "Bundle"
-        EMPLOYER = "employer", "Employer"
-        STAFF = "staff", "Added by staff"
+        FREE = "free", _("Free enrolment")
+        PURCHASE = "purchase", _("Purchase")
+        SUBSCRIPTION = "subscription", _("Subscription")
+        BUNDLE = "bundle", _("Bundle")
+        EMPLOYER = "employer", _("Employer")
+        STAFF = "staff", _("Added by staff")
 
     ACCESS_STATUSES = (Status.ENROLLED, Status.COMPLETED)
 
@@ -200,10 +200,10 @@ class NoteTag(TimeStampedModel):
 
 class QuizAttempt(UUIDModel):
     class Status(models.TextChoices):
-        IN_PROGRESS = "in_progress", "In progress"
-        SUBMITTED = "submitted", "Graded"
-        PENDING_REVIEW = "pending_review", "Awaiting the instructor"
-        EXPIRED = "expired", "Time ran out"
+        IN_PROGRESS = "in_progress", _("In progress")
+        SUBMITTED = "submitted", _("Graded")
+        PENDING_REVIEW = "pending_review", _("Awaiting the instructor")
+        EXPIRED = "expired", _("Time ran out")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_attempts")
     content = models.ForeignKey("courses.CourseContent", on_delete=models.CASCADE, related_name="attempts")
@@ -273,8 +273,8 @@ class Assignment(UUIDModel):
 
 class AssignmentSubmission(UUIDModel):
     class Status(models.TextChoices):
-        SUBMITTED = "submitted", "Awaiting grading"
-        GRADED = "graded", "Graded"
+        SUBMITTED = "submitted", _("Awaiting grading")
+        GRADED = "graded", _("Graded")
 
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="submissions")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="submissions")
@@ -318,7 +318,9 @@ def validate_time_zone(value: str) -> None:
     try:
         zoneinfo.ZoneInfo(value)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
-        raise ValidationError(_("Unknown time zone: use an IANA name such as Europe/Paris."), code="time_zone") from None
+        raise ValidationError(
+            _("Unknown time zone: use an IANA name such as Europe/Paris."), code="time_zone"
+        ) from None
 
 
 def parse_ip_ranges(text: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
@@ -337,8 +339,8 @@ class ClassSession(UUIDModel):
     """A classroom (or online live) session of a course; trainees sign in and out, attendance is per session."""
 
     class Status(models.TextChoices):
-        SCHEDULED = "scheduled", "Scheduled"
-        CANCELLED = "cancelled", "Cancelled"
+        SCHEDULED = "scheduled", _("Scheduled")
+        CANCELLED = "cancelled", _("Cancelled")
 
     course = models.ForeignKey("courses.Course", on_delete=models.CASCADE, related_name="class_sessions")
     title = models.CharField(max_length=200, blank=True)
@@ -414,11 +416,11 @@ SIGN_IN_OPENS_MINUTES = 15  # sign-in opens this long before a session starts
 
 class Attendance(TimeStampedModel):
     class Status(models.TextChoices):
-        PRESENT = "present", "Present"
-        ABSENT = "absent", "Absent"
-        LATE = "late", "Late"
-        LEFT_EARLY = "left_early", "Left early"
-        EXCUSED = "excused", "Excused"
+        PRESENT = "present", _("Present")
+        ABSENT = "absent", _("Absent")
+        LATE = "late", _("Late")
+        LEFT_EARLY = "left_early", _("Left early")
+        EXCUSED = "excused", _("Excused")
 
     course = models.ForeignKey("courses.Course", on_delete=models.CASCADE, related_name="attendance")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attendance")
@@ -481,8 +483,8 @@ class AttendanceTokenUse(TimeStampedModel):
 
 class IssuedCertificate(UUIDModel):
     class Status(models.TextChoices):
-        VALID = "valid", "Valid"
-        REVOKED = "revoked", "Revoked"
+        VALID = "valid", _("Valid")
+        REVOKED = "revoked", _("Revoked")
 
     enrollment = models.OneToOneField(Enrollment, on_delete=models.PROTECT, related_name="certificate")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="certificates")

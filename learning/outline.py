@@ -9,12 +9,12 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 
 from courses import permissions as course_permissions
 from courses.outline import OutlineExtension, OutlineExtraItem, outline_extension_register
 
 from .models import Assignment
-from django.utils.translation import gettext_lazy as _
 
 
 def _details(assignment: Assignment) -> tuple[str, ...]:

@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courses.models import Course, CourseContent, CourseSection, counted_lessons_q
@@ -32,7 +33,6 @@ from .models import (
     SavedCourse,
     UserNote,
 )
-from django.utils.translation import gettext as _
 
 # --- Enrolments --------------------------------------------------------------------------------
 

@@ -13,13 +13,13 @@ from django.db.models import Count, F, FloatField, Q, QuerySet, Value
 from django.db.models.functions import Cast, NullIf
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courses.models import Course
 
 from . import permissions
 from .models import Attendance, ClassSession, Enrollment
-from django.utils.translation import gettext as _
 
 S = Attendance.Status
 ATTENDED = (S.PRESENT, S.LATE, S.LEFT_EARLY)

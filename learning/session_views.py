@@ -20,6 +20,7 @@ from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
@@ -29,7 +30,6 @@ from courseworx.core.forms import service_error_text
 
 from . import permissions, selectors, services
 from .models import ClassSession, Enrollment
-from django.utils.translation import gettext_lazy as _
 
 QR_ROTATE_SECONDS = 30
 LIST_REFRESH_SECONDS = 5

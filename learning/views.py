@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from courses.models import Course, CourseContent
@@ -27,7 +28,6 @@ from courseworx.core.views import safe_next_url
 from . import permissions, selectors, services
 from .forms import AttendanceRowForm, CourseNoteForm, GradeForm, NoteForm, SubmissionForm
 from .models import AssignmentSubmission, Attendance, Enrollment, QuizAttempt
-from django.utils.translation import gettext as _
 
 
 def _course_page(course: Course) -> str:
@@ -160,7 +160,9 @@ def course_preview(request, slug: str):
     course = selectors.course_for_preview(slug=slug, user=request.user)
     first = selectors.published_lessons(course.pk).first()
     if first is None:
-        messages.info(request, _("This course has no published lessons yet: there is nothing to preview in the player."))
+        messages.info(
+            request, _("This course has no published lessons yet: there is nothing to preview in the player.")
+        )
         return redirect(f"{_course_page(course)}?preview=1")
     return redirect("learning:lesson_preview", slug=course.slug, content_id=first.pk)
 

@@ -5,6 +5,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
 from courses.models import Course, VoiceTranscript
@@ -22,7 +23,6 @@ from .models import (
     ReportExport,
     ReportSubscription,
 )
-from django.utils.translation import gettext_lazy as _
 
 
 @admin.register(ActivityLog)

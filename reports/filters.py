@@ -13,6 +13,7 @@ import django_filters
 from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from courses.models import Course
@@ -22,7 +23,6 @@ from courseworx.core.filters import DateFilter
 from . import conf
 from .permissions import has_full_scope, report_courses
 from .rollups import rollups_as_of as look_up
-from django.utils.translation import gettext_lazy as _
 
 PERIOD_CHOICES = [("day", "Per day"), ("week", "Per week")]
 
@@ -39,7 +39,10 @@ class ReportFilter(django_filters.FilterSet):
         queryset=Course.objects.none(), method="filter_course", label=_("Course"), empty_label=_("All courses")
     )
     instructor = django_filters.ModelChoiceFilter(
-        queryset=User.objects.none(), method="filter_instructor", label=_("Instructor"), empty_label=_("All instructors")
+        queryset=User.objects.none(),
+        method="filter_instructor",
+        label=_("Instructor"),
+        empty_label=_("All instructors"),
     )
     period = django_filters.ChoiceFilter(
         choices=PERIOD_CHOICES, method="filter_noop", label=_("Group by"), empty_label=None

@@ -10,12 +10,12 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from courseworx.core.models import TimeStampedModel, UUIDModel
 from courseworx.core.storage import RandomFileName, private_storage
 
 from .fields import DayRangesField, IntArrayField
-from django.utils.translation import gettext_lazy as _
 
 USER = settings.AUTH_USER_MODEL
 
@@ -29,11 +29,11 @@ class ActivityLog(models.Model):
     """
 
     class Event(models.TextChoices):
-        LOGIN = "login", "Log-in"
-        LESSON_VIEW = "lesson_view", "Lesson viewed"
-        LESSON_COMPLETE = "lesson_complete", "Lesson completed"
-        QUIZ_SUBMIT = "quiz_submit", "Quiz submitted"
-        PURCHASE = "purchase", "Purchase"
+        LOGIN = "login", _("Log-in")
+        LESSON_VIEW = "lesson_view", _("Lesson viewed")
+        LESSON_COMPLETE = "lesson_complete", _("Lesson completed")
+        QUIZ_SUBMIT = "quiz_submit", _("Quiz submitted")
+        PURCHASE = "purchase", _("Purchase")
 
     id = models.BigAutoField(primary_key=True)
     user = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False)
@@ -63,9 +63,9 @@ class ActivityLog(models.Model):
 
 
 class Grain(models.TextChoices):
-    DAY = "day", "Day"
-    WEEK = "week", "Week"
-    MONTH = "month", "Month"
+    DAY = "day", _("Day")
+    WEEK = "week", _("Week")
+    MONTH = "month", _("Month")
 
 
 class CoursePeriodStats(models.Model):
@@ -174,9 +174,9 @@ class ActiveDays(models.Model):
     """
 
     class Scope(models.TextChoices):
-        ALL = "all", "Any event"
-        LEARNING = "learning", "Learning events"
-        COURSE = "course", "Learning events on a course"
+        ALL = "all", _("Any event")
+        LEARNING = "learning", _("Learning events")
+        COURSE = "course", _("Learning events on a course")
 
     id = models.BigAutoField(primary_key=True)
     scope = models.CharField(max_length=10, choices=Scope.choices)
@@ -220,7 +220,9 @@ class ContentAnalytics(TimeStampedModel):
     learners = models.PositiveIntegerField(default=0, help_text=_("Students with a progress record on the lesson."))
     completions = models.PositiveIntegerField(default=0)
     average_time_seconds = models.PositiveIntegerField(default=0, help_text=_("Average time per learner."))
-    completion_rate = models.DecimalField(max_digits=5, decimal_places=2, default=0, help_text=_("completions / learners"))
+    completion_rate = models.DecimalField(
+        max_digits=5, decimal_places=2, default=0, help_text=_("completions / learners")
+    )
     drop_offs = models.PositiveIntegerField(
         default=0, help_text=_("Learners whose last lesson this is, inactive and not finished with the course.")
     )
@@ -240,9 +242,9 @@ class DataPipelineRun(TimeStampedModel):
     """One run of a data pipeline (content analytics, accessibility scan, clean-ups)."""
 
     class Status(models.TextChoices):
-        RUNNING = "running", "Running"
-        SUCCEEDED = "succeeded", "Succeeded"
-        FAILED = "failed", "Failed"
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
 
     name = models.CharField(max_length=100)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
@@ -267,14 +269,14 @@ class ReportExport(UUIDModel):
     """A CSV or PDF export of a report, built by a Celery job (large ranges) with its progress."""
 
     class Format(models.TextChoices):
-        CSV = "csv", "CSV"
-        PDF = "pdf", "PDF"
+        CSV = "csv", _("CSV")
+        PDF = "pdf", _("PDF")
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Queued"
-        RUNNING = "running", "Running"
-        DONE = "done", "Ready"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
 
     user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="report_exports")
     report = models.CharField(max_length=40)
@@ -309,8 +311,8 @@ class ReportSubscription(TimeStampedModel):
     """A staff member receives a report by e-mail every week or month."""
 
     class Frequency(models.TextChoices):
-        WEEKLY = "weekly", "Weekly (Mondays)"
-        MONTHLY = "monthly", "Monthly (1st of the month)"
+        WEEKLY = "weekly", _("Weekly (Mondays)")
+        MONTHLY = "monthly", _("Monthly (1st of the month)")
 
     user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="report_subscriptions")
     report = models.CharField(max_length=40)
@@ -334,16 +336,16 @@ class MobileAppLog(models.Model):
     """A client event sent by the mobile app (ingested in batches through the API)."""
 
     class Level(models.TextChoices):
-        DEBUG = "debug", "Debug"
-        INFO = "info", "Info"
-        WARNING = "warning", "Warning"
-        ERROR = "error", "Error"
-        CRASH = "crash", "Crash"
+        DEBUG = "debug", _("Debug")
+        INFO = "info", _("Info")
+        WARNING = "warning", _("Warning")
+        ERROR = "error", _("Error")
+        CRASH = "crash", _("Crash")
 
     class Platform(models.TextChoices):
-        IOS = "ios", "iOS"
-        ANDROID = "android", "Android"
-        OTHER = "other", "Other"
+        IOS = "ios", _("iOS")
+        ANDROID = "android", _("Android")
+        OTHER = "other", _("Other")
 
     id = models.BigAutoField(primary_key=True)
     user = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False)
@@ -373,20 +375,20 @@ class AccessibilityReport(UUIDModel):
     """An accessibility problem of a lesson: found by an automatic check or reported by a user."""
 
     class Source(models.TextChoices):
-        AUTOMATIC = "automatic", "Automatic check"
-        MANUAL = "manual", "Reported by a user"
+        AUTOMATIC = "automatic", _("Automatic check")
+        MANUAL = "manual", _("Reported by a user")
 
     class Issue(models.TextChoices):
-        VIDEO_NO_CAPTIONS = "video_no_captions", "Video without captions or transcript"
-        IMAGE_NO_ALT = "image_no_alt", "Image without alternative text"
-        DOCUMENT_NO_DESCRIPTION = "document_no_description", "Document without a description"
-        ARTICLE_IMAGE_NO_ALT = "article_image_no_alt", "Article image without alternative text"
-        OTHER = "other", "Other problem"
+        VIDEO_NO_CAPTIONS = "video_no_captions", _("Video without captions or transcript")
+        IMAGE_NO_ALT = "image_no_alt", _("Image without alternative text")
+        DOCUMENT_NO_DESCRIPTION = "document_no_description", _("Document without a description")
+        ARTICLE_IMAGE_NO_ALT = "article_image_no_alt", _("Article image without alternative text")
+        OTHER = "other", _("Other problem")
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        RESOLVED = "resolved", "Resolved"
-        DISMISSED = "dismissed", "Dismissed"
+        OPEN = "open", _("Open")
+        RESOLVED = "resolved", _("Resolved")
+        DISMISSED = "dismissed", _("Dismissed")
 
     content = models.ForeignKey("courses.CourseContent", on_delete=models.CASCADE, related_name="accessibility_reports")
     course = models.ForeignKey("courses.Course", on_delete=models.CASCADE, related_name="+")
@@ -417,15 +419,15 @@ class DataExportRequest(UUIDModel):
     """A user's request for a copy of their data (a ZIP) or for the deletion of their account."""
 
     class Kind(models.TextChoices):
-        EXPORT = "export", "Export my data"
-        DELETION = "deletion", "Delete my account"
+        EXPORT = "export", _("Export my data")
+        DELETION = "deletion", _("Delete my account")
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        RUNNING = "running", "In progress"
-        DONE = "done", "Done"
-        FAILED = "failed", "Failed"
-        EXPIRED = "expired", "Expired"
+        PENDING = "pending", _("Pending")
+        RUNNING = "running", _("In progress")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+        EXPIRED = "expired", _("Expired")
 
     user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="data_requests")
     kind = models.CharField(max_length=10, choices=Kind.choices)

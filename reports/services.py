@@ -17,6 +17,7 @@ from django.core.files.base import ContentFile, File
 from django.core.signing import BadSignature, TimestampSigner
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courseworx.core.enqueue import enqueue_on_commit as _on_commit
@@ -30,7 +31,6 @@ from .models import AccessibilityReport, ActivityLog, DataExportRequest, MobileA
 from .permissions import can_view_report, report_courses
 from .privacy import build_export_zip, personal_data_delete
 from .reports import get_report
-from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
 
@@ -127,7 +127,7 @@ def report_export_run(*, export_id: uuid.UUID | str) -> None:
         set_progress(0, status=ReportExport.Status.FAILED, error="This report is not available to you.")
         return
     set_progress(1, status=ReportExport.Status.RUNNING)
-    params, _ = report_params(user=export.user, report=export.report, data=export.params)
+    params, _ignored = report_params(user=export.user, report=export.report, data=export.params)
     try:
         if export.format == ReportExport.Format.CSV:
             rows = report.rows(params).count()
@@ -161,7 +161,7 @@ def report_subscription_save(
 
     if not can_view_report(user, report):
         raise PermissionDenied(_("You cannot subscribe to this report."))
-    subscription, _ = ReportSubscription.objects.update_or_create(
+    subscription, _created = ReportSubscription.objects.update_or_create(
         user=user,
         report=report,
         frequency=frequency,

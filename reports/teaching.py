@@ -7,12 +7,12 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from courses.models import Course
 from courses.permissions import user_teaches_course
 
 from .lesson_analytics import course_lesson_analytics, course_lesson_chart
-from django.utils.translation import gettext as _
 
 
 @login_required

@@ -10,6 +10,7 @@ from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from courses.models import CourseContent
@@ -29,7 +30,6 @@ from .permissions import (
     report_courses,
 )
 from .reports import REPORTS, Report
-from django.utils.translation import gettext as _
 
 
 def _report_or_403(request, slug: str) -> Report:
@@ -47,7 +47,7 @@ def home(request):
         raise PermissionDenied(_("Reports are for staff and instructors."))
     cards, as_of = [], rollups.rollups_as_of()  # looked up once for every card
     for report in selectors.report_cards(request.user):
-        params, _ = report_params(user=request.user, report=report.slug, data=None, rollups_as_of=as_of)
+        params, _ignored = report_params(user=request.user, report=report.slug, data=None, rollups_as_of=as_of)
         cards.append({"report": report, "kpis": report.summary(params)[:3]})
     return render(
         request,
@@ -90,7 +90,7 @@ def report_csv(request, slug: str):
     starts (report_export_start): a GET never creates work, so a link cannot queue jobs for someone."""
 
     report = _report_or_403(request, slug)
-    params, _ = report_params(user=request.user, report=slug, data=request.GET)
+    params, _ignored = report_params(user=request.user, report=slug, data=request.GET)
     if report.rows(params).count() > conf.sync_export_max_rows():
         messages.info(request, _("This export is large: press Export CSV to prepare it in the background."))
         return redirect(f"{reverse('reports:report', args=[slug])}?{request.GET.urlencode()}")
@@ -103,7 +103,7 @@ def report_pdf(request, slug: str):
     in the background, which only a POST starts (report_export_start), as for the CSV."""
 
     report = _report_or_403(request, slug)
-    params, _ = report_params(user=request.user, report=slug, data=request.GET)
+    params, _ignored = report_params(user=request.user, report=slug, data=request.GET)
     if report.rows(params).count() > conf.sync_pdf_max_rows():
         messages.info(request, _("This report is large: press Export PDF to prepare it in the background."))
         return redirect(f"{reverse('reports:report', args=[slug])}?{request.GET.urlencode()}")
@@ -114,7 +114,7 @@ def report_pdf(request, slug: str):
 @require_POST
 def report_export_start(request, slug: str):
     _report_or_403(request, slug)
-    params, _ = report_params(user=request.user, report=slug, data=request.POST)
+    params, _ignored = report_params(user=request.user, report=slug, data=request.POST)
     try:
         export = services.report_export_create(
             user=request.user, report=slug, format=request.POST.get("format", "pdf"), params=params.query_string()
@@ -172,7 +172,7 @@ def subscribe(request, slug: str):
     if not form.is_valid():
         messages.error(request, _("Choose how often and in which format."))
         return redirect("reports:report", slug=slug)
-    params, _ = report_params(user=request.user, report=slug, data=request.POST)
+    params, _ignored = report_params(user=request.user, report=slug, data=request.POST)
     services.report_subscription_save(
         user=request.user,
         report=slug,

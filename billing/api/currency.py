@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
@@ -20,7 +21,6 @@ from courseworx.core import currency as core_currency
 from .. import permissions, services
 from ..currency import currency_table
 from ..models import Currency, ExchangeRate
-from django.utils.translation import gettext_lazy as _
 
 TAGS = ["billing: currencies"]
 

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions, status
@@ -29,7 +30,6 @@ from courseworx.core.api.schema import conflict_codes
 from learning import services as learning_services
 
 from . import serializers as s
-from django.utils.translation import gettext as _
 
 TAGS_CATALOGUE = ["billing: catalogue"]
 TAGS_BUYER = ["billing: buyer"]

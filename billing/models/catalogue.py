@@ -4,23 +4,23 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from courseworx.core.models import TimeStampedModel, UUIDModel
 
 from .base import currency_field, money_field
-from django.utils.translation import gettext_lazy as _
 
 
 class Plan(UUIDModel):
     """A subscription: every course, or a chosen set, for a monthly or annual price."""
 
     class Interval(models.TextChoices):
-        MONTH = "month", "Monthly"
-        YEAR = "year", "Annual"
+        MONTH = "month", _("Monthly")
+        YEAR = "year", _("Annual")
 
     class Scope(models.TextChoices):
-        ALL = "all", "All courses"
-        SELECTED = "selected", "Selected courses"
+        ALL = "all", _("All courses")
+        SELECTED = "selected", _("Selected courses")
 
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=120, unique=True)

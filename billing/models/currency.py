@@ -12,10 +12,10 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from courseworx.core.currency import active_currencies_changed
 from courseworx.core.models import TimeStampedModel
-from django.utils.translation import gettext_lazy as _
 
 ISO_CODE = RegexValidator(r"^[A-Z]{3}$", "Three capital letters (ISO 4217), e.g. EUR.")
 
@@ -49,9 +49,9 @@ class Currency(TimeStampedModel):
 
 class ExchangeRate(TimeStampedModel):
     class Source(models.TextChoices):
-        MANUAL = "manual", "Entered by Finance"
-        IMPORT = "import", "Imported"
-        DEMO = "demo", "Demo data"
+        MANUAL = "manual", _("Entered by Finance")
+        IMPORT = "import", _("Imported")
+        DEMO = "demo", _("Demo data")
 
     currency = models.ForeignKey(Currency, on_delete=models.CASCADE, related_name="rates")
     rate = models.DecimalField(

@@ -10,11 +10,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from courseworx.core.models import UUIDModel
 
 from .base import currency_field, money_field, new_token
-from django.utils.translation import gettext_lazy as _
 
 
 class EmployerPartner(UUIDModel):
@@ -35,15 +35,15 @@ class EmployerPartner(UUIDModel):
 
 class EmployerRequest(UUIDModel):
     class Kind(models.TextChoices):
-        SEATS = "seats", "Seat purchase"
-        CUSTOM_TRAINING = "custom_training", "Custom training"
+        SEATS = "seats", _("Seat purchase")
+        CUSTOM_TRAINING = "custom_training", _("Custom training")
 
     class Status(models.TextChoices):
-        NEW = "new", "New"
-        IN_REVIEW = "in_review", "In review"
-        APPROVED = "approved", "Approved"
-        FULFILLED = "fulfilled", "Fulfilled"
-        REJECTED = "rejected", "Rejected"
+        NEW = "new", _("New")
+        IN_REVIEW = "in_review", _("In review")
+        APPROVED = "approved", _("Approved")
+        FULFILLED = "fulfilled", _("Fulfilled")
+        REJECTED = "rejected", _("Rejected")
 
     partner = models.ForeignKey(EmployerPartner, on_delete=models.CASCADE, related_name="requests")
     requested_by = models.ForeignKey(
@@ -82,8 +82,8 @@ class ContentLicensing(UUIDModel):
     an employer partner with a number of seats and a term."""
 
     class Kind(models.TextChoices):
-        REVENUE_SHARE = "revenue_share", "Instructor revenue share"
-        EMPLOYER = "employer", "Employer licence"
+        REVENUE_SHARE = "revenue_share", _("Instructor revenue share")
+        EMPLOYER = "employer", _("Employer licence")
 
     course = models.ForeignKey("courses.Course", on_delete=models.PROTECT, related_name="licences")
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.REVENUE_SHARE)
@@ -150,9 +150,9 @@ class SeatAssignment(UUIDModel):
     otherwise waits for them to accept the invitation (token link) after signing up."""
 
     class Status(models.TextChoices):
-        INVITED = "invited", "Invited"
-        ENROLLED = "enrolled", "Enrolled"
-        REVOKED = "revoked", "Revoked"
+        INVITED = "invited", _("Invited")
+        ENROLLED = "enrolled", _("Enrolled")
+        REVOKED = "revoked", _("Revoked")
 
     licence = models.ForeignKey(ContentLicensing, on_delete=models.CASCADE, related_name="seat_assignments")
     email = models.EmailField()

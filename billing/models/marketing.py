@@ -8,12 +8,12 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from courseworx.core.models import TimeStampedModel, UUIDModel
 
 from .base import MONEY, currency_field, money_field
 from .catalogue import CourseBundle, Plan
-from django.utils.translation import gettext_lazy as _
 
 
 class MarketingCampaign(UUIDModel):
@@ -66,8 +66,8 @@ class Coupon(UUIDModel):
     conditional UPDATE (`uses < max_uses`), so parallel checkouts cannot exceed the limit."""
 
     class Kind(models.TextChoices):
-        PERCENT = "percent", "Percentage"
-        FIXED = "fixed", "Fixed amount"
+        PERCENT = "percent", _("Percentage")
+        FIXED = "fixed", _("Fixed amount")
 
     code = models.CharField(max_length=40, unique=True, help_text=_("Stored upper-case; buyers type it in any case."))
     description = models.CharField(max_length=200, blank=True)
@@ -118,10 +118,10 @@ class CouponRedemption(TimeStampedModel):
     payment fails or is abandoned, reversed by a refund."""
 
     class Status(models.TextChoices):
-        RESERVED = "reserved", "Reserved"
-        APPLIED = "applied", "Applied"
-        RELEASED = "released", "Released"
-        REVERSED = "reversed", "Reversed by a refund"
+        RESERVED = "reserved", _("Reserved")
+        APPLIED = "applied", _("Applied")
+        RELEASED = "released", _("Released")
+        REVERSED = "reversed", _("Reversed by a refund")
 
     HOLDING = (Status.RESERVED, Status.APPLIED)
 

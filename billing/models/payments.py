@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from courseworx.core.models import TimeStampedModel, UUIDModel
 from courseworx.core.storage import RandomFileName, private_storage
@@ -15,7 +16,6 @@ from courseworx.core.storage import RandomFileName, private_storage
 from .base import ZERO, currency_field, money_field
 from .catalogue import CourseBundle, Plan
 from .marketing import Coupon, MarketingCampaign
-from django.utils.translation import gettext_lazy as _
 
 
 class PaymentQuerySet(models.QuerySet):
@@ -30,17 +30,17 @@ class Payment(UUIDModel):
     -> refunded."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SUCCEEDED = "succeeded", "Succeeded"
-        FAILED = "failed", "Failed"
-        PARTIALLY_REFUNDED = "partially_refunded", "Partially refunded"
-        REFUNDED = "refunded", "Refunded"
+        PENDING = "pending", _("Pending")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+        PARTIALLY_REFUNDED = "partially_refunded", _("Partially refunded")
+        REFUNDED = "refunded", _("Refunded")
 
     class Kind(models.TextChoices):
-        COURSE = "course", "Course"
-        BUNDLE = "bundle", "Bundle"
-        PLAN = "plan", "Subscription"
-        RENEWAL = "renewal", "Subscription renewal"
+        COURSE = "course", _("Course")
+        BUNDLE = "bundle", _("Bundle")
+        PLAN = "plan", _("Subscription")
+        RENEWAL = "renewal", _("Subscription renewal")
 
     PAID_STATUSES = (Status.SUCCEEDED, Status.PARTIALLY_REFUNDED, Status.REFUNDED)
     REFUNDABLE_STATUSES = (Status.SUCCEEDED, Status.PARTIALLY_REFUNDED)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from courseworx.core.models import TimeStampedModel
 
 from .base import MONEY, currency_field, money_field
-from django.utils.translation import gettext_lazy as _
 
 
 class ReferralCode(TimeStampedModel):
@@ -24,9 +24,9 @@ class Referral(TimeStampedModel):
     """A referred user (once) and the referrer's reward, credited when their first payment succeeds."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting for a first payment"
-        CREDITED = "credited", "Credited"
-        REVERSED = "reversed", "Reversed (refund)"
+        PENDING = "pending", _("Waiting for a first payment")
+        CREDITED = "credited", _("Credited")
+        REVERSED = "reversed", _("Reversed (refund)")
 
     referrer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="referrals_made")
     referred = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="referral")
@@ -68,12 +68,12 @@ class CreditAccount(TimeStampedModel):
 
 class CreditEntry(TimeStampedModel):
     class Kind(models.TextChoices):
-        REFERRAL = "referral", "Referral reward"
-        REFERRAL_REVERSED = "referral_reversed", "Referral reward reversed"
-        SPENT = "spent", "Used at checkout"
-        RELEASED = "released", "Returned (payment not completed)"
-        REFUNDED = "refunded", "Returned by a refund"
-        ADJUSTMENT = "adjustment", "Adjustment by staff"
+        REFERRAL = "referral", _("Referral reward")
+        REFERRAL_REVERSED = "referral_reversed", _("Referral reward reversed")
+        SPENT = "spent", _("Used at checkout")
+        RELEASED = "released", _("Returned (payment not completed)")
+        REFUNDED = "refunded", _("Returned by a refund")
+        ADJUSTMENT = "adjustment", _("Adjustment by staff")
 
     account = models.ForeignKey(CreditAccount, on_delete=models.CASCADE, related_name="entries")
     kind = models.CharField(max_length=20, choices=Kind.choices)

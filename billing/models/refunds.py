@@ -5,20 +5,20 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from courseworx.core.models import TimeStampedModel, UUIDModel
 
 from .base import MONEY, money_field
 from .payments import Payment
-from django.utils.translation import gettext_lazy as _
 
 
 class RefundRequest(UUIDModel):
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting for Finance"
-        REJECTED = "rejected", "Rejected"
-        REFUNDED = "refunded", "Refunded"
-        FAILED = "failed", "Refund failed at the provider"
+        PENDING = "pending", _("Waiting for Finance")
+        REJECTED = "rejected", _("Rejected")
+        REFUNDED = "refunded", _("Refunded")
+        FAILED = "failed", _("Refund failed at the provider")
 
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refund_requests")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="refund_requests")

@@ -5,13 +5,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from courseworx.core.models import TimeStampedModel, UUIDModel
 
 from .base import MONEY, currency_field
 from .payments import Payment
 from .refunds import RefundRequest
-from django.utils.translation import gettext_lazy as _
 
 
 class EarningEntry(TimeStampedModel):
@@ -19,8 +19,8 @@ class EarningEntry(TimeStampedModel):
     refund.  Balances and reports are SQL aggregates over this table."""
 
     class Kind(models.TextChoices):
-        SALE = "sale", "Sale"
-        REFUND = "refund", "Refund"
+        SALE = "sale", _("Sale")
+        REFUND = "refund", _("Refund")
 
     instructor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="earnings")
     course = models.ForeignKey("courses.Course", on_delete=models.PROTECT, related_name="+")
@@ -59,8 +59,8 @@ class EarningEntry(TimeStampedModel):
 
 class Payout(UUIDModel):
     class Status(models.TextChoices):
-        PENDING = "pending", "Scheduled"
-        PAID = "paid", "Paid"
+        PENDING = "pending", _("Scheduled")
+        PAID = "paid", _("Paid")
 
     instructor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payouts")
     amount = models.DecimalField(**MONEY)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from courseworx.core.models import UUIDModel
 
 from .catalogue import Plan
-from django.utils.translation import gettext_lazy as _
 
 
 class SubscriptionQuerySet(models.QuerySet):
@@ -20,11 +20,11 @@ class SubscriptionQuerySet(models.QuerySet):
 
 class Subscription(UUIDModel):
     class Status(models.TextChoices):
-        TRIALING = "trialing", "Trial"
-        ACTIVE = "active", "Active"
-        PAST_DUE = "past_due", "Payment overdue"
-        CANCELED = "canceled", "Canceled"
-        EXPIRED = "expired", "Expired"
+        TRIALING = "trialing", _("Trial")
+        ACTIVE = "active", _("Active")
+        PAST_DUE = "past_due", _("Payment overdue")
+        CANCELED = "canceled", _("Canceled")
+        EXPIRED = "expired", _("Expired")
 
     LIVE_STATUSES = (Status.TRIALING, Status.ACTIVE, Status.PAST_DUE)
 

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courses.models import Course
@@ -32,7 +33,6 @@ from ._common import Product, lock_payment
 from .currency import payment_base_amounts
 from .payments import _payment_succeed
 from .pricing import coupon_check, price_breakdown, product_kind
-from django.utils.translation import gettext as _
 
 
 def checkout_check(*, user: User, product: Product, subscription: Subscription | None = None) -> None:
@@ -197,7 +197,9 @@ def checkout_start(
     """Create the pending payment (reserving the coupon use and the credit) and return it with the
     URL to send the buyer to.  The same idempotency key returns the same payment (double submit)."""
     if not idempotency_key or len(idempotency_key) > 64:
-        raise ValidationError(_("A checkout needs an idempotency key of at most 64 characters."), code="idempotency_key")
+        raise ValidationError(
+            _("A checkout needs an idempotency key of at most 64 characters."), code="idempotency_key"
+        )
     existing = Payment.objects.filter(idempotency_key=idempotency_key).first()
     if existing is None:
         try:

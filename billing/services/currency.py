@@ -24,6 +24,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
 
 from courseworx.core import currency as core_currency
 from courseworx.core import outbound
@@ -33,7 +34,6 @@ from courseworx.core.types import AuthUser
 from .. import conf
 from ..currency import rate_to_base
 from ..models import Currency, ExchangeRate
-from django.utils.translation import gettext as _
 
 log = logging.getLogger(__name__)
 MAX_RATE = Decimal(10**9)

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courses.models import Course
@@ -19,7 +20,6 @@ from courseworx.core.services import audit_log_create
 from .. import conf, enrolments, permissions
 from ..models import ContentLicensing, EmployerPartner, EmployerRequest, SeatAssignment
 from ..money import ZERO, q
-from django.utils.translation import gettext as _
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courses.models import Course
@@ -17,7 +18,6 @@ from .. import conf, selectors
 from ..models import Coupon, CouponRedemption, CourseBundle, Payment, Plan
 from ..money import ZERO, percent_of, q
 from ._common import Product
-from django.utils.translation import gettext as _
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courseworx.core.exceptions import ConflictError
@@ -35,7 +36,6 @@ from ._common import credit_add, lock_payment, notify, release_coupon
 from .course_stats import _course_revenue_enqueue
 from .revenue import _earnings_record_refund
 from .subscriptions import _subscription_end
-from django.utils.translation import gettext as _
 
 
 @dataclass(frozen=True)

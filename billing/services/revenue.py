@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courses.models import Course
@@ -18,7 +19,6 @@ from .. import conf, permissions, selectors
 from ..models import ContentLicensing, EarningEntry, Payment, Payout, Plan, RefundRequest
 from ..money import percent_of, q, split
 from ._common import notify
-from django.utils.translation import gettext as _
 
 
 def _allocations(payment: Payment) -> list[tuple[Course, Decimal]]:

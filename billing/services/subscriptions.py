@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courses.models import Course
@@ -21,7 +22,6 @@ from learning.models import Enrollment
 from .. import conf, enrolments, permissions
 from ..models import Payment, Plan, Subscription
 from ._common import notify
-from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
 

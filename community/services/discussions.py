@@ -11,6 +11,7 @@ from django.db.models import F
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courses.models import Course, CourseContent
@@ -24,7 +25,6 @@ from courseworx.core.text import plain_text
 from .. import permissions
 from ..models import DiscussionThread, ThreadReply, ThreadSubscription
 from .guards import user_check_can_post
-from django.utils.translation import gettext as _
 
 
 def _check_thread_post(*, user: User, course: Course) -> None:

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courseworx.core.bulk import bulk_loading_active
@@ -18,7 +19,6 @@ from courseworx.core.bulk import bulk_loading_active
 from ..models import UserMute
 from ..selectors import user_mute_active
 from ._common import setting
-from django.utils.translation import gettext as _
 
 
 def user_check_can_post(*, user: User) -> None:

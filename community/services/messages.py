@@ -8,6 +8,7 @@ from django.db import transaction
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courses.models import Course
@@ -18,7 +19,6 @@ from courseworx.core.text import plain_text
 from .. import permissions
 from ..models import Conversation, Message
 from .guards import user_check_can_post
-from django.utils.translation import gettext as _
 
 
 def _conversation_roles(user: User, other: User) -> tuple[User, User]:

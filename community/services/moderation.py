@@ -18,6 +18,7 @@ from django.db.models import Count, F, IntegerField, Model, OuterRef, Subquery, 
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courses.models import CourseContent
@@ -41,7 +42,6 @@ from ..selectors import FlagTarget, flag_target_author_id, flag_target_course
 from ._common import setting
 from .guards import mute_until, user_mute_create
 from .reviews import review_rating_refresh
-from django.utils.translation import gettext as _
 
 
 # --- flags ---------------------------------------------------------------------------------------
@@ -131,7 +131,9 @@ def flag_create(*, user: User, target: FlagTarget, reason: str, details: str = "
         with transaction.atomic():
             flag.save()
     except IntegrityError as exc:
-        raise ValidationError(_("You have already reported this; a moderator will look at it."), code="duplicate") from exc
+        raise ValidationError(
+            _("You have already reported this; a moderator will look at it."), code="duplicate"
+        ) from exc
     # Counters in SQL: concurrent flags never lose an increment.
     FlaggedItem.objects.filter(pk=item.pk).update(
         open_flag_count=F("open_flag_count") + 1, status=FlaggedItem.Status.OPEN, last_flagged_at=now, resolved_at=None

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courses.models import Course
@@ -20,7 +21,6 @@ from courseworx.core.text import plain_text
 from .. import permissions
 from ..models import Review
 from .guards import user_check_can_post
-from django.utils.translation import gettext as _
 
 
 def _check_review(*, user: User, course: Course) -> None:

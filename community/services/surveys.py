@@ -10,13 +10,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courses.models import Course
 
 from .. import permissions
 from ..models import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
-from django.utils.translation import gettext as _
 
 
 def _check_survey_answer(*, user: User, survey: Survey) -> None:

@@ -18,6 +18,7 @@ from django.db.models import Max
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courses.models import Course, CourseContent
@@ -32,7 +33,6 @@ from .. import permissions
 from ..models import SupportTicket, TicketAttachment, TicketMessage
 from ._common import setting
 from .guards import user_check_can_post
-from django.utils.translation import gettext as _
 
 TICKET_TRANSITIONS: dict[str, set[str]] = {
     SupportTicket.Status.OPEN: {SupportTicket.Status.PENDING, SupportTicket.Status.RESOLVED},

@@ -1,6 +1,7 @@
 """Community template tags: the review summary for course pages, flag buttons, user chips."""
 
 from django import template
+from django.utils.translation import gettext as _
 
 from community import permissions, selectors
 
@@ -24,14 +25,12 @@ def course_reviews(context, course, limit: int = 3):
 
 
 @register.inclusion_tag("community/includes/flag_button.html", takes_context=True)
-def flag_button(
-    context, kind: str, target, label: str = "Report", css: str = "btn btn-sm btn-link text-body-secondary"
-):
+def flag_button(context, kind: str, target, label: str = "", css: str = "btn btn-sm btn-link text-body-secondary"):
     request = context.get("request")
     return {
         "kind": kind,
         "target": target,
-        "label": label,
+        "label": label or _("Report"),
         "css": css,
         "next": request.get_full_path() if request else "",
     }

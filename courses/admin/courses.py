@@ -15,6 +15,7 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from courseworx.core.currency import currency_choices
@@ -32,7 +33,6 @@ from . import outline
 from ._common import _is_reviewer, outline_url, player_preview_url, preview_url
 from .revisions import CourseRevisionAdminMixin
 from .translations import CourseTranslationAdminMixin
-from django.utils.translation import gettext_lazy as _
 
 
 class CourseInlinePermissions:

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import FileField
+from django.utils.translation import gettext_lazy as _
 
 from courseworx.core.pending_uploads import KeepUploadsMixin
 
 from ..models import CourseContent, QuizQuestion
-from django.utils.translation import gettext_lazy as _
 
 K = CourseContent.Kind
 Q = QuizQuestion.Type

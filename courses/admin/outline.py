@@ -31,6 +31,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from courseworx.core.exceptions import ConflictError
@@ -41,7 +42,6 @@ from ..models import Course, CourseContent, CourseSection
 from ..outline import course_outline
 from ._common import lesson_preview_url, outline_url, player_preview_url
 from .lesson_forms import KIND_ICONS, LESSON_TYPES
-from django.utils.translation import gettext_lazy as _
 
 
 def urls(model_admin) -> list:

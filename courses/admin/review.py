@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
 
 from courseworx.core.admin import ReadOnlyAdmin
 from courseworx.core.forms import add_service_errors
@@ -24,7 +25,6 @@ from ..models import (
 )
 from ._common import _is_reviewer, preview_url
 from ._diff import diff_rows
-from django.utils.translation import gettext_lazy as _
 
 
 class DecisionForm(forms.Form):

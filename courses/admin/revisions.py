@@ -7,11 +7,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 
 from courseworx.core.forms import service_error_text
 
 from .. import permissions, selectors, services
-from django.utils.translation import gettext_lazy as _
 
 
 class CourseRevisionAdminMixin:

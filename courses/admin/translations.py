@@ -11,13 +11,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 
 from courseworx.core.forms import service_error_text
 
 from .. import permissions, services
 from ..models import Course, CourseLanguage, Translation
 from ..translations import TARGET_KEYS, course_translation_groups, language_name, translation_languages
-from django.utils.translation import gettext_lazy as _
 
 
 def _values_from_post(post, groups) -> dict[str, Any]:

@@ -2,12 +2,12 @@
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from courses.models import Category, Course, CourseContent, CourseSection, QuizQuestion, Tag
 from courseworx.core.currency import currency_choices, display_price_data, normalise_code
-from django.utils.translation import gettext_lazy as _
 
 
 # -- small nested outputs -----------------------------------------------------------------------

@@ -2,9 +2,9 @@
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from courseworx.core.models import TimeStampedModel
-from django.utils.translation import gettext_lazy as _
 
 # The PostgreSQL text-search configuration of the catalog search and of lesson transcripts
 # (courses.selectors, courses.transcripts); the transcripts' GIN index is built with it.

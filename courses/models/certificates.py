@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from courseworx.core import pdf_templates
 from courseworx.core.models import UUIDModel
@@ -11,7 +12,6 @@ from courseworx.core.pdf import pdf_file_url
 
 from ..validators import validate_thumbnail
 from .course import Course
-from django.utils.translation import gettext_lazy as _
 
 
 class CertificateTemplateQuerySet(models.QuerySet):

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from courseworx.core.models import UUIDModel
 from courseworx.core.storage import RandomFileName, download_name, private_storage
@@ -11,7 +12,6 @@ from courseworx.core.text import AUTHOR, render_markdown
 
 from ..validators import validate_content_file, validate_video_url
 from .course import Course
-from django.utils.translation import gettext_lazy as _
 
 # Which items of a course count as its lessons: the one rule behind every number of lessons shown (the
 # course page and catalog cards, My learning's "2 of 6", the player, the API) and behind progress.
@@ -68,12 +68,12 @@ class CourseContent(UUIDModel):
     """A lesson: one piece of content of one type, ordered within its section."""
 
     class Kind(models.TextChoices):
-        DOCUMENT = "document", "Document"
-        IMAGE = "image", "Image"
-        VIDEO = "video", "Video"
-        ARTICLE = "article", "Article"
-        QUIZ = "quiz", "Quiz"
-        CERTIFICATE = "certificate", "Certificate"
+        DOCUMENT = "document", _("Document")
+        IMAGE = "image", _("Image")
+        VIDEO = "video", _("Video")
+        ARTICLE = "article", _("Article")
+        QUIZ = "quiz", _("Quiz")
+        CERTIFICATE = "certificate", _("Certificate")
 
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="contents")
     section = models.ForeignKey(CourseSection, on_delete=models.CASCADE, related_name="contents")
@@ -208,10 +208,10 @@ class CourseContent(UUIDModel):
 
 class QuizQuestion(UUIDModel):
     class Type(models.TextChoices):
-        SINGLE_CHOICE = "single_choice", "Single choice"
-        MULTIPLE_CHOICE = "multiple_choice", "Multiple choice"
-        TRUE_FALSE = "true_false", "True / false"
-        TEXT = "text", "Text answer"
+        SINGLE_CHOICE = "single_choice", _("Single choice")
+        MULTIPLE_CHOICE = "multiple_choice", _("Multiple choice")
+        TRUE_FALSE = "true_false", _("True / false")
+        TEXT = "text", _("Text answer")
 
     content = models.ForeignKey(CourseContent, on_delete=models.CASCADE, related_name="questions")
     question = models.TextField()

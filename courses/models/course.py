@@ -8,12 +8,12 @@ from django.core.validators import MaxValueValidator, MinLengthValidator, MinVal
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from courseworx.core.models import TimeStampedModel, UUIDModel
 
 from ..validators import validate_thumbnail
 from .catalog import Category, Tag
-from django.utils.translation import gettext_lazy as _
 
 
 # "Teaches this course": the one rule, as query filters (the predicates are in courses.permissions).
@@ -72,16 +72,16 @@ class CourseQuerySet(models.QuerySet):
 
 class Course(UUIDModel):
     class Level(models.TextChoices):
-        BEGINNER = "beginner", "Beginner"
-        INTERMEDIATE = "intermediate", "Intermediate"
-        ADVANCED = "advanced", "Advanced"
+        BEGINNER = "beginner", _("Beginner")
+        INTERMEDIATE = "intermediate", _("Intermediate")
+        ADVANCED = "advanced", _("Advanced")
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        IN_REVIEW = "in_review", "In review"
-        CHANGES_REQUESTED = "changes_requested", "Changes requested"
-        PUBLISHED = "published", "Published"
-        ARCHIVED = "archived", "Archived"
+        DRAFT = "draft", _("Draft")
+        IN_REVIEW = "in_review", _("In review")
+        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+        PUBLISHED = "published", _("Published")
+        ARCHIVED = "archived", _("Archived")
 
     instructor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="courses_taught")
     title = models.CharField(max_length=200, validators=[MinLengthValidator(3)])
@@ -166,8 +166,8 @@ class Course(UUIDModel):
             models.Index(fields=["status", "price"], name="course_status_price_idx"),
         ]
         permissions = [
-            ("review_course", "Can approve courses or request changes"),
-            ("submit_course", "Can submit a course for review"),
+            ("review_course", _("Can approve courses or request changes")),
+            ("submit_course", _("Can submit a course for review")),
         ]
 
     def __str__(self) -> str:
@@ -189,7 +189,11 @@ class Course(UUIDModel):
         """Many-to-many values are not visible to clean(): forms and services call this."""
         if self.pk and any(getattr(c, "pk", c) == self.pk for c in prerequisites):
             raise ValidationError(
-                {"prerequisites": ValidationError(_("A course cannot be its own prerequisite."), code="self_prerequisite")}
+                {
+                    "prerequisites": ValidationError(
+                        _("A course cannot be its own prerequisite."), code="self_prerequisite"
+                    )
+                }
             )
 
     def get_absolute_url(self) -> str:

@@ -6,6 +6,7 @@ Who may change a template is `permissions.certificate_template_lock_reason` (see
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courseworx.core.services import audit_log_create
@@ -13,7 +14,6 @@ from courseworx.core.services import audit_log_create
 from .. import permissions
 from ..models import CertificateTemplate, Course
 from ..selectors import snapshot_value
-from django.utils.translation import gettext as _
 
 # What a change to a template in use is audited with (the layout, not the images' bytes).
 _TEMPLATE_AUDITED_FIELDS = ("name", "html", "css", "orientation", "background_image", "signature_image",

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courseworx.core.enqueue import enqueue_on_commit
@@ -29,7 +30,6 @@ from ..models import Course, CourseApprovalRequest, CourseVersion
 from ..selectors import course_slug_generate, course_snapshot, course_submit_checklist
 from ._common import _apply_fields, _lock_course, _sync
 from .revisions import _revision_apply
-from django.utils.translation import gettext as _
 
 S = Course.Status
 # (from, to) -> the verb used in error messages.

@@ -19,13 +19,13 @@ from uuid import UUID
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
 
 from courseworx.core.exceptions import ConflictError
 from courseworx.core.storage import file_delete_on_commit
 
 from .. import permissions
 from ..models import Course, CourseContent, CourseSection
-from django.utils.translation import gettext as _
 
 _OFFSET = 1_000_000
 

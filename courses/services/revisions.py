@@ -15,6 +15,7 @@ from uuid import UUID
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courseworx.core.exceptions import ConflictError
@@ -27,7 +28,6 @@ from ..revisions import revision_participants
 from ..selectors import COURSE_SNAPSHOT_FIELDS, course_slug_generate, course_snapshot, revision_snapshot_as_live
 from ._common import _lock_course
 from .versions import _apply_course_fields, _apply_structure
-from django.utils.translation import gettext as _
 
 S = Course.Status
 

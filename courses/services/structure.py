@@ -10,13 +10,13 @@ from uuid import UUID
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Max
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 
 from .. import permissions
 from ..models import Course, CourseContent, CourseSection, QuizQuestion
 from ._common import _REORDER_OFFSET, _apply_fields
-from django.utils.translation import gettext as _
 
 # Fields callers may not set through the create/update functions.
 _STRUCTURE_PROTECTED = {"id", "course", "created_at", "updated_at", "file_size", "file_type", "article_html"}

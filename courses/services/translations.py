@@ -12,6 +12,7 @@ from uuid import UUID
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courseworx.core.exceptions import ConflictError
@@ -21,7 +22,6 @@ from .. import permissions
 from ..models import TRANSLATABLE_FIELDS, Course, CourseContent, CourseLanguage, CourseSection, Translation
 from ..translations import TARGET_KEYS
 from ._common import _lock_course
-from django.utils.translation import gettext as _
 
 T = Translation.Target
 _TARGETS = {key: target for target, key in TARGET_KEYS.items()}

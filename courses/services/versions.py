@@ -11,6 +11,7 @@ from uuid import UUID
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courseworx.core.exceptions import ConflictError
@@ -37,7 +38,6 @@ from ..selectors import (
     snapshot_index,
 )
 from ._common import _REORDER_OFFSET, _lock_course, _sync
-from django.utils.translation import gettext as _
 
 S = Course.Status
 
@@ -171,7 +171,8 @@ def course_version_restore(*, version: CourseVersion, user: User) -> Course:
             raise PermissionDenied(_("Only the course's authors can restore one of its versions."))
         if course.status == S.IN_REVIEW:
             raise ConflictError(
-                _("This course is in review; wait for the decision before restoring a version."), code="invalid_transition"
+                _("This course is in review; wait for the decision before restoring a version."),
+                code="invalid_transition",
             )
         if course.status == S.ARCHIVED:
             raise ConflictError(

@@ -6,6 +6,7 @@ from django import template
 from django.core.cache import cache
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from courses.transcripts import transcript_for
 from courseworx.core.currency import base_currency, format_amount
@@ -35,7 +36,7 @@ def money(amount, currency: str = "") -> str:
 @register.filter
 def course_price(course) -> str:
     """'Free' or the formatted price of a course."""
-    return "Free" if not course.price else money(course.price, course.currency)
+    return _("Free") if not course.price else money(course.price, course.currency)
 
 
 @register.filter
@@ -47,12 +48,12 @@ def duration(seconds) -> str:
     hours, rest = divmod(seconds, 3600)
     minutes = round(rest / 60)
     if hours and minutes:
-        return f"{hours} h {minutes} min"
+        return _("%(hours)s h %(minutes)s min") % {"hours": hours, "minutes": minutes}
     if hours:
-        return f"{hours} h"
+        return _("%(hours)s h") % {"hours": hours}
     if minutes:
-        return f"{minutes} min"
-    return f"{seconds} s"
+        return _("%(minutes)s min") % {"minutes": minutes}
+    return _("%(seconds)s s") % {"seconds": seconds}
 
 
 @register.filter

@@ -25,9 +25,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils import translation
+from django.utils.translation import gettext as _
 from moneyed import Money
 from moneyed.l10n import format_money
-from django.utils.translation import gettext as _
 
 SESSION_KEY = "display_currency"
 QUERY_PARAM = "display_currency"

@@ -13,12 +13,12 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .bulk import bulk_loading_active
 from .enqueue import enqueue_on_commit
 from .models import Notification, NotificationPreference
 from .types import AuthUser
-from django.utils.translation import gettext as _
 
 UNSUBSCRIBE_SALT = "community.unsubscribe"  # unchanged when notifications moved here: old links stay valid
 

@@ -1,6 +1,7 @@
 """One input and one output serializer per endpoint; correct answers are never in a question's output."""
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from learning.models import (
@@ -15,7 +16,6 @@ from learning.models import (
     UserNote,
 )
 from learning.selectors import certificate_verification_url
-from django.utils.translation import gettext_lazy as _
 
 
 class CourseRefSerializer(serializers.Serializer):

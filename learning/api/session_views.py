@@ -7,6 +7,7 @@ A session of a course the caller neither learns nor teaches is a 404; trainees g
 from __future__ import annotations
 
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import PermissionDenied
@@ -19,7 +20,6 @@ from courseworx.core.clientip import client_ip
 from learning import permissions as perms
 from learning import selectors, services
 from learning.models import Attendance, ClassSession
-from django.utils.translation import gettext_lazy as _
 
 
 class ClassSessionSerializer(serializers.ModelSerializer):

@@ -4,6 +4,7 @@ Objects a user may not see are 404s; service refusals are 400 (ValidationError),
 """
 
 from django.http import FileResponse, Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, permissions, status
 from rest_framework.response import Response
@@ -26,7 +27,6 @@ from learning.models import (
 )
 
 from . import serializers as s
-from django.utils.translation import gettext as _
 
 COURSE_PARAM = OpenApiParameter("course", str, description="Limit to one course (id).")
 

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courses.counters import course_counters_adjust
@@ -23,7 +24,6 @@ from learning import selectors
 from learning.models import Enrollment, LessonCompletion
 
 from .streaks import learning_streak_record
-from django.utils.translation import gettext as _
 
 
 def _percent(part, whole) -> Decimal:

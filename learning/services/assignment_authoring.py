@@ -13,13 +13,13 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from courses import permissions as course_permissions
 from courses.models import Course
 from courseworx.core.exceptions import ConflictError
 
 from ..models import Assignment, AssignmentSubmission
-from django.utils.translation import gettext as _
 
 # What authors set; the course is chosen once (an assignment does not move to another course).
 ASSIGNMENT_FIELDS = ("title", "description", "due_at", "points", "is_published", "allow_late")

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courses.validators import validate_content_file
@@ -19,7 +20,6 @@ from learning import permissions
 from learning.models import Assignment, AssignmentSubmission
 
 from ._common import _access_enrollment
-from django.utils.translation import gettext as _
 
 
 @transaction.atomic

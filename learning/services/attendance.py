@@ -7,13 +7,13 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courses.models import Course
 from courseworx.core.services import audit_log_create
 from learning import permissions
 from learning.models import Attendance, Enrollment
-from django.utils.translation import gettext as _
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courseworx.core.exceptions import ConflictError
@@ -17,7 +18,6 @@ from courseworx.core.notifications import notification_create
 from courseworx.core.services import audit_log_create
 from learning import permissions
 from learning.models import Enrollment, IssuedCertificate
-from django.utils.translation import gettext as _
 
 CERTIFICATE_CODE_BYTES = 8  # secrets.token_urlsafe(8) -> 11 characters, 64 bits of randomness
 

@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courses.models import Course
@@ -28,7 +29,6 @@ from courseworx.core.notifications import notification_create
 from courseworx.core.services import audit_log_create
 from learning import permissions
 from learning.models import Attendance, AttendanceTokenUse, ClassSession, Enrollment, parse_ip_ranges
-from django.utils.translation import gettext as _
 
 TOKEN_SALT = "learning.class_session.attendance"  # noqa: S105 - a signing salt, not a secret
 TOKEN_MAX_AGE = 45  # seconds; the live page shows a new code every 30 s

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courses.counters import course_counters_adjust
@@ -24,7 +25,6 @@ from learning.models import Enrollment
 
 from ._common import _enqueue_stats_refresh, _required_total
 from .streaks import learning_streak_record
-from django.utils.translation import gettext as _
 
 # What `enrollment_check_eligible` may raise: stable codes, used by the API, by billing and by the course page.
 # The state of the course or of the learner's enrolment refuses it: ConflictError (the API answers 409).

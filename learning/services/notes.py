@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courses.models import Course, CourseContent
@@ -15,7 +16,6 @@ from learning import permissions
 from learning.models import NoteTag, UserNote
 
 from ._common import _access_enrollment
-from django.utils.translation import gettext as _
 
 NOTE_TAG_MAX_LENGTH = 40
 NOTE_TAGS_MAX = 10

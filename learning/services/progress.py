@@ -8,13 +8,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courses.models import CourseContent
 from learning.models import LessonCompletion
 
 from ._common import _access_enrollment, _check_lesson_open, _complete_lesson
-from django.utils.translation import gettext as _
 
 # One heartbeat may add at most this much time (the page sends one every 30 s).
 MAX_HEARTBEAT_SECONDS = 120

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courses.models import CourseContent, QuizQuestion
@@ -27,7 +28,6 @@ from learning import permissions
 from learning.models import Enrollment, LessonCompletion, QuizAttempt
 
 from ._common import _access_enrollment, _check_lesson_open, _complete_lesson, _percent
-from django.utils.translation import gettext as _
 
 # A submission that arrives this long after the quiz's deadline is still accepted (network, clicks).
 QUIZ_GRACE_SECONDS = 30

@@ -4,12 +4,12 @@ personal-data requests and mobile logs."""
 import json
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from .. import conf
 from ..models import DataExportRequest, MobileAppLog, ReportExport
 from ..services import data_download_signature
-from django.utils.translation import gettext_lazy as _
 
 
 class KpiSerializer(serializers.Serializer):

@@ -4,6 +4,7 @@ requests and the mobile-log ingest endpoint.  Thin views: selectors/services do 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -24,7 +25,6 @@ from ..pagination import ReportPaginator
 from ..permissions import CanUseReports, can_download_export, can_view_report, visible_report_slugs
 from ..reports import REPORTS
 from . import serializers as s
-from django.utils.translation import gettext as _
 
 TAGS = ["reports"]
 FILTER_PARAMS = [
