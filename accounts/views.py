@@ -48,7 +48,9 @@ def signup(request):
             _add_service_errors(form, exc)
         else:
             login(request, user, backend="accounts.backends.EmailBackend")
-            messages.success(request, f"Welcome to CourseWorx, {user.first_name}! Your account is ready.")
+            messages.success(
+                request, _("Welcome to CourseWorx, %(name)s! Your account is ready.") % {"name": user.first_name}
+            )
             return redirect("home")
     return render(request, "registration/signup.html", {"form": form})
 
@@ -59,7 +61,7 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        messages.success(self.request, f"Welcome back, {form.get_user().first_name}.")
+        messages.success(self.request, _("Welcome back, %(name)s.") % {"name": form.get_user().first_name})
         return response
 
 

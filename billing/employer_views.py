@@ -91,9 +91,16 @@ def employer_licence(request, partner_id, licence_id):
                 status = 400
             else:
                 if seat.status == SeatAssignment.Status.ENROLLED:
-                    messages.success(request, f"{seat.email} has a seat and is enrolled in “{licence.course.title}”.")
+                    messages.success(
+                        request,
+                        _("%(email)s has a seat and is enrolled in “%(title)s”.")
+                        % {"email": seat.email, "title": licence.course.title},
+                    )
                 else:
-                    messages.success(request, f"{seat.email} has a seat: we sent them an invitation to sign up.")
+                    messages.success(
+                        request,
+                        _("%(email)s has a seat: we sent them an invitation to sign up.") % {"email": seat.email},
+                    )
                 return redirect("billing:employer_licence", partner_id=partner.pk, licence_id=licence.pk)
         else:
             status = 400
@@ -124,7 +131,7 @@ def employer_seat_revoke(request, partner_id, seat_id):
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, service_error_text(exc))
     else:
-        messages.success(request, f"The seat of {seat.email} is free again.")
+        messages.success(request, _("The seat of %(email)s is free again.") % {"email": seat.email})
     return redirect("billing:employer_licence", partner_id=partner.pk, licence_id=seat.licence_id)
 
 

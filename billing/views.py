@@ -336,7 +336,7 @@ def trial_start(request, slug: str):
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
         return redirect("billing:pricing")
-    messages.success(request, f"Your free {plan.name} trial has started.")
+    messages.success(request, _("Your free %(plan)s trial has started.") % {"plan": plan.name})
     return redirect("billing:subscriptions")
 
 
@@ -349,7 +349,9 @@ def subscription_enrol(request, slug: str):
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, _error_text(exc))
         return redirect(course.get_absolute_url())
-    messages.success(request, f"“{course.title}” is now in your learning, included in your subscription.")
+    messages.success(
+        request, _("“%(title)s” is now in your learning, included in your subscription.") % {"title": course.title}
+    )
     return redirect("learning:course_home", slug=course.slug)
 
 
@@ -475,7 +477,8 @@ def set_currency(request):
     if code and code in dict(core_currency.active_currencies()):
         request.session[core_currency.SESSION_KEY] = code
         messages.success(
-            request, f"Prices are now also shown in {code} (approximate; you pay in the price's currency)."
+            request,
+            _("Prices are now also shown in %(code)s (approximate; you pay in the price's currency).") % {"code": code},
         )
     elif not (request.POST.get("currency") or "").strip():
         request.session.pop(core_currency.SESSION_KEY, None)

@@ -16,6 +16,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -90,7 +91,10 @@ def notification_read(request, notification_id):
 @require_POST
 def notification_read_all(request):
     count = notification_services.notification_mark_read(user=request.user)
-    messages.success(request, f"{count} notification{'s' if count != 1 else ''} marked as read.")
+    messages.success(
+        request,
+        ngettext("%(n)s notification marked as read.", "%(n)s notifications marked as read.", count) % {"n": count},
+    )
     return redirect("community:notifications")
 
 
@@ -314,7 +318,9 @@ def thread_action(request, thread_id, action: str):
             services.thread_subscribe(user=request.user, thread=thread, subscribed=action == "subscribe")
             messages.success(
                 request,
-                "You will be notified of replies." if action == "subscribe" else "You will no longer be notified.",
+                _("You will be notified of replies.")
+                if action == "subscribe"
+                else _("You will no longer be notified."),
             )
         else:
             raise Http404(_("Unknown action."))
@@ -405,7 +411,10 @@ def ticket_new(request):
         except (ValidationError, PermissionDenied) as exc:
             form.add_error(None, _error_text(exc))
         else:
-            messages.success(request, f"Ticket #{ticket.number} is open. We usually answer within a working day.")
+            messages.success(
+                request,
+                _("Ticket #%(number)s is open. We usually answer within a working day.") % {"number": ticket.number},
+            )
             return redirect("community:ticket", number=ticket.number)
     return render(request, "community/tickets/new.html", {"form": form})
 

@@ -13,7 +13,9 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from courses.models import Course, CourseContent
@@ -49,7 +51,7 @@ def enrol(request, slug: str):
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
         return redirect(_course_page(course))
-    messages.success(request, f"You are enrolled in “{course.title}”. Enjoy the course!")
+    messages.success(request, _("You are enrolled in “%(title)s”. Enjoy the course!") % {"title": course.title})
     return redirect("learning:course_home", slug=course.slug)
 
 
@@ -65,7 +67,9 @@ def drop(request, slug: str):
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, _error_text(exc))
     else:
-        messages.info(request, f"You left “{course.title}”. Your progress is kept if you enrol again.")
+        messages.info(
+            request, _("You left “%(title)s”. Your progress is kept if you enrol again.") % {"title": course.title}
+        )
     return redirect("learning:dashboard")
 
 
@@ -514,7 +518,9 @@ def submission_grade(request, submission_id):
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                messages.success(request, f"Graded {submission.user.get_full_name()}'s submission.")
+                messages.success(
+                    request, _("Submission of %(name)s graded.") % {"name": submission.user.get_full_name()}
+                )
                 return redirect(f"{reverse('learning:grading')}?course={submission.course_id}")
     return render(request, "learning/submission_grade.html", {"submission": submission, "form": form})
 
@@ -579,7 +585,15 @@ def attendance_sheet(request, slug: str):
                 for user_id, errors in exc.message_dict.items():
                     forms_by_user[user_id].add_error(None, errors)
             else:
-                messages.success(request, f"Attendance saved for {saved} student(s) on {date:%d %B %Y}.")
+                messages.success(
+                    request,
+                    ngettext(
+                        "Attendance saved for %(n)s student on %(date)s.",
+                        "Attendance saved for %(n)s students on %(date)s.",
+                        saved,
+                    )
+                    % {"n": saved, "date": date_format(date, "j F Y")},
+                )
                 return redirect(f"{reverse('learning:attendance_sheet', kwargs={'slug': course.slug})}?date={date}")
         messages.error(request, _("Nothing was saved: correct the rows below, then save the sheet again."))
     return render(request, "learning/attendance_sheet.html", {

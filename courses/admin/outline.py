@@ -268,7 +268,7 @@ def _section_add(request, model_admin, object_id):
         section = services.section_create(course=course, user=request.user, title=title)
     except (ValidationError, PermissionDenied) as exc:
         return _refused(request, exc, course)
-    messages.success(request, f"Section “{section}” added. Add its first item below.")
+    messages.success(request, _("Section “%(section)s” added. Add its first item below.") % {"section": section})
     return HttpResponseRedirect(f"{outline_url(course)}#section-{section.pk}")
 
 
@@ -306,7 +306,7 @@ def section_edit_view(model_admin, request, object_id, section_id):
             except (ValidationError, PermissionDenied) as exc:
                 add_service_errors(form, exc)
             else:
-                messages.success(request, f"Section “{section}” saved.")
+                messages.success(request, _("Section “%(section)s” saved.") % {"section": section})
                 return HttpResponseRedirect(f"{outline_url(course)}#section-{section.pk}")
     if not can_edit:
         for field in form.fields.values():
@@ -329,7 +329,7 @@ def section_delete_view(model_admin, request, object_id, section_id):
             services.section_delete(section=section, user=request.user)
         except (ValidationError, PermissionDenied) as exc:
             return _refused(request, exc, course)
-        messages.success(request, f"Section “{section}” deleted.")
+        messages.success(request, _("Section “%(section)s” deleted.") % {"section": section})
         return HttpResponseRedirect(outline_url(course))
     title = f"The section “{section}” is not empty" if lesson_count else f"Delete the section “{section}”?"
     return _section_page(

@@ -3,7 +3,9 @@
 import hashlib
 
 from django import template
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.cache import cache
+from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -101,16 +103,17 @@ def stars(rating, count=None, size: str = ""):
     stars_html = format_html_join("", '<i class="bi bi-{}" aria-hidden="true"></i>', ((name,) for name in icons))
     if count is not None and not count:
         return format_html(
-            '<span class="rating rating-none {}"><span class="text-body-secondary small">No ratings yet</span></span>',
+            '<span class="rating rating-none {}"><span class="text-body-secondary small">{}</span></span>',
             size,
+            _("No ratings yet"),
         )
-    count_html = format_html(' <span class="rating-count">({})</span>', f"{int(count):,}") if count else ""
+    count_html = format_html(' <span class="rating-count">({})</span>', intcomma(int(count))) if count else ""
     return format_html(
-        '<span class="rating {}"><span class="visually-hidden">Rated {} out of 5</span>'
+        '<span class="rating {}"><span class="visually-hidden">{}</span>'
         '<span class="rating-value" aria-hidden="true">{}</span> <span class="rating-stars">{}</span>{}</span>',
         size,
-        f"{value:.1f}",
-        f"{value:.1f}",
+        _("Rated %(value)s out of 5") % {"value": number_format(value, 1)},
+        number_format(value, 1),
         stars_html,
         count_html,
     )
