@@ -16,7 +16,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -304,6 +304,12 @@ THREAD_ACTIONS = {
     "lock": {"locked": True},
     "unlock": {"locked": False},
 }
+THREAD_ACTION_DONE = {
+    "pin": gettext_lazy("Thread pinned."),
+    "unpin": gettext_lazy("Thread unpinned."),
+    "lock": gettext_lazy("Thread locked."),
+    "unlock": gettext_lazy("Thread unlocked."),
+}
 
 
 @login_required
@@ -313,7 +319,7 @@ def thread_action(request, thread_id, action: str):
     try:
         if action in THREAD_ACTIONS:
             services.thread_set_flags(user=request.user, thread=thread, **THREAD_ACTIONS[action])
-            messages.success(request, f"Thread {action}ned." if action.endswith("pin") else f"Thread {action}ed.")
+            messages.success(request, THREAD_ACTION_DONE[action])
         elif action in ("subscribe", "unsubscribe"):
             services.thread_subscribe(user=request.user, thread=thread, subscribed=action == "subscribe")
             messages.success(
