@@ -31,7 +31,7 @@ SORT_ORDER = {
     "-price": ("-price", "title", "id"),
     "title": ("title", "id"),
 }
-PRICE_CHOICES = [("free", "Free"), ("paid", "Paid")]
+PRICE_CHOICES = [("free", _("Free")), ("paid", _("Paid"))]
 RATING_CHOICES = [("4.5", "4.5 & up"), ("4", "4.0 & up"), ("3.5", "3.5 & up"), ("3", "3.0 & up")]
 
 
