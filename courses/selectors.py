@@ -33,7 +33,7 @@ from django.db.models.fields.files import FieldFile
 from django.db.models.functions import Coalesce
 from django.http import Http404, QueryDict
 from django.utils.text import slugify
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 
 from courseworx.core.text import AUTHOR, render_markdown
 from courseworx.core.utils import concrete_field
