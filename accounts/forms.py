@@ -28,6 +28,7 @@ class SignUpForm(UserCreationForm):
     class Meta:
         model = User
         fields = ("first_name", "last_name", "email")
+        labels = {"first_name": _("First name"), "last_name": _("Last name"), "email": _("Email address")}
         widgets = {
             "first_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
             "last_name": forms.TextInput(attrs={"autocomplete": "family-name"}),
@@ -55,4 +56,10 @@ class ProfileForm(forms.ModelForm):
             "phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
             "avatar": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/gif,image/webp"}),
         }
-        help_texts = {"avatar": "JPEG, PNG, GIF or WebP, at most 2 MB."}
+        labels = {
+            "first_name": _("First name"),
+            "last_name": _("Last name"),
+            "phone": _("Phone"),
+            "avatar": _("Avatar"),
+        }
+        help_texts = {"avatar": _("JPEG, PNG, GIF or WebP, at most 2 MB.")}
