@@ -1,8 +1,7 @@
 """Community template tags: the review summary for course pages, flag buttons, user chips."""
 
 from django import template
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from community import permissions, selectors
 
@@ -40,7 +39,7 @@ def flag_button(context, kind: str, target, label: str = "", css: str = "btn btn
     return {
         "kind": kind,
         "target": target,
-        "label": label or _("Report"),
+        "label": label or pgettext("flag content", "Report"),
         "kind_label": FLAG_KIND_LABELS.get(kind, ""),
         "css": css,
         "next": request.get_full_path() if request else "",
