@@ -140,7 +140,7 @@ class ModerationQueueAdmin(ModeratorOnly, admin.ModelAdmin):
             .values_list("item_id", "reason")
             .distinct()
         ):
-            reasons.setdefault(item_id, []).append(dict(ContentFlag.Reason.choices).get(reason, reason))
+            reasons.setdefault(item_id, []).append(str(dict(ContentFlag.Reason.choices).get(reason, reason)))
         for obj in cl.result_list:
             obj._reasons = sorted(reasons.get(obj.pk, []))
         return cl
