@@ -8,7 +8,7 @@ from .models import User
 
 class EmailAuthenticationForm(AuthenticationForm):
     username = forms.EmailField(
-        label="Email", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+        label=_("Email"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
     )
 
     error_messages = {
@@ -28,6 +28,7 @@ class SignUpForm(UserCreationForm):
     class Meta:
         model = User
         fields = ("first_name", "last_name", "email")
+        labels = {"first_name": _("First name"), "last_name": _("Last name"), "email": _("Email address")}
         widgets = {
             "first_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
             "last_name": forms.TextInput(attrs={"autocomplete": "family-name"}),
@@ -40,10 +41,10 @@ class SignUpForm(UserCreationForm):
             # Django's validator lets a few look-alike letters through ("ſ", "ı", "K" Kelvin sign); they
             # would make a second account that looks like someone else's address.
             raise forms.ValidationError(
-                "The part before the @ may only use unaccented Latin letters, digits and punctuation."
+                _("The part before the @ may only use unaccented Latin letters, digits and punctuation.")
             )
         if User.objects.filter(email=email).exists():
-            raise forms.ValidationError("An account with this email address already exists. Try logging in.")
+            raise forms.ValidationError(_("An account with this email address already exists. Try logging in."))
         return email
 
 
@@ -55,7 +56,13 @@ class ProfileForm(forms.ModelForm):
             "phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
             "avatar": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/gif,image/webp"}),
         }
-        help_texts = {"avatar": "JPEG, PNG, GIF or WebP, at most 2 MB."}
+        labels = {
+            "first_name": _("First name"),
+            "last_name": _("Last name"),
+            "phone": _("Phone"),
+            "avatar": _("Avatar"),
+        }
+        help_texts = {"avatar": _("JPEG, PNG, GIF or WebP, at most 2 MB.")}
 
 
 class OTPCodeForm(forms.Form):

@@ -7,6 +7,7 @@ from django.core.validators import MinLengthValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from courseworx.core.models import TimeStampedModel, UUIDModel
 
@@ -54,9 +55,9 @@ class UserManager(BaseUserManager):
 
 class User(UUIDModel, AbstractBaseUser, PermissionsMixin):
     class Role(models.TextChoices):
-        STUDENT = "student", "Student"
-        INSTRUCTOR = "instructor", "Instructor"
-        ADMIN = "admin", "Administrator"
+        STUDENT = "student", _("Student")
+        INSTRUCTOR = "instructor", _("Instructor")
+        ADMIN = "admin", _("Administrator")
 
     email = models.EmailField("email address", max_length=255, unique=True)
     first_name = models.CharField(max_length=50, validators=name_validators)
@@ -66,10 +67,10 @@ class User(UUIDModel, AbstractBaseUser, PermissionsMixin):
     avatar = models.ImageField(upload_to="avatars/%Y/%m/", blank=True, validators=[validate_avatar])
     is_active = models.BooleanField(default=True, db_index=True)
     is_staff = models.BooleanField(
-        "staff status", default=False, help_text="Can log into the admin site (instructors and staff)."
+        "staff status", default=False, help_text=_("Can log into the admin site (instructors and staff).")
     )
     requires_password_change = models.BooleanField(
-        default=False, help_text="The user must choose a new password before using the site."
+        default=False, help_text=_("The user must choose a new password before using the site.")
     )
     date_joined = models.DateTimeField(auto_now_add=True)
 

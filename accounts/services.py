@@ -18,6 +18,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from courseworx.core.services import audit_log_create
@@ -34,7 +35,7 @@ DUPLICATE_EMAIL = "An account with this email address already exists. Try loggin
 
 def _check_manage_users(actor: User | None, perm: str = "accounts.change_user") -> None:
     if actor is None or not (actor.is_active and actor.has_perm(perm)):
-        raise PermissionDenied("You may not manage user accounts.")
+        raise PermissionDenied(_("You may not manage user accounts."))
 
 
 def _lock(user: User) -> User:
@@ -94,11 +95,11 @@ def user_create(
     """
     if actor is None:
         if role != User.Role.STUDENT:
-            raise PermissionDenied("Sign-up creates student accounts only.")
+            raise PermissionDenied(_("Sign-up creates student accounts only."))
     else:
         _check_manage_users(actor, "accounts.add_user")
         if role == User.Role.ADMIN and not actor.is_superuser:
-            raise PermissionDenied("Only superusers can create administrators.")
+            raise PermissionDenied(_("Only superusers can create administrators."))
     user = User(
         email=UserManager.normalize_email(email), first_name=first_name, last_name=last_name, role=role, phone=phone
     )
@@ -190,7 +191,7 @@ def user_role_set(
             locked.is_superuser and not before["is_superuser"]
         )
         if grants_admin and not actor.is_superuser:
-            raise PermissionDenied("Only superusers can make someone an administrator or a superuser.")
+            raise PermissionDenied(_("Only superusers can make someone an administrator or a superuser."))
         locked.save(update_fields=["role", "is_superuser", "is_staff", "updated_at"])  # is_staff: see User.save
         after = {"role": locked.role, "is_superuser": locked.is_superuser, "is_staff": locked.is_staff}
         changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
@@ -247,7 +248,7 @@ def user_groups_set(
 def admin_note_create(*, user: User, author: User, body: str) -> AdminNote:
     """A staff-only note about `user` (support history, warnings); notes are never rewritten."""
     if not (author.is_active and author.has_perm("accounts.add_adminnote")):
-        raise PermissionDenied("You may not write notes about users.")
+        raise PermissionDenied(_("You may not write notes about users."))
     note = AdminNote(user=user, author=author, body=(body or "").strip())
     note.full_clean()
     note.save()

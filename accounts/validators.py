@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 ALLOWED_IMAGE_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
@@ -13,7 +14,7 @@ def validate_image_file(file, *, max_bytes: int) -> None:
     size = getattr(file, "size", None)
     if size is not None and size > max_bytes:
         raise ValidationError(
-            "The image is too large (%(size)s); the limit is %(limit)s.",
+            _("The image is too large (%(size)s); the limit is %(limit)s."),
             code="file_too_large",
             params={"size": filesizeformat(size), "limit": filesizeformat(max_bytes)},
         )
@@ -25,12 +26,12 @@ def validate_image_file(file, *, max_bytes: int) -> None:
         if pos is not None:
             file.seek(pos)
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise ValidationError("Upload a valid image (JPEG, PNG, GIF or WebP).", code="invalid_image") from exc
+        raise ValidationError(_("Upload a valid image (JPEG, PNG, GIF or WebP)."), code="invalid_image") from exc
     if fmt not in ALLOWED_IMAGE_FORMATS:
         # Not code="invalid_image": a ModelForm would replace this message with forms.ImageField's
         # generic "Upload a valid image..." message for that code.
         raise ValidationError(
-            "Images must be JPEG, PNG, GIF or WebP (this one is %(fmt)s).",
+            _("Images must be JPEG, PNG, GIF or WebP (this one is %(fmt)s)."),
             code="unsupported_image_format",
             params={"fmt": fmt},
         )

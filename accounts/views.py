@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from . import services
@@ -47,7 +48,9 @@ def signup(request):
             _add_service_errors(form, exc)
         else:
             login(request, user, backend="accounts.backends.EmailBackend")
-            messages.success(request, f"Welcome to CourseWorx, {user.first_name}! Your account is ready.")
+            messages.success(
+                request, _("Welcome to CourseWorx, %(name)s! Your account is ready.") % {"name": user.first_name}
+            )
             return redirect("home")
     return render(request, "registration/signup.html", {"form": form})
 
@@ -58,14 +61,14 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        messages.success(self.request, f"Welcome back, {form.get_user().first_name}.")
+        messages.success(self.request, _("Welcome back, %(name)s.") % {"name": form.get_user().first_name})
         return response
 
 
 class LogoutView(auth_views.LogoutView):
     def post(self, request, *args, **kwargs):
         response = super().post(request, *args, **kwargs)
-        messages.info(request, "You have been logged out.")
+        messages.info(request, _("You have been logged out."))
         return response
 
 
@@ -78,7 +81,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
             user.requires_password_change = False
             user.save(update_fields=["requires_password_change"])
         update_session_auth_hash(self.request, user)
-        messages.success(self.request, "Your password has been changed.")
+        messages.success(self.request, _("Your password has been changed."))
         return redirect(self.get_success_url())
 
     def get_context_data(self, **kwargs):
@@ -102,9 +105,9 @@ def profile(request):
             except ValidationError as exc:
                 _add_service_errors(form, exc)
             else:
-                messages.success(request, "Your profile has been saved.")
+                messages.success(request, _("Your profile has been saved."))
                 return redirect("accounts:profile")
-        messages.error(request, "Please correct the errors below.")
+        messages.error(request, _("Please correct the errors below."))
     else:
         form = ProfileForm(instance=request.user)
     return render(request, "accounts/profile.html", {"form": form})

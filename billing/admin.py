@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from courseworx.core.admin import PrivateFileAdminMixin, ReadOnlyAdmin, ReadOnlyInline
 from courseworx.core.currency import currency_choices
@@ -50,7 +51,7 @@ def _currency_form_field(current: str) -> forms.ChoiceField:
     choices = dict(currency_choices())
     current = current or conf.currency()
     choices.setdefault(current, current)
-    return forms.ChoiceField(choices=list(choices.items()), initial=current, help_text="The price's currency.")
+    return forms.ChoiceField(choices=list(choices.items()), initial=current, help_text=_("The price's currency."))
 
 
 class CurrencyChoiceForm(forms.ModelForm):
@@ -345,7 +346,7 @@ class SeatAssignmentInline(ReadOnlyInline):
 
 
 class AssignSeatsForm(forms.Form):
-    emails = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), help_text="One e-mail address per line.")
+    emails = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), help_text=_("One e-mail address per line."))
 
 
 @admin.register(ContentLicensing)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .models import Currency, ExchangeRate
@@ -50,7 +51,7 @@ class ExchangeRateForm(forms.ModelForm):
     def clean_rate(self):
         rate = self.cleaned_data["rate"]
         if rate is None or rate <= 0:
-            raise forms.ValidationError("The rate must be greater than 0.")
+            raise forms.ValidationError(_("The rate must be greater than 0."))
         return rate
 
 

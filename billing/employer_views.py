@@ -19,6 +19,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from courseworx.core import csv as safe_csv
@@ -34,10 +35,10 @@ USAGE_PAGE_SIZE = 50
 
 class SeatAssignForm(forms.Form):
     email = forms.EmailField(
-        label="Employee's e-mail",
+        label=_("Employee's e-mail"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "off", "placeholder": "name@company.com"}),
-        help_text="If they have an account they are enrolled at once; otherwise they get an invitation link.",
+        help_text=_("If they have an account they are enrolled at once; otherwise they get an invitation link."),
     )
 
 
@@ -49,7 +50,7 @@ def _partner(request, partner_id) -> EmployerPartner:
 def employer_home(request):
     partners = list(sel.managed_partners(request.user))
     if not partners:
-        raise Http404("You do not manage an organisation.")
+        raise Http404(_("You do not manage an organisation."))
     if len(partners) == 1:
         return redirect("billing:employer_partner", partner_id=partners[0].pk)
     return render(request, "billing/employer/home.html", {"partners": partners})
@@ -90,9 +91,16 @@ def employer_licence(request, partner_id, licence_id):
                 status = 400
             else:
                 if seat.status == SeatAssignment.Status.ENROLLED:
-                    messages.success(request, f"{seat.email} has a seat and is enrolled in “{licence.course.title}”.")
+                    messages.success(
+                        request,
+                        _("%(email)s has a seat and is enrolled in “%(title)s”.")
+                        % {"email": seat.email, "title": licence.course.title},
+                    )
                 else:
-                    messages.success(request, f"{seat.email} has a seat: we sent them an invitation to sign up.")
+                    messages.success(
+                        request,
+                        _("%(email)s has a seat: we sent them an invitation to sign up.") % {"email": seat.email},
+                    )
                 return redirect("billing:employer_licence", partner_id=partner.pk, licence_id=licence.pk)
         else:
             status = 400
@@ -123,7 +131,7 @@ def employer_seat_revoke(request, partner_id, seat_id):
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, service_error_text(exc))
     else:
-        messages.success(request, f"The seat of {seat.email} is free again.")
+        messages.success(request, _("The seat of %(email)s is free again.") % {"email": seat.email})
     return redirect("billing:employer_licence", partner_id=partner.pk, licence_id=seat.licence_id)
 
 

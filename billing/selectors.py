@@ -23,6 +23,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courses.models import Course
@@ -84,7 +85,7 @@ def payment_get(*, user: User, payment_id) -> Payment:
         Payment.objects.select_related("user", "course", "bundle", "plan", "coupon", "subscription"), pk=payment_id
     )
     if not permissions.can_view_payment(user, payment):
-        raise Http404("No such payment.")
+        raise Http404(_("No such payment."))
     return payment
 
 

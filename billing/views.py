@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -74,7 +75,7 @@ def _product(kind: str, key: str):
         return get_object_or_404(CourseBundle.objects.prefetch_related("courses"), slug=key, is_active=True)
     if kind == "plan":
         return get_object_or_404(Plan.objects.prefetch_related("courses"), slug=key)
-    raise Http404("Unknown product")
+    raise Http404(_("Unknown product"))
 
 
 def _subscription_param(request, plan: Plan) -> Subscription | None:
@@ -84,7 +85,7 @@ def _subscription_param(request, plan: Plan) -> Subscription | None:
     try:
         return Subscription.objects.get(pk=sub_id, user=request.user, plan=plan)
     except (Subscription.DoesNotExist, ValidationError, ValueError):
-        raise Http404("No such subscription.") from None
+        raise Http404(_("No such subscription.")) from None
 
 
 @login_required
@@ -172,7 +173,7 @@ def webhook(request, provider: str):
     try:
         status, body = webhook_handle(provider, request)
     except ProviderDisabled:
-        raise Http404("Unknown payment provider.") from None
+        raise Http404(_("Unknown payment provider.")) from None
     return JsonResponse(body, status=status)
 
 
@@ -187,10 +188,10 @@ SANDBOX_OUTCOMES = {
 @require_http_methods(["GET", "POST"])
 def sandbox_pay(request, payment_id):
     if not conf.sandbox_enabled():
-        raise Http404("The sandbox payment page is only available in development.")
+        raise Http404(_("The sandbox payment page is only available in development."))
     payment = selectors.payment_get(user=request.user, payment_id=payment_id)
     if payment.user_id != request.user.pk or payment.provider != "sandbox":
-        raise Http404("No such payment.")
+        raise Http404(_("No such payment."))
     if payment.status != Payment.Status.PENDING:
         return redirect("billing:payment_result", payment_id=payment.pk)
     if request.method == "POST":
@@ -249,7 +250,7 @@ def purchases(request):
 def receipt_download(request, payment_id):
     payment = selectors.payment_get(user=request.user, payment_id=payment_id)
     if not payment.receipt_pdf:
-        raise Http404("The receipt is being prepared; try again in a minute.")
+        raise Http404(_("The receipt is being prepared; try again in a minute."))
     return FileResponse(
         payment.receipt_pdf.open("rb"),
         as_attachment=True,
@@ -263,7 +264,7 @@ def receipt_download(request, payment_id):
 def refund_request(request, payment_id):
     payment = selectors.payment_get(user=request.user, payment_id=payment_id)
     if not permissions.can_request_refund(request.user, payment):
-        raise Http404("No such payment.")
+        raise Http404(_("No such payment."))
     eligibility = services.refund_eligibility(payment=payment)
     form = RefundRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -277,7 +278,7 @@ def refund_request(request, payment_id):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Your refund request was sent to Finance. We will let you know.")
+            messages.success(request, _("Your refund request was sent to Finance. We will let you know."))
             return redirect("billing:purchases")
     return render(
         request,
@@ -315,12 +316,12 @@ def subscription_action(request, subscription_id, action: str):
     try:
         if action == "cancel":
             services.subscription_cancel(subscription=subscription, user=request.user)
-            messages.info(request, "Your subscription will end at the end of the current period.")
+            messages.info(request, _("Your subscription will end at the end of the current period."))
         elif action == "resume":
             services.subscription_resume(subscription=subscription, user=request.user)
-            messages.success(request, "Your subscription will renew as usual.")
+            messages.success(request, _("Your subscription will renew as usual."))
         else:
-            raise Http404("Unknown action")
+            raise Http404(_("Unknown action"))
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, _error_text(exc))
     return redirect("billing:subscriptions")
@@ -335,7 +336,7 @@ def trial_start(request, slug: str):
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
         return redirect("billing:pricing")
-    messages.success(request, f"Your free {plan.name} trial has started.")
+    messages.success(request, _("Your free %(plan)s trial has started.") % {"plan": plan.name})
     return redirect("billing:subscriptions")
 
 
@@ -348,7 +349,9 @@ def subscription_enrol(request, slug: str):
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, _error_text(exc))
         return redirect(course.get_absolute_url())
-    messages.success(request, f"“{course.title}” is now in your learning, included in your subscription.")
+    messages.success(
+        request, _("“%(title)s” is now in your learning, included in your subscription.") % {"title": course.title}
+    )
     return redirect("learning:course_home", slug=course.slug)
 
 
@@ -385,10 +388,10 @@ def earnings(request):
     instructor = request.user
     if request.GET.get("instructor"):
         if not permissions.can_view_all_earnings(request.user):
-            raise Http404("No such instructor.")
+            raise Http404(_("No such instructor."))
         instructor = get_object_or_404(get_user_model(), pk=parse_uuid(request.GET["instructor"]))
     elif not permissions.can_view_own_earnings(request.user):
-        raise PermissionDenied("Earnings are for instructors.")
+        raise PermissionDenied(_("Earnings are for instructors."))
     return render(
         request,
         "billing/earnings.html",
@@ -408,7 +411,7 @@ def earnings(request):
 @require_http_methods(["GET", "POST"])
 def payouts(request):
     if not permissions.can_manage_payouts(request.user):
-        raise PermissionDenied("Only Finance can see payouts.")
+        raise PermissionDenied(_("Only Finance can see payouts."))
     form = PayoutForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         instructor = get_object_or_404(get_user_model(), pk=form.cleaned_data["instructor"])
@@ -474,12 +477,13 @@ def set_currency(request):
     if code and code in dict(core_currency.active_currencies()):
         request.session[core_currency.SESSION_KEY] = code
         messages.success(
-            request, f"Prices are now also shown in {code} (approximate; you pay in the price's currency)."
+            request,
+            _("Prices are now also shown in %(code)s (approximate; you pay in the price's currency).") % {"code": code},
         )
     elif not (request.POST.get("currency") or "").strip():
         request.session.pop(core_currency.SESSION_KEY, None)
-        messages.success(request, "Prices are shown in their own currency.")
+        messages.success(request, _("Prices are shown in their own currency."))
     else:
-        messages.error(request, "That currency is not available.")
+        messages.error(request, _("That currency is not available."))
     back = safe_next_url(request, request.META.get("HTTP_REFERER")) or safe_next_url(request, request.POST.get("next"))
     return redirect(back or reverse("courses:catalog"))

@@ -18,6 +18,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
 
 from courses.models import Course
 from courseworx.core.admin import ReadOnlyAdminMixin
@@ -48,18 +49,18 @@ from .views import _support_staff
 # =================================================================================================
 class ModerationForm(forms.Form):
     ACTIONS = [
-        ("hide", "Hide the content (soft delete) and uphold the flags"),
-        ("restore", "Restore hidden content (flags dismissed)"),
-        ("dismiss", "Dismiss the flags (content hidden by flags becomes visible)"),
-        ("mute", "Mute the author from posting"),
+        ("hide", _("Hide the content (soft delete) and uphold the flags")),
+        ("restore", _("Restore hidden content (flags dismissed)")),
+        ("dismiss", _("Dismiss the flags (content hidden by flags becomes visible)")),
+        ("mute", _("Mute the author from posting")),
     ]
     action = forms.ChoiceField(choices=ACTIONS, widget=forms.RadioSelect)
     note = forms.CharField(
-        label="Resolution note",
+        label=_("Resolution note"),
         widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
-        help_text="Required. Kept in the moderation log and sent to the people who reported it.",
+        help_text=_("Required. Kept in the moderation log and sent to the people who reported it."),
     )
-    days = forms.IntegerField(label="Mute for (days)", min_value=1, max_value=365, initial=7, required=False)
+    days = forms.IntegerField(label=_("Mute for (days)"), min_value=1, max_value=365, initial=7, required=False)
 
     def clean(self):
         data = super().clean()
@@ -139,7 +140,7 @@ class ModerationQueueAdmin(ModeratorOnly, admin.ModelAdmin):
             .values_list("item_id", "reason")
             .distinct()
         ):
-            reasons.setdefault(item_id, []).append(dict(ContentFlag.Reason.choices).get(reason, reason))
+            reasons.setdefault(item_id, []).append(str(dict(ContentFlag.Reason.choices).get(reason, reason)))
         for obj in cl.result_list:
             obj._reasons = sorted(reasons.get(obj.pk, []))
         return cl
@@ -201,7 +202,7 @@ class ModerationQueueAdmin(ModeratorOnly, admin.ModelAdmin):
             except (ValidationError, PermissionDenied) as exc:
                 form.add_error(None, _error_text(exc))
             else:
-                messages.success(request, "Done: the action is logged and the reporters are told the outcome.")
+                messages.success(request, _("Done: the action is logged and the reporters are told the outcome."))
                 return HttpResponseRedirect(reverse("admin:community_flaggeditem_changelist"))
         context = {
             **self.admin_site.each_context(request),
@@ -353,9 +354,9 @@ class TicketMessageInline(ReadOnlyAdminMixin, admin.StackedInline):
 class TicketAdminForm(forms.ModelForm):
     """Staff work a ticket here: every change goes through the ticket services (validated in clean)."""
 
-    new_status = forms.ChoiceField(required=False, label="Change status to")
+    new_status = forms.ChoiceField(required=False, label=_("Change status to"))
     reply = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
-                            help_text="Sent to the requester (they are notified).")  # fmt: skip
+                            help_text=_("Sent to the requester (they are notified)."))  # fmt: skip
     assignee = forms.ModelChoiceField(queryset=None, required=False)
 
     class Meta:

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from courseworx.core.models import Notification, NotificationPreference
 
@@ -25,30 +26,32 @@ RATING_CHOICES = [(i, f"{i} star{'s' if i > 1 else ''}") for i in range(5, 0, -1
 
 
 class ReviewForm(forms.Form):
-    rating = forms.TypedChoiceField(choices=RATING_CHOICES, coerce=int, widget=forms.RadioSelect, label="Your rating")
+    rating = forms.TypedChoiceField(
+        choices=RATING_CHOICES, coerce=int, widget=forms.RadioSelect, label=_("Your rating")
+    )
     body = forms.CharField(
-        label="Your review",
+        label=_("Your review"),
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="What did you like? What could be better? Markdown is allowed.",
+        help_text=_("What did you like? What could be better? Markdown is allowed."),
     )
 
 
 class ReviewReplyForm(forms.Form):
-    reply = forms.CharField(label="Reply", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    reply = forms.CharField(label=_("Reply"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ThreadForm(forms.Form):
     title = forms.CharField(max_length=200)
     body = forms.CharField(
-        label="Your question or idea",
+        label=_("Your question or idea"),
         max_length=20_000,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="Markdown is allowed: **bold**, *italic*, `code`, lists and links.",
+        help_text=_("Markdown is allowed: **bold**, *italic*, `code`, lists and links."),
     )
-    lesson = forms.ModelChoiceField(queryset=None, required=False, empty_label="The whole course",
-                                    label="About the lesson")  # fmt: skip
+    lesson = forms.ModelChoiceField(queryset=None, required=False, empty_label=_("The whole course"),
+                                    label=_("About the lesson"))  # fmt: skip
 
     def __init__(self, *args, course, **kwargs):
         super().__init__(*args, **kwargs)
@@ -57,18 +60,20 @@ class ThreadForm(forms.Form):
 
 class ReplyForm(forms.Form):
     body = forms.CharField(
-        label="Your reply",
+        label=_("Your reply"),
         max_length=20_000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Markdown is allowed.",
+        help_text=_("Markdown is allowed."),
     )
 
 
 class FlagForm(forms.Form):
     reason = forms.ChoiceField(
-        label="Why are you reporting this?", widget=forms.RadioSelect(attrs={"class": "form-check-input"}), choices=()
+        label=_("Why are you reporting this?"),
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        choices=(),
     )
-    details = forms.CharField(label="Details (optional)", required=False, max_length=2000,
+    details = forms.CharField(label=_("Details (optional)"), required=False, max_length=2000,
                               widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
 
     def __init__(self, *args, **kwargs):
@@ -100,13 +105,13 @@ class TicketForm(forms.Form):
     subject = forms.CharField(max_length=200)
     category = forms.ChoiceField(choices=())
     priority = forms.ChoiceField(choices=(), initial="normal")
-    course = forms.ModelChoiceField(queryset=None, required=False, empty_label="(none)",
-                                    help_text="If your question is about a course you take.")  # fmt: skip
+    course = forms.ModelChoiceField(queryset=None, required=False, empty_label=_("(none)"),
+                                    help_text=_("If your question is about a course you take."))  # fmt: skip
     body = forms.CharField(
-        label="Describe the problem",
+        label=_("Describe the problem"),
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=20_000,
-        help_text="What did you do, what did you expect, what happened? Markdown is allowed.",
+        help_text=_("What did you do, what did you expect, what happened? Markdown is allowed."),
     )
     attachments = MultipleFileField(help_text=ATTACHMENT_HELP)
 
@@ -124,7 +129,7 @@ class TicketForm(forms.Form):
 
 
 class TicketReplyForm(forms.Form):
-    body = forms.CharField(label="Your message", widget=forms.Textarea(attrs={"rows": 4}), max_length=20_000)
+    body = forms.CharField(label=_("Your message"), widget=forms.Textarea(attrs={"rows": 4}), max_length=20_000)
     attachments = MultipleFileField(help_text=ATTACHMENT_HELP)
 
     clean_attachments = TicketForm.clean_attachments
@@ -132,9 +137,9 @@ class TicketReplyForm(forms.Form):
 
 class TicketRateForm(forms.Form):
     rating = forms.TypedChoiceField(choices=RATING_CHOICES, coerce=int, widget=forms.RadioSelect,
-                                    label="How satisfied are you with the help you got?")  # fmt: skip
+                                    label=_("How satisfied are you with the help you got?"))  # fmt: skip
     comment = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class MessageForm(forms.Form):
-    body = forms.CharField(label="Message", max_length=10_000, widget=forms.Textarea(attrs={"rows": 3}))
+    body = forms.CharField(label=_("Message"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 3}))

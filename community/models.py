@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from courseworx.core.models import TimeStampedModel, UUIDModel
 from courseworx.core.storage import RandomFileName, private_storage
@@ -44,8 +45,8 @@ class ModeratedContent(UUIDModel):
 
     class HiddenReason(models.TextChoices):
         NONE = "", "Visible"
-        FLAGS = "flags", "Hidden automatically (too many flags)"
-        MODERATOR = "moderator", "Hidden by a moderator"
+        FLAGS = "flags", _("Hidden automatically (too many flags)")
+        MODERATOR = "moderator", _("Hidden by a moderator")
 
     is_hidden = models.BooleanField(default=False)
     hidden_reason = models.CharField(max_length=20, choices=HiddenReason.choices, default="", blank=True)
@@ -174,10 +175,10 @@ class ThreadSubscription(TimeStampedModel):
 class FlagTargetKind(models.TextChoices):
     """What can be flagged (API input; not stored: FlaggedItem keeps the ContentType)."""
 
-    THREAD = "thread", "Discussion thread"
-    REPLY = "reply", "Thread reply"
-    REVIEW = "review", "Course review"
-    LESSON = "lesson", "Lesson"
+    THREAD = "thread", _("Discussion thread")
+    REPLY = "reply", _("Thread reply")
+    REVIEW = "review", _("Course review")
+    LESSON = "lesson", _("Lesson")
 
 
 class FlaggedItem(UUIDModel):
@@ -187,17 +188,17 @@ class FlaggedItem(UUIDModel):
     """
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        RESOLVED = "resolved", "Resolved"
+        OPEN = "open", _("Open")
+        RESOLVED = "resolved", _("Resolved")
 
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     object_id = models.CharField(max_length=64)
     target = GenericForeignKey("content_type", "object_id")
     course = models.ForeignKey(
-        "courses.Course", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", help_text="Context."
+        "courses.Course", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", help_text=_("Context.")
     )
     author = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", help_text="Who wrote the content."
+        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", help_text=_("Who wrote the content.")
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     open_flag_count = models.PositiveIntegerField(default=0)
@@ -219,17 +220,17 @@ class FlaggedItem(UUIDModel):
 
 class ContentFlag(UUIDModel):
     class Reason(models.TextChoices):
-        SPAM = "spam", "Spam or advertising"
-        ABUSE = "abuse", "Harassment or abuse"
-        INAPPROPRIATE = "inappropriate", "Inappropriate content"
-        OFF_TOPIC = "off_topic", "Off topic"
-        COPYRIGHT = "copyright", "Copyright infringement"
-        OTHER = "other", "Something else"
+        SPAM = "spam", _("Spam or advertising")
+        ABUSE = "abuse", _("Harassment or abuse")
+        INAPPROPRIATE = "inappropriate", _("Inappropriate content")
+        OFF_TOPIC = "off_topic", _("Off topic")
+        COPYRIGHT = "copyright", _("Copyright infringement")
+        OTHER = "other", _("Something else")
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        UPHELD = "upheld", "Upheld (content hidden)"
-        DISMISSED = "dismissed", "Dismissed"
+        OPEN = "open", _("Open")
+        UPHELD = "upheld", _("Upheld (content hidden)")
+        DISMISSED = "dismissed", _("Dismissed")
 
     item = models.ForeignKey(FlaggedItem, on_delete=models.CASCADE, related_name="flags")
     flagger = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="content_flags")
@@ -261,11 +262,11 @@ class ModerationAction(TimeStampedModel):
     """The log of every moderator action: who, what, when (created_at), why (note)."""
 
     class Action(models.TextChoices):
-        HIDE = "hide", "Hide"
-        RESTORE = "restore", "Restore"
-        DISMISS = "dismiss", "Dismiss flags"
-        MUTE = "mute", "Mute author"
-        AUTO_HIDE = "auto_hide", "Hidden automatically"
+        HIDE = "hide", _("Hide")
+        RESTORE = "restore", _("Restore")
+        DISMISS = "dismiss", _("Dismiss flags")
+        MUTE = "mute", _("Mute author")
+        AUTO_HIDE = "auto_hide", _("Hidden automatically")
 
     moderator = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     action = models.CharField(max_length=20, choices=Action.choices)
@@ -334,24 +335,24 @@ class Message(RenderedTextMixin, UUIDModel):
 # =================================================================================================
 class SupportTicket(UUIDModel):
     class Category(models.TextChoices):
-        ACCOUNT = "account", "Account and login"
-        COURSE = "course", "Course content"
-        TECHNICAL = "technical", "Technical problem"
-        BILLING = "billing", "Billing and payments"
-        CERTIFICATE = "certificate", "Certificates"
-        OTHER = "other", "Other"
+        ACCOUNT = "account", _("Account and login")
+        COURSE = "course", _("Course content")
+        TECHNICAL = "technical", _("Technical problem")
+        BILLING = "billing", _("Billing and payments")
+        CERTIFICATE = "certificate", _("Certificates")
+        OTHER = "other", _("Other")
 
     class Priority(models.TextChoices):
-        LOW = "low", "Low"
-        NORMAL = "normal", "Normal"
-        HIGH = "high", "High"
-        URGENT = "urgent", "Urgent"
+        LOW = "low", _("Low")
+        NORMAL = "normal", _("Normal")
+        HIGH = "high", _("High")
+        URGENT = "urgent", _("Urgent")
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        PENDING = "pending", "Pending (waiting for the user)"
-        RESOLVED = "resolved", "Resolved"
-        CLOSED = "closed", "Closed"
+        OPEN = "open", _("Open")
+        PENDING = "pending", _("Pending (waiting for the user)")
+        RESOLVED = "resolved", _("Resolved")
+        CLOSED = "closed", _("Closed")
 
     number = models.PositiveIntegerField(unique=True, editable=False)
     requester = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="support_tickets")
@@ -428,8 +429,8 @@ class TicketAttachment(UUIDModel):
 # =================================================================================================
 class Survey(UUIDModel):
     class Audience(models.TextChoices):
-        COURSE = "course", "Learners of one course"
-        ALL = "all", "Everyone"
+        COURSE = "course", _("Learners of one course")
+        ALL = "all", _("Everyone")
 
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
@@ -439,7 +440,7 @@ class Survey(UUIDModel):
     )
     created_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
     is_published = models.BooleanField(default=False)
-    closes_at = models.DateTimeField(null=True, blank=True, help_text="Empty: open until unpublished.")
+    closes_at = models.DateTimeField(null=True, blank=True, help_text=_("Empty: open until unpublished."))
     response_count = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
@@ -459,14 +460,14 @@ class Survey(UUIDModel):
 
 class SurveyQuestion(UUIDModel):
     class Kind(models.TextChoices):
-        RATING = "rating", "Rating (1–5)"
-        SINGLE_CHOICE = "single_choice", "Single choice"
-        TEXT = "text", "Free text"
+        RATING = "rating", _("Rating (1–5)")
+        SINGLE_CHOICE = "single_choice", _("Single choice")
+        TEXT = "text", _("Free text")
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
     text = models.CharField(max_length=500)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.RATING)
-    options = models.JSONField(default=list, blank=True, help_text="Single choice: the options (a list of texts).")
+    options = models.JSONField(default=list, blank=True, help_text=_("Single choice: the options (a list of texts)."))
     required = models.BooleanField(default=True)
     order = models.PositiveIntegerField(default=0)
 
@@ -530,7 +531,7 @@ class InternalDoc(RenderedTextMixin, UUIDModel):
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=220, unique=True)
     category = models.CharField(max_length=100, blank=True, db_index=True)
-    body = models.TextField(help_text="Markdown.")
+    body = models.TextField(help_text=_("Markdown."))
     body_html = models.TextField(blank=True, editable=False)
     updated_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 

@@ -24,6 +24,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courses.models import Course, CourseContent
@@ -120,13 +121,13 @@ def flag_target_model(kind: str) -> type[FlagTarget]:
 def flag_target_get(*, kind: str, object_id) -> FlagTarget:
     """The flaggable object (with what the permission checks need), or Http404."""
     if kind not in FLAG_KINDS:
-        raise Http404("Unknown content.")
+        raise Http404(_("Unknown content."))
     model = flag_target_model(kind)
     related = {"thread": ["course"], "reply": ["thread__course"], "review": ["course"], "lesson": ["course"]}[kind]
     try:
         return model.objects.select_related(*related).get(pk=object_id)
     except (ObjectDoesNotExist, ValidationError, ValueError) as exc:
-        raise Http404("No such content.") from exc
+        raise Http404(_("No such content.")) from exc
 
 
 def flag_target_course(target: FlagTarget) -> Course:

@@ -15,6 +15,8 @@ from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -89,7 +91,10 @@ def notification_read(request, notification_id):
 @require_POST
 def notification_read_all(request):
     count = notification_services.notification_mark_read(user=request.user)
-    messages.success(request, f"{count} notification{'s' if count != 1 else ''} marked as read.")
+    messages.success(
+        request,
+        ngettext("%(n)s notification marked as read.", "%(n)s notifications marked as read.", count) % {"n": count},
+    )
     return redirect("community:notifications")
 
 
@@ -102,7 +107,7 @@ def notification_preferences(request):
         for category, channel in form.cleaned_data.items():
             if current.get(category) != channel:
                 notification_services.notification_preference_set(user=request.user, category=category, channel=channel)
-        messages.success(request, "Your e-mail preferences are saved.")
+        messages.success(request, _("Your e-mail preferences are saved."))
         return redirect("community:notification_preferences")
     return render(request, "community/notifications/preferences.html", {"form": form})
 
@@ -135,14 +140,14 @@ def _redirect_back(request, fallback: str):
 def _access_course(request, slug: str):
     course = get_object_or_404(Course.objects.select_related("instructor"), slug=slug)
     if not can_view_course(request.user, course):
-        raise Http404("No such course.")
+        raise Http404(_("No such course."))
     return course
 
 
 def _access_discussions(request, slug: str):
     course = _access_course(request, slug)
     if not permissions.can_read_discussions(request.user, course):
-        raise Http404("No such course discussion.")
+        raise Http404(_("No such course discussion."))
     return course
 
 
@@ -152,9 +157,9 @@ def _access_thread(request, thread_id):
         pk=thread_id,
     )
     if not permissions.can_read_discussions(request.user, thread.course):
-        raise Http404("No such thread.")
+        raise Http404(_("No such thread."))
     if thread.is_hidden and not permissions.can_see_hidden(request.user, thread.course):
-        raise Http404("No such thread.")
+        raise Http404(_("No such thread."))
     return thread
 
 
@@ -191,11 +196,11 @@ def review_save(request, slug: str):
     if form.is_valid():
         try:
             services.review_save(user=request.user, course=course, **form.cleaned_data)
-            messages.success(request, "Thank you: your review is saved.")
+            messages.success(request, _("Thank you: your review is saved."))
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, _error_text(exc))
     else:
-        messages.error(request, "Choose a rating from 1 to 5 stars.")
+        messages.error(request, _("Choose a rating from 1 to 5 stars."))
     return redirect("community:course_reviews", slug=course.slug)
 
 
@@ -204,12 +209,12 @@ def review_save(request, slug: str):
 def review_reply(request, review_id):
     review = get_object_or_404(Review.objects.select_related("course", "author"), pk=review_id)
     if not permissions.can_reply_to_review(request.user, review):
-        raise Http404("No such review.")
+        raise Http404(_("No such review."))
     form = ReviewReplyForm(request.POST)
     if form.is_valid():
         try:
             services.review_reply(user=request.user, review=review, reply=form.cleaned_data["reply"])
-            messages.success(request, "Your reply is published.")
+            messages.success(request, _("Your reply is published."))
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, _error_text(exc))
     return redirect(reverse("community:course_reviews", kwargs={"slug": review.course.slug}) + f"#review-{review.pk}")
@@ -257,7 +262,7 @@ def thread_new(request, slug: str):
         except (ValidationError, PermissionDenied) as exc:
             form.add_error(None, _error_text(exc))
         else:
-            messages.success(request, "Your discussion is started. You will be notified of replies.")
+            messages.success(request, _("Your discussion is started. You will be notified of replies."))
             return redirect("community:thread", thread_id=thread.pk)
     return render(request, "community/discussions/new.html", {"course": course, "form": form})
 
@@ -274,7 +279,7 @@ def thread_detail(request, thread_id):
         except (ValidationError, PermissionDenied) as exc:
             form.add_error(None, _error_text(exc))
         else:
-            messages.success(request, "Your reply is posted.")
+            messages.success(request, _("Your reply is posted."))
             replies = selectors.reply_list(thread=thread)
             last_page = max(1, -(-replies.count() // PAGE_SIZE))
             url = reverse("community:thread", kwargs={"thread_id": thread.pk})
@@ -299,6 +304,12 @@ THREAD_ACTIONS = {
     "lock": {"locked": True},
     "unlock": {"locked": False},
 }
+THREAD_ACTION_DONE = {
+    "pin": gettext_lazy("Thread pinned."),
+    "unpin": gettext_lazy("Thread unpinned."),
+    "lock": gettext_lazy("Thread locked."),
+    "unlock": gettext_lazy("Thread unlocked."),
+}
 
 
 @login_required
@@ -308,15 +319,17 @@ def thread_action(request, thread_id, action: str):
     try:
         if action in THREAD_ACTIONS:
             services.thread_set_flags(user=request.user, thread=thread, **THREAD_ACTIONS[action])
-            messages.success(request, f"Thread {action}ned." if action.endswith("pin") else f"Thread {action}ed.")
+            messages.success(request, THREAD_ACTION_DONE[action])
         elif action in ("subscribe", "unsubscribe"):
             services.thread_subscribe(user=request.user, thread=thread, subscribed=action == "subscribe")
             messages.success(
                 request,
-                "You will be notified of replies." if action == "subscribe" else "You will no longer be notified.",
+                _("You will be notified of replies.")
+                if action == "subscribe"
+                else _("You will no longer be notified."),
             )
         else:
-            raise Http404("Unknown action.")
+            raise Http404(_("Unknown action."))
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, _error_text(exc))
     return redirect("community:thread", thread_id=thread.pk)
@@ -345,7 +358,7 @@ def thread_accept(request, thread_id):
 def flag_content(request, kind: str, object_id):
     target = selectors.flag_target_get(kind=kind, object_id=object_id)
     if not permissions.can_see_flag_target(request.user, target):
-        raise Http404("No such content.")
+        raise Http404(_("No such content."))
     form = FlagForm(request.POST or None)
     next_url = safe_next_url(request, request.POST.get("next") or request.GET.get("next"))
     if request.method == "POST" and form.is_valid():
@@ -354,7 +367,7 @@ def flag_content(request, kind: str, object_id):
         except (ValidationError, PermissionDenied) as exc:
             form.add_error(None, _error_text(exc))
         else:
-            messages.success(request, "Thank you. A moderator will review this content.")
+            messages.success(request, _("Thank you. A moderator will review this content."))
             return redirect(next_url or "/")
     context = {"form": form, "kind": kind, "target": target, "next": next_url,
                "course": selectors.flag_target_course(target)}  # fmt: skip
@@ -376,7 +389,7 @@ def _access_ticket(request, number: int) -> SupportTicket:
         SupportTicket.objects.select_related("requester", "assignee", "course", "lesson"), number=number
     )
     if not permissions.can_view_ticket(request.user, ticket):
-        raise Http404("No such ticket.")
+        raise Http404(_("No such ticket."))
     return ticket
 
 
@@ -404,7 +417,10 @@ def ticket_new(request):
         except (ValidationError, PermissionDenied) as exc:
             form.add_error(None, _error_text(exc))
         else:
-            messages.success(request, f"Ticket #{ticket.number} is open. We usually answer within a working day.")
+            messages.success(
+                request,
+                _("Ticket #%(number)s is open. We usually answer within a working day.") % {"number": ticket.number},
+            )
             return redirect("community:ticket", number=ticket.number)
     return render(request, "community/tickets/new.html", {"form": form})
 
@@ -420,7 +436,7 @@ def ticket_detail(request, number: int):
         except (ValidationError, PermissionDenied) as exc:
             form.add_error(None, _error_text(exc))
         else:
-            messages.success(request, "Your message is sent.")
+            messages.success(request, _("Your message is sent."))
             return redirect("community:ticket", number=ticket.number)
     is_support = permissions.can_handle_tickets(request.user)
     context = {
@@ -465,7 +481,7 @@ def ticket_status(request, number: int):
     try:
         services.ticket_set_status(user=request.user, ticket=ticket, status=request.POST.get("status", ""),
                                    note=request.POST.get("note", ""))  # fmt: skip
-        messages.success(request, "The ticket's status is updated.")
+        messages.success(request, _("The ticket's status is updated."))
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, _error_text(exc))
     return redirect("community:ticket", number=ticket.number)
@@ -476,13 +492,13 @@ def ticket_status(request, number: int):
 def ticket_assign(request, number: int):
     ticket = _access_ticket(request, number)
     if not permissions.can_handle_tickets(request.user):
-        raise Http404("No such page.")
+        raise Http404(_("No such page."))
     assignee = None
     if request.POST.get("assignee"):
         assignee = _support_staff().filter(pk=_uuid_or_none(request.POST["assignee"])).first()
     try:
         services.ticket_assign(user=request.user, ticket=ticket, assignee=assignee)
-        messages.success(request, "Assignment saved.")
+        messages.success(request, _("Assignment saved."))
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, _error_text(exc))
     return redirect("community:ticket", number=ticket.number)
@@ -496,11 +512,11 @@ def ticket_rate(request, number: int):
     if form.is_valid():
         try:
             services.ticket_rate(user=request.user, ticket=ticket, **form.cleaned_data)
-            messages.success(request, "Thank you for your feedback.")
+            messages.success(request, _("Thank you for your feedback."))
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, _error_text(exc))
     else:
-        messages.error(request, "Choose a rating from 1 to 5.")
+        messages.error(request, _("Choose a rating from 1 to 5."))
     return redirect("community:ticket", number=ticket.number)
 
 
@@ -511,7 +527,7 @@ def ticket_attachment(request, attachment_id):
 
     attachment = get_object_or_404(TicketAttachment.objects.select_related("message__ticket"), pk=attachment_id)
     if not permissions.can_view_ticket(request.user, attachment.message.ticket):
-        raise Http404("No such file.")
+        raise Http404(_("No such file."))
     response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -553,7 +569,7 @@ def conversation_detail(request, conversation_id):
         Conversation.objects.select_related("student", "instructor", "course"), pk=conversation_id
     )
     if not permissions.is_conversation_participant(request.user, conversation):
-        raise Http404("No such conversation.")
+        raise Http404(_("No such conversation."))
     form = MessageForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -599,7 +615,7 @@ def _access_survey(request, survey_id):
 def survey_answer(request, survey_id):
     survey = _access_survey(request, survey_id)
     if not permissions.can_answer_survey(request.user, survey):
-        raise Http404("No such survey.")
+        raise Http404(_("No such survey."))
     questions = list(survey.questions.order_by("order"))
     errors: dict = {}
     values = {}
@@ -611,7 +627,7 @@ def survey_answer(request, survey_id):
         except ValidationError as exc:
             errors = getattr(exc, "message_dict", {"__all__": exc.messages})
         else:
-            messages.success(request, "Thank you for your answers!")
+            messages.success(request, _("Thank you for your answers!"))
             return redirect("community:surveys")
     rows = [{"q": q, "value": values.get(str(q.pk), ""), "error": " ".join(errors.get(str(q.pk), []))}
             for q in questions]  # fmt: skip
@@ -624,6 +640,6 @@ def survey_answer(request, survey_id):
 def survey_results(request, survey_id):
     survey = _access_survey(request, survey_id)
     if not permissions.can_view_survey_results(request.user, survey):
-        raise Http404("No such survey.")
+        raise Http404(_("No such survey."))
     context = {"survey": survey, "results": selectors.survey_results(survey=survey)}
     return render(request, "community/surveys/results.html", context)

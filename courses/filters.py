@@ -8,18 +8,19 @@ search is ordered by relevance and a plain listing by newest first.
 import django_filters
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from .models import Course, CourseLanguage
 from .search import category_descendant_ids, course_search
 
 SORT_CHOICES = [
-    ("relevance", "Relevance"),
-    ("newest", "Newest"),
-    ("popular", "Most popular"),
-    ("rating", "Highest rated"),
-    ("price", "Price: low to high"),
-    ("-price", "Price: high to low"),
-    ("title", "Title (A–Z)"),
+    ("relevance", _("Relevance")),
+    ("newest", _("Newest")),
+    ("popular", _("Most popular")),
+    ("rating", _("Highest rated")),
+    ("price", _("Price: low to high")),
+    ("-price", _("Price: high to low")),
+    ("title", _("Title (A–Z)")),
 ]
 # Every order ends with a unique column so that pages never overlap or skip rows.
 SORT_ORDER = {
@@ -30,25 +31,25 @@ SORT_ORDER = {
     "-price": ("-price", "title", "id"),
     "title": ("title", "id"),
 }
-PRICE_CHOICES = [("free", "Free"), ("paid", "Paid")]
+PRICE_CHOICES = [("free", _("Free")), ("paid", _("Paid"))]
 RATING_CHOICES = [("4.5", "4.5 & up"), ("4", "4.0 & up"), ("3.5", "3.5 & up"), ("3", "3.0 & up")]
 
 
 class CourseFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_search", label="Search", max_length=200)
-    search = django_filters.CharFilter(method="filter_search", label="Search (same as q)", max_length=200)
+    q = django_filters.CharFilter(method="filter_search", label=_("Search"), max_length=200)
+    search = django_filters.CharFilter(method="filter_search", label=_("Search (same as q)"), max_length=200)
     category = django_filters.CharFilter(
-        method="filter_category", label="Category slug (includes its subcategories)", max_length=120
+        method="filter_category", label=_("Category slug (includes its subcategories)"), max_length=120
     )
-    level = django_filters.MultipleChoiceFilter(choices=Course.Level.choices, label="Level")
-    price = django_filters.ChoiceFilter(choices=PRICE_CHOICES, method="filter_price", label="Price")
+    level = django_filters.MultipleChoiceFilter(choices=Course.Level.choices, label=_("Level"))
+    price = django_filters.ChoiceFilter(choices=PRICE_CHOICES, method="filter_price", label=_("Price"))
     language = django_filters.ChoiceFilter(
-        choices=settings.LANGUAGES, method="filter_language", label="Language (taught or offered in)"
+        choices=settings.LANGUAGES, method="filter_language", label=_("Language (taught or offered in)")
     )
-    rating = django_filters.ChoiceFilter(choices=RATING_CHOICES, method="filter_rating", label="Minimum rating")
-    tag = django_filters.CharFilter(method="filter_tag", label="Tag slug", max_length=60)
-    sort = django_filters.ChoiceFilter(choices=SORT_CHOICES, method="filter_noop", label="Sort")
-    ordering = django_filters.ChoiceFilter(choices=SORT_CHOICES, method="filter_noop", label="Sort (same as sort)")
+    rating = django_filters.ChoiceFilter(choices=RATING_CHOICES, method="filter_rating", label=_("Minimum rating"))
+    tag = django_filters.CharFilter(method="filter_tag", label=_("Tag slug"), max_length=60)
+    sort = django_filters.ChoiceFilter(choices=SORT_CHOICES, method="filter_noop", label=_("Sort"))
+    ordering = django_filters.ChoiceFilter(choices=SORT_CHOICES, method="filter_noop", label=_("Sort (same as sort)"))
 
     class Meta:
         model = Course

@@ -33,6 +33,7 @@ from django.db.models.fields.files import FieldFile
 from django.db.models.functions import Coalesce
 from django.http import Http404, QueryDict
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from courseworx.core.text import AUTHOR, render_markdown
 from courseworx.core.utils import concrete_field
@@ -136,11 +137,11 @@ def course_detail(*, slug: str, user=None, preview: bool = False) -> Course:
     )
     course = queryset.filter(_course_lookup(slug)).first()
     if course is None:
-        raise Http404("No such course.")
+        raise Http404(_("No such course."))
     course.is_preview = False
     if not course.is_published:
         if not (preview and user is not None and user.is_authenticated and can_view_course(user, course)):
-            raise Http404("No such course.")
+            raise Http404(_("No such course."))
         course.is_preview = True
     # The syllabus holds exactly the lessons that count (`counted_lessons_q`), so these are the numbers
     # the catalog cards, the API and the learners' progress show too.
@@ -541,7 +542,7 @@ def course_review_comparison(*, course: Course) -> ReviewComparison:
         baseline = last_version.snapshot or {}
     else:
         return ReviewComparison(
-            label="First submission: everything is new",
+            label=_("First submission: everything is new"),
             diff=course_version_diff(old={}, new=current),
             baseline={},
             current=current,

@@ -7,6 +7,7 @@ from urllib.parse import urlparse
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
 
 from accounts.validators import validate_image_file
 
@@ -19,18 +20,18 @@ def validate_content_file(file, kind: str) -> str:
     """Check an uploaded lesson file against its lesson type; return its MIME type."""
     limits = settings.COURSE_UPLOAD_LIMITS.get(kind)
     if limits is None:
-        raise ValidationError("This type of lesson does not take a file.", code="file_not_allowed")
+        raise ValidationError(_("This type of lesson does not take a file."), code="file_not_allowed")
     ext = PurePosixPath(file.name).suffix.lower().lstrip(".")
     if ext not in limits["extensions"]:
         raise ValidationError(
-            "A %(kind)s must be one of: %(allowed)s (this file is .%(ext)s).",
+            _("A %(kind)s must be one of: %(allowed)s (this file is .%(ext)s)."),
             code="invalid_file_type",
             params={"kind": kind, "allowed": ", ".join(sorted(limits["extensions"])), "ext": ext or "?"},
         )
     size = getattr(file, "size", 0) or 0
     if size > limits["max_bytes"]:
         raise ValidationError(
-            "The file is too large (%(size)s); a %(kind)s may be at most %(limit)s.",
+            _("The file is too large (%(size)s); a %(kind)s may be at most %(limit)s."),
             code="file_too_large",
             params={"size": filesizeformat(size), "kind": kind, "limit": filesizeformat(limits["max_bytes"])},
         )
@@ -71,7 +72,9 @@ def _check_signature(file, ext: str) -> None:
     window = head[4:12] if ext in ("mp4", "m4v") else head
     if not any(window.startswith(sig) if ext not in ("mp4", "m4v") else sig in window for sig in expected):
         raise ValidationError(
-            "The file's content does not match its .%(ext)s extension.", code="invalid_file_type", params={"ext": ext}
+            _("The file's content does not match its .%(ext)s extension."),
+            code="invalid_file_type",
+            params={"ext": ext},
         )
 
 
@@ -84,7 +87,7 @@ def validate_video_url(url: str) -> None:
     allowed = settings.VIDEO_EMBED_HOSTS
     if parsed.scheme != "https" or not any(host == h or host.endswith("." + h) for h in allowed):
         raise ValidationError(
-            "Video links must be https URLs from: %(hosts)s.",
+            _("Video links must be https URLs from: %(hosts)s."),
             code="host_not_allowed",
             params={"hosts": ", ".join(allowed)},
         )

@@ -243,7 +243,13 @@ VIDEO_EMBED_HOSTS = env.list(
 )
 
 # --- Internationalisation --------------------------------------------------------------------
+# The interface is translated into French and Arabic (right-to-left: base.html links Bootstrap's RTL stylesheet
+# and sets <html dir="rtl">); catalogs in locale/ (README: "Translations").  Spanish and German are course-content
+# languages (course translations): with them selected the interface stays in English (no catalog of ours), only
+# Django's own messages (form validation) follow the language.
 LANGUAGE_CODE = "en"
+UI_LANGUAGES = ("en", "fr", "ar")
+LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGES = [("en", "English"), ("fr", "Français"), ("es", "Español"), ("ar", "العربية"), ("de", "Deutsch")]
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True

@@ -28,6 +28,7 @@ PACKAGES = {
     "bootstrap@5.3.9": {
         "LICENSE": "bootstrap/LICENSE",
         "dist/css/bootstrap.min.css": "bootstrap/bootstrap.min.css",
+        "dist/css/bootstrap.rtl.min.css": "bootstrap/bootstrap.rtl.min.css",
         "dist/js/bootstrap.bundle.min.js": "bootstrap/bootstrap.bundle.min.js",
     },
     "bootstrap-icons@1.13.2": {

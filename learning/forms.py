@@ -1,17 +1,18 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .models import Attendance
 
 
 class NoteForm(forms.Form):
     body = forms.CharField(
-        label="My note", required=False, max_length=20_000,
+        label=_("My note"), required=False, max_length=20_000,
         widget=forms.Textarea(attrs={"rows": 6, "placeholder": "Write down what you want to remember…"}),
     )  # fmt: skip
-    is_private = forms.BooleanField(label="Private (only you can see it)", required=False, initial=True)
+    is_private = forms.BooleanField(label=_("Private (only you can see it)"), required=False, initial=True)
     tags = forms.CharField(
-        label="Tags", required=False, max_length=500,
-        help_text="Separated by commas, e.g. loops, exam",
+        label=_("Tags"), required=False, max_length=500,
+        help_text=_("Separated by commas, e.g. loops, exam"),
     )  # fmt: skip
 
 
@@ -19,32 +20,32 @@ class CourseNoteForm(forms.Form):
     """A new note on the course as a whole (not on one lesson)."""
 
     body = forms.CharField(
-        label="Note on the course", max_length=20_000,
+        label=_("Note on the course"), max_length=20_000,
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": "A note on the whole course…"}),
     )  # fmt: skip
-    tags = forms.CharField(label="Tags", required=False, max_length=500, help_text="Separated by commas")
-    is_private = forms.BooleanField(label="Private (only you can see it)", required=False, initial=True)
+    tags = forms.CharField(label=_("Tags"), required=False, max_length=500, help_text=_("Separated by commas"))
+    is_private = forms.BooleanField(label=_("Private (only you can see it)"), required=False, initial=True)
 
 
 class SubmissionForm(forms.Form):
     text = forms.CharField(
-        label="Your answer", required=False, max_length=50_000, widget=forms.Textarea(attrs={"rows": 8})
+        label=_("Your answer"), required=False, max_length=50_000, widget=forms.Textarea(attrs={"rows": 8})
     )
     file = forms.FileField(
-        label="Attach a file", required=False,
-        help_text="PDF, Word, PowerPoint, Excel, OpenDocument, text or Markdown.",
+        label=_("Attach a file"), required=False,
+        help_text=_("PDF, Word, PowerPoint, Excel, OpenDocument, text or Markdown."),
     )  # fmt: skip
 
     def clean(self):
         cleaned = super().clean()
         if not (cleaned.get("text") or "").strip() and not cleaned.get("file"):
-            raise forms.ValidationError("Write an answer or attach a file.")
+            raise forms.ValidationError(_("Write an answer or attach a file."))
         return cleaned
 
 
 class GradeForm(forms.Form):
-    score = forms.DecimalField(label="Score", min_value=0, max_digits=7, decimal_places=2)
-    feedback = forms.CharField(label="Feedback", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    score = forms.DecimalField(label=_("Score"), min_value=0, max_digits=7, decimal_places=2)
+    feedback = forms.CharField(label=_("Feedback"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
     def __init__(self, *args, points: int, **kwargs):
         super().__init__(*args, **kwargs)

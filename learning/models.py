@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from courseworx.core.models import TimeStampedModel, UUIDModel
 from courseworx.core.storage import RandomFileName, download_name, private_storage
@@ -33,18 +34,18 @@ class EnrollmentQuerySet(models.QuerySet):
 
 class Enrollment(UUIDModel):
     class Status(models.TextChoices):
-        ENROLLED = "enrolled", "Enrolled"
-        COMPLETED = "completed", "Completed"
-        DROPPED = "dropped", "Dropped"
-        SUSPENDED = "suspended", "Suspended"
+        ENROLLED = "enrolled", _("Enrolled")
+        COMPLETED = "completed", _("Completed")
+        DROPPED = "dropped", _("Dropped")
+        SUSPENDED = "suspended", _("Suspended")
 
     class Source(models.TextChoices):
-        FREE = "free", "Free enrolment"
-        PURCHASE = "purchase", "Purchase"
-        SUBSCRIPTION = "subscription", "Subscription"
-        BUNDLE = "bundle", "Bundle"
-        EMPLOYER = "employer", "Employer"
-        STAFF = "staff", "Added by staff"
+        FREE = "free", _("Free enrolment")
+        PURCHASE = "purchase", _("Purchase")
+        SUBSCRIPTION = "subscription", _("Subscription")
+        BUNDLE = "bundle", _("Bundle")
+        EMPLOYER = "employer", _("Employer")
+        STAFF = "staff", _("Added by staff")
 
     ACCESS_STATUSES = (Status.ENROLLED, Status.COMPLETED)
 
@@ -53,7 +54,7 @@ class Enrollment(UUIDModel):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ENROLLED, editable=False)
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.FREE, editable=False)
     payment_reference = models.CharField(
-        max_length=64, blank=True, editable=False, help_text="The billing payment that paid for this enrolment."
+        max_length=64, blank=True, editable=False, help_text=_("The billing payment that paid for this enrolment.")
     )
     enrolled_at = models.DateTimeField(editable=False)
     completed_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -66,9 +67,9 @@ class Enrollment(UUIDModel):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )  # fmt: skip
     grade = models.DecimalField(
-        max_digits=5, decimal_places=2, null=True, blank=True, help_text="Final grade (0–100), set by staff."
+        max_digits=5, decimal_places=2, null=True, blank=True, help_text=_("Final grade (0–100), set by staff.")
     )
-    notes = models.TextField(blank=True, help_text="Staff notes about this enrolment.")
+    notes = models.TextField(blank=True, help_text=_("Staff notes about this enrolment."))
     last_content = models.ForeignKey(
         "courses.CourseContent", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
@@ -131,7 +132,7 @@ class LessonCompletion(TimeStampedModel):
     completed = models.BooleanField(default=False)
     completed_at = models.DateTimeField(null=True, blank=True)
     time_spent_seconds = models.PositiveIntegerField(default=0)
-    score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True, help_text="Best quiz %.")
+    score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True, help_text=_("Best quiz %."))
     attempts = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -200,22 +201,22 @@ class NoteTag(TimeStampedModel):
 
 class QuizAttempt(UUIDModel):
     class Status(models.TextChoices):
-        IN_PROGRESS = "in_progress", "In progress"
-        SUBMITTED = "submitted", "Graded"
-        PENDING_REVIEW = "pending_review", "Awaiting the instructor"
-        EXPIRED = "expired", "Time ran out"
+        IN_PROGRESS = "in_progress", _("In progress")
+        SUBMITTED = "submitted", _("Graded")
+        PENDING_REVIEW = "pending_review", _("Awaiting the instructor")
+        EXPIRED = "expired", _("Time ran out")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_attempts")
     content = models.ForeignKey("courses.CourseContent", on_delete=models.CASCADE, related_name="attempts")
     course = models.ForeignKey("courses.Course", on_delete=models.CASCADE, related_name="+")
-    number = models.PositiveIntegerField(help_text="1 for the first attempt of this quiz by this user.")
+    number = models.PositiveIntegerField(help_text=_("1 for the first attempt of this quiz by this user."))
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.IN_PROGRESS)
     started_at = models.DateTimeField()
-    deadline_at = models.DateTimeField(null=True, blank=True, help_text="Started + time limit; empty: no limit.")
+    deadline_at = models.DateTimeField(null=True, blank=True, help_text=_("Started + time limit; empty: no limit."))
     submitted_at = models.DateTimeField(null=True, blank=True)
-    question_order = models.JSONField(default=list, help_text="Question ids in the order shown to the student.")
-    answers = models.JSONField(default=dict, blank=True, help_text="{question id: answer(s)} as submitted.")
-    results = models.JSONField(default=dict, blank=True, help_text="{question id: {correct, points, ...}}.")
+    question_order = models.JSONField(default=list, help_text=_("Question ids in the order shown to the student."))
+    answers = models.JSONField(default=dict, blank=True, help_text=_("{question id: answer(s)} as submitted."))
+    results = models.JSONField(default=dict, blank=True, help_text=_("{question id: {correct, points, ...}}."))
     score = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
     max_score = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
     percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
@@ -254,9 +255,9 @@ class Assignment(UUIDModel):
     instructor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     title = models.CharField(max_length=200)
     description = models.TextField()
-    due_at = models.DateTimeField(null=True, blank=True, help_text="Deadline; empty for none.")
+    due_at = models.DateTimeField(null=True, blank=True, help_text=_("Deadline; empty for none."))
     points = models.PositiveIntegerField(default=100, validators=[MinValueValidator(1)])
-    is_published = models.BooleanField(default=True, help_text="Unpublished assignments are hidden from students.")
+    is_published = models.BooleanField(default=True, help_text=_("Unpublished assignments are hidden from students."))
     allow_late = models.BooleanField("late submissions allowed", default=False)
 
     class Meta:
@@ -273,8 +274,8 @@ class Assignment(UUIDModel):
 
 class AssignmentSubmission(UUIDModel):
     class Status(models.TextChoices):
-        SUBMITTED = "submitted", "Awaiting grading"
-        GRADED = "graded", "Graded"
+        SUBMITTED = "submitted", _("Awaiting grading")
+        GRADED = "graded", _("Graded")
 
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="submissions")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="submissions")
@@ -318,7 +319,9 @@ def validate_time_zone(value: str) -> None:
     try:
         zoneinfo.ZoneInfo(value)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
-        raise ValidationError("Unknown time zone: use an IANA name such as Europe/Paris.", code="time_zone") from None
+        raise ValidationError(
+            _("Unknown time zone: use an IANA name such as Europe/Paris."), code="time_zone"
+        ) from None
 
 
 def parse_ip_ranges(text: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
@@ -337,32 +340,32 @@ class ClassSession(UUIDModel):
     """A classroom (or online live) session of a course; trainees sign in and out, attendance is per session."""
 
     class Status(models.TextChoices):
-        SCHEDULED = "scheduled", "Scheduled"
-        CANCELLED = "cancelled", "Cancelled"
+        SCHEDULED = "scheduled", _("Scheduled")
+        CANCELLED = "cancelled", _("Cancelled")
 
     course = models.ForeignKey("courses.Course", on_delete=models.CASCADE, related_name="class_sessions")
     title = models.CharField(max_length=200, blank=True)
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     timezone = models.CharField(
-        max_length=64, default="UTC", validators=[validate_time_zone], help_text="IANA name, e.g. Europe/Paris."
+        max_length=64, default="UTC", validators=[validate_time_zone], help_text=_("IANA name, e.g. Europe/Paris.")
     )
     room = models.CharField(max_length=120, blank=True)
     online_url = models.URLField("online link", blank=True)
     capacity = models.PositiveIntegerField(null=True, blank=True, validators=[MinValueValidator(1)])
     self_sign_in_allowed = models.BooleanField(
-        "trainees may sign in without the QR code", default=False, help_text="From the session page, in the window."
+        "trainees may sign in without the QR code", default=False, help_text=_("From the session page, in the window.")
     )
     allowed_ip_ranges = models.TextField(
         "allowed IP ranges",
         blank=True,
         validators=[validate_ip_ranges],
-        help_text="Self sign-in only from these CIDR ranges (one per line); empty: anywhere.",
+        help_text=_("Self sign-in only from these CIDR ranges (one per line); empty: anywhere."),
     )
     grace_minutes = models.PositiveIntegerField(default=10, validators=[MaxValueValidator(240)])
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
-    closed_at = models.DateTimeField(null=True, blank=True, editable=False, help_text="Absences computed.")
-    reminded_at = models.DateTimeField(null=True, blank=True, editable=False, help_text="Reminders sent.")
+    closed_at = models.DateTimeField(null=True, blank=True, editable=False, help_text=_("Absences computed."))
+    reminded_at = models.DateTimeField(null=True, blank=True, editable=False, help_text=_("Reminders sent."))
     cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
     cancel_reason = models.CharField(max_length=300, blank=True, editable=False, help_text="Told to the trainees.")
 
@@ -426,11 +429,11 @@ SIGN_IN_OPENS_MINUTES = 15  # sign-in opens this long before a session starts
 
 class Attendance(TimeStampedModel):
     class Status(models.TextChoices):
-        PRESENT = "present", "Present"
-        ABSENT = "absent", "Absent"
-        LATE = "late", "Late"
-        LEFT_EARLY = "left_early", "Left early"
-        EXCUSED = "excused", "Excused"
+        PRESENT = "present", _("Present")
+        ABSENT = "absent", _("Absent")
+        LATE = "late", _("Late")
+        LEFT_EARLY = "left_early", _("Left early")
+        EXCUSED = "excused", _("Excused")
 
     course = models.ForeignKey("courses.Course", on_delete=models.CASCADE, related_name="attendance")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attendance")
@@ -449,7 +452,7 @@ class Attendance(TimeStampedModel):
     )
     signed_in_at = models.DateTimeField(null=True, blank=True, editable=False)
     signed_out_at = models.DateTimeField(null=True, blank=True, editable=False)
-    method = models.CharField(max_length=10, blank=True, editable=False, help_text="qr, self, manual or system.")
+    method = models.CharField(max_length=10, blank=True, editable=False, help_text=_("qr, self, manual or system."))
 
     class Meta:
         ordering = ["-date", "user"]
@@ -493,8 +496,8 @@ class AttendanceTokenUse(TimeStampedModel):
 
 class IssuedCertificate(UUIDModel):
     class Status(models.TextChoices):
-        VALID = "valid", "Valid"
-        REVOKED = "revoked", "Revoked"
+        VALID = "valid", _("Valid")
+        REVOKED = "revoked", _("Revoked")
 
     enrollment = models.OneToOneField(Enrollment, on_delete=models.PROTECT, related_name="certificate")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="certificates")
@@ -551,7 +554,7 @@ class CourseStats(TimeStampedModel):
         max_digits=12,
         decimal_places=2,
         default=Decimal("0.00"),
-        help_text="Paid course payments minus their refunds (billing.services.course_revenue_refresh).",
+        help_text=_("Paid course payments minus their refunds (billing.services.course_revenue_refresh)."),
     )
     refreshed_at = models.DateTimeField(null=True, blank=True)
 

@@ -9,6 +9,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 
 from courses import permissions as course_permissions
 from courses.outline import OutlineExtension, OutlineExtraItem, outline_extension_register
@@ -57,7 +58,7 @@ def register() -> None:
     outline_extension_register(
         OutlineExtension(
             key="assignments",
-            label="Assignments",
+            label=_("Assignments"),
             kind_label="Assignment",
             description="Work students hand in for the whole course (a text or a file), graded by you.",
             icon="clipboard-check",

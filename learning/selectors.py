@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courses.models import Course, CourseContent, CourseSection, counted_lessons_q
@@ -86,7 +87,7 @@ def enrollment_for(*, user: User | AnonymousUser, course: Course) -> Enrollment 
 def enrollment_get(*, user: User, enrollment_id) -> Enrollment:
     enrollment = enrollment_list(user=user).filter(pk=enrollment_id).first()
     if enrollment is None:
-        raise Http404("No such enrolment.")
+        raise Http404(_("No such enrolment."))
     return enrollment
 
 
@@ -95,7 +96,7 @@ def course_for_learning(*, slug: str, user: User | AnonymousUser) -> Course:
     unknown slug: a draft's slug reveals nothing."""
     course = Course.objects.select_related("instructor").filter(slug=slug).first()
     if course is None or not permissions.can_see_course(user, course):
-        raise Http404("No such course.")
+        raise Http404(_("No such course."))
     return course
 
 
@@ -107,7 +108,7 @@ def course_for_learning_by_id_or_slug(*, value, user: User | AnonymousUser) -> C
         lookup = Q(slug=value)
     course = Course.objects.select_related("instructor").filter(lookup).first()
     if course is None or not permissions.can_see_course(user, course):
-        raise Http404("No such course.")
+        raise Http404(_("No such course."))
     return course
 
 
@@ -117,7 +118,7 @@ def course_for_preview(*, slug: str, user: User | AnonymousUser) -> Course:
     unknown slug: students (enrolled or not), other instructors and visitors learn nothing."""
     course = Course.objects.select_related("instructor").filter(slug=slug).first()
     if course is None or not can_preview_course(user, course):
-        raise Http404("No such course.")
+        raise Http404(_("No such course."))
     return course
 
 
@@ -147,9 +148,9 @@ def lesson_for_learning(
         qs = qs.filter(course__slug=slug)
     content = qs.first()
     if content is None:
-        raise Http404("No such lesson.")
+        raise Http404(_("No such lesson."))
     if not (permissions.can_see_lesson(user, content) or (preview and can_preview_course(user, content.course))):
-        raise Http404("No such lesson.")
+        raise Http404(_("No such lesson."))
     return content
 
 
@@ -246,7 +247,7 @@ def lesson_player(*, user: User | AnonymousUser, slug: str, content_id, preview:
     else:
         current = next((c for c in lessons if c.pk == content_id), None)
     if current is None:
-        raise Http404("No such lesson.")
+        raise Http404(_("No such lesson."))
     current.course = course
     completions = {}
     if enrollment is not None:
@@ -302,7 +303,7 @@ def _preview_player(*, user, slug: str, content_id) -> Player:
     if current is None:
         current = CourseContent.objects.select_related("section").filter(course=course, pk=content_id).first()
         if current is None:
-            raise Http404("No such lesson.")
+            raise Http404(_("No such lesson."))
     current.course = course
     sections: list[SyllabusSection] = []
     for lesson in lessons:
@@ -377,7 +378,7 @@ def note_tag_counts(*, user: User, course: Course | None = None) -> list[tuple[s
 def note_get(*, user: User, note_id) -> UserNote:
     note = UserNote.objects.filter(user=user, pk=note_id).select_related("content", "course").first()
     if note is None:
-        raise Http404("No such note.")
+        raise Http404(_("No such note."))
     return note
 
 
@@ -403,7 +404,7 @@ def quiz_attempt_get(*, user: User, attempt_id) -> QuizAttempt:
         .first()
     )
     if attempt is None or not permissions.can_view_attempt(user, attempt):
-        raise Http404("No such attempt.")
+        raise Http404(_("No such attempt."))
     return attempt
 
 
@@ -445,10 +446,10 @@ def assignment_list_for_student(*, user: User, course: Course | None = None) -> 
 def assignment_get(*, user: User, assignment_id) -> tuple[Assignment, Enrollment | None]:
     assignment = Assignment.objects.select_related("course", "course__instructor").filter(pk=assignment_id).first()
     if assignment is None:
-        raise Http404("No such assignment.")
+        raise Http404(_("No such assignment."))
     enrollment = enrollment_for(user=user, course=assignment.course)
     if not permissions.can_view_assignment(user, assignment, enrollment):
-        raise Http404("No such assignment.")
+        raise Http404(_("No such assignment."))
     return assignment, enrollment
 
 
@@ -463,7 +464,7 @@ def submission_get(*, user: User, submission_id) -> AssignmentSubmission:
         .first()
     )
     if submission is None or not permissions.can_view_submission(user, submission):
-        raise Http404("No such submission.")
+        raise Http404(_("No such submission."))
     return submission
 
 
@@ -533,7 +534,7 @@ def certificate_list(*, user: User) -> QuerySet[IssuedCertificate]:
 def certificate_get(*, user: User, certificate_id) -> IssuedCertificate:
     certificate = IssuedCertificate.objects.select_related("course", "user").filter(pk=certificate_id).first()
     if certificate is None or not permissions.can_view_certificate(user, certificate):
-        raise Http404("No such certificate.")
+        raise Http404(_("No such certificate."))
     return certificate
 
 
@@ -545,7 +546,7 @@ def certificate_verification_url(certificate: IssuedCertificate) -> str:
 def certificate_by_code(*, code: str) -> IssuedCertificate:
     certificate = IssuedCertificate.objects.select_related("course").filter(code=code).first()
     if certificate is None:
-        raise Http404("No certificate has this code.")
+        raise Http404(_("No certificate has this code."))
     return certificate
 
 

@@ -13,6 +13,7 @@ from django.db.models import Count, F, FloatField, OuterRef, Q, QuerySet, Subque
 from django.db.models.functions import Cast, Coalesce, NullIf
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courses.models import Course
@@ -44,7 +45,7 @@ def class_session_for_staff(*, user: User, session_id) -> ClassSession:
     """A session of a course the user teaches (or any, for superusers); else the 404 of an unknown one."""
     session = ClassSession.objects.select_related("course", "course__instructor").filter(pk=session_id).first()
     if session is None or not permissions.can_record_attendance(user, session.course):
-        raise Http404("No such session.")
+        raise Http404(_("No such session."))
     return session
 
 
@@ -52,11 +53,11 @@ def class_session_for_user(*, user: User, session_id) -> ClassSession:
     """A session the user may see: an enrolled trainee's or the course staff's."""
     session = ClassSession.objects.select_related("course").filter(pk=session_id).first()
     if session is None:
-        raise Http404("No such session.")
+        raise Http404(_("No such session."))
     if permissions.can_record_attendance(user, session.course):
         return session
     if not Enrollment.objects.filter(user=user, course_id=session.course_id).active().exists():
-        raise Http404("No such session.")
+        raise Http404(_("No such session."))
     return session
 
 

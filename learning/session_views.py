@@ -65,7 +65,7 @@ def session_scan(request, session_id):
     """The QR code's URL: signs the trainee in (or out) with the code's token."""
     session = ClassSession.objects.select_related("course").filter(pk=session_id).first()
     if session is None:
-        raise Http404("No such session.")
+        raise Http404(_("No such session."))
     token = request.GET.get("t", "")
     try:
         payload_action = services.attendance_token_read(session=session, token=token)["a"]
@@ -163,11 +163,11 @@ def session_mark(request, session_id):
     form = MarkForm(request.POST)
     back = reverse("learning:session_live", kwargs={"session_id": session.pk})
     if not form.is_valid():
-        messages.error(request, "Choose a trainee and an action, and give a reason.")
+        messages.error(request, _("Choose a trainee and an action, and give a reason."))
         return redirect(back)
     user = User.objects.filter(pk=form.cleaned_data["user"]).first()
     if user is None:
-        raise Http404("No such trainee.")
+        raise Http404(_("No such trainee."))
     try:
         record = services.attendance_session_mark(
             session=session, user=user, actor=request.user, action=form.cleaned_data["action"],
@@ -219,18 +219,18 @@ class SessionForm(forms.Form):
     date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     start = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}))
     end = forms.TimeField(
-        widget=forms.TimeInput(attrs={"type": "time"}), help_text="Earlier than the start: the next day."
+        widget=forms.TimeInput(attrs={"type": "time"}), help_text=_("Earlier than the start: the next day.")
     )
     timezone = forms.CharField(
-        max_length=64, initial="UTC", label="Time zone", help_text="IANA name, e.g. Europe/Paris."
+        max_length=64, initial="UTC", label=_("Time zone"), help_text=_("IANA name, e.g. Europe/Paris.")
     )
     room = forms.CharField(max_length=120, required=False)
-    online_url = forms.URLField(required=False, label="Online link", assume_scheme="https")
+    online_url = forms.URLField(required=False, label=_("Online link"), assume_scheme="https")
     capacity = forms.IntegerField(min_value=1, required=False)
     grace_minutes = forms.IntegerField(min_value=0, max_value=240, initial=10)
-    self_sign_in_allowed = forms.BooleanField(required=False, label="Trainees may sign in without the QR code")
+    self_sign_in_allowed = forms.BooleanField(required=False, label=_("Trainees may sign in without the QR code"))
     allowed_ip_ranges = forms.CharField(
-        required=False, label="Allowed IP ranges", help_text="Self sign-in only from these (CIDR, one a line)."
+        required=False, label=_("Allowed IP ranges"), help_text=_("Self sign-in only from these (CIDR, one a line).")
     )
 
     def clean(self):
@@ -252,7 +252,7 @@ class SessionForm(forms.Form):
 def course_sessions(request, slug: str):
     course = selectors.course_for_learning(slug=slug, user=request.user)
     if not permissions.can_record_attendance(request.user, course):
-        raise Http404("No such course.")
+        raise Http404(_("No such course."))
     form = SessionForm(request.POST or None, initial={"timezone": timezone.get_current_timezone_name()})
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k in services.SESSION_FIELDS}
@@ -261,7 +261,7 @@ def course_sessions(request, slug: str):
         except ValidationError as exc:
             form.add_error(None, service_error_text(exc))
         else:
-            messages.success(request, "Session scheduled.")
+            messages.success(request, _("Session scheduled."))
             return redirect("learning:course_sessions", slug=course.slug)
     rates = selectors.attendance_rates_for_course(course=course)
     trainees = list(

@@ -13,7 +13,9 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from courses.models import Course, CourseContent
@@ -49,7 +51,7 @@ def enrol(request, slug: str):
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
         return redirect(_course_page(course))
-    messages.success(request, f"You are enrolled in “{course.title}”. Enjoy the course!")
+    messages.success(request, _("You are enrolled in “%(title)s”. Enjoy the course!") % {"title": course.title})
     return redirect("learning:course_home", slug=course.slug)
 
 
@@ -59,13 +61,15 @@ def drop(request, slug: str):
     course = selectors.course_for_learning(slug=slug, user=request.user)
     enrollment = selectors.enrollment_for(user=request.user, course=course)
     if enrollment is None:
-        raise Http404("You are not enrolled in this course.")
+        raise Http404(_("You are not enrolled in this course."))
     try:
         services.enrollment_drop(enrollment=enrollment, user=request.user)
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, _error_text(exc))
     else:
-        messages.info(request, f"You left “{course.title}”. Your progress is kept if you enrol again.")
+        messages.info(
+            request, _("You left “%(title)s”. Your progress is kept if you enrol again.") % {"title": course.title}
+        )
     return redirect("learning:dashboard")
 
 
@@ -93,11 +97,11 @@ def course_home(request, slug: str):
     if not (enrollment and enrollment.has_access):
         if permissions.can_preview_course(request.user, course):  # its authors and reviewers: the preview
             return redirect("learning:course_preview", slug=course.slug)
-        messages.info(request, "Enrol in this course to start learning.")
+        messages.info(request, _("Enrol in this course to start learning."))
         return redirect(_course_page(course))
     lesson = selectors.first_open_lesson(course=course, enrollment=enrollment)
     if lesson is None:
-        messages.info(request, "This course has no lessons yet.")
+        messages.info(request, _("This course has no lessons yet."))
         return redirect("learning:dashboard")
     return redirect("learning:lesson", slug=course.slug, content_id=lesson.pk)
 
@@ -134,7 +138,7 @@ def lesson(request, slug: str, content_id):
     if not has_access and permissions.can_preview_course(request.user, player.course):
         return redirect("learning:lesson_preview", slug=player.course.slug, content_id=player.content.pk)
     if not permissions.can_open_lesson(request.user, player.content, enrollment):
-        messages.info(request, "Enrol in this course to open its lessons.")
+        messages.info(request, _("Enrol in this course to open its lessons."))
         return redirect(_course_page(player.course))
     _translate_player(request, player)
     context = {"player": player, "note_form": _note_form(player.note)}
@@ -160,7 +164,9 @@ def course_preview(request, slug: str):
     course = selectors.course_for_preview(slug=slug, user=request.user)
     first = selectors.published_lessons(course.pk).first()
     if first is None:
-        messages.info(request, "This course has no published lessons yet: there is nothing to preview in the player.")
+        messages.info(
+            request, _("This course has no published lessons yet: there is nothing to preview in the player.")
+        )
         return redirect(f"{_course_page(course)}?preview=1")
     return redirect("learning:lesson_preview", slug=course.slug, content_id=first.pk)
 
@@ -199,13 +205,13 @@ def lesson_file(request, slug: str, content_id):
     enrollment = selectors.enrollment_for(user=request.user, course=course)
     previewer = permissions.can_preview_course(request.user, course)
     if not content.file or not (previewer or permissions.can_open_lesson(request.user, content, enrollment)):
-        raise Http404("No such file.")
+        raise Http404(_("No such file."))
     if not (previewer or permissions.is_course_staff(request.user, course)):
         locked = selectors.lesson_locked_reason(
             content, course=course, enrollment=enrollment, is_staff=False, today=timezone.localdate()
         )
         if locked is not None or not content.section.is_published:
-            raise Http404("No such file.")
+            raise Http404(_("No such file."))
     content_type = content.file_type or "application/octet-stream"
     inline = content_type.startswith(_INLINE_TYPES) and content_type != "image/svg+xml"
     response = ranged_file_response(  # byte ranges: the player can seek in a video or audio lesson
@@ -267,7 +273,7 @@ def lesson_complete(request, slug: str, content_id):
         return render(
             request, "learning/partials/completion_result.html", {"content": content, "enrollment": enrollment}
         )
-    messages.success(request, "Lesson completed.")
+    messages.success(request, _("Lesson completed."))
     return redirect("learning:lesson", slug=slug, content_id=content_id)
 
 
@@ -305,7 +311,7 @@ def lesson_note(request, slug: str, content_id):
             except (ValidationError, PermissionDenied) as exc:
                 add_service_errors(form, exc)
         if not request.htmx and saved:
-            messages.success(request, "Note saved.")
+            messages.success(request, _("Note saved."))
             return redirect("learning:lesson", slug=slug, content_id=content_id)
     else:
         form = _note_form(note)
@@ -329,7 +335,7 @@ def course_notes(request, slug: str):
         except (ValidationError, PermissionDenied) as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Note added to the course.")
+            messages.success(request, _("Note added to the course."))
             return redirect("learning:course_notes", slug=slug)
     tag = (request.GET.get("tag") or "").strip()[:40]
     context = {
@@ -371,9 +377,9 @@ def course_note_edit(request, slug: str, note_id):
 def course_note_delete(request, slug: str, note_id):
     note = selectors.note_get(user=request.user, note_id=note_id)  # another's note: 404
     if note.course.slug != slug:
-        raise Http404("No such note.")
+        raise Http404(_("No such note."))
     services.note_delete(note=note, user=request.user)
-    messages.success(request, "Note deleted.")
+    messages.success(request, _("Note deleted."))
     return redirect("learning:course_notes", slug=slug)
 
 
@@ -443,7 +449,7 @@ def course_assignments(request, slug: str):
     course = selectors.course_for_learning(slug=slug, user=request.user)
     enrollment = selectors.enrollment_for(user=request.user, course=course)
     if not (enrollment and enrollment.has_access):
-        raise Http404("Enrol in this course to see its assignments.")
+        raise Http404(_("Enrol in this course to see its assignments."))
     assignments = selectors.assignment_list_for_student(user=request.user, course=course)
     return render(
         request, "learning/assignments.html", {"course": course, "assignments": assignments, "now": timezone.now()}
@@ -467,7 +473,7 @@ def assignment(request, assignment_id):
             except (ValidationError, PermissionDenied) as exc:
                 add_service_errors(form, exc)
             else:
-                messages.success(request, "Your work was submitted.")
+                messages.success(request, _("Your work was submitted."))
                 return redirect("learning:assignment", assignment_id=assignment.pk)
     now = timezone.now()
     closed = assignment.due_at is not None and now > assignment.due_at
@@ -486,7 +492,7 @@ def assignment(request, assignment_id):
 def submission_file(request, submission_id):
     submission = selectors.submission_get(user=request.user, submission_id=submission_id)
     if not submission.file:
-        raise Http404("No file.")
+        raise Http404(_("No file."))
     response = FileResponse(submission.file.open("rb"), as_attachment=True, filename=submission.file_download_name)
     return _private_headers(response)
 
@@ -496,7 +502,7 @@ def submission_file(request, submission_id):
 
 def _require_teacher(request):
     if not Course.objects.editable_by(request.user).exists():
-        raise PermissionDenied("This page is for instructors.")
+        raise PermissionDenied(_("This page is for instructors."))
 
 
 @login_required
@@ -522,7 +528,7 @@ def grading(request):
 def submission_grade(request, submission_id):
     submission = selectors.submission_get(user=request.user, submission_id=submission_id)
     if not permissions.can_grade_course(request.user, submission.course):
-        raise Http404("No such submission.")
+        raise Http404(_("No such submission."))
     points = submission.assignment.points
     form = GradeForm(initial={"score": submission.score, "feedback": submission.feedback}, points=points)
     if request.method == "POST":
@@ -536,7 +542,9 @@ def submission_grade(request, submission_id):
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                messages.success(request, f"Graded {submission.user.get_full_name()}'s submission.")
+                messages.success(
+                    request, _("Submission of %(name)s graded.") % {"name": submission.user.get_full_name()}
+                )
                 return redirect(f"{reverse('learning:grading')}?course={submission.course_id}")
     return render(request, "learning/submission_grade.html", {"submission": submission, "form": form})
 
@@ -546,7 +554,7 @@ def submission_grade(request, submission_id):
 def quiz_attempt_grade(request, attempt_id):
     attempt = selectors.quiz_attempt_get(user=request.user, attempt_id=attempt_id)
     if not permissions.can_grade_course(request.user, attempt.course):
-        raise Http404("No such attempt.")
+        raise Http404(_("No such attempt."))
     errors = {}
     if request.method == "POST":
         points = {qid: request.POST.get(f"points_{qid}", "") for qid in attempt.results}
@@ -558,7 +566,7 @@ def quiz_attempt_grade(request, attempt_id):
         except ValidationError as exc:
             errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
         else:
-            messages.success(request, "Quiz graded.")
+            messages.success(request, _("Quiz graded."))
             return redirect("learning:grading")
     rows = [(qid, attempt.results[qid], errors.get(qid)) for qid in attempt.question_order if qid in attempt.results]
     return render(request, "learning/quiz_attempt_grade.html", {"attempt": attempt, "rows": rows, "errors": errors})
@@ -569,7 +577,7 @@ def quiz_attempt_grade(request, attempt_id):
 def attendance_sheet(request, slug: str):
     course = selectors.course_for_learning(slug=slug, user=request.user)
     if not permissions.can_record_attendance(request.user, course):
-        raise Http404("No such course.")
+        raise Http404(_("No such course."))
     try:
         date = dt.date.fromisoformat(request.GET.get("date") or request.POST.get("date") or "")
     except ValueError:
@@ -601,9 +609,17 @@ def attendance_sheet(request, slug: str):
                 for user_id, errors in exc.message_dict.items():
                     forms_by_user[user_id].add_error(None, errors)
             else:
-                messages.success(request, f"Attendance saved for {saved} student(s) on {date:%d %B %Y}.")
+                messages.success(
+                    request,
+                    ngettext(
+                        "Attendance saved for %(n)s student on %(date)s.",
+                        "Attendance saved for %(n)s students on %(date)s.",
+                        saved,
+                    )
+                    % {"n": saved, "date": date_format(date, "j F Y")},
+                )
                 return redirect(f"{reverse('learning:attendance_sheet', kwargs={'slug': course.slug})}?date={date}")
-        messages.error(request, "Nothing was saved: correct the rows below, then save the sheet again.")
+        messages.error(request, _("Nothing was saved: correct the rows below, then save the sheet again."))
     return render(request, "learning/attendance_sheet.html", {
         "course": course, "date": date, "rows": rows, "statuses": Attendance.Status.choices,
         "previous_day": date - dt.timedelta(days=1), "next_day": date + dt.timedelta(days=1),
@@ -638,7 +654,7 @@ def certificate_detail(request, certificate_id):
 def certificate_download(request, certificate_id):
     certificate = selectors.certificate_get(user=request.user, certificate_id=certificate_id)
     if not certificate.pdf:
-        messages.info(request, "Your certificate is being prepared; try again in a minute.")
+        messages.info(request, _("Your certificate is being prepared; try again in a minute."))
         return redirect("learning:certificate_detail", certificate_id=certificate.pk)
     filename = f"certificate-{certificate.course.slug}-{certificate.code}.pdf"
     return FileResponse(certificate.pdf.open("rb"), as_attachment=True, filename=filename,
@@ -668,7 +684,7 @@ def dashboard(request):
 def instructor_dashboard(request):
     courses = list(selectors.instructor_courses(user=request.user))
     if not courses and request.user.role != "instructor" and not request.user.is_superuser:
-        raise PermissionDenied("This page is for instructors.")
+        raise PermissionDenied(_("This page is for instructors."))
     totals = {
         "students": sum(c.enrolled_now for c in courses),
         "completed": sum(c.completed_now for c in courses),
@@ -681,7 +697,7 @@ def instructor_dashboard(request):
 def course_students(request, slug: str):
     course = selectors.course_for_learning(slug=slug, user=request.user)
     if not permissions.is_course_staff(request.user, course):
-        raise Http404("No such course.")
+        raise Http404(_("No such course."))
     enrollments = selectors.students_of_course(course=course)
     return render(request, "learning/course_students.html", {
         "course": course, "enrollments": enrollments,

@@ -5,6 +5,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
 from courses.models import Course, VoiceTranscript
@@ -110,7 +111,7 @@ class CourseScopedAdmin(admin.ModelAdmin):
             def clean_content(self):
                 content = self.cleaned_data["content"]
                 if content and not Course.objects.editable_by(user).filter(pk=content.course_id).exists():
-                    raise forms.ValidationError("Choose a lesson of one of your courses.")
+                    raise forms.ValidationError(_("Choose a lesson of one of your courses."))
                 return content
 
         return ScopedForm

@@ -13,6 +13,7 @@ import django_filters
 from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from courses.models import Course
@@ -32,18 +33,21 @@ def _date_widget():
 
 class ReportFilter(django_filters.FilterSet):
     # The core filter keeps dates far from the calendar's ends: the reports add and subtract days.
-    date_from = DateFilter(method="filter_noop", label="From", widget=_date_widget())
-    date_to = DateFilter(method="filter_noop", label="To", widget=_date_widget())
+    date_from = DateFilter(method="filter_noop", label=_("From"), widget=_date_widget())
+    date_to = DateFilter(method="filter_noop", label=_("To"), widget=_date_widget())
     course = django_filters.ModelChoiceFilter(
-        queryset=Course.objects.none(), method="filter_course", label="Course", empty_label="All courses"
+        queryset=Course.objects.none(), method="filter_course", label=_("Course"), empty_label=_("All courses")
     )
     instructor = django_filters.ModelChoiceFilter(
-        queryset=User.objects.none(), method="filter_instructor", label="Instructor", empty_label="All instructors"
+        queryset=User.objects.none(),
+        method="filter_instructor",
+        label=_("Instructor"),
+        empty_label=_("All instructors"),
     )
     period = django_filters.ChoiceFilter(
-        choices=PERIOD_CHOICES, method="filter_noop", label="Group by", empty_label=None
+        choices=PERIOD_CHOICES, method="filter_noop", label=_("Group by"), empty_label=None
     )
-    sort = django_filters.CharFilter(method="filter_noop", label="Sort", max_length=40)
+    sort = django_filters.CharFilter(method="filter_noop", label=_("Sort"), max_length=40)
 
     class Meta:
         model = Course

@@ -10,6 +10,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from courseworx.core.models import TimeStampedModel, UUIDModel
 from courseworx.core.storage import RandomFileName, private_storage
@@ -28,11 +29,11 @@ class ActivityLog(models.Model):
     """
 
     class Event(models.TextChoices):
-        LOGIN = "login", "Log-in"
-        LESSON_VIEW = "lesson_view", "Lesson viewed"
-        LESSON_COMPLETE = "lesson_complete", "Lesson completed"
-        QUIZ_SUBMIT = "quiz_submit", "Quiz submitted"
-        PURCHASE = "purchase", "Purchase"
+        LOGIN = "login", _("Log-in")
+        LESSON_VIEW = "lesson_view", _("Lesson viewed")
+        LESSON_COMPLETE = "lesson_complete", _("Lesson completed")
+        QUIZ_SUBMIT = "quiz_submit", _("Quiz submitted")
+        PURCHASE = "purchase", _("Purchase")
 
     id = models.BigAutoField(primary_key=True)
     user = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False)
@@ -62,9 +63,9 @@ class ActivityLog(models.Model):
 
 
 class Grain(models.TextChoices):
-    DAY = "day", "Day"
-    WEEK = "week", "Week"
-    MONTH = "month", "Month"
+    DAY = "day", _("Day")
+    WEEK = "week", _("Week")
+    MONTH = "month", _("Month")
 
 
 class CoursePeriodStats(models.Model):
@@ -81,12 +82,12 @@ class CoursePeriodStats(models.Model):
         "courses.Course", null=True, on_delete=models.CASCADE, related_name="period_stats", db_index=False
     )
     grain = models.CharField(max_length=5, choices=Grain.choices)
-    period = models.DateField(help_text="First day of the day or month.")
+    period = models.DateField(help_text=_("First day of the day or month."))
     enrolments = models.PositiveIntegerField(default=0)
     dropped = models.PositiveIntegerField(default=0)
     completed = models.PositiveIntegerField(default=0)
     certificates = models.PositiveIntegerField(default=0)
-    completion_time = models.DurationField(default=dt.timedelta, help_text="Sum of completed_at - enrolled_at.")
+    completion_time = models.DurationField(default=dt.timedelta, help_text=_("Sum of completed_at - enrolled_at."))
     time_spent_seconds = models.BigIntegerField(default=0)
 
     class Meta:
@@ -105,7 +106,7 @@ class SiteResultStats(models.Model):
     lessons_completed = models.PositiveIntegerField(default=0)
     courses_completed = models.PositiveIntegerField(default=0)
     quizzes = models.PositiveIntegerField(default=0)
-    quizzes_scored = models.PositiveIntegerField(default=0, help_text="Attempts with a score (percent).")
+    quizzes_scored = models.PositiveIntegerField(default=0, help_text=_("Attempts with a score (percent)."))
     quiz_percent_sum = models.DecimalField(max_digits=14, decimal_places=2, default=0)
     certificates = models.PositiveIntegerField(default=0)
 
@@ -133,7 +134,7 @@ class StudentYearTotals(models.Model):
     courses_completed = IntArrayField()
     quizzes = IntArrayField()
     quizzes_scored = IntArrayField()
-    quiz_percent_hundredths = IntArrayField(big=True, help_text="Running sum of the scored attempts' percent × 100.")
+    quiz_percent_hundredths = IntArrayField(big=True, help_text=_("Running sum of the scored attempts' percent × 100."))
     certificates = IntArrayField()
 
     class Meta:
@@ -173,9 +174,9 @@ class ActiveDays(models.Model):
     """
 
     class Scope(models.TextChoices):
-        ALL = "all", "Any event"
-        LEARNING = "learning", "Learning events"
-        COURSE = "course", "Learning events on a course"
+        ALL = "all", _("Any event")
+        LEARNING = "learning", _("Learning events")
+        COURSE = "course", _("Learning events on a course")
 
     id = models.BigAutoField(primary_key=True)
     scope = models.CharField(max_length=10, choices=Scope.choices)
@@ -214,16 +215,18 @@ class ContentAnalytics(TimeStampedModel):
         "courses.CourseContent", on_delete=models.CASCADE, primary_key=True, related_name="analytics"
     )
     course = models.ForeignKey("courses.Course", on_delete=models.CASCADE, related_name="+")
-    views = models.PositiveIntegerField(default=0, help_text="Lesson-view events.")
+    views = models.PositiveIntegerField(default=0, help_text=_("Lesson-view events."))
     unique_viewers = models.PositiveIntegerField(default=0)
-    learners = models.PositiveIntegerField(default=0, help_text="Students with a progress record on the lesson.")
+    learners = models.PositiveIntegerField(default=0, help_text=_("Students with a progress record on the lesson."))
     completions = models.PositiveIntegerField(default=0)
-    average_time_seconds = models.PositiveIntegerField(default=0, help_text="Average time per learner.")
-    completion_rate = models.DecimalField(max_digits=5, decimal_places=2, default=0, help_text="completions / learners")
-    drop_offs = models.PositiveIntegerField(
-        default=0, help_text="Learners whose last lesson this is, inactive and not finished with the course."
+    average_time_seconds = models.PositiveIntegerField(default=0, help_text=_("Average time per learner."))
+    completion_rate = models.DecimalField(
+        max_digits=5, decimal_places=2, default=0, help_text=_("completions / learners")
     )
-    drop_off_rate = models.DecimalField(max_digits=5, decimal_places=2, default=0, help_text="drop_offs / learners")
+    drop_offs = models.PositiveIntegerField(
+        default=0, help_text=_("Learners whose last lesson this is, inactive and not finished with the course.")
+    )
+    drop_off_rate = models.DecimalField(max_digits=5, decimal_places=2, default=0, help_text=_("drop_offs / learners"))
     refreshed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -239,15 +242,15 @@ class DataPipelineRun(TimeStampedModel):
     """One run of a data pipeline (content analytics, accessibility scan, clean-ups)."""
 
     class Status(models.TextChoices):
-        RUNNING = "running", "Running"
-        SUCCEEDED = "succeeded", "Succeeded"
-        FAILED = "failed", "Failed"
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
 
     name = models.CharField(max_length=100)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
-    rows = models.PositiveIntegerField(default=0, help_text="Rows written.")
+    rows = models.PositiveIntegerField(default=0, help_text=_("Rows written."))
     error = models.TextField(blank=True)
 
     class Meta:
@@ -266,21 +269,21 @@ class ReportExport(UUIDModel):
     """A CSV or PDF export of a report, built by a Celery job (large ranges) with its progress."""
 
     class Format(models.TextChoices):
-        CSV = "csv", "CSV"
-        PDF = "pdf", "PDF"
+        CSV = "csv", _("CSV")
+        PDF = "pdf", _("PDF")
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Queued"
-        RUNNING = "running", "Running"
-        DONE = "done", "Ready"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
 
     user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="report_exports")
     report = models.CharField(max_length=40)
     format = models.CharField(max_length=3, choices=Format.choices)
-    params = models.JSONField(default=dict, blank=True, help_text="The report's filters (query string values).")
+    params = models.JSONField(default=dict, blank=True, help_text=_("The report's filters (query string values)."))
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    progress = models.PositiveSmallIntegerField(default=0, help_text="Per cent done.")
+    progress = models.PositiveSmallIntegerField(default=0, help_text=_("Per cent done."))
     row_count = models.PositiveIntegerField(default=0)
     file = models.FileField(upload_to=RandomFileName("reports/exports"), storage=private_storage, blank=True)
     error = models.TextField(blank=True)
@@ -308,14 +311,14 @@ class ReportSubscription(TimeStampedModel):
     """A staff member receives a report by e-mail every week or month."""
 
     class Frequency(models.TextChoices):
-        WEEKLY = "weekly", "Weekly (Mondays)"
-        MONTHLY = "monthly", "Monthly (1st of the month)"
+        WEEKLY = "weekly", _("Weekly (Mondays)")
+        MONTHLY = "monthly", _("Monthly (1st of the month)")
 
     user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="report_subscriptions")
     report = models.CharField(max_length=40)
     frequency = models.CharField(max_length=10, choices=Frequency.choices, default=Frequency.WEEKLY)
     format = models.CharField(max_length=3, choices=ReportExport.Format.choices, default=ReportExport.Format.PDF)
-    filters = models.JSONField(default=dict, blank=True, help_text="Course/instructor filters (dates roll).")
+    filters = models.JSONField(default=dict, blank=True, help_text=_("Course/instructor filters (dates roll)."))
     is_active = models.BooleanField(default=True)
     last_sent_at = models.DateTimeField(null=True, blank=True)
 
@@ -333,16 +336,16 @@ class MobileAppLog(models.Model):
     """A client event sent by the mobile app (ingested in batches through the API)."""
 
     class Level(models.TextChoices):
-        DEBUG = "debug", "Debug"
-        INFO = "info", "Info"
-        WARNING = "warning", "Warning"
-        ERROR = "error", "Error"
-        CRASH = "crash", "Crash"
+        DEBUG = "debug", _("Debug")
+        INFO = "info", _("Info")
+        WARNING = "warning", _("Warning")
+        ERROR = "error", _("Error")
+        CRASH = "crash", _("Crash")
 
     class Platform(models.TextChoices):
-        IOS = "ios", "iOS"
-        ANDROID = "android", "Android"
-        OTHER = "other", "Other"
+        IOS = "ios", _("iOS")
+        ANDROID = "android", _("Android")
+        OTHER = "other", _("Other")
 
     id = models.BigAutoField(primary_key=True)
     user = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False)
@@ -372,20 +375,20 @@ class AccessibilityReport(UUIDModel):
     """An accessibility problem of a lesson: found by an automatic check or reported by a user."""
 
     class Source(models.TextChoices):
-        AUTOMATIC = "automatic", "Automatic check"
-        MANUAL = "manual", "Reported by a user"
+        AUTOMATIC = "automatic", _("Automatic check")
+        MANUAL = "manual", _("Reported by a user")
 
     class Issue(models.TextChoices):
-        VIDEO_NO_CAPTIONS = "video_no_captions", "Video without captions or transcript"
-        IMAGE_NO_ALT = "image_no_alt", "Image without alternative text"
-        DOCUMENT_NO_DESCRIPTION = "document_no_description", "Document without a description"
-        ARTICLE_IMAGE_NO_ALT = "article_image_no_alt", "Article image without alternative text"
-        OTHER = "other", "Other problem"
+        VIDEO_NO_CAPTIONS = "video_no_captions", _("Video without captions or transcript")
+        IMAGE_NO_ALT = "image_no_alt", _("Image without alternative text")
+        DOCUMENT_NO_DESCRIPTION = "document_no_description", _("Document without a description")
+        ARTICLE_IMAGE_NO_ALT = "article_image_no_alt", _("Article image without alternative text")
+        OTHER = "other", _("Other problem")
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        RESOLVED = "resolved", "Resolved"
-        DISMISSED = "dismissed", "Dismissed"
+        OPEN = "open", _("Open")
+        RESOLVED = "resolved", _("Resolved")
+        DISMISSED = "dismissed", _("Dismissed")
 
     content = models.ForeignKey("courses.CourseContent", on_delete=models.CASCADE, related_name="accessibility_reports")
     course = models.ForeignKey("courses.Course", on_delete=models.CASCADE, related_name="+")
@@ -416,15 +419,15 @@ class DataExportRequest(UUIDModel):
     """A user's request for a copy of their data (a ZIP) or for the deletion of their account."""
 
     class Kind(models.TextChoices):
-        EXPORT = "export", "Export my data"
-        DELETION = "deletion", "Delete my account"
+        EXPORT = "export", _("Export my data")
+        DELETION = "deletion", _("Delete my account")
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        RUNNING = "running", "In progress"
-        DONE = "done", "Done"
-        FAILED = "failed", "Failed"
-        EXPIRED = "expired", "Expired"
+        PENDING = "pending", _("Pending")
+        RUNNING = "running", _("In progress")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+        EXPIRED = "expired", _("Expired")
 
     user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="data_requests")
     kind = models.CharField(max_length=10, choices=Kind.choices)

@@ -17,6 +17,7 @@ from django.core.files.base import ContentFile, File
 from django.core.signing import BadSignature, TimestampSigner
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courseworx.core.enqueue import enqueue_on_commit as _on_commit
@@ -103,7 +104,7 @@ def report_export_create(*, user: User, report: str, format: str, params: dict) 
     """Queue a CSV/PDF export of `report` with `params` (query-string values) for `user`."""
 
     if not can_view_report(user, report):
-        raise PermissionDenied("You cannot export this report.")
+        raise PermissionDenied(_("You cannot export this report."))
     if format not in ReportExport.Format.values:
         raise ValidationError({"format": "Choose CSV or PDF."})
     export = ReportExport.objects.create(user=user, report=report, format=format, params=params)
@@ -126,7 +127,7 @@ def report_export_run(*, export_id: uuid.UUID | str) -> None:
         set_progress(0, status=ReportExport.Status.FAILED, error="This report is not available to you.")
         return
     set_progress(1, status=ReportExport.Status.RUNNING)
-    params, _ = report_params(user=export.user, report=export.report, data=export.params)
+    params, _ignored = report_params(user=export.user, report=export.report, data=export.params)
     try:
         if export.format == ReportExport.Format.CSV:
             rows = report.rows(params).count()
@@ -159,8 +160,8 @@ def report_subscription_save(
     """Subscribe `user` to `report` (one subscription per report and frequency; saving again updates it)."""
 
     if not can_view_report(user, report):
-        raise PermissionDenied("You cannot subscribe to this report.")
-    subscription, _ = ReportSubscription.objects.update_or_create(
+        raise PermissionDenied(_("You cannot subscribe to this report."))
+    subscription, _created = ReportSubscription.objects.update_or_create(
         user=user,
         report=report,
         frequency=frequency,
@@ -173,7 +174,7 @@ def report_subscription_delete(*, subscription: ReportSubscription, user: User) 
     """Unsubscribe: the subscriber, or staff with `reports.delete_reportsubscription` (audited)."""
     own = subscription.user_id == user.pk
     if not (own or (user.is_active and user.has_perm("reports.delete_reportsubscription"))):
-        raise PermissionDenied("This is not your subscription.")
+        raise PermissionDenied(_("This is not your subscription."))
     with transaction.atomic():
         if not own:
             audit_log_create(
@@ -198,7 +199,7 @@ def _accessibility_check_course(user: User, course_id: uuid.UUID) -> None:
         and user.has_perm("reports.change_accessibilityreport")
         and report_courses(user, "accessibility").filter(pk=course_id).exists()
     ):
-        raise PermissionDenied("You do not look after the accessibility of this course.")
+        raise PermissionDenied(_("You do not look after the accessibility of this course."))
 
 
 def _accessibility_audit(*, user: User, report: AccessibilityReport, old_status: str) -> None:
@@ -303,7 +304,7 @@ def data_request_create(*, user: User, kind: str) -> DataExportRequest:
         with transaction.atomic():
             request = DataExportRequest.objects.create(user=user, kind=kind)
     except IntegrityError as exc:
-        raise ValidationError("A request of this kind is already in progress.", code="in_progress") from exc
+        raise ValidationError(_("A request of this kind is already in progress."), code="in_progress") from exc
     task = "reports.data_export" if kind == DataExportRequest.Kind.EXPORT else "reports.data_deletion"
     _on_commit(task, str(request.pk))
     return request

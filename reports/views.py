@@ -10,6 +10,7 @@ from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from courses.models import CourseContent
@@ -34,19 +35,19 @@ from .reports import REPORTS, Report
 def _report_or_403(request, slug: str) -> Report:
     report = REPORTS.get(slug)
     if report is None:
-        raise Http404("No such report.")
+        raise Http404(_("No such report."))
     if not can_view_report(request.user, slug):
-        raise PermissionDenied("This report is not part of your duties.")
+        raise PermissionDenied(_("This report is not part of your duties."))
     return report
 
 
 @login_required
 def home(request):
     if not can_use_reports(request.user):
-        raise PermissionDenied("Reports are for staff and instructors.")
+        raise PermissionDenied(_("Reports are for staff and instructors."))
     cards, as_of = [], rollups.rollups_as_of()  # looked up once for every card
     for report in selectors.report_cards(request.user):
-        params, _ = report_params(user=request.user, report=report.slug, data=None, rollups_as_of=as_of)
+        params, _ignored = report_params(user=request.user, report=report.slug, data=None, rollups_as_of=as_of)
         cards.append({"report": report, "kpis": report.summary(params)[:3]})
     return render(
         request,
@@ -89,9 +90,9 @@ def report_csv(request, slug: str):
     starts (report_export_start): a GET never creates work, so a link cannot queue jobs for someone."""
 
     report = _report_or_403(request, slug)
-    params, _ = report_params(user=request.user, report=slug, data=request.GET)
+    params, _ignored = report_params(user=request.user, report=slug, data=request.GET)
     if report.rows(params).count() > conf.sync_export_max_rows():
-        messages.info(request, "This export is large: press Export CSV to prepare it in the background.")
+        messages.info(request, _("This export is large: press Export CSV to prepare it in the background."))
         return redirect(f"{reverse('reports:report', args=[slug])}?{request.GET.urlencode()}")
     return csv_response(report, params)
 
@@ -102,9 +103,9 @@ def report_pdf(request, slug: str):
     in the background, which only a POST starts (report_export_start), as for the CSV."""
 
     report = _report_or_403(request, slug)
-    params, _ = report_params(user=request.user, report=slug, data=request.GET)
+    params, _ignored = report_params(user=request.user, report=slug, data=request.GET)
     if report.rows(params).count() > conf.sync_pdf_max_rows():
-        messages.info(request, "This report is large: press Export PDF to prepare it in the background.")
+        messages.info(request, _("This report is large: press Export PDF to prepare it in the background."))
         return redirect(f"{reverse('reports:report', args=[slug])}?{request.GET.urlencode()}")
     return pdf_response(report, params, user=request.user)
 
@@ -113,13 +114,13 @@ def report_pdf(request, slug: str):
 @require_POST
 def report_export_start(request, slug: str):
     _report_or_403(request, slug)
-    params, _ = report_params(user=request.user, report=slug, data=request.POST)
+    params, _ignored = report_params(user=request.user, report=slug, data=request.POST)
     try:
         export = services.report_export_create(
             user=request.user, report=slug, format=request.POST.get("format", "pdf"), params=params.query_string()
         )
     except ValidationError:
-        messages.error(request, "Choose CSV or PDF.")
+        messages.error(request, _("Choose CSV or PDF."))
         return redirect(reverse("reports:report", args=[slug]))
     return redirect("reports:export_detail", export_id=export.pk)
 
@@ -127,7 +128,7 @@ def report_export_start(request, slug: str):
 def _own_export(request, export_id) -> ReportExport:
     export = get_object_or_404(ReportExport, pk=export_id)
     if not can_download_export(request.user, export):
-        raise Http404("No such export.")
+        raise Http404(_("No such export."))
     return export
 
 
@@ -142,7 +143,7 @@ def export_detail(request, export_id):
 def export_download(request, export_id):
     export = _own_export(request, export_id)
     if export.status != ReportExport.Status.DONE or not export.file:
-        raise Http404("The file is not ready.")
+        raise Http404(_("The file is not ready."))
     content_type = "text/csv" if export.format == "csv" else "application/pdf"
     return FileResponse(
         export.file.open("rb"),
@@ -169,9 +170,9 @@ def subscribe(request, slug: str):
     _report_or_403(request, slug)
     form = SubscriptionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose how often and in which format.")
+        messages.error(request, _("Choose how often and in which format."))
         return redirect("reports:report", slug=slug)
-    params, _ = report_params(user=request.user, report=slug, data=request.POST)
+    params, _ignored = report_params(user=request.user, report=slug, data=request.POST)
     services.report_subscription_save(
         user=request.user,
         report=slug,
@@ -189,7 +190,7 @@ def unsubscribe(request, subscription_id: int):
     subscription = get_object_or_404(ReportSubscription, pk=subscription_id, user=request.user)
     slug = subscription.report
     services.report_subscription_delete(subscription=subscription, user=request.user)
-    messages.success(request, "Subscription removed.")
+    messages.success(request, _("Subscription removed."))
     target = request.POST.get("next", "")
     if target == "home":
         return redirect("reports:home")
@@ -205,7 +206,7 @@ def my_data(request):
             request.POST.get("password", "")
         )
         if kind == DataExportRequest.Kind.DELETION and not confirmed:
-            messages.error(request, "Type DELETE and your password to confirm the deletion of your account.")
+            messages.error(request, _("Type DELETE and your password to confirm the deletion of your account."))
             return redirect("reports:my_data")
         try:
             services.data_request_create(user=request.user, kind=kind)
@@ -214,9 +215,9 @@ def my_data(request):
             return redirect("reports:my_data")
         if kind == DataExportRequest.Kind.DELETION:
             logout(request)
-            messages.success(request, "Your account is being deleted. Your personal data will be removed.")
+            messages.success(request, _("Your account is being deleted. Your personal data will be removed."))
             return redirect("home")
-        messages.success(request, "We are preparing your data. The download link appears here when it is ready.")
+        messages.success(request, _("We are preparing your data. The download link appears here when it is ready."))
         return redirect("reports:my_data")
     requests_ = list(DataExportRequest.objects.filter(user=request.user)[:10])
     links = {r.pk: services.data_download_signature(r) for r in requests_ if r.status == "done" and r.file}
@@ -231,7 +232,7 @@ def my_data(request):
 def my_data_download(request, request_id, signature: str):
     data_request = get_object_or_404(DataExportRequest, pk=request_id, user=request.user, kind="export")
     if not data_request.file or not services.data_download_check(data_request, signature):
-        raise Http404("This link has expired.")
+        raise Http404(_("This link has expired."))
     return FileResponse(
         data_request.file.open("rb"), as_attachment=True, filename="courseworx-data.zip", content_type="application/zip"
     )
@@ -241,7 +242,7 @@ def my_data_download(request, request_id, signature: str):
 @login_required
 def accessibility(request):
     if not can_see_accessibility_overview(request.user):
-        raise PermissionDenied("Accessibility reports are for reviewers, support and instructors.")
+        raise PermissionDenied(_("Accessibility reports are for reviewers, support and instructors."))
     courses = report_courses(request.user, "accessibility")
     status = request.GET.get("status", "open")
     if status not in AccessibilityReport.Status.values:
@@ -279,6 +280,6 @@ def accessibility_report(request, content_id):
         except ValidationError as exc:
             error = " ".join(exc.messages)
         else:
-            messages.success(request, "Thank you: the course team will look at it.")
+            messages.success(request, _("Thank you: the course team will look at it."))
             return redirect(content.course.get_absolute_url())
     return render(request, "reports/accessibility_report.html", {"content": content, "error": error})

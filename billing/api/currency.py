@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
@@ -53,9 +54,9 @@ class ExchangeRateInputSerializer(serializers.Serializer):
         code = core_currency.normalise_code(value)
         found = Currency.objects.filter(code=code, active=True).first() if code else None
         if found is None:
-            raise serializers.ValidationError("Unknown or inactive currency code.", code="invalid_currency")
+            raise serializers.ValidationError(_("Unknown or inactive currency code."), code="invalid_currency")
         if found.code == core_currency.base_currency():
-            raise serializers.ValidationError("The base currency's rate is always 1.", code="base_currency")
+            raise serializers.ValidationError(_("The base currency's rate is always 1."), code="base_currency")
         return found
 
 
@@ -103,7 +104,7 @@ class ExchangeRateListApi(generics.GenericAPIView):
     @extend_schema(tags=TAGS, request=ExchangeRateInputSerializer, responses={201: ExchangeRateOutputSerializer})
     def post(self, request):
         if not permissions.can_set_exchange_rates(request.user):
-            raise PermissionDenied("Only Finance can set exchange rates.")
+            raise PermissionDenied(_("Only Finance can set exchange rates."))
         data = ExchangeRateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         row = services.exchange_rate_set(

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions, status
@@ -154,7 +155,7 @@ class PaymentDetailApi(APIView):
 def _own_payment(request, payment_id):
     payment = selectors.payment_get(user=request.user, payment_id=payment_id)
     if payment.user_id != request.user.pk:
-        raise Http404("No such payment.")
+        raise Http404(_("No such payment."))
     return payment
 
 
@@ -269,10 +270,10 @@ class EarningsApi(APIView):
         instructor = request.user
         if request.query_params.get("instructor"):
             if not p.can_view_all_earnings(request.user):
-                raise PermissionDenied("Only Finance can see another instructor's earnings.")
+                raise PermissionDenied(_("Only Finance can see another instructor's earnings."))
             instructor = get_object_or_404(get_user_model(), pk=request.query_params["instructor"])
         elif not p.can_view_own_earnings(request.user):
-            raise PermissionDenied("Earnings are for instructors.")
+            raise PermissionDenied(_("Earnings are for instructors."))
         return Response(
             s.EarningsOutputSerializer(
                 {
@@ -393,7 +394,7 @@ class EmployerSeatAssignApi(APIView):
     def post(self, request, licence_id):
         licence = get_object_or_404(selectors.licence_list(), pk=licence_id)
         if not (p.can_handle_employer_requests(request.user) or can_manage_partner(request.user, licence.partner)):
-            raise Http404("No such licence.")
+            raise Http404(_("No such licence."))
         data = s.SeatAssignInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         seat = services.seat_assign(licence=licence, email=data.validated_data["email"], actor=request.user)
@@ -412,7 +413,7 @@ class EmployerRequestCreateApi(APIView):
         v = data.validated_data
         partner = get_object_or_404(EmployerPartner, pk=v["partner"])
         if not can_manage_partner(request.user, partner):
-            raise Http404("No such organisation.")
+            raise Http404(_("No such organisation."))
         course = get_object_or_404(Course, pk=v["course"]) if v["course"] else None
         employer_request = services.employer_request_create(
             partner=partner, user=request.user, kind=v["kind"], course=course, seats=v["seats"], message=v["message"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from courseworx.core.models import TimeStampedModel, UUIDModel
 
@@ -14,12 +15,12 @@ class Plan(UUIDModel):
     """A subscription: every course, or a chosen set, for a monthly or annual price."""
 
     class Interval(models.TextChoices):
-        MONTH = "month", "Monthly"
-        YEAR = "year", "Annual"
+        MONTH = "month", _("Monthly")
+        YEAR = "year", _("Annual")
 
     class Scope(models.TextChoices):
-        ALL = "all", "All courses"
-        SELECTED = "selected", "Selected courses"
+        ALL = "all", _("All courses")
+        SELECTED = "selected", _("Selected courses")
 
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=120, unique=True)
@@ -27,11 +28,11 @@ class Plan(UUIDModel):
     interval = models.CharField(max_length=10, choices=Interval.choices, default=Interval.MONTH)
     price = money_field()
     currency = currency_field()
-    trial_days = models.PositiveSmallIntegerField(default=0, help_text="Free days before the first charge.")
+    trial_days = models.PositiveSmallIntegerField(default=0, help_text=_("Free days before the first charge."))
     scope = models.CharField(max_length=10, choices=Scope.choices, default=Scope.ALL)
     courses = models.ManyToManyField("courses.Course", blank=True, related_name="plans")
     is_active = models.BooleanField(
-        default=True, help_text="Inactive plans are not sold (existing subscribers keep them)."
+        default=True, help_text=_("Inactive plans are not sold (existing subscribers keep them).")
     )
     order = models.PositiveSmallIntegerField(default=0)
 

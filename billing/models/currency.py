@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from courseworx.core.currency import active_currencies_changed
 from courseworx.core.models import TimeStampedModel
@@ -20,13 +21,13 @@ ISO_CODE = RegexValidator(r"^[A-Z]{3}$", "Three capital letters (ISO 4217), e.g.
 
 
 class Currency(TimeStampedModel):
-    code = models.CharField(max_length=3, primary_key=True, validators=[ISO_CODE], help_text="ISO 4217, e.g. EUR.")
+    code = models.CharField(max_length=3, primary_key=True, validators=[ISO_CODE], help_text=_("ISO 4217, e.g. EUR."))
     name = models.CharField(max_length=60)
     symbol = models.CharField(max_length=8, blank=True)
     decimals = models.PositiveSmallIntegerField(
-        default=2, validators=[MaxValueValidator(4)], help_text="Minor units: JPY 0, USD 2, KWD 3."
+        default=2, validators=[MaxValueValidator(4)], help_text=_("Minor units: JPY 0, USD 2, KWD 3.")
     )
-    active = models.BooleanField(default=True, help_text="Offered for prices and as a display currency.")
+    active = models.BooleanField(default=True, help_text=_("Offered for prices and as a display currency."))
 
     class Meta:
         ordering = ["code"]
@@ -48,20 +49,20 @@ class Currency(TimeStampedModel):
 
 class ExchangeRate(TimeStampedModel):
     class Source(models.TextChoices):
-        MANUAL = "manual", "Entered by Finance"
-        IMPORT = "import", "Imported"
-        DEMO = "demo", "Demo data"
+        MANUAL = "manual", _("Entered by Finance")
+        IMPORT = "import", _("Imported")
+        DEMO = "demo", _("Demo data")
 
     currency = models.ForeignKey(Currency, on_delete=models.CASCADE, related_name="rates")
     rate = models.DecimalField(
         max_digits=20,
         decimal_places=10,
         validators=[MinValueValidator(0.0000000001), MaxValueValidator(10**9)],
-        help_text="Units of this currency for one unit of the base currency.",
+        help_text=_("Units of this currency for one unit of the base currency."),
     )
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.MANUAL)
-    source_detail = models.CharField(max_length=200, blank=True, help_text="The file or URL of an import.")
-    valid_from = models.DateTimeField(help_text="The rate applies from this moment until the next rate.")
+    source_detail = models.CharField(max_length=200, blank=True, help_text=_("The file or URL of an import."))
+    valid_from = models.DateTimeField(help_text=_("The rate applies from this moment until the next rate."))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from courseworx.core.models import UUIDModel
 
@@ -20,7 +21,7 @@ class EmployerPartner(UUIDModel):
     name = models.CharField(max_length=150, unique=True)
     contact_name = models.CharField(max_length=120, blank=True)
     contact_email = models.EmailField(blank=True)
-    email_domain = models.CharField(max_length=100, blank=True, help_text="e.g. acme.com (informational).")
+    email_domain = models.CharField(max_length=100, blank=True, help_text=_("e.g. acme.com (informational)."))
     managers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="employer_partners")
     is_active = models.BooleanField(default=True)
     notes = models.TextField(blank=True)
@@ -34,15 +35,15 @@ class EmployerPartner(UUIDModel):
 
 class EmployerRequest(UUIDModel):
     class Kind(models.TextChoices):
-        SEATS = "seats", "Seat purchase"
-        CUSTOM_TRAINING = "custom_training", "Custom training"
+        SEATS = "seats", _("Seat purchase")
+        CUSTOM_TRAINING = "custom_training", _("Custom training")
 
     class Status(models.TextChoices):
-        NEW = "new", "New"
-        IN_REVIEW = "in_review", "In review"
-        APPROVED = "approved", "Approved"
-        FULFILLED = "fulfilled", "Fulfilled"
-        REJECTED = "rejected", "Rejected"
+        NEW = "new", _("New")
+        IN_REVIEW = "in_review", _("In review")
+        APPROVED = "approved", _("Approved")
+        FULFILLED = "fulfilled", _("Fulfilled")
+        REJECTED = "rejected", _("Rejected")
 
     partner = models.ForeignKey(EmployerPartner, on_delete=models.CASCADE, related_name="requests")
     requested_by = models.ForeignKey(
@@ -81,8 +82,8 @@ class ContentLicensing(UUIDModel):
     an employer partner with a number of seats and a term."""
 
     class Kind(models.TextChoices):
-        REVENUE_SHARE = "revenue_share", "Instructor revenue share"
-        EMPLOYER = "employer", "Employer licence"
+        REVENUE_SHARE = "revenue_share", _("Instructor revenue share")
+        EMPLOYER = "employer", _("Employer licence")
 
     course = models.ForeignKey("courses.Course", on_delete=models.PROTECT, related_name="licences")
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.REVENUE_SHARE)
@@ -91,7 +92,7 @@ class ContentLicensing(UUIDModel):
         decimal_places=2,
         default=Decimal("70.00"),
         validators=[MinValueValidator(0), MaxValueValidator(100)],
-        help_text="The instructor's share of the course's net revenue.",
+        help_text=_("The instructor's share of the course's net revenue."),
     )
     partner = models.ForeignKey(
         EmployerPartner, null=True, blank=True, on_delete=models.PROTECT, related_name="licences"
@@ -99,7 +100,7 @@ class ContentLicensing(UUIDModel):
     seats = models.PositiveIntegerField(null=True, blank=True)
     starts_on = models.DateField(null=True, blank=True)
     ends_on = models.DateField(null=True, blank=True)
-    fee = money_field(help_text="What the partner pays for the licence.")
+    fee = money_field(help_text=_("What the partner pays for the licence."))
     currency = currency_field()
 
     class Meta:
@@ -149,9 +150,9 @@ class SeatAssignment(UUIDModel):
     otherwise waits for them to accept the invitation (token link) after signing up."""
 
     class Status(models.TextChoices):
-        INVITED = "invited", "Invited"
-        ENROLLED = "enrolled", "Enrolled"
-        REVOKED = "revoked", "Revoked"
+        INVITED = "invited", _("Invited")
+        ENROLLED = "enrolled", _("Enrolled")
+        REVOKED = "revoked", _("Revoked")
 
     licence = models.ForeignKey(ContentLicensing, on_delete=models.CASCADE, related_name="seat_assignments")
     email = models.EmailField()

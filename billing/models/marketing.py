@@ -8,6 +8,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from courseworx.core.models import TimeStampedModel, UUIDModel
 
@@ -24,7 +25,7 @@ class MarketingCampaign(UUIDModel):
     starts_at = models.DateTimeField(null=True, blank=True)
     ends_at = models.DateTimeField(null=True, blank=True)
     is_active = models.BooleanField(default=True)
-    budget = money_field(help_text="Spend on the campaign (for the return-on-spend figure).")
+    budget = money_field(help_text=_("Spend on the campaign (for the return-on-spend figure)."))
     currency = currency_field()
 
     class Meta:
@@ -65,17 +66,17 @@ class Coupon(UUIDModel):
     conditional UPDATE (`uses < max_uses`), so parallel checkouts cannot exceed the limit."""
 
     class Kind(models.TextChoices):
-        PERCENT = "percent", "Percentage"
-        FIXED = "fixed", "Fixed amount"
+        PERCENT = "percent", _("Percentage")
+        FIXED = "fixed", _("Fixed amount")
 
-    code = models.CharField(max_length=40, unique=True, help_text="Stored upper-case; buyers type it in any case.")
+    code = models.CharField(max_length=40, unique=True, help_text=_("Stored upper-case; buyers type it in any case."))
     description = models.CharField(max_length=200, blank=True)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PERCENT)
-    value = models.DecimalField(**MONEY, help_text="Percent (1–100) or an amount in the coupon's currency.")
+    value = models.DecimalField(**MONEY, help_text=_("Percent (1–100) or an amount in the coupon's currency."))
     currency = currency_field()
     starts_at = models.DateTimeField(null=True, blank=True)
     ends_at = models.DateTimeField(null=True, blank=True)
-    max_uses = models.PositiveIntegerField(null=True, blank=True, help_text="Empty: unlimited.")
+    max_uses = models.PositiveIntegerField(null=True, blank=True, help_text=_("Empty: unlimited."))
     max_uses_per_user = models.PositiveIntegerField(default=1, validators=[MinValueValidator(1)])
     uses = models.PositiveIntegerField(default=0, editable=False)
     courses = models.ManyToManyField("courses.Course", blank=True, related_name="coupons")
@@ -117,10 +118,10 @@ class CouponRedemption(TimeStampedModel):
     payment fails or is abandoned, reversed by a refund."""
 
     class Status(models.TextChoices):
-        RESERVED = "reserved", "Reserved"
-        APPLIED = "applied", "Applied"
-        RELEASED = "released", "Released"
-        REVERSED = "reversed", "Reversed by a refund"
+        RESERVED = "reserved", _("Reserved")
+        APPLIED = "applied", _("Applied")
+        RELEASED = "released", _("Released")
+        REVERSED = "reversed", _("Reversed by a refund")
 
     HOLDING = (Status.RESERVED, Status.APPLIED)
 

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from courseworx.core.models import TimeStampedModel, UUIDModel
 from courseworx.core.storage import RandomFileName, private_storage
@@ -29,17 +30,17 @@ class Payment(UUIDModel):
     -> refunded."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SUCCEEDED = "succeeded", "Succeeded"
-        FAILED = "failed", "Failed"
-        PARTIALLY_REFUNDED = "partially_refunded", "Partially refunded"
-        REFUNDED = "refunded", "Refunded"
+        PENDING = "pending", _("Pending")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+        PARTIALLY_REFUNDED = "partially_refunded", _("Partially refunded")
+        REFUNDED = "refunded", _("Refunded")
 
     class Kind(models.TextChoices):
-        COURSE = "course", "Course"
-        BUNDLE = "bundle", "Bundle"
-        PLAN = "plan", "Subscription"
-        RENEWAL = "renewal", "Subscription renewal"
+        COURSE = "course", _("Course")
+        BUNDLE = "bundle", _("Bundle")
+        PLAN = "plan", _("Subscription")
+        RENEWAL = "renewal", _("Subscription renewal")
 
     PAID_STATUSES = (Status.SUCCEEDED, Status.PARTIALLY_REFUNDED, Status.REFUNDED)
     REFUNDABLE_STATUSES = (Status.SUCCEEDED, Status.PARTIALLY_REFUNDED)
@@ -62,23 +63,23 @@ class Payment(UUIDModel):
     credit_applied = money_field()
     tax_rate = models.DecimalField(max_digits=5, decimal_places=2, default=ZERO)
     tax = money_field()
-    amount = money_field(help_text="What the buyer pays: subtotal - discount - credit + tax.")
+    amount = money_field(help_text=_("What the buyer pays: subtotal - discount - credit + tax."))
     amount_refunded = money_field()
-    base_currency = currency_field(help_text="The site's base currency when the payment was made.")
+    base_currency = currency_field(help_text=_("The site's base currency when the payment was made."))
     exchange_rate = models.DecimalField(
         max_digits=20,
         decimal_places=10,
         default=Decimal(1),
-        help_text="Units of the base currency for one unit of the payment's currency, on the payment's day.",
+        help_text=_("Units of the base currency for one unit of the payment's currency, on the payment's day."),
     )
-    amount_base = money_field(help_text="`amount` in the base currency at `exchange_rate` (what revenue sums).")
+    amount_base = money_field(help_text=_("`amount` in the base currency at `exchange_rate` (what revenue sums)."))
     coupon = models.ForeignKey(Coupon, null=True, blank=True, on_delete=models.PROTECT, related_name="payments")
     campaign = models.ForeignKey(
         MarketingCampaign, null=True, blank=True, on_delete=models.SET_NULL, related_name="payments"
     )
     provider = models.CharField(max_length=20, default="sandbox")
     provider_reference = models.CharField(max_length=100, blank=True)
-    idempotency_key = models.CharField(max_length=64, unique=True, help_text="One checkout form = one payment.")
+    idempotency_key = models.CharField(max_length=64, unique=True, help_text=_("One checkout form = one payment."))
     succeeded_at = models.DateTimeField(null=True, blank=True)
     failed_at = models.DateTimeField(null=True, blank=True)
     failure_reason = models.CharField(max_length=200, blank=True)

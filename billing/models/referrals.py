@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from courseworx.core.models import TimeStampedModel
 
@@ -23,9 +24,9 @@ class Referral(TimeStampedModel):
     """A referred user (once) and the referrer's reward, credited when their first payment succeeds."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting for a first payment"
-        CREDITED = "credited", "Credited"
-        REVERSED = "reversed", "Reversed (refund)"
+        PENDING = "pending", _("Waiting for a first payment")
+        CREDITED = "credited", _("Credited")
+        REVERSED = "reversed", _("Reversed (refund)")
 
     referrer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="referrals_made")
     referred = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="referral")
@@ -67,16 +68,16 @@ class CreditAccount(TimeStampedModel):
 
 class CreditEntry(TimeStampedModel):
     class Kind(models.TextChoices):
-        REFERRAL = "referral", "Referral reward"
-        REFERRAL_REVERSED = "referral_reversed", "Referral reward reversed"
-        SPENT = "spent", "Used at checkout"
-        RELEASED = "released", "Returned (payment not completed)"
-        REFUNDED = "refunded", "Returned by a refund"
-        ADJUSTMENT = "adjustment", "Adjustment by staff"
+        REFERRAL = "referral", _("Referral reward")
+        REFERRAL_REVERSED = "referral_reversed", _("Referral reward reversed")
+        SPENT = "spent", _("Used at checkout")
+        RELEASED = "released", _("Returned (payment not completed)")
+        REFUNDED = "refunded", _("Returned by a refund")
+        ADJUSTMENT = "adjustment", _("Adjustment by staff")
 
     account = models.ForeignKey(CreditAccount, on_delete=models.CASCADE, related_name="entries")
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    amount = models.DecimalField(**MONEY, help_text="Positive adds credit, negative uses it.")
+    amount = models.DecimalField(**MONEY, help_text=_("Positive adds credit, negative uses it."))
     payment = models.ForeignKey("Payment", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     referral = models.ForeignKey(Referral, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     note = models.CharField(max_length=200, blank=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from courseworx.core.models import TimeStampedModel, UUIDModel
 
@@ -14,15 +15,15 @@ from .payments import Payment
 
 class RefundRequest(UUIDModel):
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting for Finance"
-        REJECTED = "rejected", "Rejected"
-        REFUNDED = "refunded", "Refunded"
-        FAILED = "failed", "Refund failed at the provider"
+        PENDING = "pending", _("Waiting for Finance")
+        REJECTED = "rejected", _("Rejected")
+        REFUNDED = "refunded", _("Refunded")
+        FAILED = "failed", _("Refund failed at the provider")
 
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refund_requests")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="refund_requests")
     reason = models.TextField(max_length=2000)
-    amount_requested = models.DecimalField(**MONEY, null=True, blank=True, help_text="Empty: the full amount.")
+    amount_requested = models.DecimalField(**MONEY, null=True, blank=True, help_text=_("Empty: the full amount."))
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     amount_refunded = money_field()
     decided_by = models.ForeignKey(

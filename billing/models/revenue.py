@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from courseworx.core.models import TimeStampedModel, UUIDModel
 
@@ -18,8 +19,8 @@ class EarningEntry(TimeStampedModel):
     refund.  Balances and reports are SQL aggregates over this table."""
 
     class Kind(models.TextChoices):
-        SALE = "sale", "Sale"
-        REFUND = "refund", "Refund"
+        SALE = "sale", _("Sale")
+        REFUND = "refund", _("Refund")
 
     instructor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="earnings")
     course = models.ForeignKey("courses.Course", on_delete=models.PROTECT, related_name="+")
@@ -28,12 +29,12 @@ class EarningEntry(TimeStampedModel):
         RefundRequest, null=True, blank=True, on_delete=models.PROTECT, related_name="earnings"
     )
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    gross = models.DecimalField(**MONEY, help_text="The course's part of the payment's net revenue.")
+    gross = models.DecimalField(**MONEY, help_text=_("The course's part of the payment's net revenue."))
     share_percent = models.DecimalField(max_digits=5, decimal_places=2)
-    amount = models.DecimalField(**MONEY, help_text="The instructor's part (negative for refunds).")
+    amount = models.DecimalField(**MONEY, help_text=_("The instructor's part (negative for refunds)."))
     currency = currency_field()
     amount_base = models.DecimalField(
-        **MONEY, default=0, help_text="`amount` in the base currency at the payment's exchange rate."
+        **MONEY, default=0, help_text=_("`amount` in the base currency at the payment's exchange rate.")
     )
 
     class Meta:
@@ -58,14 +59,14 @@ class EarningEntry(TimeStampedModel):
 
 class Payout(UUIDModel):
     class Status(models.TextChoices):
-        PENDING = "pending", "Scheduled"
-        PAID = "paid", "Paid"
+        PENDING = "pending", _("Scheduled")
+        PAID = "paid", _("Paid")
 
     instructor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payouts")
     amount = models.DecimalField(**MONEY)
     currency = currency_field()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PAID)
-    reference = models.CharField(max_length=100, blank=True, help_text="Bank transfer reference.")
+    reference = models.CharField(max_length=100, blank=True, help_text=_("Bank transfer reference."))
     note = models.CharField(max_length=200, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from courseworx.core.models import UUIDModel
 
@@ -19,11 +20,11 @@ class SubscriptionQuerySet(models.QuerySet):
 
 class Subscription(UUIDModel):
     class Status(models.TextChoices):
-        TRIALING = "trialing", "Trial"
-        ACTIVE = "active", "Active"
-        PAST_DUE = "past_due", "Payment overdue"
-        CANCELED = "canceled", "Canceled"
-        EXPIRED = "expired", "Expired"
+        TRIALING = "trialing", _("Trial")
+        ACTIVE = "active", _("Active")
+        PAST_DUE = "past_due", _("Payment overdue")
+        CANCELED = "canceled", _("Canceled")
+        EXPIRED = "expired", _("Expired")
 
     LIVE_STATUSES = (Status.TRIALING, Status.ACTIVE, Status.PAST_DUE)
 
@@ -34,7 +35,7 @@ class Subscription(UUIDModel):
     current_period_end = models.DateTimeField()
     cancel_at_period_end = models.BooleanField(default=False)
     canceled_at = models.DateTimeField(null=True, blank=True)
-    grace_until = models.DateTimeField(null=True, blank=True, help_text="Past due: access ends after this.")
+    grace_until = models.DateTimeField(null=True, blank=True, help_text=_("Past due: access ends after this."))
     ended_at = models.DateTimeField(null=True, blank=True)
     provider = models.CharField(max_length=20, default="sandbox")
     provider_reference = models.CharField(max_length=100, blank=True)

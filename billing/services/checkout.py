@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courses.models import Course
@@ -46,13 +47,13 @@ def checkout_check(*, user: User, product: Product, subscription: Subscription |
     get_provider(conf.default_provider())  # refuses at once when payments are switched off here
     if isinstance(product, Course):
         if not product.is_published:
-            raise ValidationError("This course is not on sale.", code="not_on_sale")
+            raise ValidationError(_("This course is not on sale."), code="not_on_sale")
         if product.is_free:
-            raise ValidationError("This course is free: enrol from the course page.", code="free_course")
+            raise ValidationError(_("This course is free: enrol from the course page."), code="free_course")
         learning_services.enrollment_check_eligible(user=user, course=product, source=Enrollment.Source.PURCHASE)
     elif isinstance(product, CourseBundle):
         if not product.is_active:
-            raise ValidationError("This bundle is not on sale.", code="not_on_sale")
+            raise ValidationError(_("This bundle is not on sale."), code="not_on_sale")
         courses = [item.course for item in product.items.select_related("course").order_by("order", "pk")]
         mine = {e.course_id: e for e in Enrollment.objects.filter(user=user, course__in=courses)}
         owned = 0
@@ -72,18 +73,18 @@ def checkout_check(*, user: User, product: Product, subscription: Subscription |
                     params={"course": course.title, "reason": exc.messages[0]},
                 ) from exc
         if courses and owned == len(courses):
-            raise ConflictError("You already have every course in this bundle.", code="already_enrolled")
+            raise ConflictError(_("You already have every course in this bundle."), code="already_enrolled")
     elif isinstance(product, Plan):
         if subscription is not None:
             if subscription.user_id != user.pk or subscription.plan_id != product.pk:
-                raise PermissionDenied("Not your subscription.")
+                raise PermissionDenied(_("Not your subscription."))
             if subscription.is_live:
-                raise ConflictError("This subscription is still running.", code="already_subscribed")
+                raise ConflictError(_("This subscription is still running."), code="already_subscribed")
         else:
             if not product.is_active:
-                raise ValidationError("This plan is not on sale.", code="not_on_sale")
+                raise ValidationError(_("This plan is not on sale."), code="not_on_sale")
             if Subscription.objects.live().filter(user=user, plan=product).exists():
-                raise ConflictError("You already subscribe to this plan.", code="already_subscribed")
+                raise ConflictError(_("You already subscribe to this plan."), code="already_subscribed")
 
 
 @transaction.atomic
@@ -107,7 +108,7 @@ def _checkout_create(
         coupon = Coupon.objects.select_for_update().filter(code=code).first()
         if coupon is None:
             raise ValidationError(
-                {"coupon_code": ValidationError("This coupon code does not exist.", code="coupon_unknown")}
+                {"coupon_code": ValidationError(_("This coupon code does not exist."), code="coupon_unknown")}
             )
         try:
             coupon_check(coupon=coupon, user=user, product=product, now=now)
@@ -131,7 +132,7 @@ def _checkout_create(
         )
         if not taken:
             raise ValidationError(
-                {"coupon_code": ValidationError("This coupon has been used up.", code="coupon_used_up")}
+                {"coupon_code": ValidationError(_("This coupon has been used up."), code="coupon_used_up")}
             )
     if breakdown.credit > 0:
         assert account is not None  # credit comes only from the balance of the account read above
@@ -139,7 +140,7 @@ def _checkout_create(
             balance=F("balance") - breakdown.credit, updated_at=now
         )
         if not spent:
-            raise ValidationError("Your credit balance changed; try again.", code="credit_changed")
+            raise ValidationError(_("Your credit balance changed; try again."), code="credit_changed")
     if campaign is None and coupon is not None and coupon.campaign_id:
         campaign = coupon.campaign
     payment = Payment(
@@ -196,7 +197,9 @@ def checkout_start(
     """Create the pending payment (reserving the coupon use and the credit) and return it with the
     URL to send the buyer to.  The same idempotency key returns the same payment (double submit)."""
     if not idempotency_key or len(idempotency_key) > 64:
-        raise ValidationError("A checkout needs an idempotency key of at most 64 characters.", code="idempotency_key")
+        raise ValidationError(
+            _("A checkout needs an idempotency key of at most 64 characters."), code="idempotency_key"
+        )
     existing = Payment.objects.filter(idempotency_key=idempotency_key).first()
     if existing is None:
         try:
@@ -217,7 +220,7 @@ def checkout_start(
                 raise
     if existing is not None:
         if existing.user_id != user.pk:
-            raise PermissionDenied("This checkout belongs to someone else.")
+            raise PermissionDenied(_("This checkout belongs to someone else."))
         payment = existing
     return payment, payment_next_url(payment=payment)
 

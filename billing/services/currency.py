@@ -24,6 +24,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
 
 from courseworx.core import currency as core_currency
 from courseworx.core import outbound
@@ -60,9 +61,9 @@ def exchange_rate_set(
 ) -> ExchangeRate:
     """A new rate for `currency` from `valid_from` (now); earlier rows stay as history."""
     if currency.code == core_currency.base_currency():
-        raise ValidationError("The base currency's rate is always 1.", code="base_currency")
+        raise ValidationError(_("The base currency's rate is always 1."), code="base_currency")
     value = _rate(rate, currency.code)
-    row, _ = ExchangeRate.objects.update_or_create(
+    row, _created = ExchangeRate.objects.update_or_create(
         currency=currency,
         valid_from=valid_from or timezone.now(),
         defaults={"rate": value, "source": source, "created_by": actor if getattr(actor, "pk", None) else None},
@@ -81,7 +82,7 @@ def _read_source(source: str) -> bytes:
     with path.open("rb") as fh:
         data = fh.read(MAX_SOURCE_BYTES + 1)
     if len(data) > MAX_SOURCE_BYTES:
-        raise ValidationError("The exchange-rate file is too large.", code="source_too_large")
+        raise ValidationError(_("The exchange-rate file is too large."), code="source_too_large")
     return data
 
 
@@ -89,7 +90,7 @@ def _valid_from(value) -> datetime:
     if value in (None, ""):
         return timezone.now()
     if not isinstance(value, str):
-        raise ValidationError("`date` must be an ISO date.", code="bad_date")
+        raise ValidationError(_("`date` must be an ISO date."), code="bad_date")
     try:
         moment = parse_datetime(value)
         if moment is None:
@@ -98,11 +99,11 @@ def _valid_from(value) -> datetime:
                 raise ValueError(value)
             moment = datetime.combine(day, time.min, tzinfo=UTC)
     except ValueError as exc:
-        raise ValidationError("`date` must be an ISO date.", code="bad_date") from exc
+        raise ValidationError(_("`date` must be an ISO date."), code="bad_date") from exc
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment, UTC)
     if not 1900 <= moment.year <= 2999:
-        raise ValidationError("`date` is out of range.", code="bad_date")
+        raise ValidationError(_("`date` is out of range."), code="bad_date")
     return moment
 
 
@@ -111,9 +112,9 @@ def parse_rates(data: bytes) -> tuple[datetime, dict[str, Decimal]]:
     try:
         doc = json.loads(data)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise ValidationError("The exchange-rate source is not JSON.", code="bad_json") from exc
+        raise ValidationError(_("The exchange-rate source is not JSON."), code="bad_json") from exc
     if not isinstance(doc, dict) or not isinstance(doc.get("rates"), dict):
-        raise ValidationError('The source must be {"base": ..., "date": ..., "rates": {...}}.', code="bad_format")
+        raise ValidationError(_('The source must be {"base": ..., "date": ..., "rates": {...}}.'), code="bad_format")
     base = core_currency.normalise_code(doc.get("base"))
     if base != core_currency.base_currency():
         raise ValidationError(
@@ -149,7 +150,7 @@ def exchange_rates_import(*, source: str | None = None) -> dict:
     imported = 0
     with transaction.atomic():
         for code in sorted(known):
-            _, created = ExchangeRate.objects.get_or_create(
+            _rate, created = ExchangeRate.objects.get_or_create(
                 currency_id=code,
                 valid_from=valid_from,
                 defaults={"rate": rates[code], "source": ExchangeRate.Source.IMPORT, "source_detail": source[:200]},
@@ -169,7 +170,7 @@ def payment_base_amounts(*, currency: str, amount: Decimal, at: datetime | None 
     rate = rate_to_base(code=currency, at=at)
     if rate is None:
         raise ValidationError(
-            "Prices in %(c)s cannot be paid yet: there is no exchange rate for it. Please try again later.",
+            _("Prices in %(c)s cannot be paid yet: there is no exchange rate for it. Please try again later."),
             code="no_exchange_rate",
             params={"c": currency},
         )

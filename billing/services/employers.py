@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courses.models import Course
@@ -32,7 +33,7 @@ def employer_request_create(
     message: str = "",
 ) -> EmployerRequest:
     if not permissions.can_manage_partner(user, partner):
-        raise PermissionDenied("You do not manage this organisation.")
+        raise PermissionDenied(_("You do not manage this organisation."))
     request = EmployerRequest(
         partner=partner, requested_by=user, kind=kind, course=course, seats=seats, message=message.strip()
     )
@@ -64,11 +65,11 @@ def employer_request_set_status(
 ) -> EmployerRequest:
     """Staff move a request on.  Approving a seat purchase creates the employer licence."""
     if not permissions.can_handle_employer_requests(actor):
-        raise PermissionDenied("Only Finance handles employer requests.")
+        raise PermissionDenied(_("Only Finance handles employer requests."))
     request = EmployerRequest.objects.select_for_update().get(pk=request.pk)
     if status not in EMPLOYER_TRANSITIONS.get(request.status, set()):
         raise ConflictError(
-            "A request that is %(old)s cannot become %(new)s.",
+            _("A request that is %(old)s cannot become %(new)s."),
             code="invalid_transition",
             params={"old": request.get_status_display().lower(), "new": status},
         )
@@ -112,12 +113,12 @@ def seat_assign(*, licence: ContentLicensing, email: str, actor: User) -> SeatAs
         ContentLicensing.objects.select_for_update(of=("self",)).select_related("course", "partner").get(pk=licence.pk)
     )
     if licence.kind != ContentLicensing.Kind.EMPLOYER:
-        raise ValidationError("Seats belong to employer licences.", code="not_employer")
+        raise ValidationError(_("Seats belong to employer licences."), code="not_employer")
     if not (permissions.can_handle_employer_requests(actor) or permissions.can_manage_partner(actor, licence.partner)):
-        raise PermissionDenied("You cannot assign seats of this licence.")
+        raise PermissionDenied(_("You cannot assign seats of this licence."))
     if not licence.is_current():
         raise ValidationError(
-            "This licence is not current (%(a)s – %(b)s).",
+            _("This licence is not current (%(a)s – %(b)s)."),
             code="licence_not_current",
             params={"a": licence.starts_on, "b": licence.ends_on},
         )
@@ -137,7 +138,7 @@ def seat_assign(*, licence: ContentLicensing, email: str, actor: User) -> SeatAs
     if used >= licence.seats:
         # A conflict with the licence's state (409 in the API): nothing the manager typed is wrong.
         raise ConflictError(
-            "All %(n)s seats are assigned: revoke one or ask for more seats.",
+            _("All %(n)s seats are assigned: revoke one or ask for more seats."),
             code="no_seats_left",
             params={"n": licence.seats},
         )
@@ -174,10 +175,10 @@ def seat_revoke(*, seat: SeatAssignment, actor: User, reason: str = "") -> SeatA
     if not (
         permissions.can_handle_employer_requests(actor) or permissions.can_manage_partner(actor, seat.licence.partner)
     ):
-        raise PermissionDenied("You cannot revoke seats of this licence.")
+        raise PermissionDenied(_("You cannot revoke seats of this licence."))
     if seat.status == SeatAssignment.Status.REVOKED:
         raise ConflictError(
-            "The seat of %(email)s is already revoked.", code="already_revoked", params={"email": seat.email}
+            _("The seat of %(email)s is already revoked."), code="already_revoked", params={"email": seat.email}
         )
     old = seat.status
     if seat.user_id is not None:
@@ -200,12 +201,12 @@ def seat_accept(*, token: str, user: User) -> SeatAssignment:
     """The invited employee (signed up with the invited e-mail) accepts their seat."""
     seat = SeatAssignment.objects.select_for_update().select_related("licence__course").filter(token=token).first()
     if seat is None or seat.status == SeatAssignment.Status.REVOKED:
-        raise ValidationError("This invitation is not valid.", code="invalid_invitation")
+        raise ValidationError(_("This invitation is not valid."), code="invalid_invitation")
     if seat.email.lower() != user.email.lower():
         raise PermissionDenied(f"This invitation was sent to {seat.email}; log in with that address.")
     if seat.status == SeatAssignment.Status.ENROLLED:
         return seat
     if not seat.licence.is_current():
-        raise ValidationError("The licence of this seat has ended.", code="licence_not_current")
+        raise ValidationError(_("The licence of this seat has ended."), code="licence_not_current")
     _seat_enrol(seat, user)
     return seat

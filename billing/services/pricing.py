@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courses.models import Course
@@ -76,22 +77,22 @@ def coupon_check(*, coupon: Coupon, user: User | None, product: Product, now: dt
     """Raise ValidationError (with a code) when `coupon` cannot be used by `user` for `product` now."""
     now = now or timezone.now()
     if not coupon.is_active:
-        raise ValidationError("This coupon is no longer active.", code="coupon_inactive")
+        raise ValidationError(_("This coupon is no longer active."), code="coupon_inactive")
     if coupon.starts_at and now < coupon.starts_at:
         raise ValidationError(
-            "This coupon is valid from %(date)s.",
+            _("This coupon is valid from %(date)s."),
             code="coupon_not_started",
             params={"date": f"{coupon.starts_at:%d %b %Y}"},
         )
     if coupon.ends_at and now >= coupon.ends_at:
         raise ValidationError(
-            "This coupon expired on %(date)s.", code="coupon_expired", params={"date": f"{coupon.ends_at:%d %b %Y}"}
+            _("This coupon expired on %(date)s."), code="coupon_expired", params={"date": f"{coupon.ends_at:%d %b %Y}"}
         )
     if coupon.max_uses is not None and coupon.uses >= coupon.max_uses:
-        raise ValidationError("This coupon has been used up.", code="coupon_used_up")
+        raise ValidationError(_("This coupon has been used up."), code="coupon_used_up")
     if coupon.kind == Coupon.Kind.FIXED and coupon.currency != product.currency:
         raise ValidationError(
-            "This coupon is in %(c)s and cannot be used for a price in %(p)s.",
+            _("This coupon is in %(c)s and cannot be used for a price in %(p)s."),
             code="coupon_currency",
             params={"c": coupon.currency, "p": product.currency},
         )
@@ -106,7 +107,7 @@ def coupon_check(*, coupon: Coupon, user: User | None, product: Product, now: dt
         ]
         if product.pk not in restricted[field]:
             raise ValidationError(
-                "This coupon does not apply to %(name)s.",
+                _("This coupon does not apply to %(name)s."),
                 code="coupon_not_applicable",
                 params={"name": product.title if isinstance(product, Course) else product.name},
             )
@@ -114,7 +115,7 @@ def coupon_check(*, coupon: Coupon, user: User | None, product: Product, now: dt
         used = CouponRedemption.objects.filter(coupon=coupon, user=user, status__in=CouponRedemption.HOLDING).count()
         if used >= coupon.max_uses_per_user:
             raise ValidationError(
-                "You have already used this coupon (limit %(n)s per person).",
+                _("You have already used this coupon (limit %(n)s per person)."),
                 code="coupon_user_limit",
                 params={"n": coupon.max_uses_per_user},
             )

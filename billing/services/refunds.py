@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courseworx.core.exceptions import ConflictError
@@ -107,7 +108,7 @@ def refund_request_create(*, user: User, payment: Payment, reason: str, amount: 
     """A student asks for a refund of their payment, within the policy."""
     payment = lock_payment(payment.pk)
     if payment.user_id != user.pk:
-        raise PermissionDenied("You can only ask for refunds of your own payments.")
+        raise PermissionDenied(_("You can only ask for refunds of your own payments."))
     if not (reason or "").strip():
         raise ValidationError({"reason": "Tell us why you want a refund."})
     eligibility = refund_eligibility(payment=payment)
@@ -134,12 +135,12 @@ def refund_request_create(*, user: User, payment: Payment, reason: str, amount: 
 
 def refund_request_check_decision(*, refund_request: RefundRequest, actor: User, note: str) -> None:
     if not permissions.can_decide_refund(actor):
-        raise PermissionDenied("Only Finance can decide refund requests.")
+        raise PermissionDenied(_("Only Finance can decide refund requests."))
     if not (note or "").strip():
         raise ValidationError({"note": "A note explaining the decision is required."})
     if refund_request.status != RefundRequest.Status.PENDING:
         raise ConflictError(
-            "This request was already decided (%(status)s).",
+            _("This request was already decided (%(status)s)."),
             code="already_decided",
             params={"status": refund_request.get_status_display().lower()},
         )
@@ -182,7 +183,7 @@ def refund_request_approve(
     refund_request_check_decision(refund_request=request, actor=actor, note=note)
     if payment.status not in Payment.REFUNDABLE_STATUSES:
         raise ConflictError(
-            "The payment is %(s)s; it cannot be refunded.",
+            _("The payment is %(s)s; it cannot be refunded."),
             code="not_refundable",
             params={"s": payment.get_status_display().lower()},
         )
@@ -198,7 +199,7 @@ def refund_request_approve(
             reference = get_provider(payment.provider).refund(payment, amount, idempotency_key=f"refund-{request.pk}")
         except ProviderError as exc:
             raise ValidationError(
-                "The provider refused the refund: %(e)s", code="provider_error", params={"e": str(exc)}
+                _("The provider refused the refund: %(e)s"), code="provider_error", params={"e": str(exc)}
             ) from exc
     _refund_log(request, actor, "provider_refunded", f"{amount} {payment.currency}, reference {reference or '—'}")
     payment.amount_refunded = payment.amount_refunded + amount

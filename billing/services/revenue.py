@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courses.models import Course
@@ -99,7 +100,7 @@ def _earnings_record_refund(request: RefundRequest, payment: Payment, amount: De
 def payout_create(*, instructor: User, amount: Decimal, actor: User, reference: str = "", note: str = "") -> Payout:
     """Finance records a payout to an instructor (at most their balance)."""
     if not permissions.can_manage_payouts(actor):
-        raise PermissionDenied("Only Finance can record payouts.")
+        raise PermissionDenied(_("Only Finance can record payouts."))
     # Serialise payouts of one instructor: lock their user row.
     get_user_model().objects.select_for_update().filter(pk=instructor.pk).first()
     amount = q(amount)

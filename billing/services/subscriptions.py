@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courses.models import Course
@@ -100,9 +101,9 @@ def _extend(subscription: Subscription, payment: Payment) -> Subscription:
 def subscription_start_trial(*, user: User, plan: Plan) -> Subscription:
     """A free trial (plans with trial_days), once per user and plan; the first charge is the renewal."""
     if not plan.is_active or plan.trial_days <= 0:
-        raise ValidationError("This plan has no free trial.", code="no_trial")
+        raise ValidationError(_("This plan has no free trial."), code="no_trial")
     if Subscription.objects.filter(user=user, plan=plan).exists():
-        raise ValidationError("You have already had a subscription or trial of this plan.", code="trial_used")
+        raise ValidationError(_("You have already had a subscription or trial of this plan."), code="trial_used")
     now = timezone.now()
     subscription = Subscription(
         user=user,
@@ -117,7 +118,7 @@ def subscription_start_trial(*, user: User, plan: Plan) -> Subscription:
         with transaction.atomic():
             subscription.save()
     except IntegrityError:
-        raise ConflictError("You already subscribe to this plan.", code="already_subscribed") from None
+        raise ConflictError(_("You already subscribe to this plan."), code="already_subscribed") from None
     _plan_grant_access(subscription)
     notify(
         user,
@@ -133,9 +134,9 @@ def subscription_cancel(*, subscription: Subscription, user: User) -> Subscripti
     """Cancel at the end of the current period (access continues until then)."""
     subscription = Subscription.objects.select_for_update().get(pk=subscription.pk)
     if not permissions.can_manage_subscription(user, subscription):
-        raise PermissionDenied("Not your subscription.")
+        raise PermissionDenied(_("Not your subscription."))
     if not subscription.is_live:
-        raise ConflictError("This subscription has already ended.", code="not_live")
+        raise ConflictError(_("This subscription has already ended."), code="not_live")
     if not subscription.cancel_at_period_end:
         subscription.cancel_at_period_end = True
         subscription.canceled_at = timezone.now()
@@ -148,9 +149,9 @@ def subscription_cancel(*, subscription: Subscription, user: User) -> Subscripti
 def subscription_resume(*, subscription: Subscription, user: User) -> Subscription:
     subscription = Subscription.objects.select_for_update().get(pk=subscription.pk)
     if not permissions.can_manage_subscription(user, subscription):
-        raise PermissionDenied("Not your subscription.")
+        raise PermissionDenied(_("Not your subscription."))
     if not subscription.is_live:
-        raise ConflictError("This subscription has ended: subscribe again instead.", code="not_live")
+        raise ConflictError(_("This subscription has ended: subscribe again instead."), code="not_live")
     if subscription.cancel_at_period_end:
         subscription.cancel_at_period_end = False
         subscription.canceled_at = None
@@ -263,5 +264,5 @@ def subscription_course_enrol(*, user: User, course: Course) -> Enrollment:
     """Enrol in a course covered by one of the user's live subscriptions (all-courses plans)."""
     live = Subscription.objects.live().filter(user=user).select_related("plan")
     if not any(s.plan.covers(course) for s in live):
-        raise PermissionDenied("None of your subscriptions includes this course.")
+        raise PermissionDenied(_("None of your subscriptions includes this course."))
     return enrolments.enrol(user=user, course=course, source="subscription")

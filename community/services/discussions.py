@@ -11,6 +11,7 @@ from django.db.models import F
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courses.models import Course, CourseContent
@@ -28,7 +29,7 @@ from .guards import user_check_can_post
 
 def _check_thread_post(*, user: User, course: Course) -> None:
     if not permissions.can_post_in_course(user, course):
-        raise Http404("No such course discussion.")
+        raise Http404(_("No such course discussion."))
     user_check_can_post(user=user)
 
 
@@ -59,11 +60,11 @@ def thread_create(
 
 def _check_reply(*, user: User, thread: DiscussionThread) -> None:
     if not permissions.can_read_discussions(user, thread.course):
-        raise Http404("No such thread.")
+        raise Http404(_("No such thread."))
     if thread.is_hidden and not permissions.can_see_hidden(user, thread.course):
-        raise Http404("No such thread.")
+        raise Http404(_("No such thread."))
     if not permissions.can_reply_to_thread(user, thread):
-        raise ValidationError("This thread is locked: no new replies.", code="locked")
+        raise ValidationError(_("This thread is locked: no new replies."), code="locked")
 
 
 @transaction.atomic
@@ -112,9 +113,9 @@ def reply_notify_subscribers(*, reply_id: UUID | str) -> int:
 
 def _check_manage_thread(*, user: User, thread: DiscussionThread) -> None:
     if not permissions.can_read_discussions(user, thread.course):
-        raise Http404("No such thread.")
+        raise Http404(_("No such thread."))
     if not permissions.can_manage_thread(user, thread):
-        raise PermissionDenied("Only the course's instructors and moderators can do this.")
+        raise PermissionDenied(_("Only the course's instructors and moderators can do this."))
 
 
 @transaction.atomic
@@ -142,11 +143,11 @@ def thread_accept_answer(*, user: User, thread: DiscussionThread, reply: ThreadR
     """Mark a reply as the accepted answer (or clear it): the thread's author or its instructors."""
 
     if not permissions.can_read_discussions(user, thread.course):
-        raise Http404("No such thread.")
+        raise Http404(_("No such thread."))
     if not permissions.can_accept_answer(user, thread):
-        raise PermissionDenied("Only the person who asked or the instructors can accept an answer.")
+        raise PermissionDenied(_("Only the person who asked or the instructors can accept an answer."))
     if reply is not None and (reply.thread_id != thread.pk or reply.is_hidden):
-        raise ValidationError("Choose a visible reply of this thread.", code="invalid")
+        raise ValidationError(_("Choose a visible reply of this thread."), code="invalid")
     thread = DiscussionThread.objects.select_for_update().get(pk=thread.pk)
     thread.accepted_reply = reply
     thread.save(update_fields=["accepted_reply", "updated_at"])
@@ -162,7 +163,7 @@ def thread_accept_answer(*, user: User, thread: DiscussionThread, reply: ThreadR
 
 def thread_subscribe(*, user: User, thread: DiscussionThread, subscribed: bool) -> bool:
     if not permissions.can_read_discussions(user, thread.course):
-        raise Http404("No such thread.")
+        raise Http404(_("No such thread."))
     if subscribed:
         ThreadSubscription.objects.get_or_create(thread=thread, user=user)
     else:

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courseworx.core.bulk import bulk_loading_active
@@ -24,7 +25,7 @@ def user_check_can_post(*, user: User) -> None:
     """Muted users (403) and fast posters (400 `rate_limited`) are refused; nothing is written but the
     rate-limit counter in the cache."""
     if not (user and user.is_authenticated and user.is_active):
-        raise PermissionDenied("Sign in to post.")
+        raise PermissionDenied(_("Sign in to post."))
     mute = user_mute_active(user=user)
     if mute is not None:
         raise PermissionDenied(
@@ -44,7 +45,7 @@ def user_check_can_post(*, user: User) -> None:
         count = 1
     if count > limit:
         raise ValidationError(
-            "You are posting too fast: at most %(limit)s posts per %(window)s seconds. Try again in a minute.",
+            _("You are posting too fast: at most %(limit)s posts per %(window)s seconds. Try again in a minute."),
             code="rate_limited",
             params={"limit": limit, "window": window},
         )

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courses.models import Course
@@ -27,13 +28,13 @@ def _conversation_roles(user: User, other: User) -> tuple[User, User]:
         return user, other
     if permissions.teaches_student(user, other):
         return other, user
-    raise PermissionDenied("You can message the instructors of courses you take (and they, their students).")
+    raise PermissionDenied(_("You can message the instructors of courses you take (and they, their students)."))
 
 
 @transaction.atomic
 def conversation_start(*, user: User, other: User, course: Course | None = None) -> Conversation:
     student, instructor = _conversation_roles(user, other)
-    conversation, _ = Conversation.objects.get_or_create(
+    conversation, _created = Conversation.objects.get_or_create(
         student=student, instructor=instructor, defaults={"course": course}
     )
     return conversation
@@ -42,10 +43,10 @@ def conversation_start(*, user: User, other: User, course: Course | None = None)
 @transaction.atomic
 def message_send(*, user: User, conversation: Conversation, body: str) -> Message:
     if not permissions.is_conversation_participant(user, conversation):
-        raise Http404("No such conversation.")
+        raise Http404(_("No such conversation."))
     # The relationship must still hold (a student who dropped every course of the instructor cannot write).
     if not permissions.teaches_student(conversation.instructor, conversation.student):
-        raise PermissionDenied("This conversation is closed: the student no longer takes this instructor's courses.")
+        raise PermissionDenied(_("This conversation is closed: the student no longer takes this instructor's courses."))
     user_check_can_post(user=user)
     message = Message(conversation=conversation, sender=user, body=body.strip())
     message.full_clean()

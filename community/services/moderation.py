@@ -18,6 +18,7 @@ from django.db.models import Count, F, IntegerField, Model, OuterRef, Subquery, 
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courses.models import CourseContent
@@ -46,11 +47,11 @@ from .reviews import review_rating_refresh
 # --- flags ---------------------------------------------------------------------------------------
 def _check_flag(*, user: User, target: FlagTarget) -> None:
     if not (user and user.is_authenticated and user.is_active):
-        raise PermissionDenied("Sign in to report content.")
+        raise PermissionDenied(_("Sign in to report content."))
     if not permissions.can_see_flag_target(user, target):
-        raise Http404("No such content.")
+        raise Http404(_("No such content."))
     if flag_target_author_id(target) == user.pk:
-        raise ValidationError("You cannot report your own content.", code="own_content")
+        raise ValidationError(_("You cannot report your own content."), code="own_content")
 
 
 def _hide_target(target: Model, *, reason: str, now: datetime) -> bool:
@@ -117,20 +118,22 @@ def flag_create(*, user: User, target: FlagTarget, reason: str, details: str = "
     now = timezone.now()
     content_type = ContentType.objects.get_for_model(type(target))
     course = flag_target_course(target)
-    item, _ = FlaggedItem.objects.get_or_create(
+    item, _created = FlaggedItem.objects.get_or_create(
         content_type=content_type,
         object_id=str(target.pk),
         defaults={"course": course, "author_id": flag_target_author_id(target)},
     )
     if ContentFlag.objects.filter(item=item, flagger=user, status=ContentFlag.Status.OPEN).exists():
-        raise ValidationError("You have already reported this; a moderator will look at it.", code="duplicate")
+        raise ValidationError(_("You have already reported this; a moderator will look at it."), code="duplicate")
     flag = ContentFlag(item=item, flagger=user, reason=reason, details=details.strip())
     flag.full_clean()
     try:
         with transaction.atomic():
             flag.save()
     except IntegrityError as exc:
-        raise ValidationError("You have already reported this; a moderator will look at it.", code="duplicate") from exc
+        raise ValidationError(
+            _("You have already reported this; a moderator will look at it."), code="duplicate"
+        ) from exc
     # Counters in SQL: concurrent flags never lose an increment.
     FlaggedItem.objects.filter(pk=item.pk).update(
         open_flag_count=F("open_flag_count") + 1, status=FlaggedItem.Status.OPEN, last_flagged_at=now, resolved_at=None
@@ -183,7 +186,7 @@ MODERATION_OUTCOMES: dict[str, str] = {
 
 def _check_moderate(*, moderator: User, note: str) -> None:
     if not permissions.can_moderate(moderator):
-        raise PermissionDenied("Only moderators may do this.")
+        raise PermissionDenied(_("Only moderators may do this."))
     if not (note or "").strip():
         raise ValidationError({"note": "A resolution note is required."}, code="required")
 
@@ -239,7 +242,7 @@ def moderation_hide(*, moderator: User, item: FlaggedItem, note: str) -> Flagged
     item = _lock_item(item)
     target = item.target
     if target is None or not (isinstance(target, ModeratedContent) or _is_lesson(target)):
-        raise ValidationError("This content cannot be hidden.")
+        raise ValidationError(_("This content cannot be hidden."))
     _hide_target(target, reason=ModeratedContent.HiddenReason.MODERATOR, now=timezone.now())
     if not _is_lesson(target):  # already hidden by flags: the moderator's decision is the reason now
         type(target).objects.filter(pk=target.pk).update(hidden_reason=ModeratedContent.HiddenReason.MODERATOR)
@@ -257,7 +260,7 @@ def moderation_restore(*, moderator: User, item: FlaggedItem, note: str) -> Flag
     item = _lock_item(item)
     target = item.target
     if target is None or not (isinstance(target, ModeratedContent) or _is_lesson(target)):
-        raise ValidationError("Only hidden threads, replies, reviews and lessons can be restored.")
+        raise ValidationError(_("Only hidden threads, replies, reviews and lessons can be restored."))
     _restore_target(target)
     flags = _resolve_item(item=item, moderator=moderator, action="restore", note=note,
                           flag_status=ContentFlag.Status.DISMISSED)  # fmt: skip
@@ -291,7 +294,7 @@ def moderation_mute(*, moderator: User, item: FlaggedItem, note: str, days: int)
     item = _lock_item(item)
     author = item.author
     if author is None:
-        raise ValidationError("This content has no author to mute.")
+        raise ValidationError(_("This content has no author to mute."))
     if not 1 <= int(days) <= 365:
         raise ValidationError({"days": "Mute for 1 to 365 days."})
     mute = user_mute_create(user=author, until=mute_until(int(days)), reason=note, by=moderator)

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courses.models import Course
@@ -24,7 +25,7 @@ from .guards import user_check_can_post
 
 def _check_review(*, user: User, course: Course) -> None:
     if not permissions.can_review_course(user, course):
-        raise PermissionDenied("Only students enrolled in this course can review it.")
+        raise PermissionDenied(_("Only students enrolled in this course can review it."))
     user_check_can_post(user=user)
 
 
@@ -41,7 +42,7 @@ def review_save(*, user: User, course: Course, rating: int, body: str = "") -> R
     _check_review(user=user, course=course)
     enrollment = permissions.active_enrollment(user, course)
     if enrollment is None:  # checked above; the enrolment may not have gone since
-        raise PermissionDenied("Only students enrolled in this course can review it.")
+        raise PermissionDenied(_("Only students enrolled in this course can review it."))
     review = Review.objects.select_for_update().filter(course=course, author=user).first()
     if review is None:
         review = Review(course=course, author=user, enrollment_id=enrollment.pk)
@@ -52,7 +53,7 @@ def review_save(*, user: User, course: Course, rating: int, body: str = "") -> R
         with transaction.atomic():
             review.save()
     except IntegrityError as exc:  # a double submit created it meanwhile
-        raise ValidationError("You have already reviewed this course.", code="duplicate") from exc
+        raise ValidationError(_("You have already reviewed this course."), code="duplicate") from exc
     review_rating_refresh(course_id=course.pk)
     return review
 
@@ -60,7 +61,7 @@ def review_save(*, user: User, course: Course, rating: int, body: str = "") -> R
 @transaction.atomic
 def review_reply(*, user: User, review: Review, reply: str) -> Review:
     if not permissions.can_reply_to_review(user, review):
-        raise PermissionDenied("Only the course's instructors can reply to its reviews.")
+        raise PermissionDenied(_("Only the course's instructors can reply to its reviews."))
     user_check_can_post(user=user)
     review = Review.objects.select_for_update().get(pk=review.pk)
     review.reply = reply.strip()

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courses.models import Course
@@ -20,11 +21,11 @@ from ..models import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
 
 def _check_survey_answer(*, user: User, survey: Survey) -> None:
     if not permissions.can_answer_survey(user, survey):
-        raise Http404("No such survey.")
+        raise Http404(_("No such survey."))
     if survey.closes_at and survey.closes_at <= timezone.now():
-        raise ValidationError("This survey is closed.", code="closed")
+        raise ValidationError(_("This survey is closed."), code="closed")
     if SurveyResponse.objects.filter(survey=survey, user=user).exists():
-        raise ValidationError("You have already answered this survey. Thank you!", code="duplicate")
+        raise ValidationError(_("You have already answered this survey. Thank you!"), code="duplicate")
 
 
 def _survey_answer_row(question: SurveyQuestion, value: Any) -> SurveyAnswer | None:
@@ -73,7 +74,7 @@ def survey_answer(*, user: User, survey: Survey, answers: dict) -> SurveyRespons
         with transaction.atomic():
             response = SurveyResponse.objects.create(survey=survey, user=user)
     except IntegrityError as exc:
-        raise ValidationError("You have already answered this survey. Thank you!", code="duplicate") from exc
+        raise ValidationError(_("You have already answered this survey. Thank you!"), code="duplicate") from exc
     for row in rows:
         row.response = response
     SurveyAnswer.objects.bulk_create(rows)

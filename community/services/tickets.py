@@ -18,6 +18,7 @@ from django.db.models import Max
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courses.models import Course, CourseContent
@@ -50,12 +51,12 @@ def ticket_attachment_check(file: UploadedFile) -> str:
     ext = PurePosixPath(file.name or "").suffix.lower().lstrip(".")
     if ext not in ATTACHMENT_EXTENSIONS:
         raise ValidationError(
-            "Attach images, PDF, text, CSV, Word or Excel files (not .%(ext)s).",
+            _("Attach images, PDF, text, CSV, Word or Excel files (not .%(ext)s)."),
             code="invalid_file_type",
             params={"ext": ext or "?"},
         )
     if (getattr(file, "size", 0) or 0) > max_bytes:
-        raise ValidationError("Attachments may be at most %(mb)s MB.", code="file_too_large",
+        raise ValidationError(_("Attachments may be at most %(mb)s MB."), code="file_too_large",
                               params={"mb": max_bytes // (1024 * 1024)})  # fmt: skip
     return validate_content_file(file, "image" if ext in IMAGE_EXTENSIONS else "document")
 
@@ -80,7 +81,7 @@ def ticket_create(
     course: Course | None = None, lesson: CourseContent | None = None, attachments: Iterable[UploadedFile] = (),
 ) -> SupportTicket:  # fmt: skip
     if not (user and user.is_authenticated and user.is_active):
-        raise PermissionDenied("Sign in to contact support.")
+        raise PermissionDenied(_("Sign in to contact support."))
     user_check_can_post(user=user)
     if lesson is not None and course is not None and lesson.course_id != course.pk:
         raise ValidationError({"lesson": "This lesson belongs to another course."})
@@ -110,9 +111,9 @@ def ticket_create(
 def ticket_check_reply(*, user: User, ticket: SupportTicket) -> None:
     """May `user` reply to `ticket` now?  404 when they cannot see it, 400 `closed` when it is closed."""
     if not permissions.can_view_ticket(user, ticket):
-        raise Http404("No such ticket.")
+        raise Http404(_("No such ticket."))
     if ticket.status == SupportTicket.Status.CLOSED:
-        raise ValidationError("This ticket is closed. Open a new ticket if you need more help.", code="closed")
+        raise ValidationError(_("This ticket is closed. Open a new ticket if you need more help."), code="closed")
 
 
 @transaction.atomic
@@ -164,15 +165,15 @@ def ticket_check_status(*, user: User, ticket: SupportTicket, status: str) -> No
     """May `user` move `ticket` to `status` now?  404 when they cannot see it, 409
     `invalid_transition` when the status machine forbids it, 403 when only Support may do it."""
     if not permissions.can_view_ticket(user, ticket):
-        raise Http404("No such ticket.")
+        raise Http404(_("No such ticket."))
     if status not in TICKET_TRANSITIONS.get(ticket.status, set()):
         raise ConflictError(
-            "A ticket that is %(old)s cannot become %(new)s.",
+            _("A ticket that is %(old)s cannot become %(new)s."),
             code="invalid_transition",
             params={"old": ticket.get_status_display().lower(), "new": SupportTicket.Status(status).label.lower()},
         )
     if not permissions.can_set_ticket_status(user, ticket, status):
-        raise PermissionDenied("Only support staff can change this ticket's status.")
+        raise PermissionDenied(_("Only support staff can change this ticket's status."))
 
 
 @transaction.atomic
@@ -203,7 +204,7 @@ def ticket_set_status(*, user: User, ticket: SupportTicket, status: str, note: s
 @transaction.atomic
 def ticket_assign(*, user: User, ticket: SupportTicket, assignee: User | None) -> SupportTicket:
     if not permissions.can_handle_tickets(user):
-        raise PermissionDenied("Only support staff can assign tickets.")
+        raise PermissionDenied(_("Only support staff can assign tickets."))
     if assignee is not None and not permissions.can_handle_tickets(assignee):
         raise ValidationError({"assignee": "Assign tickets to members of the Support team."})
     ticket = SupportTicket.objects.select_for_update().get(pk=ticket.pk)
@@ -223,9 +224,9 @@ def ticket_assign(*, user: User, ticket: SupportTicket, assignee: User | None) -
 def ticket_rate(*, user: User, ticket: SupportTicket, rating: int, comment: str = "") -> SupportTicket:
     ticket = SupportTicket.objects.select_for_update().get(pk=ticket.pk)
     if not permissions.can_view_ticket(user, ticket):
-        raise Http404("No such ticket.")
+        raise Http404(_("No such ticket."))
     if not permissions.can_rate_ticket(user, ticket):
-        raise ValidationError("Rate a ticket once, after it is resolved.", code="not_rateable")
+        raise ValidationError(_("Rate a ticket once, after it is resolved."), code="not_rateable")
     if not 1 <= int(rating) <= 5:
         raise ValidationError({"rating": "Choose 1 to 5."})
     ticket.satisfaction = int(rating)

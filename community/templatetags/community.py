@@ -1,6 +1,7 @@
 """Community template tags: the review summary for course pages, flag buttons, user chips."""
 
 from django import template
+from django.utils.translation import gettext_lazy, pgettext
 
 from community import permissions, selectors
 
@@ -23,15 +24,23 @@ def course_reviews(context, course, limit: int = 3):
     }
 
 
+# What a flag button reports, for screen readers ("Report" + "this reply").
+FLAG_KIND_LABELS = {
+    "lesson": gettext_lazy("this lesson"),
+    "thread": gettext_lazy("this discussion"),
+    "reply": gettext_lazy("this reply"),
+    "review": gettext_lazy("this review"),
+}
+
+
 @register.inclusion_tag("community/includes/flag_button.html", takes_context=True)
-def flag_button(
-    context, kind: str, target, label: str = "Report", css: str = "btn btn-sm btn-link text-body-secondary"
-):
+def flag_button(context, kind: str, target, label: str = "", css: str = "btn btn-sm btn-link text-body-secondary"):
     request = context.get("request")
     return {
         "kind": kind,
         "target": target,
-        "label": label,
+        "label": label or pgettext("flag content", "Report"),
+        "kind_label": FLAG_KIND_LABELS.get(kind, ""),
         "css": css,
         "next": request.get_full_path() if request else "",
     }

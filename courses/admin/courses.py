@@ -15,6 +15,7 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from courseworx.core.currency import currency_choices
@@ -133,7 +134,7 @@ class CourseAdminForm(forms.ModelForm):
             self.fields["currency"] = forms.ChoiceField(
                 choices=list(choices.items()),
                 initial=self.instance.currency or settings.BILLING_CURRENCY,
-                help_text="The ISO code of the price's currency.",
+                help_text=_("The ISO code of the price's currency."),
             )
         if "duration_minutes" in self.fields:
             self.fields["duration_minutes"].label = "Duration (minutes)"

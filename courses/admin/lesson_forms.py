@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import FileField
+from django.utils.translation import gettext_lazy as _
 
 from courseworx.core.pending_uploads import KeepUploadsMixin
 
@@ -101,17 +102,17 @@ class LessonForm(KeepUploadsMixin, forms.ModelForm):
 
     # Declared so that the class is built with an https default (a URLField from the model would warn).
     video_url = forms.URLField(
-        label="Video link",
+        label=_("Video link"),
         required=False,
         assume_scheme="https",
-        help_text="A YouTube or Vimeo link (https), instead of a file.",
+        help_text=_("A YouTube or Vimeo link (https), instead of a file."),
     )
     duration_minutes = forms.IntegerField(
-        label="Duration (minutes)",
+        label=_("Duration (minutes)"),
         min_value=0,
         max_value=24 * 60,
         required=False,
-        help_text="About how long it takes, in minutes (shown to students).",
+        help_text=_("About how long it takes, in minutes (shown to students)."),
     )
 
     class Meta:
@@ -221,7 +222,7 @@ class OptionRowsField(forms.Field):
     def validate(self, value):
         super().validate(value)
         if any(r["correct"] and not r["text"] for r in value):
-            raise ValidationError("A ticked row has no text: write the option or untick it.", code="blank_option")
+            raise ValidationError(_("A ticked row has no text: write the option or untick it."), code="blank_option")
 
     def has_changed(self, initial, data):
         def normal(rows):
@@ -232,21 +233,21 @@ class OptionRowsField(forms.Field):
 
 class QuestionForm(forms.ModelForm):
     options = OptionRowsField(
-        label="Options",
+        label=_("Options"),
         required=False,
-        help_text="Choice questions: one option per row; tick the correct one (several for multiple choice).",
+        help_text=_("Choice questions: one option per row; tick the correct one (several for multiple choice)."),
     )
     true_false_answer = forms.ChoiceField(
-        label="Correct answer",
+        label=_("Correct answer"),
         required=False,
         choices=[("True", "True"), ("False", "False")],
         widget=forms.RadioSelect,
-        help_text="True/false questions.",
+        help_text=_("True/false questions."),
     )
     correct_answers = LinesField(
-        label="Accepted answers",
+        label=_("Accepted answers"),
         required=False,
-        help_text="Text questions: every accepted answer, one per line (case and spacing are ignored).",
+        help_text=_("Text questions: every accepted answer, one per line (case and spacing are ignored)."),
     )
 
     class Meta:

@@ -31,6 +31,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from courseworx.core.exceptions import ConflictError
@@ -72,7 +73,7 @@ def _course_or_404(model_admin, request, object_id) -> Course:
     """The course if this user may see it in the admin (authors: theirs; reviewers: all), else 404."""
     course = model_admin.get_object(request, unquote(object_id))
     if course is None or not model_admin.has_view_permission(request, course):
-        raise Http404("No such course.")
+        raise Http404(_("No such course."))
     return course
 
 
@@ -261,13 +262,13 @@ def _section_add(request, model_admin, object_id):
     course = _course_or_404(model_admin, request, object_id)
     title = request.POST.get("title", "").strip()
     if not title:
-        messages.error(request, "Give the new section a title.")
+        messages.error(request, _("Give the new section a title."))
         return HttpResponseRedirect(f"{outline_url(course)}#add-section")
     try:
         section = services.section_create(course=course, user=request.user, title=title)
     except (ValidationError, PermissionDenied) as exc:
         return _refused(request, exc, course)
-    messages.success(request, f"Section “{section}” added. Add its first item below.")
+    messages.success(request, _("Section “%(section)s” added. Add its first item below.") % {"section": section})
     return HttpResponseRedirect(f"{outline_url(course)}#section-{section.pk}")
 
 
@@ -296,7 +297,7 @@ def section_edit_view(model_admin, request, object_id, section_id):
     form = SectionForm(request.POST or None, instance=section)
     if request.method == "POST":
         if not can_edit:
-            return _refused(request, PermissionDenied("You may not edit this course."), course)
+            return _refused(request, PermissionDenied(_("You may not edit this course.")), course)
         if form.is_valid():
             try:
                 services.section_update(
@@ -305,7 +306,7 @@ def section_edit_view(model_admin, request, object_id, section_id):
             except (ValidationError, PermissionDenied) as exc:
                 add_service_errors(form, exc)
             else:
-                messages.success(request, f"Section “{section}” saved.")
+                messages.success(request, _("Section “%(section)s” saved.") % {"section": section})
                 return HttpResponseRedirect(f"{outline_url(course)}#section-{section.pk}")
     if not can_edit:
         for field in form.fields.values():
@@ -321,14 +322,14 @@ def section_delete_view(model_admin, request, object_id, section_id):
     course = _course_or_404(model_admin, request, object_id)
     section = _section_or_404(course, section_id)
     if not permissions.can_edit_course(request.user, course):
-        return _refused(request, PermissionDenied("You may not edit this course."), course)
+        return _refused(request, PermissionDenied(_("You may not edit this course.")), course)
     lesson_count = section.contents.count()
     if request.method == "POST":
         try:
             services.section_delete(section=section, user=request.user)
         except (ValidationError, PermissionDenied) as exc:
             return _refused(request, exc, course)
-        messages.success(request, f"Section “{section}” deleted.")
+        messages.success(request, _("Section “%(section)s” deleted.") % {"section": section})
         return HttpResponseRedirect(outline_url(course))
     title = f"The section “{section}” is not empty" if lesson_count else f"Delete the section “{section}”?"
     return _section_page(

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
 
 from courseworx.core.admin import ReadOnlyAdmin
 from courseworx.core.forms import add_service_errors
@@ -34,7 +35,7 @@ class DecisionForm(forms.Form):
     note = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 5, "cols": 80}),
-        help_text="Shown to the instructor.  Required when requesting changes.",
+        help_text=_("Shown to the instructor.  Required when requesting changes."),
     )
 
     def clean(self):

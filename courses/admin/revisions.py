@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 
 from courseworx.core.forms import service_error_text
 
@@ -41,7 +42,7 @@ class CourseRevisionAdminMixin:
         course = self.get_object(request, unquote(object_id))
         # Another instructor's course is not even found; a reviewer or student may not revise.
         if course is None:
-            raise Http404("No such course.")
+            raise Http404(_("No such course."))
         if not (permissions.is_course_staff(request.user, course)):
             raise PermissionDenied
         change_url = reverse("admin:courses_course_change", args=[course.pk])

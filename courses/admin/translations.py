@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 
 from courseworx.core.forms import service_error_text
 
@@ -77,7 +78,7 @@ class CourseTranslationAdminMixin:
     def _translation_course(self, request, object_id) -> Course:
         course = self.get_object(request, unquote(object_id))
         if course is None:  # another instructor's course is not even found
-            raise Http404("No such course.")
+            raise Http404(_("No such course."))
         if not permissions.is_course_staff(request.user, course):  # reviewers, co-workers: no
             raise PermissionDenied
         return course
@@ -110,7 +111,7 @@ class CourseTranslationAdminMixin:
     def translation_edit_view(self, request, object_id, language: str):
         course = self._translation_course(request, object_id)
         if language not in dict(translation_languages(course)):
-            raise Http404("This course cannot be translated into that language.")
+            raise Http404(_("This course cannot be translated into that language."))
         groups = course_translation_groups(course=course, language=language)
         field_errors: dict[str, list[str]] = {}
         general: list[str] = []

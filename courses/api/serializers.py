@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -165,7 +166,7 @@ class InstructorCourseCreateInputSerializer(serializers.Serializer):
     def validate_currency(self, value: str) -> str:
         code = normalise_code(value)
         if code is None or code not in dict(currency_choices()):
-            raise serializers.ValidationError("Unknown or inactive currency code.", code="invalid_currency")
+            raise serializers.ValidationError(_("Unknown or inactive currency code."), code="invalid_currency")
         return code
 
 

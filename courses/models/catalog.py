@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from courseworx.core.models import TimeStampedModel
 
@@ -17,7 +18,7 @@ class Category(TimeStampedModel):
     slug = models.SlugField(max_length=120, unique=True)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
     description = models.TextField(blank=True)
-    icon = models.CharField(max_length=50, blank=True, help_text="A Bootstrap Icons name, e.g. 'code-slash'.")
+    icon = models.CharField(max_length=50, blank=True, help_text=_("A Bootstrap Icons name, e.g. 'code-slash'."))
     order = models.PositiveIntegerField(default=0)
 
     class Meta:

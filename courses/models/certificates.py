@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from courseworx.core import pdf_templates
 from courseworx.core.models import UUIDModel
@@ -51,7 +52,7 @@ class CertificateTemplate(UUIDModel):
     )
     css = models.TextField(
         blank=True,
-        help_text='CSS (with @page and @media). Images: url("{{ background_image }}"), url("/static/…").',
+        help_text=_('CSS (with @page and @media). Images: url("{{ background_image }}"), url("/static/…").'),
     )
     orientation = models.CharField(
         max_length=10, choices=[("landscape", "Landscape"), ("portrait", "Portrait")], default="landscape"
@@ -64,7 +65,7 @@ class CertificateTemplate(UUIDModel):
     )
     signature_name = models.CharField(max_length=200, blank=True)
     signature_title = models.CharField(max_length=200, blank=True)
-    is_default = models.BooleanField(default=False, help_text="Used by courses without their own template.")
+    is_default = models.BooleanField(default=False, help_text=_("Used by courses without their own template."))
 
     objects = CertificateTemplateQuerySet.as_manager()
 

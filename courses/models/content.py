@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from courseworx.core.models import UUIDModel
 from courseworx.core.storage import RandomFileName, download_name, private_storage
@@ -67,12 +68,12 @@ class CourseContent(UUIDModel):
     """A lesson: one piece of content of one type, ordered within its section."""
 
     class Kind(models.TextChoices):
-        DOCUMENT = "document", "Document"
-        IMAGE = "image", "Image"
-        VIDEO = "video", "Video"
-        ARTICLE = "article", "Article"
-        QUIZ = "quiz", "Quiz"
-        CERTIFICATE = "certificate", "Certificate"
+        DOCUMENT = "document", _("Document")
+        IMAGE = "image", _("Image")
+        VIDEO = "video", _("Video")
+        ARTICLE = "article", _("Article")
+        QUIZ = "quiz", _("Quiz")
+        CERTIFICATE = "certificate", _("Certificate")
 
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="contents")
     section = models.ForeignKey(CourseSection, on_delete=models.CASCADE, related_name="contents")
@@ -81,30 +82,30 @@ class CourseContent(UUIDModel):
     kind = models.CharField("type", max_length=20, choices=Kind.choices, db_index=True)
     order = models.PositiveIntegerField(default=0)
     is_published = models.BooleanField(default=True)
-    is_required = models.BooleanField(default=True, help_text="Counts towards course completion.")
-    is_preview = models.BooleanField(default=False, help_text="Free preview: visible without enrolling.")
+    is_required = models.BooleanField(default=True, help_text=_("Counts towards course completion."))
+    is_preview = models.BooleanField(default=False, help_text=_("Free preview: visible without enrolling."))
     points = models.PositiveIntegerField(default=0)
     duration_seconds = models.PositiveIntegerField(null=True, blank=True)
     # document / image / video (uploaded)
     file = models.FileField(upload_to=RandomFileName("courses/content"), storage=private_storage, blank=True)
     file_size = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
     file_type = models.CharField(max_length=100, blank=True, editable=False)
-    alt_text = models.CharField(max_length=300, blank=True, help_text="Describe the image for screen readers.")
+    alt_text = models.CharField(max_length=300, blank=True, help_text=_("Describe the image for screen readers."))
     # video from an allow-listed host (settings.VIDEO_EMBED_HOSTS)
     video_url = models.URLField(blank=True)
-    captions = models.FileField(upload_to="courses/captions/%Y/%m/", blank=True, help_text="WebVTT captions.")
+    captions = models.FileField(upload_to="courses/captions/%Y/%m/", blank=True, help_text=_("WebVTT captions."))
     # article
-    article_body = models.TextField(blank=True, help_text="Markdown.")
+    article_body = models.TextField(blank=True, help_text=_("Markdown."))
     article_html = models.TextField(blank=True, editable=False)
     # quiz settings
     pass_mark = models.PositiveSmallIntegerField(
-        default=70, validators=[MaxValueValidator(100)], help_text="Percentage needed to pass."
+        default=70, validators=[MaxValueValidator(100)], help_text=_("Percentage needed to pass.")
     )
-    max_attempts = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Empty for unlimited.")
-    time_limit_minutes = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Empty for no limit.")
+    max_attempts = models.PositiveSmallIntegerField(null=True, blank=True, help_text=_("Empty for unlimited."))
+    time_limit_minutes = models.PositiveSmallIntegerField(null=True, blank=True, help_text=_("Empty for no limit."))
     shuffle_questions = models.BooleanField(default=False)
     manual_grading = models.BooleanField(
-        default=False, help_text="Text answers are graded by the instructor instead of by exact match."
+        default=False, help_text=_("Text answers are graded by the instructor instead of by exact match.")
     )
     metadata = models.JSONField(default=dict, blank=True)
 
@@ -207,17 +208,17 @@ class CourseContent(UUIDModel):
 
 class QuizQuestion(UUIDModel):
     class Type(models.TextChoices):
-        SINGLE_CHOICE = "single_choice", "Single choice"
-        MULTIPLE_CHOICE = "multiple_choice", "Multiple choice"
-        TRUE_FALSE = "true_false", "True / false"
-        TEXT = "text", "Text answer"
+        SINGLE_CHOICE = "single_choice", _("Single choice")
+        MULTIPLE_CHOICE = "multiple_choice", _("Multiple choice")
+        TRUE_FALSE = "true_false", _("True / false")
+        TEXT = "text", _("Text answer")
 
     content = models.ForeignKey(CourseContent, on_delete=models.CASCADE, related_name="questions")
     question = models.TextField()
     question_type = models.CharField(max_length=20, choices=Type.choices, default=Type.SINGLE_CHOICE)
-    options = models.JSONField(default=list, blank=True, help_text="Answer options (choice questions).")
+    options = models.JSONField(default=list, blank=True, help_text=_("Answer options (choice questions)."))
     correct_answers = models.JSONField(
-        default=list, blank=True, help_text="Correct option(s), or accepted text answers."
+        default=list, blank=True, help_text=_("Correct option(s), or accepted text answers.")
     )
     points = models.PositiveSmallIntegerField(default=1, validators=[MinValueValidator(1)])
     explanation = models.TextField(blank=True)
@@ -245,40 +246,40 @@ class QuizQuestion(UUIDModel):
             self.options = list(self.TRUE_FALSE_OPTIONS)
         errors: dict[str, ValidationError] = {}
         if self.content_id and self.content.kind != CourseContent.Kind.QUIZ:
-            errors["content"] = ValidationError("Questions belong to quiz lessons only.", code="not_a_quiz")
+            errors["content"] = ValidationError(_("Questions belong to quiz lessons only."), code="not_a_quiz")
         options, answers = self.options, self.correct_answers
         if not _is_list_of_text(options):
-            errors["options"] = ValidationError("Options must be a list of texts.", code="invalid")
+            errors["options"] = ValidationError(_("Options must be a list of texts."), code="invalid")
         if not _is_list_of_text(answers):
-            errors["correct_answers"] = ValidationError("Correct answers must be a list of texts.", code="invalid")
+            errors["correct_answers"] = ValidationError(_("Correct answers must be a list of texts."), code="invalid")
         if errors:
             raise ValidationError(errors)
 
         if self.question_type in self.CHOICE_TYPES:
             if self.question_type == self.Type.TRUE_FALSE and options != self.TRUE_FALSE_OPTIONS:
-                errors["options"] = ValidationError('A true/false question has the options "True" and "False".')
+                errors["options"] = ValidationError(_('A true/false question has the options "True" and "False".'))
             elif len(options) < 2:
-                errors["options"] = ValidationError("Give at least two options.", code="too_few_options")
+                errors["options"] = ValidationError(_("Give at least two options."), code="too_few_options")
             elif len({o.strip() for o in options}) != len(options):
-                errors["options"] = ValidationError("Options must be different from each other.", code="duplicate")
+                errors["options"] = ValidationError(_("Options must be different from each other."), code="duplicate")
             unknown = [a for a in answers if a not in options]
             if unknown:
                 errors["correct_answers"] = ValidationError(
-                    "Correct answers must be among the options (not: %(unknown)s).",
+                    _("Correct answers must be among the options (not: %(unknown)s)."),
                     code="unknown_answer",
                     params={"unknown": ", ".join(unknown)},
                 )
             elif not answers:
-                errors["correct_answers"] = ValidationError("Mark at least one correct answer.", code="no_answer")
+                errors["correct_answers"] = ValidationError(_("Mark at least one correct answer."), code="no_answer")
             elif self.question_type != self.Type.MULTIPLE_CHOICE and len(answers) != 1:
                 errors["correct_answers"] = ValidationError(
-                    "This type of question has exactly one correct answer.", code="one_answer"
+                    _("This type of question has exactly one correct answer."), code="one_answer"
                 )
         else:  # text
             if options:
-                errors["options"] = ValidationError("Text questions have no options.", code="options_not_allowed")
+                errors["options"] = ValidationError(_("Text questions have no options."), code="options_not_allowed")
             if not any(a.strip() for a in answers):
-                errors["correct_answers"] = ValidationError("Give at least one accepted answer.", code="no_answer")
+                errors["correct_answers"] = ValidationError(_("Give at least one accepted answer."), code="no_answer")
         if errors:
             raise ValidationError(errors)
 

@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinLengthValidator, MinVal
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from courseworx.core.models import TimeStampedModel, UUIDModel
 
@@ -71,16 +72,16 @@ class CourseQuerySet(models.QuerySet):
 
 class Course(UUIDModel):
     class Level(models.TextChoices):
-        BEGINNER = "beginner", "Beginner"
-        INTERMEDIATE = "intermediate", "Intermediate"
-        ADVANCED = "advanced", "Advanced"
+        BEGINNER = "beginner", _("Beginner")
+        INTERMEDIATE = "intermediate", _("Intermediate")
+        ADVANCED = "advanced", _("Advanced")
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        IN_REVIEW = "in_review", "In review"
-        CHANGES_REQUESTED = "changes_requested", "Changes requested"
-        PUBLISHED = "published", "Published"
-        ARCHIVED = "archived", "Archived"
+        DRAFT = "draft", _("Draft")
+        IN_REVIEW = "in_review", _("In review")
+        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+        PUBLISHED = "published", _("Published")
+        ARCHIVED = "archived", _("Archived")
 
     instructor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="courses_taught")
     title = models.CharField(max_length=200, validators=[MinLengthValidator(3)])
@@ -90,29 +91,29 @@ class Course(UUIDModel):
     thumbnail = models.ImageField(upload_to="courses/thumbnails/%Y/%m/", blank=True, validators=[validate_thumbnail])
     price = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0.00"))
     currency = models.CharField(max_length=3, default="USD")
-    duration_minutes = models.PositiveIntegerField(null=True, blank=True, help_text="Total length in minutes.")
+    duration_minutes = models.PositiveIntegerField(null=True, blank=True, help_text=_("Total length in minutes."))
     level = models.CharField(max_length=20, choices=Level.choices, default=Level.BEGINNER, db_index=True)
     language = models.CharField(max_length=10, choices=settings.LANGUAGES, default="en", db_index=True)
     category = models.ForeignKey(
         Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="courses",
-        help_text="The primary category (breadcrumbs, cards); always one of `categories`.",
+        help_text=_("The primary category (breadcrumbs, cards); always one of `categories`."),
     )  # fmt: skip
     # Every category the course is listed under (seed CourseCategories), the primary included: the services
     # and the admin form add it.  The catalog's category filter matches any of them.
     categories = models.ManyToManyField(
         Category, blank=True, related_name="courses_listed",
-        help_text="Every category the course is listed under; the primary category is always added.",
+        help_text=_("Every category the course is listed under; the primary category is always added."),
     )  # fmt: skip
     tags = models.ManyToManyField(Tag, blank=True, related_name="courses")
     is_featured = models.BooleanField(default=False)
-    max_students = models.PositiveIntegerField(null=True, blank=True, help_text="Seat limit; empty for unlimited.")
+    max_students = models.PositiveIntegerField(null=True, blank=True, help_text=_("Seat limit; empty for unlimited."))
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
-    requirements = models.TextField(blank=True, help_text="One requirement per line.")
-    learning_outcomes = models.TextField(blank=True, help_text="One outcome per line.")
+    requirements = models.TextField(blank=True, help_text=_("One requirement per line."))
+    learning_outcomes = models.TextField(blank=True, help_text=_("One outcome per line."))
     curriculum_summary = models.TextField(blank=True)
     prerequisites = models.ManyToManyField(
-        "self", symmetrical=False, blank=True, related_name="required_for", help_text="Courses to complete first."
+        "self", symmetrical=False, blank=True, related_name="required_for", help_text=_("Courses to complete first.")
     )
     certificate_template = models.ForeignKey(
         "CertificateTemplate", null=True, blank=True, on_delete=models.SET_NULL, related_name="courses"
@@ -165,8 +166,8 @@ class Course(UUIDModel):
             models.Index(fields=["status", "price"], name="course_status_price_idx"),
         ]
         permissions = [
-            ("review_course", "Can approve courses or request changes"),
-            ("submit_course", "Can submit a course for review"),
+            ("review_course", _("Can approve courses or request changes")),
+            ("submit_course", _("Can submit a course for review")),
         ]
 
     def __str__(self) -> str:
@@ -177,10 +178,10 @@ class Course(UUIDModel):
         errors = {}
         if self.start_date and self.end_date and self.end_date < self.start_date:
             errors["end_date"] = ValidationError(
-                "The end date cannot be before the start date.", code="end_before_start"
+                _("The end date cannot be before the start date."), code="end_before_start"
             )
         if self.price is not None and self.price < 0:
-            errors["price"] = ValidationError("The price cannot be negative.", code="negative_price")
+            errors["price"] = ValidationError(_("The price cannot be negative."), code="negative_price")
         if errors:
             raise ValidationError(errors)
 
@@ -188,7 +189,11 @@ class Course(UUIDModel):
         """Many-to-many values are not visible to clean(): forms and services call this."""
         if self.pk and any(getattr(c, "pk", c) == self.pk for c in prerequisites):
             raise ValidationError(
-                {"prerequisites": ValidationError("A course cannot be its own prerequisite.", code="self_prerequisite")}
+                {
+                    "prerequisites": ValidationError(
+                        _("A course cannot be its own prerequisite."), code="self_prerequisite"
+                    )
+                }
             )
 
     def get_absolute_url(self) -> str:

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from courseworx.core.models import TimeStampedModel
 
@@ -13,9 +14,9 @@ class CourseApprovalRequest(TimeStampedModel):
     """One submission for review and its decision (who, when, note)."""
 
     class Decision(models.TextChoices):
-        PENDING = "pending", "Pending"
-        APPROVED = "approved", "Approved"
-        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
 
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="approval_requests")
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

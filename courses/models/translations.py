@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from courseworx.core.models import TimeStampedModel
 
@@ -25,9 +26,9 @@ class Translation(TimeStampedModel):
     """A translated text of one field of a course, section or lesson, shown by the visitor's language."""
 
     class Target(models.TextChoices):
-        COURSE = "course", "Course"
-        SECTION = "section", "Section"
-        CONTENT = "content", "Lesson"
+        COURSE = "course", _("Course")
+        SECTION = "section", _("Section")
+        CONTENT = "content", _("Lesson")
 
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="translations")
     language = models.CharField(max_length=10, choices=settings.LANGUAGES)

@@ -6,6 +6,7 @@ Who may change a template is `permissions.certificate_template_lock_reason` (see
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courseworx.core.services import audit_log_create
@@ -42,7 +43,7 @@ def _certificate_template_save(
         unchanged_files = list(image_fields) if files_checked else []
         if template._state.adding:
             if not permissions.can_create_certificate_template(user):
-                raise PermissionDenied("You may not create certificate templates.")
+                raise PermissionDenied(_("You may not create certificate templates."))
             if not user.is_superuser:
                 template.is_default = False
             if not user.is_superuser or template.owner_id is None:
@@ -72,7 +73,7 @@ def _certificate_template_save(
 def certificate_template_copy(*, template: CertificateTemplate, user: User) -> CertificateTemplate:
     """An editable copy of a template the user may see (e.g. one locked by a published course), owned by them."""
     if not permissions.can_view_certificate_template(user, template):
-        raise PermissionDenied("You may not copy this certificate template.")
+        raise PermissionDenied(_("You may not copy this certificate template."))
     copy = CertificateTemplate(
         name=f"Copy of {template.name}"[:200],
         html=template.html,

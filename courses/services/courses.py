@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courseworx.core.enqueue import enqueue_on_commit
@@ -50,7 +51,7 @@ def _check_transition(course: Course, target: str) -> None:
         allowed_from = [S(src).label for (src, dst) in TRANSITIONS if dst == target]
         verb = next(v for (_src, dst), v in TRANSITIONS.items() if dst == target)
         raise ConflictError(
-            "This course is %(status)s and cannot be %(verb)s; only a course that is %(allowed)s can.",
+            _("This course is %(status)s and cannot be %(verb)s; only a course that is %(allowed)s can."),
             code="invalid_transition",
             params={
                 "status": course.get_status_display().lower(),
@@ -105,7 +106,7 @@ def _prerequisites_check(course: Course, prerequisites) -> list | None:
 def _course_build(*, instructor: User, fields: dict[str, Any]) -> tuple[Course, Any, list | None]:
     """course_create's checks: the validated, unsaved course and its tags and prerequisites."""
     if not (instructor.is_active and (instructor.is_superuser or instructor.role in ("instructor", "admin"))):
-        raise PermissionDenied("Only instructors can create courses.")
+        raise PermissionDenied(_("Only instructors can create courses."))
     fields = dict(fields)
     tags = fields.pop("tags", None)
     prerequisites = fields.pop("prerequisites", None)
@@ -126,7 +127,7 @@ def _course_apply(*, course: Course, user: User, data: dict[str, Any]) -> tuple[
     data.pop("categories", None)  # set after saving (course_update)
     protected = _COURSE_PROTECTED if user.is_superuser else _COURSE_PROTECTED | {"instructor"}
     if not permissions.can_edit_course(user, course):
-        raise PermissionDenied("You may not edit this course.")
+        raise PermissionDenied(_("You may not edit this course."))
     changed = _apply_fields(course, data, protected)
     # An unchanged thumbnail was checked on upload: do not re-read it from storage.
     course.full_clean(exclude=None if "thumbnail" in changed else ["thumbnail"])
@@ -144,7 +145,7 @@ def course_check(*, user: User, data: dict[str, Any], course: Course | None = No
     if course is None:
         instructor = data.pop("instructor", None) or user
         if instructor != user and not user.is_superuser:
-            raise PermissionDenied("Only superusers choose another instructor.")
+            raise PermissionDenied(_("Only superusers choose another instructor."))
         _course_build(instructor=instructor, fields=data)
     else:
         _course_apply(course=Course.objects.get(pk=course.pk), user=user, data=data)
@@ -179,14 +180,14 @@ def course_delete(*, course: Course, user: User) -> None:
     with transaction.atomic():
         locked = _lock_course(course)
         if not (user.is_superuser or permissions.user_teaches_course(user, locked)):
-            raise PermissionDenied("You may not delete this course.")
+            raise PermissionDenied(_("You may not delete this course."))
         if not permissions.can_delete_course(user, locked):
             if locked.status != S.DRAFT or locked.published_at is not None:
                 raise ConflictError(
-                    "Only a draft course that was never published can be deleted; archive it instead.",
+                    _("Only a draft course that was never published can be deleted; archive it instead."),
                     code="not_deletable",
                 )
-            raise PermissionDenied("Only the course's owner can delete it.")
+            raise PermissionDenied(_("Only the course's owner can delete it."))
         audit_log_create(actor=user, action="course.delete", target=locked)
         locked.delete()
 
@@ -201,7 +202,7 @@ def course_submit(*, course: Course, user: User, note: str = "") -> CourseApprov
     with transaction.atomic():
         locked = _lock_course(course)
         if not permissions.user_teaches_course(user, locked):
-            raise PermissionDenied("Only the course's instructor or a co-author can submit it for review.")
+            raise PermissionDenied(_("Only the course's instructor or a co-author can submit it for review."))
         _check_transition(locked, S.IN_REVIEW)
         refusals = [item for item in course_submit_checklist(locked) if not item.ok]
         if refusals:
@@ -231,9 +232,9 @@ def _open_request(course: Course) -> CourseApprovalRequest:
 
 def _check_reviewer(reviewer: User, course: Course) -> None:
     if not permissions.can_review_courses(reviewer):
-        raise PermissionDenied("Only course reviewers can decide on a course.")
+        raise PermissionDenied(_("Only course reviewers can decide on a course."))
     if permissions.user_teaches_course(reviewer, course):
-        raise PermissionDenied("You cannot decide on a course you author.")
+        raise PermissionDenied(_("You cannot decide on a course you author."))
 
 
 def _decide(request: CourseApprovalRequest, *, reviewer: User, decision: str, note: str) -> None:
@@ -288,7 +289,7 @@ def _revision_approve(course: Course, revision: Course, *, reviewer: User, note:
     live = _lock_course(revision.revision_of)
     if live.status != S.PUBLISHED:
         raise ConflictError(
-            "The course this revision changes is %(status)s, no longer published: the revision cannot be applied.",
+            _("The course this revision changes is %(status)s, no longer published: the revision cannot be applied."),
             code="invalid_transition",
             params={"status": live.get_status_display().lower()},
         )
@@ -317,7 +318,7 @@ def course_request_changes(*, course: Course, reviewer: User, note: str) -> Cour
     note = (note or "").strip()
     if not note:
         raise ValidationError(
-            {"note": ValidationError("Explain what needs to change.", code="required")},
+            {"note": ValidationError(_("Explain what needs to change."), code="required")},
         )
     with transaction.atomic():
         locked = _lock_course(course)
@@ -342,7 +343,7 @@ def course_archive(*, course: Course, user: User) -> Course:
     with transaction.atomic():
         locked = _lock_course(course)
         if not (user.is_superuser or locked.instructor_id == user.pk):
-            raise PermissionDenied("Only the course's owner can archive it.")
+            raise PermissionDenied(_("Only the course's owner can archive it."))
         _check_transition(locked, S.ARCHIVED)
         old = _set_status(locked, S.ARCHIVED)
         audit_log_create(actor=user, action="course.archive", target=locked, changes={"status": [old, locked.status]})

@@ -19,6 +19,7 @@ from uuid import UUID
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
 
 from courseworx.core.exceptions import ConflictError
 from courseworx.core.storage import file_delete_on_commit
@@ -32,7 +33,7 @@ _OFFSET = 1_000_000
 def _lock_for_edit(user, course_id) -> Course:
     course = Course.objects.select_for_update().get(pk=course_id)
     if not permissions.can_edit_course(user, course):
-        raise PermissionDenied("You may not edit this course.")
+        raise PermissionDenied(_("You may not edit this course."))
     return course
 
 
@@ -40,32 +41,32 @@ def _uuid(value: Any) -> UUID:
     try:
         return UUID(str(value))
     except (TypeError, ValueError, AttributeError):
-        raise ValidationError("%(value)s is not an id.", code="invalid", params={"value": str(value)[:40]}) from None
+        raise ValidationError(_("%(value)s is not an id."), code="invalid", params={"value": str(value)[:40]}) from None
 
 
 def _parse(payload: Any) -> list[tuple[UUID, list[UUID]]]:
     """[(section id, [lesson ids])] from {"sections": [{"id": ..., "items": [...]}, ...]}."""
     sections = payload.get("sections") if isinstance(payload, Mapping) else None
     if not isinstance(sections, list):
-        raise ValidationError('Send {"sections": [{"id": …, "items": […]}, …]}.', code="invalid")
+        raise ValidationError(_('Send {"sections": [{"id": …, "items": […]}, …]}.'), code="invalid")
     parsed = []
     for entry in sections:
         if not isinstance(entry, Mapping) or not isinstance(entry.get("items", []), list):
-            raise ValidationError('Each section is {"id": …, "items": […]}.', code="invalid")
+            raise ValidationError(_('Each section is {"id": …, "items": […]}.'), code="invalid")
         parsed.append((_uuid(entry.get("id")), [_uuid(i) for i in entry.get("items", [])]))
     return parsed
 
 
 def _check_complete(sent: list[UUID], existing: set[UUID], what: str) -> None:
     if len(sent) != len(set(sent)):
-        raise ValidationError("Each %(what)s may appear only once.", code="invalid", params={"what": what})
+        raise ValidationError(_("Each %(what)s may appear only once."), code="invalid", params={"what": what})
     if set(sent) - existing:
         raise ValidationError(
-            "Some %(what)ss do not belong to this course.", code="not_in_course", params={"what": what}
+            _("Some %(what)ss do not belong to this course."), code="not_in_course", params={"what": what}
         )
     if existing - set(sent):
         raise ConflictError(
-            "The outline changed since you opened it (another %(what)s was added or removed). Reload the page.",
+            _("The outline changed since you opened it (another %(what)s was added or removed). Reload the page."),
             code="outline_changed",
             params={"what": what},
         )
@@ -119,7 +120,7 @@ def outline_move(*, course: Course, user, target: str, target_id: Any, direction
     from the bottom, to the start of the next one.  A move past the first or last place changes nothing.
     """
     if target not in ("section", "item") or direction not in ("up", "down"):
-        raise ValidationError("Move a section or an item up or down.", code="invalid")
+        raise ValidationError(_("Move a section or an item up or down."), code="invalid")
     wanted = _uuid(target_id)
     step = -1 if direction == "up" else 1
     with transaction.atomic():
@@ -128,14 +129,14 @@ def outline_move(*, course: Course, user, target: str, target_id: Any, direction
         if target == "section":
             ids = [s for s, _items in order]
             if wanted not in ids:
-                raise ValidationError("This section does not belong to this course.", code="not_in_course")
+                raise ValidationError(_("This section does not belong to this course."), code="not_in_course")
             i = ids.index(wanted)
             if 0 <= i + step < len(order):
                 order[i], order[i + step] = order[i + step], order[i]
         else:
             where = next(((si, items.index(wanted)) for si, (_s, items) in enumerate(order) if wanted in items), None)
             if where is None:
-                raise ValidationError("This item does not belong to this course.", code="not_in_course")
+                raise ValidationError(_("This item does not belong to this course."), code="not_in_course")
             si, ii = where
             items = order[si][1]
             if 0 <= ii + step < len(items):
@@ -156,7 +157,7 @@ def section_delete(*, section: CourseSection, user) -> None:
         locked = _lock_for_edit(user, section.course_id)
         if CourseContent.objects.filter(section_id=section.pk).exists():
             raise ValidationError(
-                "This section still has lessons: move them to another section or delete them first.",
+                _("This section still has lessons: move them to another section or delete them first."),
                 code="section_not_empty",
             )
         CourseSection.objects.filter(pk=section.pk).delete()

@@ -15,6 +15,7 @@ from uuid import UUID
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courseworx.core.exceptions import ConflictError
@@ -86,14 +87,14 @@ def course_revision_start(*, course: Course, user: User) -> Course:
     with transaction.atomic():
         live = _lock_course(course)
         if not permissions.is_course_staff(user, live):
-            raise PermissionDenied("Only the course's authors can revise it.")
+            raise PermissionDenied(_("Only the course's authors can revise it."))
         if live.is_revision or live.status != S.PUBLISHED:
             raise ConflictError(
-                "Only a published course can be revised; edit a draft directly.", code="invalid_transition"
+                _("Only a published course can be revised; edit a draft directly."), code="invalid_transition"
             )
         if Course.objects.filter(revision_of=live).exists():
             raise ConflictError(
-                "This course already has a revision in progress: continue that one.", code="revision_exists"
+                _("This course already has a revision in progress: continue that one."), code="revision_exists"
             )
         fields = {}
         for name in COURSE_SNAPSHOT_FIELDS:

@@ -10,6 +10,7 @@ from uuid import UUID
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Max
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 
@@ -29,7 +30,7 @@ def _lock_editable_course(user: User, course_id) -> Course:
     """
     course = Course.objects.select_for_update().get(pk=course_id)
     if not permissions.can_edit_course(user, course):
-        raise PermissionDenied("You may not edit this course.")
+        raise PermissionDenied(_("You may not edit this course."))
     return course
 
 
@@ -38,7 +39,7 @@ def _reorder(queryset, ordered_ids: list, what: str) -> None:
     current = set(queryset.values_list("pk", flat=True))
     wanted = [UUID(str(pk)) for pk in ordered_ids]
     if len(wanted) != len(set(wanted)) or set(wanted) != current:
-        raise ValidationError("List every %(what)s exactly once.", code="invalid_order", params={"what": what})
+        raise ValidationError(_("List every %(what)s exactly once."), code="invalid_order", params={"what": what})
     model = queryset.model
     # Two steps, so that no intermediate state collides with the (parent, order) unique constraint.
     queryset.update(order=F("order") + _REORDER_OFFSET)

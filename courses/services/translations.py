@@ -12,6 +12,7 @@ from uuid import UUID
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courseworx.core.exceptions import ConflictError
@@ -39,7 +40,7 @@ def _check_language(course: Course, language: str) -> None:
 
 def _check_state(user: User, course: Course) -> None:
     if not permissions.is_course_staff(user, course):
-        raise PermissionDenied("Only the course's instructors can translate it.")
+        raise PermissionDenied(_("Only the course's instructors can translate it."))
     lock = permissions.course_edit_lock(user, course)
     if lock is not None:  # the one rule for why a course cannot be changed now (as the authoring API answers)
         code, message = lock

@@ -11,6 +11,7 @@ from uuid import UUID
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courseworx.core.exceptions import ConflictError
@@ -167,14 +168,15 @@ def course_version_restore(*, version: CourseVersion, user: User) -> Course:
     with transaction.atomic():
         course = _lock_course(version.course)
         if not permissions.is_course_staff(user, course):
-            raise PermissionDenied("Only the course's authors can restore one of its versions.")
+            raise PermissionDenied(_("Only the course's authors can restore one of its versions."))
         if course.status == S.IN_REVIEW:
             raise ConflictError(
-                "This course is in review; wait for the decision before restoring a version.", code="invalid_transition"
+                _("This course is in review; wait for the decision before restoring a version."),
+                code="invalid_transition",
             )
         if course.status == S.ARCHIVED:
             raise ConflictError(
-                "This course is archived; archived courses cannot be changed.", code="invalid_transition"
+                _("This course is archived; archived courses cannot be changed."), code="invalid_transition"
             )
         values = _apply_course_fields(course, snapshot.get("course", {}))
         old_status = course.status

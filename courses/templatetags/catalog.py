@@ -3,9 +3,12 @@
 import hashlib
 
 from django import template
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.cache import cache
+from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from courses.transcripts import transcript_for
 from courseworx.core.currency import base_currency, format_amount
@@ -35,7 +38,7 @@ def money(amount, currency: str = "") -> str:
 @register.filter
 def course_price(course) -> str:
     """'Free' or the formatted price of a course."""
-    return "Free" if not course.price else money(course.price, course.currency)
+    return _("Free") if not course.price else money(course.price, course.currency)
 
 
 @register.filter
@@ -47,12 +50,12 @@ def duration(seconds) -> str:
     hours, rest = divmod(seconds, 3600)
     minutes = round(rest / 60)
     if hours and minutes:
-        return f"{hours} h {minutes} min"
+        return _("%(hours)s h %(minutes)s min") % {"hours": hours, "minutes": minutes}
     if hours:
-        return f"{hours} h"
+        return _("%(hours)s h") % {"hours": hours}
     if minutes:
-        return f"{minutes} min"
-    return f"{seconds} s"
+        return _("%(minutes)s min") % {"minutes": minutes}
+    return _("%(seconds)s s") % {"seconds": seconds}
 
 
 @register.filter
@@ -100,16 +103,17 @@ def stars(rating, count=None, size: str = ""):
     stars_html = format_html_join("", '<i class="bi bi-{}" aria-hidden="true"></i>', ((name,) for name in icons))
     if count is not None and not count:
         return format_html(
-            '<span class="rating rating-none {}"><span class="text-body-secondary small">No ratings yet</span></span>',
+            '<span class="rating rating-none {}"><span class="text-body-secondary small">{}</span></span>',
             size,
+            _("No ratings yet"),
         )
-    count_html = format_html(' <span class="rating-count">({})</span>', f"{int(count):,}") if count else ""
+    count_html = format_html(' <span class="rating-count">({})</span>', intcomma(int(count))) if count else ""
     return format_html(
-        '<span class="rating {}"><span class="visually-hidden">Rated {} out of 5</span>'
+        '<span class="rating {}"><span class="visually-hidden">{}</span>'
         '<span class="rating-value" aria-hidden="true">{}</span> <span class="rating-stars">{}</span>{}</span>',
         size,
-        f"{value:.1f}",
-        f"{value:.1f}",
+        _("Rated %(value)s out of 5") % {"value": number_format(value, 1)},
+        number_format(value, 1),
         stars_html,
         count_html,
     )

@@ -25,6 +25,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils import translation
+from django.utils.translation import gettext as _
 from moneyed import Money
 from moneyed.l10n import format_money
 
@@ -224,7 +225,7 @@ def requested_display_currency(request) -> str | None:
         code = normalise_code(raw)
         if code is None or code not in dict(active_currencies()):
             raise ValidationError(
-                {QUERY_PARAM: ValidationError("Unknown or inactive currency code.", code="invalid_currency")}
+                {QUERY_PARAM: ValidationError(_("Unknown or inactive currency code."), code="invalid_currency")}
             )
     return display_currency(request)
 

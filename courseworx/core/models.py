@@ -125,27 +125,27 @@ class ErrorLog(TimeStampedModel):
 # =================================================================================================
 class Notification(UUIDModel):
     class Category(models.TextChoices):
-        ENROLLMENT = "enrollment", "Enrolments"
-        COURSE_REVIEW = "course_review", "Course review decisions"
-        DISCUSSION = "discussion", "Discussion replies"
-        GRADING = "grading", "Grades and feedback"
-        CERTIFICATE = "certificate", "Certificates"
-        SUPPORT = "support", "Support tickets"
-        MODERATION = "moderation", "Moderation outcomes"
-        BILLING = "billing", "Payments and receipts"
-        MESSAGE = "message", "Messages"
-        SYSTEM = "system", "Announcements"
+        ENROLLMENT = "enrollment", _("Enrolments")
+        COURSE_REVIEW = "course_review", _("Course review decisions")
+        DISCUSSION = "discussion", _("Discussion replies")
+        GRADING = "grading", _("Grades and feedback")
+        CERTIFICATE = "certificate", _("Certificates")
+        SUPPORT = "support", _("Support tickets")
+        MODERATION = "moderation", _("Moderation outcomes")
+        BILLING = "billing", _("Payments and receipts")
+        MESSAGE = "message", _("Messages")
+        SYSTEM = "system", _("Announcements")
 
     class EmailChannel(models.TextChoices):
         NONE = "", "No e-mail"
-        IMMEDIATE = "immediate", "Immediately"
-        DAILY = "daily", "Daily digest"
+        IMMEDIATE = "immediate", _("Immediately")
+        DAILY = "daily", _("Daily digest")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     category = models.CharField(max_length=20, choices=Category.choices, default=Category.SYSTEM)
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True)
-    url = models.CharField(max_length=500, blank=True, help_text="Where clicking the notification leads.")
+    url = models.CharField(max_length=500, blank=True, help_text=_("Where clicking the notification leads."))
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
     # How this notification is (to be) e-mailed, decided from the preference when it was created.
@@ -176,9 +176,9 @@ class NotificationPreference(TimeStampedModel):
     """How a user wants one category e-mailed.  No row means `immediate`."""
 
     class Channel(models.TextChoices):
-        IMMEDIATE = "immediate", "Immediately"
-        DAILY = "daily", "Daily digest"
-        OFF = "off", "Off (in-app only)"
+        IMMEDIATE = "immediate", _("Immediately")
+        DAILY = "daily", _("Daily digest")
+        OFF = "off", _("Off (in-app only)")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"

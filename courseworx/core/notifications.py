@@ -13,6 +13,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .bulk import bulk_loading_active
 from .enqueue import enqueue_on_commit
@@ -99,7 +100,7 @@ def unsubscribe_token_read(token: str) -> tuple[str, str]:
         data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
         return str(data["u"]), str(data["c"])
     except (signing.BadSignature, KeyError, TypeError) as exc:
-        raise ValidationError("This unsubscribe link is not valid.", code="bad_token") from exc
+        raise ValidationError(_("This unsubscribe link is not valid."), code="bad_token") from exc
 
 
 @transaction.atomic
@@ -108,7 +109,7 @@ def notification_unsubscribe(*, token: str) -> NotificationPreference:
     user_id, category = unsubscribe_token_read(token)
     user = get_user_model().objects.filter(pk=user_id).first()
     if user is None or category not in Notification.Category.values:
-        raise ValidationError("This unsubscribe link is not valid.", code="bad_token")
+        raise ValidationError(_("This unsubscribe link is not valid."), code="bad_token")
     return notification_preference_set(user=user, category=category, channel=NotificationPreference.Channel.OFF)
 
 

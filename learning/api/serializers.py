@@ -1,6 +1,7 @@
 """One input and one output serializer per endpoint; correct answers are never in a question's output."""
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from learning.models import (
@@ -34,7 +35,7 @@ class EnrollmentOutputSerializer(serializers.ModelSerializer):
     last_content_id = serializers.UUIDField(allow_null=True)
     lessons_total = serializers.IntegerField(help_text="The course's lessons (the course's lesson_count).")
     lessons_required = serializers.IntegerField(help_text="Those of them that are required.")
-    lessons_done = serializers.IntegerField(help_text='Required lessons completed ("2 of 6").')
+    lessons_done = serializers.IntegerField(help_text=_('Required lessons completed ("2 of 6").'))
 
     class Meta:
         model = Enrollment

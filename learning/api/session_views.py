@@ -8,6 +8,7 @@ A session of a course the caller neither learns nor teaches is a 404; trainees g
 from __future__ import annotations
 
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import PermissionDenied
@@ -100,7 +101,7 @@ def _visible(request, session_id) -> ClassSession:
 def _staff(request, session_id) -> ClassSession:
     session = _visible(request, session_id)
     if not perms.can_record_attendance(request.user, session.course):
-        raise PermissionDenied("Only the course's trainers may do this.")
+        raise PermissionDenied(_("Only the course's trainers may do this."))
     return session
 
 
@@ -131,7 +132,7 @@ class ClassSessionListCreateView(generics.ListAPIView):
         fields = dict(data.validated_data)
         course = Course.objects.filter(pk=fields.pop("course", None)).first()
         if course is None or not perms.can_record_attendance(request.user, course):
-            raise Http404("No such course.")
+            raise Http404(_("No such course."))
         session = services.class_session_create(actor=request.user, course=course, **fields)
         return Response(ClassSessionSerializer(session).data, status=status.HTTP_201_CREATED)
 

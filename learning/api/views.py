@@ -4,6 +4,7 @@ Objects a user may not see are 404s; service refusals are 400 (ValidationError),
 """
 
 from django.http import FileResponse, Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, permissions, status
 from rest_framework.response import Response
@@ -146,7 +147,7 @@ class QuizAttemptSubmitView(APIView):
     def post(self, request, attempt_id):
         attempt = selectors.quiz_attempt_get(user=request.user, attempt_id=attempt_id)
         if attempt.user_id != request.user.pk:
-            raise Http404("No such attempt.")
+            raise Http404(_("No such attempt."))
         data = s.QuizAttemptSubmitInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         attempt = services.quiz_attempt_submit(
@@ -235,7 +236,7 @@ class GradingSubmissionGradeView(APIView):
     def post(self, request, submission_id):
         submission = selectors.submission_get(user=request.user, submission_id=submission_id)
         if not perms.can_grade_course(request.user, submission.course):
-            raise Http404("No such submission.")
+            raise Http404(_("No such submission."))
         data = s.GradeInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         submission = services.submission_grade(submission=submission, grader=request.user, **data.validated_data)
@@ -248,7 +249,7 @@ class GradingQuizAttemptGradeView(APIView):
     def post(self, request, attempt_id):
         attempt = selectors.quiz_attempt_get(user=request.user, attempt_id=attempt_id)
         if not perms.can_grade_course(request.user, attempt.course):
-            raise Http404("No such attempt.")
+            raise Http404(_("No such attempt."))
         data = s.QuizGradeInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         attempt = services.quiz_attempt_grade(
@@ -347,10 +348,10 @@ class AttendanceListCreateView(generics.ListAPIView):
         v = data.validated_data
         course = Course.objects.filter(pk=v["course"]).first()
         if course is None or not perms.can_record_attendance(request.user, course):
-            raise Http404("No such course.")
+            raise Http404(_("No such course."))
         student = Enrollment.objects.filter(course=course, user_id=v["user"]).select_related("user").first()
         if student is None:
-            raise Http404("No such student in this course.")
+            raise Http404(_("No such student in this course."))
         record = services.attendance_record(
             course=course,
             user=student.user,
@@ -387,7 +388,7 @@ class CertificateDownloadView(APIView):
     def get(self, request, certificate_id):
         certificate = selectors.certificate_get(user=request.user, certificate_id=certificate_id)
         if not certificate.pdf:
-            raise Http404("The PDF is not ready yet.")
+            raise Http404(_("The PDF is not ready yet."))
         return FileResponse(
             certificate.pdf.open("rb"),
             as_attachment=True,
@@ -422,7 +423,7 @@ class SavedCourseListCreateView(generics.ListAPIView):
         data.is_valid(raise_exception=True)
         course = Course.objects.published().filter(pk=data.validated_data["course"]).first()
         if course is None:
-            raise Http404("No such course.")
+            raise Http404(_("No such course."))
         saved = services.saved_course_add(user=request.user, course=course)
         return Response(s.SavedCourseOutputSerializer(saved).data, status=status.HTTP_201_CREATED)
 

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courses.counters import course_counters_adjust
@@ -47,7 +48,7 @@ def _access_enrollment(*, user: User, course_id, lock: bool = False) -> Enrollme
         qs = qs.select_for_update(of=("self",))
     enrollment = qs.filter(user=user, course_id=course_id).first()
     if enrollment is None or not enrollment.has_access:
-        raise PermissionDenied("Enrol in this course first.")
+        raise PermissionDenied(_("Enrol in this course first."))
     return enrollment
 
 
@@ -96,7 +97,7 @@ def _progress_increment(*, enrollment: Enrollment) -> None:
 def _check_lesson_open(*, content: CourseContent, enrollment: Enrollment) -> None:
     """The write paths enforce what the player shows: unpublished or not-yet-open lessons are refused."""
     if not (content.is_published and content.section.is_published):
-        raise ValidationError("This lesson is not available.", code="unpublished")
+        raise ValidationError(_("This lesson is not available."), code="unpublished")
     reason = selectors.lesson_locked_reason(
         content, course=content.course, enrollment=enrollment, is_staff=False, today=timezone.localdate()
     )

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from courses import permissions as course_permissions
 from courses.models import Course
@@ -82,7 +83,7 @@ def assignment_delete(*, assignment: Assignment, user) -> None:
         _lock_course(user, assignment.course_id)
         if AssignmentSubmission.objects.filter(assignment_id=assignment.pk).exists():
             raise ConflictError(
-                "Students have handed in work for this assignment: unpublish it instead of deleting it.",
+                _("Students have handed in work for this assignment: unpublish it instead of deleting it."),
                 code="has_submissions",
             )
         Assignment.objects.filter(pk=assignment.pk).delete()

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courses.validators import validate_content_file
@@ -25,11 +26,11 @@ from ._common import _access_enrollment
 def assignment_submit(*, user: User, assignment: Assignment, text: str = "", file=None) -> AssignmentSubmission:
     """Submit (or resubmit, until graded or the deadline) text and/or a file."""
     if not assignment.is_published:
-        raise ValidationError("This assignment is not open.", code="unpublished")
+        raise ValidationError(_("This assignment is not open."), code="unpublished")
     _access_enrollment(user=user, course_id=assignment.course_id)
     text = (text or "").strip()
     if not text and not file:
-        raise ValidationError("Write an answer or attach a file.", code="empty")
+        raise ValidationError(_("Write an answer or attach a file."), code="empty")
     if file:
         try:
             validate_content_file(file, "document")
@@ -39,11 +40,11 @@ def assignment_submit(*, user: User, assignment: Assignment, text: str = "", fil
     late = assignment.due_at is not None and now > assignment.due_at
     existing = AssignmentSubmission.objects.select_for_update().filter(assignment=assignment, user=user).first()
     if existing is not None and existing.status == AssignmentSubmission.Status.GRADED:
-        raise ValidationError("This submission has been graded; it can no longer be changed.", code="graded")
+        raise ValidationError(_("This submission has been graded; it can no longer be changed."), code="graded")
     if late and not assignment.allow_late:
-        raise ValidationError("The deadline has passed; this assignment does not accept late work.", code="late")
+        raise ValidationError(_("The deadline has passed; this assignment does not accept late work."), code="late")
     if late and existing is not None:
-        raise ValidationError("The deadline has passed; your submission can no longer be changed.", code="late")
+        raise ValidationError(_("The deadline has passed; your submission can no longer be changed."), code="late")
     submission = existing or AssignmentSubmission(assignment=assignment, user=user, course_id=assignment.course_id)
     replaced = submission.file.name if (existing is not None and file and submission.file) else ""
     if existing is not None:
@@ -73,7 +74,7 @@ def submission_grade(
         .get(pk=submission.pk)
     )
     if not permissions.can_grade_course(grader, submission.course):
-        raise PermissionDenied("You do not teach this course.")
+        raise PermissionDenied(_("You do not teach this course."))
     score = Decimal(str(score))
     if score < 0 or score > submission.assignment.points:
         raise ValidationError({"score": f"The score must be between 0 and {submission.assignment.points}."})

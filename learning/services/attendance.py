@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courses.models import Course
@@ -38,7 +39,7 @@ def attendance_record(
 ) -> Attendance:
     """Record (or correct) one student's attendance for a course date."""
     if not permissions.can_record_attendance(recorded_by, course):
-        raise PermissionDenied("You do not teach this course.")
+        raise PermissionDenied(_("You do not teach this course."))
     attendance_check(course=course, user=user, status=status, sign_in_at=sign_in_at, sign_out_at=sign_out_at)
     if status in (Attendance.Status.ABSENT, Attendance.Status.EXCUSED):
         sign_in_at = sign_out_at = None
@@ -70,7 +71,7 @@ def attendance_sheet_save(*, course: Course, date: dt.date, recorded_by: User, r
     messages, and nothing is saved.  Audited `attendance.sheet_save`.  Returns the number of rows.
     """
     if not permissions.can_record_attendance(recorded_by, course):
-        raise PermissionDenied("You do not teach this course.")
+        raise PermissionDenied(_("You do not teach this course."))
     errors: dict[str, list[str]] = {}
     with transaction.atomic():
         for row in rows:

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courseworx.core.exceptions import ConflictError
@@ -69,13 +70,13 @@ def certificate_issue(*, enrollment_id) -> IssuedCertificate | None:
 @transaction.atomic
 def certificate_revoke(*, certificate: IssuedCertificate, actor: User, reason: str) -> IssuedCertificate:
     if not permissions.can_revoke_certificate(actor):
-        raise PermissionDenied("You may not revoke certificates.")
+        raise PermissionDenied(_("You may not revoke certificates."))
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Give the reason for revoking the certificate."})
     certificate = IssuedCertificate.objects.select_for_update().get(pk=certificate.pk)
     if certificate.status == IssuedCertificate.Status.REVOKED:
-        raise ConflictError("This certificate is already revoked.", code="already_revoked")
+        raise ConflictError(_("This certificate is already revoked."), code="already_revoked")
     certificate.status = IssuedCertificate.Status.REVOKED
     certificate.revoked_at = timezone.now()
     certificate.revoked_reason = reason

@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courses.models import Course
@@ -51,7 +52,7 @@ S = Attendance.Status
 
 def _check_staff(actor: User, course: Course) -> None:
     if not permissions.can_record_attendance(actor, course):
-        raise PermissionDenied("You do not teach this course.")
+        raise PermissionDenied(_("You do not teach this course."))
 
 
 # --- Scheduling --------------------------------------------------------------------------------
@@ -204,7 +205,7 @@ def class_session_delete(*, actor: User, session: ClassSession) -> None:
     _check_staff(actor, session.course)
     with transaction.atomic():
         if session.attendance.exclude(status=S.ABSENT).exists():
-            raise ConflictError("Trainees have signed in to this session: cancel it instead.", code="has_attendance")
+            raise ConflictError(_("Trainees have signed in to this session: cancel it instead."), code="has_attendance")
         audit_log_create(actor=actor, action="class_session.delete", target=session)
         session.delete()
 
@@ -230,14 +231,14 @@ def attendance_token_read(*, session: ClassSession, token: str) -> dict[str, str
         payload = signing.loads(token or "", salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
     except signing.SignatureExpired:
         raise ValidationError(
-            "This code has expired: scan the code on the screen again (it changes every 30 seconds).", code="expired"
+            _("This code has expired: scan the code on the screen again (it changes every 30 seconds)."), code="expired"
         ) from None
     except signing.BadSignature:
-        raise ValidationError("This code is not valid: scan the code on the screen again.", code="forged") from None
+        raise ValidationError(_("This code is not valid: scan the code on the screen again."), code="forged") from None
     if not isinstance(payload, dict) or payload.get("a") not in TOKEN_ACTIONS or not payload.get("n"):
-        raise ValidationError("This code is not valid: scan the code on the screen again.", code="forged")
+        raise ValidationError(_("This code is not valid: scan the code on the screen again."), code="forged")
     if payload.get("s") != str(session.pk):
-        raise ValidationError("This code belongs to another session.", code="wrong_session")
+        raise ValidationError(_("This code belongs to another session."), code="wrong_session")
     return payload
 
 
@@ -261,12 +262,12 @@ def attendance_status_for(session: ClassSession, signed_in_at, signed_out_at) ->
 
 def class_session_check_window(*, session: ClassSession, now: dt.datetime) -> None:
     if session.status == ClassSession.Status.CANCELLED:
-        raise ConflictError("This session has been cancelled.", code="cancelled")
+        raise ConflictError(_("This session has been cancelled."), code="cancelled")
     if now < session.window_opens_at:
         opens = _local(session, session.window_opens_at)
         raise ConflictError(f"Sign-in opens at {opens:%H:%M} ({session.timezone}).", code="not_open")
     if now > session.ends_at or session.closed_at:
-        raise ConflictError("This session is over: ask your trainer to correct your attendance.", code="closed")
+        raise ConflictError(_("This session is over: ask your trainer to correct your attendance."), code="closed")
 
 
 def _enrolled(session: ClassSession, user: User) -> bool:
@@ -307,7 +308,7 @@ def class_session_sign(
     code (the session page's button), only the window."""
     now = now or timezone.now()
     if action not in TOKEN_ACTIONS:
-        raise ValidationError("Unknown action.", code="invalid")
+        raise ValidationError(_("Unknown action."), code="invalid")
     payload = None
     if token:
         payload = attendance_token_read(session=session, token=token)
@@ -315,11 +316,11 @@ def class_session_sign(
             word = "sign-in" if payload["a"] == "in" else "sign-out"
             raise ValidationError(f"This is the {word} code.", code="wrong_action")
     if not _enrolled(session, user):
-        raise PermissionDenied("You are not enrolled in this course.")
+        raise PermissionDenied(_("You are not enrolled in this course."))
     class_session_check_window(session=session, now=now)
     if payload is None and action == "in":  # signing out by the page's button needs no code
         if not session.self_sign_in_allowed:
-            raise ValidationError("Scan the code your trainer shows to sign in or out.", code="code_required")
+            raise ValidationError(_("Scan the code your trainer shows to sign in or out."), code="code_required")
         ranges = parse_ip_ranges(session.allowed_ip_ranges)
         if ranges:
             try:
@@ -327,7 +328,7 @@ def class_session_sign(
             except ValueError:
                 address = None
             if address is None or not any(address in r for r in ranges):
-                raise ValidationError("Signing in is allowed only from the classroom's network.", code="ip_refused")
+                raise ValidationError(_("Signing in is allowed only from the classroom's network."), code="ip_refused")
     with transaction.atomic():
         locked = ClassSession.objects.select_for_update().get(pk=session.pk)
         class_session_check_window(session=locked, now=now)  # as it is now (closed or cancelled meanwhile?)
@@ -336,7 +337,7 @@ def class_session_sign(
                 with transaction.atomic():
                     AttendanceTokenUse.objects.create(session=locked, user=user, nonce=payload["n"], used_at=now)
             except IntegrityError:
-                raise ConflictError("You have already used this code.", code="replayed") from None
+                raise ConflictError(_("You have already used this code."), code="replayed") from None
         record = _record_for_update(locked, user)
         if action == "in":
             if record is not None and record.signed_in_at:
@@ -344,13 +345,13 @@ def class_session_sign(
             if locked.capacity:
                 taken = locked.attendance.filter(signed_in_at__isnull=False).count()
                 if taken >= locked.capacity:
-                    raise ConflictError("The session is full.", code="session_full")
+                    raise ConflictError(_("The session is full."), code="session_full")
             record = record or Attendance(session=locked, course_id=locked.course_id, user=user)
             record.signed_in_at = now
             record.signed_out_at = None
         else:
             if record is None or not record.signed_in_at:
-                raise ConflictError("You have not signed in to this session.", code="not_signed_in")
+                raise ConflictError(_("You have not signed in to this session."), code="not_signed_in")
             if record.signed_out_at:
                 return record
             record.signed_out_at = now
@@ -394,7 +395,7 @@ def attendance_session_mark(
             _apply(record, session)
         elif action == "sign_out":
             if not record.signed_in_at:
-                raise ConflictError("This trainee has not signed in.", code="not_signed_in")
+                raise ConflictError(_("This trainee has not signed in."), code="not_signed_in")
             record.signed_out_at = max(at, record.signed_in_at)
             _apply(record, session)
         else:

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courses.counters import course_counters_adjust
@@ -58,21 +59,21 @@ def enrollment_check_eligible(
         enrollment = None if learner is None else Enrollment.objects.filter(user=learner, course_id=course.pk).first()
     if enrollment is not None:
         if enrollment.has_access:
-            raise ConflictError("You already have access to this course.", code="already_enrolled")
+            raise ConflictError(_("You already have access to this course."), code="already_enrolled")
         # A paid grant restores an enrolment suspended because a subscription lapsed (billing.enrolments.enrol);
         # any other suspension is a person's decision.
         if enrollment.status == Enrollment.Status.SUSPENDED and (
             source == Enrollment.Source.FREE or enrollment.source != Enrollment.Source.SUBSCRIPTION
         ):
-            raise ConflictError("Your enrolment in this course is suspended; contact support.", code="suspended")
+            raise ConflictError(_("Your enrolment in this course is suspended; contact support."), code="suspended")
     if not course.is_published:
-        raise ConflictError("This course is not open for enrolment.", code="not_published")
+        raise ConflictError(_("This course is not open for enrolment."), code="not_published")
     today = timezone.localdate()
     if course.end_date and course.end_date < today:
-        raise ConflictError("This course has ended; enrolment is closed.", code="course_ended")
+        raise ConflictError(_("This course has ended; enrolment is closed."), code="course_ended")
     if source == Enrollment.Source.FREE and not course.is_free:
         raise ValidationError(
-            "This is a paid course: buy it to enrol (free enrolment is not available).", code="paid_course"
+            _("This is a paid course: buy it to enrol (free enrolment is not available)."), code="paid_course"
         )
     if learner is not None:
         missing = list(
@@ -82,7 +83,7 @@ def enrollment_check_eligible(
         )
         if missing:
             raise ConflictError(
-                "Complete the prerequisite course(s) first: %(titles)s.",
+                _("Complete the prerequisite course(s) first: %(titles)s."),
                 code="prerequisites",
                 params={"titles": ", ".join(missing)},
             )
@@ -91,7 +92,7 @@ def enrollment_check_eligible(
         if enrollment is not None and Enrollment.objects.filter(pk=enrollment.pk).holding_seat().exists():
             taken -= 1  # re-activating an enrolment that already holds its seat takes no new one
         if taken >= course.max_students:
-            raise ConflictError("This course is full: all %(n)s seats are taken.", code="course_full",
+            raise ConflictError(_("This course is full: all %(n)s seats are taken."), code="course_full",
                                   params={"n": course.max_students})  # fmt: skip
 
 
@@ -107,7 +108,7 @@ def enrollment_create(*, user: User, course: Course, source: str = "free", payme
     if existing is not None and existing.has_access:
         return existing
     if existing is not None and existing.status == Enrollment.Status.SUSPENDED:
-        raise ConflictError("Your enrolment in this course is suspended; contact support.", code="suspended")
+        raise ConflictError(_("Your enrolment in this course is suspended; contact support."), code="suspended")
 
     # Lock the course row: enrolments of one course are serialised, so the seat count below is exact.
     course = Course.objects.select_for_update().get(pk=course.pk)
@@ -159,10 +160,10 @@ def enrollment_drop(*, enrollment: Enrollment, user: User) -> Enrollment:
     """A student leaves a course they are enrolled in (completed courses stay completed)."""
     enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
     if enrollment.user_id != user.pk:
-        raise PermissionDenied("You can only drop your own enrolments.")
+        raise PermissionDenied(_("You can only drop your own enrolments."))
     if enrollment.status != Enrollment.Status.ENROLLED:
         raise ConflictError(
-            "Only an ongoing enrolment can be dropped (this one is %(status)s).",
+            _("Only an ongoing enrolment can be dropped (this one is %(status)s)."),
             code="not_droppable",
             params={"status": enrollment.get_status_display().lower()},
         )
@@ -185,7 +186,7 @@ def enrollment_set_status(*, enrollment: Enrollment, actor: User, status: str, r
     """Staff suspend an enrolment or reinstate a suspended one (audited)."""
     enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
     if not permissions.can_manage_enrollment(actor, enrollment.course):
-        raise PermissionDenied("You may not change enrolments.")
+        raise PermissionDenied(_("You may not change enrolments."))
     return _enrollment_status_change(enrollment=enrollment, actor=actor, status=status, reason=reason)
 
 
@@ -214,7 +215,7 @@ def _enrollment_status_change(*, enrollment: Enrollment, actor: User | None, sta
     allowed = {k for k, targets in _STAFF_TRANSITIONS.items() if status in targets}
     if enrollment.status not in allowed:
         raise ConflictError(
-            "An enrolment that is %(old)s cannot become %(new)s.",
+            _("An enrolment that is %(old)s cannot become %(new)s."),
             code="invalid_transition",
             params={"old": enrollment.status, "new": status},
         )
@@ -235,7 +236,7 @@ def enrollment_grade_set(*, enrollment: Enrollment, actor: User, grade: Decimal 
     """Set or override the final grade of an enrolment (audited)."""
     enrollment = Enrollment.objects.select_for_update().select_related("course").get(pk=enrollment.pk)
     if not (permissions.is_course_staff(actor, enrollment.course) or permissions.can_manage_enrollment(actor, None)):
-        raise PermissionDenied("You may not grade this enrolment.")
+        raise PermissionDenied(_("You may not grade this enrolment."))
     old = enrollment.grade
     enrollment.grade = grade
     enrollment.full_clean()

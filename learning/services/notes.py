@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courses.models import Course, CourseContent
@@ -94,7 +95,7 @@ def note_update(
     """Change one's own note (lesson or course); None leaves a field as it is.  An empty body is refused
     (deleting is note_delete)."""
     if note.user_id != user.pk:
-        raise PermissionDenied("You can only change your own notes.")
+        raise PermissionDenied(_("You can only change your own notes."))
     tag_names = note_tags_normalise(tags) if tags is not None else None
     if body is not None:
         body = body.strip()
@@ -112,7 +113,7 @@ def note_update(
 
 def note_delete(*, note: UserNote, user: User) -> None:
     if note.user_id != user.pk:
-        raise PermissionDenied("You can only delete your own notes.")
+        raise PermissionDenied(_("You can only delete your own notes."))
     note.delete()
 
 

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courses.models import CourseContent
@@ -23,7 +24,7 @@ MAX_HEARTBEAT_SECONDS = 120
 def lesson_mark_complete(*, user: User, content: CourseContent) -> LessonCompletion:
     """The student's "mark complete" button.  Quizzes complete only by being passed."""
     if content.kind == CourseContent.Kind.QUIZ:
-        raise ValidationError("Pass the quiz to complete this lesson.", code="quiz_not_passed")
+        raise ValidationError(_("Pass the quiz to complete this lesson."), code="quiz_not_passed")
     enrollment = _access_enrollment(user=user, course_id=content.course_id, lock=True)
     _check_lesson_open(content=content, enrollment=enrollment)
     _complete_lesson(enrollment=enrollment, content=content)

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courses.models import CourseContent, QuizQuestion
@@ -53,7 +54,7 @@ def _is_past_deadline(attempt: QuizAttempt, now) -> bool:
 def quiz_attempt_start(*, user: User, content: CourseContent) -> QuizAttempt:
     """Start an attempt (or return the one still open).  Refused when no attempts are left."""
     if content.kind != CourseContent.Kind.QUIZ:
-        raise ValidationError("This lesson is not a quiz.", code="not_a_quiz")
+        raise ValidationError(_("This lesson is not a quiz."), code="not_a_quiz")
     enrollment = _access_enrollment(user=user, course_id=content.course_id)
     _check_lesson_open(content=content, enrollment=enrollment)
     now = timezone.now()
@@ -69,12 +70,12 @@ def quiz_attempt_start(*, user: User, content: CourseContent) -> QuizAttempt:
     used = QuizAttempt.objects.filter(user=user, content=content).count()
     if content.max_attempts is not None and used >= content.max_attempts:
         raise ValidationError(
-            "You have used all %(n)s attempts of this quiz.", code="attempts_exhausted",
+            _("You have used all %(n)s attempts of this quiz."), code="attempts_exhausted",
             params={"n": content.max_attempts},
         )  # fmt: skip
     ids = [str(pk) for pk in content.questions.filter(is_active=True).order_by("order").values_list("id", flat=True)]
     if not ids:
-        raise ValidationError("This quiz has no questions yet.", code="no_questions")
+        raise ValidationError(_("This quiz has no questions yet."), code="no_questions")
     if content.shuffle_questions:
         secrets.SystemRandom().shuffle(ids)
     attempt = QuizAttempt(
@@ -92,7 +93,7 @@ def quiz_attempt_start(*, user: User, content: CourseContent) -> QuizAttempt:
             attempt.save()
     except IntegrityError as exc:  # a concurrent start took this attempt number
         raise ConflictError(
-            "Another attempt of this quiz was started at the same time.", code="concurrent_attempt"
+            _("Another attempt of this quiz was started at the same time."), code="concurrent_attempt"
         ) from exc
     return attempt
 
@@ -151,14 +152,14 @@ def _attempt_totals(attempt: QuizAttempt, results: dict, pass_mark: int) -> dict
 def quiz_attempt_submit(*, attempt: QuizAttempt, user: User, answers: dict[str, Any]) -> QuizAttempt:
     """Grade and close an attempt.  Refused after the time limit (+ grace) and when submitted twice."""
     if attempt.user_id != user.pk:
-        raise PermissionDenied("This is not your attempt.")
+        raise PermissionDenied(_("This is not your attempt."))
     now = timezone.now()
     if attempt.status != QuizAttempt.Status.IN_PROGRESS:
-        raise ConflictError("This attempt has already been submitted.", code="already_submitted")
+        raise ConflictError(_("This attempt has already been submitted."), code="already_submitted")
     if _is_past_deadline(attempt, now):
         with transaction.atomic():
             _expire_attempt(attempt)
-        raise ValidationError("The time limit of this quiz has passed; the attempt was closed.", code="time_up")
+        raise ValidationError(_("The time limit of this quiz has passed; the attempt was closed."), code="time_up")
     return _quiz_attempt_submit(attempt=attempt, answers=answers or {}, now=now)
 
 
@@ -180,7 +181,7 @@ def _quiz_attempt_submit(*, attempt: QuizAttempt, answers: dict[str, Any], now) 
         pk=attempt.pk, status=QuizAttempt.Status.IN_PROGRESS, submitted_at__isnull=True
     ).update(submitted_at=now, answers=kept_answers, results=results, updated_at=now, **totals)
     if not updated:
-        raise ConflictError("This attempt has already been submitted.", code="already_submitted")
+        raise ConflictError(_("This attempt has already been submitted."), code="already_submitted")
     attempt.refresh_from_db()
     _record_quiz_result(enrollment=enrollment, content=content, attempt=attempt)
     activity_record(
@@ -211,9 +212,9 @@ def quiz_attempt_grade(*, attempt: QuizAttempt, grader: User, points: dict[str, 
     """The instructor scores the text answers of an attempt waiting for review (audited)."""
     attempt = QuizAttempt.objects.select_for_update().select_related("course", "content").get(pk=attempt.pk)
     if not permissions.can_grade_course(grader, attempt.course):
-        raise PermissionDenied("You do not teach this course.")
+        raise PermissionDenied(_("You do not teach this course."))
     if attempt.status != QuizAttempt.Status.PENDING_REVIEW:
-        raise ConflictError("This attempt is not waiting for grading.", code="not_pending")
+        raise ConflictError(_("This attempt is not waiting for grading."), code="not_pending")
     results = dict(attempt.results)
     errors = {}
     for qid, result in results.items():

@@ -1,5 +1,6 @@
 from django import template
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from learning.embeds import embed_url as _embed_url
 from learning.selectors import enrollment_for as select
@@ -70,11 +71,11 @@ def enrollment_for(context, course):
 
 
 BLOCKED_LABELS = {
-    "course_full": "Course full",
-    "course_ended": "Enrolment closed",
-    "prerequisites": "Prerequisites required",
-    "suspended": "Your enrolment is suspended",
-    "not_published": "Enrolment opens when published",
+    "course_full": _("Course full"),
+    "course_ended": _("Enrolment closed"),
+    "prerequisites": _("Prerequisites required"),
+    "suspended": _("Your enrolment is suspended"),
+    "not_published": _("Enrolment opens when published"),
 }
 
 
@@ -92,7 +93,7 @@ def enrollment_blocker(context, course, enrollment=None):
     try:
         enrollment_check_eligible(user=user, course=course, source=source, enrollment=enrollment)
     except ValidationError as exc:
-        return {"code": exc.code, "label": BLOCKED_LABELS.get(exc.code, "Enrolment unavailable"),
+        return {"code": exc.code, "label": BLOCKED_LABELS.get(exc.code, _("Enrolment unavailable")),
                 "message": exc.messages[0]}  # fmt: skip
     return None
 

@@ -4,6 +4,7 @@ personal-data requests and mobile logs."""
 import json
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from .. import conf
@@ -208,7 +209,7 @@ class MobileEventSerializer(serializers.Serializer):
 
     def validate_data(self, value):
         if len(json.dumps(value)) > 4096:
-            raise serializers.ValidationError("Keep data under 4 KB per event.")
+            raise serializers.ValidationError(_("Keep data under 4 KB per event."))
         return value
 
 

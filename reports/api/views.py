@@ -4,6 +4,7 @@ requests and the mobile-log ingest endpoint.  Thin views: selectors/services do 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -43,7 +44,7 @@ def _report(request, slug: str):
     if report is None:
         raise Http404
     if not can_view_report(request.user, slug):
-        raise PermissionDenied("This report is not part of your duties.")
+        raise PermissionDenied(_("This report is not part of your duties."))
     return report
 
 

@@ -9,6 +9,7 @@
 from django import template
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from courseworx.core import currency
 
@@ -31,10 +32,12 @@ def approx_price(context, amount, code):
     value, target = shown
     return format_html(
         '<span class="approx-price small text-body-secondary" data-display-currency="{}" '
-        'title="Converted at today\'s rate; you pay in {}.">≈ {} <abbr title="approximately">approx.</abbr></span>',
+        'title="{}">≈ {} <abbr title="{}">{}</abbr></span>',
         target,
-        code,
+        _("Converted at today's rate; you pay in %(code)s.") % {"code": code},
         currency.format_amount(value, target),
+        _("approximately"),
+        _("approx."),
     )
 
 

@@ -1,6 +1,8 @@
 // Site-wide behaviour. Kept tiny: pages are server-rendered, htmx does partial updates.
 document.addEventListener("htmx:responseError", function (evt) {
-  var msg = "Something went wrong (" + evt.detail.xhr.status + "). Please try again.";
+  // The sentence comes translated from base.html (<body data-cw-error-message>), "{status}" filled in here.
+  var template = document.body.getAttribute("data-cw-error-message") || "Something went wrong ({status}). Please try again.";
+  var msg = template.replace("{status}", evt.detail.xhr.status);
   try { var body = JSON.parse(evt.detail.xhr.responseText); if (body.error && body.error.message) msg = body.error.message; } catch (e) {}
   var box = document.getElementById("htmx-error");
   if (!box) {
