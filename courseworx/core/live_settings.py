@@ -125,6 +125,11 @@ def _stored_values() -> dict[str, Any]:
     return values
 
 
+def prime_empty() -> None:
+    """For an empty SystemSetting table (a fresh test database): cache "nothing stored" without a query."""
+    cache.set(CACHE_KEY, {}, getattr(settings, "LIVE_SETTINGS_CACHE_SECONDS", 300))
+
+
 def invalidate() -> None:
     cache.delete(CACHE_KEY)
 
