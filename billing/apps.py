@@ -15,6 +15,7 @@ class BillingConfig(AppConfig):
         from .currency import BillingCurrencyProvider  # noqa: PLC0415 - needs the models, loaded by now
 
         register_currency_provider(BillingCurrencyProvider())
+        from . import signals  # noqa: F401, PLC0415 - app loading: the sign-in receiver
 
 
 def check_sandbox_not_in_production(app_configs, **kwargs):

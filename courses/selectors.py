@@ -45,6 +45,7 @@ from .models import (
     Course,
     CourseApprovalRequest,
     CourseContent,
+    CoursePrice,
     CourseSection,
     QuizQuestion,
     Tag,
@@ -63,13 +64,17 @@ def _published_lessons() -> QuerySet:
 
 
 def course_card_queryset() -> QuerySet:
-    """Published courses with what a course card shows (instructor, category, lesson count)."""
+    """Published courses with what a course card shows (instructor, category, lesson count, the explicit
+    prices per currency: `Course.explicit_price` reads them without a query per card)."""
     lessons = _published_lessons()
     lesson_count = lessons.values("course").annotate(n=Count("pk")).values("n")
     lesson_seconds = lessons.values("course").annotate(s=Sum(lesson_length_seconds())).values("s")
     return (
         Course.objects.published()
         .select_related("instructor", "category")
+        .prefetch_related(
+            Prefetch("prices", queryset=CoursePrice.objects.only("id", "course_id", "currency", "amount"))
+        )
         .annotate(
             lesson_count=Coalesce(Subquery(lesson_count, output_field=IntegerField()), 0),
             lesson_seconds=Coalesce(Subquery(lesson_seconds, output_field=IntegerField()), 0),

@@ -114,7 +114,7 @@ def refund_request_create(*, user: User, payment: Payment, reason: str, amount: 
     if not eligibility.allowed:
         raise ValidationError(eligibility.reasons, code="refund_policy")
     if amount is not None:
-        amount = q(amount)
+        amount = q(amount, payment.currency)
         if amount <= 0 or amount > payment.refundable_amount:
             raise ValidationError(
                 {"amount": f"Ask for between 0.01 and {payment.refundable_amount} {payment.currency}."}
@@ -186,7 +186,9 @@ def refund_request_approve(
             code="not_refundable",
             params={"s": payment.get_status_display().lower()},
         )
-    amount = q(amount if amount is not None else (request.amount_requested or payment.refundable_amount))
+    amount = q(
+        amount if amount is not None else (request.amount_requested or payment.refundable_amount), payment.currency
+    )
     if amount < 0 or amount > payment.refundable_amount:
         raise ValidationError({"amount": f"Refund between 0.00 and {payment.refundable_amount} {payment.currency}."})
     now = timezone.now()

@@ -119,6 +119,27 @@ def round_amount(amount, code: str, info: dict[str, CurrencyInfo] | None = None)
     return _decimal(amount).quantize(exponent, rounding=ROUND_HALF_UP)
 
 
+def decimals_check(amount, code: str, *, field: str | None = None) -> None:
+    """Refuse an amount with more decimals than its currency has (JPY 0, USD 2, KWD 3): a ValidationError
+    (code `too_many_decimals`; keyed by `field` when given) naming the currency's decimals."""
+    if amount is None or not code:
+        return
+    value = _decimal(amount)
+    if not value.is_finite():
+        return  # the field's own validation refuses it
+    places = decimals(code.upper())
+    exponent = value.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > places:
+        error = ValidationError(
+            "%(code)s amounts have at most %(places)s decimal places."
+            if places
+            else "%(code)s amounts have no decimals.",
+            code="too_many_decimals",
+            params={"code": code.upper(), "places": places},
+        )
+        raise ValidationError({field: error}) if field else error
+
+
 def _decimal(amount) -> Decimal:
     if isinstance(amount, float):
         raise TypeError("Money must not be a float; pass a Decimal or a string.")
