@@ -468,8 +468,9 @@ def seat_accept(request, token: str):
 def set_currency(request):
     """The navbar's display-currency selector: GET gives its options (htmx, so pages cost no query for it);
     POST remembers the choice in the session and, signed in, on the profile (used again at sign-in); an empty
-    choice goes back to each price's own currency; then back to the page (the Referer when it is ours, else `next`, else the catalog;
-    the form carries no URL, so every page renders it the same).  Checkout always charges the price's currency."""
+    choice goes back to each price's own currency; then back to the page (the Referer when it is ours, else
+    `next`, else the catalog; the form carries no URL, so every page renders it the same).  Checkout charges an
+    explicit price in the chosen currency when the course or plan lists one, else the price's own currency."""
     if request.method == "GET":
         return render(
             request,

@@ -265,7 +265,7 @@ def course_list_for_editor(*, user) -> QuerySet:
         Course.objects.editable_by(user)
         .without_revisions()
         .select_related("instructor", "category")
-        .prefetch_related("tags", "categories")
+        .prefetch_related("tags", "categories", "prices")
         .order_by("-created_at", "id")
     )
 
@@ -337,7 +337,11 @@ def snapshot_value(value: Any) -> Any:
     """A field's value as stored in a snapshot (JSON): files by name, decimals/ids/dates as text."""
     if isinstance(value, FieldFile):
         return value.name or ""
-    if isinstance(value, Decimal | UUID):
+    if isinstance(value, Decimal):
+        # Money columns have 3 places (KWD); "49.00" stays "49.00" so snapshots taken before compare equal.
+        two = value.quantize(Decimal("0.01")) if value.is_finite() and value.as_tuple().exponent == -3 else value
+        return str(two if two == value else value)
+    if isinstance(value, UUID):
         return str(value)
     if isinstance(value, date | datetime):
         return value.isoformat()

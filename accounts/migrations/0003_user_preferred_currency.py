@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_staff_groups'),
+        ("accounts", "0002_staff_groups"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='preferred_currency',
-            field=models.CharField(blank=True, default='', editable=False, max_length=3),
+            model_name="user",
+            name="preferred_currency",
+            field=models.CharField(blank=True, default="", editable=False, max_length=3),
         ),
     ]

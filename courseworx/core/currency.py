@@ -250,12 +250,24 @@ def requested_display_currency(request) -> str | None:
     return display_currency(request)
 
 
-def display_price_data(request, amount, code: str) -> dict | None:
+def display_price_data(request, amount, code: str, item=None) -> dict | None:
     """The API's `display_price`: {"amount", "currency", "formatted", "approximate"} in the requested display
-    currency, or None when none was requested (or no rate is known)."""
+    currency, or None when none was requested (or no rate is known).  When `item` (a course or plan) lists an
+    explicit price in that currency (`item.explicit_price(code)`), that price, not approximate: it is what
+    checkout charges."""
     target = display_currency(request)
     if not target or amount is None or not code:
         return None
+    finder = getattr(item, "explicit_price", None)
+    row = finder(target) if finder is not None and amount else None
+    if row is not None:
+        value = round_amount(row.amount, target)
+        return {
+            "amount": str(value),
+            "currency": target,
+            "formatted": format_amount(value, target),
+            "approximate": False,
+        }
     if target == code.upper():
         value: Decimal | None = round_amount(amount, target)
     else:
