@@ -120,6 +120,11 @@ class CourseBundle(UUIDModel):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        super().clean()
+        if self.price is not None and self.currency:
+            decimals_check(self.price, self.currency, field="price")
+
 
 class BundleCourse(TimeStampedModel):
     bundle = models.ForeignKey(CourseBundle, on_delete=models.CASCADE, related_name="items")
