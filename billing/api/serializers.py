@@ -170,7 +170,7 @@ class CheckoutOutputSerializer(serializers.Serializer):
 class RefundRequestInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
     amount = serializers.DecimalField(
-        max_digits=10, decimal_places=2, required=False, allow_null=True, min_value=Decimal("0.01")
+        max_digits=12, decimal_places=3, required=False, allow_null=True, min_value=Decimal("0.001")
     )
 
 
@@ -213,7 +213,7 @@ class FinanceRefundRequestOutputSerializer(RefundRequestOutputSerializer):
 class RefundDecisionInputSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=2000)
     amount = serializers.DecimalField(
-        max_digits=10, decimal_places=2, required=False, allow_null=True, min_value=Decimal("0.00")
+        max_digits=12, decimal_places=3, required=False, allow_null=True, min_value=Decimal("0.00")
     )
     drop_enrolment = serializers.BooleanField(required=False, allow_null=True, default=None)
 

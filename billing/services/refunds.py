@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from courseworx.core.currency import decimals_check
 from courseworx.core.exceptions import ConflictError
 from courseworx.core.services import audit_log_create
 from learning.models import Enrollment
@@ -114,6 +115,7 @@ def refund_request_create(*, user: User, payment: Payment, reason: str, amount: 
     if not eligibility.allowed:
         raise ValidationError(eligibility.reasons, code="refund_policy")
     if amount is not None:
+        decimals_check(amount, payment.currency, field="amount")
         amount = q(amount, payment.currency)
         if amount <= 0 or amount > payment.refundable_amount:
             raise ValidationError(
@@ -186,6 +188,8 @@ def refund_request_approve(
             code="not_refundable",
             params={"s": payment.get_status_display().lower()},
         )
+    if amount is not None:
+        decimals_check(amount, payment.currency, field="amount")
     amount = q(
         amount if amount is not None else (request.amount_requested or payment.refundable_amount), payment.currency
     )
