@@ -64,17 +64,14 @@ def _published_lessons() -> QuerySet:
 
 
 def course_card_queryset() -> QuerySet:
-    """Published courses with what a course card shows (instructor, category, lesson count, the explicit
-    prices per currency: `Course.explicit_price` reads them without a query per card)."""
+    """Published courses with what a course card shows (instructor, category, lesson count).  Pages that show
+    a display currency attach the explicit prices in it with `explicit_prices_attach` (one query per page)."""
     lessons = _published_lessons()
     lesson_count = lessons.values("course").annotate(n=Count("pk")).values("n")
     lesson_seconds = lessons.values("course").annotate(s=Sum(lesson_length_seconds())).values("s")
     return (
         Course.objects.published()
         .select_related("instructor", "category")
-        .prefetch_related(
-            Prefetch("prices", queryset=CoursePrice.objects.only("id", "course_id", "currency", "amount"))
-        )
         .annotate(
             lesson_count=Coalesce(Subquery(lesson_count, output_field=IntegerField()), 0),
             lesson_seconds=Coalesce(Subquery(lesson_seconds, output_field=IntegerField()), 0),
@@ -214,6 +211,25 @@ def _translatable(objs: Iterable) -> tuple[list, set]:
         else:
             course_ids.add(obj.course_id)
     return flat, course_ids
+
+
+def explicit_prices_attach(courses: Iterable, currency: str | None) -> None:
+    """Give each course its explicit price in `currency` (or none), read in one query for the whole list, so
+    cards and serializers call `Course.explicit_price(currency)` without a query per course.  No display
+    currency: nothing runs (the list costs no extra query)."""
+    courses = [c for c in courses if c is not None]
+    if not currency or not courses:
+        return
+    code = currency.upper()
+    rows = {
+        row.course_id: row
+        for row in CoursePrice.objects.filter(course_id__in=[c.pk for c in courses], currency=code).only(
+            "id", "course_id", "currency", "amount"
+        )
+    }
+    for course in courses:
+        attached = {**getattr(course, "_explicit_prices", {}), code: rows.get(course.pk)}
+        setattr(course, "_explicit_prices", attached)  # noqa: B010  (read by Course.explicit_price)
 
 
 def apply_translations(objs: Iterable, language: str | None) -> None:

@@ -369,6 +369,8 @@ class CourseAdmin(CourseTranslationAdminMixin, CourseRevisionAdminMixin, admin.M
 
     def save_formset(self, request, form, formset, change):
         if formset.model is CoursePrice:
+            # The admin's change message reads these (the service audits the change itself).
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
             if not any(f.has_changed() for f in formset.forms) and not formset.deleted_forms:
                 return None
             rows = [
@@ -377,8 +379,6 @@ class CourseAdmin(CourseTranslationAdminMixin, CourseRevisionAdminMixin, admin.M
                 if f.cleaned_data and f.cleaned_data.get("currency") and not f.cleaned_data.get("DELETE")
             ]
             services.course_prices_set(course=form.instance, user=request.user, prices=rows)
-            # The admin's change message reads these (the service audited the change itself).
-            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
             return None
         if formset.model is not CourseSection:
             return super().save_formset(request, form, formset, change)

@@ -25,7 +25,7 @@ from courses.filters import CourseFilter
 from courses.models import Category, Course, CourseContent, CourseSection, QuizQuestion
 from courses.permissions import IsReviewer
 from courseworx.core.api.schema import conflict_codes
-from courseworx.core.currency import requested_display_currency
+from courseworx.core.currency import display_currency, requested_display_currency
 
 from . import serializers as s
 
@@ -106,6 +106,7 @@ class CourseListApi(generics.GenericAPIView):
         requested_display_currency(request)  # an unknown ?display_currency= is a 400
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         selectors.apply_translations(page, _language(request))
+        selectors.explicit_prices_attach(page, display_currency(request))
         data = s.CourseListOutputSerializer(page, many=True, context={"request": request}).data
         return self.get_paginated_response(data)
 

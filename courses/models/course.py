@@ -214,13 +214,16 @@ class Course(UUIDModel):
         return self.revision_of_id is not None
 
     def explicit_price(self, code: str | None) -> "CoursePrice | None":
-        """The course's own price in `code` (a `CoursePrice`), None when it lists none.  Reads the prefetched
-        `prices` when the list prefetched them (`CourseQuerySet.with_prices`), so cards cost no query."""
+        """The course's explicit price in `code` (a `CoursePrice`), None when it lists none.  Reads what
+        `selectors.explicit_prices_attach` attached or the prefetched `prices`, so lists cost no query per course."""
         if not code or self.is_free:
             return None
         code = code.upper()
         if code == self.currency:
             return None
+        attached = getattr(self, "_explicit_prices", {})
+        if code in attached:
+            return attached[code]
         cache = getattr(self, "_prefetched_objects_cache", {})
         rows = cache["prices"] if "prices" in cache else self.prices.all()
         return next((row for row in rows if row.currency == code), None)

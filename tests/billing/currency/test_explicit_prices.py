@@ -209,6 +209,7 @@ def test_pages_show_the_explicit_price_not_marked_approximate(client, rates):
     assert "≈ €5.00" in page.text  # Weaving: converted, approximate
     detail = client.get(course.get_absolute_url()).text
     assert "€45.00" in detail and "approx." not in detail
+    assert "Buy for" in detail and "$49.00" not in detail  # the buy button names the price charged
     assert "approx." in client.get(other.get_absolute_url()).text
     plan = PlanFactory(price=Decimal("30.00"), currency="USD", name="Monthly")
     PlanPrice.objects.create(plan=plan, currency="EUR", amount=Decimal("27.00"))
