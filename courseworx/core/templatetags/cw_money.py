@@ -1,6 +1,7 @@
 """Money in templates: `{% load cw_money %}`.
 
-- `{{ amount|money_fmt:"JPY" }}`: the amount rounded and formatted for its currency (py-moneyed/Babel).
+- `{{ amount|money_fmt:"JPY" }}`: the amount rounded and formatted for its currency (py-moneyed/Babel);
+  `{{ amount|money_amount:"KWD" }}`: the bare number with the currency's decimals ("12.345").
 - `{% approx_price amount currency item=course %}`: when the visitor chose another display currency (see
   courseworx.core.currency), "≈ €45.80 approx." in a muted span; nothing otherwise, and nothing when `item`
   (a course or plan) lists an explicit price in the display currency.  The rates are read once per request.
@@ -22,6 +23,18 @@ register = template.Library()
 @register.filter
 def money_fmt(amount, code: str = "") -> str:
     return currency.format_amount(amount, code or currency.base_currency())
+
+
+@register.filter
+def money_amount(amount, code: str = "") -> str:
+    """The bare number with exactly the currency's decimals ("49.00", "1500", "12.345"): tables whose header
+    names the currency (receipts)."""
+    if amount is None or amount == "":
+        return ""
+    try:
+        return str(currency.round_amount(amount, code or currency.base_currency()))
+    except (ArithmeticError, TypeError, ValueError):
+        return str(amount)
 
 
 def _explicit(request, item):
