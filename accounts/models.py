@@ -73,6 +73,9 @@ class User(UUIDModel, AbstractBaseUser, PermissionsMixin):
         default=False, help_text=_("The user must choose a new password before using the site.")
     )
     date_joined = models.DateTimeField(auto_now_add=True)
+    # The display currency the user last picked (ISO 4217 code; empty: each price's own currency).  Set and
+    # validated by billing (`billing.services.preferred_currency_set`), which puts it in the session at sign-in.
+    preferred_currency = models.CharField(max_length=3, blank=True, default="", editable=False)
 
     objects = UserManager()
 

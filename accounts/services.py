@@ -140,6 +140,17 @@ def user_profile_update(*, user: User, data: dict[str, Any]) -> User:
     return user
 
 
+def user_preferred_currency_set(*, user: User, code: str) -> None:
+    """Remember the display currency `user` picked (an ISO 4217 code, or "" for each price's own).  Accounts
+    checks only the form of the code; billing (`billing.services.preferred_currency_set`) checks it is an
+    active currency before calling this."""
+    code = (code or "").strip().upper()
+    if code and not (len(code) == 3 and code.isascii() and code.isalpha()):
+        raise ValidationError({"preferred_currency": "Not a currency code."}, code="invalid_currency")
+    User.objects.filter(pk=user.pk).update(preferred_currency=code)
+    user.preferred_currency = code
+
+
 def user_update(*, user: User, actor: User, data: dict[str, Any]) -> User:
     """Staff change account fields (email, names, phone, avatar, active, must-change-password); audited."""
     _check_manage_users(actor)

@@ -35,6 +35,7 @@ from .models import (
     Payment,
     Payout,
     Plan,
+    PlanPrice,
     Referral,
     RefundEvent,
     RefundRequest,
@@ -61,9 +62,22 @@ class CurrencyChoiceForm(forms.ModelForm):
             self.fields["currency"] = _currency_form_field(getattr(self.instance, "currency", ""))
 
 
+class PlanPriceInline(admin.TabularInline):
+    """Explicit prices in other currencies: visitors showing prices in one of them see and pay that price
+    (and renewals of a subscription bought in it charge it again)."""
+
+    model = PlanPrice
+    form = CurrencyChoiceForm
+    fields = ("currency", "amount")
+    extra = 0
+    verbose_name = "price in another currency"
+    verbose_name_plural = "prices in other currencies"
+
+
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
     form = CurrencyChoiceForm
+    inlines = [PlanPriceInline]
     list_display = ("name", "interval", "price", "currency", "scope", "trial_days", "is_active", "order")
     list_filter = ("is_active", "interval", "scope")
     list_editable = ("is_active", "order")

@@ -16,6 +16,7 @@ class BillingConfig(AppConfig):
 
         register_currency_provider(BillingCurrencyProvider())
         conf.register_live_settings()
+        from . import signals  # noqa: F401, PLC0415 - app loading: the sign-in receiver
 
 
 def check_sandbox_not_in_production(app_configs, **kwargs):

@@ -30,6 +30,7 @@ from .models import (
     Payment,
     Payout,
     Plan,
+    PlanPrice,
     RefundRequest,
     Subscription,
 )
@@ -136,6 +137,8 @@ def seed(ctx: dict, log) -> None:
             "description": "Two months free compared with monthly billing.",
         },
     )
+    for code, amount in (("EUR", "27.00"), ("KWD", "8.950"), ("JPY", "4400")):
+        PlanPrice.objects.get_or_create(plan=monthly, currency=code, defaults={"amount": Decimal(amount)})
     career, created = Plan.objects.get_or_create(
         slug="web-developer-track",
         defaults={

@@ -29,9 +29,9 @@ class RefundRequestForm(forms.Form):
     amount = forms.DecimalField(
         label=_("Amount (leave empty for a full refund)"),
         required=False,
-        max_digits=10,
-        decimal_places=2,
-        min_value=Decimal("0.01"),
+        max_digits=12,
+        decimal_places=3,  # KWD; the service refuses more decimals than the payment's currency has
+        min_value=Decimal("0.001"),
     )
 
 
@@ -40,8 +40,8 @@ class RefundDecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=DECISIONS, widget=forms.RadioSelect)
     amount = forms.DecimalField(
         required=False,
-        max_digits=10,
-        decimal_places=2,
+        max_digits=12,
+        decimal_places=3,  # KWD; the service refuses more decimals than the payment's currency has
         min_value=Decimal("0.00"),
         help_text=_("Approvals only. Empty: the amount asked for (or everything left)."),
     )

@@ -51,7 +51,12 @@ SQL_ZERO = Value(ZERO, output_field=MONEY_OUTPUT)
 
 
 def plan_list_active() -> QuerySet[Plan]:
-    return Plan.objects.filter(is_active=True).annotate(course_count=Count("courses")).order_by("order", "price")
+    return (
+        Plan.objects.filter(is_active=True)
+        .annotate(course_count=Count("courses"))
+        .prefetch_related("prices")
+        .order_by("order", "price")
+    )
 
 
 def bundle_list_active() -> QuerySet[CourseBundle]:

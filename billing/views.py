@@ -114,6 +114,7 @@ def checkout(request, kind: str, key: str):
                 use_credit=form.cleaned_data["use_credit"],
                 campaign=campaign,
                 subscription=subscription,
+                currency=core_currency.display_currency(request),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -121,7 +122,13 @@ def checkout(request, kind: str, key: str):
             return redirect(url)
     code = form["coupon_code"].value() or ""
     use_credit = bool(form["use_credit"].value())
-    breakdown = services.checkout_quote(user=request.user, product=product, coupon_code=code, use_credit=use_credit)
+    breakdown = services.checkout_quote(
+        user=request.user,
+        product=product,
+        coupon_code=code,
+        use_credit=use_credit,
+        currency=core_currency.display_currency(request),
+    )
     return render(
         request,
         "billing/checkout.html",
@@ -147,6 +154,7 @@ def checkout_breakdown(request, kind: str, key: str):
         product=product,
         coupon_code=request.POST.get("coupon_code", ""),
         use_credit=request.POST.get("use_credit") in ("on", "true", "1"),
+        currency=core_currency.display_currency(request),
     )
     return render(request, "billing/partials/breakdown.html", {"breakdown": breakdown})
 
@@ -461,9 +469,10 @@ def seat_accept(request, token: str):
 @require_http_methods(["GET", "POST"])
 def set_currency(request):
     """The navbar's display-currency selector: GET gives its options (htmx, so pages cost no query for it);
-    POST remembers the choice in the session (there is no profile field for it); an empty choice goes back to
-    each price's own currency; then back to the page (the Referer when it is ours, else `next`, else the catalog;
-    the form carries no URL, so every page renders it the same).  Checkout always charges the price's currency."""
+    POST remembers the choice in the session and, signed in, on the profile (used again at sign-in); an empty
+    choice goes back to each price's own currency; then back to the page (the Referer when it is ours, else
+    `next`, else the catalog; the form carries no URL, so every page renders it the same).  Checkout charges an
+    explicit price in the chosen currency when the course or plan lists one, else the price's own currency."""
     if request.method == "GET":
         return render(
             request,
@@ -476,12 +485,20 @@ def set_currency(request):
     code = core_currency.normalise_code(request.POST.get("currency") or "")
     if code and code in dict(core_currency.active_currencies()):
         request.session[core_currency.SESSION_KEY] = code
+        if request.user.is_authenticated:
+            services.preferred_currency_set(user=request.user, code=code)
         messages.success(
             request,
-            _("Prices are now also shown in %(code)s (approximate; you pay in the price's currency).") % {"code": code},
+            _(
+                "Prices are now shown in %(code)s: where a course lists a price in %(code)s you pay that price, "
+                "elsewhere the amount is approximate and you pay in the price's own currency."
+            )
+            % {"code": code},
         )
     elif not (request.POST.get("currency") or "").strip():
         request.session.pop(core_currency.SESSION_KEY, None)
+        if request.user.is_authenticated:
+            services.preferred_currency_set(user=request.user, code="")
         messages.success(request, _("Prices are shown in their own currency."))
     else:
         messages.error(request, _("That currency is not available."))

@@ -46,6 +46,7 @@ from .models import (
     Course,
     CourseApprovalRequest,
     CourseContent,
+    CoursePrice,
     CourseSection,
     QuizQuestion,
     Tag,
@@ -64,7 +65,8 @@ def _published_lessons() -> QuerySet:
 
 
 def course_card_queryset() -> QuerySet:
-    """Published courses with what a course card shows (instructor, category, lesson count)."""
+    """Published courses with what a course card shows (instructor, category, lesson count).  Pages that show
+    a display currency attach the explicit prices in it with `explicit_prices_attach` (one query per page)."""
     lessons = _published_lessons()
     lesson_count = lessons.values("course").annotate(n=Count("pk")).values("n")
     lesson_seconds = lessons.values("course").annotate(s=Sum(lesson_length_seconds())).values("s")
@@ -212,6 +214,25 @@ def _translatable(objs: Iterable) -> tuple[list, set]:
     return flat, course_ids
 
 
+def explicit_prices_attach(courses: Iterable, currency: str | None) -> None:
+    """Give each course its explicit price in `currency` (or none), read in one query for the whole list, so
+    cards and serializers call `Course.explicit_price(currency)` without a query per course.  No display
+    currency: nothing runs (the list costs no extra query)."""
+    courses = [c for c in courses if c is not None]
+    if not currency or not courses:
+        return
+    code = currency.upper()
+    rows = {
+        row.course_id: row
+        for row in CoursePrice.objects.filter(course_id__in=[c.pk for c in courses], currency=code).only(
+            "id", "course_id", "currency", "amount"
+        )
+    }
+    for course in courses:
+        attached = {**getattr(course, "_explicit_prices", {}), code: rows.get(course.pk)}
+        setattr(course, "_explicit_prices", attached)  # noqa: B010  (read by Course.explicit_price)
+
+
 def apply_translations(objs: Iterable, language: str | None) -> None:
     """Replace titles/descriptions with their `language` translation, in memory (one query).
 
@@ -261,7 +282,7 @@ def course_list_for_editor(*, user) -> QuerySet:
         Course.objects.editable_by(user)
         .without_revisions()
         .select_related("instructor", "category")
-        .prefetch_related("tags", "categories")
+        .prefetch_related("tags", "categories", "prices")
         .order_by("-created_at", "id")
     )
 
@@ -333,7 +354,11 @@ def snapshot_value(value: Any) -> Any:
     """A field's value as stored in a snapshot (JSON): files by name, decimals/ids/dates as text."""
     if isinstance(value, FieldFile):
         return value.name or ""
-    if isinstance(value, Decimal | UUID):
+    if isinstance(value, Decimal):
+        # Money columns have 3 places (KWD); "49.00" stays "49.00" so snapshots taken before compare equal.
+        two = value.quantize(Decimal("0.01")) if value.is_finite() and value.as_tuple().exponent == -3 else value
+        return str(two if two == value else value)
+    if isinstance(value, UUID):
         return str(value)
     if isinstance(value, date | datetime):
         return value.isoformat()

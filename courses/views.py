@@ -4,6 +4,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from courseworx.core.currency import display_currency
+
 from . import selectors
 from .filters import PRICE_CHOICES, RATING_CHOICES, SORT_CHOICES, CourseFilter
 from .models import Course
@@ -19,6 +21,7 @@ def _language(request) -> str:
 def home(request):
     sections = selectors.home_sections()
     selectors.apply_translations(sections.all_courses(), _language(request))
+    selectors.explicit_prices_attach(sections.all_courses(), display_currency(request))
     return render(request, "home.html", {"home": sections, "categories": selectors.category_list()})
 
 
@@ -28,6 +31,7 @@ def catalog(request):
     paginator = Paginator(courses, CATALOG_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     selectors.apply_translations(page.object_list, _language(request))
+    selectors.explicit_prices_attach(page.object_list, display_currency(request))
     # The form echoes the visitor's (valid) choices back.
     filterset = CourseFilter(request.GET or None, queryset=Course.objects.none())
     filterset.is_valid()

@@ -13,6 +13,7 @@ import io
 import json
 import zipfile
 from collections.abc import Callable
+from decimal import Decimal
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
@@ -22,6 +23,7 @@ from billing import models as billing_models
 from billing import services as billing_services
 from community import models as community_models
 from community import services as community_services
+from courseworx.core.currency import round_amount
 from courseworx.core.models import Notification
 from courseworx.core.notifications import notification_delete_for_user
 from courseworx.core.storage import file_delete_on_commit
@@ -40,7 +42,20 @@ from .models import (
 
 
 def _rows(qs, *fields) -> list[dict]:
-    return list(qs.values(*fields))
+    """The rows' values; amounts of a row with a currency get exactly that currency's decimals (money columns
+    hold 3 places for KWD: a USD amount reads "49.00", not "49.000")."""
+    rows = list(qs.values(*fields))
+    for row in rows:
+        code = row.get("currency") or row.get("payment__currency") or row.get("account__currency")
+        if not code:
+            continue
+        for name, value in row.items():
+            if isinstance(value, Decimal) and name in MONEY_FIELDS:
+                row[name] = round_amount(value, code)
+    return rows
+
+
+MONEY_FIELDS = {"subtotal", "discount", "credit_applied", "tax", "amount", "amount_refunded", "gross"}
 
 
 # -- collectors (export) --------------------------------------------------------------------------
@@ -138,13 +153,17 @@ def collect_billing(user) -> dict:
             "amount", "amount_refunded", "receipt_number", "created_at", "succeeded_at",
         ),
         "refund_requests": _rows(
-            m.RefundRequest.objects.filter(user=user), "payment_id", "reason", "status", "amount_refunded", "created_at"
+            m.RefundRequest.objects.filter(user=user), "payment_id", "payment__currency", "reason", "status",
+            "amount_refunded", "created_at",
         ),
         "subscriptions": _rows(
             m.Subscription.objects.filter(user=user), "plan__name", "status", "current_period_start",
             "current_period_end",
         ),
-        "credit": _rows(m.CreditEntry.objects.filter(account__user=user), "kind", "amount", "note", "created_at"),
+        "credit": _rows(
+            m.CreditEntry.objects.filter(account__user=user), "kind", "amount", "account__currency", "note",
+            "created_at",
+        ),
         "earnings": _rows(
             m.EarningEntry.objects.filter(instructor=user), "course_id", "kind", "gross", "amount", "currency",
             "created_at",

@@ -19,8 +19,13 @@ from billing.models import (
     SeatAssignment,
     Subscription,
 )
+from courseworx.core import currency as core_currency
+from courseworx.core.api.money import MoneyOutputMixin
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
+# Amounts in a row's own currency: 3 places in the schema, answered with the currency's decimals
+# (MoneyOutputMixin: JPY "1500", USD "49.00", KWD "12.345").  BASE_MONEY: sums in the base currency.
+MONEY = {"max_digits": 15, "decimal_places": 3}
+BASE_MONEY = {"max_digits": 15, "decimal_places": 2}
 
 
 class _CourseRefOutputSerializer(serializers.Serializer):
@@ -29,7 +34,7 @@ class _CourseRefOutputSerializer(serializers.Serializer):
     title = serializers.CharField()
 
 
-class PlanOutputSerializer(serializers.ModelSerializer):
+class PlanOutputSerializer(MoneyOutputMixin, serializers.ModelSerializer):
     courses = _CourseRefOutputSerializer(many=True)
 
     class Meta:
@@ -49,7 +54,7 @@ class PlanOutputSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class BundleOutputSerializer(serializers.ModelSerializer):
+class BundleOutputSerializer(MoneyOutputMixin, serializers.ModelSerializer):
     courses = _CourseRefOutputSerializer(many=True)
     list_total = serializers.DecimalField(**MONEY)
 
@@ -63,10 +68,26 @@ class CheckoutQuoteInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=["course", "bundle", "plan"])
     product = serializers.SlugField(help_text="The course, bundle or plan slug.")
     coupon_code = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    currency = serializers.CharField(
+        max_length=3,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Pay in this currency when the course or plan lists an explicit price in it (else its own "
+        "price and currency); empty: the display currency (?display_currency=, X-Display-Currency, the session).",
+    )
     use_credit = serializers.BooleanField(required=False, default=False)
 
+    def validate_currency(self, value: str) -> str:
+        if not value:
+            return ""
+        code = core_currency.normalise_code(value)
+        if code is None or code not in dict(core_currency.active_currencies()):
+            raise serializers.ValidationError("Unknown or inactive currency code.", code="invalid_currency")
+        return code
 
-class CheckoutQuoteOutputSerializer(serializers.Serializer):
+
+class CheckoutQuoteOutputSerializer(MoneyOutputMixin, serializers.Serializer):
     description = serializers.CharField()
     currency = serializers.CharField()
     subtotal = serializers.DecimalField(**MONEY)
@@ -88,7 +109,7 @@ class CheckoutInputSerializer(CheckoutQuoteInputSerializer):
     )
 
 
-class PaymentOutputSerializer(serializers.ModelSerializer):
+class PaymentOutputSerializer(MoneyOutputMixin, serializers.ModelSerializer):
     course = _CourseRefOutputSerializer(allow_null=True)
     coupon = serializers.CharField(source="coupon.code", allow_null=True, default=None)
     receipt_url = serializers.SerializerMethodField()
@@ -130,6 +151,7 @@ class PaymentOutputSerializer(serializers.ModelSerializer):
 
 
 class FinancePaymentOutputSerializer(PaymentOutputSerializer):
+    base_amount_fields = ("amount_base",)
     user = serializers.EmailField(source="user.email")
 
     class Meta(PaymentOutputSerializer.Meta):
@@ -148,17 +170,18 @@ class CheckoutOutputSerializer(serializers.Serializer):
 class RefundRequestInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
     amount = serializers.DecimalField(
-        max_digits=10, decimal_places=2, required=False, allow_null=True, min_value=Decimal("0.01")
+        max_digits=12, decimal_places=3, required=False, allow_null=True, min_value=Decimal("0.001")
     )
 
 
 class RefundEligibilityOutputSerializer(serializers.Serializer):
     allowed = serializers.BooleanField()
     reasons = serializers.ListField(child=serializers.CharField())
-    max_amount = serializers.DecimalField(**MONEY)
+    max_amount = serializers.DecimalField(**BASE_MONEY)
 
 
-class RefundRequestOutputSerializer(serializers.ModelSerializer):
+class RefundRequestOutputSerializer(MoneyOutputMixin, serializers.ModelSerializer):
+    currency_source = "payment.currency"
     payment = serializers.UUIDField(source="payment_id")
 
     class Meta:
@@ -190,7 +213,7 @@ class FinanceRefundRequestOutputSerializer(RefundRequestOutputSerializer):
 class RefundDecisionInputSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=2000)
     amount = serializers.DecimalField(
-        max_digits=10, decimal_places=2, required=False, allow_null=True, min_value=Decimal("0.00")
+        max_digits=12, decimal_places=3, required=False, allow_null=True, min_value=Decimal("0.00")
     )
     drop_enrolment = serializers.BooleanField(required=False, allow_null=True, default=None)
 
@@ -216,12 +239,12 @@ class BillingSubscriptionOutputSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CreditBalanceOutputSerializer(serializers.Serializer):
+class CreditBalanceOutputSerializer(MoneyOutputMixin, serializers.Serializer):
     currency = serializers.CharField()
     balance = serializers.DecimalField(**MONEY)
 
 
-class CreditOutputSerializer(serializers.Serializer):
+class CreditOutputSerializer(MoneyOutputMixin, serializers.Serializer):
     balance = serializers.DecimalField(**MONEY, help_text="In the base currency (`currency`).")
     currency = serializers.CharField()
     balances = CreditBalanceOutputSerializer(many=True, help_text="Every currency you hold credit in.")
@@ -229,21 +252,21 @@ class CreditOutputSerializer(serializers.Serializer):
 
 
 class EarningsSummaryOutputSerializer(serializers.Serializer):
-    sales = serializers.DecimalField(**MONEY)
-    refunds = serializers.DecimalField(**MONEY)
-    gross = serializers.DecimalField(**MONEY)
-    earned = serializers.DecimalField(**MONEY)
-    paid_out = serializers.DecimalField(**MONEY)
-    balance = serializers.DecimalField(**MONEY)
+    sales = serializers.DecimalField(**BASE_MONEY)
+    refunds = serializers.DecimalField(**BASE_MONEY)
+    gross = serializers.DecimalField(**BASE_MONEY)
+    earned = serializers.DecimalField(**BASE_MONEY)
+    paid_out = serializers.DecimalField(**BASE_MONEY)
+    balance = serializers.DecimalField(**BASE_MONEY)
 
 
 class EarningsCourseOutputSerializer(serializers.Serializer):
     course_id = serializers.UUIDField()
     course__title = serializers.CharField()
     sales_count = serializers.IntegerField()
-    gross = serializers.DecimalField(**MONEY)
-    refunds = serializers.DecimalField(**MONEY)
-    earned = serializers.DecimalField(**MONEY)
+    gross = serializers.DecimalField(**BASE_MONEY)
+    refunds = serializers.DecimalField(**BASE_MONEY)
+    earned = serializers.DecimalField(**BASE_MONEY)
 
 
 class EarningsOutputSerializer(serializers.Serializer):
@@ -255,10 +278,10 @@ class PayoutBalanceOutputSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     email = serializers.EmailField()
     name = serializers.CharField(source="get_full_name")
-    sales = serializers.DecimalField(**MONEY)
-    earned = serializers.DecimalField(**MONEY)
-    paid_out = serializers.DecimalField(**MONEY)
-    balance = serializers.DecimalField(**MONEY)
+    sales = serializers.DecimalField(**BASE_MONEY)
+    earned = serializers.DecimalField(**BASE_MONEY)
+    paid_out = serializers.DecimalField(**BASE_MONEY)
+    balance = serializers.DecimalField(**BASE_MONEY)
 
 
 class PayoutInputSerializer(serializers.Serializer):
@@ -268,7 +291,7 @@ class PayoutInputSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
-class PayoutOutputSerializer(serializers.ModelSerializer):
+class PayoutOutputSerializer(MoneyOutputMixin, serializers.ModelSerializer):
     instructor = serializers.UUIDField(source="instructor_id")
 
     class Meta:

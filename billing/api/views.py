@@ -27,6 +27,7 @@ from billing.models import CourseBundle, EmployerPartner, Payment, Plan, RefundR
 from billing.permissions import CanDecideRefunds, CanManagePayouts, IsFinance, can_manage_partner
 from courses.models import Course
 from courseworx.core.api.schema import conflict_codes
+from courseworx.core.currency import requested_display_currency
 from learning import services as learning_services
 
 from . import serializers as s
@@ -89,6 +90,7 @@ class CheckoutQuoteApi(APIView):
             product=_product(v["kind"], v["product"]),
             coupon_code=v["coupon_code"],
             use_credit=v["use_credit"],
+            currency=v["currency"] or requested_display_currency(request),
         )
         return Response(s.CheckoutQuoteOutputSerializer(quote).data)
 
@@ -117,6 +119,7 @@ class CheckoutApi(APIView):
             coupon_code=v["coupon_code"],
             use_credit=v["use_credit"],
             subscription=subscription,
+            currency=v["currency"] or requested_display_currency(request),
         )
         payment.refresh_from_db()
         body = s.CheckoutOutputSerializer({"payment": payment, "redirect_url": url}).data

@@ -2,13 +2,13 @@
 campaigns, referrals and credit, refunds, licensing and instructor revenue, employer partners.
 
 One module per area; every model is imported here, so `billing.models.X` works everywhere (and
-Django finds them all under the `billing` app label).  Every amount is `DecimalField(max_digits=10,
-decimal_places=2)` plus a currency code (`base.money_field`).  State changes go through
+Django finds them all under the `billing` app label).  Every amount is `DecimalField(max_digits=12,
+decimal_places=3)` plus a currency code (`base.money_field`).  State changes go through
 `billing.services` (see README.md); models hold data and invariants.
 """
 
 from .base import MONEY, ZERO, currency_field, money_field, new_token
-from .catalogue import BundleCourse, CourseBundle, Plan
+from .catalogue import BundleCourse, CourseBundle, Plan, PlanPrice
 from .currency import Currency, ExchangeRate
 from .employers import ContentLicensing, EmployerPartner, EmployerRequest, SeatAssignment
 from .marketing import CampaignEnrollment, Coupon, CouponRedemption, MarketingCampaign
@@ -39,6 +39,7 @@ __all__ = [
     "PaymentQuerySet",
     "Payout",
     "Plan",
+    "PlanPrice",
     "Referral",
     "ReferralCode",
     "RefundEvent",

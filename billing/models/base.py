@@ -1,4 +1,5 @@
-"""Field helpers shared by the billing models: money is `DecimalField(10, 2)` plus a currency code."""
+"""Field helpers shared by the billing models: money is `DecimalField(12, 3)` plus a currency code (3 places:
+KWD has 3 decimals; every amount is rounded to its own currency's decimals by `billing.money.q`)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from decimal import Decimal
 
 from django.db import models
 
-MONEY = {"max_digits": 10, "decimal_places": 2}
+MONEY = {"max_digits": 12, "decimal_places": 3}
 ZERO = Decimal("0.00")
 
 

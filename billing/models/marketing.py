@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from courseworx.core.currency import decimals_check
 from courseworx.core.models import TimeStampedModel, UUIDModel
 
 from .base import MONEY, currency_field, money_field
@@ -107,6 +108,8 @@ class Coupon(UUIDModel):
             raise ValidationError({"ends_at": "The end must be after the start."})
         if self.kind == self.Kind.PERCENT and self.value is not None and self.value > 100:
             raise ValidationError({"value": "A percentage cannot exceed 100."})
+        if self.kind == self.Kind.FIXED and self.value is not None and self.currency:
+            decimals_check(self.value, self.currency, field="value")
 
     @property
     def uses_left(self) -> int | None:

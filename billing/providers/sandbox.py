@@ -24,6 +24,7 @@ from django.http.request import HttpHeaders
 from django.urls import reverse
 
 from billing import conf
+from courseworx.core.currency import round_amount
 
 from .base import Event, EventType, PaymentProvider, RenewalResult, WebhookRequest, WebhookVerificationError
 
@@ -55,7 +56,7 @@ def build_event(
         "data": {
             "payment_id": str(payment.pk),
             "reference": payment.provider_reference,
-            "amount": str(payment.amount),
+            "amount": str(round_amount(payment.amount, payment.currency)),
             "currency": payment.currency,
             "failure_reason": failure_reason,
         },

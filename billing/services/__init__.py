@@ -35,7 +35,14 @@ released (uses - 1) when it fails or is abandoned (tasks.payments_expire_pending
 
 from .checkout import checkout_check, checkout_start, payment_next_url
 from .course_stats import course_revenue_by_course, course_revenue_refresh
-from .currency import exchange_rate_set, exchange_rates_import, parse_rates, payment_base_amounts
+from .currency import (
+    exchange_rate_set,
+    exchange_rates_import,
+    parse_rates,
+    payment_base_amounts,
+    preferred_currency_restore,
+    preferred_currency_set,
+)
 from .employers import (
     EMPLOYER_TRANSITIONS,
     employer_request_create,
@@ -45,7 +52,16 @@ from .employers import (
     seat_revoke,
 )
 from .payments import payment_expire_pending
-from .pricing import PriceBreakdown, checkout_quote, coupon_check, price_breakdown, product_description, product_kind
+from .pricing import (
+    PriceBreakdown,
+    ProductPrice,
+    checkout_quote,
+    coupon_check,
+    price_breakdown,
+    product_description,
+    product_kind,
+    product_price,
+)
 from .privacy import personal_data_anonymise_for_user
 from .referrals import referral_attach, referral_code_get_or_create
 from .refunds import (
@@ -69,6 +85,10 @@ from .subscriptions import (
 from .webhooks import webhook_process, webhook_reject_record
 
 __all__ = [
+    "preferred_currency_restore",
+    "preferred_currency_set",
+    "ProductPrice",
+    "product_price",
     "EMPLOYER_TRANSITIONS",
     "MAX_RENEWAL_ATTEMPTS",
     "PriceBreakdown",

@@ -64,8 +64,9 @@ def credit_add(
     """Add (or give back) checkout credit in `currency` (the base currency when empty; one account per
     currency): the balance moves by a conditional UPDATE, logged as an entry."""
     account, _ = CreditAccount.objects.get_or_create(user=user, currency=(currency or conf.currency()).upper())
-    CreditAccount.objects.filter(pk=account.pk).update(balance=F("balance") + q(amount), updated_at=timezone.now())
+    amount = q(amount, account.currency)
+    CreditAccount.objects.filter(pk=account.pk).update(balance=F("balance") + amount, updated_at=timezone.now())
     CreditEntry.objects.create(
-        account=account, kind=kind, amount=q(amount), payment=payment, referral=referral, note=note[:200]
+        account=account, kind=kind, amount=amount, payment=payment, referral=referral, note=note[:200]
     )
     return account

@@ -32,7 +32,7 @@ from ..providers import get_provider
 from ._common import Product, lock_payment
 from .currency import payment_base_amounts
 from .payments import _payment_succeed
-from .pricing import coupon_check, price_breakdown, product_kind
+from .pricing import coupon_check, price_breakdown, product_kind, product_price
 
 
 def checkout_check(*, user: User, product: Product, subscription: Subscription | None = None) -> None:
@@ -98,9 +98,11 @@ def _checkout_create(
     campaign: MarketingCampaign | None,
     subscription: Subscription | None,
     provider: str,
+    currency: str | None,
 ) -> Payment:
     checkout_check(user=user, product=product, subscription=subscription)
     now = timezone.now()
+    charged = product_price(product, currency).currency
     coupon = None
     code = (coupon_code or "").strip().upper()
     if code:
@@ -111,17 +113,19 @@ def _checkout_create(
                 {"coupon_code": ValidationError(_("This coupon code does not exist."), code="coupon_unknown")}
             )
         try:
-            coupon_check(coupon=coupon, user=user, product=product, now=now)
+            coupon_check(coupon=coupon, user=user, product=product, now=now, currency=charged)
         except ValidationError as exc:
             raise ValidationError({"coupon_code": exc.error_list}) from exc
     # 2. the credit account
     account = (
-        CreditAccount.objects.select_for_update().filter(user=user, currency=product.currency).first()
-        if use_credit
-        else None
+        CreditAccount.objects.select_for_update().filter(user=user, currency=charged).first() if use_credit else None
     )
     breakdown = price_breakdown(
-        product=product, coupon=coupon, use_credit=use_credit, credit_balance=account.balance if account else ZERO
+        product=product,
+        coupon=coupon,
+        use_credit=use_credit,
+        credit_balance=account.balance if account else ZERO,
+        currency=charged,
     )
     if coupon is not None:
         # The conditional UPDATE is what guarantees the limit, whatever the isolation level.
@@ -193,9 +197,14 @@ def checkout_start(
     campaign: MarketingCampaign | None = None,
     subscription: Subscription | None = None,
     provider: str | None = None,
+    currency: str | None = None,
 ) -> tuple[Payment, str]:
     """Create the pending payment (reserving the coupon use and the credit) and return it with the
-    URL to send the buyer to.  The same idempotency key returns the same payment (double submit)."""
+    URL to send the buyer to.  The same idempotency key returns the same payment (double submit).
+
+    `currency` is the buyer's display currency: when the course or plan lists an explicit price in it
+    (`pricing.product_price`) the payment is in that currency at that amount (coupon, credit account and
+    base amount at the day's rate follow); otherwise it is the product's own price and currency."""
     if not idempotency_key or len(idempotency_key) > 64:
         raise ValidationError(
             _("A checkout needs an idempotency key of at most 64 characters."), code="idempotency_key"
@@ -213,6 +222,7 @@ def checkout_start(
                 campaign=campaign,
                 subscription=subscription,
                 provider=provider or conf.default_provider(),
+                currency=currency,
             )
         except IntegrityError:
             existing = Payment.objects.filter(idempotency_key=idempotency_key).first()

@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
+from accounts import services as accounts_services
 from courseworx.core import currency as core_currency
 from courseworx.core import outbound
 from courseworx.core.services import audit_log_create
@@ -178,5 +179,37 @@ def payment_base_amounts(*, currency: str, amount: Decimal, at: datetime | None 
     return {
         "base_currency": base,
         "exchange_rate": rate,
-        "amount_base": core_currency.round_amount(amount * rate, base).quantize(Decimal("0.01")),
+        "amount_base": core_currency.round_amount(amount * rate, base),
     }
+
+
+def preferred_currency_set(*, user, code: str) -> str:
+    """Remember `code` as `user`'s display currency (their profile's `preferred_currency`; "" forgets it).
+    It must be an active currency (ValidationError `invalid_currency`).  Returns the stored code."""
+    code = (code or "").strip()
+    if code:
+        normalised = core_currency.normalise_code(code)
+        if normalised is None or normalised not in dict(core_currency.active_currencies()):
+            raise ValidationError(
+                {"currency": ValidationError("Unknown or inactive currency code.", code="invalid_currency")}
+            )
+        code = normalised
+    if getattr(user, "pk", None) and user.preferred_currency != code:
+        accounts_services.user_preferred_currency_set(user=user, code=code)
+    return code
+
+
+def preferred_currency_restore(*, request, user) -> None:
+    """At sign-in: the profile's display currency goes into the session (when still an active currency); a
+    choice made before signing in, with none on the profile, is remembered on the profile."""
+    session = getattr(request, "session", None)
+    if session is None:
+        return
+    stored = user.preferred_currency or ""
+    if stored and stored in dict(core_currency.active_currencies()):
+        session[core_currency.SESSION_KEY] = stored
+    elif not stored and session.get(core_currency.SESSION_KEY):
+        try:
+            preferred_currency_set(user=user, code=session[core_currency.SESSION_KEY])
+        except ValidationError:
+            session.pop(core_currency.SESSION_KEY, None)

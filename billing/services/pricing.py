@@ -21,8 +21,30 @@ from ._common import Product
 
 
 @dataclass(frozen=True)
+class ProductPrice:
+    """What a product costs before coupon, tax and credit: its own price, or an explicit price in another
+    currency that the course or plan lists (`courses.CoursePrice`, `PlanPrice`)."""
+
+    amount: Decimal
+    currency: str
+    explicit: bool = False  # True: an explicit price in another currency than the product's own
+
+
+def product_price(product: Product, currency: str | None = None) -> ProductPrice:
+    """The price checkout charges: the course's or plan's explicit price in `currency` (the buyer's display
+    currency) when it lists one, else the product's own price in its own currency.  Bundles have only their
+    own price.  Reads the prefetched `prices` when present."""
+    if currency and isinstance(product, (Course, Plan)):
+        row = product.explicit_price(currency)
+        if row is not None:
+            return ProductPrice(amount=row.amount, currency=row.currency, explicit=True)
+    return ProductPrice(amount=product.price, currency=product.currency)
+
+
+@dataclass(frozen=True)
 class PriceBreakdown:
-    """subtotal - discount + tax - credit = total.  Every amount is a Decimal quantized to cents."""
+    """subtotal - discount + tax - credit = total.  Every amount is a Decimal rounded to the currency's
+    decimals (JPY 0, USD 2, KWD 3)."""
 
     description: str
     currency: str
@@ -73,9 +95,13 @@ def product_description(product: Product) -> str:
     return f"Subscription: {product}"
 
 
-def coupon_check(*, coupon: Coupon, user: User | None, product: Product, now: dt.datetime | None = None) -> None:
-    """Raise ValidationError (with a code) when `coupon` cannot be used by `user` for `product` now."""
+def coupon_check(
+    *, coupon: Coupon, user: User | None, product: Product, now: dt.datetime | None = None, currency: str = ""
+) -> None:
+    """Raise ValidationError (with a code) when `coupon` cannot be used by `user` for `product` now, charged
+    in `currency` (the product's own when empty): a fixed-amount coupon must be in that currency."""
     now = now or timezone.now()
+    currency = currency or product.currency
     if not coupon.is_active:
         raise ValidationError(_("This coupon is no longer active."), code="coupon_inactive")
     if coupon.starts_at and now < coupon.starts_at:
@@ -90,11 +116,11 @@ def coupon_check(*, coupon: Coupon, user: User | None, product: Product, now: dt
         )
     if coupon.max_uses is not None and coupon.uses >= coupon.max_uses:
         raise ValidationError(_("This coupon has been used up."), code="coupon_used_up")
-    if coupon.kind == Coupon.Kind.FIXED and coupon.currency != product.currency:
+    if coupon.kind == Coupon.Kind.FIXED and coupon.currency != currency:
         raise ValidationError(
             _("This coupon is in %(c)s and cannot be used for a price in %(p)s."),
             code="coupon_currency",
-            params={"c": coupon.currency, "p": product.currency},
+            params={"c": coupon.currency, "p": currency},
         )
     restricted = {
         "courses": list(coupon.courses.values_list("pk", flat=True)),
@@ -121,12 +147,12 @@ def coupon_check(*, coupon: Coupon, user: User | None, product: Product, now: dt
             )
 
 
-def _discount(coupon: Coupon | None, subtotal: Decimal) -> Decimal:
+def _discount(coupon: Coupon | None, subtotal: Decimal, currency: str) -> Decimal:
     if coupon is None:
-        return ZERO
+        return q(ZERO, currency)
     if coupon.kind == Coupon.Kind.PERCENT:
-        return min(subtotal, percent_of(subtotal, coupon.value))
-    return min(subtotal, q(coupon.value))
+        return min(subtotal, percent_of(subtotal, coupon.value, currency))
+    return min(subtotal, q(coupon.value, currency))
 
 
 def price_breakdown(
@@ -136,21 +162,25 @@ def price_breakdown(
     credit_balance: Decimal = ZERO,
     use_credit: bool = False,
     coupon_error: str = "",
+    currency: str | None = None,
 ) -> PriceBreakdown:
-    """Pure arithmetic: no queries, no writes."""
-    subtotal = q(product.price)
-    discount = _discount(coupon, subtotal)
+    """Pure arithmetic, no writes (reads the explicit prices unless prefetched): the product's price in
+    `currency` when it lists an explicit one (`product_price`), else its own price."""
+    price = product_price(product, currency)
+    code = price.currency
+    subtotal = q(price.amount, code)
+    discount = _discount(coupon, subtotal, code)
     taxable = subtotal - discount
     rate = q(conf.tax_rate_percent())
-    tax = percent_of(taxable, rate)
+    tax = percent_of(taxable, rate, code)
     gross = taxable + tax
-    credit_balance = q(credit_balance)
-    credit = ZERO
-    if use_credit:  # the balance given is the buyer's credit in the product's currency
+    credit_balance = q(credit_balance, code)
+    credit = q(ZERO, code)
+    if use_credit:  # the balance given is the buyer's credit in the charged currency
         credit = min(credit_balance, gross)
     return PriceBreakdown(
         description=product_description(product),
-        currency=product.currency,
+        currency=code,
         subtotal=subtotal,
         discount=discount,
         taxable=taxable,
@@ -164,9 +194,13 @@ def price_breakdown(
     )
 
 
-def checkout_quote(*, user: User, product: Product, coupon_code: str = "", use_credit: bool = False) -> PriceBreakdown:
+def checkout_quote(
+    *, user: User, product: Product, coupon_code: str = "", use_credit: bool = False, currency: str | None = None
+) -> PriceBreakdown:
     """The price the buyer would pay (the checkout page's live breakdown).  Writes nothing; a coupon
-    problem is reported in `coupon_error` with the price computed without it."""
+    problem is reported in `coupon_error` with the price computed without it.  `currency` is the buyer's
+    display currency: the charge is in it when the course/plan lists an explicit price in it."""
+    charged = product_price(product, currency).currency
     coupon, error = None, ""
     code = (coupon_code or "").strip().upper()
     if code:
@@ -175,13 +209,14 @@ def checkout_quote(*, user: User, product: Product, coupon_code: str = "", use_c
             error = "This coupon code does not exist."
         else:
             try:
-                coupon_check(coupon=coupon, user=user, product=product)
+                coupon_check(coupon=coupon, user=user, product=product, currency=charged)
             except ValidationError as exc:
                 coupon, error = None, exc.messages[0]
     return price_breakdown(
         product=product,
         coupon=coupon,
-        credit_balance=selectors.credit_balance_get(user=user, currency=product.currency),
+        credit_balance=selectors.credit_balance_get(user=user, currency=charged),
         use_credit=use_credit,
         coupon_error=error,
+        currency=charged,
     )

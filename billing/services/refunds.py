@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from courseworx.core.currency import decimals_check
 from courseworx.core.exceptions import ConflictError
 from courseworx.core.services import audit_log_create
 from learning.models import Enrollment
@@ -115,7 +116,8 @@ def refund_request_create(*, user: User, payment: Payment, reason: str, amount: 
     if not eligibility.allowed:
         raise ValidationError(eligibility.reasons, code="refund_policy")
     if amount is not None:
-        amount = q(amount)
+        decimals_check(amount, payment.currency, field="amount")
+        amount = q(amount, payment.currency)
         if amount <= 0 or amount > payment.refundable_amount:
             raise ValidationError(
                 {"amount": f"Ask for between 0.01 and {payment.refundable_amount} {payment.currency}."}
@@ -187,7 +189,11 @@ def refund_request_approve(
             code="not_refundable",
             params={"s": payment.get_status_display().lower()},
         )
-    amount = q(amount if amount is not None else (request.amount_requested or payment.refundable_amount))
+    if amount is not None:
+        decimals_check(amount, payment.currency, field="amount")
+    amount = q(
+        amount if amount is not None else (request.amount_requested or payment.refundable_amount), payment.currency
+    )
     if amount < 0 or amount > payment.refundable_amount:
         raise ValidationError({"amount": f"Refund between 0.00 and {payment.refundable_amount} {payment.currency}."})
     now = timezone.now()

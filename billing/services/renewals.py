@@ -37,7 +37,15 @@ def subscription_renew(*, subscription_id) -> str:
         if subscription.renewal_attempts >= MAX_RENEWAL_ATTEMPTS:
             return "waiting_for_expiry"
         plan = subscription.plan
-        breakdown = price_breakdown(product=plan)
+        # The currency the subscriber paid in last time: an explicit plan price in it is charged again
+        # (price_breakdown falls back to the plan's own price when the plan no longer lists one).
+        paid_in = (
+            Payment.objects.filter(subscription=subscription, status__in=Payment.PAID_STATUSES)
+            .order_by("-created_at")
+            .values_list("currency", flat=True)
+            .first()
+        )
+        breakdown = price_breakdown(product=plan, currency=paid_in)
         key = (
             f"renew-{subscription.pk.hex}-{subscription.current_period_end:%Y%m%d%H%M}-{subscription.renewal_attempts}"
         )
@@ -49,14 +57,14 @@ def subscription_renew(*, subscription_id) -> str:
                 plan=plan,
                 subscription=subscription,
                 description=f"Renewal: {plan}",
-                currency=plan.currency,
+                currency=breakdown.currency,
                 subtotal=breakdown.subtotal,
                 tax_rate=breakdown.tax_rate,
                 tax=breakdown.tax,
                 amount=breakdown.total,
                 provider=subscription.provider,
                 idempotency_key=key,
-                **payment_base_amounts(currency=plan.currency, amount=breakdown.total),
+                **payment_base_amounts(currency=breakdown.currency, amount=breakdown.total),
             )
             payment.full_clean()
             payment.save()

@@ -39,7 +39,7 @@ def _allocations(payment: Payment) -> list[tuple[Course, Decimal]]:
             return []
         courses = list(payment.plan.courses.select_related("instructor").order_by("pk"))
     weights = [c.price if payment.kind == Payment.Kind.BUNDLE else Decimal(1) for c in courses]
-    return list(zip(courses, split(net, weights), strict=True))
+    return list(zip(courses, split(net, weights, payment.currency), strict=True))
 
 
 def _shares(course_ids) -> dict:
@@ -62,8 +62,8 @@ def _earnings_record_sale(payment: Payment) -> None:
                 kind=EarningEntry.Kind.SALE,
                 gross=g,
                 share_percent=shares.get(c.pk, default),
-                amount=percent_of(g, shares.get(c.pk, default)),
-                amount_base=q(percent_of(g, shares.get(c.pk, default)) * payment.exchange_rate),
+                amount=percent_of(g, shares.get(c.pk, default), payment.currency),
+                amount_base=q(percent_of(g, shares.get(c.pk, default), payment.currency) * payment.exchange_rate),
                 currency=payment.currency,
             )
             for c, g in allocations
@@ -75,8 +75,8 @@ def _earnings_record_refund(request: RefundRequest, payment: Payment, amount: De
     sales = list(EarningEntry.objects.filter(payment=payment, kind=EarningEntry.Kind.SALE).order_by("pk"))
     if not sales or amount <= 0 or payment.amount <= 0:
         return
-    refunded_net = q(payment.net_amount * amount / payment.amount)
-    parts = split(refunded_net, [s.gross for s in sales])
+    refunded_net = q(payment.net_amount * amount / payment.amount, payment.currency)
+    parts = split(refunded_net, [s.gross for s in sales], payment.currency)
     EarningEntry.objects.bulk_create(
         [
             EarningEntry(
@@ -87,8 +87,8 @@ def _earnings_record_refund(request: RefundRequest, payment: Payment, amount: De
                 kind=EarningEntry.Kind.REFUND,
                 gross=-part,
                 share_percent=s.share_percent,
-                amount=-percent_of(part, s.share_percent),
-                amount_base=-q(percent_of(part, s.share_percent) * payment.exchange_rate),
+                amount=-percent_of(part, s.share_percent, payment.currency),
+                amount_base=-q(percent_of(part, s.share_percent, payment.currency) * payment.exchange_rate),
                 currency=s.currency,
             )
             for s, part in zip(sales, parts, strict=True)

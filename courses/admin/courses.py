@@ -26,6 +26,7 @@ from .. import permissions, selectors, services
 from ..models import (
     CertificateTemplate,
     Course,
+    CoursePrice,
     CourseSection,
     InstructorCollaborator,
 )
@@ -104,6 +105,33 @@ class CollaboratorInline(admin.TabularInline):
         if db_field.name == "user":
             kwargs["queryset"] = User.objects.filter(role=User.Role.INSTRUCTOR, is_active=True)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class CoursePriceForm(forms.ModelForm):
+    class Meta:
+        model = CoursePrice
+        fields = ("currency", "amount")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = dict(currency_choices())
+        if self.instance.currency:
+            choices.setdefault(self.instance.currency, self.instance.currency)
+        self.fields["currency"] = forms.ChoiceField(
+            choices=[("", "---------"), *choices.items()],
+            help_text="Visitors who show prices in this currency see and pay this price.",
+        )
+
+
+class CoursePriceInline(CourseInlinePermissions, admin.TabularInline):
+    """Explicit prices in other currencies; saved through `services.course_prices_set` (the course's lock
+    rules: a published course's prices change through a revision, like its base price)."""
+
+    model = CoursePrice
+    form = CoursePriceForm
+    extra = 0
+    verbose_name = "price in another currency"
+    verbose_name_plural = "prices in other currencies"
 
 
 # --- courses -------------------------------------------------------------------------------------
@@ -287,8 +315,8 @@ class CourseAdmin(CourseTranslationAdminMixin, CourseRevisionAdminMixin, admin.M
         if obj is None:
             return [SectionInline]
         if obj.is_revision:  # co-authors are the live course's
-            return []
-        return [CollaboratorInline]  # sections and lessons: on the course outline
+            return [CoursePriceInline]
+        return [CoursePriceInline, CollaboratorInline]  # sections and lessons: on the course outline
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -341,6 +369,18 @@ class CourseAdmin(CourseTranslationAdminMixin, CourseRevisionAdminMixin, admin.M
             self.save_formset(request, form, formset, change=change)
 
     def save_formset(self, request, form, formset, change):
+        if formset.model is CoursePrice:
+            # The admin's change message reads these (the service audits the change itself).
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+            if not any(f.has_changed() for f in formset.forms) and not formset.deleted_forms:
+                return None
+            rows = [
+                {"currency": f.cleaned_data["currency"], "amount": f.cleaned_data["amount"]}
+                for f in formset.forms
+                if f.cleaned_data and f.cleaned_data.get("currency") and not f.cleaned_data.get("DELETE")
+            ]
+            services.course_prices_set(course=form.instance, user=request.user, prices=rows)
+            return None
         if formset.model is not CourseSection:
             return super().save_formset(request, form, formset, change)
         for order, section in enumerate(formset.save(commit=False)):  # a new course: its first sections

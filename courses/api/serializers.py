@@ -1,13 +1,17 @@
 """Input and output serializers, one pair per endpoint (changing one endpoint never ripples into another)."""
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from courses.models import Category, Course, CourseContent, CourseSection, QuizQuestion, Tag
-from courseworx.core.currency import currency_choices, display_price_data, normalise_code
+from courseworx.core.api.money import MoneyOutputMixin
+from courseworx.core.currency import currency_choices, decimals_check, display_price_data, normalise_code
 
 
 # -- small nested outputs -----------------------------------------------------------------------
@@ -35,7 +39,7 @@ class DisplayPriceSerializer(serializers.Serializer):
     approximate = serializers.BooleanField()
 
 
-class CourseListOutputSerializer(serializers.ModelSerializer):
+class CourseListOutputSerializer(MoneyOutputMixin, serializers.ModelSerializer):
     instructor = _InstructorOutputSerializer()
     category = _CategoryRefOutputSerializer(allow_null=True, help_text="The primary category.")
     categories = _CategoryRefOutputSerializer(many=True, help_text="Every category, the primary included.")
@@ -45,7 +49,9 @@ class CourseListOutputSerializer(serializers.ModelSerializer):
     url = serializers.CharField(source="get_absolute_url")
     display_price = serializers.SerializerMethodField(
         help_text="The price in the display currency asked by ?display_currency= or X-Display-Currency "
-        "(approximate, at today's rate; checkout charges `price` `currency`); null when none was asked."
+        "(approximate, at today's rate, and checkout charges `price` `currency`; or, when the course lists an "
+        "explicit price in that currency, that price with approximate=false, which checkout charges); null when "
+        "none was asked."
     )
 
     class Meta:
@@ -60,7 +66,7 @@ class CourseListOutputSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(DisplayPriceSerializer(allow_null=True))
     def get_display_price(self, course) -> dict | None:
-        return display_price_data(self.context.get("request"), course.price, course.currency)
+        return display_price_data(self.context.get("request"), course.price, course.currency, item=course)
 
 
 class _LessonOutlineOutputSerializer(serializers.ModelSerializer):
@@ -121,18 +127,39 @@ class TagOutputSerializer(serializers.ModelSerializer):
 
 
 # -- instructor: courses --------------------------------------------------------------------------
-class InstructorCourseOutputSerializer(serializers.ModelSerializer):
+class CoursePriceSerializer(MoneyOutputMixin, serializers.Serializer):
+    """An explicit price in another currency than the course's own."""
+
+    currency = serializers.CharField(max_length=3, min_length=3)
+    amount = serializers.DecimalField(max_digits=12, decimal_places=3, min_value=Decimal("0.001"))
+
+    def validate_currency(self, value: str) -> str:
+        code = normalise_code(value)
+        if code is None or code not in dict(currency_choices()):
+            raise serializers.ValidationError("Unknown or inactive currency code.", code="invalid_currency")
+        return code
+
+    def validate(self, attrs):
+        try:
+            decimals_check(attrs["amount"], attrs["currency"])
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError({"amount": exc.messages}, code="too_many_decimals") from exc
+        return attrs
+
+
+class InstructorCourseOutputSerializer(MoneyOutputMixin, serializers.ModelSerializer):
     instructor = _InstructorOutputSerializer()
     category = _CategoryRefOutputSerializer(allow_null=True, help_text="The primary category.")
     categories = _CategoryRefOutputSerializer(many=True, help_text="Every category, the primary included.")
     tags = _TagRefOutputSerializer(many=True)
+    prices = CoursePriceSerializer(many=True, help_text="Explicit prices in other currencies.")
 
     class Meta:
         model = Course
         fields = (
             "id", "slug", "title", "status", "short_description", "description", "thumbnail", "price",
-            "currency", "level", "language", "duration_minutes", "category", "categories", "tags", "instructor",
-            "requirements", "learning_outcomes", "curriculum_summary", "max_students", "start_date",
+            "currency", "prices", "level", "language", "duration_minutes", "category", "categories", "tags",
+            "instructor", "requirements", "learning_outcomes", "curriculum_summary", "max_students", "start_date",
             "end_date", "is_featured", "published_at", "created_at", "updated_at",
         )  # fmt: skip
         read_only_fields = fields
@@ -143,8 +170,16 @@ class InstructorCourseCreateInputSerializer(serializers.Serializer):
     slug = serializers.SlugField(max_length=220, required=False)
     short_description = serializers.CharField(max_length=500, required=False, allow_blank=True)
     description = serializers.CharField()
-    price = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0, required=False)
+    price = serializers.DecimalField(
+        max_digits=12, decimal_places=3, min_value=0, required=False,
+        help_text="At most the currency's decimals (JPY 0, USD 2, KWD 3).",
+    )  # fmt: skip
     currency = serializers.CharField(max_length=3, min_length=3, required=False)
+    prices = CoursePriceSerializer(
+        many=True, required=False,
+        help_text="Explicit prices in other currencies (replaces the list): visitors showing prices in one of "
+        "them see and pay that price.",
+    )  # fmt: skip
     level = serializers.ChoiceField(choices=Course.Level.choices, required=False)
     language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
     duration_minutes = serializers.IntegerField(min_value=1, required=False, allow_null=True)
@@ -168,6 +203,14 @@ class InstructorCourseCreateInputSerializer(serializers.Serializer):
         if code is None or code not in dict(currency_choices()):
             raise serializers.ValidationError(_("Unknown or inactive currency code."), code="invalid_currency")
         return code
+
+    def validate(self, attrs):
+        if "price" in attrs and attrs.get("currency"):
+            try:
+                decimals_check(attrs["price"], attrs["currency"])
+            except DjangoValidationError as exc:
+                raise serializers.ValidationError({"price": exc.messages}, code="too_many_decimals") from exc
+        return attrs
 
 
 class InstructorCourseUpdateInputSerializer(InstructorCourseCreateInputSerializer):

@@ -10,6 +10,7 @@ someone else's course is a 404 (its existence is not revealed); an action the ca
 on a course they can see is a 403.
 """
 
+from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -24,7 +25,7 @@ from courses.filters import CourseFilter
 from courses.models import Category, Course, CourseContent, CourseSection, QuizQuestion
 from courses.permissions import IsReviewer
 from courseworx.core.api.schema import conflict_codes
-from courseworx.core.currency import requested_display_currency
+from courseworx.core.currency import display_currency, requested_display_currency
 
 from . import serializers as s
 
@@ -71,7 +72,9 @@ def _authored_question(user, question_id) -> QuizQuestion:
 
 def _instructor_course_output(course: Course) -> dict:
     course = (
-        Course.objects.select_related("instructor", "category").prefetch_related("tags", "categories").get(pk=course.pk)
+        Course.objects.select_related("instructor", "category")
+        .prefetch_related("tags", "categories", "prices")
+        .get(pk=course.pk)
     )
     return s.InstructorCourseOutputSerializer(course).data
 
@@ -103,6 +106,7 @@ class CourseListApi(generics.GenericAPIView):
         requested_display_currency(request)  # an unknown ?display_currency= is a 400
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         selectors.apply_translations(page, _language(request))
+        selectors.explicit_prices_attach(page, display_currency(request))
         data = s.CourseListOutputSerializer(page, many=True, context={"request": request}).data
         return self.get_paginated_response(data)
 
@@ -176,7 +180,12 @@ class InstructorCourseListCreateApi(generics.GenericAPIView):
     def post(self, request):
         serializer = s.InstructorCourseCreateInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        course = services.course_create(instructor=request.user, **serializer.validated_data)
+        data = dict(serializer.validated_data)
+        prices = data.pop("prices", None)
+        with transaction.atomic():
+            course = services.course_create(instructor=request.user, **data)
+            if prices:
+                services.course_prices_set(course=course, user=request.user, prices=prices)
         return Response(_instructor_course_output(course), status=status.HTTP_201_CREATED)
 
 
@@ -198,7 +207,13 @@ class InstructorCourseDetailApi(APIView):
         course = _authored_course(request.user, course_id)
         serializer = s.InstructorCourseUpdateInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        course = services.course_update(course=course, user=request.user, data=serializer.validated_data)
+        data = dict(serializer.validated_data)
+        prices = data.pop("prices", None)
+        with transaction.atomic():
+            if data or prices is None:
+                course = services.course_update(course=course, user=request.user, data=data)
+            if prices is not None:
+                services.course_prices_set(course=course, user=request.user, prices=prices)
         return Response(_instructor_course_output(course))
 
     @extend_schema(tags=TAGS_INSTRUCTOR, request=None, responses={204: None})

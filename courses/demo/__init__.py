@@ -445,6 +445,13 @@ def _description(title: str, short: str, outcomes: list[str], requirements: list
 
 # A few courses are priced in other currencies (multi-currency demo: a euro price and a zero-decimal yen one).
 DEMO_CURRENCY_PRICES = {"ux-design-essentials": ("EUR", "54.90"), "ui-design-with-figma": ("JPY", "9800")}
+# Explicit prices in other currencies (visitors showing prices in one of them see and pay that price); KWD
+# has 3 decimals.
+DEMO_EXPLICIT_PRICES = {
+    "modern-javascript-from-scratch": [("EUR", "45.00"), ("KWD", "15.250"), ("JPY", "7400")],
+    "react-the-practical-guide": [("EUR", "87.00"), ("GBP", "74.00"), ("KWD", "28.950")],
+    "ux-design-essentials": [("USD", "59.00")],
+}
 
 
 def _build_course(row, *, users, categories, tags, certificate, reviewer, rng) -> Course:
@@ -474,6 +481,12 @@ def _build_course(row, *, users, categories, tags, certificate, reviewer, rng) -
         certificate_template=certificate,
     )
     _build_syllabus(course, instructor, outcomes, rng)
+    if slug in DEMO_EXPLICIT_PRICES:
+        services.course_prices_set(
+            course=course,
+            user=instructor,
+            prices=[{"currency": code, "amount": Decimal(amount)} for code, amount in DEMO_EXPLICIT_PRICES[slug]],
+        )
     if status in (P, A, R, C):
         services.course_submit(course=course, user=instructor, note="Ready for review.")
     if status in (P, A):

@@ -16,7 +16,15 @@ from .content import (
     counted_lessons_q,
     lesson_length_seconds,
 )
-from .course import Course, CourseQuerySet, InstructorCollaborator, course_staff_q, course_teachers_q, courses_taught_q
+from .course import (
+    Course,
+    CoursePrice,
+    CourseQuerySet,
+    InstructorCollaborator,
+    course_staff_q,
+    course_teachers_q,
+    courses_taught_q,
+)
 from .review import CourseApprovalRequest, CourseReviewQueue, CourseVersion
 from .transcripts import VoiceTranscript
 from .translations import TRANSLATABLE_FIELDS, CourseLanguage, Translation
@@ -30,6 +38,7 @@ __all__ = [
     "CourseContent",
     "CourseContentQuerySet",
     "CourseLanguage",
+    "CoursePrice",
     "CourseQuerySet",
     "CourseReviewQueue",
     "CourseSection",

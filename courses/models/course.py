@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from courseworx.core.currency import decimals_check
 from courseworx.core.models import TimeStampedModel, UUIDModel
 
 from ..validators import validate_thumbnail
@@ -89,7 +90,8 @@ class Course(UUIDModel):
     short_description = models.CharField(max_length=500, blank=True)
     description = models.TextField()
     thumbnail = models.ImageField(upload_to="courses/thumbnails/%Y/%m/", blank=True, validators=[validate_thumbnail])
-    price = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0.00"))
+    # 3 places: KWD has 3 decimals; an amount may not have more than its currency's (Course.clean).
+    price = models.DecimalField(max_digits=12, decimal_places=3, default=Decimal("0.00"))
     currency = models.CharField(max_length=3, default="USD")
     duration_minutes = models.PositiveIntegerField(null=True, blank=True, help_text=_("Total length in minutes."))
     level = models.CharField(max_length=20, choices=Level.choices, default=Level.BEGINNER, db_index=True)
@@ -182,6 +184,11 @@ class Course(UUIDModel):
             )
         if self.price is not None and self.price < 0:
             errors["price"] = ValidationError(_("The price cannot be negative."), code="negative_price")
+        elif self.price is not None and self.currency:
+            try:
+                decimals_check(self.price, self.currency)
+            except ValidationError as exc:
+                errors["price"] = exc
         if errors:
             raise ValidationError(errors)
 
@@ -211,6 +218,21 @@ class Course(UUIDModel):
     def is_revision(self) -> bool:
         return self.revision_of_id is not None
 
+    def explicit_price(self, code: str | None) -> "CoursePrice | None":
+        """The course's explicit price in `code` (a `CoursePrice`), None when it lists none.  Reads what
+        `selectors.explicit_prices_attach` attached or the prefetched `prices`, so lists cost no query per course."""
+        if not code or self.is_free:
+            return None
+        code = code.upper()
+        if code == self.currency:
+            return None
+        attached = getattr(self, "_explicit_prices", {})
+        if code in attached:
+            return attached[code]
+        cache = getattr(self, "_prefetched_objects_cache", {})
+        rows = cache["prices"] if "prices" in cache else self.prices.all()
+        return next((row for row in rows if row.currency == code), None)
+
     def requirement_list(self) -> list[str]:
         return [line.strip(" -*\t") for line in self.requirements.splitlines() if line.strip(" -*\t")]
 
@@ -230,3 +252,40 @@ class InstructorCollaborator(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user} on {self.course}"
+
+
+class CoursePrice(TimeStampedModel):
+    """An explicit price of a course in another currency than its own (`Course.currency`).
+
+    A visitor whose display currency has one sees this amount (not an approximate conversion) and
+    checkout charges it in that currency; other visitors see the converted price and pay the course's
+    own price.  Part of the course's reviewed content: a published course's prices change through a
+    revision, like its base price (`courses.prices.PriceRevisions`)."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="prices")
+    currency = models.CharField(max_length=3, help_text="ISO 4217 code of an active currency.")
+    amount = models.DecimalField(
+        max_digits=12, decimal_places=3, validators=[MinValueValidator(Decimal("0.001"))],
+        help_text="The price in this currency (at most the currency's decimals: JPY 0, USD 2, KWD 3).",
+    )  # fmt: skip
+
+    class Meta:
+        ordering = ["currency"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "currency"], name="courseprice_unique"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="courseprice_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency}"
+
+    def clean(self) -> None:
+        super().clean()
+        self.currency = (self.currency or "").strip().upper()
+        if self.course_id and self.currency and self.currency == self.course.currency:
+            raise ValidationError(
+                {"currency": ValidationError("This is the course's own currency: change its price instead.",
+                                             code="own_currency")}
+            )  # fmt: skip
+        if self.amount is not None and self.currency:
+            decimals_check(self.amount, self.currency, field="amount")

@@ -6,7 +6,8 @@
 - `structure`: sections, lessons and quiz questions, re-ordering;
 - `certificate_templates`: templates under the lock rules, editable copies;
 - `moderation`: hiding/restoring a lesson (community's moderation calls these);
-- `translations`: a course's translations, one language at a time.
+- `translations`: a course's translations, one language at a time;
+- `prices`: a course's explicit prices in other currencies.
 
 Every function is keyword-only and atomic.  Bad input raises `ValidationError`, an illegal transition
 `courseworx.core.exceptions.ConflictError` (nothing is changed); acting without the right raises
@@ -32,6 +33,7 @@ from .courses import (
 )
 from .moderation import content_moderation_hide, content_moderation_restore
 from .outline import content_delete, content_move, outline_move, outline_reorder, section_delete
+from .prices import course_prices_set
 from .revisions import course_revision_start
 from .structure import (
     content_create,
@@ -49,6 +51,7 @@ from .translations import translation_save
 from .versions import course_version_restore
 
 __all__ = [
+    "course_prices_set",
     "TRANSITIONS",
     "approval_request_notify",
     "certificate_template_copy",

@@ -120,6 +120,27 @@ def round_amount(amount, code: str, info: dict[str, CurrencyInfo] | None = None)
     return _decimal(amount).quantize(exponent, rounding=ROUND_HALF_UP)
 
 
+def decimals_check(amount, code: str, *, field: str | None = None) -> None:
+    """Refuse an amount with more decimals than its currency has (JPY 0, USD 2, KWD 3): a ValidationError
+    (code `too_many_decimals`; keyed by `field` when given) naming the currency's decimals."""
+    if amount is None or not code:
+        return
+    value = _decimal(amount)
+    if not value.is_finite():
+        return  # the field's own validation refuses it
+    places = decimals(code.upper())
+    exponent = value.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > places:
+        error = ValidationError(
+            "%(code)s amounts have at most %(places)s decimal places."
+            if places
+            else "%(code)s amounts have no decimals.",
+            code="too_many_decimals",
+            params={"code": code.upper(), "places": places},
+        )
+        raise ValidationError({field: error}) if field else error
+
+
 def _decimal(amount) -> Decimal:
     if isinstance(amount, float):
         raise TypeError("Money must not be a float; pass a Decimal or a string.")
@@ -230,12 +251,24 @@ def requested_display_currency(request) -> str | None:
     return display_currency(request)
 
 
-def display_price_data(request, amount, code: str) -> dict | None:
+def display_price_data(request, amount, code: str, item=None) -> dict | None:
     """The API's `display_price`: {"amount", "currency", "formatted", "approximate"} in the requested display
-    currency, or None when none was requested (or no rate is known)."""
+    currency, or None when none was requested (or no rate is known).  When `item` (a course or plan) lists an
+    explicit price in that currency (`item.explicit_price(code)`), that price, not approximate: it is what
+    checkout charges."""
     target = display_currency(request)
     if not target or amount is None or not code:
         return None
+    finder = getattr(item, "explicit_price", None)
+    row = finder(target) if finder is not None and amount else None
+    if row is not None:
+        value = round_amount(row.amount, target)
+        return {
+            "amount": str(value),
+            "currency": target,
+            "formatted": format_amount(value, target),
+            "approximate": False,
+        }
     if target == code.upper():
         value: Decimal | None = round_amount(amount, target)
     else:

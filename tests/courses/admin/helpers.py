@@ -24,7 +24,7 @@ def course_form_data(course, **overrides):
         "learning_outcomes": "",
         "curriculum_summary": "",
     }
-    for prefix in ("sections", "contents", "collaborators"):
+    for prefix in ("sections", "contents", "collaborators", "prices"):
         data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"}
     return data | overrides
 

@@ -4,6 +4,7 @@ With learners' data (progress on surviving lessons, assignments, submissions): t
 """
 
 import uuid
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -145,7 +146,7 @@ def test_live_course_unchanged_until_approval_then_applied(live, reviewer):
     version = services.course_approve(course=revision, reviewer=reviewer, note="Better")
 
     live.refresh_from_db()
-    assert live.status == S.PUBLISHED and live.title == "Pottery in depth" and str(live.price) == "25.00"
+    assert live.status == S.PUBLISHED and live.title == "Pottery in depth" and live.price == Decimal("25.00")
     assert structure(live) == [
         ("Intro", [("Clay", "Clay is **very** wet.", [])]),
         ("More", [("Check", "", ["Is clay wet?", "Is a kiln hot?"]), ("Glazes", "Shiny.", [])]),

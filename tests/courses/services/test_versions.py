@@ -1,5 +1,7 @@
 """Versions: snapshots, diffs (courses.selectors) and restoring a version (services.versions)."""
 
+from decimal import Decimal
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -101,7 +103,7 @@ def test_restore_brings_back_old_structure_and_leaves_versions_untouched(reviewe
 
     assert restored.status == S.DRAFT
     course.refresh_from_db()
-    assert course.title == "Original" and str(course.price) == "0.00"
+    assert course.title == "Original" and course.price == Decimal("0.00")
     assert selectors.course_snapshot(course=course)["sections"] == snapshot_before["sections"]
     lesson.refresh_from_db()
     assert lesson.title == "Lesson A" and "<strong>A</strong>" in lesson.article_html  # same row, same id
