@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import session_views, views
+from . import grading_views, session_views, views
 
 app_name = "learning"
 
@@ -38,9 +38,9 @@ urlpatterns = [
     path("certificates/verify/<str:code>/", views.certificate_verify, name="certificate_verify"),
     # Instructors
     path("teach/", views.instructor_dashboard, name="instructor_dashboard"),
-    path("teach/grading/", views.grading, name="grading"),
-    path("teach/submissions/<uuid:submission_id>/grade/", views.submission_grade, name="submission_grade"),
-    path("teach/quiz-attempts/<uuid:attempt_id>/grade/", views.quiz_attempt_grade, name="quiz_attempt_grade"),
+    path("teach/grading/", grading_views.grading, name="grading"),
+    path("teach/submissions/<uuid:submission_id>/grade/", grading_views.submission_grade, name="submission_grade"),
+    path("teach/quiz-attempts/<uuid:attempt_id>/grade/", grading_views.quiz_attempt_grade, name="quiz_attempt_grade"),
     path("teach/<slug:slug>/students/", views.course_students, name="course_students"),
     path("teach/<slug:slug>/attendance/", views.attendance_sheet, name="attendance_sheet"),
     path("teach/<slug:slug>/sessions/", session_views.course_sessions, name="course_sessions"),

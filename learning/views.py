@@ -28,7 +28,7 @@ from courseworx.core.ranges import ranged_file_response
 from courseworx.core.views import safe_next_url
 
 from . import permissions, selectors, services
-from .forms import AttendanceRowForm, CourseNoteForm, GradeForm, NoteForm, SubmissionForm
+from .forms import AttendanceRowForm, CourseNoteForm, NoteForm, SubmissionForm
 from .models import AssignmentSubmission, Attendance, Enrollment, QuizAttempt
 
 
@@ -497,79 +497,7 @@ def submission_file(request, submission_id):
     return _private_headers(response)
 
 
-# --- Instructors: grading and attendance --------------------------------------------------------
-
-
-def _require_teacher(request):
-    if not Course.objects.editable_by(request.user).exists():
-        raise PermissionDenied(_("This page is for instructors."))
-
-
-@login_required
-def grading(request):
-    _require_teacher(request)
-    courses = list(Course.objects.editable_by(request.user).order_by("title"))
-    course = None
-    if request.GET.get("course"):
-        course = next((c for c in courses if str(c.pk) == request.GET["course"]), None)
-    status = request.GET.get("status", AssignmentSubmission.Status.SUBMITTED)
-    if status not in AssignmentSubmission.Status.values and status != "all":
-        status = AssignmentSubmission.Status.SUBMITTED
-    submissions = selectors.grading_queue(user=request.user, course=course, status=None if status == "all" else status)
-    quiz_attempts = selectors.pending_quiz_attempts(user=request.user, course=course)
-    return render(request, "learning/grading.html", {
-        "courses": courses, "course": course, "status": status,
-        "submissions": submissions[:200], "quiz_attempts": quiz_attempts[:200],
-    })  # fmt: skip
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def submission_grade(request, submission_id):
-    submission = selectors.submission_get(user=request.user, submission_id=submission_id)
-    if not permissions.can_grade_course(request.user, submission.course):
-        raise Http404(_("No such submission."))
-    points = submission.assignment.points
-    form = GradeForm(initial={"score": submission.score, "feedback": submission.feedback}, points=points)
-    if request.method == "POST":
-        form = GradeForm(request.POST, points=points)
-        if form.is_valid():
-            try:
-                services.submission_grade(
-                    submission=submission, grader=request.user, score=form.cleaned_data["score"],
-                    feedback=form.cleaned_data["feedback"],
-                )  # fmt: skip
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(
-                    request, _("Submission of %(name)s graded.") % {"name": submission.user.get_full_name()}
-                )
-                return redirect(f"{reverse('learning:grading')}?course={submission.course_id}")
-    return render(request, "learning/submission_grade.html", {"submission": submission, "form": form})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def quiz_attempt_grade(request, attempt_id):
-    attempt = selectors.quiz_attempt_get(user=request.user, attempt_id=attempt_id)
-    if not permissions.can_grade_course(request.user, attempt.course):
-        raise Http404(_("No such attempt."))
-    errors = {}
-    if request.method == "POST":
-        points = {qid: request.POST.get(f"points_{qid}", "") for qid in attempt.results}
-        try:
-            services.quiz_attempt_grade(attempt=attempt, grader=request.user, points=points)
-        except ConflictError as exc:
-            messages.warning(request, exc.message)
-            return redirect("learning:grading")
-        except ValidationError as exc:
-            errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-        else:
-            messages.success(request, _("Quiz graded."))
-            return redirect("learning:grading")
-    rows = [(qid, attempt.results[qid], errors.get(qid)) for qid in attempt.question_order if qid in attempt.results]
-    return render(request, "learning/quiz_attempt_grade.html", {"attempt": attempt, "rows": rows, "errors": errors})
+# --- Instructors: attendance (grading: grading_views.py) ---------------------------------------
 
 
 @login_required

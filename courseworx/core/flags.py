@@ -8,7 +8,7 @@ Use them through this module:
   does not exist yet); `FlagRequired(name)` as a DRF permission.
 - `{% load waffle_tags %}{% flag "name" %}...{% else %}...{% endflag %}` in templates (needs `request` in
   the context, which every page has).
-- `GET /api/v1/flags/` (courseworx/core/api/views.py): the names of the flags active for the caller.
+- `GET /api/v1/feature-flags/` (courseworx/core/api/views.py): the names of the flags active for the caller.
 
 A flag is on for a user when (first rule that decides wins): `everyone` is Yes (No: off for all) →
 the user is signed in and `authenticated` is set, or is staff with `staff`, or a superuser with

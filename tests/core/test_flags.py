@@ -149,7 +149,7 @@ def test_the_api_lists_the_flags_on_for_the_caller(api_client):
     FeatureFlagFactory(name="teach-v2", roles=["instructor"])
     FeatureFlagFactory(name="launched", everyone=True)
     FeatureFlagFactory(name="killed", everyone=False)
-    url = reverse("api:flags")
+    url = reverse("api:feature-flags")
     api_client.force_authenticate(alice)
     assert api_client.get(url).json() == {"active": ["beta", "launched"]}
     api_client.force_authenticate(bob)
@@ -164,7 +164,7 @@ def test_the_api_makes_the_same_queries_for_more_flags(api_client):
     user = ModeratorFactory()
     moderators = Group.objects.get(name=roles.MODERATORS)
     api_client.force_authenticate(user)
-    url = reverse("api:flags")
+    url = reverse("api:feature-flags")
 
     def queries_with(n: int) -> int:
         for _ in range(n):
