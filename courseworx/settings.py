@@ -349,6 +349,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "CheckoutProductKindEnum": ["course", "bundle", "plan"],
         "FlagTargetKindEnum": "community.models.FlagTargetKind",
+        # The outbound webhooks' event catalogue (courseworx/core/webhooks.py).
+        "WebhookEventTypeEnum": "courseworx.core.webhooks.EVENT_TYPE_CHOICES",
     },
 }
 

@@ -13,6 +13,7 @@ admin.site.site_title = "CourseWorx admin"
 admin.site.index_title = "Manage the platform"
 
 api_v1 = [
+    path("", include("courseworx.core.api.urls")),
     path("", include("accounts.api.urls")),
     path("", include("courses.api.urls")),
     path("", include("learning.api.urls")),

@@ -50,7 +50,7 @@ EVENT_TYPES: tuple[EventType, ...] = (
     EventType("attendance.signed_out", "A trainee signed out of a classroom session."),
 )
 EVENT_TYPE_NAMES: tuple[str, ...] = tuple(e.name for e in EVENT_TYPES)
-EVENT_TYPE_CHOICES = [(e.name, e.name) for e in EVENT_TYPES]
+EVENT_TYPE_CHOICES = [(e.name, f"{e.name}: {e.description}") for e in EVENT_TYPES]
 
 
 def conf(name: str):

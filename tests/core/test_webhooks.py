@@ -312,9 +312,7 @@ def test_a_host_that_rebinds_to_loopback_after_saving_is_refused_at_send_time(
     settings.WEBHOOKS_ALLOW_PRIVATE_URLS = False
     settings.WEBHOOKS_ALLOW_HTTP = False
     answers = {"hooks.example.com": "93.184.215.14"}
-    monkeypatch.setattr(
-        outbound.socket, "getaddrinfo", lambda host, *a, **k: [(2, 1, 6, "", (answers[host], 443))]
-    )
+    monkeypatch.setattr(outbound.socket, "getaddrinfo", lambda host, *a, **k: [(2, 1, 6, "", (answers[host], 443))])
     connections = []
     monkeypatch.setattr(outbound.socket, "create_connection", lambda *a, **k: connections.append(a))
     endpoint, _ = webhook_endpoint_create(

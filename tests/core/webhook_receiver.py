@@ -18,7 +18,7 @@ class Receiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 — http.server's name
+            def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 header = self.headers.get(SIGNATURE_HEADER, "")
                 verified = verify_signature(receiver.secret, header, body) if receiver.secret else None

@@ -1,0 +1,27 @@
+"""Core API routes (mounted under /api/v1/ in the "api" namespace; names start with "core-")."""
+
+from django.urls import path
+
+from . import webhooks
+
+urlpatterns = [
+    path("webhooks/event-types/", webhooks.EventTypeListView.as_view(), name="core-webhook-event-types"),
+    path("webhooks/endpoints/", webhooks.EndpointListCreateView.as_view(), name="core-webhook-endpoints"),
+    path("webhooks/endpoints/<uuid:endpoint_id>/", webhooks.EndpointDetailView.as_view(), name="core-webhook-endpoint"),
+    path(
+        "webhooks/endpoints/<uuid:endpoint_id>/rotate-secret/",
+        webhooks.EndpointRotateSecretView.as_view(),
+        name="core-webhook-endpoint-rotate-secret",
+    ),
+    path(
+        "webhooks/endpoints/<uuid:endpoint_id>/deliveries/",
+        webhooks.DeliveryListView.as_view(),
+        name="core-webhook-deliveries",
+    ),
+    path(
+        "webhooks/endpoints/<uuid:endpoint_id>/deliveries/<uuid:delivery_id>/redeliver/",
+        webhooks.DeliveryRedeliverView.as_view(),
+        name="core-webhook-redeliver",
+    ),
+    path("webhooks/endpoints/<uuid:endpoint_id>/logs/", webhooks.LogListView.as_view(), name="core-webhook-logs"),
+]
