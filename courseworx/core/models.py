@@ -135,7 +135,9 @@ class WebhookEndpoint(UUIDModel):
     """
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="webhook_endpoints")
-    url = models.CharField("URL", max_length=2000, help_text="https; public hosts only (checked when saved and when sent).")
+    url = models.CharField(
+        "URL", max_length=2000, help_text="https; public hosts only (checked when saved and when sent)."
+    )
     description = models.CharField(max_length=200, blank=True)
     event_types = models.JSONField(default=list, help_text="Event types from the catalogue (core/webhooks.py).")
     is_active = models.BooleanField(default=True, db_index=True)

@@ -26,6 +26,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from . import outbound
@@ -429,6 +430,7 @@ def _endpoint_disable(endpoint: WebhookEndpoint, *, reason: str) -> None:
             f"(last error: {reason}). Fix the receiver, then enable the endpoint again: the events kept "
             "meanwhile are delivered then."
         ),
+        url=reverse("core:webhook_detail", kwargs={"endpoint_id": endpoint.pk}),
     )
 
 
