@@ -406,6 +406,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "CheckoutProductKindEnum": ["course", "bundle", "plan"],
         "FlagTargetKindEnum": "community.models.FlagTargetKind",
+        # The outbound webhooks' event catalogue (courseworx/core/webhooks.py).
+        "WebhookEventTypeEnum": "courseworx.core.webhooks.EVENT_TYPE_CHOICES",
     },
 }
 
@@ -469,6 +471,24 @@ BACKUP_KEEP = env.int("BACKUP_KEEP", default=7)  # the newest N backups are kept
 BACKUP_KEEP_DAYS = env.int("BACKUP_KEEP_DAYS", default=30)  # ...and none older than this (0: no age limit)
 BACKUP_HOUR = env.int("BACKUP_HOUR", default=1)  # the nightly backup's hour (TIME_ZONE), at :20
 
+# --- Outbound webhooks (courseworx/core/webhooks.py, services_webhooks.py) ---------------------
+# Private, loopback and link-local destinations (and plain http) are refused unless these are on: development only.
+WEBHOOKS_ALLOW_PRIVATE_URLS = env.bool("WEBHOOKS_ALLOW_PRIVATE_URLS", default=DEBUG)
+WEBHOOKS_ALLOW_HTTP = env.bool("WEBHOOKS_ALLOW_HTTP", default=DEBUG)
+WEBHOOKS_TIMEOUT_SECONDS = env.int("WEBHOOKS_TIMEOUT_SECONDS", default=10)
+# Attempts per delivery; waits between them: base * 2^(n-1) seconds, at most WEBHOOKS_RETRY_MAX_SECONDS.
+WEBHOOKS_MAX_ATTEMPTS = env.int("WEBHOOKS_MAX_ATTEMPTS", default=8)
+WEBHOOKS_RETRY_BASE_SECONDS = env.int("WEBHOOKS_RETRY_BASE_SECONDS", default=60)
+WEBHOOKS_RETRY_MAX_SECONDS = env.int("WEBHOOKS_RETRY_MAX_SECONDS", default=6 * 3600)
+# An endpoint is disabled (and its owner notified) after this many failed attempts in a row.
+WEBHOOKS_DISABLE_AFTER_FAILURES = env.int("WEBHOOKS_DISABLE_AFTER_FAILURES", default=10)
+# After a secret rotation the previous secret also signs for this long.
+WEBHOOKS_SECRET_OVERLAP_HOURS = env.int("WEBHOOKS_SECRET_OVERLAP_HOURS", default=24)
+# Staff groups whose members' endpoints receive every event (administrators always do; instructors their courses').
+WEBHOOKS_ALL_EVENTS_GROUPS = env.list("WEBHOOKS_ALL_EVENTS_GROUPS", default=["Finance"])
+WEBHOOKS_MAX_ENDPOINTS_PER_USER = env.int("WEBHOOKS_MAX_ENDPOINTS_PER_USER", default=10)
+WEBHOOKS_RETENTION_DAYS = env.int("WEBHOOKS_RETENTION_DAYS", default=30)
+
 # --- Celery ----------------------------------------------------------------------------------
 # https://docs.celeryq.dev/en/stable/userguide/configuration.html
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
@@ -501,6 +521,9 @@ CELERY_BEAT_SCHEDULE = {
     "core-backup-nightly": {"task": "core.backup_run", "schedule": crontab(hour=BACKUP_HOUR, minute=20)},
     "core-pending-uploads-purge": {"task": "core.pending_uploads_purge", "schedule": crontab(hour=2, minute=40)},
     "core-job-runs-purge": {"task": "core.job_runs_purge", "schedule": crontab(hour=2, minute=50)},
+    # Outbox events the dispatch task missed (broker down) and due retries; finished events' clean-up.
+    "core-webhooks-sweep": {"task": "core.webhook_sweep", "schedule": 60.0},
+    "core-webhooks-purge": {"task": "core.webhook_events_purge", "schedule": crontab(hour=2, minute=50)},
     "reports-content-analytics": {"task": "reports.content_analytics_refresh", "schedule": crontab(minute=15)},
     "reports-accessibility-scan": {"task": "reports.accessibility_scan", "schedule": crontab(hour=3, minute=30)},
     "reports-subscriptions": {"task": "reports.subscriptions_send", "schedule": crontab(hour=6, minute=0)},

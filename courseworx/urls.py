@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("community.urls")),
     path("billing/", include("billing.urls")),
     path("reports/", include("reports.urls")),
+    path("", include("courseworx.core.urls")),  # /webhooks/: the owner's webhooks page
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -13,6 +13,7 @@ from django.utils import timezone
 from courses.models import Course
 from courseworx.core.activity import activity_record
 from courseworx.core.enqueue import enqueue_on_commit
+from courseworx.core.services_webhooks import webhook_event_emit
 
 from .. import conf, enrolments
 from ..models import CampaignEnrollment, CouponRedemption, CreditEntry, Payment, RefundEvent, RefundRequest
@@ -68,6 +69,22 @@ def _payment_succeed(payment: Payment, *, reference: str = "") -> bool:
         f"Thank you! Your receipt {payment.receipt_number} is in My purchases.",
         reverse("billing:purchases"),
         email=False,  # the receipt e-mail (with the PDF) is the e-mail
+    )
+    webhook_event_emit(
+        "payment.succeeded",
+        {
+            "payment_id": payment.pk,
+            "user_id": payment.user_id,
+            "kind": payment.kind,
+            "course_id": payment.course_id,
+            "bundle_id": payment.bundle_id,
+            "plan_id": payment.plan_id,
+            "amount": payment.amount,
+            "currency": payment.currency,
+            "receipt_number": payment.receipt_number,
+            "succeeded_at": payment.succeeded_at,
+        },
+        course=payment.course_id,
     )
     enqueue_on_commit("billing.receipt_issue", str(payment.pk))
     return True

@@ -17,6 +17,7 @@ from accounts.models import User
 from courseworx.core.currency import decimals_check
 from courseworx.core.exceptions import ConflictError
 from courseworx.core.services import audit_log_create
+from courseworx.core.services_webhooks import webhook_event_emit
 from learning.models import Enrollment
 
 from .. import conf, enrolments, permissions
@@ -250,6 +251,20 @@ def refund_request_approve(
         _referral_reverse(request, payment, actor)
     _earnings_record_refund(request, payment, amount)
     _course_revenue_enqueue(payment)
+    webhook_event_emit(
+        "refund.approved",
+        {
+            "refund_request_id": request.pk,
+            "payment_id": payment.pk,
+            "user_id": payment.user_id,
+            "course_id": payment.course_id,
+            "amount": amount,
+            "currency": payment.currency,
+            "full": full,
+            "payment_status": payment.status,
+        },
+        course=payment.course_id,
+    )
     notify(
         request.user,
         f"Refund approved: {payment.description}",

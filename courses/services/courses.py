@@ -24,6 +24,7 @@ from courseworx.core.enqueue import enqueue_on_commit
 from courseworx.core.exceptions import ConflictError
 from courseworx.core.notifications import notification_create
 from courseworx.core.services import audit_log_create
+from courseworx.core.services_webhooks import webhook_event_emit
 
 from .. import permissions
 from ..models import Course, CourseApprovalRequest, CourseVersion
@@ -271,9 +272,24 @@ def course_approve(*, course: Course, reviewer: User, note: str = "") -> CourseV
             reason=note,
             changes={"status": [old, locked.status], "version": version.number},
         )
+        _published_event(locked, version, revision=False)
         _enqueue_review_notification(request.pk)
     _sync(course, locked, "status", "published_at", "updated_at")
     return version
+
+
+def _published_event(course: Course, version: CourseVersion, *, revision: bool) -> None:
+    webhook_event_emit(
+        "course.published",
+        {
+            "course": {"id": course.pk, "slug": course.slug, "title": course.title},
+            "instructor_id": course.instructor_id,
+            "version": version.number,
+            "published_at": course.published_at,
+            "revision": revision,
+        },
+        course=course,
+    )
 
 
 def _version_create(course: Course, request: CourseApprovalRequest, reviewer: User) -> CourseVersion:
@@ -309,6 +325,7 @@ def _revision_approve(course: Course, revision: Course, *, reviewer: User, note:
         changes={"revision": str(revision.pk), "version": version.number},
     )
     revision.delete()
+    _published_event(live, version, revision=True)
     _enqueue_review_notification(request.pk)
     setattr(course, "revision_applied_to", live)  # noqa: B010  (read by the admin after approving a revision)
     return version

@@ -1,8 +1,9 @@
 import json
 from datetime import UTC
 
-from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import StreamingHttpResponse
 from django.template.defaultfilters import filesizeformat
@@ -12,8 +13,22 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from . import csv as safe_csv
-from .models import AuditLog, BackupLog, ErrorLog, JobRun, Notification, NotificationPreference
+from . import services_webhooks
+from .forms import add_service_errors, service_error_text
+from .models import (
+    AuditLog,
+    BackupLog,
+    ErrorLog,
+    JobRun,
+    Notification,
+    NotificationPreference,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+    WebhookLog,
+)
 from .storage import PrivateFileInput, PrivateStorage, private_file_display
+from .webhooks import EVENT_TYPE_CHOICES
 
 
 class ReadOnlyAdminMixin:
@@ -264,6 +279,154 @@ class BackupLogAdmin(ReadOnlyAdmin):
     @admin.display(description="size", ordering="size_bytes")
     def size(self, obj):
         return filesizeformat(obj.size_bytes) if obj.size_bytes is not None else "—"
+
+
+# =================================================================================================
+# Outbound webhooks: endpoints through the services (the secret is shown once, in a message); the
+# outbox, deliveries and attempt logs are read-only; deliveries can be sent again.
+# =================================================================================================
+class WebhookEndpointForm(forms.ModelForm):
+    event_types = forms.MultipleChoiceField(
+        choices=EVENT_TYPE_CHOICES, widget=forms.CheckboxSelectMultiple, label=_("Event types")
+    )
+    url = forms.CharField(max_length=2000, label=_("URL"), help_text=_("https; public hosts only."))
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = ["owner", "url", "description", "event_types", "is_active"]
+
+    def clean(self):
+        data = super().clean()
+        owner = data.get("owner") or getattr(self.instance, "owner", None)
+        if owner is not None and services_webhooks.endpoint_scope(owner) is None:
+            self.add_error("owner", _("Only instructors and platform staff can receive webhooks."))
+        if data.get("url") and (self.instance._state.adding or data["url"] != self.instance.url):
+            try:
+                data["url"] = services_webhooks.webhook_url_check(data["url"])
+            except ValidationError as exc:
+                add_service_errors(self, exc)
+        return data
+
+
+class WebhookDeliveryInline(ReadOnlyInline):
+    model = WebhookDelivery
+    fields = ("created_at", "event", "status", "attempts", "last_status_code", "last_error", "next_attempt_at")
+    readonly_fields = fields
+    ordering = ("-created_at",)
+    max_num = 0
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("event")
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(admin.ModelAdmin):
+    form = WebhookEndpointForm
+    list_display = ("url", "owner", "description", "is_active", "consecutive_failures", "disabled_at", "created_at")
+    list_filter = ("is_active",)
+    search_fields = ("url", "description", "owner__email")
+    list_select_related = ("owner",)
+    raw_id_fields = ("owner",)
+    readonly_fields = ("consecutive_failures", "disabled_at", "disabled_reason", "previous_secret_expires_at")
+    actions = ["rotate_secret"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*self.readonly_fields, "owner") if obj is not None else self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if change:
+            fields = {k: data[k] for k in ("url", "description", "event_types", "is_active") if k in data}
+            services_webhooks.webhook_endpoint_update(endpoint=obj, actor=request.user, data=fields)
+            obj.refresh_from_db()
+            return
+        endpoint, secret = services_webhooks.webhook_endpoint_create(
+            owner=data["owner"], url=data["url"], event_types=data["event_types"], description=data["description"]
+        )
+        if not data.get("is_active", True):
+            services_webhooks.webhook_endpoint_update(endpoint=endpoint, actor=request.user, data={"is_active": False})
+        obj.pk, obj._state.adding = endpoint.pk, False
+        obj.refresh_from_db()
+        self.message_user(
+            request, _("The endpoint's signing secret (shown only now): %(s)s") % {"s": secret}, messages.WARNING
+        )
+
+    def delete_model(self, request, obj):
+        services_webhooks.webhook_endpoint_delete(endpoint=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            services_webhooks.webhook_endpoint_delete(endpoint=obj, actor=request.user)
+
+    @admin.action(description=_("Rotate the signing secret (the old one signs for WEBHOOKS_SECRET_OVERLAP_HOURS)"))
+    def rotate_secret(self, request, queryset):
+        for endpoint in queryset:
+            try:
+                endpoint, secret = services_webhooks.webhook_endpoint_rotate_secret(
+                    endpoint=endpoint, actor=request.user
+                )
+            except (ValidationError, PermissionDenied) as exc:
+                self.message_user(request, service_error_text(exc), messages.ERROR)
+                continue
+            self.message_user(
+                request,
+                _("New secret of %(e)s (shown only now): %(s)s") % {"e": endpoint.url, "s": secret},
+                messages.WARNING,
+            )
+
+
+@admin.register(WebhookEvent)
+class WebhookEventAdmin(ReadOnlyAdmin):
+    """The outbox (read-only)."""
+
+    list_display = ("created_at", "event_type", "course_id", "dispatched_at")
+    list_filter = ("event_type",)
+    search_fields = ("=id", "=course_id")
+    date_hierarchy = "created_at"
+    inlines = [WebhookDeliveryInline]
+
+
+class WebhookLogInline(ReadOnlyInline):
+    model = WebhookLog
+    fields = ("created_at", "attempt", "succeeded", "status_code", "latency_ms", "error", "response_excerpt")
+    readonly_fields = fields
+    ordering = ("-created_at",)
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ReadOnlyAdmin):
+    """Deliveries (read-only) with their attempts; "Redeliver" sends the selected ones again."""
+
+    list_display = ("created_at", "event", "endpoint", "status", "attempts", "last_status_code", "next_attempt_at")
+    list_filter = ("status", "event__event_type")
+    search_fields = ("=id", "endpoint__url")
+    list_select_related = ("event", "endpoint")
+    inlines = [WebhookLogInline]
+    actions = ["redeliver"]
+
+    @admin.action(description=_("Redeliver the selected deliveries"))
+    def redeliver(self, request, queryset):
+        done = 0
+        for delivery in queryset.select_related("endpoint"):
+            try:
+                services_webhooks.webhook_delivery_redeliver(delivery=delivery, actor=request.user)
+            except PermissionDenied as exc:
+                self.message_user(request, service_error_text(exc), messages.ERROR)
+                continue
+            done += 1
+        self.message_user(request, _("%(n)d deliveries queued again.") % {"n": done}, messages.SUCCESS)
+
+
+@admin.register(WebhookLog)
+class WebhookLogAdmin(ReadOnlyAdmin):
+    """Every delivery attempt (the seed's WebhookLogs): read-only."""
+
+    list_display = ("created_at", "endpoint", "attempt", "succeeded", "status_code", "latency_ms", "error")
+    list_filter = ("succeeded",)
+    search_fields = ("endpoint__url", "=delivery__id")
+    list_select_related = ("endpoint",)
+    date_hierarchy = "created_at"
 
 
 from . import admin_platform  # noqa: E402, F401 - flags, live settings, the periodic tasks' last run

@@ -32,8 +32,9 @@ def _is_public(address: str) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
-def resolve_public(host: str, port: int) -> str:
-    """The first address of `host`, provided every address it resolves to is public."""
+def resolve_public(host: str, port: int, *, allow_private: bool = False) -> str:
+    """The first address of `host`, provided every address it resolves to is public (any address with
+    `allow_private`: development and tests only)."""
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
@@ -42,14 +43,15 @@ def resolve_public(host: str, port: int) -> str:
     if not addresses:
         raise UnsafeURLError(f"The host {host!r} has no address.")
     for address in addresses:
-        if not _is_public(address):
+        if not allow_private and not _is_public(address):
             raise UnsafeURLError(f"The host {host!r} resolves to a non-public address ({address}).")
     return addresses[0]
 
 
-def check_url(url: str, *, allow_http: bool = False) -> tuple[str, str, int, str]:
+def check_url(url: str, *, allow_http: bool = False, allow_private: bool = False) -> tuple[str, str, int, str]:
     """(scheme, host, port, path?query) of an acceptable URL; raises UnsafeURLError otherwise.  Does not
-    resolve the host (fetch does, at connection time)."""
+    resolve the host (fetch does, at connection time).  `allow_private` accepts loopback/private addresses
+    (development and tests only)."""
     if not isinstance(url, str) or "\x00" in url or len(url) > 2000:
         raise UnsafeURLError("Not a usable URL.")
     parts = urlsplit(url.strip())
@@ -66,7 +68,7 @@ def check_url(url: str, *, allow_http: bool = False) -> tuple[str, str, int, str
     except ValueError as exc:
         raise UnsafeURLError("The URL's port is not valid.") from exc
     try:  # a literal address is checked right away
-        if not _is_public(host):
+        if not allow_private and not _is_public(host):
             raise UnsafeURLError(f"The address {host} is not public.")
     except ValueError:
         pass
@@ -115,3 +117,45 @@ def fetch(url: str, *, timeout: float = 10.0, max_bytes: int = 1_000_000, allow_
     if len(body) > max_bytes:
         raise OutboundError(f"The answer from {host} is larger than {max_bytes} bytes.")
     return body
+
+
+class PostResult:
+    """What a POST answered: the status code and at most `max_bytes` of the body (never raises on 4xx/5xx)."""
+
+    __slots__ = ("body", "status")
+
+    def __init__(self, status: int, body: bytes):
+        self.status = status
+        self.body = body
+
+
+def post(
+    url: str,
+    *,
+    body: bytes,
+    headers: dict[str, str],
+    timeout: float = 10.0,
+    max_bytes: int = 64 * 1024,
+    allow_http: bool = False,
+    allow_private: bool = False,
+) -> PostResult:
+    """POST `body` to `url` after the SSRF check (the host is resolved and checked now, and the checked
+    address is the one connected to: a DNS answer changed since the URL was saved cannot reach an internal
+    host).  Redirects are not followed (a 3xx is just the answer).  Any HTTP status is returned; refusals
+    are `UnsafeURLError`, network failures `OutboundError`."""
+    scheme, host, port, path = check_url(url, allow_http=allow_http, allow_private=allow_private)
+    address = resolve_public(host, port, allow_private=allow_private)
+    conn: http.client.HTTPConnection
+    if scheme == "https":
+        conn = _PinnedHTTPSConnection(host, port, address, timeout=timeout, context=ssl.create_default_context())
+    else:
+        conn = _PinnedHTTPConnection(host, port, address, timeout=timeout)
+    try:
+        conn.request("POST", path, body=body, headers={"User-Agent": "CourseWorx", **headers})
+        response = conn.getresponse()
+        data = response.read(max_bytes)
+        return PostResult(response.status, data)
+    except (OSError, http.client.HTTPException) as exc:
+        raise OutboundError(f"Could not reach {host}: {exc}") from exc
+    finally:
+        conn.close()

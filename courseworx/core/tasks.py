@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from . import backups, jobs, pending_uploads
+from . import backups, jobs, pending_uploads, services_webhooks
 from .models import Notification
 from .notifications import unsubscribe_token_make
 
@@ -172,3 +172,40 @@ def notification_send_daily_digests() -> int:
             logger.exception("Could not enqueue the digest of %s", user_id)
         count += 1
     return count
+
+
+# --- Outbound webhooks (courseworx/core/services_webhooks.py) ----------------------------------------------
+def _delay(task, *args) -> None:
+    try:
+        task.delay(*args)
+    except Exception:
+        logger.exception("Could not enqueue %s%r (the sweep will pick it up)", task.name, args)
+
+
+@shared_task(name="core.webhook_dispatch", acks_late=True)
+def webhook_dispatch(event_id: str) -> int:
+    """Fan one outbox event out to its endpoints, then one delivery task each (idempotent)."""
+    delivery_ids = services_webhooks.webhook_event_dispatch(event_id=event_id)
+    for delivery_id in delivery_ids:
+        _delay(webhook_deliver, delivery_id)
+    return len(delivery_ids)
+
+
+@shared_task(name="core.webhook_deliver", acks_late=True)
+def webhook_deliver(delivery_id: str) -> str | None:
+    """One attempt of a due delivery (nothing if another worker holds it or it is done); retries are
+    scheduled by the service with backoff and picked up by the sweep."""
+    return services_webhooks.webhook_delivery_attempt(delivery_id=delivery_id)
+
+
+@shared_task(name="core.webhook_sweep", acks_late=True)
+def webhook_sweep() -> dict:
+    """Periodic (beat entry core-webhooks-sweep, every minute): events written while the broker was down
+    and due retries."""
+    return services_webhooks.webhook_sweep(deliver=lambda pk: _delay(webhook_deliver, pk))
+
+
+@shared_task(name="core.webhook_events_purge", acks_late=True)
+def webhook_events_purge() -> int:
+    """Periodic (beat entry core-webhooks-purge): finished events older than WEBHOOKS_RETENTION_DAYS."""
+    return services_webhooks.webhook_events_purge(days=int(getattr(settings, "WEBHOOKS_RETENTION_DAYS", 30)))

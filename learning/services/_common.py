@@ -20,6 +20,7 @@ from courses.counters import course_counters_adjust
 from courses.models import CourseContent
 from courseworx.core.activity import activity_record
 from courseworx.core.enqueue import enqueue_on_commit as _on_commit
+from courseworx.core.services_webhooks import webhook_event_emit
 from learning import selectors
 from learning.models import Enrollment, LessonCompletion
 
@@ -89,6 +90,16 @@ def _progress_increment(*, enrollment: Enrollment) -> None:
         enrollment.completed_at = timezone.now()
         fields += ["status", "completed_at"]
         course_counters_adjust(course_id=enrollment.course_id, completed=1)
+        webhook_event_emit(
+            "enrollment.completed",
+            {
+                "enrollment_id": enrollment.pk,
+                "user_id": enrollment.user_id,
+                "course_id": enrollment.course_id,
+                "completed_at": enrollment.completed_at,
+            },
+            course=enrollment.course_id,
+        )
         _on_commit("learning.certificate_issue", str(enrollment.pk))
         _enqueue_stats_refresh(enrollment.course_id)
     enrollment.save(update_fields=fields)

@@ -16,6 +16,7 @@ from courseworx.core.exceptions import ConflictError
 from courseworx.core.models import Notification
 from courseworx.core.notifications import notification_create
 from courseworx.core.services import audit_log_create
+from courseworx.core.services_webhooks import webhook_event_emit
 from learning import permissions
 from learning.models import Enrollment, IssuedCertificate
 
@@ -57,6 +58,18 @@ def certificate_issue(*, enrollment_id) -> IssuedCertificate | None:
                     return IssuedCertificate.objects.get(enrollment=enrollment)
         if certificate is None:
             raise RuntimeError("Could not generate a unique verification code.")
+        webhook_event_emit(
+            "certificate.issued",
+            {
+                "certificate_id": certificate.pk,
+                "code": certificate.code,
+                "enrollment_id": enrollment.pk,
+                "user_id": enrollment.user_id,
+                "course_id": course.pk,
+                "issued_at": certificate.issued_at,
+            },
+            course=course,
+        )
         notification_create(
             user=enrollment.user,
             category=Notification.Category.CERTIFICATE,

@@ -27,6 +27,7 @@ from courses.models import Course
 from courseworx.core.exceptions import ConflictError
 from courseworx.core.notifications import notification_create
 from courseworx.core.services import audit_log_create
+from courseworx.core.services_webhooks import webhook_event_emit
 from learning import permissions
 from learning.models import Attendance, AttendanceTokenUse, ClassSession, Enrollment, parse_ip_ranges
 
@@ -358,7 +359,25 @@ def class_session_sign(
         record.method = "qr" if payload else "self"
         _apply(record, locked)
         record.save()
+        _attendance_event(record, locked, action)
     return record
+
+
+def _attendance_event(record: Attendance, session: ClassSession, action: str) -> None:
+    """attendance.signed_in / attendance.signed_out, in the sign-in's transaction."""
+    webhook_event_emit(
+        "attendance.signed_in" if action == "in" else "attendance.signed_out",
+        {
+            "session_id": session.pk,
+            "course_id": session.course_id,
+            "user_id": record.user_id,
+            "status": record.status,
+            "signed_in_at": record.signed_in_at,
+            "signed_out_at": record.signed_out_at,
+            "method": record.method,
+        },
+        course=session.course_id,
+    )
 
 
 def attendance_session_mark(

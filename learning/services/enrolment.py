@@ -20,6 +20,7 @@ from courseworx.core.exceptions import ConflictError
 from courseworx.core.models import Notification
 from courseworx.core.notifications import notification_create
 from courseworx.core.services import audit_log_create
+from courseworx.core.services_webhooks import webhook_event_emit
 from learning import permissions
 from learning.models import Enrollment
 
@@ -143,6 +144,17 @@ def enrollment_create(*, user: User, course: Course, source: str = "free", payme
         enrollment.full_clean()
         enrollment.save()
     course_counters_adjust(course_id=course.pk, enrolled=1)
+    webhook_event_emit(
+        "enrollment.created",
+        {
+            "enrollment_id": enrollment.pk,
+            "user_id": user.pk,
+            "course": {"id": course.pk, "slug": course.slug, "title": course.title},
+            "source": enrollment.source,
+            "enrolled_at": enrollment.enrolled_at,
+        },
+        course=course,
+    )
     notification_create(
         user=user,
         category=Notification.Category.ENROLLMENT,

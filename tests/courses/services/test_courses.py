@@ -194,11 +194,12 @@ def test_decision_notifies_instructor_on_commit(course, reviewer, django_capture
     make_in_review(course)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.course_approve(course=course, reviewer=reviewer, note="Well done")
-    assert len(callbacks) == 1
+    assert len(callbacks) == 2  # the course.published webhook dispatch and the review notification
     assert not Notification.objects.exists()  # nothing before the commit
 
     with django_capture_on_commit_callbacks(execute=True):
-        callbacks[0]()
+        for callback in callbacks:
+            callback()
     notification = Notification.objects.get()
     assert notification.user == course.instructor
     assert notification.category == "course_review"
