@@ -56,7 +56,7 @@ def test_notes_page_with_tags(page, live_server, browser_problems, screenshot_di
     expect(page.get_by_role("link", name="#exam 2")).to_be_visible()
 
     page.get_by_role("link", name="#exam 2").click()
-    expect(page.get_by_text("Plan: one lesson a day")).to_be_visible()
+    expect(page.get_by_role("paragraph").filter(has_text="Plan: one lesson a day")).to_be_visible()
     expect(page.get_by_text("Names are labels")).to_be_visible()
     expect(page.get_by_text("for … else")).to_have_count(0)
     name = "phone" if viewport is PHONE else "laptop"
