@@ -2,6 +2,7 @@
 Chart.js charts (reports.reports.base.Chart.as_dict()).  WeasyPrint runs no JavaScript."""
 
 import pygal
+from django.utils.translation import gettext as _
 from pygal.style import Style
 
 PALETTE = ("#3b3fb6", "#f5a524", "#1f9d74", "#d9435e", "#6f42c1", "#0d8ec1", "#8a8d91", "#b7791f")
@@ -70,5 +71,5 @@ def chart_svg(spec: dict, *, width: int = 760, height: int = 340) -> str:
     for dataset in spec.get("datasets", []):
         chart.add(dataset["label"], [v if v is not None else None for v in dataset["data"]])
     if not spec.get("labels"):
-        chart.no_data_text = "No data in this period"
+        chart.no_data_text = str(_("No data in this period"))
     return chart.render(is_unicode=True)

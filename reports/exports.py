@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from django.http import HttpResponse, StreamingHttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courses.models import Course
@@ -54,15 +55,15 @@ def csv_response(report: Report, params: ReportParams) -> StreamingHttpResponse:
 def describe_filters(params: ReportParams) -> list[tuple[str, str]]:
     """Human-readable filters for titles of PDFs and e-mails (two small look-ups at most)."""
 
-    out = [("Period", f"{params.date_from:%d %b %Y} – {params.date_to:%d %b %Y}")]
+    out = [(_("Period"), f"{params.date_from:%d %b %Y} – {params.date_to:%d %b %Y}")]
     if params.filters.get("course"):
         title = Course.objects.filter(pk=params.filters["course"]).values_list("title", flat=True).first()
-        out.append(("Course", title or "?"))
+        out.append((_("Course"), title or "?"))
     if params.filters.get("instructor"):
         user = User.objects.filter(pk=params.filters["instructor"]).first()
-        out.append(("Instructor", user.get_full_name() if user else "?"))
+        out.append((_("Instructor"), user.get_full_name() if user else "?"))
     if params.report == "activity" and params.period == "week":
-        out.append(("Grouped", "per week"))
+        out.append((_("Grouped"), _("per week")))
     return out
 
 

@@ -24,7 +24,7 @@ from . import conf
 from .permissions import has_full_scope, report_courses
 from .rollups import rollups_as_of as look_up
 
-PERIOD_CHOICES = [("day", "Per day"), ("week", "Per week")]
+PERIOD_CHOICES = [("day", _("Per day")), ("week", _("Per week"))]
 
 
 def _date_widget():

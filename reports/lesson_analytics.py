@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from django.db.models import Avg, Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from courses.models import Course, CourseContent, counted_lessons_q
 from learning.models import Enrollment, LessonCompletion
@@ -124,12 +125,12 @@ def course_lesson_chart(rows: list[LessonAnalyticsRow]) -> dict:
     """The page's bar chart, in reports/static/reports/charts.js's spec."""
     return {
         "id": "lessons",
-        "title": "Views and completions per lesson",
+        "title": gettext("Views and completions per lesson"),
         "type": "bar",
         "labels": [f"{i}. {row.content.title}" for i, row in enumerate(rows, start=1)],
         "datasets": [
-            {"label": "Views", "data": [row.figures.views for row in rows]},
-            {"label": "Completions", "data": [row.figures.completions for row in rows]},
-            {"label": "Drop-off", "data": [row.drop_off for row in rows]},
+            {"label": gettext("Views"), "data": [row.figures.views for row in rows]},
+            {"label": gettext("Completions"), "data": [row.figures.completions for row in rows]},
+            {"label": gettext("Drop-off"), "data": [row.drop_off for row in rows]},
         ],
     }

@@ -8,6 +8,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import QueryDict
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 
@@ -101,7 +102,7 @@ class NavItem:
 
 
 # Report pages that are not `Report`s of the registry, by slug of permissions.REPORT_GROUPS: (title, icon, url name).
-EXTRA_NAV_PAGES = {"accessibility": ("Accessibility", "universal-access", "reports:accessibility")}
+EXTRA_NAV_PAGES = {"accessibility": (_("Accessibility"), "universal-access", "reports:accessibility")}
 
 
 def report_nav(user: User, current: str = "") -> list[NavItem]:

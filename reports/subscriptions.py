@@ -14,6 +14,7 @@ import datetime as dt
 from django.core.mail import EmailMessage
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from .exports import csv_lines, export_filename, render_pdf
 from .filters import report_params
@@ -61,13 +62,17 @@ def subscription_send(*, subscription_id: int, now=None) -> bool:
         content, _rows = render_pdf(report, params, user=sub.user)
         mimetype = "application/pdf"
     summary = "\n".join(f"- {k.label}: {k.display}" for k in report.summary(params))
+    period = f"{date_from:%d %b} – {date_to:%d %b %Y}"
+    hello = gettext("Hello %(name)s,") % {"name": sub.user.first_name}
+    attached = gettext("Your report “%(title)s” for %(period)s is attached (%(frequency)s).") % {
+        "title": report.title,
+        "period": period,
+        "frequency": sub.get_frequency_display(),
+    }
+    manage = gettext("Manage your subscriptions on the Reports page.")
     message = EmailMessage(
-        subject=f"{report.title}: {date_from:%d %b} – {date_to:%d %b %Y}",
-        body=(
-            f"Hello {sub.user.first_name},\n\nYour {sub.get_frequency_display().split(' ')[0].lower()} report "
-            f"“{report.title}” for {date_from:%d %b} – {date_to:%d %b %Y} is attached.\n\n{summary}\n\n"
-            "Manage your subscriptions on the Reports page."
-        ),
+        subject=f"{report.title}: {period}",
+        body=f"{hello}\n\n{attached}\n\n{summary}\n\n{manage}",
         to=[sub.user.email],
     )
     message.attach(export_filename(report, params, sub.format), content, mimetype)

@@ -180,7 +180,8 @@ def subscribe(request, slug: str):
         format=form.cleaned_data["format"],
         filters=params.filters | ({"period": params.period} if params.period != "day" else {}),
     )
-    messages.success(request, f"You will receive this report {form.cleaned_data['frequency']} by e-mail.")
+    frequency = dict(ReportSubscription.Frequency.choices).get(form.cleaned_data["frequency"], "")
+    messages.success(request, _("You will receive this report by e-mail (%(frequency)s).") % {"frequency": frequency})
     return redirect("reports:report", slug=slug)
 
 

@@ -14,6 +14,7 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from . import backups, jobs, pending_uploads, services_webhooks
 from .models import Notification
@@ -141,7 +142,9 @@ def notification_send_digest(self, user_id: str) -> int:
         "core/email/digest.txt",
         {"user": user, "sections": sections, "count": len(pending), "preferences_url": preferences_url},
     )
-    subject = f"Your daily summary: {len(pending)} update{'s' if len(pending) != 1 else ''}"
+    subject = ngettext(
+        "Your daily summary: %(count)d update", "Your daily summary: %(count)d updates", len(pending)
+    ) % {"count": len(pending)}
     try:
         _send(user=user, subject=subject, body=unescape(body), unsubscribe_url=preferences_url)
     except OSError:

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from django.conf import settings
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 SIGNATURE_HEADER = "X-CourseWorx-Signature"
 EVENT_HEADER = "X-CourseWorx-Event"
@@ -36,21 +38,33 @@ class EventType:
     description: str
     course_scoped: bool = True  # carries a course: instructors of that course may subscribe
 
+    @property
+    def label(self) -> str:
+        """The description in the active language (pages, admin); `description` stays English (API, OpenAPI)."""
+        return gettext(self.description)
+
 
 # The catalogue: README.md (section "Outbound webhooks") and the OpenAPI enum `WebhookEventTypeEnum` list
 # the same names (tests/core/test_webhooks_api.py checks both).
 EVENT_TYPES: tuple[EventType, ...] = (
-    EventType("enrollment.created", "A learner was enrolled in a course (free, purchase, subscription, bundle, seat)."),
-    EventType("enrollment.completed", "A learner completed every required lesson of a course."),
-    EventType("course.published", "A course was approved and published (or an approved revision went live)."),
-    EventType("payment.succeeded", "A payment succeeded (course, bundle, plan or renewal)."),
-    EventType("refund.approved", "Finance approved a refund (full or partial) and the provider refunded it."),
-    EventType("certificate.issued", "A certificate was issued for a completed enrolment."),
-    EventType("attendance.signed_in", "A trainee signed in to a classroom session."),
-    EventType("attendance.signed_out", "A trainee signed out of a classroom session."),
+    EventType(
+        "enrollment.created",
+        gettext_noop("A learner was enrolled in a course (free, purchase, subscription, bundle, seat)."),
+    ),
+    EventType("enrollment.completed", gettext_noop("A learner completed every required lesson of a course.")),
+    EventType(
+        "course.published", gettext_noop("A course was approved and published (or an approved revision went live).")
+    ),
+    EventType("payment.succeeded", gettext_noop("A payment succeeded (course, bundle, plan or renewal).")),
+    EventType(
+        "refund.approved", gettext_noop("Finance approved a refund (full or partial) and the provider refunded it.")
+    ),
+    EventType("certificate.issued", gettext_noop("A certificate was issued for a completed enrolment.")),
+    EventType("attendance.signed_in", gettext_noop("A trainee signed in to a classroom session.")),
+    EventType("attendance.signed_out", gettext_noop("A trainee signed out of a classroom session.")),
 )
 EVENT_TYPE_NAMES: tuple[str, ...] = tuple(e.name for e in EVENT_TYPES)
-EVENT_TYPE_CHOICES = [(e.name, f"{e.name}: {e.description}") for e in EVENT_TYPES]
+EVENT_TYPE_CHOICES = [(e.name, format_lazy("{}: {}", e.name, gettext_lazy(e.description))) for e in EVENT_TYPES]
 
 
 def conf(name: str):

@@ -15,6 +15,7 @@ import datetime as dt
 
 from django.db.models import Count, DateField, F, Q, Sum
 from django.db.models.functions import Cast, TruncDate, TruncWeek
+from django.utils.translation import gettext_lazy as _
 
 from ..models import ActiveDays, ActivityLog, Grain, SiteActivityStats
 from ..rollups import full_weeks
@@ -26,20 +27,20 @@ FIELDS = ("day", "active_users", "sessions", "lesson_views", "lesson_completions
 
 class ActivityReport(Report):
     slug = "activity"
-    title = "User engagement & activity"
-    description = "Active users per day or week, log-ins, lessons viewed and completed, quizzes and purchases."
+    title = _("User engagement & activity")
+    description = _("Active users per day or week, log-ins, lessons viewed and completed, quizzes and purchases.")
     icon = "graph-up"
-    row_label = "days"
+    row_label = _("days")
     default_sort = "-day"
     tiebreak = "day"
     columns = [
-        Column("day", "Day (week from)", "date"),
-        Column("active_users", "Active users"),
-        Column("sessions", "Sessions (log-ins)"),
-        Column("lesson_views", "Lessons viewed"),
-        Column("lesson_completions", "Lessons completed"),
-        Column("quiz_submits", "Quizzes submitted"),
-        Column("purchases", "Purchases"),
+        Column("day", _("Day (week from)"), "date"),
+        Column("active_users", _("Active users")),
+        Column("sessions", _("Sessions (log-ins)")),
+        Column("lesson_views", _("Lessons viewed")),
+        Column("lesson_completions", _("Lessons completed")),
+        Column("quiz_submits", _("Quizzes submitted")),
+        Column("purchases", _("Purchases")),
     ]
 
     def events(self, p):
@@ -113,10 +114,10 @@ class ActivityReport(Report):
                 completions=Count("id", filter=Q(event=E.LESSON_COMPLETE)),
             )
         return [
-            Kpi("Active users", t["users"], hint="distinct users in the period"),
-            Kpi("Sessions", t["sessions"], hint="log-ins"),
-            Kpi("Lessons viewed", t["views"]),
-            Kpi("Lessons completed", t["completions"]),
+            Kpi(_("Active users"), t["users"], hint=_("distinct users in the period")),
+            Kpi(_("Sessions"), t["sessions"], hint=_("log-ins")),
+            Kpi(_("Lessons viewed"), t["views"]),
+            Kpi(_("Lessons completed"), t["completions"]),
         ]
 
     def charts(self, p):
@@ -125,23 +126,23 @@ class ActivityReport(Report):
         return [
             Chart(
                 "activity-users",
-                "Active users" + (" per week" if p.period == "week" else " per day"),
+                _("Active users per week") if p.period == "week" else _("Active users per day"),
                 "line",
                 labels,
                 [
-                    {"label": "Active users", "data": [d["active_users"] for d in days]},
-                    {"label": "Sessions", "data": [d["sessions"] for d in days]},
+                    {"label": _("Active users"), "data": [d["active_users"] for d in days]},
+                    {"label": _("Sessions"), "data": [d["sessions"] for d in days]},
                 ],
             ),
             Chart(
                 "activity-learning",
-                "Learning activity",
+                _("Learning activity"),
                 "bar",
                 labels,
                 [
-                    {"label": "Lessons viewed", "data": [d["lesson_views"] for d in days]},
-                    {"label": "Lessons completed", "data": [d["lesson_completions"] for d in days]},
-                    {"label": "Quizzes submitted", "data": [d["quiz_submits"] for d in days]},
+                    {"label": _("Lessons viewed"), "data": [d["lesson_views"] for d in days]},
+                    {"label": _("Lessons completed"), "data": [d["lesson_completions"] for d in days]},
+                    {"label": _("Quizzes submitted"), "data": [d["quiz_submits"] for d in days]},
                 ],
                 stacked=True,
             ),

@@ -10,6 +10,7 @@ One source, one grouped join.
 
 from django.db.models import Count, F, FloatField, Q, Value
 from django.db.models.functions import Cast, NullIf
+from django.utils.translation import gettext_lazy as _
 
 from courses.models import Course
 from learning.models import Attendance
@@ -21,24 +22,26 @@ S = Attendance.Status
 
 class AttendanceReport(Report):
     slug = "attendance"
-    title = "Attendance rates"
-    description = "Per course: sessions held in the period, attendance records by status and the attendance rate."
+    title = _("Attendance rates")
+    description = _("Per course: sessions held in the period, attendance records by status and the attendance rate.")
     icon = "calendar-check"
-    row_label = "courses"
+    row_label = _("courses")
     link_column = "title"
     default_sort = "-records"
     columns = [
-        Column("title", "Course", "text"),
-        Column("instructor_name", "Instructor", "text"),
-        Column("sessions", "Sessions"),
-        Column("students", "Students"),
-        Column("records", "Records"),
-        Column("present", "Present"),
-        Column("late", "Late"),
-        Column("left_early", "Left early"),
-        Column("absent", "Absent"),
-        Column("excused", "Excused"),
-        Column("rate", "Attendance rate (%)", "percent", help="(present + late + left early) / (records − excused)"),
+        Column("title", _("Course"), "text"),
+        Column("instructor_name", _("Instructor"), "text"),
+        Column("sessions", _("Sessions")),
+        Column("students", _("Students")),
+        Column("records", _("Records")),
+        Column("present", _("Present")),
+        Column("late", _("Late")),
+        Column("left_early", _("Left early")),
+        Column("absent", _("Absent")),
+        Column("excused", _("Excused")),
+        Column(
+            "rate", _("Attendance rate (%)"), "percent", help=_("(present + late + left early) / (records − excused)")
+        ),
     ]
 
     def base_rows(self, p):
@@ -93,9 +96,9 @@ class AttendanceReport(Report):
         )
         counted = t["records"] - t["excused"]
         return [
-            Kpi("Attendance records", t["records"]),
-            Kpi("Attendance rate", 100 * t["attended"] / counted if counted else None, "percent"),
-            Kpi("Absences", t["absent"]),
+            Kpi(_("Attendance records"), t["records"]),
+            Kpi(_("Attendance rate"), 100 * t["attended"] / counted if counted else None, "percent"),
+            Kpi(_("Absences"), t["absent"]),
         ]
 
     def charts(self, p):
@@ -103,24 +106,24 @@ class AttendanceReport(Report):
         return [
             Chart(
                 "attendance-rate",
-                "Attendance rate by course (%)",
+                _("Attendance rate by course (%)"),
                 "bar",
                 [r["title"][:40] for r in rows],
-                [{"label": "Attendance rate (%)", "data": [round(r["rate"] or 0, 1) for r in rows]}],
+                [{"label": _("Attendance rate (%)"), "data": [round(r["rate"] or 0, 1) for r in rows]}],
                 horizontal=True,
                 unit="%",
             ),
             Chart(
                 "attendance-status",
-                "Records by status",
+                _("Records by status"),
                 "bar",
                 [r["title"][:40] for r in rows],
                 [
-                    {"label": "Present", "data": [r["present"] for r in rows]},
-                    {"label": "Late", "data": [r["late"] for r in rows]},
-                    {"label": "Left early", "data": [r["left_early"] for r in rows]},
-                    {"label": "Absent", "data": [r["absent"] for r in rows]},
-                    {"label": "Excused", "data": [r["excused"] for r in rows]},
+                    {"label": _("Present"), "data": [r["present"] for r in rows]},
+                    {"label": _("Late"), "data": [r["late"] for r in rows]},
+                    {"label": _("Left early"), "data": [r["left_early"] for r in rows]},
+                    {"label": _("Absent"), "data": [r["absent"] for r in rows]},
+                    {"label": _("Excused"), "data": [r["excused"] for r in rows]},
                 ],
                 stacked=True,
             ),

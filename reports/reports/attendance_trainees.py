@@ -9,6 +9,7 @@ Sorted by the lowest rate first by default: the trainees to follow up.
 
 from django.db.models import Count, F, FloatField, Q, Value
 from django.db.models.functions import Cast, NullIf
+from django.utils.translation import gettext_lazy as _
 
 from learning.models import Attendance, Enrollment
 
@@ -19,23 +20,25 @@ S = Attendance.Status
 
 class AttendanceTraineesReport(Report):
     slug = "attendance-trainees"
-    title = "Attendance per trainee"
-    description = "Per trainee and course: attendance records in the period by status and the attendance rate."
+    title = _("Attendance per trainee")
+    description = _("Per trainee and course: attendance records in the period by status and the attendance rate.")
     icon = "person-check"
-    row_label = "trainees"
+    row_label = _("trainees")
     link_column = "name"
     default_sort = "rate"
     columns = [
-        Column("name", "Trainee", "text"),
-        Column("email", "E-mail", "text"),
-        Column("title", "Course", "text"),
-        Column("records", "Records"),
-        Column("present", "Present"),
-        Column("late", "Late"),
-        Column("left_early", "Left early"),
-        Column("absent", "Absent"),
-        Column("excused", "Excused"),
-        Column("rate", "Attendance rate (%)", "percent", help="(present + late + left early) / (records − excused)"),
+        Column("name", _("Trainee"), "text"),
+        Column("email", _("E-mail"), "text"),
+        Column("title", _("Course"), "text"),
+        Column("records", _("Records")),
+        Column("present", _("Present")),
+        Column("late", _("Late")),
+        Column("left_early", _("Left early")),
+        Column("absent", _("Absent")),
+        Column("excused", _("Excused")),
+        Column(
+            "rate", _("Attendance rate (%)"), "percent", help=_("(present + late + left early) / (records − excused)")
+        ),
     ]
 
     def base_rows(self, p):
@@ -94,9 +97,9 @@ class AttendanceTraineesReport(Report):
         )
         counted = t["records"] - t["excused"]
         return [
-            Kpi("Trainees with records", t["trainees"]),
-            Kpi("Attendance records", t["records"]),
-            Kpi("Attendance rate", 100 * t["attended"] / counted if counted else None, "percent"),
+            Kpi(_("Trainees with records"), t["trainees"]),
+            Kpi(_("Attendance records"), t["records"]),
+            Kpi(_("Attendance rate"), 100 * t["attended"] / counted if counted else None, "percent"),
         ]
 
     def charts(self, p):
@@ -104,10 +107,10 @@ class AttendanceTraineesReport(Report):
         return [
             Chart(
                 "attendance-trainees-rate",
-                "Attendance rate per trainee (%)",
+                _("Attendance rate per trainee (%)"),
                 "bar",
                 [f"{r['name'].strip() or r['email']} · {r['title']}"[:50] for r in rows],
-                [{"label": "Attendance rate (%)", "data": [round(r["rate"] or 0, 1) for r in rows]}],
+                [{"label": _("Attendance rate (%)"), "data": [round(r["rate"] or 0, 1) for r in rows]}],
                 horizontal=True,
                 unit="%",
             )

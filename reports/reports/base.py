@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db.models import ExpressionWrapper, F, FloatField, Func, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Concat, NullIf
+from django.utils.translation import gettext_lazy as _
 
 from ..filters import ReportParams
 
@@ -48,10 +49,10 @@ class Chart:
     def as_dict(self) -> dict:
         return {
             "id": self.id,
-            "title": self.title,
+            "title": str(self.title),
             "type": self.type,
             "labels": [str(label) for label in self.labels],
-            "datasets": [{"label": d["label"], "data": [_plain(v) for v in d["data"]]} for d in self.datasets],
+            "datasets": [{"label": str(d["label"]), "data": [_plain(v) for v in d["data"]]} for d in self.datasets],
             "stacked": self.stacked,
             "horizontal": self.horizontal,
             "unit": self.unit,
@@ -182,7 +183,7 @@ class Report:
     columns: list[Column] = []
     default_sort: str = ""
     tiebreak: str = "id"  # a unique column of the rows, so that pages never overlap
-    row_label: str = "rows"
+    row_label: str = _("rows")
     link_column: str = ""  # a text column shown as the row's title
 
     # -- to implement ------------------------------------------------------------------------
@@ -236,4 +237,4 @@ class Report:
         return out
 
     def header(self) -> list[str]:
-        return [c.label for c in self.columns]
+        return [str(c.label) for c in self.columns]

@@ -11,6 +11,7 @@ Whole-site view with fresh rollups: the same figures summed from CoursePeriodSta
 
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, Sum
 from django.db.models.functions import TruncWeek
+from django.utils.translation import gettext_lazy as _
 
 from courses.models import Course
 from learning.models import Enrollment
@@ -33,23 +34,23 @@ def _cohort(p) -> Q:
 
 class CompletionReport(Report):
     slug = "completion"
-    title = "Course completion & certification"
-    description = (
+    title = _("Course completion & certification")
+    description = _(
         "Enrolments made in the period, how many were completed or dropped, certificates and time to complete."
     )
     icon = "award"
-    row_label = "courses"
+    row_label = _("courses")
     link_column = "title"
     default_sort = "-enrolments"
     columns = [
-        Column("title", "Course", "text"),
-        Column("instructor_name", "Instructor", "text"),
-        Column("enrolments", "Enrolments"),
-        Column("dropped", "Dropped"),
-        Column("completed", "Completed"),
-        Column("completion_rate", "Completion rate (%)", "percent", help="completed / enrolments"),
-        Column("certificates", "Certificates"),
-        Column("avg_days", "Avg. days to complete", "days"),
+        Column("title", _("Course"), "text"),
+        Column("instructor_name", _("Instructor"), "text"),
+        Column("enrolments", _("Enrolments")),
+        Column("dropped", _("Dropped")),
+        Column("completed", _("Completed")),
+        Column("completion_rate", _("Completion rate (%)"), "percent", help=_("completed / enrolments")),
+        Column("certificates", _("Certificates")),
+        Column("avg_days", _("Avg. days to complete"), "days"),
     ]
 
     def courses(self, p):
@@ -136,11 +137,11 @@ class CompletionReport(Report):
             )
         rate = (100 * totals["completed"] / totals["enrolments"]) if totals["enrolments"] else None
         return [
-            Kpi("Enrolments", totals["enrolments"]),
-            Kpi("Completion rate", rate, "percent", "% of the period's enrolments now completed"),
-            Kpi("Dropped", totals["dropped"]),
-            Kpi("Certificates issued", totals["certificates"]),
-            Kpi("Avg. days to complete", totals["avg_days"], "days"),
+            Kpi(_("Enrolments"), totals["enrolments"]),
+            Kpi(_("Completion rate"), rate, "percent", _("share of the period's enrolments now completed")),
+            Kpi(_("Dropped"), totals["dropped"]),
+            Kpi(_("Certificates issued"), totals["certificates"]),
+            Kpi(_("Avg. days to complete"), totals["avg_days"], "days"),
         ]
 
     def charts(self, p):
@@ -165,23 +166,23 @@ class CompletionReport(Report):
         return [
             Chart(
                 "completion-by-course",
-                "Enrolments and completions (top 10 courses)",
+                _("Enrolments and completions (top 10 courses)"),
                 "bar",
                 [r["title"][:40] for r in top],
                 [
-                    {"label": "Enrolments", "data": [r["enrolments"] for r in top]},
-                    {"label": "Completed", "data": [r["completed"] for r in top]},
-                    {"label": "Certificates", "data": [r["certificates"] for r in top]},
+                    {"label": _("Enrolments"), "data": [r["enrolments"] for r in top]},
+                    {"label": _("Completed"), "data": [r["completed"] for r in top]},
+                    {"label": _("Certificates"), "data": [r["certificates"] for r in top]},
                 ],
             ),
             Chart(
                 "completion-weekly",
-                "Enrolments per week (and how many are completed)",
+                _("Enrolments per week (and how many are completed)"),
                 "line",
                 [w["week"].date().isoformat() if hasattr(w["week"], "date") else str(w["week"]) for w in weekly],
                 [
-                    {"label": "Enrolments", "data": [w["n"] for w in weekly]},
-                    {"label": "Completed", "data": [w["done"] for w in weekly]},
+                    {"label": _("Enrolments"), "data": [w["n"] for w in weekly]},
+                    {"label": _("Completed"), "data": [w["done"] for w in weekly]},
                 ],
             ),
         ]

@@ -21,6 +21,7 @@ active students from ActiveDays (one overlap test per learner and course), time 
 """
 
 from django.db.models import Avg, Count, DecimalField, F, IntegerField, OuterRef, Q, Subquery, Sum
+from django.utils.translation import gettext_lazy as _
 
 from courses.models import Course
 from learning.models import Enrollment, LessonCompletion
@@ -87,24 +88,24 @@ def _rollup_time(p):
 
 class EngagementReport(Report):
     slug = "engagement"
-    title = "Active student engagement"
-    description = "Per course: students active in the period, time spent and how far the students have got."
+    title = _("Active student engagement")
+    description = _("Per course: students active in the period, time spent and how far the students have got.")
     icon = "activity"
-    row_label = "courses"
+    row_label = _("courses")
     link_column = "title"
     default_sort = "-active_students"
     columns = [
-        Column("title", "Course", "text"),
-        Column("instructor_name", "Instructor", "text"),
-        Column("students", "Students"),
-        Column("active_students", "Active students"),
-        Column("active_rate", "Active (%)", "percent", help="active students / students"),
-        Column("time_spent", "Time spent (h)", "hours"),
-        Column("avg_progress", "Avg. progress (%)", "percent"),
-        Column("not_started", "Not started"),
-        Column("under_half", "Under 50 %"),
-        Column("over_half", "50–99 %"),
-        Column("finished", "Finished"),
+        Column("title", _("Course"), "text"),
+        Column("instructor_name", _("Instructor"), "text"),
+        Column("students", _("Students")),
+        Column("active_students", _("Active students")),
+        Column("active_rate", _("Active (%)"), "percent", help=_("active students / students")),
+        Column("time_spent", _("Time spent (h)"), "hours"),
+        Column("avg_progress", _("Avg. progress (%)"), "percent"),
+        Column("not_started", _("Not started")),
+        Column("under_half", _("Under 50 %")),
+        Column("over_half", _("50–99 %")),
+        Column("finished", _("Finished")),
     ]
 
     def base_rows(self, p):
@@ -178,10 +179,10 @@ class EngagementReport(Report):
     @staticmethod
     def _kpis(students, active, seconds, avg):
         return [
-            Kpi("Students", students, hint="enrolments with access"),
-            Kpi("Active students", active, hint="distinct students with learning activity in the period"),
-            Kpi("Time spent (h)", seconds, "hours"),
-            Kpi("Average progress", avg, "percent"),
+            Kpi(_("Students"), students, hint=_("enrolments with access")),
+            Kpi(_("Active students"), active, hint=_("distinct students with learning activity in the period")),
+            Kpi(_("Time spent (h)"), seconds, "hours"),
+            Kpi(_("Average progress"), avg, "percent"),
         ]
 
     def charts(self, p):
@@ -202,36 +203,36 @@ class EngagementReport(Report):
         return [
             Chart(
                 "engagement-active",
-                "Active students (top 10 courses)",
+                _("Active students (top 10 courses)"),
                 "bar",
                 [r["title"][:40] for r in rows],
                 [
-                    {"label": "Students", "data": [r["students"] for r in rows]},
-                    {"label": "Active in the period", "data": [r["active_students"] for r in rows]},
+                    {"label": _("Students"), "data": [r["students"] for r in rows]},
+                    {"label": _("Active in the period"), "data": [r["active_students"] for r in rows]},
                 ],
             ),
             Chart(
                 "engagement-progress",
-                "Progress distribution (top 10 courses)",
+                _("Progress distribution (top 10 courses)"),
                 "bar",
                 [r["title"][:40] for r in rows],
                 [
-                    {"label": "Not started", "data": [r["not_started"] for r in rows]},
-                    {"label": "Under 50 %", "data": [r["under_half"] for r in rows]},
-                    {"label": "50–99 %", "data": [r["over_half"] for r in rows]},
-                    {"label": "Finished", "data": [r["finished"] for r in rows]},
+                    {"label": _("Not started"), "data": [r["not_started"] for r in rows]},
+                    {"label": _("Under 50 %"), "data": [r["under_half"] for r in rows]},
+                    {"label": _("50–99 %"), "data": [r["over_half"] for r in rows]},
+                    {"label": _("Finished"), "data": [r["finished"] for r in rows]},
                 ],
                 stacked=True,
                 horizontal=True,
             ),
             Chart(
                 "engagement-buckets",
-                "All students by progress",
+                _("All students by progress"),
                 "doughnut",
-                ["Not started", "Under 50 %", "50–99 %", "Finished"],
+                [_("Not started"), _("Under 50 %"), _("50–99 %"), _("Finished")],
                 [
                     {
-                        "label": "Students",
+                        "label": _("Students"),
                         "data": [buckets["a"] or 0, buckets["b"] or 0, buckets["c"] or 0, buckets["d"] or 0],
                     }
                 ],

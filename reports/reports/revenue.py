@@ -21,6 +21,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncWeek
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from billing.models import ContentLicensing, EarningEntry
 
@@ -43,27 +45,29 @@ def _gross_base(condition=None):
 
 class RevenueReport(Report):
     slug = "revenue"
-    title = "Course licensing & revenue"
-    description = "Per instructor: sales, refunds, employer licences, revenue share and net revenue in the period."
+    title = _("Course licensing & revenue")
+    description = _("Per instructor: sales, refunds, employer licences, revenue share and net revenue in the period.")
     icon = "cash-coin"
-    row_label = "instructors"
+    row_label = _("instructors")
     link_column = "instructor_name"
     default_sort = "-net_revenue"
     tiebreak = "instructor_id"
     columns = [
-        Column("instructor_name", "Instructor", "text"),
-        Column("currency", "Currency", "text"),
-        Column("sales", "Sales"),
-        Column("gross_sales", "Gross sales", "money"),
-        Column("refunds", "Refunds"),
-        Column("refunded", "Refunded", "money"),
-        Column("net_revenue", "Net revenue", "money", help="gross sales − refunded"),
-        Column("instructor_share", "Instructor share", "money"),
-        Column("platform_share", "Platform share", "money", help="net revenue − instructor share"),
-        Column("net_revenue_base", "Net revenue (base currency)", "money", help="at each payment's rate of its day"),
-        Column("instructor_share_base", "Instructor share (base currency)", "money"),
-        Column("licences", "Employer licences"),
-        Column("licence_fees", "Licence fees", "money"),
+        Column("instructor_name", _("Instructor"), "text"),
+        Column("currency", _("Currency"), "text"),
+        Column("sales", _("Sales")),
+        Column("gross_sales", _("Gross sales"), "money"),
+        Column("refunds", _("Refunds")),
+        Column("refunded", _("Refunded"), "money"),
+        Column("net_revenue", _("Net revenue"), "money", help=_("gross sales − refunded")),
+        Column("instructor_share", _("Instructor share"), "money"),
+        Column("platform_share", _("Platform share"), "money", help=_("net revenue − instructor share")),
+        Column(
+            "net_revenue_base", _("Net revenue (base currency)"), "money", help=_("at each payment's rate of its day")
+        ),
+        Column("instructor_share_base", _("Instructor share (base currency)"), "money"),
+        Column("licences", _("Employer licences")),
+        Column("licence_fees", _("Licence fees"), "money"),
     ]
 
     def entries(self, p):
@@ -133,11 +137,20 @@ class RevenueReport(Report):
         breakdown = ", ".join(f"{r['currency']} {r['net']}" for r in per_currency)
         licences = self.licences(p).aggregate(n=Count("id"))["n"]
         return [
-            Kpi("Sales", sum(r["sales"] for r in per_currency), hint="all currencies"),
-            Kpi("Refunds", sum(r["refunds"] for r in per_currency), hint="all currencies"),
-            Kpi(f"Net revenue {base}", sum((r["net_base"] for r in per_currency), ZERO), "money", hint=breakdown),
-            Kpi(f"Instructor share {base}", sum((r["share_base"] for r in per_currency), ZERO), "money"),
-            Kpi("Employer licences", licences, hint="active in the period"),
+            Kpi(_("Sales"), sum(r["sales"] for r in per_currency), hint=_("all currencies")),
+            Kpi(_("Refunds"), sum(r["refunds"] for r in per_currency), hint=_("all currencies")),
+            Kpi(
+                gettext("Net revenue %(currency)s") % {"currency": base},
+                sum((r["net_base"] for r in per_currency), ZERO),
+                "money",
+                hint=breakdown,
+            ),
+            Kpi(
+                gettext("Instructor share %(currency)s") % {"currency": base},
+                sum((r["share_base"] for r in per_currency), ZERO),
+                "money",
+            ),
+            Kpi(_("Employer licences"), licences, hint=_("active in the period")),
         ]
 
     def charts(self, p):
@@ -152,24 +165,25 @@ class RevenueReport(Report):
         return [
             Chart(
                 "revenue-instructors",
-                "Net revenue by instructor (top 10)",
+                _("Net revenue by instructor (top 10)"),
                 "bar",
                 [f"{r['instructor_name']} ({r['currency']})" for r in rows],
                 [
-                    {"label": "Instructor share", "data": [r["instructor_share"] for r in rows]},
-                    {"label": "Platform share", "data": [r["platform_share"] for r in rows]},
+                    {"label": _("Instructor share"), "data": [r["instructor_share"] for r in rows]},
+                    {"label": _("Platform share"), "data": [r["platform_share"] for r in rows]},
                 ],
                 stacked=True,
                 horizontal=True,
             ),
             Chart(
                 "revenue-weekly",
-                f"Net revenue and refunds per week (all currencies, in {settings.BILLING_CURRENCY})",
+                gettext("Net revenue and refunds per week (all currencies, in %(currency)s)")
+                % {"currency": settings.BILLING_CURRENCY},
                 "line",
                 [w["week"].date().isoformat() for w in weekly],
                 [
-                    {"label": "Net revenue", "data": [w["net"] for w in weekly]},
-                    {"label": "Refunded", "data": [w["refunded"] for w in weekly]},
+                    {"label": _("Net revenue"), "data": [w["net"] for w in weekly]},
+                    {"label": _("Refunded"), "data": [w["refunded"] for w in weekly]},
                 ],
             ),
         ]

@@ -11,6 +11,7 @@ One source, one grouped query.
 
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
 from django.db.models.functions import TruncWeek
+from django.utils.translation import gettext_lazy as _
 
 from community.models import SupportTicket
 
@@ -28,23 +29,23 @@ def _hours(end: str):
 
 class SupportReport(Report):
     slug = "support"
-    title = "Support load & satisfaction"
-    description = "Tickets opened in the period by category and status, response and resolution times, satisfaction."
+    title = _("Support load & satisfaction")
+    description = _("Tickets opened in the period by category and status, response and resolution times, satisfaction.")
     icon = "life-preserver"
-    row_label = "categories"
+    row_label = _("categories")
     default_sort = "-tickets"
     tiebreak = "category"
     columns = [
-        Column("category", "Category", "text"),
-        Column("tickets", "Tickets"),
-        Column("open", "Open"),
-        Column("pending", "Pending"),
-        Column("resolved", "Resolved"),
-        Column("closed", "Closed"),
-        Column("first_response", "Avg. first response (h)", "hours"),
-        Column("resolution", "Avg. resolution (h)", "hours"),
-        Column("rated", "Rated"),
-        Column("satisfaction", "Satisfaction (1–5)", "decimal"),
+        Column("category", _("Category"), "text"),
+        Column("tickets", _("Tickets")),
+        Column("open", _("Open")),
+        Column("pending", _("Pending")),
+        Column("resolved", _("Resolved")),
+        Column("closed", _("Closed")),
+        Column("first_response", _("Avg. first response (h)"), "hours"),
+        Column("resolution", _("Avg. resolution (h)"), "hours"),
+        Column("rated", _("Rated")),
+        Column("satisfaction", _("Satisfaction (1–5)"), "decimal"),
     ]
 
     def tickets(self, p):
@@ -86,11 +87,11 @@ class SupportReport(Report):
             satisfaction=Avg("satisfaction"),
         )
         return [
-            Kpi("Tickets opened", t["tickets"]),
-            Kpi("Still open or pending", t["unresolved"]),
-            Kpi("Avg. first response (h)", t["first_response"], "hours"),
-            Kpi("Avg. resolution (h)", t["resolution"], "hours"),
-            Kpi("Satisfaction (1–5)", t["satisfaction"], "decimal"),
+            Kpi(_("Tickets opened"), t["tickets"]),
+            Kpi(_("Still open or pending"), t["unresolved"]),
+            Kpi(_("Avg. first response (h)"), t["first_response"], "hours"),
+            Kpi(_("Avg. resolution (h)"), t["resolution"], "hours"),
+            Kpi(_("Satisfaction (1–5)"), t["satisfaction"], "decimal"),
         ]
 
     def charts(self, p):
@@ -109,32 +110,32 @@ class SupportReport(Report):
         return [
             Chart(
                 "support-status",
-                "Tickets by category and status",
+                _("Tickets by category and status"),
                 "bar",
                 labels,
                 [
-                    {"label": "Open", "data": [r["open"] for r in rows]},
-                    {"label": "Pending", "data": [r["pending"] for r in rows]},
-                    {"label": "Resolved", "data": [r["resolved"] for r in rows]},
-                    {"label": "Closed", "data": [r["closed"] for r in rows]},
+                    {"label": _("Open"), "data": [r["open"] for r in rows]},
+                    {"label": _("Pending"), "data": [r["pending"] for r in rows]},
+                    {"label": _("Resolved"), "data": [r["resolved"] for r in rows]},
+                    {"label": _("Closed"), "data": [r["closed"] for r in rows]},
                 ],
                 stacked=True,
             ),
             Chart(
                 "support-weekly",
-                "Tickets opened per week",
+                _("Tickets opened per week"),
                 "line",
                 [w["week"].date().isoformat() for w in weekly],
                 [
-                    {"label": "Opened", "data": [w["n"] for w in weekly]},
-                    {"label": "Now resolved or closed", "data": [w["done"] for w in weekly]},
+                    {"label": _("Opened"), "data": [w["n"] for w in weekly]},
+                    {"label": _("Now resolved or closed"), "data": [w["done"] for w in weekly]},
                 ],
             ),
             Chart(
                 "support-satisfaction",
-                "Satisfaction ratings",
+                _("Satisfaction ratings"),
                 "bar",
                 ["1", "2", "3", "4", "5"],
-                [{"label": "Tickets", "data": [ratings.get(i, 0) for i in range(1, 6)]}],
+                [{"label": _("Tickets"), "data": [ratings.get(i, 0) for i in range(1, 6)]}],
             ),
         ]

@@ -35,6 +35,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Cast
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from learning.models import Enrollment, IssuedCertificate, LearningStreak, LessonCompletion, QuizAttempt
@@ -56,21 +57,21 @@ def _mean(total, count):
 
 class TopStudentsReport(Report):
     slug = "top-students"
-    title = "Top performing students"
-    description = "Students ranked by what they achieved in the period: lessons, courses, quiz scores, certificates."
+    title = _("Top performing students")
+    description = _("Students ranked by what they achieved in the period: lessons, courses, quiz scores, certificates.")
     icon = "trophy"
-    row_label = "students"
+    row_label = _("students")
     link_column = "name"
     default_sort = "-lessons_completed"
     columns = [
-        Column("name", "Student", "text"),
-        Column("lessons_completed", "Lessons completed"),
-        Column("courses_completed", "Courses completed"),
-        Column("quizzes", "Quizzes taken"),
-        Column("avg_quiz", "Avg. quiz score (%)", "percent"),
-        Column("certificates_earned", "Certificates"),
-        Column("current_streak", "Current streak (days)"),
-        Column("longest_streak", "Longest streak (days)"),
+        Column("name", _("Student"), "text"),
+        Column("lessons_completed", _("Lessons completed")),
+        Column("courses_completed", _("Courses completed")),
+        Column("quizzes", _("Quizzes taken")),
+        Column("avg_quiz", _("Avg. quiz score (%)"), "percent"),
+        Column("certificates_earned", _("Certificates")),
+        Column("current_streak", _("Current streak (days)")),
+        Column("longest_streak", _("Longest streak (days)")),
     ]
 
     def count_with_page(self, p):
@@ -193,11 +194,11 @@ class TopStudentsReport(Report):
                 "certificates": certificates.count(),
             }
         return [
-            Kpi("Lessons completed", t["lessons"]),
-            Kpi("Courses completed", t["courses"]),
-            Kpi("Quizzes taken", t["quizzes"]),
-            Kpi("Avg. quiz score", t["avg"], "percent"),
-            Kpi("Certificates", t["certificates"]),
+            Kpi(_("Lessons completed"), t["lessons"]),
+            Kpi(_("Courses completed"), t["courses"]),
+            Kpi(_("Quizzes taken"), t["quizzes"]),
+            Kpi(_("Avg. quiz score"), t["avg"], "percent"),
+            Kpi(_("Certificates"), t["certificates"]),
         ]
 
     def charts(self, p):
@@ -205,31 +206,31 @@ class TopStudentsReport(Report):
         top5 = rows[:5]
         # Radar: each measure as a share of the best value among the top five (0-100), comparable axes.
         measures = [
-            ("lessons_completed", "Lessons"),
-            ("courses_completed", "Courses"),
-            ("avg_quiz", "Quiz score"),
-            ("certificates_earned", "Certificates"),
-            ("current_streak", "Streak"),
+            ("lessons_completed", _("Lessons")),
+            ("courses_completed", _("Courses")),
+            ("avg_quiz", _("Quiz score")),
+            ("certificates_earned", _("Certificates")),
+            ("current_streak", _("Streak")),
         ]
-        best = {k: max([float(r[k] or 0) for r in top5] or [0]) or 1 for k, _ in measures}
+        best = {k: max([float(r[k] or 0) for r in top5] or [0]) or 1 for k, _label in measures}
         return [
             Chart(
                 "top-students-bar",
-                "Lessons and courses completed (top 10)",
+                _("Lessons and courses completed (top 10)"),
                 "bar",
                 [r["name"] for r in rows],
                 [
-                    {"label": "Lessons completed", "data": [r["lessons_completed"] for r in rows]},
-                    {"label": "Courses completed", "data": [r["courses_completed"] for r in rows]},
+                    {"label": _("Lessons completed"), "data": [r["lessons_completed"] for r in rows]},
+                    {"label": _("Courses completed"), "data": [r["courses_completed"] for r in rows]},
                 ],
             ),
             Chart(
                 "top-students-radar",
-                "Profile of the top five (share of the best, %)",
+                _("Profile of the top five (share of the best, %)"),
                 "radar",
-                [label for _, label in measures],
+                [label for _key, label in measures],
                 [
-                    {"label": r["name"], "data": [round(100 * float(r[k] or 0) / best[k], 1) for k, _ in measures]}
+                    {"label": r["name"], "data": [round(100 * float(r[k] or 0) / best[k], 1) for k, _label in measures]}
                     for r in top5
                 ],
             ),

@@ -3,13 +3,14 @@ import datetime as dt
 from django import template
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from reports.reports import REPORTS
 from reports.selectors import report_nav
 
 register = template.Library()
 
-QUICK_RANGES = [(7, "Last 7 days"), (30, "Last 30 days"), (90, "Last 90 days"), (365, "Last 12 months")]
+QUICK_RANGES = [(7, _("Last 7 days")), (30, _("Last 30 days")), (90, _("Last 90 days")), (365, _("Last 12 months"))]
 
 
 @register.filter

@@ -50,7 +50,8 @@ def test_report_switcher_and_direct_pdf(page, live_server, screenshot_dir, brows
     expect(switcher.get_by_role("link", name="Course completion & certification")).to_have_attribute(
         "aria-current", "page"
     )
-    expect(switcher.get_by_role("link")).to_have_count(8)  # Overview, 6 course reports (attendance per trainee too), accessibility
+    # Overview, 6 course reports (attendance per trainee too), accessibility
+    expect(switcher.get_by_role("link")).to_have_count(8)
     expect(switcher.get_by_role("link", name="Revenue")).to_have_count(0)  # Finance's, not a reviewer's
     page.screenshot(path=screenshot_dir / "reports-switcher-laptop.png", full_page=False)
 
