@@ -120,7 +120,7 @@ def report_nav(user: User, current: str = "") -> list[NavItem]:
     for slug in visible:
         if slug in EXTRA_NAV_PAGES:
             title, icon, url_name = EXTRA_NAV_PAGES[slug]
-            items.append(NavItem(slug, title, icon, reverse(url_name), slug == current))
+            items.append(NavItem(slug, str(title), icon, reverse(url_name), slug == current))
     return items
 
 
