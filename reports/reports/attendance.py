@@ -19,6 +19,34 @@ from .base import Chart, Column, Kpi, Report, full_name
 
 S = Attendance.Status
 
+# Shared with the per-trainee report (attendance_trainees.py): the status columns, their counts and the rate.
+STATUS_COLUMNS = [
+    Column("records", _("Records")),
+    Column("present", _("Present")),
+    Column("late", _("Late")),
+    Column("left_early", _("Left early")),
+    Column("absent", _("Absent")),
+    Column("excused", _("Excused")),
+    Column("rate", _("Attendance rate (%)"), "percent", help=_("(present + late + left early) / (records − excused)")),
+]
+# (present + late + left early) / (records − excused), in percent; null when every record is excused.
+ATTENDANCE_RATE = (Cast(F("present") + F("late") + F("left_early"), FloatField()) * Value(100.0)) / NullIf(
+    Cast(F("records") - F("excused"), FloatField()), Value(0.0)
+)
+
+
+def status_counts(relation: str, period: Q) -> dict:
+    """Annotations counting `relation` (attendance records) in `period`: in all and by status."""
+    status = f"{relation}__status"
+    return {
+        "records": Count(relation, filter=period),
+        "present": Count(relation, filter=period & Q(**{status: S.PRESENT})),
+        "late": Count(relation, filter=period & Q(**{status: S.LATE})),
+        "left_early": Count(relation, filter=period & Q(**{status: S.LEFT_EARLY})),
+        "absent": Count(relation, filter=period & Q(**{status: S.ABSENT})),
+        "excused": Count(relation, filter=period & Q(**{status: S.EXCUSED})),
+    }
+
 
 class AttendanceReport(Report):
     slug = "attendance"
@@ -33,15 +61,7 @@ class AttendanceReport(Report):
         Column("instructor_name", _("Instructor"), "text"),
         Column("sessions", _("Sessions")),
         Column("students", _("Students")),
-        Column("records", _("Records")),
-        Column("present", _("Present")),
-        Column("late", _("Late")),
-        Column("left_early", _("Left early")),
-        Column("absent", _("Absent")),
-        Column("excused", _("Excused")),
-        Column(
-            "rate", _("Attendance rate (%)"), "percent", help=_("(present + late + left early) / (records − excused)")
-        ),
+        *STATUS_COLUMNS,
     ]
 
     def base_rows(self, p):
@@ -49,22 +69,15 @@ class AttendanceReport(Report):
         if p.courses is not None:
             qs = qs.filter(pk__in=p.course_ids())
         period = Q(attendance__date__gte=p.date_from, attendance__date__lte=p.date_to)
-        status = "attendance__status"
         return (
             qs.annotate(
-                records=Count("attendance", filter=period),
+                **status_counts("attendance", period),
                 sessions=Count("attendance__date", filter=period, distinct=True),
                 students=Count("attendance__user", filter=period, distinct=True),
-                present=Count("attendance", filter=period & Q(**{status: S.PRESENT})),
-                late=Count("attendance", filter=period & Q(**{status: S.LATE})),
-                left_early=Count("attendance", filter=period & Q(**{status: S.LEFT_EARLY})),
-                absent=Count("attendance", filter=period & Q(**{status: S.ABSENT})),
-                excused=Count("attendance", filter=period & Q(**{status: S.EXCUSED})),
             )
             .filter(records__gt=0)
             .annotate(
-                rate=(Cast(F("present") + F("late") + F("left_early"), FloatField()) * Value(100.0))
-                / NullIf(Cast(F("records") - F("excused"), FloatField()), Value(0.0)),
+                rate=ATTENDANCE_RATE,
                 instructor_name=full_name("instructor__"),
             )
             .values(

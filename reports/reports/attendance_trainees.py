@@ -7,12 +7,12 @@ enrolment → its user's attendance records of the enrolment's course in the per
 Sorted by the lowest rate first by default: the trainees to follow up.
 """
 
-from django.db.models import Count, F, FloatField, Q, Value
-from django.db.models.functions import Cast, NullIf
+from django.db.models import Count, F, Q
 from django.utils.translation import gettext_lazy as _
 
 from learning.models import Attendance, Enrollment
 
+from .attendance import ATTENDANCE_RATE, STATUS_COLUMNS, status_counts
 from .base import Chart, Column, Kpi, Report, full_name
 
 S = Attendance.Status
@@ -30,15 +30,7 @@ class AttendanceTraineesReport(Report):
         Column("name", _("Trainee"), "text"),
         Column("email", _("E-mail"), "text"),
         Column("title", _("Course"), "text"),
-        Column("records", _("Records")),
-        Column("present", _("Present")),
-        Column("late", _("Late")),
-        Column("left_early", _("Left early")),
-        Column("absent", _("Absent")),
-        Column("excused", _("Excused")),
-        Column(
-            "rate", _("Attendance rate (%)"), "percent", help=_("(present + late + left early) / (records − excused)")
-        ),
+        *STATUS_COLUMNS,
     ]
 
     def base_rows(self, p):
@@ -50,20 +42,11 @@ class AttendanceTraineesReport(Report):
             user__attendance__date__gte=p.date_from,
             user__attendance__date__lte=p.date_to,
         )
-        status = "user__attendance__status"
         return (
-            qs.annotate(
-                records=Count("user__attendance", filter=period),
-                present=Count("user__attendance", filter=period & Q(**{status: S.PRESENT})),
-                late=Count("user__attendance", filter=period & Q(**{status: S.LATE})),
-                left_early=Count("user__attendance", filter=period & Q(**{status: S.LEFT_EARLY})),
-                absent=Count("user__attendance", filter=period & Q(**{status: S.ABSENT})),
-                excused=Count("user__attendance", filter=period & Q(**{status: S.EXCUSED})),
-            )
+            qs.annotate(**status_counts("user__attendance", period))
             .filter(records__gt=0)
             .annotate(
-                rate=(Cast(F("present") + F("late") + F("left_early"), FloatField()) * Value(100.0))
-                / NullIf(Cast(F("records") - F("excused"), FloatField()), Value(0.0)),
+                rate=ATTENDANCE_RATE,
                 name=full_name("user__"),
                 email=F("user__email"),
                 title=F("course__title"),
