@@ -62,7 +62,7 @@ h2 { font-size: 22pt; margin: 4mm 0 6mm; color: #2c2f8f; }
 def certificate_template_for(certificate: IssuedCertificate) -> CertificateTemplate | None:
     if certificate.template_id:
         return certificate.template
-    if certificate.course.certificate_template_id:
+    if certificate.course is not None and certificate.course.certificate_template_id:
         return certificate.course.certificate_template
     return CertificateTemplate.objects.filter(is_default=True).order_by("created_at").first()
 
@@ -70,7 +70,8 @@ def certificate_template_for(certificate: IssuedCertificate) -> CertificateTempl
 def certificate_context(certificate: IssuedCertificate, verification_url: str) -> dict[str, str]:
     """The placeholders' values: plain strings only (the template language reaches nothing else)."""
     enrollment = certificate.enrollment
-    instructor = certificate.course.instructor
+    instructor = certificate.course.instructor if certificate.course is not None else None
+    grade = enrollment.grade if enrollment is not None else None
     return {
         "student_name": str(certificate.holder_name),
         "course_title": str(certificate.course_title),
@@ -78,7 +79,7 @@ def certificate_context(certificate: IssuedCertificate, verification_url: str) -
         "completed_on": str(formats.date_format(certificate.issued_at, "DATE_FORMAT")),
         "verification_code": str(certificate.code),
         "verification_url": str(verification_url),
-        "grade": f"{enrollment.grade:.0f}%" if enrollment.grade is not None else "Pass",
+        "grade": f"{grade:.0f}%" if grade is not None else "Pass",
     }
 
 

@@ -32,6 +32,20 @@ def certificate_issue_task(self, enrollment_id: str) -> str | None:
     return str(certificate.pk)
 
 
+@shared_task(
+    name="learning.certificate_render",
+    acks_late=True,
+    autoretry_for=(Exception,),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=5,
+)
+def certificate_render_task(certificate_id: str) -> str:
+    """Render the PDF of a career-path or exam certificate (idempotent: once per certificate)."""
+    _render_pdf(certificate_id)
+    return str(certificate_id)
+
+
 def _render_pdf(certificate_id) -> None:
     with transaction.atomic():
         # The row lock makes a second, concurrent run wait and then find the PDF already there.

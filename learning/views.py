@@ -28,6 +28,7 @@ from courseworx.core.ranges import ranged_file_response
 from courseworx.core.views import safe_next_url
 
 from . import permissions, selectors, services
+from .dashboard_panels import INSTRUCTOR_PANELS, STUDENT_PANELS, panels_for
 from .forms import AttendanceRowForm, CourseNoteForm, NoteForm, SubmissionForm
 from .models import AssignmentSubmission, Attendance, Enrollment, QuizAttempt
 
@@ -584,7 +585,9 @@ def certificate_download(request, certificate_id):
     if not certificate.pdf:
         messages.info(request, _("Your certificate is being prepared; try again in a minute."))
         return redirect("learning:certificate_detail", certificate_id=certificate.pk)
-    filename = f"certificate-{certificate.course.slug}-{certificate.code}.pdf"
+    filename = (
+        f"certificate-{certificate.course.slug if certificate.course else certificate.kind}-{certificate.code}.pdf"
+    )
     return FileResponse(certificate.pdf.open("rb"), as_attachment=True, filename=filename,
                         content_type="application/pdf")  # fmt: skip
 
@@ -605,7 +608,8 @@ def certificate_verify(request, code: str):
 @login_required
 def dashboard(request):
     data = selectors.student_dashboard(user=request.user)
-    return render(request, "learning/dashboard.html", {"data": data})
+    panels = panels_for(STUDENT_PANELS, user=request.user)
+    return render(request, "learning/dashboard.html", {"data": data, "panels": panels})
 
 
 @login_required
@@ -618,7 +622,10 @@ def instructor_dashboard(request):
         "completed": sum(c.completed_now for c in courses),
         "pending": sum(c.pending_grading for c in courses),
     }
-    return render(request, "learning/instructor_dashboard.html", {"courses": courses, "totals": totals})
+    panels = panels_for(INSTRUCTOR_PANELS, user=request.user)
+    return render(
+        request, "learning/instructor_dashboard.html", {"courses": courses, "totals": totals, "panels": panels}
+    )
 
 
 @login_required

@@ -22,7 +22,7 @@ from .assignment_authoring import (
 )
 from .assignments import assignment_submit, submission_grade
 from .attendance import attendance_check, attendance_record, attendance_sheet_save
-from .certificates import CERTIFICATE_CODE_BYTES, certificate_issue, certificate_revoke
+from .certificates import CERTIFICATE_CODE_BYTES, certificate_award, certificate_issue, certificate_revoke
 from .class_sessions import (
     MANUAL_ACTIONS,
     SESSION_FIELDS,
@@ -99,6 +99,7 @@ __all__ = [
     "attendance_check",
     "attendance_record",
     "attendance_sheet_save",
+    "certificate_award",
     "certificate_issue",
     "certificate_revoke",
     "course_counters_recount",

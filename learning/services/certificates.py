@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from courseworx.core.enqueue import enqueue_on_commit
 from courseworx.core.exceptions import ConflictError
 from courseworx.core.models import Notification
 from courseworx.core.notifications import notification_create
@@ -77,6 +78,59 @@ def certificate_issue(*, enrollment_id) -> IssuedCertificate | None:
             body="Congratulations on completing the course!",
             url=reverse("learning:certificate_detail", kwargs={"certificate_id": certificate.pk}),
         )
+        return certificate
+
+
+def certificate_award(
+    *, user: User, kind: str, title: str, issued_at=None, template=None, url: str = ""
+) -> IssuedCertificate:
+    """Create the certificate of a completed career path or a passed certification exam (`kind` "path"
+    or "exam"; course certificates come from `certificate_issue`) and render its PDF after commit.
+
+    The caller keeps the link from its own row (e.g. `UserCareerPath.certificate`) under the lock it
+    already holds, which is what makes an award happen once.  `template` is a CertificateTemplate
+    (None: the default one, or the built-in layout)."""
+    if kind not in (IssuedCertificate.Kind.PATH, IssuedCertificate.Kind.EXAM):
+        raise ValueError(f"certificate_award is for path and exam certificates, not {kind!r}")
+    with transaction.atomic():
+        certificate = None
+        for _ in range(5):  # a code collision (2^-64) is retried with a new code
+            try:
+                with transaction.atomic():
+                    certificate = IssuedCertificate.objects.create(
+                        kind=kind,
+                        user=user,
+                        template=template,
+                        code=secrets.token_urlsafe(CERTIFICATE_CODE_BYTES),
+                        holder_name=user.get_full_name()[:120] or user.get_username()[:120],
+                        course_title=title[:200],
+                        issued_at=issued_at or timezone.now(),
+                    )
+                break
+            except IntegrityError:
+                continue
+        if certificate is None:
+            raise RuntimeError("Could not generate a unique verification code.")
+        webhook_event_emit(
+            "certificate.issued",
+            {
+                "certificate_id": certificate.pk,
+                "code": certificate.code,
+                "kind": kind,
+                "enrollment_id": None,
+                "user_id": user.pk,
+                "course_id": None,
+                "issued_at": certificate.issued_at,
+            },
+        )
+        notification_create(
+            user=user,
+            category=Notification.Category.CERTIFICATE,
+            title=f"Your certificate for {title} is ready",
+            body="Congratulations!",
+            url=url or reverse("learning:certificate_detail", kwargs={"certificate_id": certificate.pk}),
+        )
+        enqueue_on_commit("learning.certificate_render", str(certificate.pk))
         return certificate
 
 

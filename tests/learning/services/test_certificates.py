@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from pypdf import PdfReader
 
 from courses.models import CertificateTemplate, Course
@@ -101,3 +102,28 @@ def test_revoke_needs_a_reason_and_is_audited(
     assert AuditLog.objects.filter(action="learning.certificate_revoked", target_id=str(certificate.pk)).exists()
     with pytest.raises(ConflictError):
         services.certificate_revoke(certificate=certificate, actor=admin_user, reason="again")
+
+
+def test_a_path_or_exam_certificate_has_no_enrolment_and_its_pdf_is_rendered_after_commit(
+    student, client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        certificate = services.certificate_award(
+            user=student, kind=IssuedCertificate.Kind.PATH, title="Data analyst path"
+        )
+    certificate.refresh_from_db()
+    assert certificate.enrollment is None and certificate.course is None
+    assert certificate.course_title == "Data analyst path"
+    text = PdfReader(io.BytesIO(certificate.pdf.read())).pages[0].extract_text()
+    assert "Data analyst path" in text and "Pass" in text
+    page = client.get(certificate.get_absolute_url())
+    assert page.status_code == 200 and "Data analyst path" in page.content.decode()
+
+
+def test_a_course_certificate_needs_its_enrolment(student):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        IssuedCertificate.objects.create(
+            user=student, code="x", holder_name="A", course_title="B", issued_at="2026-01-01T00:00Z"
+        )
+    with pytest.raises(ValueError):
+        services.certificate_award(user=student, kind=IssuedCertificate.Kind.COURSE, title="B")

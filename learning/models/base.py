@@ -1,8 +1,5 @@
-"""What students do: enrolment, progress, quiz attempts, assignments, attendance, notes,
-certificates, course statistics, saved courses and learning streaks.
-
-State changes go through learning.services (see README.md); models hold data and invariants.
-"""
+"""Enrolment, progress, quiz attempts, assignments, classroom sessions and attendance, notes, issued
+certificates, course statistics, saved courses and learning streaks (imported by `learning.models`)."""
 
 import datetime as dt
 import ipaddress
@@ -495,13 +492,28 @@ class AttendanceTokenUse(TimeStampedModel):
 
 
 class IssuedCertificate(UUIDModel):
+    """A certificate someone earned: for a completed course (the enrolment's, one per enrolment), a
+    completed career path, or a passed certification exam (those rows point here from their own model).
+
+    `course_title` is the snapshot of what was achieved (the course's, path's or exam's title)."""
+
     class Status(models.TextChoices):
         VALID = "valid", _("Valid")
         REVOKED = "revoked", _("Revoked")
 
-    enrollment = models.OneToOneField(Enrollment, on_delete=models.PROTECT, related_name="certificate")
+    class Kind(models.TextChoices):
+        COURSE = "course", _("Course")
+        PATH = "path", _("Career path")
+        EXAM = "exam", _("Certification exam")
+
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.COURSE)
+    enrollment = models.OneToOneField(
+        Enrollment, null=True, blank=True, on_delete=models.PROTECT, related_name="certificate"
+    )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="certificates")
-    course = models.ForeignKey("courses.Course", on_delete=models.PROTECT, related_name="issued_certificates")
+    course = models.ForeignKey(
+        "courses.Course", null=True, blank=True, on_delete=models.PROTECT, related_name="issued_certificates"
+    )
     template = models.ForeignKey(
         "courses.CertificateTemplate", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -524,7 +536,11 @@ class IssuedCertificate(UUIDModel):
             models.CheckConstraint(
                 condition=Q(status="valid") | (Q(revoked_at__isnull=False) & ~Q(revoked_reason="")),
                 name="certificate_revoked_has_reason",
-            )
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="course") | (Q(enrollment__isnull=False) & Q(course__isnull=False)),
+                name="certificate_course_has_enrollment",
+            ),
         ]
         indexes = [models.Index(fields=["user", "-issued_at"], name="certificate_user_idx")]
         permissions = [("revoke_issuedcertificate", "Can revoke issued certificates")]
