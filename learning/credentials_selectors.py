@@ -143,6 +143,8 @@ def revoked_indexes(*, status_list: int) -> list[int]:
 
 
 def status_list_exists(*, status_list: int) -> bool:
+    if not 0 < status_list < 2**31:  # beyond the column (PostgreSQL would refuse the query)
+        return False
     return status_list == 1 or CredentialStatusEntry.objects.filter(status_list=status_list).exists()
 
 
@@ -290,7 +292,7 @@ def _status_check(document: dict, result: VerificationResult) -> None:
         position = int(index) if isinstance(index, str) and index.isdigit() and len(index) < 10 else None
     except ValueError:
         number = position = None
-    if number is None or position is None or not 0 <= position < builder.STATUS_LIST_BITS:
+    if number is None or position is None or not 0 <= position < builder.STATUS_LIST_BITS or not 0 < number < 2**31:
         result.add("status", False, _("The credential's status entry does not point into our status lists."))
         return
     if position in revoked_indexes(status_list=number):
@@ -317,7 +319,8 @@ def credential_verify(document: Any) -> VerificationResult:
         return result
     result.add("issuer", True, _("Issued by %(site)s.") % {"site": settings.SITE_NAME})
     proof = document.get("proof")
-    method = (proof[0] if isinstance(proof, list) and proof else proof or {}).get("verificationMethod", "")
+    first = proof[0] if isinstance(proof, list) and proof else proof
+    method = first.get("verificationMethod") if isinstance(first, dict) else None
     key = key_for_method(method) if isinstance(method, str) else None
     result.key_id = key.key_id if key else ""
     try:

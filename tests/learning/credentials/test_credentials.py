@@ -225,6 +225,16 @@ def test_the_verify_api_answers_checks(api_client, certificate, signing_key):
     assert bad.status_code == 200 and bad.json()["verified"] is False
     weird = api_client.post(url, {"@context": {"@vocab": 5}, "proof": {}}, format="json")
     assert weird.status_code == 200 and weird.json()["verified"] is False
+    odd = copy.deepcopy(credential)
+    odd["proof"] = [1]
+    odd["credentialStatus"]["statusListCredential"] = cs.status_list_url(10**30)
+    assert api_client.post(url, odd, format="json").json()["verified"] is False
+
+
+def test_a_status_list_beyond_the_column_is_a_404(client, db):
+    assert client.get(reverse("learning:credential_status_list", kwargs={"status_list": 10**30})).status_code == 404
+    assert client.get(reverse("learning:credential_status_list", kwargs={"status_list": 7})).status_code == 404
+    assert client.get(reverse("learning:credential_status_list", kwargs={"status_list": 1})).status_code == 200
 
 
 def test_the_verify_page_checks_a_pasted_credential(client, certificate, signing_key):
@@ -282,3 +292,18 @@ def test_the_private_key_is_encrypted_at_rest(signing_key, settings):
     settings.SECRET_KEY_FALLBACKS = []
     with pytest.raises(ValueError, match="cannot be decrypted"):
         signing_key_private(signing_key)
+
+
+def test_the_admin_shows_keys_and_status_entries_read_only_without_the_private_key(
+    admin_client, certificate, signing_key
+):
+    services.certificate_credential(certificate=certificate)
+    keys = admin_client.get(reverse("admin:learning_credentialsigningkey_changelist"))
+    assert keys.status_code == 200 and signing_key.key_id in keys.content.decode()
+    change = admin_client.get(reverse("admin:learning_credentialsigningkey_change", args=[signing_key.pk]))
+    html = change.content.decode()
+    assert change.status_code == 200 and signing_key.public_key_multibase in html
+    assert "private" not in html.lower()
+    assert admin_client.get(reverse("admin:learning_credentialsigningkey_add")).status_code == 403
+    entries = admin_client.get(reverse("admin:learning_credentialstatusentry_changelist"))
+    assert entries.status_code == 200 and str(certificate.pk) in entries.content.decode()
