@@ -4,6 +4,7 @@ verifier (POST a credential, get {verified, checks, errors})."""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
 from rest_framework import permissions, serializers
 from rest_framework.exceptions import ValidationError
@@ -52,7 +53,10 @@ class CredentialVerifyView(APIView):
     def post(self, request):
         length = request.META.get("CONTENT_LENGTH") or "0"
         if not length.isdigit() or int(length) > credentials_selectors.MAX_CREDENTIAL_BYTES:
-            raise ValidationError({"credential": ["A credential is at most 64 KB."]}, code="too_large")
+            message = _("A credential is at most %(size)s KB.") % {
+                "size": credentials_selectors.MAX_CREDENTIAL_BYTES // 1024
+            }
+            raise ValidationError({"credential": [message]}, code="too_large")
         try:
             document = parse_credential_json(request.body)
         except DjangoValidationError as exc:

@@ -17,6 +17,7 @@ from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from django.utils.translation import gettext as _
 
 from .jsonld import CanonicalizationError, canonicalize, undefined_terms
 from .multibase import b58encode, multibase_decode
@@ -72,41 +73,46 @@ def verify(
     proof = document.get("proof")
     if isinstance(proof, list):
         if len(proof) != 1:
-            raise ProofError("Exactly one proof is expected.")
+            raise ProofError(_("Exactly one proof is expected."))
         proof = proof[0]
     if not isinstance(proof, dict):
-        raise ProofError("The credential has no proof.")
+        raise ProofError(_("The credential has no proof."))
     if proof.get("type") != PROOF_TYPE or proof.get("cryptosuite") != CRYPTOSUITE:
-        raise ProofError(f"Unsupported proof: expected a {PROOF_TYPE} with the {CRYPTOSUITE} cryptosuite.")
+        raise ProofError(
+            _("Unsupported proof: expected a %(type)s with the %(suite)s cryptosuite.")
+            % {"type": PROOF_TYPE, "suite": CRYPTOSUITE}
+        )
     if proof.get("proofPurpose") != PROOF_PURPOSE:
-        raise ProofError("The proof's purpose is not assertionMethod.")
+        raise ProofError(_("The proof's purpose is not assertionMethod."))
     method = proof.get("verificationMethod")
     if not isinstance(method, str) or not method:
-        raise ProofError("The proof names no verification method.")
+        raise ProofError(_("The proof names no verification method."))
     created = proof.get("created")
     if created is not None and not isinstance(created, str):
-        raise ProofError("The proof's created date is not a date.")
+        raise ProofError(_("The proof's created date is not a date."))
     try:
         signature = multibase_decode(proof.get("proofValue"))  # type: ignore[arg-type]
     except ValueError as exc:
-        raise ProofError(f"The proof value is not valid: {exc}") from None
+        raise ProofError(_("The proof value is not valid: %(error)s") % {"error": exc}) from None
     if len(signature) != 64:
-        raise ProofError("The proof value is not an Ed25519 signature.")
+        raise ProofError(_("The proof value is not an Ed25519 signature."))
     public_key = resolve_key(method)
     if public_key is None:
-        raise ProofError(f"Unknown verification method: {method[:200]}")
+        raise ProofError(_("Unknown verification method: %(method)s") % {"method": method[:200]})
     try:
         unsigned = {key: value for key, value in document.items() if key != "proof"}
         missing = undefined_terms(unsigned, loader=loader)
         if missing:
-            raise ProofError(f"Terms no context defines (they would not be signed): {', '.join(missing[:10])}")
+            raise ProofError(
+                _("Terms no context defines (they would not be signed): %(terms)s") % {"terms": ", ".join(missing[:10])}
+            )
         data = _hash_data(unsigned, proof, loader)
     except CanonicalizationError as exc:
-        raise ProofError(f"The credential is not valid JSON-LD: {exc}") from None
+        raise ProofError(_("The credential is not valid JSON-LD: %(error)s") % {"error": exc}) from None
     try:
         public_key.verify(signature, data)
     except InvalidSignature:
         raise ProofError(
-            "The signature does not match the credential: it was changed or signed by another key."
+            _("The signature does not match the credential: it was changed or signed by another key.")
         ) from None
     return ProofCheck(verification_method=method, created=created or "")
