@@ -14,9 +14,10 @@ from . import credentials_selectors, selectors, services
 from .forms_credentials import CredentialVerifyForm
 
 
-def _json(data, *, filename: str = "", cache: int = 300) -> JsonResponse:
+def _json(data, *, filename: str = "", cache: int = 300, public: bool = True) -> JsonResponse:
     response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
-    response["Access-Control-Allow-Origin"] = "*"  # public documents: browser-based verifiers read them
+    if public:
+        response["Access-Control-Allow-Origin"] = "*"  # public documents: browser-based verifiers read them
     response["Cache-Control"] = f"public, max-age={cache}" if cache else "private, no-store"
     if filename:
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -49,7 +50,7 @@ def certificate_credential(request, certificate_id):
     """The holder's (or staff's) Open Badges 3.0 credential of a certificate, as a .json download."""
     certificate = selectors.certificate_get(user=request.user, certificate_id=certificate_id)
     credential = services.certificate_credential(certificate=certificate)
-    return _json(credential, filename=f"credential-{certificate.code}.json", cache=0)
+    return _json(credential, filename=f"credential-{certificate.code}.json", cache=0, public=False)
 
 
 @require_GET
