@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import grading_views, session_views, views
+from . import credentials_views, grading_views, session_views, views
 
 app_name = "learning"
 
@@ -36,6 +36,21 @@ urlpatterns = [
     path("certificates/<uuid:certificate_id>/", views.certificate_detail, name="certificate_detail"),
     path("certificates/<uuid:certificate_id>/download/", views.certificate_download, name="certificate_download"),
     path("certificates/verify/<str:code>/", views.certificate_verify, name="certificate_verify"),
+    # Verifiable credentials (learning/credentials_views.py)
+    path(
+        "certificates/<uuid:certificate_id>/credential.json",
+        credentials_views.certificate_credential,
+        name="certificate_credential",
+    ),
+    path(
+        "certificates/verify/<str:code>/credential.json",
+        credentials_views.certificate_credential_by_code,
+        name="certificate_credential_by_code",
+    ),
+    path("credentials/issuer/", credentials_views.issuer_profile, name="credential_issuer"),
+    path("credentials/keys/", credentials_views.issuer_keys, name="credential_keys"),
+    path("credentials/status/<int:status_list>/", credentials_views.status_list, name="credential_status_list"),
+    path("credentials/verify/", credentials_views.credential_verify, name="credential_verify"),
     # Instructors
     path("teach/", views.instructor_dashboard, name="instructor_dashboard"),
     path("teach/grading/", grading_views.grading, name="grading"),

@@ -28,6 +28,7 @@ from courseworx.core.ranges import ranged_file_response
 from courseworx.core.views import safe_next_url
 
 from . import permissions, selectors, services
+from .credentials_views import verify_page_context
 from .dashboard_panels import INSTRUCTOR_PANELS, STUDENT_PANELS, panels_for
 from .forms import AttendanceRowForm, CourseNoteForm, NoteForm, SubmissionForm
 from .models import AssignmentSubmission, Attendance, Enrollment, QuizAttempt
@@ -599,7 +600,8 @@ def certificate_verify(request, code: str):
         certificate = selectors.certificate_by_code(code=code)
     except Http404:
         return render(request, "learning/certificate_verify.html", {"certificate": None, "code": code}, status=404)
-    return render(request, "learning/certificate_verify.html", {"certificate": certificate, "code": code})
+    context = {"certificate": certificate, "code": code, **verify_page_context(certificate)}
+    return render(request, "learning/certificate_verify.html", context)
 
 
 # --- Dashboards --------------------------------------------------------------------------------

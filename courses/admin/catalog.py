@@ -55,7 +55,8 @@ class CertificateTemplateAdmin(admin.ModelAdmin):
                 "description": escape(
                     "Allowed: text placeholders such as {{ student_name }}, {% if %}…{% endif %}, common "
                     "HTML tags and CSS properties; images from /static/ or this template's own images "
-                    "({{ background_image }}, {{ signature_image }}). Not allowed: scripts, <link>, <style>, "
+                    "({{ background_image }}, {{ signature_image }}, {{ verification_qr }}). Not allowed: scripts, "
+                    "<link>, <style>, "
                     "<iframe>/<object>/<embed>, @import, @font-face, and URLs to other files or sites."
                 ),
             },

@@ -269,7 +269,8 @@ CERTIFICATE_HTML = """<div class="certificate">
       <div class="sign"><span class="line"></span>{{ instructor_name }}<br><small>Instructor</small></div>
       <div class="sign"><span class="line"></span>{{ completed_on }}<br><small>Date of completion</small></div>
     </div>
-    <p class="verify">Verify at {{ verification_url }} · code {{ verification_code }}</p>
+    <div class="verify"><img class="qr" src="{{ verification_qr }}" alt="">
+      <p>Scan or visit {{ verification_url }}<br>to verify · code {{ verification_code }}</p></div>
   </div>
 </div>"""
 CERTIFICATE_CSS = """@page { size: A4 landscape; margin: 0; }
@@ -288,7 +289,9 @@ h1 { font-size: 30pt; margin: 0 0 8mm; letter-spacing: .04em; }
 .grade { font-size: 11pt; color: #555; }
 .footer { display: flex; justify-content: space-around; margin-top: 14mm; font-size: 11pt; }
 .sign { width: 70mm; } .sign .line { display: block; border-top: 1px solid #1f2150; margin-bottom: 2mm; }
-.verify { margin-top: 8mm; font-size: 8pt; color: #777; font-family: "DejaVu Sans", Arial, sans-serif; }"""
+.verify { margin-top: 7mm; display: flex; justify-content: center; align-items: center; font-size: 8pt;
+  color: #777; font-family: "DejaVu Sans", Arial, sans-serif; text-align: left; }
+.verify .qr { width: 24mm; height: 24mm; margin-right: 4mm; } .verify p { margin: 0; }"""
 
 FRENCH = {
     "python-for-absolute-beginners": (

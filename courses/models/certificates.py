@@ -33,8 +33,11 @@ class CertificateTemplate(UUIDModel):
                          "verification_url", "grade", "signature_name", "signature_title")  # fmt: skip
     # Image fields of the template itself: `<img src="{{ background_image }}">`, `url("{{ background_image }}")`.
     IMAGE_PLACEHOLDERS = ("background_image", "signature_image")
+    # Images made for each certificate (not fields): `<img src="{{ verification_qr }}">`, the QR code of
+    # the verification URL (learning.certificates renders it as a PNG data: URL).
+    GENERATED_IMAGE_PLACEHOLDERS = ("verification_qr",)
     LINK_PLACEHOLDERS = ("verification_url",)
-    PLACEHOLDERS = TEXT_PLACEHOLDERS + IMAGE_PLACEHOLDERS
+    PLACEHOLDERS = TEXT_PLACEHOLDERS + IMAGE_PLACEHOLDERS + GENERATED_IMAGE_PLACEHOLDERS
     # A template used by a course in one of these states changes only as a course does: not by its author.
     LOCKING_STATUSES = (Course.Status.IN_REVIEW, Course.Status.PUBLISHED, Course.Status.ARCHIVED)
 
@@ -47,7 +50,8 @@ class CertificateTemplate(UUIDModel):
             "HTML body. Placeholders: {{ student_name }}, {{ course_title }}, {{ instructor_name }}, "
             "{{ completed_on }}, {{ grade }}, {{ verification_code }}, {{ verification_url }}, "
             "{{ signature_name }}, {{ signature_title }}. Images (as an img src or a CSS url): "
-            "{{ background_image }}, {{ signature_image }} or files under /static/. Tags: {% if %}…{% endif %}."
+            "{{ background_image }}, {{ signature_image }}, {{ verification_qr }} (the QR code of the "
+            "verification URL) or files under /static/. Tags: {% if %}…{% endif %}."
         )
     )
     css = models.TextField(
@@ -87,8 +91,9 @@ class CertificateTemplate(UUIDModel):
 
     def content_problems(self) -> dict[str, list[str]]:
         """What in `html` and `css` is not allowed, per field (empty when the template is fine)."""
-        images = {name: pdf_file_url(name) for name in self.IMAGE_PLACEHOLDERS}
-        allowed = {"placeholders": images, "file_names": self.IMAGE_PLACEHOLDERS}
+        image_names = self.IMAGE_PLACEHOLDERS + self.GENERATED_IMAGE_PLACEHOLDERS
+        images = {name: pdf_file_url(name) for name in image_names}
+        allowed = {"placeholders": images, "file_names": image_names}
         html = pdf_templates.template_problems(self.html, self.PLACEHOLDERS)
         html += pdf_templates.html_problems(self.html, link_placeholders=self.LINK_PLACEHOLDERS, **allowed)
         if not html:

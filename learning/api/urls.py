@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import authoring, session_views, views
+from . import authoring, credentials, session_views, views
 
 urlpatterns = [
     path("enrollments/", views.EnrollmentListCreateView.as_view(), name="learning-enrollments"),
@@ -86,6 +86,13 @@ urlpatterns = [
         name="learning-certificate-download",
     ),
     path("certificates/verify/<str:code>/", views.CertificateVerifyView.as_view(), name="learning-certificate-verify"),
+    # Verifiable credentials (learning/api/credentials.py)
+    path(
+        "certificates/<uuid:certificate_id>/credential/",
+        credentials.CertificateCredentialView.as_view(),
+        name="learning-certificate-credential",
+    ),
+    path("credentials/verify/", credentials.CredentialVerifyView.as_view(), name="learning-credential-verify"),
     path("saved-courses/", views.SavedCourseListCreateView.as_view(), name="learning-saved-courses"),
     path("saved-courses/<uuid:course_id>/", views.SavedCourseDeleteView.as_view(), name="learning-saved-course"),
     # instructors: a course's assignments (learning/api/authoring.py)

@@ -44,6 +44,14 @@ from .class_sessions import (
     class_session_update_check,
     class_sessions_close_due,
 )
+from .credentials import (
+    certificate_credential,
+    credential_sign,
+    credential_status_entry,
+    signing_key_active,
+    signing_key_create,
+    status_list_credential,
+)
 from .enrolment import (
     ELIGIBILITY_CODES,
     ELIGIBILITY_CONFLICT_CODES,
@@ -102,6 +110,12 @@ __all__ = [
     "certificate_award",
     "certificate_issue",
     "certificate_revoke",
+    "certificate_credential",
+    "credential_sign",
+    "credential_status_entry",
+    "signing_key_active",
+    "signing_key_create",
+    "status_list_credential",
     "course_counters_recount",
     "course_stats_refresh",
     "course_stats_revenue_set",
