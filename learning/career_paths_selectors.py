@@ -20,7 +20,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from courses.models import Course, CourseContent, counted_lessons_q
+from courses.models import Course, CourseContent, counted_lessons_q, lesson_length_seconds
 
 from .models import CareerPath, Enrollment, LessonCompletion, PathCourse, UserCareerPath
 
@@ -55,7 +55,18 @@ def with_path_counts(queryset: QuerySet[CareerPath], *, user=None) -> QuerySet[C
     else the live courses' durations added up) and, for a signed-in `user`, `required_done` (their
     completed required courses), `is_member` and `member_completed_at`."""
     live = PathCourse.objects.filter(LIVE, path_id=OuterRef("pk"))
-    minutes = live.order_by().values("path_id").annotate(m=Sum("course__duration_minutes")).values("m")
+    # A course's stated length, else its lessons' (the course card's rule, `catalog.course_duration`).
+    seconds = (
+        CourseContent.objects.filter(counted_lessons_q(), course_id=OuterRef("course_id"))
+        .order_by()
+        .values("course_id")
+        .annotate(s=Sum(lesson_length_seconds()))
+        .values("s")
+    )
+    per_course = live.annotate(
+        m=Coalesce(F("course__duration_minutes"), Subquery(seconds, output_field=IntegerField()) / 60, Value(0))
+    )
+    minutes = per_course.order_by().values("path_id").annotate(total=Sum("m")).values("total")
     qs = queryset.annotate(
         course_count=_count(live),
         required_count=_count(live.filter(is_required=True)),

@@ -9,6 +9,7 @@ from courseworx.core.models import Notification
 from learning import career_paths_selectors as sel
 from learning import services
 from learning.models import CareerPath, Enrollment, IssuedCertificate, PathCourse, UserCareerPath
+from reports.privacy import collect_learning
 from tests.courses.factories import ContentFactory
 from tests.factories import AdminFactory, StudentFactory
 
@@ -212,3 +213,21 @@ def test_other_paths_and_other_learners_are_untouched(student, django_capture_on
     complete(student, a.course, django_capture_on_commit_callbacks)
     assert not UserCareerPath.objects.filter(completed_at__isnull=False).exists()
     assert not IssuedCertificate.objects.filter(kind="path").exists()
+
+
+def test_hours_are_entered_or_added_up_from_the_courses():
+    path, (a, b) = make_path(2)
+    a.course.duration_minutes, b.course.duration_minutes = 100, 50
+    a.course.save(), b.course.save()
+    assert sel.path_hours(sel.career_path_list().get(pk=path.pk)) == 3  # 150 minutes, rounded
+    CareerPath.objects.filter(pk=path.pk).update(estimated_hours=40)
+    assert sel.path_hours(sel.career_path_list().get(pk=path.pk)) == 40
+
+
+def test_memberships_are_in_the_users_data_export_only(student, django_capture_on_commit_callbacks):
+    path, (a,) = make_path(1, title="Cloud engineer")
+    services.career_path_join(user=student, path=path)
+    services.career_path_join(user=StudentFactory(), path=path)
+    complete(student, a.course, django_capture_on_commit_callbacks)
+    (row,) = collect_learning(student)["career_paths"]
+    assert row["path__title"] == "Cloud engineer" and row["completed_at"] and row["certificate__code"]
