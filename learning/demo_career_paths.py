@@ -9,17 +9,60 @@ Everything goes through learning.services.
 
 from django.db.models import Case, IntegerField, Value, When
 
-from courses.models import Course
+from courses.models import CertificateTemplate, Course
 
 from . import services
 from .models import CareerPath, Enrollment, PathCourse
+
+# The path certificate's own wording (the default template speaks of "the course" and its instructor).
+PATH_CERTIFICATE_HTML = """<div class="certificate">
+  <div class="frame">
+    <p class="brand">CourseWorx</p>
+    <h1>Career Path Certificate</h1>
+    <p class="lead">This certifies that</p>
+    <p class="name">{{ student_name }}</p>
+    <p class="lead">has completed every required course of the career path</p>
+    <p class="course">{{ course_title }}</p>
+    <div class="footer">
+      <div class="sign"><span class="line"></span>{{ completed_on }}<br><small>Date of completion</small></div>
+    </div>
+    <p class="verify">Verify at {{ verification_url }} · code {{ verification_code }}</p>
+  </div>
+</div>"""
+PATH_CERTIFICATE_CSS = """@page { size: A4 landscape; margin: 0; }
+body { margin: 0; font-family: "DejaVu Serif", Georgia, serif; color: #10312b; }
+.certificate { width: 297mm; height: 210mm; box-sizing: border-box; padding: 12mm;
+  background: linear-gradient(135deg, #f1fbf7 0%, #ffffff 55%, #eef4ff 100%); }
+.frame { height: 100%; box-sizing: border-box; border: 3px solid #0f766e; text-align: center; padding: 16mm 20mm; }
+.brand { font-family: "DejaVu Sans", Arial, sans-serif; letter-spacing: .3em; text-transform: uppercase;
+  color: #0f766e; font-weight: bold; margin: 0 0 6mm; }
+h1 { font-size: 30pt; margin: 0 0 8mm; }
+.lead { font-size: 13pt; margin: 2mm 0; color: #444; }
+.name { font-size: 28pt; font-style: italic; margin: 4mm 0; }
+.course { font-size: 20pt; font-weight: bold; margin: 3mm 0 2mm; }
+.footer { margin-top: 16mm; font-size: 11pt; }
+.sign { width: 70mm; margin: 0 auto; }
+.sign .line { display: block; border-top: 1px solid #10312b; margin-bottom: 2mm; }
+.verify { margin-top: 10mm; font-size: 8pt; color: #777; font-family: "DejaVu Sans", Arial, sans-serif; }"""
 
 WEB = "web-developer"
 FOUNDATIONS = "programming-foundations"
 
 
+def _template() -> CertificateTemplate:
+    template = CertificateTemplate.objects.filter(name="Career path certificate", owner__isnull=True).first()
+    if template is None:
+        template = CertificateTemplate(name="Career path certificate", html=PATH_CERTIFICATE_HTML,
+                                       css=PATH_CERTIFICATE_CSS)  # fmt: skip
+        template.full_clean()
+        template.save()
+    return template
+
+
 def _path(slug: str, actor, **fields) -> CareerPath:
-    path, _ = CareerPath.objects.get_or_create(slug=slug, defaults={**fields, "created_by": actor})
+    path, _ = CareerPath.objects.get_or_create(
+        slug=slug, defaults={**fields, "created_by": actor, "certificate_template": _template()}
+    )
     return path
 
 
