@@ -4,6 +4,8 @@ progress numbers, the enrolment rule for members and the path certificate (exact
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from billing.models import Payment
+from billing.services import checkout_check
 from courseworx.core.exceptions import ConflictError
 from courseworx.core.models import Notification
 from learning import career_paths_selectors as sel
@@ -231,3 +233,15 @@ def test_memberships_are_in_the_users_data_export_only(student, django_capture_o
     complete(student, a.course, django_capture_on_commit_callbacks)
     (row,) = collect_learning(student)["career_paths"]
     assert row["path__title"] == "Cloud engineer" and row["completed_at"] and row["certificate__code"]
+
+
+def test_checkout_refuses_a_member_a_later_paid_course_before_any_payment(student):
+    path, (_a, b) = make_path(2)
+    type(b.course).objects.filter(pk=b.course_id).update(price="25.00")
+    b.course.refresh_from_db()
+    services.career_path_join(user=student, path=path)
+    with pytest.raises(ConflictError) as exc:
+        checkout_check(user=student, product=b.course)
+    assert exc.value.code == "path_prerequisites"
+    assert not Payment.objects.exists()
+    checkout_check(user=StudentFactory(), product=b.course)  # a non-member may buy it
