@@ -514,6 +514,10 @@ CELERY_BEAT_SCHEDULE = {
     "learning-course-stats-refresh": {"task": "learning.course_stats_refresh_all", "schedule": crontab(minute="*/30")},
     "learning-class-sessions-close": {"task": "learning.class_sessions_close_due", "schedule": crontab(minute="*/15")},
     "learning-class-session-reminders": {"task": "learning.class_session_reminders", "schedule": crontab(minute=5)},
+    "learning-career-paths-reconcile": {
+        "task": "learning.career_paths_reconcile",
+        "schedule": crontab(hour=3, minute=40),
+    },
     "community-daily-digest": {  # name kept: beat's stored entry is updated in place
         "task": "core.notification_send_daily_digests",
         "schedule": crontab(minute=0, hour=COMMUNITY_DIGEST_HOUR),

@@ -458,4 +458,5 @@ class UserNoteAdmin(admin.ModelAdmin):
 admin.site.register(SavedCourse, list_display=("user", "course", "created_at"), list_select_related=("user", "course"))
 admin.site.register(LearningStreak, list_display=("user", "current_days", "longest_days", "last_activity_date"))
 
-from . import admin_credentials  # noqa: E402, F401  (verifiable credentials' admin, registered on import)
+# Each area's admin module registers its models on import.
+from . import admin_career_paths, admin_credentials  # noqa: E402, F401

@@ -82,3 +82,16 @@ def class_sessions_close_due_task() -> int:
 def class_session_reminders_task() -> int:
     """Notify trainees of their sessions within the next 24 hours (each session once)."""
     return services.class_session_reminders_send()
+
+
+@shared_task(name="learning.career_paths_course_completed", acks_late=True, autoretry_for=(Exception,),
+             max_retries=5, retry_backoff=True)  # fmt: skip
+def career_paths_course_completed_task(user_id: str, course_id: str) -> int:
+    """A course was completed: complete the user's joined career paths it finished (path certificate, once)."""
+    return services.career_path_progress_check(user_id=user_id, course_id=course_id)
+
+
+@shared_task(name="learning.career_paths_reconcile", acks_late=True)
+def career_paths_reconcile_task() -> int:
+    """Nightly: complete the memberships whose completion task was lost (idempotent)."""
+    return services.career_paths_reconcile()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import credentials_views, grading_views, session_views, views
+from . import career_paths_views, credentials_views, grading_views, session_views, views
 
 app_name = "learning"
 
@@ -20,6 +20,12 @@ urlpatterns = [
     path("learn/sessions/<uuid:session_id>/", session_views.session_detail, name="session_detail"),
     path("learn/sessions/<uuid:session_id>/scan/", session_views.session_scan, name="session_scan"),
     path("learn/sessions/<uuid:session_id>/sign/", session_views.session_sign, name="session_sign"),
+    # Career paths (learning/career_paths_views.py)
+    path("paths/", career_paths_views.path_list, name="career_paths"),
+    path("paths/<slug:slug>/", career_paths_views.path_detail, name="career_path"),
+    path("paths/<slug:slug>/join/", career_paths_views.path_join, name="career_path_join"),
+    path("paths/<slug:slug>/leave/", career_paths_views.path_leave, name="career_path_leave"),
+    path("paths/<slug:slug>/courses/<uuid:course_id>/enrol/", career_paths_views.path_enrol, name="career_path_enrol"),
     # Preview as a student (authors, reviewers): courses.previews.course_preview_url / lesson_preview_url.
     path("learn/<slug:slug>/preview/", views.course_preview, name="course_preview"),
     path("learn/<slug:slug>/preview/<uuid:content_id>/", views.lesson_preview, name="lesson_preview"),

@@ -116,6 +116,10 @@ def collect_learning(user) -> dict:
             m.IssuedCertificate.objects.filter(user=user), "code", "course_title", "holder_name", "issued_at", "status"
         ),
         "saved_courses": _rows(m.SavedCourse.objects.filter(user=user), "course_id", "created_at"),
+        "career_paths": _rows(
+            m.UserCareerPath.objects.filter(user=user), "path_id", "path__title", "joined_at", "completed_at",
+            "certificate__code",
+        ),
         "learning_streak": _rows(
             m.LearningStreak.objects.filter(user=user), "current_days", "longest_days", "last_activity_date"
         ),

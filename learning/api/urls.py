@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import authoring, credentials, session_views, views
+from . import authoring, career_paths, credentials, session_views, views
 
 urlpatterns = [
     path("enrollments/", views.EnrollmentListCreateView.as_view(), name="learning-enrollments"),
@@ -95,6 +95,15 @@ urlpatterns = [
     path("credentials/verify/", credentials.CredentialVerifyView.as_view(), name="learning-credential-verify"),
     path("saved-courses/", views.SavedCourseListCreateView.as_view(), name="learning-saved-courses"),
     path("saved-courses/<uuid:course_id>/", views.SavedCourseDeleteView.as_view(), name="learning-saved-course"),
+    # career paths (learning/api/career_paths.py)
+    path("career-paths/", career_paths.CareerPathListApi.as_view(), name="learning-career-paths"),
+    path("career-paths/<slug:path>/", career_paths.CareerPathDetailApi.as_view(), name="learning-career-path"),
+    path(
+        "career-paths/<slug:path>/membership/",
+        career_paths.CareerPathJoinApi.as_view(),
+        name="learning-career-path-membership",
+    ),  # fmt: skip
+    path("my/career-paths/", career_paths.MyCareerPathListApi.as_view(), name="learning-my-career-paths"),
     # instructors: a course's assignments (learning/api/authoring.py)
     path(
         "instructor/courses/<uuid:course_id>/assignments/",

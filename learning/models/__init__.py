@@ -29,4 +29,5 @@ from .base import (
     validate_ip_ranges,
     validate_time_zone,
 )
+from .career_paths import CareerPath, PathCourse, UserCareerPath
 from .credentials import CredentialSigningKey, CredentialStatusEntry

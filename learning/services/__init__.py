@@ -22,6 +22,17 @@ from .assignment_authoring import (
 )
 from .assignments import assignment_submit, submission_grade
 from .attendance import attendance_check, attendance_record, attendance_sheet_save
+from .career_paths import (
+    career_path_join,
+    career_path_leave,
+    career_path_progress_check,
+    career_path_publish,
+    career_path_unpublish,
+    career_path_validate,
+    career_paths_reconcile,
+    path_course_prerequisites_check,
+    path_course_set_prerequisites,
+)
 from .certificates import CERTIFICATE_CODE_BYTES, certificate_award, certificate_issue, certificate_revoke
 from .class_sessions import (
     MANUAL_ACTIONS,
@@ -107,6 +118,15 @@ __all__ = [
     "attendance_check",
     "attendance_record",
     "attendance_sheet_save",
+    "career_path_join",
+    "career_path_leave",
+    "career_path_progress_check",
+    "career_path_publish",
+    "career_path_unpublish",
+    "career_path_validate",
+    "career_paths_reconcile",
+    "path_course_prerequisites_check",
+    "path_course_set_prerequisites",
     "certificate_award",
     "certificate_issue",
     "certificate_revoke",

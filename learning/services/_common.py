@@ -101,6 +101,8 @@ def _progress_increment(*, enrollment: Enrollment) -> None:
             course=enrollment.course_id,
         )
         _on_commit("learning.certificate_issue", str(enrollment.pk))
+        # A career path whose last required course this was completes (its certificate, once).
+        _on_commit("learning.career_paths_course_completed", str(enrollment.user_id), str(enrollment.course_id))
         _enqueue_stats_refresh(enrollment.course_id)
     enrollment.save(update_fields=fields)
 

@@ -22,6 +22,7 @@ from courseworx.core.notifications import notification_create
 from courseworx.core.services import audit_log_create
 from courseworx.core.services_webhooks import webhook_event_emit
 from learning import permissions
+from learning.career_paths_selectors import path_prerequisites_missing
 from learning.models import Enrollment
 
 from ._common import _enqueue_stats_refresh, _required_total
@@ -36,6 +37,7 @@ ELIGIBILITY_CONFLICT_CODES = (
     "course_ended",
     "prerequisites",
     "course_full",
+    "path_prerequisites",
 )
 # ...and the one refusal of the request itself (a ValidationError, 400): free enrolment asked of a paid course
 # (buy it through billing instead), like billing's `free_course` the other way round.
@@ -47,8 +49,9 @@ def enrollment_check_eligible(
     *, user: User | AnonymousUser | None, course: Course, source: str = "free", enrollment: Any = _LOOK_UP
 ) -> None:
     """THE enrolment rules: raise ConflictError (code in ELIGIBILITY_CONFLICT_CODES: already enrolled, suspended,
-    not published, ended, prerequisites missing, full) or ValidationError (`paid_course`) when `user` may not enrol
-    in `course` through `source` now.  Reads only.
+    not published, ended, prerequisites missing, full, path prerequisites missing — a member of a career path
+    enrols in its courses in the path's order; nobody else is bound by a path) or ValidationError
+    (`paid_course`) when `user` may not enrol in `course` through `source` now.  Reads only.
 
     `enrollment_create` calls it under the course row lock (so the seat count is exact there); billing calls
     it before taking any payment (`billing.services.checkout_check`), and the course page to show why the
@@ -87,6 +90,13 @@ def enrollment_check_eligible(
                 _("Complete the prerequisite course(s) first: %(titles)s."),
                 code="prerequisites",
                 params={"titles": ", ".join(missing)},
+            )
+        path_missing = path_prerequisites_missing(user=learner, course=course)
+        if path_missing:
+            raise ConflictError(
+                _("This course comes later in your career path: complete %(titles)s first."),
+                code="path_prerequisites",
+                params={"titles": ", ".join(path_missing)},
             )
     if course.max_students is not None:
         taken = Enrollment.objects.filter(course=course).holding_seat().count()

@@ -74,6 +74,7 @@ BLOCKED_LABELS = {
     "course_full": _("Course full"),
     "course_ended": _("Enrolment closed"),
     "prerequisites": _("Prerequisites required"),
+    "path_prerequisites": _("Earlier path courses first"),
     "suspended": _("Your enrolment is suspended"),
     "not_published": _("Enrolment opens when published"),
 }

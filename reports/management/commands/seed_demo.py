@@ -15,6 +15,7 @@ from billing import demo as billing_demo
 from community import demo as community_demo
 from courses import demo as courses_demo
 from learning import demo as learning_demo
+from learning import demo_career_paths as learning_demo_career_paths
 from learning import demo_credentials as learning_demo_credentials
 from reports import demo as reports_demo
 
@@ -24,6 +25,7 @@ DEMO_MODULES = [
     courses_demo,
     learning_demo,
     learning_demo_credentials,
+    learning_demo_career_paths,
     community_demo,
     billing_demo,
     reports_demo,
