@@ -29,3 +29,4 @@ from .base import (
     validate_ip_ranges,
     validate_time_zone,
 )
+from .mentorships import MentorProfile, Mentorship, MentorshipSession, validate_http_url
