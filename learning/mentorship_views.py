@@ -17,6 +17,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import models
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -66,6 +67,12 @@ def _zone(name: str) -> dt.tzinfo:
         return dt.UTC
 
 
+def _https_urls(field, **kwargs):
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
+
+
 class SessionForm(forms.ModelForm):
     """`scheduled_at` is typed in the browser's own time zone, which `tz` (filled in by mentorships.js) names."""
 
@@ -77,6 +84,7 @@ class SessionForm(forms.ModelForm):
     class Meta:
         model = MentorshipSession
         fields = ["scheduled_at", "duration_minutes", "location", "link", "agenda", "shared_notes", "private_notes"]
+        formfield_callback = _https_urls
         widgets = {
             "agenda": forms.Textarea(attrs={"rows": 2}),
             "shared_notes": forms.Textarea(attrs={"rows": 3}),
@@ -277,3 +285,12 @@ def mentor_settings(request):
             messages.success(request, _("Your mentoring settings were saved."))
             return redirect("learning:my_mentorships")
     return render(request, "learning/mentorships/settings.html", {"form": form})
+
+
+@login_required
+def mentor_offer(request, mentor_id):
+    """The course page's htmx fragment: "Ask for mentoring" when the instructor accepts mentees, else nothing."""
+    mentor = sel.mentors_accepting(user=request.user).filter(pk=mentor_id).exclude(pk=request.user.pk).first()
+    course_id = request.GET.get("course")
+    context = {"mentor": mentor, "course_id": course_id if _is_uuid(course_id) else ""}
+    return render(request, "learning/mentorships/offer.html", context)

@@ -53,6 +53,7 @@ urlpatterns = [
     path("teach/sessions/<uuid:session_id>/sheet.csv", session_views.session_sheet_csv, name="session_sheet_csv"),
     # Mentorships (learning/mentorship_views.py)
     path("mentors/", mentorship_views.find_mentors, name="find_mentors"),
+    path("mentors/<uuid:mentor_id>/offer/", mentorship_views.mentor_offer, name="mentor_offer"),
     path("mentors/<uuid:mentor_id>/request/", mentorship_views.mentorship_request, name="mentorship_request"),
     path("my/mentorships/", mentorship_views.my_mentorships, name="my_mentorships"),
     path("my/mentorships/settings/", mentorship_views.mentor_settings, name="mentor_settings"),
