@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from learning import services
+from learning.mentorship_selectors import mentors_accepting
 from learning.models import Mentorship
 from tests.factories import AdminFactory, InstructorFactory, StudentFactory
 from tests.querycount import assert_same_queries_at_two_sizes, count_queries
@@ -199,6 +200,4 @@ def test_find_mentors_query_count(client, student):
 
 
 def _mentor_count():
-    from learning.mentorship_selectors import mentors_accepting
-
     return mentors_accepting().count()

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, connections
+from django.db import IntegrityError, connection, connections, transaction
 from django.utils import timezone
 
 from courseworx.core.exceptions import ConflictError
@@ -149,8 +149,6 @@ def test_mentee_cap(mentor):
 
 
 def test_one_open_mentorship_per_pair_is_a_constraint(requested, mentor, student):
-    from django.db import IntegrityError, transaction
-
     with pytest.raises(IntegrityError), transaction.atomic():
         Mentorship.objects.create(student=student, mentor=mentor, message="dup", requested_at=timezone.now())
 
