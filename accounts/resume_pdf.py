@@ -68,7 +68,7 @@ def resume_html(view: ResumeView, *, show_email: bool) -> str:
     if resume.summary:
         parts.append(format_html("<h2>{}</h2>{}", _("Summary"), mark_safe(linebreaks(escape(resume.summary)))))  # noqa: S308
     for kind, label, entries in view.groups:
-        if kind == "skill":
+        if kind in ("skill", "language"):
             body = format_html(
                 '<div class="skills">{}</div>',
                 format_html_join(

@@ -7,11 +7,20 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from .models import Resume, ResumeEntry, User
 from .resume_sections import ResumeSection, sections_for
 
 MAX_SEARCH_TERMS = 8
+# The heading of each group of entries (plural), in the order they are shown.
+GROUP_TITLES = {
+    ResumeEntry.Kind.EXPERIENCE: _("Experience"),
+    ResumeEntry.Kind.EDUCATION: _("Education"),
+    ResumeEntry.Kind.SKILL: _("Skills"),
+    ResumeEntry.Kind.PROJECT: _("Projects"),
+    ResumeEntry.Kind.LANGUAGE: _("Languages"),
+}
 
 
 @dataclass
@@ -34,10 +43,10 @@ def resume_view(resume: Resume) -> ResumeView:
     then the registered sections (certificates...)."""
     entries = resume_entries(resume)
     groups = []
-    for kind, label in ResumeEntry.Kind.choices:
+    for kind, label in GROUP_TITLES.items():
         of_kind = [e for e in entries if e.kind == kind]
         if of_kind:
-            groups.append((kind, str(label), of_kind))
+            groups.append((str(kind), str(label), of_kind))
     return ResumeView(resume=resume, groups=groups, sections=sections_for(resume.user))
 
 

@@ -25,7 +25,7 @@ class ResumeForm(forms.ModelForm):
         model = Resume
         fields = ["headline", "location", "summary", "is_public", "open_to_work", "show_email", "slug"]
         widgets = {"summary": forms.Textarea(attrs={"rows": 5})}
-        help_texts = {"slug": _("Your public address: /u/<address>/ (letters, digits and dashes).")}
+        help_texts = {"slug": _("Your public address: /u/your-address/ (letters, digits and dashes).")}
 
 
 class EntryForm(forms.ModelForm):

@@ -9,7 +9,7 @@ import datetime as dt
 from django.utils import timezone
 
 from . import services
-from .models import MentorProfile, Mentorship, MentorshipSession
+from .models import Enrollment, MentorProfile, Mentorship, MentorshipSession
 
 
 def seed(ctx: dict, log) -> None:
@@ -19,7 +19,8 @@ def seed(ctx: dict, log) -> None:
     if not all((ivan, ines, stella, sid)):
         log("  demo people missing: mentorships skipped")
         return
-    course = next(iter((ctx.get("courses") or {}).values()), None)
+    enrolment = Enrollment.objects.filter(user=stella, status=Enrollment.Status.COMPLETED).select_related("course")
+    course = enrolment.first().course if enrolment.exists() else None
     if not MentorProfile.objects.filter(mentor=ivan).exists():
         services.mentor_profile_save(
             mentor=ivan, accepting_mentees=True, max_active_mentees=3, topics="Career advice, Python, first job in tech"
