@@ -2,8 +2,10 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
+from courseworx.core.admin import ReadOnlyAdmin, ReadOnlyInline
+
 from . import services, services_api_keys
-from .models import AdminNote, ApiKey, User
+from .models import AdminNote, ApiKey, Resume, ResumeEntry, User
 
 
 class AdminNoteInline(admin.TabularInline):
@@ -167,3 +169,20 @@ class ApiKeyAdmin(admin.ModelAdmin):
             services_api_keys.api_key_revoke(key=key, actor=request.user, reason="Revoked in the admin.")
             revoked += 1
         self.message_user(request, f"{revoked} API key(s) revoked.", messages.SUCCESS)
+
+
+class ResumeEntryInline(ReadOnlyInline):
+    model = ResumeEntry
+    fields = ("kind", "title", "organisation", "start_date", "end_date", "level", "position")
+
+
+@admin.register(Resume)
+class ResumeAdmin(ReadOnlyAdmin):
+    """Resumes are written by their owners; staff look (support, abuse reports) and may delete one."""
+
+    allow_delete = True
+    list_display = ("user", "headline", "location", "is_public", "open_to_work", "updated_at")
+    list_filter = ("is_public", "open_to_work")
+    list_select_related = ("user",)
+    search_fields = ("user__email", "user__last_name", "headline", "slug")
+    inlines = [ResumeEntryInline]

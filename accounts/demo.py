@@ -33,7 +33,7 @@ def demo_logins() -> list[tuple[str, str, str]]:
         "instructor2@courseworx.local": "a second instructor",
         "student@courseworx.local": "student",
         "student2@courseworx.local": "a second student",
-        "manager@courseworx.local": "employer licence manager (Acme Learning Ltd: seats, usage)",
+        "manager@courseworx.local": "employer licence manager (Acme Learning Ltd: seats, usage, Find candidates)",
     }
     return [(email, settings.DEMO_PASSWORD, purpose[email]) for email, *_ in DEMO_USERS]
 

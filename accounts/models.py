@@ -214,3 +214,6 @@ class ApiKey(UUIDModel):
     @property
     def is_active(self) -> bool:
         return self.status == "active"
+
+
+from .models_resumes import Resume, ResumeEntry  # noqa: E402, F401 — resumes live in their own module

@@ -24,7 +24,7 @@ from rest_framework.authtoken.models import Token
 from courseworx.core.services import audit_log_create
 from courseworx.core.storage import file_delete_on_commit
 
-from .models import AdminNote, ApiKey, User, UserManager
+from .models import AdminNote, ApiKey, Resume, User, UserManager
 
 # What a person may change on their own profile (web page and `PATCH /api/v1/me/`).
 PROFILE_FIELDS = ("first_name", "last_name", "phone", "avatar")
@@ -272,8 +272,8 @@ def admin_note_create(*, user: User, author: User, body: str) -> AdminNote:
 def user_anonymise(*, user: User) -> User:
     """Remove the person from their account (personal-data deletion): name, e-mail, phone and avatar
     go, the account is deactivated without a usable password, API tokens, API keys and staff notes about
-    them are deleted.  The row stays (payments and course records point at it).  The avatar file is deleted
-    when the caller's transaction commits.  Call last (after the other apps' anonymisers)."""
+    them are deleted, and so is their resume.  The row stays (payments and course records point at it).
+    The avatar file is deleted when the caller's transaction commits.  Call last (after the other apps' anonymisers)."""
     with transaction.atomic():
         locked = _lock(user)
         file_delete_on_commit(locked.avatar)
@@ -291,4 +291,5 @@ def user_anonymise(*, user: User) -> User:
         Token.objects.filter(user=locked).delete()
         ApiKey.objects.filter(user=locked).delete()
         AdminNote.objects.filter(user=locked).delete()
+        Resume.objects.filter(user=locked).delete()  # the resume and its entries (public profile gone)
     return locked

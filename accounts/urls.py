@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import views, views_api_keys, views_otp
+from . import views, views_api_keys, views_otp, views_resumes
 
 app_name = "accounts"
 
@@ -12,6 +12,13 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("profile/api-keys/", views_api_keys.api_keys, name="api_keys"),
     path("profile/api-keys/<uuid:key_id>/revoke/", views_api_keys.api_key_revoke, name="api_key_revoke"),
+    path("resume/", views_resumes.resume_edit, name="resume"),
+    path("resume/preview/", views_resumes.resume_preview, name="resume_preview"),
+    path("resume/pdf/", views_resumes.resume_pdf, name="resume_pdf"),
+    path("resume/entries/add/", views_resumes.entry_edit, name="resume_entry_add"),
+    path("resume/entries/<uuid:entry_id>/", views_resumes.entry_edit, name="resume_entry_edit"),
+    path("resume/entries/<uuid:entry_id>/delete/", views_resumes.entry_delete, name="resume_entry_delete"),
+    path("resume/entries/<uuid:entry_id>/move/<str:direction>/", views_resumes.entry_move, name="resume_entry_move"),
     path("2fa/", views_otp.otp_overview, name="otp_overview"),
     path("2fa/setup/", views_otp.otp_setup, name="otp_setup"),
     path("2fa/verify/", views_otp.otp_verify, name="otp_verify"),

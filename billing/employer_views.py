@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts import resume_selectors
 from courseworx.core import csv as safe_csv
 from courseworx.core.exceptions import ConflictError
 from courseworx.core.forms import add_service_errors, service_error_text
@@ -29,6 +30,7 @@ from courseworx.core.forms import add_service_errors, service_error_text
 from . import employer_selectors as sel
 from . import services
 from .models import EmployerPartner, SeatAssignment
+from .permissions import can_search_candidates
 
 USAGE_PAGE_SIZE = 50
 
@@ -178,3 +180,24 @@ def employer_usage_csv(request, partner_id):
     response["Content-Disposition"] = f'attachment; filename="seat-usage-{timezone.localdate():%Y%m%d}.csv"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+CANDIDATES_PAGE_SIZE = 20
+
+
+@login_required
+def employer_candidates(request):
+    """Find candidates: public resumes of people open to work, by keywords, skill and location."""
+    if not can_search_candidates(request.user):
+        raise PermissionDenied(_("Only employer partners can search candidates."))
+    q, skill, location = (request.GET.get(k, "")[:100] for k in ("q", "skill", "location"))
+    results = resume_selectors.candidate_search(q=q, skill=skill, location=location)
+    page = Paginator(results, CANDIDATES_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "q": q,
+        "skill": skill,
+        "location": location,
+        "partners": sel.managed_partners(request.user),
+    }
+    return render(request, "billing/employer/candidates.html", context)

@@ -79,3 +79,11 @@ class CanManagePayouts(drf_permissions.BasePermission):
 
     def has_permission(self, request, view) -> bool:
         return can_manage_payouts(request.user)
+
+
+def can_search_candidates(user) -> bool:
+    """Employer partners' managers (of an active organisation) and staff who handle employer requests
+    search the resumes people opted in with (accounts.resume_selectors.candidate_search)."""
+    if not _authenticated(user):
+        return False
+    return can_handle_employer_requests(user) or user.employer_partners.filter(is_active=True).exists()

@@ -27,6 +27,7 @@ urlpatterns = [
     path("payouts/", views.payouts, name="payouts"),
     path("seats/<str:token>/", views.seat_accept, name="seat_accept"),
     path("employer/", employer_views.employer_home, name="employer_home"),
+    path("employer/candidates/", employer_views.employer_candidates, name="employer_candidates"),
     path("employer/<uuid:partner_id>/", employer_views.employer_partner, name="employer_partner"),
     path(
         "employer/<uuid:partner_id>/licences/<uuid:licence_id>/",

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from accounts import views_resumes as resume_views
 from courses import views as course_views
 from courseworx.core import views as core_views
 from courseworx.core.api.docs import RedocView
@@ -28,6 +29,7 @@ urlpatterns = [
     path("favicon.ico", core_views.favicon),
     path("i18n/", include("django.conf.urls.i18n")),  # set_language: the navbar's language switcher
     path("accounts/", include("accounts.urls")),
+    path("u/<slug:slug>/", resume_views.public_profile, name="public_profile"),  # opt-in public resumes
     path("courses/", include("courses.urls")),
     path("", include("learning.urls")),
     path("", include("community.urls")),

@@ -14,3 +14,7 @@ class LearningConfig(AppConfig):
         register_revision_participant(AssignmentRevisions())
 
         outline.register()  # assignments in the course outline (courses.outline)
+
+        from . import resume  # noqa: PLC0415 — app loading: uses the models, ready only now
+
+        resume.register()  # certificates on every resume (accounts.resume_sections)

@@ -10,10 +10,13 @@ from django.utils.module_loading import import_string
 # The student dashboard ("My learning"), right-hand column, in this order.
 STUDENT_PANELS: list[tuple[str, str]] = [
     ("learning/career_paths/panel.html", "learning.career_paths_selectors.career_paths_panel"),
+    ("learning/mentorships/panel.html", "learning.mentorship_selectors.student_mentoring_panel"),
 ]
 
 # The teaching dashboard, below the course table, in this order.
-INSTRUCTOR_PANELS: list[tuple[str, str]] = []
+INSTRUCTOR_PANELS: list[tuple[str, str]] = [
+    ("learning/mentorships/panel.html", "learning.mentorship_selectors.instructor_mentoring_panel"),
+]
 
 
 def panels_for(entries: list[tuple[str, str]], *, user) -> list[tuple[str, dict]]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import career_paths_views, credentials_views, grading_views, session_views, views
+from . import career_paths_views, credentials_views, grading_views, mentorship_views, session_views, views
 
 app_name = "learning"
 
@@ -72,4 +72,29 @@ urlpatterns = [
     path("teach/sessions/<uuid:session_id>/edit/", session_views.session_edit, name="session_edit"),
     path("teach/sessions/<uuid:session_id>/cancel/", session_views.session_cancel, name="session_cancel"),
     path("teach/sessions/<uuid:session_id>/sheet.csv", session_views.session_sheet_csv, name="session_sheet_csv"),
+    # Mentorships (learning/mentorship_views.py)
+    path("mentors/", mentorship_views.find_mentors, name="find_mentors"),
+    path("mentors/<uuid:mentor_id>/offer/", mentorship_views.mentor_offer, name="mentor_offer"),
+    path("mentors/<uuid:mentor_id>/request/", mentorship_views.mentorship_request, name="mentorship_request"),
+    path("my/mentorships/", mentorship_views.my_mentorships, name="my_mentorships"),
+    path("my/mentorships/settings/", mentorship_views.mentor_settings, name="mentor_settings"),
+    path("my/mentorships/<uuid:mentorship_id>/", mentorship_views.mentorship_detail, name="mentorship_detail"),
+    path(
+        "my/mentorships/<uuid:mentorship_id>/sessions/",
+        mentorship_views.session_create,
+        name="mentorship_session_create",
+    ),
+    path(
+        "my/mentorships/<uuid:mentorship_id>/<str:action>/",
+        mentorship_views.mentorship_action,
+        name="mentorship_action",
+    ),
+    path(
+        "my/mentoring-sessions/<uuid:session_id>/edit/", mentorship_views.session_edit, name="mentorship_session_edit"
+    ),
+    path(
+        "my/mentoring-sessions/<uuid:session_id>/<str:action>/",
+        mentorship_views.session_action,
+        name="mentorship_session_action",
+    ),
 ]

@@ -17,8 +17,10 @@ from decimal import Decimal
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import Q
 
 from accounts import services as accounts_services
+from accounts.models import Resume, ResumeEntry
 from billing import models as billing_models
 from billing import services as billing_services
 from community import models as community_models
@@ -85,7 +87,16 @@ def collect_accounts(user) -> dict:
             "last_used_ip",
             "created_at",
         ),  # fmt: skip
-    }
+        "resume": _rows(
+            Resume.objects.filter(user=user),
+            "headline", "summary", "location", "show_email", "is_public", "open_to_work", "slug", "created_at",
+            "updated_at",
+        ),
+        "resume_entries": _rows(
+            ResumeEntry.objects.filter(resume__user=user).order_by("kind", "position"),
+            "kind", "title", "organisation", "start_date", "end_date", "description", "level", "position",
+        ),
+    }  # fmt: skip
 
 
 def collect_learning(user) -> dict:
@@ -122,6 +133,24 @@ def collect_learning(user) -> dict:
         ),
         "learning_streak": _rows(
             m.LearningStreak.objects.filter(user=user), "current_days", "longest_days", "last_activity_date"
+        ),
+        "mentorships": _rows(
+            m.Mentorship.objects.filter(Q(student=user) | Q(mentor=user)),
+            "id", "student_id", "mentor_id", "course_id", "message", "status", "requested_at", "responded_at",
+            "response_message", "started_at", "ended_at", "end_reason",
+        ),
+        "mentoring_sessions": _rows(
+            m.MentorshipSession.objects.filter(Q(mentorship__student=user) | Q(mentorship__mentor=user)),
+            "mentorship_id", "scheduled_at", "duration_minutes", "location", "link", "agenda", "shared_notes",
+            "status",
+        ),
+        # A mentor's private notes are the mentor's (never shown to the mentee): exported to the mentor only.
+        "mentoring_private_notes": _rows(
+            m.MentorshipSession.objects.filter(mentorship__mentor=user).exclude(private_notes=""),
+            "mentorship_id", "scheduled_at", "private_notes",
+        ),
+        "mentor_profile": _rows(
+            m.MentorProfile.objects.filter(mentor=user), "accepting_mentees", "max_active_mentees", "topics"
         ),
     }  # fmt: skip
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import currency, views
+from . import candidates, currency, views
 
 urlpatterns = [
     path("currencies/", currency.CurrencyListApi.as_view(), name="billing-currency-list"),
@@ -55,6 +55,7 @@ urlpatterns = [
     ),
     path("billing/finance/payouts/", views.FinancePayoutApi.as_view(), name="billing-finance-payouts"),
     path("billing/employer/licences/", views.EmployerLicenceListApi.as_view(), name="billing-employer-licence-list"),
+    path("billing/employer/candidates/", candidates.CandidateSearchApi.as_view(), name="billing-employer-candidates"),
     path(
         "billing/employer/licences/<uuid:licence_id>/seats/",
         views.EmployerSeatAssignApi.as_view(),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import authoring, career_paths, credentials, session_views, views
+from . import authoring, career_paths, credentials, mentorships, session_views, views
 
 urlpatterns = [
     path("enrollments/", views.EnrollmentListCreateView.as_view(), name="learning-enrollments"),
@@ -114,5 +114,43 @@ urlpatterns = [
         "instructor/assignments/<uuid:assignment_id>/",
         authoring.AssignmentAuthoringDetailApi.as_view(),
         name="learning-instructor-assignment",
+    ),
+    # mentorships (learning/api/mentorships.py)
+    path("mentors/", mentorships.MentorListApi.as_view(), name="learning-mentors"),
+    path("mentoring/settings/", mentorships.MentorSettingsApi.as_view(), name="learning-mentor-settings"),
+    path("mentorships/", mentorships.MentorshipListCreateApi.as_view(), name="learning-mentorships"),
+    path("mentorships/<uuid:mentorship_id>/", mentorships.MentorshipDetailApi.as_view(), name="learning-mentorship"),
+    path(
+        "mentorships/<uuid:mentorship_id>/accept/",
+        mentorships.MentorshipAcceptApi.as_view(),
+        name="learning-mentorship-accept",
+    ),
+    path(
+        "mentorships/<uuid:mentorship_id>/decline/",
+        mentorships.MentorshipDeclineApi.as_view(),
+        name="learning-mentorship-decline",
+    ),
+    path(
+        "mentorships/<uuid:mentorship_id>/cancel/",
+        mentorships.MentorshipCancelApi.as_view(),
+        name="learning-mentorship-cancel",
+    ),
+    path(
+        "mentorships/<uuid:mentorship_id>/end/", mentorships.MentorshipEndApi.as_view(), name="learning-mentorship-end"
+    ),
+    path(
+        "mentorships/<uuid:mentorship_id>/sessions/",
+        mentorships.SessionListCreateApi.as_view(),
+        name="learning-mentorship-sessions",
+    ),
+    path(
+        "mentoring-sessions/<uuid:session_id>/",
+        mentorships.SessionDetailApi.as_view(),
+        name="learning-mentoring-session",
+    ),
+    path(
+        "mentoring-sessions/<uuid:session_id>/held/",
+        mentorships.SessionHeldApi.as_view(),
+        name="learning-mentoring-session-held",
     ),
 ]

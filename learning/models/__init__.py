@@ -31,3 +31,4 @@ from .base import (
 )
 from .career_paths import CareerPath, PathCourse, UserCareerPath
 from .credentials import CredentialSigningKey, CredentialStatusEntry
+from .mentorships import MentorProfile, Mentorship, MentorshipSession, validate_http_url

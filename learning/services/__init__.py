@@ -163,3 +163,29 @@ __all__ = [
     "saved_course_remove",
     "submission_grade",
 ]
+
+from .mentorships import (
+    mentor_profile_save,
+    mentorship_accept,
+    mentorship_cancel,
+    mentorship_decline,
+    mentorship_end,
+    mentorship_request,
+    mentorship_session_cancel,
+    mentorship_session_create,
+    mentorship_session_mark_held,
+    mentorship_session_update,
+)
+
+__all__ += [
+    "mentor_profile_save",
+    "mentorship_accept",
+    "mentorship_cancel",
+    "mentorship_decline",
+    "mentorship_end",
+    "mentorship_request",
+    "mentorship_session_cancel",
+    "mentorship_session_create",
+    "mentorship_session_mark_held",
+    "mentorship_session_update",
+]

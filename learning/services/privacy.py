@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -12,6 +13,8 @@ from learning.models import (
     Attendance,
     Enrollment,
     IssuedCertificate,
+    MentorProfile,
+    Mentorship,
     QuizAttempt,
     SavedCourse,
     UserNote,
@@ -25,6 +28,7 @@ def personal_data_anonymise_for_user(*, user: User) -> None:
     - assignment submissions: text and file removed (the file is deleted on commit), the row, score and
       status kept (course statistics and grading history);
     - quiz attempts: answers removed, scores kept; attendance and enrolments: free-text notes removed;
+    - mentorships as mentee or mentor (with their sessions) and the mentor profile: deleted;
     - issued certificates: the holder's name becomes "Deleted user" and the PDF (which shows the name)
       is deleted on commit; the row and its verification code stay (a verifier sees "Deleted user").
     Called by `reports.privacy.personal_data_delete` inside its transaction.
@@ -41,3 +45,7 @@ def personal_data_anonymise_for_user(*, user: User) -> None:
         file_delete_on_commit(*(c.pdf for c in certificates.exclude(pdf="").only("id", "pdf")))
         certificates.update(holder_name="Deleted user", pdf="", updated_at=timezone.now())
         SavedCourse.objects.filter(user=user).delete()
+        # Mentorships (either side) hold both people's words (requests, answers, notes): they go, with their
+        # sessions; so does the mentor's profile.
+        Mentorship.objects.filter(Q(student=user) | Q(mentor=user)).delete()
+        MentorProfile.objects.filter(mentor=user).delete()

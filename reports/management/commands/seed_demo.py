@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts import demo as accounts_demo
+from accounts import demo_resumes as accounts_demo_resumes
 from accounts.models import User
 from billing import demo as billing_demo
 from community import demo as community_demo
@@ -17,6 +18,7 @@ from courses import demo as courses_demo
 from learning import demo as learning_demo
 from learning import demo_career_paths as learning_demo_career_paths
 from learning import demo_credentials as learning_demo_credentials
+from learning import demo_mentorships as learning_demo_mentorships
 from reports import demo as reports_demo
 
 # Order matters: later apps use what earlier ones created (ctx carries it).
@@ -26,6 +28,8 @@ DEMO_MODULES = [
     learning_demo,
     learning_demo_credentials,
     learning_demo_career_paths,
+    learning_demo_mentorships,
+    accounts_demo_resumes,
     community_demo,
     billing_demo,
     reports_demo,
