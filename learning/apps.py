@@ -1,6 +1,9 @@
 from django.apps import AppConfig
 
+from django.utils.translation import gettext_lazy as _
+
 from courses.revisions import register_revision_participant
+from courseworx.core.live_settings import LiveSetting, register
 
 
 class LearningConfig(AppConfig):
@@ -14,3 +17,14 @@ class LearningConfig(AppConfig):
         register_revision_participant(AssignmentRevisions())
 
         outline.register()  # assignments in the course outline (courses.outline)
+
+        register(
+            LiveSetting(
+                "RECOMMENDATIONS_PER_USER",
+                _("Recommendations: courses per learner"),
+                "int",
+                _("How many courses the nightly run recommends to each learner (from the next run)."),
+                min_value=1,
+                max_value=50,
+            )
+        )

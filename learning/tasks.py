@@ -82,3 +82,10 @@ def class_sessions_close_due_task() -> int:
 def class_session_reminders_task() -> int:
     """Notify trainees of their sessions within the next 24 hours (each session once)."""
     return services.class_session_reminders_send()
+
+
+@shared_task(name="learning.recommendations_compute", acks_late=True, soft_time_limit=3300, time_limit=3600)
+def recommendations_compute_task() -> str:
+    """The nightly recommendations (every active user's top courses; the run is logged in AIModelTrainingLog)."""
+    log = services.recommendations_compute(trigger="schedule")
+    return str(log.pk)

@@ -29,3 +29,10 @@ from .base import (
     validate_ip_ranges,
     validate_time_zone,
 )
+from .recommendations import (
+    AIModelTrainingLog,
+    AIRecommendation,
+    CourseRelation,
+    RecommendationDismissal,
+    RecommendationReason,
+)
