@@ -6,7 +6,7 @@ Three signals, blended with the weights of `settings.RECOMMENDATIONS_WEIGHT_*`:
   courses' sizes: cosine = shared / sqrt(learners(A) × learners(B)).  Computed in SQL (a self-join of the
   enrolments on the learner, grouped by the pair), pairs with fewer than `min_shared` learners dropped, and
   only the `limit` best related courses of each course kept (a window function), so Python never holds more
-  than courses × limit rows.  A user's co-enrolment score for B is the sum over the courses they took.
+  than courses × limit rows.  A user's co-enrolment signal for B is the sum over the courses they took.
 - **content similarity**: a small TF-IDF over the catalog (no library: ~1k rows): features are the course's
   categories (the primary one weighs double), its tags and the words of its title and subtitle
   (`short_description`, weighing half); each weighted by its inverse document frequency; features in more than
@@ -15,7 +15,9 @@ Three signals, blended with the weights of `settings.RECOMMENDATIONS_WEIGHT_*`:
   best) × 0.7 + the rating (/5, damped below 5 ratings) × 0.3.  New users, with no course, get popular courses.
 
 The reason shown is the signal that contributed most: "Because you took X" (X: the user's course with the
-largest co-enrolment similarity), "Similar to X", or "Popular with learners in <category>".
+largest co-enrolment similarity), "Similar to X", or "Popular with learners in <category>".  Before blending, a
+user's co-enrolment and content sums are divided by their best candidate's, so each signal is 0–1 and the weights
+are the signals' shares of the score (0–1 when the weights add up to 1).
 
 What can be recommended (`catalog_queryset`): published courses (not revisions) that have not ended and are
 not full — the enrolment rules of courses/learning; a paid course is always buyable in its own currency
@@ -42,11 +44,12 @@ from courses.models import Course, InstructorCollaborator
 from learning.models import Enrollment
 
 # Words that say nothing about a course's subject (title and subtitle).
-STOPWORDS = frozenset(
-    "a an and the of for to in on with from by your you how what why learn learning course courses guide "
-    "introduction intro beginners beginner complete practical first build using use into its it is are be "
-    "de la le les et des du en pour un une".split()
-)
+_STOPWORDS_TEXT = """
+    a an and the of for to in on with from by your you how what why learn learning course courses guide
+    introduction intro beginners beginner complete practical first build using use into its it is are be
+    de la le les et des du en pour un une
+"""
+STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 WORD_RE = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
 
 PRIMARY_CATEGORY_WEIGHT = 2.0
@@ -217,7 +220,7 @@ def content_neighbours(
     for own in features.values():
         for name in own:
             df[name] += 1
-    max_df = max(2, int(MAX_FEATURE_SHARE * n))
+    max_df = MAX_FEATURE_SHARE * n
     vectors: dict[uuid.UUID, dict[str, float]] = {}
     postings: dict[str, list[tuple[uuid.UUID, float]]] = defaultdict(list)
     for pk, own in features.items():
@@ -295,12 +298,21 @@ def recommend(model: Model, *, history: Iterable[uuid.UUID], exclude: set[uuid.U
         if pk not in exclude and pk not in candidates:
             candidates.add(pk)
             fill += 1
+    # Each signal is scaled to 0-1 for this user (its best candidate = 1), so the weights are the signals' shares.
+    top_co = max((co_sum[pk] for pk in candidates if pk not in exclude and pk in co_sum), default=0.0) or 1.0
+    top_content = (
+        max((content_sum[pk] for pk in candidates if pk not in exclude and pk in content_sum), default=0.0) or 1.0
+    )
     scored = []
     for pk in candidates:
         course = model.catalog.get(pk)
         if course is None or pk in exclude:
             continue
-        parts = (w_co * co_sum.get(pk, 0.0), w_content * content_sum.get(pk, 0.0), w_pop * model.popularity.get(pk, 0))
+        parts = (
+            w_co * co_sum.get(pk, 0.0) / top_co,
+            w_content * content_sum.get(pk, 0.0) / top_content,
+            w_pop * model.popularity.get(pk, 0.0),
+        )
         scored.append((sum(parts), parts, pk))
     scored.sort(key=lambda row: (-row[0], str(row[2])))
     picks = []

@@ -85,7 +85,7 @@ def class_session_reminders_task() -> int:
 
 
 @shared_task(name="learning.recommendations_compute", acks_late=True, soft_time_limit=3300, time_limit=3600)
-def recommendations_compute_task() -> str:
+def recommendations_compute_task(trigger: str = "schedule") -> str:
     """The nightly recommendations (every active user's top courses; the run is logged in AIModelTrainingLog)."""
-    log = services.recommendations_compute(trigger="schedule")
+    log = services.recommendations_compute(trigger=trigger)
     return str(log.pk)

@@ -116,6 +116,13 @@ def collect_learning(user) -> dict:
             m.IssuedCertificate.objects.filter(user=user), "code", "course_title", "holder_name", "issued_at", "status"
         ),
         "saved_courses": _rows(m.SavedCourse.objects.filter(user=user), "course_id", "created_at"),
+        "recommendations": _rows(
+            m.AIRecommendation.objects.filter(user=user), "course_id", "course__title", "rank", "score", "reason",
+            "reason_course_id", "computed_at",
+        ),
+        "recommendation_dismissals": _rows(
+            m.RecommendationDismissal.objects.filter(user=user), "course_id", "created_at"
+        ),
         "learning_streak": _rows(
             m.LearningStreak.objects.filter(user=user), "current_days", "longest_days", "last_activity_date"
         ),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import authoring, session_views, views
+from . import authoring, recommendations, session_views, views
 
 urlpatterns = [
     path("enrollments/", views.EnrollmentListCreateView.as_view(), name="learning-enrollments"),
@@ -88,6 +88,18 @@ urlpatterns = [
     path("certificates/verify/<str:code>/", views.CertificateVerifyView.as_view(), name="learning-certificate-verify"),
     path("saved-courses/", views.SavedCourseListCreateView.as_view(), name="learning-saved-courses"),
     path("saved-courses/<uuid:course_id>/", views.SavedCourseDeleteView.as_view(), name="learning-saved-course"),
+    # recommendations (learning/api/recommendations.py)
+    path("recommendations/", recommendations.RecommendationListView.as_view(), name="learning-recommendations"),
+    path(
+        "recommendations/training-logs/",
+        recommendations.TrainingLogListView.as_view(),
+        name="learning-recommendation-training-logs",
+    ),
+    path(
+        "recommendations/<uuid:course_id>/dismiss/",
+        recommendations.RecommendationDismissView.as_view(),
+        name="learning-recommendation-dismiss",
+    ),
     # instructors: a course's assignments (learning/api/authoring.py)
     path(
         "instructor/courses/<uuid:course_id>/assignments/",

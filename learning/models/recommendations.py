@@ -54,6 +54,7 @@ class AIModelTrainingLog(TimeStampedModel):
         ordering = ["-started_at"]
         verbose_name = _("recommendation training log")
         verbose_name_plural = _("recommendation training logs")
+        permissions = [("run_recommendations", _("Can run the recommendation computation now"))]
 
     def __str__(self) -> str:
         return f"{self.started_at:%Y-%m-%d %H:%M} {self.status}"
@@ -126,7 +127,7 @@ class CourseRelation(models.Model):
 
 
 class RecommendationDismissal(TimeStampedModel):
-    """"Not interested": the course is never recommended to this user again."""
+    """ "Not interested": the course is never recommended to this user again."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     course = models.ForeignKey("courses.Course", on_delete=models.CASCADE, related_name="+")

@@ -8,11 +8,13 @@ from django.utils import timezone
 from accounts.models import User
 from courseworx.core.storage import file_delete_on_commit
 from learning.models import (
+    AIRecommendation,
     AssignmentSubmission,
     Attendance,
     Enrollment,
     IssuedCertificate,
     QuizAttempt,
+    RecommendationDismissal,
     SavedCourse,
     UserNote,
 )
@@ -21,7 +23,7 @@ from learning.models import (
 def personal_data_anonymise_for_user(*, user: User) -> None:
     """Account deletion, learning's part: what the person wrote or uploaded goes, the figures stay.
 
-    - notes and saved courses: deleted;
+    - notes, saved courses, recommendations and "not interested" choices: deleted;
     - assignment submissions: text and file removed (the file is deleted on commit), the row, score and
       status kept (course statistics and grading history);
     - quiz attempts: answers removed, scores kept; attendance and enrolments: free-text notes removed;
@@ -41,3 +43,5 @@ def personal_data_anonymise_for_user(*, user: User) -> None:
         file_delete_on_commit(*(c.pdf for c in certificates.exclude(pdf="").only("id", "pdf")))
         certificates.update(holder_name="Deleted user", pdf="", updated_at=timezone.now())
         SavedCourse.objects.filter(user=user).delete()
+        AIRecommendation.objects.filter(user=user).delete()
+        RecommendationDismissal.objects.filter(user=user).delete()

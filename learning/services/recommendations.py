@@ -144,18 +144,23 @@ def _write_batch(*, user_ids: list, rows: list[AIRecommendation]) -> None:
 
 def _write_relations(model: engine.Model, *, run: AIModelTrainingLog) -> int:
     rows = []
-    for kind, table in (("co_enrolment", model.co), ("similar_content", model.content)):
-        for course_id, related in table.items():
-            if course_id not in model.catalog:
-                continue
-            for rank, item in enumerate(related[:RELATED_PER_COURSE], start=1):
-                shared = item[2] if kind == "co_enrolment" else 0
+    for course_id, related in model.co.items():
+        if course_id in model.catalog:
+            for rank, (other, sim, shared) in enumerate(related[:RELATED_PER_COURSE], start=1):
                 rows.append(
                     CourseRelation(
-                        course_id=course_id, related_id=item[0], kind=kind, score=item[1],
+                        course_id=course_id, related_id=other, kind=CourseRelation.Kind.CO_ENROLMENT, score=sim,
                         shared_learners=shared, rank=rank, run=run,
                     )
                 )  # fmt: skip
+    for course_id, similar in model.content.items():
+        for rank, (other, sim) in enumerate(similar[:RELATED_PER_COURSE], start=1):
+            rows.append(
+                CourseRelation(
+                    course_id=course_id, related_id=other, kind=CourseRelation.Kind.SIMILAR_CONTENT, score=sim,
+                    rank=rank, run=run,
+                )
+            )  # fmt: skip
     with transaction.atomic():
         CourseRelation.objects.all().delete()
         CourseRelation.objects.bulk_create(rows, batch_size=1000)
@@ -252,7 +257,7 @@ def _compute(log: AIModelTrainingLog, params: dict, progress: Progress, *, evalu
 
 @transaction.atomic
 def recommendation_dismiss(*, user: User, course: Course) -> RecommendationDismissal:
-    """"Not interested": stored (the next runs skip the course) and the recommendation removed now.  Idempotent."""
+    """ "Not interested": stored (the next runs skip the course) and the recommendation removed now.  Idempotent."""
     dismissal, _created = RecommendationDismissal.objects.get_or_create(user=user, course=course)
     AIRecommendation.objects.filter(user=user, course=course).delete()
     return dismissal

@@ -1,6 +1,6 @@
 """Compute the recommendations now (what the nightly job does), with a progress bar.
 
-    python manage.py recommendations_compute [--per-user 10] [--min-co-enrolments 2] [--no-evaluate]
+python manage.py recommendations_compute [--per-user 10] [--min-co-enrolments 2] [--no-evaluate]
 """
 
 from __future__ import annotations
