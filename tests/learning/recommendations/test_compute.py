@@ -24,7 +24,8 @@ def recs(user) -> list[AIRecommendation]:
 def test_never_a_course_the_user_has_teaches_or_cannot_buy_and_each_has_a_reason_and_score():
     student = StudentFactory()
     seed = PublishedCourseFactory(title="Seed")
-    taken = {status: PublishedCourseFactory(title=f"Taken {status}") for status in ("enrolled", "completed", "dropped", "suspended")}  # fmt: skip
+    statuses = ("enrolled", "completed", "dropped", "suspended")
+    taken = {status: PublishedCourseFactory(title=f"Taken {status}") for status in statuses}
     owned = PublishedCourseFactory(title="Owned", instructor=student)
     co_authored = PublishedCourseFactory(title="Co-authored")
     InstructorCollaborator.objects.create(course=co_authored, user=student)
