@@ -3,9 +3,8 @@ job writes them); "Compute recommendations now" on the logs' list enqueues a run
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
-from django.views.decorators.http import require_POST
 
 from courseworx.core.admin import ReadOnlyAdmin
 from courseworx.core.enqueue import enqueue_on_commit
@@ -37,18 +36,16 @@ class AIModelTrainingLogAdmin(ReadOnlyAdmin):
         return super().changelist_view(request, extra_context)
 
     def run_now(self, request):
-        return _run_now(self, request)
-
-
-@require_POST
-def _run_now(model_admin, request):
-    if not can_run_recommendations(request.user):
-        raise PermissionDenied
-    enqueue_on_commit("learning.recommendations_compute", "admin")
-    model_admin.message_user(
-        request, "Recommendations are being computed; the run appears in this list when it ends.", messages.SUCCESS
-    )
-    return HttpResponseRedirect(reverse("admin:learning_aimodeltraininglog_changelist"))
+        """POST: enqueue a run (the task, on the reports queue); it appears in this list when it ends."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not can_run_recommendations(request.user):
+            raise PermissionDenied
+        enqueue_on_commit("learning.recommendations_compute", "admin")
+        self.message_user(
+            request, "Recommendations are being computed; the run appears in this list when it ends.", messages.SUCCESS
+        )
+        return HttpResponseRedirect(reverse("admin:learning_aimodeltraininglog_changelist"))
 
 
 @admin.register(AIRecommendation)
