@@ -46,30 +46,31 @@ def _visible(user: User) -> QuerySet[AIRecommendation]:
     )
 
 
-def recommendations_for(*, user: User, limit: int | None = None, exclude_course=None) -> list[AIRecommendation]:
-    """The user's recommendations, best first, each with `course` (a catalog card: instructor, category,
-    lesson count), `reason_course` and `reason_text`.  Two queries (the rows, then the course cards)."""
+def recommendations_for(
+    *, user: User, limit: int | None = None, exclude_course=None, cards: bool = True
+) -> list[AIRecommendation]:
+    """The user's recommendations, best first, each with `course`, `reason_course` and `reason_text`.
+
+    `cards=True` (the page): `course` is a catalog card (instructor, category, lesson count): two queries (the
+    rows, then the cards).  `cards=False` (dashboard panel, course page): title and link only, one query."""
     if not getattr(user, "is_authenticated", False):
         return []
-    rows = _visible(user).select_related("reason_course").only(
-        "id", "user_id", "course_id", "score", "reason", "reason_params", "rank", "computed_at",
-        "reason_course__id", "reason_course__title", "reason_course__slug",
-    )  # fmt: skip
+    rows = _visible(user).select_related("reason_course")
+    if not cards:
+        rows = rows.select_related("course", "course__category")
     if exclude_course is not None:
         rows = rows.exclude(course_id=exclude_course.pk)
     recs = list(rows[:limit] if limit else rows)
     if not recs:
         return []
-    cards = {c.pk: c for c in course_card_queryset().filter(pk__in=[r.course_id for r in recs])}
-    shown = []
+    if cards:
+        found = {c.pk: c for c in course_card_queryset().filter(pk__in=[r.course_id for r in recs])}
+        recs = [rec for rec in recs if rec.course_id in found]  # unpublished between the two queries: dropped
+        for rec in recs:
+            rec.course = found[rec.course_id]
     for rec in recs:
-        card = cards.get(rec.course_id)
-        if card is None:  # unpublished between the two queries
-            continue
-        rec.course = card
         rec.reason_text = reason_text(rec)
-        shown.append(rec)
-    return shown
+    return recs
 
 
 def recommendation_get(*, user: User, course_id) -> AIRecommendation | None:
@@ -107,7 +108,7 @@ def recommendations_panel(*, user: User) -> dict | None:
     """The student dashboard's "Recommended for you" panel (learning.dashboard_panels)."""
     if not getattr(user, "is_authenticated", False):
         return None
-    return {"recommendations": recommendations_for(user=user, limit=PANEL_SIZE)}
+    return {"recommendations": recommendations_for(user=user, limit=PANEL_SIZE, cards=False)}
 
 
 def dismissed_course_ids(*, user: User) -> set:

@@ -60,7 +60,7 @@ def course_fragment(request, slug: str):
     picks = []
     if request.user.is_authenticated:
         picks = selectors.recommendations_for(
-            user=request.user, limit=selectors.COURSE_PAGE_PERSONAL, exclude_course=course
+            user=request.user, limit=selectors.COURSE_PAGE_PERSONAL, exclude_course=course, cards=False
         )
     apply_translations([*related.also_took, *related.similar, *(r.course for r in picks)], _language(request))
     return render(
