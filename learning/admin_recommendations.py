@@ -18,12 +18,25 @@ def can_run_recommendations(user) -> bool:
 
 @admin.register(AIModelTrainingLog)
 class AIModelTrainingLogAdmin(ReadOnlyAdmin):
-    list_display = ("started_at", "status", "trigger", "duration_ms", "users_covered", "users_processed",
-                    "recommendations_created", "catalog_coverage", "hit_rate_at_10", "evaluated_users")  # fmt: skip
+    list_display = ("started_at", "status", "trigger", "duration", "users_covered", "coverage", "hit_rate")
     list_filter = ("status", "trigger")
     date_hierarchy = "started_at"
     readonly_fields = [f.name for f in AIModelTrainingLog._meta.fields]
     change_list_template = "admin/learning/aimodeltraininglog/change_list.html"
+
+    @admin.display(description="duration", ordering="duration_ms")
+    def duration(self, obj):
+        return "—" if obj.duration_ms is None else f"{obj.duration_ms / 1000:.1f} s"
+
+    @admin.display(description="catalog coverage", ordering="catalog_coverage")
+    def coverage(self, obj):
+        return "—" if obj.catalog_coverage is None else f"{float(obj.catalog_coverage):.1%}"
+
+    @admin.display(description="hit-rate@10", ordering="hit_rate_at_10")
+    def hit_rate(self, obj):
+        if obj.hit_rate_at_10 is None:
+            return "—"
+        return f"{float(obj.hit_rate_at_10):.1%} ({obj.evaluated_users})"
 
     def get_urls(self):
         return [
@@ -50,12 +63,16 @@ class AIModelTrainingLogAdmin(ReadOnlyAdmin):
 
 @admin.register(AIRecommendation)
 class AIRecommendationAdmin(ReadOnlyAdmin):
-    list_display = ("user", "rank", "course", "score", "reason", "reason_course", "computed_at")
+    list_display = ("user", "rank", "course", "score_shown", "reason", "reason_course")
     list_filter = ("reason",)
     search_fields = ("user__email", "user__first_name", "user__last_name")
     list_select_related = ("user", "course", "reason_course")
     readonly_fields = [f.name for f in AIRecommendation._meta.fields]
     raw_id_fields = ("user", "course", "reason_course", "run")
+
+    @admin.display(description="score", ordering="score")
+    def score_shown(self, obj):
+        return f"{obj.score:.3f}"
 
 
 @admin.register(RecommendationDismissal)

@@ -61,9 +61,9 @@ class AIModelTrainingLog(TimeStampedModel):
 
 
 class RecommendationReason(models.TextChoices):
-    CO_ENROLMENT = "co_enrolment", _("Because you took")
-    SIMILAR_CONTENT = "similar_content", _("Similar to")
-    POPULAR = "popular", _("Popular")
+    CO_ENROLMENT = "co_enrolment", _("Co-enrolment")
+    SIMILAR_CONTENT = "similar_content", _("Similar content")
+    POPULAR = "popular", _("Popularity")
 
 
 class AIRecommendation(models.Model):
