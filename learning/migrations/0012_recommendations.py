@@ -6,93 +6,225 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('courses', '0013_courseprice_permissions'),
-        ('learning', '0011_certificate_kinds'),
+        ("courses", "0013_courseprice_permissions"),
+        ("learning", "0011_certificate_kinds"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AIModelTrainingLog',
+            name="AIModelTrainingLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('started_at', models.DateTimeField(db_index=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('duration_ms', models.PositiveIntegerField(blank=True, help_text='Wall-clock time of the run.', null=True)),
-                ('status', models.CharField(choices=[('running', 'Running'), ('succeeded', 'Succeeded'), ('failed', 'Failed')], db_index=True, default='running', max_length=20)),
-                ('trigger', models.CharField(choices=[('schedule', 'Nightly schedule'), ('command', 'Management command'), ('admin', 'Admin action'), ('demo', 'Demo data')], default='schedule', max_length=20)),
-                ('users_covered', models.PositiveIntegerField(default=0, help_text='Active users given at least one course.')),
-                ('users_processed', models.PositiveIntegerField(default=0)),
-                ('recommendations_created', models.PositiveIntegerField(default=0)),
-                ('catalog_size', models.PositiveIntegerField(default=0, help_text='Courses that could be recommended.')),
-                ('catalog_coverage', models.DecimalField(blank=True, decimal_places=4, help_text='Share of the purchasable courses recommended to at least one user (0–1).', max_digits=5, null=True)),
-                ('hit_rate_at_10', models.DecimalField(blank=True, decimal_places=4, help_text='Share of held-out recent enrolments found in the top 10 computed without them (0–1).', max_digits=5, null=True)),
-                ('evaluated_users', models.PositiveIntegerField(default=0, help_text='Users in the held-out slice.')),
-                ('parameters', models.JSONField(blank=True, default=dict)),
-                ('error', models.TextField(blank=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("started_at", models.DateTimeField(db_index=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "duration_ms",
+                    models.PositiveIntegerField(blank=True, help_text="Wall-clock time of the run.", null=True),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("running", "Running"), ("succeeded", "Succeeded"), ("failed", "Failed")],
+                        db_index=True,
+                        default="running",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "trigger",
+                    models.CharField(
+                        choices=[
+                            ("schedule", "Nightly schedule"),
+                            ("command", "Management command"),
+                            ("admin", "Admin action"),
+                            ("demo", "Demo data"),
+                        ],
+                        default="schedule",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "users_covered",
+                    models.PositiveIntegerField(default=0, help_text="Active users given at least one course."),
+                ),
+                ("users_processed", models.PositiveIntegerField(default=0)),
+                ("recommendations_created", models.PositiveIntegerField(default=0)),
+                (
+                    "catalog_size",
+                    models.PositiveIntegerField(default=0, help_text="Courses that could be recommended."),
+                ),
+                (
+                    "catalog_coverage",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        help_text="Share of the purchasable courses recommended to at least one user (0–1).",
+                        max_digits=5,
+                        null=True,
+                    ),
+                ),
+                (
+                    "hit_rate_at_10",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        help_text="Share of held-out recent enrolments found in the top 10 computed without them (0–1).",
+                        max_digits=5,
+                        null=True,
+                    ),
+                ),
+                ("evaluated_users", models.PositiveIntegerField(default=0, help_text="Users in the held-out slice.")),
+                ("parameters", models.JSONField(blank=True, default=dict)),
+                ("error", models.TextField(blank=True)),
             ],
             options={
-                'verbose_name': 'recommendation training log',
-                'verbose_name_plural': 'recommendation training logs',
-                'ordering': ['-started_at'],
-                'permissions': [('run_recommendations', 'Can run the recommendation computation now')],
+                "verbose_name": "recommendation training log",
+                "verbose_name_plural": "recommendation training logs",
+                "ordering": ["-started_at"],
+                "permissions": [("run_recommendations", "Can run the recommendation computation now")],
             },
         ),
         migrations.CreateModel(
-            name='AIRecommendation',
+            name="AIRecommendation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('score', models.FloatField()),
-                ('reason', models.CharField(choices=[('co_enrolment', 'Co-enrolment'), ('similar_content', 'Similar content'), ('popular', 'Popularity')], max_length=20)),
-                ('reason_params', models.JSONField(blank=True, default=dict)),
-                ('rank', models.PositiveSmallIntegerField()),
-                ('computed_at', models.DateTimeField()),
-                ('course', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='courses.course')),
-                ('reason_course', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='courses.course')),
-                ('run', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='learning.aimodeltraininglog')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='recommendations', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("score", models.FloatField()),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("co_enrolment", "Co-enrolment"),
+                            ("similar_content", "Similar content"),
+                            ("popular", "Popularity"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("reason_params", models.JSONField(blank=True, default=dict)),
+                ("rank", models.PositiveSmallIntegerField()),
+                ("computed_at", models.DateTimeField()),
+                (
+                    "course",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="courses.course"
+                    ),
+                ),
+                (
+                    "reason_course",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="courses.course",
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="learning.aimodeltraininglog",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="recommendations",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'course recommendation',
-                'ordering': ['user', 'rank'],
-                'indexes': [models.Index(fields=['user', 'rank'], name='airecommendation_user_rank_idx')],
-                'constraints': [models.UniqueConstraint(fields=('user', 'course'), name='airecommendation_user_course_unique'), models.CheckConstraint(condition=models.Q(('rank__gte', 1)), name='airecommendation_rank_positive')],
+                "verbose_name": "course recommendation",
+                "ordering": ["user", "rank"],
+                "indexes": [models.Index(fields=["user", "rank"], name="airecommendation_user_rank_idx")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "course"), name="airecommendation_user_course_unique"),
+                    models.CheckConstraint(condition=models.Q(("rank__gte", 1)), name="airecommendation_rank_positive"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='CourseRelation',
+            name="CourseRelation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('co_enrolment', 'Learners also took'), ('similar_content', 'Similar content')], max_length=20)),
-                ('score', models.FloatField()),
-                ('shared_learners', models.PositiveIntegerField(default=0)),
-                ('rank', models.PositiveSmallIntegerField()),
-                ('course', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='courses.course')),
-                ('related', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='courses.course')),
-                ('run', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='learning.aimodeltraininglog')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("co_enrolment", "Learners also took"), ("similar_content", "Similar content")],
+                        max_length=20,
+                    ),
+                ),
+                ("score", models.FloatField()),
+                ("shared_learners", models.PositiveIntegerField(default=0)),
+                ("rank", models.PositiveSmallIntegerField()),
+                (
+                    "course",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="courses.course"
+                    ),
+                ),
+                (
+                    "related",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="courses.course"
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="learning.aimodeltraininglog",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['course', 'kind', 'rank'],
-                'indexes': [models.Index(fields=['course', 'kind', 'rank'], name='courserelation_course_rank_idx')],
-                'constraints': [models.UniqueConstraint(fields=('course', 'kind', 'related'), name='courserelation_unique'), models.CheckConstraint(condition=models.Q(('course', models.F('related')), _negated=True), name='courserelation_not_self')],
+                "ordering": ["course", "kind", "rank"],
+                "indexes": [models.Index(fields=["course", "kind", "rank"], name="courserelation_course_rank_idx")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("course", "kind", "related"), name="courserelation_unique"),
+                    models.CheckConstraint(
+                        condition=models.Q(("course", models.F("related")), _negated=True),
+                        name="courserelation_not_self",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='RecommendationDismissal',
+            name="RecommendationDismissal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('course', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='courses.course')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "course",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="courses.course"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
-                'constraints': [models.UniqueConstraint(fields=('user', 'course'), name='recommendation_dismissal_unique')],
+                "ordering": ["-created_at"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "course"), name="recommendation_dismissal_unique")
+                ],
             },
         ),
     ]
