@@ -262,3 +262,17 @@ def test_teachers_are_not_recommended_their_own_courses():
     other = PublishedCourseFactory()
     compute()
     assert [r.course for r in recs(teacher)] == [other]
+
+
+def test_the_demo_module_computes_once_more_without_duplicates():
+    from learning import demo_recommendations  # noqa: PLC0415 — the demo module, only here
+
+    student = StudentFactory()
+    a, b = PublishedCourseFactory(title="Alpha"), PublishedCourseFactory(title="Bravo")
+    learners_taking(a, b, n=2)
+    enrol(student, a)
+    lines = []
+    demo_recommendations.seed({}, lines.append)
+    demo_recommendations.seed({}, lines.append)
+    assert [(r.course, r.reason, r.reason_course) for r in recs(student)] == [(b, "co_enrolment", a)]
+    assert AIModelTrainingLog.objects.filter(trigger="demo").count() == 2 and "recommendations:" in lines[0]
