@@ -15,8 +15,8 @@ from courses.selectors import apply_translations, explicit_prices_attach
 from courseworx.core.currency import display_currency
 from courseworx.core.views import safe_next_url
 
+from . import permissions, services
 from . import recommendations_selectors as selectors
-from . import services
 from .models import AIModelTrainingLog
 
 
@@ -40,7 +40,7 @@ def recommended(request):
 @require_POST
 def dismiss(request, course_id):
     course = Course.objects.filter(pk=course_id).first()
-    if course is None:
+    if course is None or not permissions.can_see_course(request.user, course):  # a draft: as unknown as a wrong id
         raise Http404(_("No such course."))
     services.recommendation_dismiss(user=request.user, course=course)
     if request.htmx:

@@ -90,14 +90,14 @@ class RecommendationListView(generics.ListAPIView):
 
 class RecommendationDismissView(APIView):
     """ "Not interested": the course leaves my recommendations now and is never recommended to me again.
-    Idempotent; an unknown course is a 404."""
+    Idempotent; an unknown course (or one the caller may not see, e.g. a draft) is a 404."""
 
     serializer_class = None
 
     @extend_schema(tags=TAGS, request=None, responses={201: DismissalOutputSerializer})
     def post(self, request, course_id):
         course = Course.objects.filter(pk=course_id).first()
-        if course is None:
+        if course is None or not perms.can_see_course(request.user, course):  # a draft: as unknown as a wrong id
             raise Http404(_("No such course."))
         dismissal = services.recommendation_dismiss(user=request.user, course=course)
         data = {"course": course.pk, "dismissed_at": dismissal.created_at}

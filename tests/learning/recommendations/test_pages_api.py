@@ -181,11 +181,14 @@ def test_api_a_user_never_sees_or_dismisses_for_another():
     assert RecommendationDismissal.objects.get().user == student
 
 
-def test_api_dismiss_unknown_course_is_404():
-    response = api(StudentFactory()).post(
-        reverse("api:learning-recommendation-dismiss", args=["00000000-0000-0000-0000-000000000000"])
-    )
-    assert response.status_code == 404 and "error" in response.json()
+def test_api_dismiss_unknown_or_draft_course_is_404(client):
+    student = StudentFactory()
+    for course_id in ("00000000-0000-0000-0000-000000000000", CourseFactory(status=Course.Status.DRAFT).pk):
+        response = api(student).post(reverse("api:learning-recommendation-dismiss", args=[course_id]))
+        assert response.status_code == 404 and "error" in response.json()
+        client.force_login(student)
+        assert client.post(reverse("learning:recommendation_dismiss", args=[course_id])).status_code == 404
+    assert not RecommendationDismissal.objects.exists()
 
 
 def test_api_denials_for_visitors():
