@@ -419,6 +419,24 @@ COMMUNITY_TICKET_ATTACHMENT_MAX_MB = env.int("COMMUNITY_TICKET_ATTACHMENT_MAX_MB
 COMMUNITY_TICKET_ATTACHMENTS_MAX = env.int("COMMUNITY_TICKET_ATTACHMENTS_MAX", default=5)
 COMMUNITY_DIGEST_HOUR = env.int("COMMUNITY_DIGEST_HOUR", default=7)
 
+# --- Recommendations (learning/services/recommendations.py; the nightly learning.recommendations_compute) ---
+# Each active user's top N courses; the score is a weighted blend of item-to-item co-enrolment (cosine of the
+# courses' learner sets), content similarity (TF-IDF-like cosine over categories, tags and title words) and
+# popularity (recent enrolments and rating).  RECOMMENDATIONS_PER_USER is also a live setting.
+RECOMMENDATIONS_PER_USER = env.int("RECOMMENDATIONS_PER_USER", default=10)
+RECOMMENDATIONS_WEIGHT_CO_ENROLMENT = env.float("RECOMMENDATIONS_WEIGHT_CO_ENROLMENT", default=0.6)
+RECOMMENDATIONS_WEIGHT_CONTENT = env.float("RECOMMENDATIONS_WEIGHT_CONTENT", default=0.3)
+RECOMMENDATIONS_WEIGHT_POPULARITY = env.float("RECOMMENDATIONS_WEIGHT_POPULARITY", default=0.1)
+# Pairs of courses with fewer shared learners are ignored (noise, and course pages must not reveal one learner).
+RECOMMENDATIONS_MIN_CO_ENROLMENTS = env.int("RECOMMENDATIONS_MIN_CO_ENROLMENTS", default=2)
+RECOMMENDATIONS_NEIGHBOURS = env.int("RECOMMENDATIONS_NEIGHBOURS", default=50)  # related courses kept per course
+RECOMMENDATIONS_POPULAR_DAYS = env.int("RECOMMENDATIONS_POPULAR_DAYS", default=30)
+RECOMMENDATIONS_BATCH_SIZE = env.int("RECOMMENDATIONS_BATCH_SIZE", default=500)  # users per transaction
+# Evaluation: hit-rate@10 on the most recent enrolment (within these days) of up to this many users.
+RECOMMENDATIONS_EVAL_DAYS = env.int("RECOMMENDATIONS_EVAL_DAYS", default=30)
+RECOMMENDATIONS_EVAL_USERS = env.int("RECOMMENDATIONS_EVAL_USERS", default=500)
+RECOMMENDATIONS_HOUR = env.int("RECOMMENDATIONS_HOUR", default=1)
+
 # --- Reports (read through reports/conf.py) -------------------------------------------------
 REPORTS_DEFAULT_RANGE_DAYS = env.int("REPORTS_DEFAULT_RANGE_DAYS", default=90)
 REPORTS_PAGE_SIZE = env.int("REPORTS_PAGE_SIZE", default=25)
@@ -541,6 +559,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=30, hour="*/6"),
     },
     "billing-course-revenue": {"task": "billing.course_revenue_refresh_all", "schedule": crontab(hour=3, minute=10)},
+    "learning-recommendations": {
+        "task": "learning.recommendations_compute",
+        "schedule": crontab(hour=RECOMMENDATIONS_HOUR, minute=15),
+    },
 }
 # Heavy or slow work gets its own queue so workers can be scaled per queue (see README).
 CELERY_TASK_DEFAULT_QUEUE = "default"
@@ -548,6 +570,7 @@ CELERY_TASK_ROUTES = {
     "learning.certificate_*": {"queue": "certificates"},
     "core.notification_*": {"queue": "notifications"},
     "reports.*": {"queue": "reports"},
+    "learning.recommendations_*": {"queue": "reports"},  # a long batch job: off the interactive default queue
     "billing.receipt_*": {"queue": "certificates"},
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

@@ -11,6 +11,7 @@ from django.utils.module_loading import import_string
 STUDENT_PANELS: list[tuple[str, str]] = [
     ("learning/career_paths/panel.html", "learning.career_paths_selectors.career_paths_panel"),
     ("learning/mentorships/panel.html", "learning.mentorship_selectors.student_mentoring_panel"),
+    ("learning/recommendations/panel.html", "learning.recommendations_selectors.recommendations_panel"),
 ]
 
 # The teaching dashboard, below the course table, in this order.

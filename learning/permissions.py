@@ -98,3 +98,8 @@ def can_record_attendance(user, course: Course) -> bool:
 def can_manage_enrollment(user, course: Course | None) -> bool:
     """Staff with the permission (or superusers) suspend/reinstate enrolments; `course` is not consulted yet."""
     return _authenticated(user) and (user.is_superuser or user.has_perm("learning.manage_enrollment"))
+
+
+def can_view_training_logs(user) -> bool:
+    """The recommendation runs' logs (API, admin): superusers and staff given the model's view permission."""
+    return _authenticated(user) and (user.is_superuser or user.has_perm("learning.view_aimodeltraininglog"))

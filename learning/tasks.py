@@ -95,3 +95,10 @@ def career_paths_course_completed_task(user_id: str, course_id: str) -> int:
 def career_paths_reconcile_task() -> int:
     """Nightly: complete the memberships whose completion task was lost (idempotent)."""
     return services.career_paths_reconcile()
+
+
+@shared_task(name="learning.recommendations_compute", acks_late=True, soft_time_limit=3300, time_limit=3600)
+def recommendations_compute_task(trigger: str = "schedule") -> str:
+    """The nightly recommendations (every active user's top courses; the run is logged in AIModelTrainingLog)."""
+    log = services.recommendations_compute(trigger=trigger)
+    return str(log.pk)

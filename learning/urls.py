@@ -1,12 +1,32 @@
 from django.urls import path
 
-from . import career_paths_views, credentials_views, grading_views, mentorship_views, session_views, views
+from . import (
+    career_paths_views,
+    credentials_views,
+    grading_views,
+    mentorship_views,
+    recommendations_views,
+    session_views,
+    views,
+)
 
 app_name = "learning"
 
 urlpatterns = [
     # Students
     path("my/learning/", views.dashboard, name="dashboard"),
+    # Recommendations (learning/recommendations_views.py)
+    path("my/recommendations/", recommendations_views.recommended, name="recommendations"),
+    path(
+        "my/recommendations/<uuid:course_id>/dismiss/",
+        recommendations_views.dismiss,
+        name="recommendation_dismiss",
+    ),
+    path(
+        "recommendations/course/<slug:slug>/",
+        recommendations_views.course_fragment,
+        name="course_recommendations",
+    ),
     path("learn/<slug:slug>/", views.course_home, name="course_home"),
     path("learn/<slug:slug>/enrol/", views.enrol, name="enrol"),
     path("learn/<slug:slug>/drop/", views.drop, name="drop"),

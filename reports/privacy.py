@@ -131,6 +131,13 @@ def collect_learning(user) -> dict:
             m.UserCareerPath.objects.filter(user=user), "path_id", "path__title", "joined_at", "completed_at",
             "certificate__code",
         ),
+        "recommendations": _rows(
+            m.AIRecommendation.objects.filter(user=user), "course_id", "course__title", "rank", "score", "reason",
+            "reason_course_id", "computed_at",
+        ),
+        "recommendation_dismissals": _rows(
+            m.RecommendationDismissal.objects.filter(user=user), "course_id", "created_at"
+        ),
         "learning_streak": _rows(
             m.LearningStreak.objects.filter(user=user), "current_days", "longest_days", "last_activity_date"
         ),

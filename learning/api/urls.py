@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import authoring, career_paths, credentials, mentorships, session_views, views
+from . import authoring, career_paths, credentials, mentorships, recommendations, session_views, views
 
 urlpatterns = [
     path("enrollments/", views.EnrollmentListCreateView.as_view(), name="learning-enrollments"),
@@ -104,6 +104,18 @@ urlpatterns = [
         name="learning-career-path-membership",
     ),  # fmt: skip
     path("my/career-paths/", career_paths.MyCareerPathListApi.as_view(), name="learning-my-career-paths"),
+    # recommendations (learning/api/recommendations.py)
+    path("recommendations/", recommendations.RecommendationListView.as_view(), name="learning-recommendations"),
+    path(
+        "recommendations/training-logs/",
+        recommendations.TrainingLogListView.as_view(),
+        name="learning-recommendation-training-logs",
+    ),
+    path(
+        "recommendations/<uuid:course_id>/dismiss/",
+        recommendations.RecommendationDismissView.as_view(),
+        name="learning-recommendation-dismiss",
+    ),
     # instructors: a course's assignments (learning/api/authoring.py)
     path(
         "instructor/courses/<uuid:course_id>/assignments/",

@@ -32,3 +32,10 @@ from .base import (
 from .career_paths import CareerPath, PathCourse, UserCareerPath
 from .credentials import CredentialSigningKey, CredentialStatusEntry
 from .mentorships import MentorProfile, Mentorship, MentorshipSession, validate_http_url
+from .recommendations import (
+    AIModelTrainingLog,
+    AIRecommendation,
+    CourseRelation,
+    RecommendationDismissal,
+    RecommendationReason,
+)

@@ -79,6 +79,7 @@ from .notes import note_course_create, note_delete, note_save, note_tags_normali
 from .privacy import personal_data_anonymise_for_user
 from .progress import MAX_HEARTBEAT_SECONDS, lesson_mark_complete, lesson_time_record
 from .quizzes import QUIZ_GRACE_SECONDS, quiz_attempt_grade, quiz_attempt_start, quiz_attempt_submit
+from .recommendations import recommendation_dismiss, recommendation_parameters, recommendations_compute
 from .saved_courses import saved_course_add, saved_course_remove
 from .statistics import course_counters_recount, course_stats_refresh, course_stats_revenue_set
 from .streaks import learning_streak_record
@@ -159,6 +160,9 @@ __all__ = [
     "quiz_attempt_grade",
     "quiz_attempt_start",
     "quiz_attempt_submit",
+    "recommendation_dismiss",
+    "recommendation_parameters",
+    "recommendations_compute",
     "saved_course_add",
     "saved_course_remove",
     "submission_grade",

@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.models import User
 from courseworx.core.storage import file_delete_on_commit
 from learning.models import (
+    AIRecommendation,
     AssignmentSubmission,
     Attendance,
     Enrollment,
@@ -16,6 +17,7 @@ from learning.models import (
     MentorProfile,
     Mentorship,
     QuizAttempt,
+    RecommendationDismissal,
     SavedCourse,
     UserNote,
 )
@@ -24,7 +26,7 @@ from learning.models import (
 def personal_data_anonymise_for_user(*, user: User) -> None:
     """Account deletion, learning's part: what the person wrote or uploaded goes, the figures stay.
 
-    - notes and saved courses: deleted;
+    - notes, saved courses, recommendations and "not interested" choices: deleted;
     - assignment submissions: text and file removed (the file is deleted on commit), the row, score and
       status kept (course statistics and grading history);
     - quiz attempts: answers removed, scores kept; attendance and enrolments: free-text notes removed;
@@ -49,3 +51,5 @@ def personal_data_anonymise_for_user(*, user: User) -> None:
         # sessions; so does the mentor's profile.
         Mentorship.objects.filter(Q(student=user) | Q(mentor=user)).delete()
         MentorProfile.objects.filter(mentor=user).delete()
+        AIRecommendation.objects.filter(user=user).delete()
+        RecommendationDismissal.objects.filter(user=user).delete()

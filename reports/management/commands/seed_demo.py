@@ -19,6 +19,7 @@ from learning import demo as learning_demo
 from learning import demo_career_paths as learning_demo_career_paths
 from learning import demo_credentials as learning_demo_credentials
 from learning import demo_mentorships as learning_demo_mentorships
+from learning import demo_recommendations as learning_demo_recommendations
 from reports import demo as reports_demo
 
 # Order matters: later apps use what earlier ones created (ctx carries it).
@@ -31,6 +32,7 @@ DEMO_MODULES = [
     learning_demo_mentorships,
     accounts_demo_resumes,
     community_demo,
+    learning_demo_recommendations,  # after the learners enrolled (learning, community)
     billing_demo,
     reports_demo,
 ]
