@@ -1,6 +1,17 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 from courses.revisions import register_revision_participant
+from courseworx.core.live_settings import LiveSetting, register
+
+# Points awarded for learning events (learning.services.gamification reads them with setting_value).
+GAMIFICATION_LIVE_SETTINGS = (
+    ("GAMIFICATION_POINTS_LESSON", _("Points: lesson completed")),
+    ("GAMIFICATION_POINTS_COURSE", _("Points: course completed")),
+    ("GAMIFICATION_POINTS_QUIZ", _("Points: quiz passed with 100 % (scaled by the score)")),
+    ("GAMIFICATION_POINTS_ACCEPTED_ANSWER", _("Points: answer accepted in a discussion")),
+    ("GAMIFICATION_POINTS_REVIEW", _("Points: course review posted")),
+)
 
 
 class LearningConfig(AppConfig):
@@ -14,3 +25,17 @@ class LearningConfig(AppConfig):
         register_revision_participant(AssignmentRevisions())
 
         outline.register()  # assignments in the course outline (courses.outline)
+        for key, label in GAMIFICATION_LIVE_SETTINGS:
+            register(
+                LiveSetting(key, label, "int", _("0 awards nothing for this event."), min_value=0, max_value=100000)
+            )
+        register(
+            LiveSetting(
+                "GAMIFICATION_LEADERBOARD_SIZE",
+                _("Leaderboards: places kept"),
+                "int",
+                _("How many places each leaderboard shows (from the next refresh)."),
+                min_value=3,
+                max_value=1000,
+            )
+        )

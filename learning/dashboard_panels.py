@@ -8,7 +8,9 @@ show, or the user may not see it).  Keep each selector to a fixed number of quer
 from django.utils.module_loading import import_string
 
 # The student dashboard ("My learning"), right-hand column, in this order.
-STUDENT_PANELS: list[tuple[str, str]] = []
+STUDENT_PANELS: list[tuple[str, str]] = [
+    ("learning/gamification/_dashboard_panel.html", "learning.gamification_selectors.dashboard_panel"),
+]
 
 # The teaching dashboard, below the course table, in this order.
 INSTRUCTOR_PANELS: list[tuple[str, str]] = []

@@ -82,3 +82,9 @@ def class_sessions_close_due_task() -> int:
 def class_session_reminders_task() -> int:
     """Notify trainees of their sessions within the next 24 hours (each session once)."""
     return services.class_session_reminders_send()
+
+
+@shared_task(name="learning.leaderboards_refresh", acks_late=True)
+def leaderboards_refresh_task() -> int:
+    """Recompute every leaderboard snapshot from the points ledger (idempotent: replaces the snapshots)."""
+    return services.leaderboards_refresh()

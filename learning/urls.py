@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import grading_views, session_views, views
+from . import gamification_views, grading_views, session_views, views
 
 app_name = "learning"
 
@@ -36,6 +36,15 @@ urlpatterns = [
     path("certificates/<uuid:certificate_id>/", views.certificate_detail, name="certificate_detail"),
     path("certificates/<uuid:certificate_id>/download/", views.certificate_download, name="certificate_download"),
     path("certificates/verify/<str:code>/", views.certificate_verify, name="certificate_verify"),
+    # Gamification (learning/gamification_views.py)
+    path("points/", gamification_views.points, name="points"),
+    path("points/preferences/", gamification_views.preferences, name="gamification_preferences"),
+    path("achievements/", gamification_views.achievements, name="achievements"),
+    path("achievements/badges/", gamification_views.achievements_fragment, name="achievements_fragment"),
+    path("achievements/awards/<uuid:award_id>/", gamification_views.achievement_award, name="achievement_award"),
+    path("leaderboard/", gamification_views.leaderboard, name="leaderboard"),
+    path("challenges/", gamification_views.challenges, name="challenges"),
+    path("challenges/<uuid:challenge_id>/join/", gamification_views.challenge_join, name="challenge_join"),
     # Instructors
     path("teach/", views.instructor_dashboard, name="instructor_dashboard"),
     path("teach/grading/", grading_views.grading, name="grading"),

@@ -29,3 +29,14 @@ from .base import (
     validate_ip_ranges,
     validate_time_zone,
 )
+from .gamification import (
+    Achievement,
+    Challenge,
+    ChallengeParticipation,
+    GamificationProfile,
+    LeaderboardEntry,
+    LeaderboardSnapshot,
+    PointsEntry,
+    PointsReason,
+    UserAchievement,
+)
