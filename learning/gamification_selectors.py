@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courses.models import Course
@@ -83,6 +84,12 @@ def achievement_award_public(*, award_id) -> UserAchievement:
     return award
 
 
+def public_name(user: User) -> str:
+    """How others see a learner on a leaderboard: first name and last initial ("Stella S.")."""
+    last = f" {user.last_name[:1]}." if user.last_name else ""
+    return f"{user.first_name}{last}".strip() or _("Learner")
+
+
 # --- Leaderboards --------------------------------------------------------------------------------
 
 
@@ -124,6 +131,8 @@ def leaderboard(*, user: User, period: str, course: Course | None = None) -> dic
             .exclude(Q(user__gamification_profile__leaderboard_opt_out=True) & ~Q(user=user))
             .order_by("rank", "id")
         )
+        for e in entries:
+            e.public_name = public_name(e.user)  # type: ignore[attr-defined]
     mine = next((e for e in entries if e.user_id == user.pk), None)
     my_points = mine.points if mine else _live_points(user_id=user.pk, period=period, course_id=course_id)
     my_rank = None

@@ -48,7 +48,7 @@ def achievements(request):
     earned = [r for r in rows if r["award"]]
     locked = [r for r in rows if not r["award"]]
     return render(request, "learning/gamification/achievements.html", {
-        "earned": earned, "locked": locked, "balance": gs.points_balance(user_id=request.user.pk),
+        "earned": earned, "locked": locked, "total": len(rows), "balance": gs.points_balance(user_id=request.user.pk),
         "profile": gs.gamification_profile(user=request.user),
     })  # fmt: skip
 

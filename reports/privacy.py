@@ -119,6 +119,20 @@ def collect_learning(user) -> dict:
         "learning_streak": _rows(
             m.LearningStreak.objects.filter(user=user), "current_days", "longest_days", "last_activity_date"
         ),
+        "points": _rows(
+            m.PointsEntry.objects.filter(user=user).order_by("created_at", "id"),
+            "amount", "reason", "course_id", "note", "created_at",
+        ),
+        "achievements": _rows(
+            m.UserAchievement.objects.filter(user=user), "id", "achievement__slug", "achievement__name", "awarded_at"
+        ),
+        "challenges": _rows(
+            m.ChallengeParticipation.objects.filter(user=user),
+            "challenge_id", "challenge__title", "joined_at", "progress", "completed_at",
+        ),
+        "gamification_preferences": _rows(
+            m.GamificationProfile.objects.filter(user=user), "leaderboard_opt_out", "achievements_public"
+        ),
     }  # fmt: skip
 
 

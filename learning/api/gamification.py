@@ -188,7 +188,7 @@ class LeaderboardView(APIView):
             "entries": [
                 {
                     "rank": e.rank,
-                    "name": e.user.get_full_name() or e.user.username,
+                    "name": e.public_name,
                     "points": e.points,
                     "is_me": e.user_id == request.user.pk,
                 }

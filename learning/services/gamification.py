@@ -19,7 +19,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -436,21 +435,3 @@ def challenge_participations_recount(*, challenge: Challenge) -> int:
             _participation_refresh(participation, now=min(now, challenge.ends_at))
         count += 1
     return count
-
-
-def gamification_summary_for_export(*, user: User) -> dict[str, Any]:
-    """The user's gamification data for their personal-data export."""
-    return {
-        "points": [
-            {"amount": e.amount, "reason": e.reason, "created_at": e.created_at.isoformat(), "note": e.note}
-            for e in PointsEntry.objects.filter(user=user).order_by("created_at")
-        ],
-        "achievements": [
-            {"achievement": a.achievement.slug, "awarded_at": a.awarded_at.isoformat()}
-            for a in UserAchievement.objects.filter(user=user).select_related("achievement")
-        ],
-        "challenges": [
-            {"challenge": p.challenge.title, "progress": p.progress, "joined_at": p.joined_at.isoformat()}
-            for p in ChallengeParticipation.objects.filter(user=user).select_related("challenge")
-        ],
-    }

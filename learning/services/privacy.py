@@ -11,7 +11,9 @@ from learning.models import (
     AssignmentSubmission,
     Attendance,
     Enrollment,
+    GamificationProfile,
     IssuedCertificate,
+    LeaderboardEntry,
     QuizAttempt,
     SavedCourse,
     UserNote,
@@ -26,7 +28,8 @@ def personal_data_anonymise_for_user(*, user: User) -> None:
       status kept (course statistics and grading history);
     - quiz attempts: answers removed, scores kept; attendance and enrolments: free-text notes removed;
     - issued certificates: the holder's name becomes "Deleted user" and the PDF (which shows the name)
-      is deleted on commit; the row and its verification code stay (a verifier sees "Deleted user").
+      is deleted on commit; the row and its verification code stay (a verifier sees "Deleted user");
+    - gamification: off every leaderboard and no public achievement pages (the points ledger stays: figures).
     Called by `reports.privacy.personal_data_delete` inside its transaction.
     """
     with transaction.atomic():
@@ -41,3 +44,7 @@ def personal_data_anonymise_for_user(*, user: User) -> None:
         file_delete_on_commit(*(c.pdf for c in certificates.exclude(pdf="").only("id", "pdf")))
         certificates.update(holder_name="Deleted user", pdf="", updated_at=timezone.now())
         SavedCourse.objects.filter(user=user).delete()
+        GamificationProfile.objects.update_or_create(
+            user=user, defaults={"leaderboard_opt_out": True, "achievements_public": False}
+        )
+        LeaderboardEntry.objects.filter(user=user).delete()
