@@ -99,10 +99,10 @@ def test_profile_fragment_lists_only_my_badges(client, student, enrollment, less
 def test_concurrent_triggers_award_exactly_once(student, enrollment, lessons):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: SQLite serialises writers, so it cannot show a race (set DATABASE_URL)")
-    only_achievements("first-steps")
+    only_achievements()  # the lesson is completed with no achievement active...
     services.lesson_mark_complete(user=student, content=lessons[0])
-    UserAchievement.objects.all().delete()
-    Achievement.objects.filter(slug="first-steps").update(points_reward=9)
+    Achievement.objects.filter(slug="first-steps").update(is_active=True, points_reward=9)  # ...then it is
+    assert not UserAchievement.objects.exists()
     achievement = Achievement.objects.get(slug="first-steps")
     barrier = threading.Barrier(2)
     results: list = []
