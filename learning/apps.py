@@ -8,7 +8,7 @@ from courseworx.core.live_settings import LiveSetting, register
 GAMIFICATION_LIVE_SETTINGS = (
     ("GAMIFICATION_POINTS_LESSON", _("Points: lesson completed")),
     ("GAMIFICATION_POINTS_COURSE", _("Points: course completed")),
-    ("GAMIFICATION_POINTS_QUIZ", _("Points: quiz passed with 100 % (scaled by the score)")),
+    ("GAMIFICATION_POINTS_QUIZ", _("Points: quiz passed with full marks (less for a lower score)")),
     ("GAMIFICATION_POINTS_ACCEPTED_ANSWER", _("Points: answer accepted in a discussion")),
     ("GAMIFICATION_POINTS_REVIEW", _("Points: course review posted")),
 )

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from community import services as community_services
 from community.models import FlaggedItem
@@ -129,3 +130,21 @@ def test_accepted_answer_points_move_with_the_accepted_reply(course, student, in
     assert gs.points_balance(user_id=helper.pk) == 0 and gs.points_balance(user_id=other.pk) == 15
     community_services.thread_accept_answer(user=student, thread=thread, reply=own)  # one's own: no points
     assert gs.points_balance(user_id=student.pk) == 0 and gs.points_balance(user_id=other.pk) == 0
+
+
+def test_admin_adds_an_adjustment_through_the_service(client, student):
+    admin = AdminFactory(is_superuser=True)
+    client.force_login(admin)
+    url = reverse("admin:learning_pointsentry_add")
+    response = client.post(url, {"user": student.pk, "amount": 25, "note": "Meetup speaker"})
+    assert response.status_code == 302, response.content[:500]
+    entry = PointsEntry.objects.get(user=student)
+    assert (entry.amount, entry.reason, entry.created_by_id, entry.note) == (
+        25,
+        "adjustment",
+        admin.pk,
+        "Meetup speaker",
+    )
+    assert AuditLog.objects.filter(action="learning.points_adjusted").exists()
+    assert client.get(reverse("admin:learning_pointsentry_changelist")).status_code == 200
+    assert client.get(reverse("admin:learning_pointsentry_change", args=[entry.pk])).status_code == 200
