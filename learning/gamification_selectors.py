@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -217,18 +217,29 @@ def my_challenges(*, user: User) -> QuerySet[ChallengeParticipation]:
 
 
 def dashboard_panel(*, user: User) -> dict[str, Any] | None:
-    """The dashboard's gamification panel: balance, recent achievements, all-time site rank (4 queries)."""
+    """The dashboard's gamification panel: balance, achievements earned, all-time site rank (one query with
+    subqueries) and the three latest achievements (one query)."""
     if not user.is_authenticated:
         return None
-    recent = list(user_achievements(user=user)[:3])
-    entry = (
-        LeaderboardEntry.objects.filter(snapshot__period=Period.ALL, snapshot__course__isnull=True, user=user)
-        .values_list("rank", flat=True)
+    balance = PointsEntry.objects.filter(user=OuterRef("pk")).order_by().values("user").annotate(s=Sum("amount"))
+    earned = UserAchievement.objects.filter(user=OuterRef("pk")).order_by().values("user").annotate(n=Count("pk"))
+    rank = LeaderboardEntry.objects.filter(
+        snapshot__period=Period.ALL, snapshot__course__isnull=True, user=OuterRef("pk")
+    ).values("rank")[:1]
+    figures = (
+        User.objects.filter(pk=user.pk)
+        .annotate(
+            balance=Subquery(balance.values("s"), output_field=IntegerField()),
+            earned=Subquery(earned.values("n"), output_field=IntegerField()),
+            rank=Subquery(rank, output_field=IntegerField()),
+        )
+        .values("balance", "earned", "rank")
         .first()
+        or {}
     )
     return {
-        "balance": points_balance(user_id=user.pk),
-        "recent": recent,
-        "rank": entry,
-        "earned": UserAchievement.objects.filter(user=user).count(),
+        "balance": figures.get("balance") or 0,
+        "earned": figures.get("earned") or 0,
+        "rank": figures.get("rank"),
+        "recent": list(user_achievements(user=user)[:3]),
     }

@@ -128,3 +128,14 @@ def test_bad_period_is_a_400(api_client, student):
     api_client.force_authenticate(student)
     response = api_client.get(reverse("api:learning-leaderboard"), {"period": "year\x00"})
     assert response.status_code == 400 and "period" in str(response.json())
+
+
+def test_dashboard_panel_figures(client, people):
+    me, other, _ = people
+    give(me, 40)
+    give(other, 90)
+    services.leaderboards_refresh()
+    client.force_login(me)
+    panels = dict(client.get(reverse("learning:dashboard")).context["panels"])
+    panel = panels["learning/gamification/_dashboard_panel.html"]
+    assert (panel["balance"], panel["earned"], panel["rank"], panel["recent"]) == (40, 0, 2, [])
