@@ -296,6 +296,7 @@ def achievement_award(*, user_id, achievement: Achievement) -> UserAchievement |
             amount=achievement.points_reward,
             reason=PointsReason.ACHIEVEMENT,
             source_key=f"achievement:{achievement.pk}",
+            note=achievement.name,
         )
     notification_create(
         user=User.objects.get(pk=user_id),
@@ -380,6 +381,7 @@ def _participation_refresh(participation: ChallengeParticipation, *, now: dt.dat
                     reason=PointsReason.CHALLENGE,
                     source_key=f"challenge:{challenge.pk}",
                     course_id=challenge.course_id,
+                    note=challenge.title,
                 )
             notification_create(
                 user=participation.user,
