@@ -3,7 +3,7 @@
 The demo students' points and achievements come from their activity: learning.demo and community.demo
 go through the services, which award them.  This adds what activity does not: three challenges (running,
 upcoming, past) with the demo student in the running one, a streak achievement consistent with the demo
-streak, and the leaderboard snapshots.
+streak, the second demo student opted out of leaderboards, and the leaderboard snapshots.
 """
 
 import datetime as dt
@@ -49,6 +49,9 @@ def seed(ctx: dict, log) -> None:
             and not ChallengeParticipation.objects.filter(user=student, challenge=challenge).exists()
         ):
             services.challenge_join(user=student, challenge=challenge)
+    second = users.get("student2")
+    if second is not None:  # a learner who keeps off the leaderboards (they still see their own rank)
+        services.gamification_preferences_set(user=second, leaderboard_opt_out=True)
     for user in users.values():  # the demo streaks (learning.demo) may have reached a streak achievement
         services.achievements_evaluate(user_id=user.pk, kinds=["streak_days", "points_total"])
     boards = services.leaderboards_refresh()
