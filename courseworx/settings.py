@@ -461,6 +461,16 @@ BILLING_CURRENCY = env.str("BILLING_CURRENCY", default="USD")
 _CURRENCIES = env.list("CURRENCIES", default=["USD", "EUR", "GBP", "CAD", "AUD", "CHF", "INR"])
 CURRENCIES = list(dict.fromkeys([BILLING_CURRENCY, *_CURRENCIES]))
 BILLING_TAX_RATE_PERCENT = Decimal(env.str("BILLING_TAX_RATE_PERCENT", default="0.00"))
+# --- Gamification (learning/services/gamification.py; live settings, see LearningConfig.ready) -----
+GAMIFICATION_POINTS_LESSON = env.int("GAMIFICATION_POINTS_LESSON", default=10)
+GAMIFICATION_POINTS_COURSE = env.int("GAMIFICATION_POINTS_COURSE", default=100)
+# A passed quiz earns up to this many points, scaled by its score (80 % -> 80 % of it).
+GAMIFICATION_POINTS_QUIZ = env.int("GAMIFICATION_POINTS_QUIZ", default=20)
+GAMIFICATION_POINTS_ACCEPTED_ANSWER = env.int("GAMIFICATION_POINTS_ACCEPTED_ANSWER", default=15)
+GAMIFICATION_POINTS_REVIEW = env.int("GAMIFICATION_POINTS_REVIEW", default=5)
+# How many places each leaderboard snapshot keeps.
+GAMIFICATION_LEADERBOARD_SIZE = env.int("GAMIFICATION_LEADERBOARD_SIZE", default=50)
+
 BILLING_REFUND_WINDOW_DAYS = env.int("BILLING_REFUND_WINDOW_DAYS", default=14)
 BILLING_REFUND_MAX_PROGRESS_PERCENT = Decimal(env.str("BILLING_REFUND_MAX_PROGRESS_PERCENT", default="30"))
 BILLING_REFUND_RESTORES_COUPON = env.bool("BILLING_REFUND_RESTORES_COUPON", default=True)
@@ -536,6 +546,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "learning.career_paths_reconcile",
         "schedule": crontab(hour=3, minute=40),
     },
+    "learning-leaderboards-refresh": {"task": "learning.leaderboards_refresh", "schedule": crontab(minute="*/10")},
     "community-daily-digest": {  # name kept: beat's stored entry is updated in place
         "task": "core.notification_send_daily_digests",
         "schedule": crontab(minute=0, hour=COMMUNITY_DIGEST_HOUR),

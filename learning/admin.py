@@ -459,4 +459,10 @@ admin.site.register(SavedCourse, list_display=("user", "course", "created_at"), 
 admin.site.register(LearningStreak, list_display=("user", "current_days", "longest_days", "last_activity_date"))
 
 # Each area's admin module registers its models on import.
-from . import admin_career_paths, admin_credentials, admin_mentorships, admin_recommendations  # noqa: E402, F401
+from . import (  # noqa: E402, F401
+    admin_career_paths,
+    admin_credentials,
+    admin_gamification,
+    admin_mentorships,
+    admin_recommendations,
+)

@@ -4,6 +4,15 @@ from django.utils.translation import gettext_lazy as _
 from courses.revisions import register_revision_participant
 from courseworx.core.live_settings import LiveSetting, register
 
+# Points awarded for learning events (learning.services.gamification reads them with setting_value).
+GAMIFICATION_LIVE_SETTINGS = (
+    ("GAMIFICATION_POINTS_LESSON", _("Points: lesson completed")),
+    ("GAMIFICATION_POINTS_COURSE", _("Points: course completed")),
+    ("GAMIFICATION_POINTS_QUIZ", _("Points: quiz passed with full marks (less for a lower score)")),
+    ("GAMIFICATION_POINTS_ACCEPTED_ANSWER", _("Points: answer accepted in a discussion")),
+    ("GAMIFICATION_POINTS_REVIEW", _("Points: course review posted")),
+)
+
 
 class LearningConfig(AppConfig):
     name = "learning"
@@ -28,5 +37,19 @@ class LearningConfig(AppConfig):
                 _("How many courses the nightly run recommends to each learner (from the next run)."),
                 min_value=1,
                 max_value=50,
+            )
+        )
+        for key, label in GAMIFICATION_LIVE_SETTINGS:
+            register(
+                LiveSetting(key, label, "int", _("0 awards nothing for this event."), min_value=0, max_value=100000)
+            )
+        register(
+            LiveSetting(
+                "GAMIFICATION_LEADERBOARD_SIZE",
+                _("Leaderboards: places kept"),
+                "int",
+                _("How many places each leaderboard shows (from the next refresh)."),
+                min_value=3,
+                max_value=1000,
             )
         )

@@ -9,6 +9,7 @@ from django.utils.module_loading import import_string
 
 # The student dashboard ("My learning"), right-hand column, in this order.
 STUDENT_PANELS: list[tuple[str, str]] = [
+    ("learning/gamification/_dashboard_panel.html", "learning.gamification_selectors.dashboard_panel"),
     ("learning/career_paths/panel.html", "learning.career_paths_selectors.career_paths_panel"),
     ("learning/mentorships/panel.html", "learning.mentorship_selectors.student_mentoring_panel"),
     ("learning/recommendations/panel.html", "learning.recommendations_selectors.recommendations_panel"),

@@ -102,3 +102,9 @@ def recommendations_compute_task(trigger: str = "schedule") -> str:
     """The nightly recommendations (every active user's top courses; the run is logged in AIModelTrainingLog)."""
     log = services.recommendations_compute(trigger=trigger)
     return str(log.pk)
+
+
+@shared_task(name="learning.leaderboards_refresh", acks_late=True)
+def leaderboards_refresh_task() -> int:
+    """Recompute every leaderboard snapshot from the points ledger (idempotent: replaces the snapshots)."""
+    return services.leaderboards_refresh()

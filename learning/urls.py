@@ -3,6 +3,7 @@ from django.urls import path
 from . import (
     career_paths_views,
     credentials_views,
+    gamification_views,
     grading_views,
     mentorship_views,
     recommendations_views,
@@ -77,6 +78,15 @@ urlpatterns = [
     path("credentials/keys/", credentials_views.issuer_keys, name="credential_keys"),
     path("credentials/status/<int:status_list>/", credentials_views.status_list, name="credential_status_list"),
     path("credentials/verify/", credentials_views.credential_verify, name="credential_verify"),
+    # Gamification (learning/gamification_views.py)
+    path("points/", gamification_views.points, name="points"),
+    path("points/preferences/", gamification_views.preferences, name="gamification_preferences"),
+    path("achievements/", gamification_views.achievements, name="achievements"),
+    path("achievements/badges/", gamification_views.achievements_fragment, name="achievements_fragment"),
+    path("achievements/awards/<uuid:award_id>/", gamification_views.achievement_award, name="achievement_award"),
+    path("leaderboard/", gamification_views.leaderboard, name="leaderboard"),
+    path("challenges/", gamification_views.challenges, name="challenges"),
+    path("challenges/<uuid:challenge_id>/join/", gamification_views.challenge_join, name="challenge_join"),
     # Instructors
     path("teach/", views.instructor_dashboard, name="instructor_dashboard"),
     path("teach/grading/", grading_views.grading, name="grading"),

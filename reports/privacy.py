@@ -159,6 +159,20 @@ def collect_learning(user) -> dict:
         "mentor_profile": _rows(
             m.MentorProfile.objects.filter(mentor=user), "accepting_mentees", "max_active_mentees", "topics"
         ),
+        "points": _rows(
+            m.PointsEntry.objects.filter(user=user).order_by("created_at", "id"),
+            "amount", "reason", "course_id", "note", "created_at",
+        ),
+        "achievements": _rows(
+            m.UserAchievement.objects.filter(user=user), "id", "achievement__slug", "achievement__name", "awarded_at"
+        ),
+        "challenges": _rows(
+            m.ChallengeParticipation.objects.filter(user=user),
+            "challenge_id", "challenge__title", "joined_at", "progress", "completed_at",
+        ),
+        "gamification_preferences": _rows(
+            m.GamificationProfile.objects.filter(user=user), "leaderboard_opt_out", "achievements_public"
+        ),
     }  # fmt: skip
 
 

@@ -21,6 +21,7 @@ from courseworx.core.models import Notification
 from courseworx.core.notifications import notification_create
 from courseworx.core.services import audit_log_create
 from courseworx.core.text import plain_text
+from learning import services as learning_services
 
 from .. import permissions
 from ..models import DiscussionThread, ThreadReply, ThreadSubscription
@@ -149,8 +150,10 @@ def thread_accept_answer(*, user: User, thread: DiscussionThread, reply: ThreadR
     if reply is not None and (reply.thread_id != thread.pk or reply.is_hidden):
         raise ValidationError(_("Choose a visible reply of this thread."), code="invalid")
     thread = DiscussionThread.objects.select_for_update().get(pk=thread.pk)
+    previous_id = thread.accepted_reply_id
     thread.accepted_reply = reply
     thread.save(update_fields=["accepted_reply", "updated_at"])
+    _accepted_answer_points(thread=thread, previous_id=previous_id, reply=reply)
     if reply is not None and reply.author_id != user.pk:
         notification_create(
             user=reply.author,
@@ -159,6 +162,16 @@ def thread_accept_answer(*, user: User, thread: DiscussionThread, reply: ThreadR
             url=reverse("community:thread", kwargs={"thread_id": thread.pk}) + f"#reply-{reply.pk}",
         )
     return thread
+
+
+def _accepted_answer_points(*, thread: DiscussionThread, previous_id, reply: ThreadReply | None) -> None:
+    """Points for an accepted answer (learning's ledger): taken back from a replaced one; none for one's own."""
+    if previous_id is not None and (reply is None or reply.pk != previous_id):
+        previous_author = ThreadReply.objects.filter(pk=previous_id).values_list("author_id", flat=True).first()
+        if previous_author is not None:
+            learning_services.points_answer_unaccepted(user_id=previous_author, reply_id=previous_id)
+    if reply is not None and reply.pk != previous_id and reply.author_id != thread.author_id:
+        learning_services.points_answer_accepted(user_id=reply.author_id, reply_id=reply.pk, course_id=thread.course_id)
 
 
 def thread_subscribe(*, user: User, thread: DiscussionThread, subscribed: bool) -> bool:

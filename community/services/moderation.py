@@ -27,6 +27,7 @@ from courseworx.core.live_settings import setting_value
 from courseworx.core.models import Notification
 from courseworx.core.notifications import notification_create
 from courseworx.core.services import audit_log_create
+from learning import services as learning_services
 
 from .. import permissions
 from ..models import (
@@ -102,12 +103,20 @@ def _visibility_changed(target: Model, *, hidden: bool) -> None:
     """Keep what depends on visibility right: the course rating, a thread's visible reply count."""
     if isinstance(target, Review):
         review_rating_refresh(course_id=target.course_id)
+        if hidden:  # its points are taken back, and given again if a moderator restores it
+            learning_services.points_review_removed(user_id=target.author_id, review_id=target.pk)
+        else:
+            learning_services.points_review_posted(
+                user_id=target.author_id, review_id=target.pk, course_id=target.course_id
+            )
     elif isinstance(target, ThreadReply):
         _thread_reply_count_refresh(target.thread_id)
         if hidden:
-            DiscussionThread.objects.filter(pk=target.thread_id, accepted_reply_id=target.pk).update(
+            unaccepted = DiscussionThread.objects.filter(pk=target.thread_id, accepted_reply_id=target.pk).update(
                 accepted_reply=None
             )
+            if unaccepted:
+                learning_services.points_answer_unaccepted(user_id=target.author_id, reply_id=target.pk)
 
 
 @transaction.atomic

@@ -17,6 +17,7 @@ from courses.ratings import course_rating_refresh
 from courseworx.core.models import Notification
 from courseworx.core.notifications import notification_create
 from courseworx.core.text import plain_text
+from learning import services as learning_services
 
 from .. import permissions
 from ..models import Review
@@ -44,6 +45,7 @@ def review_save(*, user: User, course: Course, rating: int, body: str = "") -> R
     if enrollment is None:  # checked above; the enrolment may not have gone since
         raise PermissionDenied(_("Only students enrolled in this course can review it."))
     review = Review.objects.select_for_update().filter(course=course, author=user).first()
+    created = review is None
     if review is None:
         review = Review(course=course, author=user, enrollment_id=enrollment.pk)
     review.rating = rating
@@ -55,6 +57,8 @@ def review_save(*, user: User, course: Course, rating: int, body: str = "") -> R
     except IntegrityError as exc:  # a double submit created it meanwhile
         raise ValidationError(_("You have already reviewed this course."), code="duplicate") from exc
     review_rating_refresh(course_id=course.pk)
+    if created:
+        learning_services.points_review_posted(user_id=user.pk, review_id=review.pk, course_id=course.pk)
     return review
 
 

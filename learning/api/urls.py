@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import authoring, career_paths, credentials, mentorships, recommendations, session_views, views
+from . import authoring, career_paths, credentials, gamification, mentorships, recommendations, session_views, views
 
 urlpatterns = [
     path("enrollments/", views.EnrollmentListCreateView.as_view(), name="learning-enrollments"),
@@ -115,6 +115,22 @@ urlpatterns = [
         "recommendations/<uuid:course_id>/dismiss/",
         recommendations.RecommendationDismissView.as_view(),
         name="learning-recommendation-dismiss",
+    ),
+    # gamification (learning/api/gamification.py)
+    path("points/", gamification.PointsBalanceView.as_view(), name="learning-points"),
+    path("points/ledger/", gamification.PointsLedgerView.as_view(), name="learning-points-ledger"),
+    path("achievements/", gamification.AchievementListView.as_view(), name="learning-achievements"),
+    path("achievements/mine/", gamification.MyAchievementListView.as_view(), name="learning-my-achievements"),
+    path("leaderboards/", gamification.LeaderboardView.as_view(), name="learning-leaderboard"),
+    path("challenges/", gamification.ChallengeListView.as_view(), name="learning-challenges"),
+    path("challenges/mine/", gamification.MyChallengeListView.as_view(), name="learning-my-challenges"),
+    path(
+        "challenges/<uuid:challenge_id>/join/", gamification.ChallengeJoinView.as_view(), name="learning-challenge-join"
+    ),
+    path(
+        "gamification/preferences/",
+        gamification.PreferencesView.as_view(),
+        name="learning-gamification-preferences",
     ),
     # instructors: a course's assignments (learning/api/authoring.py)
     path(

@@ -31,6 +31,17 @@ from .base import (
 )
 from .career_paths import CareerPath, PathCourse, UserCareerPath
 from .credentials import CredentialSigningKey, CredentialStatusEntry
+from .gamification import (
+    Achievement,
+    Challenge,
+    ChallengeParticipation,
+    GamificationProfile,
+    LeaderboardEntry,
+    LeaderboardSnapshot,
+    PointsEntry,
+    PointsReason,
+    UserAchievement,
+)
 from .mentorships import MentorProfile, Mentorship, MentorshipSession, validate_http_url
 from .recommendations import (
     AIModelTrainingLog,

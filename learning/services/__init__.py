@@ -75,6 +75,23 @@ from .enrolment import (
     enrollment_suspend_by_system,
     enrollment_touch,
 )
+from .gamification import (
+    achievement_award,
+    achievements_evaluate,
+    challenge_join,
+    challenge_participations_recount,
+    challenge_progress_value,
+    challenges_progress_update,
+    criterion_values,
+    gamification_preferences_set,
+    points_adjust,
+    points_answer_accepted,
+    points_answer_unaccepted,
+    points_review_posted,
+    points_review_removed,
+    quiz_points,
+)
+from .leaderboards import leaderboard_snapshot, leaderboards_refresh, period_start, ranking_query
 from .notes import note_course_create, note_delete, note_save, note_tags_normalise, note_update
 from .privacy import personal_data_anonymise_for_user
 from .progress import MAX_HEARTBEAT_SECONDS, lesson_mark_complete, lesson_time_record
@@ -166,6 +183,24 @@ __all__ = [
     "saved_course_add",
     "saved_course_remove",
     "submission_grade",
+    "achievement_award",
+    "achievements_evaluate",
+    "challenge_join",
+    "challenge_participations_recount",
+    "challenge_progress_value",
+    "challenges_progress_update",
+    "criterion_values",
+    "gamification_preferences_set",
+    "points_adjust",
+    "points_answer_accepted",
+    "points_answer_unaccepted",
+    "points_review_posted",
+    "points_review_removed",
+    "quiz_points",
+    "leaderboard_snapshot",
+    "leaderboards_refresh",
+    "period_start",
+    "ranking_query",
 ]
 
 from .mentorships import (

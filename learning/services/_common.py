@@ -24,6 +24,7 @@ from courseworx.core.services_webhooks import webhook_event_emit
 from learning import selectors
 from learning.models import Enrollment, LessonCompletion
 
+from .gamification import gamification_on_course_completed, gamification_on_lesson_completed
 from .streaks import learning_streak_record
 
 
@@ -65,6 +66,7 @@ def _complete_lesson(*, enrollment: Enrollment, content: CourseContent, score: D
     if newly and content.is_required and content.is_counted:
         _progress_increment(enrollment=enrollment)
     if newly:
+        gamification_on_lesson_completed(user_id=enrollment.user_id, content_id=content.pk, course_id=content.course_id)
         user_id = enrollment.user_id
         transaction.on_commit(
             lambda: activity_record(
@@ -105,6 +107,8 @@ def _progress_increment(*, enrollment: Enrollment) -> None:
         _on_commit("learning.career_paths_course_completed", str(enrollment.user_id), str(enrollment.course_id))
         _enqueue_stats_refresh(enrollment.course_id)
     enrollment.save(update_fields=fields)
+    if "completed_at" in fields:  # after the save: the completed-courses count includes this one
+        gamification_on_course_completed(user_id=enrollment.user_id, course_id=enrollment.course_id)
 
 
 def _check_lesson_open(*, content: CourseContent, enrollment: Enrollment) -> None:

@@ -13,7 +13,9 @@ from learning.models import (
     AssignmentSubmission,
     Attendance,
     Enrollment,
+    GamificationProfile,
     IssuedCertificate,
+    LeaderboardEntry,
     MentorProfile,
     Mentorship,
     QuizAttempt,
@@ -32,7 +34,8 @@ def personal_data_anonymise_for_user(*, user: User) -> None:
     - quiz attempts: answers removed, scores kept; attendance and enrolments: free-text notes removed;
     - mentorships as mentee or mentor (with their sessions) and the mentor profile: deleted;
     - issued certificates: the holder's name becomes "Deleted user" and the PDF (which shows the name)
-      is deleted on commit; the row and its verification code stay (a verifier sees "Deleted user").
+      is deleted on commit; the row and its verification code stay (a verifier sees "Deleted user");
+    - gamification: off every leaderboard and no public achievement pages (the points ledger stays: figures).
     Called by `reports.privacy.personal_data_delete` inside its transaction.
     """
     with transaction.atomic():
@@ -53,3 +56,7 @@ def personal_data_anonymise_for_user(*, user: User) -> None:
         MentorProfile.objects.filter(mentor=user).delete()
         AIRecommendation.objects.filter(user=user).delete()
         RecommendationDismissal.objects.filter(user=user).delete()
+        GamificationProfile.objects.update_or_create(
+            user=user, defaults={"leaderboard_opt_out": True, "achievements_public": False}
+        )
+        LeaderboardEntry.objects.filter(user=user).delete()

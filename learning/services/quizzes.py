@@ -28,6 +28,7 @@ from learning import permissions
 from learning.models import Enrollment, LessonCompletion, QuizAttempt
 
 from ._common import _access_enrollment, _check_lesson_open, _complete_lesson, _percent
+from .gamification import gamification_on_quiz_passed
 
 # A submission that arrives this long after the quiz's deadline is still accepted (network, clicks).
 QUIZ_GRACE_SECONDS = 30
@@ -205,6 +206,7 @@ def _record_quiz_result(*, enrollment: Enrollment, content: CourseContent, attem
     LessonCompletion.objects.filter(pk=completion.pk).update(**changes)
     if attempt.passed:
         _complete_lesson(enrollment=enrollment, content=content)
+        gamification_on_quiz_passed(attempt=attempt)
 
 
 @transaction.atomic
@@ -248,6 +250,7 @@ def quiz_attempt_grade(*, attempt: QuizAttempt, grader: User, points: dict[str, 
     ).update(score=attempt.percent)
     if attempt.passed and enrollment.has_access:
         _complete_lesson(enrollment=enrollment, content=attempt.content)
+        gamification_on_quiz_passed(attempt=attempt)
     notification_create(
         user=attempt.user,
         category=Notification.Category.GRADING,

@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from learning.models import LearningStreak
 
+from .gamification import gamification_on_streak
+
 
 def learning_streak_record(*, user_id, on: dt.date) -> None:
     """Count a day of learning: +1 when yesterday was active, reset to 1 otherwise (SQL updates)."""
@@ -28,7 +30,9 @@ def learning_streak_record(*, user_id, on: dt.date) -> None:
         last_activity_date=on,
         updated_at=timezone.now(),
     )
-    if not continued:
+    if continued:
+        gamification_on_streak(user_id=user_id)
+    else:
         LearningStreak.objects.filter(user_id=user_id).filter(
             Q(last_activity_date__isnull=True) | Q(last_activity_date__lt=yesterday)
         ).update(
