@@ -457,3 +457,5 @@ class UserNoteAdmin(admin.ModelAdmin):
 
 admin.site.register(SavedCourse, list_display=("user", "course", "created_at"), list_select_related=("user", "course"))
 admin.site.register(LearningStreak, list_display=("user", "current_days", "longest_days", "last_activity_date"))
+
+from . import admin_exams  # noqa: E402, F401 — certification exams (learning/admin_exams.py)

@@ -8,10 +8,14 @@ show, or the user may not see it).  Keep each selector to a fixed number of quer
 from django.utils.module_loading import import_string
 
 # The student dashboard ("My learning"), right-hand column, in this order.
-STUDENT_PANELS: list[tuple[str, str]] = []
+STUDENT_PANELS: list[tuple[str, str]] = [
+    ("learning/exams/panel.html", "learning.exams_selectors.exams_dashboard_panel"),
+]
 
 # The teaching dashboard, below the course table, in this order.
-INSTRUCTOR_PANELS: list[tuple[str, str]] = []
+INSTRUCTOR_PANELS: list[tuple[str, str]] = [
+    ("learning/exams/review_panel.html", "learning.exams_selectors.exams_review_panel"),
+]
 
 
 def panels_for(entries: list[tuple[str, str]], *, user) -> list[tuple[str, dict]]:

@@ -82,3 +82,9 @@ def class_sessions_close_due_task() -> int:
 def class_session_reminders_task() -> int:
     """Notify trainees of their sessions within the next 24 hours (each session once)."""
     return services.class_session_reminders_send()
+
+
+@shared_task(name="learning.exam_attempts_close_due", acks_late=True)
+def exam_attempts_close_due_task() -> int:
+    """Exam attempts past their deadline: closed and graded with the answers saved in time."""
+    return services.exam_attempts_close_due()

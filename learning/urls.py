@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import grading_views, session_views, views
+from . import exams_views, grading_views, session_views, views
 
 app_name = "learning"
 
@@ -36,6 +36,16 @@ urlpatterns = [
     path("certificates/<uuid:certificate_id>/", views.certificate_detail, name="certificate_detail"),
     path("certificates/<uuid:certificate_id>/download/", views.certificate_download, name="certificate_download"),
     path("certificates/verify/<str:code>/", views.certificate_verify, name="certificate_verify"),
+    # Certification exams (learning/exams_views.py)
+    path("exams/", exams_views.exam_list, name="exam_list"),
+    path("exams/<slug:slug>/", exams_views.exam_detail, name="exam_detail"),
+    path("exams/<slug:slug>/start/", exams_views.exam_start, name="exam_start"),
+    path("exam-attempts/<uuid:attempt_id>/", exams_views.exam_attempt, name="exam_attempt"),
+    path("exam-attempts/<uuid:attempt_id>/save/", exams_views.exam_attempt_save, name="exam_attempt_save"),
+    path("exam-attempts/<uuid:attempt_id>/events/", exams_views.exam_attempt_events, name="exam_attempt_events"),
+    path("exam-attempts/<uuid:attempt_id>/result/", exams_views.exam_result, name="exam_result"),
+    path("teach/exams/", exams_views.exam_review_list, name="exam_review_list"),
+    path("teach/exams/attempts/<uuid:attempt_id>/", exams_views.exam_review_attempt, name="exam_review_attempt"),
     # Instructors
     path("teach/", views.instructor_dashboard, name="instructor_dashboard"),
     path("teach/grading/", grading_views.grading, name="grading"),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import authoring, session_views, views
+from . import authoring, exams, session_views, views
 
 urlpatterns = [
     path("enrollments/", views.EnrollmentListCreateView.as_view(), name="learning-enrollments"),
@@ -88,6 +88,26 @@ urlpatterns = [
     path("certificates/verify/<str:code>/", views.CertificateVerifyView.as_view(), name="learning-certificate-verify"),
     path("saved-courses/", views.SavedCourseListCreateView.as_view(), name="learning-saved-courses"),
     path("saved-courses/<uuid:course_id>/", views.SavedCourseDeleteView.as_view(), name="learning-saved-course"),
+    # certification exams (learning/api/exams.py)
+    path("exams/", exams.ExamListView.as_view(), name="learning-exams"),
+    path("exams/<slug:slug>/attempts/", exams.ExamAttemptStartView.as_view(), name="learning-exam-start"),
+    path("exam-attempts/", exams.MyExamAttemptListView.as_view(), name="learning-exam-attempts"),
+    path("exam-attempts/<uuid:attempt_id>/", exams.ExamAttemptDetailView.as_view(), name="learning-exam-attempt"),
+    path(
+        "exam-attempts/<uuid:attempt_id>/answers/",
+        exams.ExamAttemptAnswersView.as_view(),
+        name="learning-exam-attempt-answers",
+    ),
+    path(
+        "exam-attempts/<uuid:attempt_id>/submit/",
+        exams.ExamAttemptSubmitView.as_view(),
+        name="learning-exam-attempt-submit",
+    ),
+    path(
+        "exam-attempts/<uuid:attempt_id>/proctor-events/",
+        exams.ExamProctorEventsView.as_view(),
+        name="learning-exam-proctor-events",
+    ),
     # instructors: a course's assignments (learning/api/authoring.py)
     path(
         "instructor/courses/<uuid:course_id>/assignments/",

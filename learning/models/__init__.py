@@ -29,3 +29,4 @@ from .base import (
     validate_ip_ranges,
     validate_time_zone,
 )
+from .exams import CertificationExam, ExamAttempt, ExamProctorEvent, ExamQuestion

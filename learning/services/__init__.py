@@ -56,6 +56,18 @@ from .enrolment import (
     enrollment_suspend_by_system,
     enrollment_touch,
 )
+from .exams import (
+    exam_answers_save,
+    exam_attempt_close_if_overdue,
+    exam_attempt_invalidate,
+    exam_attempt_review,
+    exam_attempt_start,
+    exam_attempt_submit,
+    exam_attempts_close_due,
+    exam_check_pool,
+    exam_is_overdue,
+    exam_proctor_events_record,
+)
 from .notes import note_course_create, note_delete, note_save, note_tags_normalise, note_update
 from .privacy import personal_data_anonymise_for_user
 from .progress import MAX_HEARTBEAT_SECONDS, lesson_mark_complete, lesson_time_record
@@ -113,6 +125,16 @@ __all__ = [
     "enrollment_set_status",
     "enrollment_suspend_by_system",
     "enrollment_touch",
+    "exam_answers_save",
+    "exam_attempt_close_if_overdue",
+    "exam_attempt_invalidate",
+    "exam_attempt_review",
+    "exam_attempt_start",
+    "exam_attempt_submit",
+    "exam_attempts_close_due",
+    "exam_check_pool",
+    "exam_is_overdue",
+    "exam_proctor_events_record",
     "learning_streak_record",
     "lesson_mark_complete",
     "lesson_time_record",

@@ -11,6 +11,8 @@ from learning.models import (
     AssignmentSubmission,
     Attendance,
     Enrollment,
+    ExamAttempt,
+    ExamProctorEvent,
     IssuedCertificate,
     QuizAttempt,
     SavedCourse,
@@ -24,7 +26,8 @@ def personal_data_anonymise_for_user(*, user: User) -> None:
     - notes and saved courses: deleted;
     - assignment submissions: text and file removed (the file is deleted on commit), the row, score and
       status kept (course statistics and grading history);
-    - quiz attempts: answers removed, scores kept; attendance and enrolments: free-text notes removed;
+    - quiz and exam attempts: answers (and exam review notes) removed, scores kept; exam proctoring events
+      deleted; attendance and enrolments: free-text notes removed;
     - issued certificates: the holder's name becomes "Deleted user" and the PDF (which shows the name)
       is deleted on commit; the row and its verification code stay (a verifier sees "Deleted user").
     Called by `reports.privacy.personal_data_delete` inside its transaction.
@@ -35,6 +38,8 @@ def personal_data_anonymise_for_user(*, user: User) -> None:
         file_delete_on_commit(*(s.file for s in submissions.exclude(file="").only("id", "file")))
         submissions.update(text="", file="", updated_at=timezone.now())
         QuizAttempt.objects.filter(user=user).update(answers={})
+        ExamAttempt.objects.filter(user=user).update(answers={}, review_notes="")
+        ExamProctorEvent.objects.filter(attempt__user=user).delete()
         Attendance.objects.filter(user=user).update(note="")
         Enrollment.objects.filter(user=user).update(notes="")
         certificates = IssuedCertificate.objects.filter(user=user)

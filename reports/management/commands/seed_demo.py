@@ -15,10 +15,19 @@ from billing import demo as billing_demo
 from community import demo as community_demo
 from courses import demo as courses_demo
 from learning import demo as learning_demo
+from learning import demo_exams as learning_demo_exams
 from reports import demo as reports_demo
 
 # Order matters: later apps use what earlier ones created (ctx carries it).
-DEMO_MODULES = [accounts_demo, courses_demo, learning_demo, community_demo, billing_demo, reports_demo]
+DEMO_MODULES = [
+    accounts_demo,
+    courses_demo,
+    learning_demo,
+    learning_demo_exams,
+    community_demo,
+    billing_demo,
+    reports_demo,
+]
 
 
 class Command(BaseCommand):
