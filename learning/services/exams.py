@@ -287,10 +287,11 @@ def _clean_events(events: Any, *, attempt: ExamAttempt, now: dt.datetime) -> lis
         occurred = _parse_time(event.get("occurred_at"), now=now)
         occurred = min(max(occurred, attempt.started_at), now)  # a client clock cannot move events outside
         detail = str(event.get("detail") or "").replace("\x00", "")[: ExamProctorEvent.DETAIL_MAX]
-        key = (event["kind"], str(event.get("occurred_at")), detail)
-        if key in seen:  # the same event sent twice in one batch (as the browser timed it)
-            continue
-        seen.add(key)
+        if event.get("occurred_at"):
+            key = (event["kind"], str(event["occurred_at"]), detail)
+            if key in seen:  # the same event sent twice in one batch (as the browser timed it)
+                continue
+            seen.add(key)
         rows.append(
             ExamProctorEvent(attempt=attempt, kind=event["kind"], occurred_at=occurred, received_at=now, detail=detail)
         )

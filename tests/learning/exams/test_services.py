@@ -59,7 +59,10 @@ def test_a_submission_within_the_grace_is_taken_after_it_refused(exam, student, 
     attempt = services.exam_attempt_start(user=other, exam=exam, now=start)
     with pytest.raises(ConflictError, match="time"):
         services.exam_attempt_submit(
-            attempt=attempt, user=other, answers=answers_for(attempt), now=attempt.deadline_at + dt.timedelta(seconds=11)
+            attempt=attempt,
+            user=other,
+            answers=answers_for(attempt),
+            now=attempt.deadline_at + dt.timedelta(seconds=11),
         )
     attempt.refresh_from_db()
     assert attempt.status == ExamAttempt.Status.EXPIRED and attempt.score == 0 and not attempt.passed
@@ -141,7 +144,10 @@ def test_pass_awards_exactly_one_certificate(exam, student, django_capture_on_co
     with pytest.raises(ConflictError) as exc:  # twice: refused, still one certificate
         services.exam_attempt_submit(attempt=attempt, user=student, answers=answers_for(attempt))
     assert exc.value.code == "already_submitted"
-    assert services.exam_attempt_close_if_overdue(attempt_id=attempt.pk, now=timezone.now() + dt.timedelta(hours=1)) is None
+    assert (
+        services.exam_attempt_close_if_overdue(attempt_id=attempt.pk, now=timezone.now() + dt.timedelta(hours=1))
+        is None
+    )
     attempt.refresh_from_db()
     certificates = IssuedCertificate.objects.filter(user=student, kind=IssuedCertificate.Kind.EXAM)
     assert certificates.count() == 1
@@ -201,11 +207,17 @@ def test_proctor_events_are_capped_and_refused_after_the_attempt(exam, student, 
     live_settings.prime_empty()
     attempt = services.exam_attempt_start(user=student, exam=exam)
     batch = [{"kind": "focus_lost", "occurred_at": f"2020-01-01T00:00:{i:02d}Z"} for i in range(8)]
-    assert services.exam_proctor_events_record(attempt=attempt, user=student, events=batch) == {"stored": 8, "dropped": 0}
+    assert services.exam_proctor_events_record(attempt=attempt, user=student, events=batch) == {
+        "stored": 8,
+        "dropped": 0,
+    }
     batch = [{"kind": "paste", "detail": "x" * 999} for _ in range(1)] + [
         {"kind": "copy", "occurred_at": f"2030-01-01T00:00:{i:02d}+02:00"} for i in range(5)
     ]
-    assert services.exam_proctor_events_record(attempt=attempt, user=student, events=batch) == {"stored": 2, "dropped": 4}
+    assert services.exam_proctor_events_record(attempt=attempt, user=student, events=batch) == {
+        "stored": 2,
+        "dropped": 4,
+    }
     assert ExamProctorEvent.objects.filter(attempt=attempt).count() == 10
     event = ExamProctorEvent.objects.get(attempt=attempt, kind="paste")
     assert len(event.detail) == ExamProctorEvent.DETAIL_MAX
