@@ -178,7 +178,7 @@ class ExamAttempt(UUIDModel):
         permissions = [("review_examattempt", "Can review exam attempts and their proctoring log")]
 
     def __str__(self) -> str:
-        return f"Attempt {self.number} by {self.user_id} at {self.exam_id}"
+        return f"{self.user} — {self.exam} (attempt {self.number})"
 
     def get_absolute_url(self) -> str:
         return reverse("learning:exam_attempt", kwargs={"attempt_id": self.pk})
