@@ -153,7 +153,7 @@ def _locked_open_attempt(*, attempt: ExamAttempt, user: User, now: dt.datetime) 
     """The attempt under its row lock, and whether it is past its time (then it has just been closed)."""
     if attempt.user_id != user.pk:
         raise PermissionDenied(_("This is not your attempt."))
-    locked = ExamAttempt.objects.select_for_update().select_related("exam", "user").get(pk=attempt.pk)
+    locked = ExamAttempt.objects.select_for_update(of=("self",)).select_related("exam", "user").get(pk=attempt.pk)
     if not locked.is_open:
         raise _conflict_for_closed(locked)
     if exam_is_overdue(locked, now):
@@ -246,7 +246,7 @@ def exam_attempt_close_if_overdue(*, attempt_id, now: dt.datetime | None = None)
     now = now or timezone.now()
     with transaction.atomic():
         attempt = (
-            ExamAttempt.objects.select_for_update()
+            ExamAttempt.objects.select_for_update(of=("self",))
             .select_related("exam", "user")
             .filter(pk=attempt_id, status=ExamAttempt.Status.IN_PROGRESS)
             .first()
@@ -346,7 +346,7 @@ def exam_attempt_review(*, attempt: ExamAttempt, actor: User, notes: str) -> Exa
     notes = (notes or "").replace("\x00", "").strip()
     if len(notes) > 5000:
         raise ValidationError({"notes": _("At most 5000 characters.")})
-    locked = ExamAttempt.objects.select_for_update().select_related("exam").get(pk=attempt.pk)
+    locked = ExamAttempt.objects.select_for_update(of=("self",)).select_related("exam").get(pk=attempt.pk)
     if locked.is_open:
         raise ConflictError(_("This attempt is still in progress."), code="in_progress")
     locked.review_notes, locked.reviewed_by, locked.reviewed_at = notes, actor, timezone.now()
@@ -364,7 +364,9 @@ def exam_attempt_invalidate(*, attempt: ExamAttempt, actor: User, reason: str) -
     reason = (reason or "").replace("\x00", "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give the reason for invalidating this attempt.")}, code="required")
-    locked = ExamAttempt.objects.select_for_update().select_related("exam", "certificate").get(pk=attempt.pk)
+    locked = (
+        ExamAttempt.objects.select_for_update(of=("self",)).select_related("exam", "certificate").get(pk=attempt.pk)
+    )
     if locked.is_invalidated:
         raise ConflictError(_("This attempt is already invalidated."), code="already_invalidated")
     if not locked.passed:
