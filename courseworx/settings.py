@@ -454,6 +454,16 @@ REPORTS_ROLLUPS = env.bool("REPORTS_ROLLUPS", default=True)
 REPORTS_ROLLUP_REFRESH_MINUTES = env.int("REPORTS_ROLLUP_REFRESH_MINUTES", default=15)
 REPORTS_ROLLUP_MAX_AGE_MINUTES = env.int("REPORTS_ROLLUP_MAX_AGE_MINUTES", default=60)
 
+# --- Certification exams (learning; the first three are live settings, see learning/apps.py) ----------
+# An answer or submission this many seconds after an attempt's deadline is still taken (network, clicks).
+EXAM_GRACE_SECONDS = env.int("EXAM_GRACE_SECONDS", default=10)
+# An attempt is flagged for review when a suspicious proctoring event kind occurred this many times.
+EXAM_PROCTOR_FLAG_THRESHOLD = env.int("EXAM_PROCTOR_FLAG_THRESHOLD", default=3)
+# At most this many proctoring events are stored per attempt (the rest are only counted).
+EXAM_PROCTOR_MAX_EVENTS = env.int("EXAM_PROCTOR_MAX_EVENTS", default=300)
+# At most this many events in one request from the browser.
+EXAM_PROCTOR_MAX_BATCH = env.int("EXAM_PROCTOR_MAX_BATCH", default=50)
+
 # --- Billing (read through billing/conf.py) -------------------------------------------------
 BILLING_CURRENCY = env.str("BILLING_CURRENCY", default="USD")
 # ISO 4217 codes a price may be given in when billing's Currency table is not available (billing registers the
@@ -547,6 +557,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=40),
     },
     "learning-leaderboards-refresh": {"task": "learning.leaderboards_refresh", "schedule": crontab(minute="*/10")},
+    # Exam attempts past their deadline are closed and graded with the answers saved in time.
+    "learning-exam-attempts-close": {"task": "learning.exam_attempts_close_due", "schedule": crontab(minute="*/5")},
     "community-daily-digest": {  # name kept: beat's stored entry is updated in place
         "task": "core.notification_send_daily_digests",
         "schedule": crontab(minute=0, hour=COMMUNITY_DIGEST_HOUR),

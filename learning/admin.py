@@ -462,6 +462,7 @@ admin.site.register(LearningStreak, list_display=("user", "current_days", "longe
 from . import (  # noqa: E402, F401
     admin_career_paths,
     admin_credentials,
+    admin_exams,
     admin_gamification,
     admin_mentorships,
     admin_recommendations,

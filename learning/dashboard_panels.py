@@ -13,11 +13,13 @@ STUDENT_PANELS: list[tuple[str, str]] = [
     ("learning/career_paths/panel.html", "learning.career_paths_selectors.career_paths_panel"),
     ("learning/mentorships/panel.html", "learning.mentorship_selectors.student_mentoring_panel"),
     ("learning/recommendations/panel.html", "learning.recommendations_selectors.recommendations_panel"),
+    ("learning/exams/panel.html", "learning.exams_selectors.exams_dashboard_panel"),
 ]
 
 # The teaching dashboard, below the course table, in this order.
 INSTRUCTOR_PANELS: list[tuple[str, str]] = [
     ("learning/mentorships/panel.html", "learning.mentorship_selectors.instructor_mentoring_panel"),
+    ("learning/exams/review_panel.html", "learning.exams_selectors.exams_review_panel"),
 ]
 
 

@@ -11,7 +11,15 @@ from courses.permissions import can_preview_course as can_preview_course
 from courses.permissions import can_view_course
 from courses.permissions import is_course_staff as is_course_staff
 
-from .models import Assignment, AssignmentSubmission, Enrollment, IssuedCertificate, QuizAttempt
+from .models import (
+    Assignment,
+    AssignmentSubmission,
+    CertificationExam,
+    Enrollment,
+    ExamAttempt,
+    IssuedCertificate,
+    QuizAttempt,
+)
 
 
 def _authenticated(user) -> bool:
@@ -103,3 +111,26 @@ def can_manage_enrollment(user, course: Course | None) -> bool:
 def can_view_training_logs(user) -> bool:
     """The recommendation runs' logs (API, admin): superusers and staff given the model's view permission."""
     return _authenticated(user) and (user.is_superuser or user.has_perm("learning.view_aimodeltraininglog"))
+
+
+def can_review_exams(user) -> bool:
+    """Exam reviewers across the site: superusers and staff with `learning.review_examattempt` (the Reviewers
+    group has it).  The instructors of an exam's course review that exam's attempts too (below)."""
+    return _authenticated(user) and (user.is_superuser or user.has_perm("learning.review_examattempt"))
+
+
+def can_review_exam(user, exam: CertificationExam) -> bool:
+    if can_review_exams(user):
+        return True
+    return _authenticated(user) and exam.course_id is not None and is_course_staff(user, exam.course)
+
+
+def can_review_exam_attempt(user, attempt: ExamAttempt) -> bool:
+    """Who sees an attempt's answers and proctoring log and writes review notes (not the candidate)."""
+    return can_review_exam(user, attempt.exam)
+
+
+def can_invalidate_exam_attempt(user, attempt: ExamAttempt) -> bool:
+    """Invalidating a passed attempt revokes its certificate: reviewers of the attempt who may also revoke
+    certificates (superusers, `learning.revoke_issuedcertificate`)."""
+    return can_review_exam_attempt(user, attempt) and can_revoke_certificate(user)

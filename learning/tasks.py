@@ -108,3 +108,9 @@ def recommendations_compute_task(trigger: str = "schedule") -> str:
 def leaderboards_refresh_task() -> int:
     """Recompute every leaderboard snapshot from the points ledger (idempotent: replaces the snapshots)."""
     return services.leaderboards_refresh()
+
+
+@shared_task(name="learning.exam_attempts_close_due", acks_late=True)
+def exam_attempts_close_due_task() -> int:
+    """Exam attempts past their deadline: closed and graded with the answers saved in time."""
+    return services.exam_attempts_close_due()

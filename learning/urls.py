@@ -3,6 +3,7 @@ from django.urls import path
 from . import (
     career_paths_views,
     credentials_views,
+    exams_views,
     gamification_views,
     grading_views,
     mentorship_views,
@@ -87,6 +88,16 @@ urlpatterns = [
     path("leaderboard/", gamification_views.leaderboard, name="leaderboard"),
     path("challenges/", gamification_views.challenges, name="challenges"),
     path("challenges/<uuid:challenge_id>/join/", gamification_views.challenge_join, name="challenge_join"),
+    # Certification exams (learning/exams_views.py)
+    path("exams/", exams_views.exam_list, name="exam_list"),
+    path("exams/<slug:slug>/", exams_views.exam_detail, name="exam_detail"),
+    path("exams/<slug:slug>/start/", exams_views.exam_start, name="exam_start"),
+    path("exam-attempts/<uuid:attempt_id>/", exams_views.exam_attempt, name="exam_attempt"),
+    path("exam-attempts/<uuid:attempt_id>/save/", exams_views.exam_attempt_save, name="exam_attempt_save"),
+    path("exam-attempts/<uuid:attempt_id>/events/", exams_views.exam_attempt_events, name="exam_attempt_events"),
+    path("exam-attempts/<uuid:attempt_id>/result/", exams_views.exam_result, name="exam_result"),
+    path("teach/exams/", exams_views.exam_review_list, name="exam_review_list"),
+    path("teach/exams/attempts/<uuid:attempt_id>/", exams_views.exam_review_attempt, name="exam_review_attempt"),
     # Instructors
     path("teach/", views.instructor_dashboard, name="instructor_dashboard"),
     path("teach/grading/", grading_views.grading, name="grading"),

@@ -117,6 +117,14 @@ def collect_learning(user) -> dict:
             "id", "content_id", "number", "status", "started_at", "submitted_at", "answers", "score", "percent",
             "passed",
         ),
+        "exam_attempts": _rows(
+            m.ExamAttempt.objects.filter(user=user),
+            "id", "exam_id", "exam__title", "number", "status", "started_at", "deadline_at", "submitted_at",
+            "answers", "score", "percent", "passed", "invalidated_at", "review_notes",
+        ),
+        "exam_proctor_events": _rows(
+            m.ExamProctorEvent.objects.filter(attempt__user=user), "attempt_id", "kind", "occurred_at", "detail"
+        ),
         "assignment_submissions": _rows(
             m.AssignmentSubmission.objects.filter(user=user),
             "id", "assignment_id", "assignment__title", "text", "file", "status", "submitted_at", "score", "feedback",

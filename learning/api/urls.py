@@ -2,7 +2,17 @@
 
 from django.urls import path
 
-from . import authoring, career_paths, credentials, gamification, mentorships, recommendations, session_views, views
+from . import (
+    authoring,
+    career_paths,
+    credentials,
+    exams,
+    gamification,
+    mentorships,
+    recommendations,
+    session_views,
+    views,
+)
 
 urlpatterns = [
     path("enrollments/", views.EnrollmentListCreateView.as_view(), name="learning-enrollments"),
@@ -131,6 +141,26 @@ urlpatterns = [
         "gamification/preferences/",
         gamification.PreferencesView.as_view(),
         name="learning-gamification-preferences",
+    ),
+    # certification exams (learning/api/exams.py)
+    path("exams/", exams.ExamListView.as_view(), name="learning-exams"),
+    path("exams/<slug:slug>/attempts/", exams.ExamAttemptStartView.as_view(), name="learning-exam-start"),
+    path("exam-attempts/", exams.MyExamAttemptListView.as_view(), name="learning-exam-attempts"),
+    path("exam-attempts/<uuid:attempt_id>/", exams.ExamAttemptDetailView.as_view(), name="learning-exam-attempt"),
+    path(
+        "exam-attempts/<uuid:attempt_id>/answers/",
+        exams.ExamAttemptAnswersView.as_view(),
+        name="learning-exam-attempt-answers",
+    ),
+    path(
+        "exam-attempts/<uuid:attempt_id>/submit/",
+        exams.ExamAttemptSubmitView.as_view(),
+        name="learning-exam-attempt-submit",
+    ),
+    path(
+        "exam-attempts/<uuid:attempt_id>/proctor-events/",
+        exams.ExamProctorEventsView.as_view(),
+        name="learning-exam-proctor-events",
     ),
     # instructors: a course's assignments (learning/api/authoring.py)
     path(

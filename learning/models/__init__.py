@@ -31,6 +31,7 @@ from .base import (
 )
 from .career_paths import CareerPath, PathCourse, UserCareerPath
 from .credentials import CredentialSigningKey, CredentialStatusEntry
+from .exams import CertificationExam, ExamAttempt, ExamProctorEvent, ExamQuestion
 from .gamification import (
     Achievement,
     Challenge,

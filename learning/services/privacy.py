@@ -13,6 +13,8 @@ from learning.models import (
     AssignmentSubmission,
     Attendance,
     Enrollment,
+    ExamAttempt,
+    ExamProctorEvent,
     GamificationProfile,
     IssuedCertificate,
     LeaderboardEntry,
@@ -33,6 +35,8 @@ def personal_data_anonymise_for_user(*, user: User) -> None:
       status kept (course statistics and grading history);
     - quiz attempts: answers removed, scores kept; attendance and enrolments: free-text notes removed;
     - mentorships as mentee or mentor (with their sessions) and the mentor profile: deleted;
+    - quiz and exam attempts: answers (and exam review notes) removed, scores kept; exam proctoring events
+      deleted; attendance and enrolments: free-text notes removed;
     - issued certificates: the holder's name becomes "Deleted user" and the PDF (which shows the name)
       is deleted on commit; the row and its verification code stay (a verifier sees "Deleted user");
     - gamification: off every leaderboard and no public achievement pages (the points ledger stays: figures).
@@ -44,6 +48,8 @@ def personal_data_anonymise_for_user(*, user: User) -> None:
         file_delete_on_commit(*(s.file for s in submissions.exclude(file="").only("id", "file")))
         submissions.update(text="", file="", updated_at=timezone.now())
         QuizAttempt.objects.filter(user=user).update(answers={})
+        ExamAttempt.objects.filter(user=user).update(answers={}, review_notes="")
+        ExamProctorEvent.objects.filter(attempt__user=user).delete()
         Attendance.objects.filter(user=user).update(note="")
         Enrollment.objects.filter(user=user).update(notes="")
         certificates = IssuedCertificate.objects.filter(user=user)

@@ -18,6 +18,7 @@ from courses import demo as courses_demo
 from learning import demo as learning_demo
 from learning import demo_career_paths as learning_demo_career_paths
 from learning import demo_credentials as learning_demo_credentials
+from learning import demo_exams as learning_demo_exams
 from learning import demo_gamification as learning_demo_gamification
 from learning import demo_mentorships as learning_demo_mentorships
 from learning import demo_recommendations as learning_demo_recommendations
@@ -35,6 +36,7 @@ DEMO_MODULES = [
     community_demo,
     learning_demo_recommendations,  # after the learners enrolled (learning, community)
     learning_demo_gamification,  # after community: reviews and accepted answers have earned their points
+    learning_demo_exams,
     billing_demo,
     reports_demo,
 ]
