@@ -33,14 +33,14 @@ logger = logging.getLogger(__name__)
 
 FALLBACK_HTML = """
 <div class="frame">
-  <p class="kicker">Certificate of completion</p>
+  <p class="kicker">{% if kind == "exam" %}Certificate of achievement{% else %}Certificate of completion{% endif %}</p>
   <p class="lead">This certifies that</p>
   <h1>{{ student_name }}</h1>
-  <p class="lead">has successfully completed the course</p>
+  <p class="lead">{% if kind == "exam" %}has passed the certification exam{% elif kind == "path" %}has successfully completed the career path{% else %}has successfully completed the course{% endif %}</p>
   <h2>{{ course_title }}</h2>
-  <p class="meta">Completed on {{ completed_on }} · Grade {{ grade }}</p>
+  <p class="meta">{% if kind == "exam" %}Passed on {{ completed_on }} · Score {{ grade }}{% else %}Completed on {{ completed_on }}{% if kind == "course" %} · Grade {{ grade }}{% endif %}{% endif %}</p>
   <div class="sign">
-    <div><span class="line"></span>{{ instructor_name }}<br><small>Instructor</small></div>
+    <div>{% if instructor_name %}<span class="line"></span>{{ instructor_name }}<br><small>Instructor</small>{% endif %}</div>
     <div class="verify"><img class="qr" src="{{ verification_qr }}" alt="">
       <span>Verify at {{ verification_url }}<br>Code <strong>{{ verification_code }}</strong></span></div>
   </div>
@@ -65,6 +65,10 @@ h2 { font-size: 22pt; margin: 4mm 0 6mm; color: #2c2f8f; }
 def certificate_template_for(certificate: IssuedCertificate) -> CertificateTemplate | None:
     if certificate.template_id:
         return certificate.template
+    if certificate.kind != IssuedCertificate.Kind.COURSE:
+        # A path or exam without its own template: the built-in layout, worded for its kind (the site's
+        # default template is written for courses).
+        return None
     if certificate.course is not None and certificate.course.certificate_template_id:
         return certificate.course.certificate_template
     return CertificateTemplate.objects.filter(is_default=True).order_by("created_at").first()
@@ -75,7 +79,12 @@ def certificate_context(certificate: IssuedCertificate, verification_url: str) -
     enrollment = certificate.enrollment
     instructor = certificate.course.instructor if certificate.course is not None else None
     grade = enrollment.grade if enrollment is not None else None
+    if certificate.kind == IssuedCertificate.Kind.EXAM:
+        attempt = getattr(certificate, "exam_attempt", None)  # the passed attempt (none once it is deleted)
+        if attempt is not None and attempt.score is not None and attempt.max_score:
+            grade = attempt.score * 100 / attempt.max_score
     return {
+        "kind": str(certificate.kind),
         "student_name": str(certificate.holder_name),
         "course_title": str(certificate.course_title),
         "instructor_name": instructor.get_full_name() if instructor else "",

@@ -15,6 +15,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.conf import settings
 from django.db.models import QuerySet
+from django.http import Http404
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +25,7 @@ from django.utils.translation import gettext as _
 from .credentials import builder, jsonld, proofs
 from .credentials.builder import CredentialSubjectData
 from .credentials.multibase import public_key_from_multibase
-from .models import CredentialSigningKey, CredentialStatusEntry, IssuedCertificate
+from .models import CredentialSigningKey, CredentialStatusEntry, IssuedCertificate, UserAchievement
 
 logger = logging.getLogger(__name__)
 
@@ -180,6 +181,38 @@ def certificate_subject_data(certificate: IssuedCertificate, entry: CredentialSt
         status_index=entry.index,
         revoked=certificate.status == IssuedCertificate.Status.REVOKED,
         achievement_type="Certificate",
+    )
+
+
+def achievement_award_for(*, user, award_id) -> UserAchievement:
+    """One of the user's achievement awards (superusers: anyone's); 404 for anyone else's."""
+    awards = UserAchievement.objects.select_related("achievement", "user").filter(pk=award_id)
+    if not user.is_superuser:
+        awards = awards.filter(user=user)
+    award = awards.first()
+    if award is None:
+        raise Http404(_("No such achievement."))
+    return award
+
+
+def achievement_subject_data(award: UserAchievement, entry: CredentialStatusEntry) -> CredentialSubjectData:
+    """The adapter of an achievement award (gamification) for `builder.build_credential`: an OB 3.0 Badge."""
+    achievement = award.achievement
+    image = achievement.image_url
+    return CredentialSubjectData(
+        credential_id=f"urn:uuid:{award.pk}",
+        credential_url=settings.SITE_URL + award.get_absolute_url(),
+        holder_name=award.user.get_full_name() or award.user.get_username(),
+        achievement_id=f"urn:uuid:{uuid.uuid5(_ACHIEVEMENT_NAMESPACE, f'achievement:{achievement.slug}')}",
+        achievement_name=achievement.name,
+        achievement_description=achievement.description or achievement.get_criterion_kind_display(),
+        criteria=_("%(criterion)s: %(threshold)s.")
+        % {"criterion": achievement.get_criterion_kind_display(), "threshold": achievement.threshold},
+        image_url=image if image.startswith("http") else settings.SITE_URL + image,
+        issued_at=award.awarded_at,
+        status_list_url=status_list_url(entry.status_list),
+        status_index=entry.index,
+        achievement_type="Badge",
     )
 
 

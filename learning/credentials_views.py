@@ -53,6 +53,15 @@ def certificate_credential(request, certificate_id):
     return _json(credential, filename=f"credential-{certificate.code}.json", cache=0, public=False)
 
 
+@login_required
+@require_GET
+def achievement_credential(request, award_id):
+    """The holder's (or a superuser's) Open Badges 3.0 credential of an achievement award, as a .json download."""
+    award = credentials_selectors.achievement_award_for(user=request.user, award_id=award_id)
+    credential = services.achievement_credential(award=award)
+    return _json(credential, filename=f"credential-{award.achievement.slug}.json", cache=0, public=False)
+
+
 @require_GET
 def certificate_credential_by_code(request, code: str):
     """Public, like the verification page: whoever has the code printed on the certificate."""

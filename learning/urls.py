@@ -75,6 +75,11 @@ urlpatterns = [
         credentials_views.certificate_credential_by_code,
         name="certificate_credential_by_code",
     ),
+    path(
+        "achievements/awards/<uuid:award_id>/credential.json",
+        credentials_views.achievement_credential,
+        name="achievement_credential",
+    ),
     path("credentials/issuer/", credentials_views.issuer_profile, name="credential_issuer"),
     path("credentials/keys/", credentials_views.issuer_keys, name="credential_keys"),
     path("credentials/status/<int:status_list>/", credentials_views.status_list, name="credential_status_list"),

@@ -38,6 +38,15 @@ class CertificateCredentialView(APIView):
         return Response(services.certificate_credential(certificate=certificate))
 
 
+class AchievementCredentialView(APIView):
+    """The signed Open Badges 3.0 credential (an OB 3.0 Badge) of one of my achievement awards (superusers: any)."""
+
+    @extend_schema(responses={(200, "application/json"): dict})
+    def get(self, request, award_id):
+        award = credentials_selectors.achievement_award_for(user=request.user, award_id=award_id)
+        return Response(services.achievement_credential(award=award))
+
+
 class CredentialVerifyView(APIView):
     """Public: verify a credential this site issued.  The body is the credential itself (JSON, at most
     64 KB).  200 with `verified` true/false and every check; 400 when the body is not a JSON object."""

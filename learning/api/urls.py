@@ -102,6 +102,11 @@ urlpatterns = [
         credentials.CertificateCredentialView.as_view(),
         name="learning-certificate-credential",
     ),
+    path(
+        "achievements/awards/<uuid:award_id>/credential/",
+        credentials.AchievementCredentialView.as_view(),
+        name="learning-achievement-credential",
+    ),
     path("credentials/verify/", credentials.CredentialVerifyView.as_view(), name="learning-credential-verify"),
     path("saved-courses/", views.SavedCourseListCreateView.as_view(), name="learning-saved-courses"),
     path("saved-courses/<uuid:course_id>/", views.SavedCourseDeleteView.as_view(), name="learning-saved-course"),

@@ -43,11 +43,13 @@ class CredentialSigningKey(TimeStampedModel):
 class CredentialStatusEntry(TimeStampedModel):
     """The stable place of one credential in a Bitstring status list (list number + bit index).
 
-    `kind` + `object_id` name what the credential is about ("certificate": an IssuedCertificate's id);
+    `kind` + `object_id` name what the credential is about ("certificate": an IssuedCertificate's id,
+    "achievement": a UserAchievement's id);
     the bit is set when that object is revoked (read from the object itself, so there is one truth)."""
 
     class Kind(models.TextChoices):
         CERTIFICATE = "certificate", _("Certificate")
+        ACHIEVEMENT = "achievement", _("Achievement")
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     object_id = models.UUIDField()

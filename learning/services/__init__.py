@@ -56,6 +56,7 @@ from .class_sessions import (
     class_sessions_close_due,
 )
 from .credentials import (
+    achievement_credential,
     certificate_credential,
     credential_sign,
     credential_status_entry,
@@ -160,6 +161,7 @@ __all__ = [
     "certificate_award",
     "certificate_issue",
     "certificate_revoke",
+    "achievement_credential",
     "certificate_credential",
     "credential_sign",
     "credential_status_entry",

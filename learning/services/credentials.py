@@ -26,7 +26,7 @@ from learning.credentials.multibase import (
     public_key_multibase,
     public_raw,
 )
-from learning.models import CredentialSigningKey, CredentialStatusEntry, IssuedCertificate
+from learning.models import CredentialSigningKey, CredentialStatusEntry, IssuedCertificate, UserAchievement
 
 logger = logging.getLogger(__name__)
 
@@ -130,6 +130,12 @@ def certificate_credential(*, certificate: IssuedCertificate) -> dict[str, Any]:
     """The signed credential of a certificate (its status-list place is made on first use)."""
     entry = credential_status_entry(kind=CredentialStatusEntry.Kind.CERTIFICATE, object_id=certificate.pk)
     return credential_sign(selectors.certificate_subject_data(certificate, entry))
+
+
+def achievement_credential(*, award: UserAchievement) -> dict[str, Any]:
+    """The signed credential (an OB 3.0 Badge) of an achievement award (its status-list place made on first use)."""
+    entry = credential_status_entry(kind=CredentialStatusEntry.Kind.ACHIEVEMENT, object_id=award.pk)
+    return credential_sign(selectors.achievement_subject_data(award, entry))
 
 
 def status_list_credential(*, status_list: int) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from accounts import services_resumes as services
 from accounts.models import Resume, ResumeEntry
 from accounts.resume_pdf import resume_html
 from accounts.resume_selectors import resume_view
-from learning.models import IssuedCertificate
+from learning.models import Achievement, GamificationProfile, IssuedCertificate, UserAchievement
 from reports.privacy import collect_accounts, personal_data_delete
 from tests.factories import StudentFactory
 from tests.pdf_utils import pdf_all_bytes, pdf_text, watch_file_opens
@@ -105,6 +105,21 @@ def test_certificates_attached_through_the_registry(client, owner):
     resume = _public(owner)
     html = client.get(reverse("public_profile", args=[resume.slug])).content.decode()
     assert "Python Basics" in html and "Revoked Course" not in html and "code-Pytho-valid" in html
+
+
+def test_achievements_attached_unless_their_owner_hid_them(client, owner):
+    achievement = Achievement.objects.create(
+        slug="resume-first-review", name="First review", criterion_kind=Achievement.Kind.FIRST_REVIEW
+    )
+    award = UserAchievement.objects.create(user=owner, achievement=achievement, awarded_at=timezone.now())
+    section = {s.key: s for s in resume_sections.sections_for(owner)}["achievements"]
+    assert [i.title for i in section.items] == ["First review"]
+    assert section.items[0].url.endswith(award.get_absolute_url())
+    resume = _public(owner)
+    assert "First review" in client.get(reverse("public_profile", args=[resume.slug])).content.decode()
+    GamificationProfile.objects.update_or_create(user=owner, defaults={"achievements_public": False})
+    assert "achievements" not in [s.key for s in resume_sections.sections_for(owner)]
+    assert "First review" not in client.get(reverse("public_profile", args=[resume.slug])).content.decode()
 
 
 def test_registry_takes_any_section(owner):
