@@ -36,11 +36,14 @@ FALLBACK_HTML = """
   <p class="kicker">{% if kind == "exam" %}Certificate of achievement{% else %}Certificate of completion{% endif %}</p>
   <p class="lead">This certifies that</p>
   <h1>{{ student_name }}</h1>
-  <p class="lead">{% if kind == "exam" %}has passed the certification exam{% elif kind == "path" %}has successfully completed the career path{% else %}has successfully completed the course{% endif %}</p>
+  <p class="lead">{% if kind == "exam" %}has passed the certification exam{% elif kind == "path" %}has
+    successfully completed the career path{% else %}has successfully completed the course{% endif %}</p>
   <h2>{{ course_title }}</h2>
-  <p class="meta">{% if kind == "exam" %}Passed on {{ completed_on }} · Score {{ grade }}{% else %}Completed on {{ completed_on }}{% if kind == "course" %} · Grade {{ grade }}{% endif %}{% endif %}</p>
+  <p class="meta">{% if kind == "exam" %}Passed on {{ completed_on }} · Score {{ grade }}{% else %}Completed
+    on {{ completed_on }}{% if kind == "course" %} · Grade {{ grade }}{% endif %}{% endif %}</p>
   <div class="sign">
-    <div>{% if instructor_name %}<span class="line"></span>{{ instructor_name }}<br><small>Instructor</small>{% endif %}</div>
+    <div>{% if instructor_name %}<span class="line"></span>{{ instructor_name }}<br>
+      <small>Instructor</small>{% endif %}</div>
     <div class="verify"><img class="qr" src="{{ verification_qr }}" alt="">
       <span>Verify at {{ verification_url }}<br>Code <strong>{{ verification_code }}</strong></span></div>
   </div>

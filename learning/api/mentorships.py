@@ -77,7 +77,7 @@ class RequestInputSerializer(serializers.Serializer):
     course = serializers.UUIDField(required=False, allow_null=True)
 
 
-class MessageInputSerializer(serializers.Serializer):
+class MentorshipMessageInputSerializer(serializers.Serializer):
     message = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
@@ -171,7 +171,7 @@ def _participant(request, mentorship_id) -> Mentorship:
 
 
 class _ActionApi(APIView):
-    input_serializer: type[serializers.Serializer] = MessageInputSerializer
+    input_serializer: type[serializers.Serializer] = MentorshipMessageInputSerializer
     field = "message"
 
     def act(self, mentorship, actor, text):  # pragma: no cover - overridden
@@ -188,7 +188,7 @@ class _ActionApi(APIView):
 class MentorshipAcceptApi(_ActionApi):
     """The mentor accepts (409 `not_requested`, `mentee_limit`)."""
 
-    @extend_schema(request=MessageInputSerializer, responses=MentorshipSerializer)
+    @extend_schema(request=MentorshipMessageInputSerializer, responses=MentorshipSerializer)
     @conflict_codes("not_requested", "mentee_limit")
     def post(self, request, mentorship_id):
         return super().post(request, mentorship_id)
@@ -198,7 +198,7 @@ class MentorshipAcceptApi(_ActionApi):
 
 
 class MentorshipDeclineApi(_ActionApi):
-    @extend_schema(request=MessageInputSerializer, responses=MentorshipSerializer)
+    @extend_schema(request=MentorshipMessageInputSerializer, responses=MentorshipSerializer)
     @conflict_codes("not_requested")
     def post(self, request, mentorship_id):
         return super().post(request, mentorship_id)

@@ -32,7 +32,7 @@ class RecommendedCourseSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CourseRefSerializer(serializers.Serializer):
+class RecommendedCourseRefSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     slug = serializers.SlugField()
     title = serializers.CharField()
@@ -40,7 +40,7 @@ class CourseRefSerializer(serializers.Serializer):
 
 class RecommendationOutputSerializer(serializers.ModelSerializer):
     course = RecommendedCourseSerializer()
-    reason_course = CourseRefSerializer(allow_null=True)
+    reason_course = RecommendedCourseRefSerializer(allow_null=True)
     reason_text = serializers.SerializerMethodField(help_text="The reason as shown to the user, in their language.")
 
     class Meta:

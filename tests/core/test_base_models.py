@@ -1,5 +1,5 @@
-"""Every model inherits core's TimeStampedModel (or UUIDModel), except the few reports tables that
-are append-only events or rebuilt wholesale (courseworx/core/README.md says which and why)."""
+"""Every model inherits core's TimeStampedModel (or UUIDModel), except the few reports and engagement
+tables that are append-only events or rebuilt wholesale (courseworx/core/README.md says which and why)."""
 
 from django.apps import apps
 
@@ -18,6 +18,15 @@ WITHOUT_TIMESTAMPS = {
     "reports.StudentYearTotals",
     "reports.ActiveDays",
     "reports.CourseProgressStats",
+    # Engagement (issue 17): the points ledger and achievement awards are append-only; leaderboard entries,
+    # recommendations and course relations are rebuilt wholesale by their periodic jobs; proctoring events
+    # are append-only.
+    "learning.PointsEntry",
+    "learning.UserAchievement",
+    "learning.LeaderboardEntry",
+    "learning.AIRecommendation",
+    "learning.CourseRelation",
+    "learning.ExamProctorEvent",
 }
 
 

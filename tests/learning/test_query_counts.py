@@ -71,7 +71,9 @@ def test_dashboard_query_count_does_not_grow(client, student):
     shown = (len(data.enrollments), len(data.upcoming), len(data.certificates), len(data.saved))
     assert shown == (16, 5, 6, 6)  # upcoming: the first 5; certificates and saved: the first 6
     assert small == large, "the dashboard must not run a query per course"
-    assert large <= 12  # not the per-row check (the equality above is): a budget for the page's fixed cost
+    # Not the per-row check (the equality above is): a budget for the page's fixed cost, 10 queries for the page
+    # itself and 6 for the engagement panels (learning/dashboard_panels.py: points, paths, mentoring, picks, exams).
+    assert large <= 16
 
 
 def test_player_query_count_does_not_grow(client, student, course):
