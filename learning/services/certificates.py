@@ -24,6 +24,20 @@ from learning.models import Enrollment, IssuedCertificate
 CERTIFICATE_CODE_BYTES = 8  # secrets.token_urlsafe(8) -> 11 characters, 64 bits of randomness
 
 
+def _create_with_code(**fields) -> IssuedCertificate:
+    """Create a certificate with a fresh random verification code; a code collision (2^-64) is retried with
+    a new code.  Any other IntegrityError (e.g. the enrolment already has its certificate) is raised."""
+    for _attempt in range(5):
+        code = secrets.token_urlsafe(CERTIFICATE_CODE_BYTES)
+        try:
+            with transaction.atomic():
+                return IssuedCertificate.objects.create(code=code, **fields)
+        except IntegrityError:
+            if not IssuedCertificate.objects.filter(code=code).exists():
+                raise
+    raise RuntimeError("Could not generate a unique verification code.")
+
+
 def certificate_issue(*, enrollment_id) -> IssuedCertificate | None:
     """Create the certificate row of a completed enrolment (idempotent: one per enrolment)."""
     with transaction.atomic():
@@ -39,26 +53,18 @@ def certificate_issue(*, enrollment_id) -> IssuedCertificate | None:
         if existing is not None:
             return existing
         course = enrollment.course
-        certificate = None
-        for _ in range(5):  # a code collision (2^-64) is retried with a new code
-            try:
-                with transaction.atomic():
-                    certificate = IssuedCertificate.objects.create(
-                        enrollment=enrollment,
-                        user=enrollment.user,
-                        course=course,
-                        template=course.certificate_template,
-                        code=secrets.token_urlsafe(CERTIFICATE_CODE_BYTES),
-                        holder_name=enrollment.user.get_full_name()[:120],
-                        course_title=course.title[:200],
-                        issued_at=enrollment.completed_at or timezone.now(),
-                    )
-                break
-            except IntegrityError:
-                if IssuedCertificate.objects.filter(enrollment=enrollment).exists():
-                    return IssuedCertificate.objects.get(enrollment=enrollment)
-        if certificate is None:
-            raise RuntimeError("Could not generate a unique verification code.")
+        try:
+            certificate = _create_with_code(
+                enrollment=enrollment,
+                user=enrollment.user,
+                course=course,
+                template=course.certificate_template,
+                holder_name=enrollment.user.get_full_name()[:120],
+                course_title=course.title[:200],
+                issued_at=enrollment.completed_at or timezone.now(),
+            )
+        except IntegrityError:  # another run issued it first (one certificate per enrolment)
+            return IssuedCertificate.objects.get(enrollment=enrollment)
         webhook_event_emit(
             "certificate.issued",
             {
@@ -93,24 +99,14 @@ def certificate_award(
     if kind not in (IssuedCertificate.Kind.PATH, IssuedCertificate.Kind.EXAM):
         raise ValueError(f"certificate_award is for path and exam certificates, not {kind!r}")
     with transaction.atomic():
-        certificate = None
-        for _ in range(5):  # a code collision (2^-64) is retried with a new code
-            try:
-                with transaction.atomic():
-                    certificate = IssuedCertificate.objects.create(
-                        kind=kind,
-                        user=user,
-                        template=template,
-                        code=secrets.token_urlsafe(CERTIFICATE_CODE_BYTES),
-                        holder_name=user.get_full_name()[:120] or user.get_username()[:120],
-                        course_title=title[:200],
-                        issued_at=issued_at or timezone.now(),
-                    )
-                break
-            except IntegrityError:
-                continue
-        if certificate is None:
-            raise RuntimeError("Could not generate a unique verification code.")
+        certificate = _create_with_code(
+            kind=kind,
+            user=user,
+            template=template,
+            holder_name=user.get_full_name()[:120] or user.get_username()[:120],
+            course_title=title[:200],
+            issued_at=issued_at or timezone.now(),
+        )
         webhook_event_emit(
             "certificate.issued",
             {
