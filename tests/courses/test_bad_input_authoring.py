@@ -1,0 +1,232 @@
+"""Issue 19 §5: hostile input to the course authoring API (courses/api/authoring.py) — course create and
+update, section, lesson and quiz question — is refused with a 400 naming the field and writes nothing;
+any text at all never gives a 500.  Strategies and checks: tests/bad_input.py."""
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from rest_framework.test import APIClient
+
+from courses.models import Course, CourseContent, CourseSection, QuizQuestion
+from tests.bad_input import (
+    assert_api_clean,
+    assert_api_refused,
+    blank_text,
+    counts,
+    huge_or_negative,
+    lone_surrogate,
+    many_places,
+    nul_text,
+    over_long,
+    post_json,
+    unicode_text,
+    wrong_type_for_number,
+    wrong_type_for_text,
+)
+from tests.courses.factories import CourseFactory, QuizContentFactory, SectionFactory
+from tests.factories import InstructorFactory
+
+pytestmark = pytest.mark.django_db
+
+API = "/api/v1/instructor"
+MODELS = (Course, CourseSection, CourseContent, QuizQuestion)
+VALID_COURSE = {"title": "Python basics", "description": "Learn Python.", "price": "0.00"}
+
+
+@pytest.fixture
+def owner():
+    return InstructorFactory()
+
+
+@pytest.fixture
+def api(owner) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(owner)
+    return client
+
+
+@pytest.fixture
+def course(owner):
+    return CourseFactory(instructor=owner)
+
+
+def _send(api, method: str, url: str, payload) -> tuple:
+    before = counts(MODELS)
+    response = post_json(api, url, payload, method=method)
+    return response, before, counts(MODELS)
+
+
+# --- course -------------------------------------------------------------------------------------
+text_fields = st.sampled_from(["title", "short_description", "description", "requirements", "learning_outcomes"])
+
+
+@given(field=text_fields, value=st.one_of(nul_text, lone_surrogate, wrong_type_for_text, st.none()))
+def test_course_create_refuses_bad_text(api, field, value):
+    response, before, after = _send(api, "post", f"{API}/courses/", {**VALID_COURSE, field: value})
+    assert_api_refused(response, field, before, after)
+
+
+@given(value=st.one_of(over_long(200), blank_text))
+def test_course_create_refuses_over_long_or_blank_titles(api, value):
+    response, before, after = _send(api, "post", f"{API}/courses/", {**VALID_COURSE, "title": value})
+    assert_api_refused(response, "title", before, after)
+
+
+@given(
+    field=st.sampled_from(["price", "duration_minutes", "max_students"]),
+    value=st.one_of(huge_or_negative, wrong_type_for_number, many_places.map(str)),
+)
+def test_course_create_refuses_bad_numbers(api, field, value):
+    if field == "price" and isinstance(value, int) and value < 0:
+        value = str(value)
+    response, before, after = _send(api, "post", f"{API}/courses/", {**VALID_COURSE, field: value})
+    if response.status_code == 201:  # e.g. a whole number of minutes that is in range
+        assert field != "price" or "." not in str(value)
+        return
+    assert_api_refused(response, field, before, after)
+
+
+@given(
+    field=st.sampled_from(["slug", "currency", "level", "language", "category", "tags", "start_date"]),
+    value=st.one_of(unicode_text, wrong_type_for_text, huge_or_negative),
+)
+def test_course_create_odd_choices_and_references_never_500(api, field, value):
+    response, before, after = _send(api, "post", f"{API}/courses/", {**VALID_COURSE, field: value})
+    assert_api_clean(response, before, after)
+    if response.status_code == 400:
+        assert_api_refused(response, field, before, after)
+
+
+@given(title=unicode_text, description=unicode_text)
+def test_course_create_any_unicode_is_stored_as_sent_or_refused(api, title, description):
+    response, before, after = _send(
+        api, "post", f"{API}/courses/", {**VALID_COURSE, "title": title, "description": description}
+    )
+    assert_api_clean(response, before, after)
+    if response.status_code == 201:
+        stored = Course.objects.get(pk=response.json()["id"])
+        assert (stored.title, stored.description) == (title.strip(), description.strip())
+
+
+@given(field=text_fields, value=st.one_of(nul_text, wrong_type_for_text, over_long(20_000)))
+def test_course_update_refuses_bad_text_and_changes_nothing(api, course, field, value):
+    if field == "title":
+        value = value if not isinstance(value, str) or "\x00" in value else "x" * 201
+    original = Course.objects.filter(pk=course.pk).values().get()
+    response, before, after = _send(api, "patch", f"{API}/courses/{course.pk}/", {field: value})
+    if response.status_code == 200:  # a long description is allowed: stored in full
+        assert field != "title" and Course.objects.get(pk=course.pk).__dict__[field] == value.strip()
+        return
+    assert_api_refused(response, field, before, after)
+    assert Course.objects.filter(pk=course.pk).values().get() == original
+
+
+# --- sections -----------------------------------------------------------------------------------
+@given(
+    payload=st.one_of(
+        st.fixed_dictionaries(
+            {"title": st.one_of(nul_text, over_long(200), blank_text, wrong_type_for_text, st.none())}
+        ),
+        st.fixed_dictionaries(
+            {"title": st.just("Basics"), "order": st.one_of(huge_or_negative, wrong_type_for_number)}
+        ),
+        st.fixed_dictionaries(
+            {"title": st.just("Basics"), "is_published": st.one_of(unicode_text, st.lists(st.booleans()))}
+        ),
+    )
+)
+def test_section_create_refuses_bad_input(api, course, payload):
+    response, before, after = _send(api, "post", f"{API}/courses/{course.pk}/sections/", payload)
+    if response.status_code == 201:  # a big but valid order, or a boolean-like string ("yes", "1")
+        return
+    assert_api_refused(response, set(payload) - {"title"} or {"title"}, before, after)
+
+
+# --- lessons ------------------------------------------------------------------------------------
+@given(
+    extra=st.one_of(
+        st.fixed_dictionaries({"type": st.one_of(unicode_text, wrong_type_for_text, st.none())}),
+        st.fixed_dictionaries(
+            {"type": st.just("article"), "article_body": st.one_of(nul_text, wrong_type_for_text, st.none())}
+        ),
+        st.fixed_dictionaries({"type": st.just("video"), "video_url": st.one_of(unicode_text, wrong_type_for_text)}),
+        st.fixed_dictionaries(
+            {"type": st.just("quiz"), "pass_mark": st.one_of(huge_or_negative, wrong_type_for_number)}
+        ),
+        st.fixed_dictionaries(
+            {"type": st.just("quiz"), "time_limit_minutes": st.one_of(huge_or_negative, wrong_type_for_number)}
+        ),
+        st.fixed_dictionaries({"type": st.just("article"), "article_body": st.just("x"), "order": huge_or_negative}),
+        st.fixed_dictionaries(
+            {"type": st.just("article"), "article_body": st.just("x"), "duration_seconds": huge_or_negative}
+        ),
+        st.fixed_dictionaries(
+            {"type": st.just("quiz"), "max_attempts": st.one_of(huge_or_negative, wrong_type_for_number)}
+        ),
+    )
+)
+def test_lesson_create_refuses_bad_input(api, course, extra):
+    section = SectionFactory(course=course)
+    response, before, after = _send(api, "post", f"{API}/sections/{section.pk}/lessons/", {"title": "L", **extra})
+    if response.status_code == 201:
+        return  # e.g. an order that fits, a time limit of 10**6 minutes (bounded: checked by the refusal cases)
+    assert_api_refused(response, set(extra) | {"type", "video_url", "article_body"}, before, after)
+
+
+# --- quiz questions -----------------------------------------------------------------------------
+@given(
+    extra=st.one_of(
+        st.fixed_dictionaries(
+            {
+                "options": st.one_of(
+                    wrong_type_for_text,
+                    st.lists(st.one_of(st.integers(), st.none(), st.lists(st.text())), min_size=1, max_size=4),
+                )
+            }
+        ),
+        st.fixed_dictionaries(
+            {
+                "options": st.just(["a", "b"]),
+                "correct_answers": st.one_of(
+                    st.text(max_size=5),
+                    st.dictionaries(st.text(max_size=3), st.text(max_size=3)),
+                    st.lists(st.integers(), min_size=1),
+                ),
+            }
+        ),
+        st.fixed_dictionaries(
+            {
+                "options": st.just(["a", "b"]),
+                "correct_answers": st.just(["a"]),
+                "points": st.one_of(huge_or_negative, wrong_type_for_number),
+            }
+        ),
+        st.fixed_dictionaries(
+            {
+                "options": st.just(["a", "b"]),
+                "correct_answers": st.just(["a"]),
+                "question_type": st.one_of(unicode_text, wrong_type_for_text),
+            }
+        ),
+        st.fixed_dictionaries(
+            {
+                "options": st.lists(st.one_of(nul_text, over_long(500)), min_size=2, max_size=2, unique=True),
+                "correct_answers": st.just(["a"]),
+            }
+        ),
+    )
+)
+def test_question_create_refuses_bad_input(api, course, extra):
+    quiz = QuizContentFactory(course=course)
+    response, before, after = _send(api, "post", f"{API}/lessons/{quiz.pk}/questions/", {"question": "Q?", **extra})
+    if response.status_code == 201:
+        return  # points that fit
+    assert_api_refused(response, set(extra) | {"options", "correct_answers"}, before, after)
+
+
+@given(question=st.one_of(unicode_text, over_long(5_000)), option=unicode_text)
+def test_question_any_unicode_never_500(api, course, question, option):
+    quiz = QuizContentFactory(course=course)
+    payload = {"question": question, "options": [option, "other"], "correct_answers": [option]}
+    response, before, after = _send(api, "post", f"{API}/lessons/{quiz.pk}/questions/", payload)
+    assert_api_clean(response, before, after)
