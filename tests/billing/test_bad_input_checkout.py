@@ -91,3 +91,17 @@ def test_checkout_body_that_is_not_an_object_is_refused(api, body):
     response = post_json(api, CHECKOUT, body)
     assert response.status_code == 400, response.content
     assert before == counts(MODELS)
+
+
+# --- regression tests of the defects found (issue 19 §5) --------------------------------------------
+@pytest.mark.parametrize("subscription", [False, True, 0, 12345])
+def test_regression_a_subscription_that_is_not_a_uuid_text_is_a_400_on_the_field(api, valid, subscription):
+    """Was: 404 — DRF's UUIDField turned a number or a boolean into UUID(int=...), then no such subscription."""
+    before = counts(MODELS)
+    response = post_json(api, CHECKOUT, {**valid, "subscription": subscription})
+    assert_api_refused(response, "subscription", before, counts(MODELS))
+
+
+def test_a_null_subscription_is_still_accepted(api, valid):
+    response = post_json(api, CHECKOUT, {**valid, "subscription": None})
+    assert response.status_code == 201, response.content

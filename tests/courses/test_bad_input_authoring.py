@@ -23,7 +23,7 @@ from tests.bad_input import (
     wrong_type_for_number,
     wrong_type_for_text,
 )
-from tests.courses.factories import CourseFactory, QuizContentFactory, SectionFactory
+from tests.courses.factories import ContentFactory, CourseFactory, QuestionFactory, QuizContentFactory, SectionFactory
 from tests.factories import InstructorFactory
 
 pytestmark = pytest.mark.django_db
@@ -230,3 +230,25 @@ def test_question_any_unicode_never_500(api, course, question, option):
     payload = {"question": question, "options": [option, "other"], "correct_answers": [option]}
     response, before, after = _send(api, "post", f"{API}/lessons/{quiz.pk}/questions/", payload)
     assert_api_clean(response, before, after)
+
+
+# --- regression tests of the defects found (issue 19 §5) --------------------------------------------
+@pytest.mark.parametrize("order", [3, "3", "٣"])  # "٣": Arabic-Indic three, which DRF's IntegerField reads as 3
+def test_regression_a_taken_order_is_a_field_error_on_order(api, course, order):
+    """Was: 400 with `non_field_errors` ("… with this Course and Order already exists") from the unique
+    (course, order) constraint, for sections, lessons and questions alike."""
+    section = SectionFactory(course=course, order=3)
+    lesson = ContentFactory(section=section, order=3)
+    quiz = QuizContentFactory(section=section, order=4)
+    QuestionFactory(content=quiz, order=3)
+    for url, payload in [
+        (f"{API}/courses/{course.pk}/sections/", {"title": "Another"}),
+        (f"{API}/sections/{section.pk}/lessons/", {"title": "L", "type": "article", "article_body": "x"}),
+        (f"{API}/lessons/{quiz.pk}/questions/", {"question": "Q?", "options": ["a", "b"], "correct_answers": ["a"]}),
+    ]:
+        response, before, after = _send(api, "post", url, {**payload, "order": order})
+        assert_api_refused(response, "order", before, after)
+        assert response.json()["error"]["codes"]["order"] == ["order_taken"]
+    moved = api.patch(f"{API}/lessons/{quiz.pk}/", {"order": order}, format="json")
+    assert moved.status_code == 400 and "order" in moved.json()["error"]["fields"]
+    assert lesson.order == 3 and CourseContent.objects.get(pk=quiz.pk).order == 4
