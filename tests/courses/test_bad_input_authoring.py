@@ -252,3 +252,34 @@ def test_regression_a_taken_order_is_a_field_error_on_order(api, course, order):
     moved = api.patch(f"{API}/lessons/{quiz.pk}/", {"order": order}, format="json")
     assert moved.status_code == 400 and "order" in moved.json()["error"]["fields"]
     assert lesson.order == 3 and CourseContent.objects.get(pk=quiz.pk).order == 4
+
+
+# --- updates of sections, lessons and questions ------------------------------------------------------
+bad_patch_value = st.one_of(nul_text, lone_surrogate, wrong_type_for_text, huge_or_negative, st.none(), over_long(300))
+
+
+@given(
+    target=st.sampled_from(["section", "lesson", "question"]),
+    field=st.sampled_from(["title", "question", "order", "points", "pass_mark", "is_published", "options", "type"]),
+    value=bad_patch_value,
+)
+def test_updates_refuse_bad_values_and_change_nothing(api, course, target, field, value):
+    section = SectionFactory(course=course)
+    quiz = QuizContentFactory(section=section)
+    question = QuestionFactory(content=quiz)
+    obj, url = {
+        "section": (section, f"{API}/sections/{section.pk}/"),
+        "lesson": (quiz, f"{API}/lessons/{quiz.pk}/"),
+        "question": (question, f"{API}/questions/{question.pk}/"),
+    }[target]
+    original = type(obj).objects.filter(pk=obj.pk).values().get()
+    response, before, after = _send(api, "patch", url, {field: value})
+    assert_api_clean(response, before, after)
+    if response.status_code == 200:
+        # Accepted: the field is not one of this object's (ignored), or the value fits it and is stored whole.
+        stored = type(obj).objects.filter(pk=obj.pk).values().get()
+        if isinstance(value, str) and field in stored and field in ("title", "question"):
+            assert stored[field] == value.strip()
+        return
+    assert response.status_code == 400, response.content
+    assert type(obj).objects.filter(pk=obj.pk).values().get() == original
