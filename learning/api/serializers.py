@@ -136,9 +136,12 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class QuizAttemptSubmitInputSerializer(serializers.Serializer):
-    """Pass `context={"question_ids": attempt.question_order}`: an answer to a question that is not in the
-    attempt, or an answer that is not text (or a list of texts, or null), is refused with a field error
-    instead of being stored and silently graded wrong (issue 19 §5)."""
+    """One answer per question of the attempt: an option's text, a list of option texts (multiple choice), a
+    text answer (at most 2000 characters) or null.  An unknown question id or another type of answer is
+    refused with a 400 on `answers`."""
+
+    # The view passes context={"question_ids": attempt.question_order}.  Before issue 19 §5 such answers were
+    # stored and silently graded wrong (a lone surrogate was a 500 on PostgreSQL).
 
     MAX_ANSWER_LENGTH = 2000
     MAX_CHOICES = 100
