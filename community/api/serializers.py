@@ -1,10 +1,7 @@
 """Input and output serializers, one pair per endpoint.  User text goes out as `body` (as typed) and
 `body_html` (sanitised by nh3 on save): clients must render only `body_html` as HTML."""
 
-import unicodedata
-
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from community.models import (
@@ -21,6 +18,7 @@ from community.models import (
     ThreadReply,
     TicketMessage,
 )
+from community.validators import visible_text
 from courseworx.core.models import Notification, NotificationPreference
 
 
@@ -213,18 +211,8 @@ class MessageOutputSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-def _visible(value: str) -> None:
-    """Refuse text made only of invisible characters (zero-width spaces, joiners, BOM, controls): DRF's
-    blank check strips only whitespace, so "\u200b" was posted as an empty-looking message (issue 19 §5)."""
-    if all(unicodedata.category(char) in _INVISIBLE for char in value):
-        raise serializers.ValidationError(_("This field may not be blank."), code="blank")
-
-
-_INVISIBLE = {"Cc", "Cf", "Zs", "Zl", "Zp", "Mn", "Me"}
-
-
 class MessageInputSerializer(serializers.Serializer):
-    body = serializers.CharField(max_length=10_000, validators=[_visible])
+    body = serializers.CharField(max_length=10_000, validators=[visible_text])
 
 
 # --- tickets -------------------------------------------------------------------------------------
@@ -266,8 +254,8 @@ class TicketDetailOutputSerializer(TicketListOutputSerializer):
 
 
 class TicketCreateInputSerializer(serializers.Serializer):
-    subject = serializers.CharField(max_length=200, validators=[_visible])
-    body = serializers.CharField(max_length=20_000, validators=[_visible])
+    subject = serializers.CharField(max_length=200, validators=[visible_text])
+    body = serializers.CharField(max_length=20_000, validators=[visible_text])
     category = serializers.ChoiceField(choices=SupportTicket.Category.choices, default="other")
     priority = serializers.ChoiceField(choices=SupportTicket.Priority.choices, default="normal")
     course = serializers.SlugField(required=False, allow_null=True)
@@ -275,7 +263,7 @@ class TicketCreateInputSerializer(serializers.Serializer):
 
 
 class TicketReplyInputSerializer(serializers.Serializer):
-    body = serializers.CharField(max_length=20_000, validators=[_visible])
+    body = serializers.CharField(max_length=20_000, validators=[visible_text])
     attachments = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 
 

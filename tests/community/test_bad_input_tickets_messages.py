@@ -5,6 +5,7 @@ attachment row), any unicode stored as sent, never a 500.  Strategies and checks
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from hypothesis import assume, given
 from hypothesis import strategies as st
@@ -179,3 +180,60 @@ def test_regression_a_message_or_ticket_of_only_invisible_characters_is_blank(ap
     response = post_json(api, TICKETS, {"subject": invisible, "body": "ok"})
     assert response.status_code == 400 and "subject" in response.json()["error"]["fields"]
     assert not Message.objects.exists() and not SupportTicket.objects.exists()
+
+
+# --- the pages' forms (support/new/, messages/<id>/) -------------------------------------------------
+page_text = st.one_of(nul_text, blank_text, over_long(20_000), st.sampled_from(["\u200b", "\ufeff", "\u202e\u200f"]))
+
+
+def _page_refused(response, field: str, data: dict) -> None:
+    if response.status_code == 400:  # RejectNulMiddleware's page, naming the field
+        assert "\x00" in str(data[field])
+        return
+    assert response.status_code == 200, response.status_code  # the form again, with the field's error
+    assert field in response.context["form"].errors, response.context["form"].errors
+
+
+@given(field=st.sampled_from(["subject", "body"]), value=page_text)
+def test_ticket_page_refuses_bad_text_with_a_form_error(member, field, value):
+    cache.clear()
+    if field == "subject" and len(value) > 200 and "\x00" not in value:
+        value = value[:201]
+    data = {**VALID_TICKET, "category": "other", "priority": "normal", field: value}
+    client = Client()
+    client.force_login(member)
+    before = counts(TICKET_MODELS)
+    response = client.post(reverse("community:ticket_new"), data)
+    if (
+        field == "body"
+        and len(value) <= 20_000
+        and "\x00" not in value
+        and value.strip()
+        and value not in ("\u200b", "\ufeff", "\u202e\u200f")
+    ):
+        return  # a fair body
+    _page_refused(response, field, data)
+    assert before == counts(TICKET_MODELS)
+
+
+@given(value=st.one_of(nul_text, blank_text, over_long(10_000), st.sampled_from(["\u200b", "\ufeff", "\u0301"])))
+def test_message_page_refuses_bad_text_with_a_form_error(member, conversation, value):
+    cache.clear()
+    client = Client()
+    client.force_login(member)
+    before = counts([Message])
+    response = client.post(reverse("community:conversation", args=[conversation.pk]), {"body": value})
+    _page_refused(response, "body", {"body": value})
+    assert before == counts([Message])
+
+
+def test_regression_the_ticket_and_message_pages_refuse_invisible_only_text(member, conversation):
+    """Was: a ticket with the subject "\\u200b" and a message "\\ufeff" were saved from the pages too."""
+    client = Client()
+    client.force_login(member)
+    data = {**VALID_TICKET, "category": "other", "priority": "normal", "subject": "\u200b"}
+    response = client.post(reverse("community:ticket_new"), data)
+    assert response.status_code == 200 and "subject" in response.context["form"].errors
+    response = client.post(reverse("community:conversation", args=[conversation.pk]), {"body": "\ufeff"})
+    assert response.status_code == 200 and "body" in response.context["form"].errors
+    assert not SupportTicket.objects.exists() and not Message.objects.exists()
