@@ -14,7 +14,7 @@ CELERY_QUEUES ?= default,certificates,notifications,reports
 # Development defaults (override in the environment).
 DEV_ENV := DEBUG=$${DEBUG:-true} SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)}
 
-.PHONY: run test lint format typecheck check worker beat migrate seed venv clean e2e vendor prod-smoke
+.PHONY: run test test-nightly lint format typecheck check worker beat migrate seed venv clean e2e vendor prod-smoke
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found: install Python 3.11 (or run make PYTHON=python3)"; exit 1; }
@@ -41,6 +41,11 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+# The property-based bad-input tests (tests/*/test_bad_input_*.py) with the nightly hypothesis profile
+# (tests/conftest.py: 300 examples per test instead of 30); see tests/RELIABILITY.md.
+test-nightly: $(STAMP)
+	HYPOTHESIS_PROFILE=nightly $(BIN)/pytest -n $(PYTEST_WORKERS) $$(find tests -name 'test_bad_input*.py' | sort) $(PYTEST_ARGS)
 
 e2e: $(STAMP)
 	$(BIN)/pytest -m e2e -p no:xdist $(PYTEST_ARGS)

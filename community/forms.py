@@ -6,6 +6,7 @@ from courseworx.core.models import Notification, NotificationPreference
 from . import permissions
 from .models import ContentFlag, SupportTicket
 from .services import ticket_attachment_check
+from .validators import visible_text
 
 
 class NotificationPreferencesForm(forms.Form):
@@ -102,7 +103,7 @@ ATTACHMENT_HELP = "Optional. Images, PDF, text, CSV, Word or Excel; up to 5 file
 
 
 class TicketForm(forms.Form):
-    subject = forms.CharField(max_length=200)
+    subject = forms.CharField(max_length=200, validators=[visible_text])
     category = forms.ChoiceField(choices=())
     priority = forms.ChoiceField(choices=(), initial="normal")
     course = forms.ModelChoiceField(queryset=None, required=False, empty_label=_("(none)"),
@@ -112,6 +113,7 @@ class TicketForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=20_000,
         help_text=_("What did you do, what did you expect, what happened? Markdown is allowed."),
+        validators=[visible_text],
     )
     attachments = MultipleFileField(help_text=ATTACHMENT_HELP)
 
@@ -129,7 +131,8 @@ class TicketForm(forms.Form):
 
 
 class TicketReplyForm(forms.Form):
-    body = forms.CharField(label=_("Your message"), widget=forms.Textarea(attrs={"rows": 4}), max_length=20_000)
+    body = forms.CharField(label=_("Your message"), widget=forms.Textarea(attrs={"rows": 4}), max_length=20_000,
+                           validators=[visible_text])  # fmt: skip
     attachments = MultipleFileField(help_text=ATTACHMENT_HELP)
 
     clean_attachments = TicketForm.clean_attachments
@@ -142,4 +145,6 @@ class TicketRateForm(forms.Form):
 
 
 class MessageForm(forms.Form):
-    body = forms.CharField(label=_("Message"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 3}))
+    body = forms.CharField(
+        label=_("Message"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 3}), validators=[visible_text]
+    )

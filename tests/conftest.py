@@ -15,6 +15,8 @@ from celery.result import _set_task_join_will_block
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -30,6 +32,18 @@ from tests.factories import (
 from tests.utils import skip_or_fail
 
 PLAYWRIGHT_OUTPUT = "test-results"
+
+# Property-based tests (hypothesis; tests/bad_input.py): `ci` by default, `HYPOTHESIS_PROFILE=nightly` (make
+# test-nightly) for ten times the examples.  Function-scoped fixtures (db, clients) are shared by the examples
+# of a test on purpose: the tests compare row counts around each request.
+_HYPOTHESIS_COMMON = {
+    "deadline": None,
+    "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+    "print_blob": True,
+}
+hypothesis_settings.register_profile("ci", max_examples=30, **_HYPOTHESIS_COMMON)
+hypothesis_settings.register_profile("nightly", max_examples=300, **_HYPOTHESIS_COMMON)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
 
 

@@ -102,9 +102,19 @@ class CheckoutQuoteOutputSerializer(MoneyOutputMixin, serializers.Serializer):
     credit_available = serializers.DecimalField(**MONEY)
 
 
+class _TextUUIDField(serializers.UUIDField):
+    """A UUID sent as text only: DRF's UUIDField reads a number (and so `false`, `true`) as UUID(int=...),
+    which then answered 404 for a wrongly typed field instead of a 400 naming it (issue 19 §5)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid", value=data)
+        return super().to_internal_value(data)
+
+
 class CheckoutInputSerializer(CheckoutQuoteInputSerializer):
     idempotency_key = serializers.CharField(max_length=64, help_text="One per checkout attempt (e.g. a UUID).")
-    subscription = serializers.UUIDField(
+    subscription = _TextUUIDField(
         required=False, allow_null=True, default=None, help_text="Restart this ended subscription (plans only)."
     )
 

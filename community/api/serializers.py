@@ -18,6 +18,7 @@ from community.models import (
     ThreadReply,
     TicketMessage,
 )
+from community.validators import visible_text
 from courseworx.core.models import Notification, NotificationPreference
 
 
@@ -211,7 +212,7 @@ class MessageOutputSerializer(serializers.ModelSerializer):
 
 
 class MessageInputSerializer(serializers.Serializer):
-    body = serializers.CharField(max_length=10_000)
+    body = serializers.CharField(max_length=10_000, validators=[visible_text])
 
 
 # --- tickets -------------------------------------------------------------------------------------
@@ -253,8 +254,8 @@ class TicketDetailOutputSerializer(TicketListOutputSerializer):
 
 
 class TicketCreateInputSerializer(serializers.Serializer):
-    subject = serializers.CharField(max_length=200)
-    body = serializers.CharField(max_length=20_000)
+    subject = serializers.CharField(max_length=200, validators=[visible_text])
+    body = serializers.CharField(max_length=20_000, validators=[visible_text])
     category = serializers.ChoiceField(choices=SupportTicket.Category.choices, default="other")
     priority = serializers.ChoiceField(choices=SupportTicket.Priority.choices, default="normal")
     course = serializers.SlugField(required=False, allow_null=True)
@@ -262,7 +263,7 @@ class TicketCreateInputSerializer(serializers.Serializer):
 
 
 class TicketReplyInputSerializer(serializers.Serializer):
-    body = serializers.CharField(max_length=20_000)
+    body = serializers.CharField(max_length=20_000, validators=[visible_text])
     attachments = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 
 

@@ -66,7 +66,10 @@ def _attach(message: TicketMessage, files: Iterable[UploadedFile] | None) -> Non
     if len(files) > int(setting("COMMUNITY_TICKET_ATTACHMENTS_MAX", 5)):
         raise ValidationError({"attachments": "Too many attachments."})
     for file in files:
-        mime = ticket_attachment_check(file)
+        try:
+            mime = ticket_attachment_check(file)
+        except ValidationError as exc:  # the API and the form name the field (it was a non-field error)
+            raise ValidationError({"attachments": exc.error_list}) from exc
         TicketAttachment.objects.create(message=message, file=file, name=(file.name or "")[:255], size=file.size or 0,
                                         content_type=mime)  # fmt: skip
 

@@ -69,6 +69,17 @@ def _next_order(queryset) -> int:
     return 0 if last is None else last + 1
 
 
+def _full_clean_at_free_order(obj, siblings) -> None:
+    """full_clean(), with a taken position reported on `order` (issue 19 §5): the models' unique
+    (parent, order) constraints report it as a non-field error, which the API cannot tie to a field.
+    Fields first: an out-of-range order is refused before it reaches a query."""
+    obj.full_clean(validate_constraints=False)
+    if siblings.filter(order=obj.order).exclude(pk=obj.pk).exists():
+        message = _("Another item is already at this position; re-order them with the reorder endpoint.")
+        raise ValidationError({"order": ValidationError(message, code="order_taken")})
+    obj.validate_constraints()
+
+
 def section_create(*, course: Course, user: User, **fields) -> CourseSection:
     section = CourseSection(course=course)
     _apply_fields(section, fields, _STRUCTURE_PROTECTED)
@@ -76,7 +87,7 @@ def section_create(*, course: Course, user: User, **fields) -> CourseSection:
         _lock_editable_course(user, course.pk)
         if "order" not in fields:
             section.order = _next_order(CourseSection.objects.filter(course=course))
-        section.full_clean()
+        _full_clean_at_free_order(section, CourseSection.objects.filter(course_id=section.course_id))
         section.save()
     return section
 
@@ -85,7 +96,7 @@ def section_update(*, section: CourseSection, user: User, data: dict[str, Any]) 
     changed = _apply_fields(section, data, _STRUCTURE_PROTECTED)
     with transaction.atomic():
         _lock_editable_course(user, section.course_id)
-        section.full_clean()
+        _full_clean_at_free_order(section, CourseSection.objects.filter(course_id=section.course_id))
         if changed:
             section.save(update_fields=[*changed, "updated_at"])
     return section
@@ -99,7 +110,7 @@ def content_create(*, section: CourseSection, user: User, **fields) -> CourseCon
         _lock_editable_course(user, section.course_id)
         if "order" not in fields:
             content.order = _next_order(CourseContent.objects.filter(section=section))
-        content.full_clean()
+        _full_clean_at_free_order(content, CourseContent.objects.filter(section_id=content.section_id))
         content.save()
     return content
 
@@ -108,7 +119,7 @@ def content_update(*, content: CourseContent, user: User, data: dict[str, Any]) 
     changed = _apply_fields(content, data, _STRUCTURE_PROTECTED)
     with transaction.atomic():
         _lock_editable_course(user, content.course_id)
-        content.full_clean()
+        _full_clean_at_free_order(content, CourseContent.objects.filter(section_id=content.section_id))
         if changed:
             # clean() may have filled the file's size and type; save() re-renders the article.
             extra = ["file_size", "file_type"] if "file" in changed else []
@@ -123,7 +134,7 @@ def question_create(*, content: CourseContent, user: User, **fields) -> QuizQues
         _lock_editable_course(user, content.course_id)
         if "order" not in fields:
             question.order = _next_order(QuizQuestion.objects.filter(content=content))
-        question.full_clean()
+        _full_clean_at_free_order(question, QuizQuestion.objects.filter(content_id=question.content_id))
         question.save()
     return question
 
@@ -132,7 +143,7 @@ def question_update(*, question: QuizQuestion, user: User, data: dict[str, Any])
     changed = _apply_fields(question, data, _STRUCTURE_PROTECTED | {"content"})
     with transaction.atomic():
         _lock_editable_course(user, question.content.course_id)
-        question.full_clean()
+        _full_clean_at_free_order(question, QuizQuestion.objects.filter(content_id=question.content_id))
         if changed:
             # clean() fills the options of a true/false question.
             question.save(update_fields=sorted({*changed, "options", "updated_at"}))

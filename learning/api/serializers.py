@@ -1,5 +1,7 @@
 """One input and one output serializer per endpoint; correct answers are never in a question's output."""
 
+import re
+
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
@@ -130,10 +132,51 @@ class QuizAttemptOutputSerializer(serializers.ModelSerializer):
         return {} if obj.is_open else obj.results
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 class QuizAttemptSubmitInputSerializer(serializers.Serializer):
+    """One answer per question of the attempt: an option's text, a list of option texts (multiple choice), a
+    text answer (at most 2000 characters) or null.  An unknown question id or another type of answer is
+    refused with a 400 on `answers`."""
+
+    # The view passes context={"question_ids": attempt.question_order}.  Before issue 19 §5 such answers were
+    # stored and silently graded wrong (a lone surrogate was a 500 on PostgreSQL).
+
+    MAX_ANSWER_LENGTH = 2000
+    MAX_CHOICES = 100
+
     answers = serializers.DictField(
-        child=serializers.JSONField(), help_text="{question id: option text | [option texts] | text answer}"
+        child=serializers.JSONField(allow_null=True),
+        help_text="{question id: option text | [option texts] | text answer | null}; only the attempt's questions.",
     )
+
+    def _text_ok(self, text) -> bool:
+        # A lone surrogate (JSON "\ud800") cannot be encoded as UTF-8: PostgreSQL would refuse the row.
+        return isinstance(text, str) and len(text) <= self.MAX_ANSWER_LENGTH and not _SURROGATE.search(text)
+
+    def _answer_ok(self, answer) -> bool:
+        if answer is None:
+            return True
+        if isinstance(answer, list):
+            return len(answer) <= self.MAX_CHOICES and all(self._text_ok(a) for a in answer)
+        return self._text_ok(answer)
+
+    def validate_answers(self, value: dict) -> dict:
+        known = {str(qid) for qid in self.context.get("question_ids", ())}
+        unknown = sorted(qid for qid in value if qid not in known)
+        if unknown:
+            raise serializers.ValidationError(
+                _("These are not questions of this attempt: %(ids)s.") % {"ids": ", ".join(unknown[:5])},
+                code="unknown_question",
+            )
+        if not all(self._answer_ok(answer) for answer in value.values()):
+            raise serializers.ValidationError(
+                _("Each answer must be a text of at most %(max)s characters, a list of such texts, or null.")
+                % {"max": self.MAX_ANSWER_LENGTH},
+                code="invalid_answer",
+            )
+        return value
 
 
 class QuizGradeInputSerializer(serializers.Serializer):

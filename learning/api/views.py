@@ -148,7 +148,7 @@ class QuizAttemptSubmitView(APIView):
         attempt = selectors.quiz_attempt_get(user=request.user, attempt_id=attempt_id)
         if attempt.user_id != request.user.pk:
             raise Http404(_("No such attempt."))
-        data = s.QuizAttemptSubmitInputSerializer(data=request.data)
+        data = s.QuizAttemptSubmitInputSerializer(data=request.data, context={"question_ids": attempt.question_order})
         data.is_valid(raise_exception=True)
         attempt = services.quiz_attempt_submit(
             attempt=attempt, user=request.user, answers=data.validated_data["answers"]

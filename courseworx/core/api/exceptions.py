@@ -20,6 +20,7 @@ recorded in the error log (`courseworx.core.models.ErrorLog`).
 """
 
 import logging
+import re
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -80,13 +81,28 @@ def _leaves(value):
         yield value
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _encodable(value):
+    """Messages that quote the input ('"\ud800" is not a valid choice.') with a lone surrogate in it could not
+    be encoded as UTF-8: the error response itself was a 500 (issue 19 §5).  U+FFFD stands in for it."""
+    if isinstance(value, dict):
+        return {_encodable(k): _encodable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_encodable(item) for item in value]
+    if isinstance(value, str) and _SURROGATE.search(value):
+        return _SURROGATE.sub("\ufffd", value)
+    return value
+
+
 def _validation_body(exc: exceptions.ValidationError) -> dict:
     codes = _as_fields(exc.get_codes())
     distinct = set(_leaves(codes))
     return {
         "code": distinct.pop() if len(distinct) == 1 else INVALID,
         "message": "The submitted data is not valid.",
-        "fields": _as_fields(exc.detail),
+        "fields": _encodable(_as_fields(exc.detail)),
         "codes": codes,
     }
 

@@ -74,7 +74,8 @@ def test_attachments_checked(student):
     nameless = SimpleUploadedFile(None, PNG, content_type="image/png")  # no name, so no type: refused (not a 500)
     with pytest.raises(ValidationError) as refused:
         open_ticket(student, attachments=[nameless])
-    assert refused.value.code == "invalid_file_type"
+    # On the field `attachments` (issue 19 §5: the API names the field), with the check's own code.
+    assert refused.value.error_dict["attachments"][0].code == "invalid_file_type"
 
 
 def test_the_check_steps_say_why_before_anything_changes(student, support, outsider):

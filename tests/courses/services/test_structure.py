@@ -24,7 +24,7 @@ def test_reorder_sections_swaps_orders(course):
     assert list(course.sections.order_by("order").values_list("pk", "order")) == [(second.pk, 0), (first.pk, 1)]
     with pytest.raises(ValidationError, match="exactly once"):
         services.section_reorder(course=course, user=course.instructor, section_ids=[second.pk])
-    with pytest.raises(ValidationError, match="already exists"):
+    with pytest.raises(ValidationError, match="already at this position"):
         services.section_update(section=first, user=course.instructor, data={"order": 0})
 
 
