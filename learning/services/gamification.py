@@ -69,8 +69,13 @@ def _points_insert(
     course_id=None,
     note: str = "",
     created_by: User | None = None,
+    kinds: Iterable[str] = (),
+    metrics: Iterable[str] = (),
 ) -> PointsEntry | None:
-    """Insert one ledger row; None when this (user, reason, source) already has one (the event was counted)."""
+    """Insert one ledger row; None when this (user, reason, source) already has one (the event was counted).
+
+    `kinds` / `metrics`: the achievement kinds and challenge metrics the causing event can move; they are
+    evaluated (whether or not the row was new) in one pass with the points' own (points total, points earned)."""
     try:
         with transaction.atomic():
             entry = PointsEntry.objects.create(
@@ -84,11 +89,16 @@ def _points_insert(
                 created_at=timezone.now(),
             )
     except IntegrityError:
-        return None
-    if amount:
-        achievements_evaluate(user_id=user_id, kinds=[Kind.POINTS_TOTAL])
+        entry = None
+    kinds, metrics = list(kinds), list(metrics)
+    if entry is not None and amount:
+        kinds.append(Kind.POINTS_TOTAL)
         if reason != PointsReason.CHALLENGE:  # a challenge's reward does not count towards a points challenge
-            challenges_progress_update(user_id=user_id, metrics=[Metric.POINTS_EARNED])
+            metrics.append(Metric.POINTS_EARNED)
+    if kinds:
+        achievements_evaluate(user_id=user_id, kinds=kinds)
+    if metrics:
+        challenges_progress_update(user_id=user_id, metrics=metrics)
     return entry
 
 
@@ -191,9 +201,9 @@ def gamification_on_lesson_completed(*, user_id, content_id, course_id) -> None:
         reason=PointsReason.LESSON_COMPLETED,
         source_key=f"lesson:{content_id}",
         course_id=course_id,
+        kinds=[Kind.LESSONS_COMPLETED],
+        metrics=[Metric.LESSONS_COMPLETED],
     )
-    achievements_evaluate(user_id=user_id, kinds=[Kind.LESSONS_COMPLETED])
-    challenges_progress_update(user_id=user_id, metrics=[Metric.LESSONS_COMPLETED])
 
 
 def gamification_on_course_completed(*, user_id, course_id) -> None:
@@ -203,9 +213,9 @@ def gamification_on_course_completed(*, user_id, course_id) -> None:
         reason=PointsReason.COURSE_COMPLETED,
         source_key=f"course:{course_id}",
         course_id=course_id,
+        kinds=[Kind.COURSES_COMPLETED],
+        metrics=[Metric.COURSES_COMPLETED],
     )
-    achievements_evaluate(user_id=user_id, kinds=[Kind.COURSES_COMPLETED])
-    challenges_progress_update(user_id=user_id, metrics=[Metric.COURSES_COMPLETED])
 
 
 def quiz_points(percent: Decimal) -> int:
@@ -223,9 +233,9 @@ def gamification_on_quiz_passed(*, attempt: QuizAttempt) -> None:
         source_key=f"quiz:{attempt.content_id}",
         course_id=attempt.course_id,
         note=f"{attempt.percent}%",
+        kinds=[Kind.PERFECT_QUIZ],
+        metrics=[Metric.QUIZZES_PASSED],
     )
-    achievements_evaluate(user_id=attempt.user_id, kinds=[Kind.PERFECT_QUIZ])
-    challenges_progress_update(user_id=attempt.user_id, metrics=[Metric.QUIZZES_PASSED])
 
 
 def gamification_on_streak(*, user_id) -> None:
