@@ -9,7 +9,6 @@ is shown as a message (409s: the state changed meanwhile).
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 import zoneinfo
 
 from django import forms
@@ -26,10 +25,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from courses.models import Course
 from courseworx.core.forms import add_service_errors, service_error_text
+from courseworx.core.utils import parse_uuid
 
 from . import mentorship_selectors as sel
 from . import services
 from .models import MentorProfile, Mentorship, MentorshipSession
+from .services.mentorships import is_mentor_candidate
 
 PAGE_SIZE = 20
 
@@ -117,12 +118,8 @@ def find_mentors(request):
 @require_http_methods(["GET", "POST"])
 def mentorship_request(request, mentor_id):
     mentor = sel.mentor_for_request(mentor_id=mentor_id)
-    course = None
-    if request.GET.get("course") or request.POST.get("course"):
-        course = Course.objects.filter(
-            pk__in=[v for v in [request.GET.get("course") or request.POST.get("course")] if _is_uuid(v)],
-            status=Course.Status.PUBLISHED,
-        ).first()
+    course_id = parse_uuid(request.GET.get("course") or request.POST.get("course"))
+    course = Course.objects.filter(pk=course_id, status=Course.Status.PUBLISHED).first() if course_id else None
     form = RequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -137,19 +134,11 @@ def mentorship_request(request, mentor_id):
     return render(request, "learning/mentorships/request.html", {"mentor": mentor, "course": course, "form": form})
 
 
-def _is_uuid(value) -> bool:
-    try:
-        uuid.UUID(str(value))
-    except ValueError:
-        return False
-    return True
-
-
 @login_required
 def my_mentorships(request):
     side = request.GET.get("side", "")
     if side not in ("student", "mentor"):
-        side = "mentor" if request.user.role == "instructor" else "student"
+        side = "mentor" if is_mentor_candidate(request.user) else "student"
     status = request.GET.get("status", "")
     qs = sel.mentorships_for(user=request.user, side=side, status=status)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -158,7 +147,7 @@ def my_mentorships(request):
         "side": side,
         "status": status,
         "statuses": Mentorship.Status.choices,
-        "is_mentor": request.user.role == "instructor",
+        "is_mentor": is_mentor_candidate(request.user),
     }
     return render(request, "learning/mentorships/list.html", context)
 
@@ -272,7 +261,7 @@ def session_action(request, session_id, action):
 @login_required
 @require_http_methods(["GET", "POST"])
 def mentor_settings(request):
-    if request.user.role != "instructor":
+    if not is_mentor_candidate(request.user):
         raise Http404
     profile = sel.mentor_profile_for(user=request.user) or MentorProfile(mentor=request.user)
     form = MentorSettingsForm(request.POST or None, instance=profile)
@@ -291,6 +280,6 @@ def mentor_settings(request):
 def mentor_offer(request, mentor_id):
     """The course page's htmx fragment: "Ask for mentoring" when the instructor accepts mentees, else nothing."""
     mentor = sel.mentors_accepting(user=request.user).filter(pk=mentor_id).exclude(pk=request.user.pk).first()
-    course_id = request.GET.get("course")
-    context = {"mentor": mentor, "course_id": course_id if _is_uuid(course_id) else ""}
+    course_id = parse_uuid(request.GET.get("course"))
+    context = {"mentor": mentor, "course_id": str(course_id) if course_id else ""}
     return render(request, "learning/mentorships/offer.html", context)
