@@ -217,6 +217,15 @@ def _suspicious_count(kind: str):
     return Count("proctor_events", filter=Q(proctor_events__kind=kind))
 
 
+def reviewable_exams(*, user: User) -> QuerySet[CertificationExam]:
+    """The exams `user` reviews: every exam for reviewers (`permissions.can_review_exams`), the exams of
+    the courses they teach for instructors."""
+    exams = CertificationExam.objects.all()
+    if not permissions.can_review_exams(user):
+        exams = exams.filter(course__in=Course.objects.editable_by(user))
+    return exams
+
+
 def exam_attempts_for_review(
     *, user: User, exam: CertificationExam | None = None, flagged_only: bool = False
 ) -> QuerySet[ExamAttempt]:
@@ -224,7 +233,7 @@ def exam_attempts_for_review(
     instructors), each with `event_total` and `flag_max` (the largest count of one suspicious kind)."""
     qs = ExamAttempt.objects.exclude(status=ExamAttempt.Status.IN_PROGRESS)
     if not permissions.can_review_exams(user):
-        qs = qs.filter(exam__course__in=Course.objects.editable_by(user))
+        qs = qs.filter(exam__in=reviewable_exams(user=user))
     if exam is not None:
         qs = qs.filter(exam=exam)
     threshold = flag_threshold()
@@ -259,9 +268,7 @@ def exams_review_panel(*, user: User) -> dict | None:
     """The teaching dashboard's "Exam attempts" panel: for users who review at least one exam (2 queries)."""
     if not user.is_authenticated:
         return None
-    exams = CertificationExam.objects.all()
-    if not permissions.can_review_exams(user):
-        exams = exams.filter(course__in=Course.objects.editable_by(user))
+    exams = reviewable_exams(user=user)
     exam_count = exams.count()
     if not exam_count:
         return None

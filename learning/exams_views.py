@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from courses.models import Course
 from courseworx.core.exceptions import ConflictError
 from courseworx.core.forms import service_error_text
 
@@ -171,10 +170,7 @@ def exam_result(request, attempt_id):
 
 
 def _reviewable_exams(user) -> list[CertificationExam]:
-    exams = CertificationExam.objects.select_related("course").order_by("title")
-    if not permissions.can_review_exams(user):
-        exams = exams.filter(course__in=Course.objects.editable_by(user))
-    return list(exams)
+    return list(selectors.reviewable_exams(user=user).select_related("course").order_by("title"))
 
 
 @login_required
