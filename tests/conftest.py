@@ -44,6 +44,9 @@ _HYPOTHESIS_COMMON = {
 hypothesis_settings.register_profile("ci", max_examples=30, **_HYPOTHESIS_COMMON)
 hypothesis_settings.register_profile("nightly", max_examples=300, **_HYPOTHESIS_COMMON)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+# Every list route measured at two sizes (tests/querycount.py): checked after a run of the whole suite.
+pytest_plugins = ["tests.querycount_coverage"]
+
 REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
 
 

@@ -9,6 +9,9 @@ under it).
         return queries
 
     assert_same_queries_at_two_sizes(load)
+
+Every list is held to it: `tests/querycount_coverage.py` records which routes were measured this way and,
+after a run of the whole suite, fails the run when a list API route or a paginated page was not.
 """
 
 from __future__ import annotations
@@ -16,11 +19,28 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.core.signals import request_started
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import Resolver404, resolve
 
 # The two list sizes every list is measured at (both within one page of results).
 SMALL, LARGE = 2, 7
+
+# The view names (`namespace:name`) of the requests measured by assert_same_queries_at_two_sizes in this
+# process: read by tests/querycount_coverage.py at the end of the run.
+MEASURED: set[str] = set()
+
+
+def _record_request(sender, environ=None, **kwargs) -> None:
+    if not environ:
+        return
+    try:
+        match = resolve(environ.get("PATH_INFO", ""))
+    except Resolver404:
+        return
+    if match.view_name:
+        MEASURED.add(match.view_name)
 
 
 def count_queries(fetch: Callable[[], Any]) -> tuple[Any, int]:
@@ -35,9 +55,17 @@ def assert_same_queries_at_two_sizes(load: Callable[[int], Any]) -> Any:
 
     `load(n)` brings the list to n rows, fetches it, checks that the n rows are shown and returns its
     query count (or a dict of counts, one per list).  It runs once at SMALL first to fill per-process
-    caches (content types...), which are not part of the comparison.
+    caches (content types...), which are not part of the comparison.  The routes it requested count as
+    measured (tests/querycount_coverage.py) once the comparison has passed.
     """
     load(SMALL)
-    small, large = load(SMALL), load(LARGE)
+    seen_before = set(MEASURED)
+    request_started.connect(_record_request, dispatch_uid="tests.querycount")
+    try:
+        small, large = load(SMALL), load(LARGE)
+    finally:
+        request_started.disconnect(dispatch_uid="tests.querycount")
+    if small != large:
+        MEASURED.intersection_update(seen_before)
     assert small == large, f"queries at {SMALL} rows: {small}; at {LARGE} rows: {large} (a query per row?)"
     return small
