@@ -297,7 +297,7 @@ def test_journey_instructor_creates_a_course_in_the_admin_and_submits_it(live_se
     shots(page, "3-author", "04-submit")
     page.get_by_role("button", name="Submit for review").click()
     expect(page.get_by_text("“Guitar for Beginners” was submitted for review.")).to_be_visible()
-    expect(page.locator(".cw-note")).to_contain_text("In review")
+    expect(page.locator(".cw-banner")).to_contain_text("In review. Editing is locked until a reviewer decides.")
     shots(page, "3-author", "05-in-review")
     course.refresh_from_db()
     assert course.status == Course.Status.IN_REVIEW
@@ -422,7 +422,7 @@ def test_journey_moderator_hides_a_flagged_reply(live_server, laptop, browser_pr
     page.get_by_label(re.compile("Details")).fill("Advertising followers.")
     shots(page, "5-moderation", "02-report-form")
     page.get_by_role("button", name="Send report").click()
-    expect(page.get_by_role("alert").first).to_be_visible()
+    expect(alert(page, "Thank you. A moderator will review this content.")).to_be_visible()
     shots(page, "5-moderation", "03-reported")
     item = FlaggedItem.objects.get(object_id=bad.pk)
     assert item.open_flag_count == 1
@@ -438,11 +438,14 @@ def test_journey_moderator_hides_a_flagged_reply(live_server, laptop, browser_pr
     page.get_by_label(re.compile("Hide the content")).check()
     page.get_by_label(re.compile("Resolution note")).fill("Spam: hidden.")
     page.get_by_role("button", name="Apply decision").click()
-    expect(page.locator(".messagelist, .success").first).to_be_visible()
+    expect(page.locator(".messagelist")).to_contain_text("Done: the action is logged and the reporters are told")
     shots(page, "5-moderation", "05-hidden")
     bad.refresh_from_db()
     assert bad.is_hidden and bad.hidden_reason == ThreadReply.HiddenReason.MODERATOR
     assert ModerationAction.objects.filter(moderator=moderator, action="hide").count() == 1
+    item.refresh_from_db()
+    assert item.status == FlaggedItem.Status.RESOLVED
+    assert list(item.flags.values_list("flagger__email", "status")) == [("fiona@example.com", "upheld")]
 
     # Students no longer see it; the other reply is still there.
     log_in(page, live_server, flagger.email)
