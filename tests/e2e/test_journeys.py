@@ -124,14 +124,12 @@ def test_journey_new_student_signs_up_completes_a_free_course_and_verifies_the_c
 
     # Enrol for free.
     page.get_by_role("button", name="Enrol for free").click()
-    expect(page).to_have_url(re.compile(r"/learn/"))
+    expect(alert(page, "You are enrolled in “Introduction to Astronomy”.")).to_be_visible()  # on the first lesson
     student = Enrollment.objects.get(course=course).user
     assert student.email == "nora@example.com"
     shots(page, "1-free-course", "03-enrolled")
 
-    # Every lesson: open it, mark it complete, follow "next".
-    page.goto(f"{live_server.url}/learn/{course.slug}/")
-    page.get_by_role("link", name="Constellations").first.click()
+    # Every lesson: mark it complete, follow "next".
     for title, next_title in [("Constellations", "Planets"), ("Planets", "Sky quiz")]:
         expect(page.get_by_role("heading", name=title)).to_be_visible()
         page.get_by_role("button", name="Mark as complete").click()
@@ -249,9 +247,10 @@ def test_journey_instructor_creates_a_course_in_the_admin_and_submits_it(live_se
     page.get_by_label("Description:", exact=True).fill("Chords, strumming and your first song.")
     shots(page, "3-author", "01-course-form")
     page.locator("input[name=_save]").click()
+    expect(page).to_have_url(re.compile(r"/admin/courses/course/[0-9a-f-]+/outline/$"))  # a new course opens there
     course = Course.objects.get(title="Guitar for Beginners")
     assert course.instructor == instructor and course.status == Course.Status.DRAFT
-    expect(page).to_have_url(re.compile(rf"/admin/courses/course/{course.pk}/outline/$"))
+    assert page.url.endswith(f"/admin/courses/course/{course.pk}/outline/")
 
     # A section, then an article, a video and a quiz with one question in it.
     page.get_by_label("New section").fill("First chords")
