@@ -69,6 +69,14 @@ def log_in(page, live_server, email: str, password: str = DEFAULT_PASSWORD) -> N
     expect(page.locator("#userMenu")).to_be_visible()
 
 
+def watch(page, problems: list[str]) -> list[str]:
+    """What `browser_problems` records, for a second page (another browser context)."""
+    page.on("console", lambda msg: problems.append(f"console: {msg.text}") if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
+    page.on("response", lambda resp: problems.append(f"HTTP {resp.status}: {resp.url}") if resp.status >= 400 else None)
+    return problems
+
+
 def alert(page, text):
     return page.get_by_role("alert").filter(has_text=text)
 
@@ -319,8 +327,7 @@ def test_journey_reviewer_requests_changes_then_approves(live_server, page, brow
     author = page
     author.set_viewport_size(LAPTOP)
     review = browser.new_context(viewport=LAPTOP).new_page()
-    review_problems: list[str] = []
-    review.on("response", lambda r: review_problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
+    review_problems = watch(review, [])
 
     log_in(author, live_server, instructor.email)
     author.goto(f"{live_server.url}/admin/courses/course/{course.pk}/outline/")
@@ -479,6 +486,7 @@ def test_journey_trainee_signs_in_to_a_classroom_session_by_qr(live_server, lapt
 
     # The trainee's phone opens the code's URL, logs in and is signed in.
     phone = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
+    phone_problems = watch(phone, [])
     phone.goto(f"{live_server.url}{scanned.path}?{scanned.query}")
     phone.fill("#id_username", trainee.email)
     phone.fill("#id_password", DEFAULT_PASSWORD)
@@ -492,4 +500,4 @@ def test_journey_trainee_signs_in_to_a_classroom_session_by_qr(live_server, lapt
     expect(trainer_page.locator(".session-count")).to_have_text("1", timeout=12_000)
     expect(trainer_page.locator("#session-signed-in")).to_contain_text("Theo Trainee")
     shots(trainer_page, "6-qr", "03-trainer-after")
-    assert browser_problems == []
+    assert browser_problems == [] and phone_problems == []
