@@ -408,6 +408,16 @@ def quiz_attempt_get(*, user: User, attempt_id) -> QuizAttempt:
     return attempt
 
 
+def quiz_attempt_completed_course(attempt: QuizAttempt) -> bool:
+    """True when the attempt's learner completed its course with it (or after it): the result page says so."""
+    if not attempt.passed or attempt.submitted_at is None:
+        return False
+    return Enrollment.objects.filter(
+        user_id=attempt.user_id, course_id=attempt.course_id, status=Enrollment.Status.COMPLETED,
+        completed_at__gte=attempt.submitted_at,
+    ).exists()  # fmt: skip
+
+
 def quiz_questions_for(attempt: QuizAttempt) -> list:
     """The attempt's questions in its stored (possibly shuffled) order.  One query."""
     questions = {str(q.pk): q for q in attempt.content.questions.filter(pk__in=attempt.question_order)}

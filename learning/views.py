@@ -440,7 +440,10 @@ def quiz_result(request, attempt_id):
     if attempt.is_open:
         return redirect("learning:quiz_attempt", attempt_id=attempt.pk)
     rows = [(qid, attempt.results[qid]) for qid in attempt.question_order if qid in attempt.results]
-    return render(request, "learning/quiz_result.html", {"attempt": attempt, "rows": rows})
+    completed = attempt.user_id == request.user.pk and selectors.quiz_attempt_completed_course(attempt)
+    return render(
+        request, "learning/quiz_result.html", {"attempt": attempt, "rows": rows, "course_completed": completed}
+    )
 
 
 # --- Assignments -------------------------------------------------------------------------------

@@ -37,7 +37,7 @@ from django.views.decorators.http import require_POST
 from courseworx.core.exceptions import ConflictError
 from courseworx.core.forms import add_service_errors, service_error_text
 
-from .. import permissions, services
+from .. import permissions, selectors, services
 from ..models import Course, CourseContent, CourseSection
 from ..outline import course_outline
 from ._common import lesson_preview_url, outline_url, player_preview_url
@@ -85,9 +85,15 @@ def _section_or_404(course: Course, section_id) -> CourseSection:
 
 
 def _status_note(course: Course, can_edit: bool) -> str:
+    """The outline's one-line note on the course's status; empty when the review banner under it (the page's
+    `{% course_review_banner %}`) already says it: in review, and changes requested with the reviewer's note."""
     S = Course.Status
     if course.status == S.IN_REVIEW:
-        return "In review: the outline is locked until the reviewer decides."
+        return ""
+    if course.status == S.CHANGES_REQUESTED:
+        latest = selectors.course_latest_decision(course)
+        if latest is not None and latest.decision == latest.Decision.CHANGES_REQUESTED:
+            return ""
     if course.status == S.PUBLISHED:
         return "Published: students see this course. To change it, restore its latest version into a draft (Versions)."
     if course.status == S.ARCHIVED:

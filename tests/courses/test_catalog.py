@@ -293,6 +293,16 @@ def test_course_page_shows_the_details_and_the_syllabus(client):
     assert "courses/includes/enrol_button.html" in [t.name for t in response.templates]
 
 
+def test_regression_the_course_page_counts_one_lesson_in_the_singular(client):
+    """Issue 19 §6 (browser journeys): "1 lessons in 1 section" — the plural followed the sections only."""
+    course = PublishedCourseFactory(title="Tiny course")
+    ContentFactory(section=SectionFactory(course=course, order=0), title="Only lesson")
+    html = client.get(course.get_absolute_url()).content.decode()
+    assert "1 section · 1 lesson<" in html and "1 lessons" not in html
+    ContentFactory(section=SectionFactory(course=course, order=1), title="Second lesson")
+    assert "2 sections · 2 lessons<" in client.get(course.get_absolute_url()).content.decode()
+
+
 def test_free_course_says_enrol_for_free(client):
     course = PublishedCourseFactory(price=0)
     assert "enrol for free" in client.get(course.get_absolute_url()).content.decode().lower()

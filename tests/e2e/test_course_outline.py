@@ -170,7 +170,7 @@ def test_build_a_course_through_the_outline(live_server, page, browser_problems,
     # Submit for review: the outline is then locked (no handles, no move buttons, no "Add item").
     page.get_by_role("link", name="Submit for review").click()
     page.get_by_role("button", name="Submit for review").click()
-    expect(page.locator(".cw-note")).to_contain_text("In review")
+    expect(page.locator(".cw-banner")).to_contain_text("In review. Editing is locked until a reviewer decides.")
     expect(page.locator("[data-move]")).to_have_count(0)
     expect(page.get_by_text("Add item")).to_have_count(0)
     assert Course.objects.get(pk=course.pk).status == Course.Status.IN_REVIEW

@@ -223,6 +223,32 @@ def test_quiz_page_never_sends_correct_answers(client, enrollment, student, quiz
     assert "Passed" in html and "Paris since 987." in html
 
 
+def test_regression_the_result_of_the_quiz_that_completes_the_course_says_so(client, enrollment, student, quiz):
+    """Issue 19 §6 (browser journeys): a course whose last step is a quiz was completed (certificate issued)
+    with no word on the quiz result page; marking a lesson complete says "Course completed!"."""
+    client.force_login(student)
+    for lesson in CourseContent.objects.filter(course=quiz.course, is_required=True).exclude(pk=quiz.pk):
+        services.lesson_mark_complete(user=student, content=lesson)
+
+    def submit(correct: bool) -> str:
+        attempt = services.quiz_attempt_start(user=student, content=quiz)
+        answers = quiz_answers(attempt, correct=correct)
+        data = {f"q_{qid}": v for qid, v in answers.items()}
+        response = client.post(reverse("learning:quiz_attempt", args=[attempt.pk]), data)
+        assert response["Location"] == reverse("learning:quiz_result", args=[attempt.pk])
+        return client.get(response["Location"]).content.decode()
+
+    failed = submit(correct=False)
+    assert "Not passed this time" in failed and "Course completed!" not in failed
+    passed = submit(correct=True)
+    assert "Passed" in passed and "Course completed!" in passed
+    assert f'href="{reverse("learning:dashboard")}#certificates"' in passed
+    enrollment.refresh_from_db()
+    assert enrollment.status == Enrollment.Status.COMPLETED
+    again = submit(correct=True)  # a later attempt did not complete the course: no message
+    assert "Passed" in again and "Course completed!" not in again
+
+
 def test_another_student_cannot_see_an_attempt(client, enrollment, student, quiz):
     attempt = services.quiz_attempt_start(user=student, content=quiz)
     other = StudentFactory()

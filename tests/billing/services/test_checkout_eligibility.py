@@ -216,3 +216,12 @@ def test_a_course_that_fills_up_while_the_buyer_pays_is_refunded(client, buyer):
     assert payment.status == "succeeded"
     assert not Enrollment.objects.filter(user=buyer, course=course).exists()
     assert "This course is full" in RefundRequest.objects.get(payment=payment).reason
+
+
+def test_regression_a_course_checkout_leads_back_to_the_course_not_to_pricing(client, buyer, paid_course):
+    """Issue 19 §6 (browser journeys): the checkout of a course had "Pricing" (the plans) as its breadcrumb."""
+    client.force_login(buyer)
+    html = client.get(reverse("billing:checkout", args=["course", paid_course.slug])).content.decode()
+    crumbs = html.split('class="breadcrumb small">', 1)[1].split("</ol>", 1)[0]
+    assert f'href="{paid_course.get_absolute_url()}">Paid Django</a>' in crumbs
+    assert reverse("billing:pricing") not in crumbs

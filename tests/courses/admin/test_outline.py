@@ -304,3 +304,29 @@ def test_superuser_sees_every_outline(client, course):
     client.force_login(AdminFactory())
     assert client.get(outline_url(course)).status_code == 200
     assert Course.objects.get(pk=course.pk).status == Course.Status.DRAFT
+
+
+def test_regression_the_outline_says_in_review_and_changes_requested_once(client, course):
+    """Issue 19 §6 (browser journeys): the outline showed its status line and the review banner, both saying
+    the same ("In review: the outline is locked…" + "In review. Editing is locked…"; "Changes requested: edit
+    the course…" + the reviewer's note with "Make the changes, then submit…")."""
+    reviewer = ReviewerFactory()
+    services.course_submit(course=course, user=course.instructor)
+    client.force_login(course.instructor)
+    page = client.get(outline_url(course)).text
+    assert page.count("locked until") == 1 and "Editing is locked until a reviewer decides." in page
+    assert 'class="cw-note' not in page
+
+    services.course_request_changes(course=course, reviewer=reviewer, note="Add a summary.")
+    page = client.get(outline_url(course)).text
+    assert "Changes requested by the reviewer" in page and "Add a summary." in page
+    assert page.count("submit the course for review again") == 1
+    assert "Changes requested: edit the course" not in page
+
+    # Without a reviewer's note (the status set by hand), the outline's own line still says what to do.
+    Course.objects.filter(pk=course.pk).update(status=Course.Status.DRAFT)
+    services.course_submit(course=course, user=course.instructor)
+    Course.objects.filter(pk=course.pk).update(status=Course.Status.CHANGES_REQUESTED)
+    course.approval_requests.update(decision="approved")
+    page = client.get(outline_url(course)).text
+    assert "Changes requested: edit the course, then submit it for review again." in page

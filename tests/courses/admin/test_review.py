@@ -202,3 +202,11 @@ def test_the_reviewers_note_follows_the_author_to_the_course_page_and_the_outlin
         page = client.get(url)
         assert "Changes requested by the reviewer" in page.text, url
         assert "Add a summary &lt;b&gt;lesson&lt;/b&gt;." in page.text, url  # the note, escaped
+
+
+def test_regression_the_review_page_counts_one_lesson_in_the_singular(client, course_a, reviewer):
+    """Issue 19 §6 (browser journeys): the review summary said "1 lessons in 1 section"."""
+    services.course_submit(course=course_a, user=course_a.instructor)
+    client.force_login(reviewer)
+    page = client.get(reverse("admin:courses_review", args=[course_a.pk])).text
+    assert "1 section · 1 lesson<" in page and "1 lessons" not in page
